@@ -1,0 +1,25 @@
+/** Test tiers by suffix: *.spec.ts (pure), *.int-spec.ts (real PostgreSQL/Redis/Mosquitto, embedded TimescaleDB), test/*.e2e-spec.ts (whole system). */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const moduleNameMapper = {
+  '^@ioc/testing$': '<rootDir>/test/support',
+  '^@ioc/(.*)$': '<rootDir>/libs/$1/src',
+};
+const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.spec.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.int-spec.ts'], testTimeout: 120000, maxWorkers: 1 },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 300000, maxWorkers: 1 },
+  ],
+};

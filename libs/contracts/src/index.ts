@@ -1,0 +1,4 @@
+export * from './topics';
+export * from './schemas';
+export * from './validation';
+export * from './events';

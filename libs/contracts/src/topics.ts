@@ -1,0 +1,57 @@
+import { DOMAINS, domainOf, isMessageKind, type Domain, type MessageKind } from '@ioc/domain';
+import { ID_PATTERN } from './schemas/common.schema';
+
+/**
+ * The MQTT topic scheme (version 1).
+ *   ioc/v1/{domain}/{deviceId}/{kind}   one device's message, e.g. ioc/v1/flood/wl-p3-007/water-level
+ *   ioc/v1/gateway/{gatewayId}          a batch of many devices' messages on one connection
+ *   ioc/v1/feedback/{deviceId}/rejected rejection notices the IOC publishes back (QoS 0)
+ */
+export const TOPIC_ROOT = 'ioc/v1';
+export const TOPIC_FILTERS = {
+  device: `${TOPIC_ROOT}/+/+/+`,
+  gateway: `${TOPIC_ROOT}/gateway/+`,
+} as const;
+
+const idRe = new RegExp(ID_PATTERN);
+
+export type ParsedTopic =
+  | { type: 'device'; domain: Domain; deviceId: string; kind: MessageKind }
+  | { type: 'gateway'; gatewayId: string };
+
+export type TopicError = { type: 'invalid'; reason: string };
+
+export function deviceTopic(kind: MessageKind, deviceId: string): string {
+  return `${TOPIC_ROOT}/${domainOf(kind)}/${deviceId}/${kind}`;
+}
+
+export function gatewayTopic(gatewayId: string): string {
+  return `${TOPIC_ROOT}/gateway/${gatewayId}`;
+}
+
+export function feedbackTopic(deviceId: string | undefined): string {
+  return `${TOPIC_ROOT}/feedback/${deviceId && idRe.test(deviceId) ? deviceId : '_unknown'}/rejected`;
+}
+
+export function parseTopic(topic: string): ParsedTopic | TopicError {
+  const parts = topic.split('/');
+  if (parts.length < 3 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) {
+    return { type: 'invalid', reason: `topic must start with ${TOPIC_ROOT}/` };
+  }
+  if (parts[2] === 'gateway') {
+    if (parts.length !== 4) return { type: 'invalid', reason: `gateway topic is ${TOPIC_ROOT}/gateway/{gatewayId}` };
+    if (!idRe.test(parts[3])) return { type: 'invalid', reason: `gateway id "${parts[3]}" does not match ${ID_PATTERN}` };
+    return { type: 'gateway', gatewayId: parts[3] };
+  }
+  if (parts.length !== 5) return { type: 'invalid', reason: `device topic is ${TOPIC_ROOT}/{domain}/{deviceId}/{kind}` };
+  const [, , domain, deviceId, kind] = parts;
+  if (!(DOMAINS as readonly string[]).includes(domain)) {
+    return { type: 'invalid', reason: `unknown domain "${domain}" (expected one of ${DOMAINS.join(', ')})` };
+  }
+  if (!idRe.test(deviceId)) return { type: 'invalid', reason: `device id "${deviceId}" does not match ${ID_PATTERN}` };
+  if (!isMessageKind(kind)) return { type: 'invalid', reason: `unknown message kind "${kind}"` };
+  if (domainOf(kind) !== domain) {
+    return { type: 'invalid', reason: `message kind "${kind}" belongs to domain "${domainOf(kind)}", not "${domain}"` };
+  }
+  return { type: 'device', domain: domain as Domain, deviceId, kind };
+}

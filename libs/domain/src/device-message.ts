@@ -1,0 +1,52 @@
+import type { Domain, MessageKind } from './message-kind';
+
+/**
+ * A message that passed validation: one device's observation at one event time.
+ * `body` is the validated JSON object as the device sent it (for a gateway, its entry).
+ */
+export interface DeviceMessage {
+  readonly deviceId: string;
+  readonly msgId: string;
+  readonly kind: MessageKind;
+  readonly domain: Domain;
+  /** Event time, from the device. */
+  readonly ts: Date;
+  /** When the IOC received it. */
+  readonly receivedAt: Date;
+  readonly topic: string;
+  readonly gatewayId?: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** Reasons a message is quarantined; stable codes integrators can rely on. */
+export const REJECTION_CODES = [
+  'TOPIC_INVALID',
+  'PAYLOAD_NOT_UTF8',
+  'PAYLOAD_NOT_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'SCHEMA_INVALID',
+  'DEVICE_ID_MISMATCH',
+  'DEVICE_UNKNOWN',
+  'DEVICE_KIND_MISMATCH',
+  'DEVICE_DISABLED',
+  'TIMESTAMP_IN_FUTURE',
+  'TIMESTAMP_TOO_OLD',
+  'GATEWAY_EMPTY',
+  'GATEWAY_TOO_MANY',
+  'STORAGE_REJECTED',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+/** A message (or one gateway entry) that was not accepted, kept with the reason. */
+export interface QuarantinedMessage {
+  readonly receivedAt: Date;
+  readonly topic: string;
+  /** The bytes exactly as received (for a gateway entry: that entry re-serialised). */
+  readonly payload: Buffer;
+  readonly code: RejectionCode;
+  readonly reason: string;
+  readonly deviceId?: string;
+  readonly msgId?: string;
+  readonly gatewayId?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,3 @@
+export * from './message-kind';
+export * from './device-message';
+export * from './device';

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import * as path from 'node:path';
+import { IocError } from './errors';
+
+/** Process roles; all run in one process by default and can be split across processes. */
+export const ROLES = ['api', 'ingest', 'jobs'] as const;
+export type Role = (typeof ROLES)[number];
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`);
+
+/** Every variable, its default and meaning: kept in step with .env.example (a unit test checks). */
+export const ENV_SCHEMA = z.object({
+  IOC_ROLES: z
+    .string()
+    .default(ROLES.join(','))
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ROLES)).min(1, 'at least one role')),
+  IOC_DATA_DIR: z.string().min(1).default('./data'),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_PORT: int(0, 65535).default(3000),
+  DATABASE_URL: z.union([z.literal(''), url(['postgres:', 'postgresql:'])]).default(''),
+  DATABASE_POOL_SIZE: int(2, 100).default(8),
+  DATABASE_TIMESCALEDB: z.enum(['auto', 'off']).default('auto'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('ioc'),
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']).default('mqtt://127.0.0.1:1883'),
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  INGEST_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc'),
+  INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc-ingest'),
+  INGEST_CONNECTIONS: int(1, 1024).default(64),
+  INGEST_RECEIVE_MAXIMUM: int(1, 65535).default(64),
+  INGEST_SESSION_EXPIRY_S: int(0, 4294967295).default(7 * 24 * 3600),
+  INGEST_MAX_BATCH: int(1, 50000).default(4000),
+  INGEST_MAX_CONCURRENT_FLUSHES: int(1, 32).default(3),
+  INGEST_MAX_PAYLOAD_BYTES: int(256, 16 * 1024 * 1024).default(256 * 1024),
+  INGEST_MAX_FUTURE_SKEW_S: int(0, 365 * 24 * 3600).default(600),
+  INGEST_MAX_AGE_S: int(60, 10 * 365 * 24 * 3600).default(30 * 24 * 3600),
+  INGEST_UNKNOWN_DEVICES: z.enum(['register', 'reject']).default('register'),
+  INGEST_RETRY_MAX_MS: int(100, 600000).default(10000),
+  MAINTENANCE_INTERVAL_S: int(5, 86400).default(60),
+  DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: bool.default(false),
+});
+
+export type Env = z.infer<typeof ENV_SCHEMA>;
+
+export interface IocConfig {
+  readonly roles: ReadonlySet<Role>;
+  readonly dataDir: string;
+  readonly http: { host: string; port: number };
+  readonly database: {
+    /** Empty: the embedded TimescaleDB (PGlite) under dataDir/pglite. */
+    url: string | undefined;
+    poolSize: number;
+    timescaledb: 'auto' | 'off';
+  };
+  readonly redis: { url: string; prefix: string };
+  readonly mqtt: { url: string; username?: string; password?: string };
+  readonly ingest: {
+    instanceId: string;
+    shareGroup: string;
+    connections: number;
+    receiveMaximum: number;
+    sessionExpiryS: number;
+    maxBatch: number;
+    maxConcurrentFlushes: number;
+    maxPayloadBytes: number;
+    maxFutureSkewMs: number;
+    maxAgeMs: number;
+    unknownDevices: 'register' | 'reject';
+    retryMaxMs: number;
+  };
+  readonly jobs: { maintenanceIntervalMs: number; deviceActivityFlushMs: number };
+  readonly log: { level: Env['LOG_LEVEL']; pretty: boolean };
+}
+
+export const IOC_CONFIG = Symbol('IOC_CONFIG');
+
+/** Parses and validates the environment once; throws CONFIG_INVALID listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): IocConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ENV_SCHEMA.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new IocError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { problems });
+  }
+  const e = parsed.data;
+  return {
+    roles: new Set(e.IOC_ROLES),
+    dataDir: path.resolve(e.IOC_DATA_DIR),
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    database: { url: e.DATABASE_URL || undefined, poolSize: e.DATABASE_POOL_SIZE, timescaledb: e.DATABASE_TIMESCALEDB },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    mqtt: { url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD },
+    ingest: {
+      instanceId: e.INGEST_INSTANCE_ID,
+      shareGroup: e.INGEST_SHARE_GROUP,
+      connections: e.INGEST_CONNECTIONS,
+      receiveMaximum: e.INGEST_RECEIVE_MAXIMUM,
+      sessionExpiryS: e.INGEST_SESSION_EXPIRY_S,
+      maxBatch: e.INGEST_MAX_BATCH,
+      maxConcurrentFlushes: e.INGEST_MAX_CONCURRENT_FLUSHES,
+      maxPayloadBytes: e.INGEST_MAX_PAYLOAD_BYTES,
+      maxFutureSkewMs: e.INGEST_MAX_FUTURE_SKEW_S * 1000,
+      maxAgeMs: e.INGEST_MAX_AGE_S * 1000,
+      unknownDevices: e.INGEST_UNKNOWN_DEVICES,
+      retryMaxMs: e.INGEST_RETRY_MAX_MS,
+    },
+    jobs: { maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000, deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000 },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+  };
+}

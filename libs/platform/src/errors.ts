@@ -1,0 +1,27 @@
+/** Error codes the IOC raises; mapped to HTTP/MQTT reason codes at the edges. */
+export const IOC_ERROR_CODES = [
+  'CONFIG_INVALID',
+  'DB_UNAVAILABLE',
+  'DB_MIGRATION_FAILED',
+  'STORAGE_WRITE_FAILED',
+  'MQTT_UNAVAILABLE',
+  'QUEUE_UNAVAILABLE',
+  'SHUTTING_DOWN',
+] as const;
+export type IocErrorCode = (typeof IOC_ERROR_CODES)[number];
+
+export class IocError extends Error {
+  constructor(
+    readonly code: IocErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'IocError';
+  }
+}
+
+export function isIocError(e: unknown, code?: IocErrorCode): e is IocError {
+  return e instanceof IocError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './clock';
+export * from './config';
+export * from './logger';
+export * from './platform.module';

@@ -19,7 +19,7 @@ const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMa
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.spec.ts'] },
-    { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.int-spec.ts'], testTimeout: 120000, maxWorkers: 1 },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 300000, maxWorkers: 1 },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.int-spec.ts'], testTimeout: 120000 },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 300000 },
   ],
 };

@@ -1,7 +1,7 @@
-/** Names of the internal streams and jobs: one constant per name, no bare strings elsewhere. */
+/** Names of the internal streams and jobs (Redis keys get the configured prefix): one constant per name. */
 export const EVENT_STREAMS = {
   /** Accepted device messages, published after their rows are committed. */
-  deviceMessages: 'ioc:stream:device-messages',
+  deviceMessages: 'stream:device-messages',
 } as const;
 
 export const QUEUES = {
@@ -12,7 +12,5 @@ export const JOBS = {
   /** TimescaleDB: run compression/retention/aggregate policies where no background workers run (embedded build).
    *  Plain PostgreSQL: refresh the rollup tables and apply retention. */
   storageMaintenance: 'storage-maintenance',
-  /** Flushes per-device last-seen times into the device registry. */
-  deviceActivityFlush: 'device-activity-flush',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -5,12 +5,17 @@ import { ID_PATTERN } from './schemas/common.schema';
  * The MQTT topic scheme (version 1).
  *   ioc/v1/{domain}/{deviceId}/{kind}   one device's message, e.g. ioc/v1/flood/wl-p3-007/water-level
  *   ioc/v1/gateway/{gatewayId}          a batch of many devices' messages on one connection
- *   ioc/v1/feedback/{deviceId}/rejected rejection notices the IOC publishes back (QoS 0)
+ *   ioc/feedback/v1/{deviceId}          rejection notices the IOC publishes back (QoS 0)
+ * The ingest subscribes to ioc/v1/#, so a message on a malformed topic under ioc/v1/ is quarantined, not missed.
  */
 export const TOPIC_ROOT = 'ioc/v1';
+/** Outside TOPIC_ROOT so the ingest subscription (ioc/v1/#) never reads the IOC's own notices. */
+export const FEEDBACK_ROOT = 'ioc/feedback/v1';
 export const TOPIC_FILTERS = {
+  all: `${TOPIC_ROOT}/#`,
   device: `${TOPIC_ROOT}/+/+/+`,
   gateway: `${TOPIC_ROOT}/gateway/+`,
+  feedback: `${FEEDBACK_ROOT}/+`,
 } as const;
 
 const idRe = new RegExp(ID_PATTERN);
@@ -30,7 +35,7 @@ export function gatewayTopic(gatewayId: string): string {
 }
 
 export function feedbackTopic(deviceId: string | undefined): string {
-  return `${TOPIC_ROOT}/feedback/${deviceId && idRe.test(deviceId) ? deviceId : '_unknown'}/rejected`;
+  return `${FEEDBACK_ROOT}/${deviceId && idRe.test(deviceId) ? deviceId : '_unknown'}`;
 }
 
 export function parseTopic(topic: string): ParsedTopic | TopicError {

@@ -2,11 +2,12 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { MessageKind } from '@ioc/domain';
 import { MESSAGE_KIND_NAMES } from '@ioc/domain';
-import { GatewayEnvelopeSchema, MESSAGE_SCHEMAS } from './schemas';
+import { GatewayEntryHeaderSchema, GatewayEnvelopeSchema, MESSAGE_SCHEMAS } from './schemas';
 
 export interface MessageValidators {
   readonly kinds: Readonly<Record<MessageKind, ValidateFunction>>;
   readonly gateway: ValidateFunction;
+  readonly gatewayEntry: ValidateFunction;
 }
 
 /** Compiles every contract schema once (Ajv code generation); validation is then a plain function call. */
@@ -17,7 +18,7 @@ export function createMessageValidators(): MessageValidators {
     MessageKind,
     ValidateFunction
   >;
-  return { kinds, gateway: ajv.compile(GatewayEnvelopeSchema) };
+  return { kinds, gateway: ajv.compile(GatewayEnvelopeSchema), gatewayEntry: ajv.compile(GatewayEntryHeaderSchema) };
 }
 
 /** One readable line per error, e.g. "/levelCm must be <= 500". */

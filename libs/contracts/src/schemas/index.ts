@@ -29,27 +29,26 @@ export const MESSAGE_SCHEMAS = {
 /** Largest number of device messages one gateway publish may carry. */
 export const GATEWAY_MAX_MESSAGES = 500;
 
+/** Each gateway entry is a message of its kind plus these two properties naming the device and the kind. */
+export const GatewayEntryHeaderSchema = Type.Object(
+  {
+    deviceId: DeviceId,
+    kind: Type.Union(MESSAGE_KIND_NAMES.map((k) => Type.Literal(k))),
+  },
+  { $id: 'gateway-entry', additionalProperties: true },
+);
+
 /**
- * The gateway envelope. Each entry names its device and kind and is then validated against that kind's schema;
- * entries are accepted or quarantined one by one.
+ * The gateway envelope: many devices' messages on one connection. Entries are judged one by one, so one bad entry
+ * is quarantined alone and the others are stored.
  */
 export const GatewayEnvelopeSchema = Type.Object(
   {
-    messages: Type.Array(
-      Type.Object(
-        {
-          deviceId: DeviceId,
-          kind: Type.Union(MESSAGE_KIND_NAMES.map((k) => Type.Literal(k))),
-        },
-        { additionalProperties: true },
-      ),
-      { minItems: 1, maxItems: GATEWAY_MAX_MESSAGES },
-    ),
+    messages: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      minItems: 1,
+      maxItems: GATEWAY_MAX_MESSAGES,
+      description: 'Entries: { deviceId, kind, ...the message of that kind }.',
+    }),
   },
-  {
-    $id: 'gateway',
-    title: 'Gateway batch',
-    description: 'Many devices’ messages on one connection. Each entry is a message of its kind plus deviceId and kind.',
-    additionalProperties: false,
-  },
+  { $id: 'gateway', title: 'Gateway batch', additionalProperties: false },
 );

@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+
+export interface GroupCommitterOptions<U> {
+  /** Upper bound of units in one commit. */
+  readonly maxBatch: number;
+  /** Commits in flight at once (each holds one database connection). */
+  readonly maxConcurrent: number;
+  /** Longest wait between retries of a failing commit. */
+  readonly retryMaxMs: number;
+  /** Commits the units in one transaction: all or nothing. */
+  readonly commit: (units: U[]) => Promise<void>;
+  /** Whether a failure may pass by itself (database down, connection lost) and the same batch should be retried. */
+  readonly isTransient: (err: unknown) => boolean;
+  /** A unit the database rejects on its own (not transiently): returns what to commit instead (e.g. its quarantine). */
+  readonly onPoison: (unit: U, err: unknown) => U;
+  readonly logger: Logger;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+interface Pending<U> {
+  unit: U;
+  resolve: () => void;
+}
+
+/**
+ * Group commit: units submitted while a commit is in flight ride together in the next one, so batch size grows with
+ * database latency by itself. `submit` resolves only when the unit's transaction has committed — the caller acknowledges
+ * to the broker then, never before. Memory is bounded by the callers: MQTT.js hands over one message per connection
+ * until it is acknowledged, and the broker holds the rest.
+ */
+export class GroupCommitter<U> {
+  private queue: Pending<U>[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private failing = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  readonly stats = { commits: 0, units: 0, retries: 0, poisoned: 0, maxBatch: 0 };
+
+  constructor(private readonly opts: GroupCommitterOptions<U>) {
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  submit(unit: U): Promise<void> {
+    return new Promise((resolve) => {
+      this.queue.push({ unit, resolve });
+      this.schedule();
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** Resolves when every submitted unit has been committed. */
+  drain(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Let every message that arrived in this tick join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    // While commits fail, hold to one at a time so a down database is probed, not hammered.
+    const limit = this.failing > 0 ? 1 : this.opts.maxConcurrent;
+    while (this.inFlight < limit && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.opts.maxBatch);
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        if (this.queue.length > 0) this.pump();
+        else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((r) => r());
+      });
+    }
+  }
+
+  private async run(batch: Pending<U>[]): Promise<void> {
+    const units = batch.map((p) => p.unit);
+    await this.commitWithRetry(units);
+    this.stats.commits++;
+    this.stats.units += units.length;
+    this.stats.maxBatch = Math.max(this.stats.maxBatch, units.length);
+    for (const p of batch) p.resolve();
+  }
+
+  /** Retries transient failures with capped exponential backoff; isolates poison units by bisection. */
+  private async commitWithRetry(units: U[]): Promise<void> {
+    let attempt = 0;
+    for (;;) {
+      try {
+        await this.opts.commit(units);
+        if (attempt > 0) this.failing = Math.max(0, this.failing - 1);
+        return;
+      } catch (err) {
+        if (!this.opts.isTransient(err)) return this.isolate(units, err);
+        if (attempt === 0) this.failing++;
+        attempt++;
+        this.stats.retries++;
+        const delay = Math.min(this.opts.retryMaxMs, 50 * 2 ** Math.min(attempt, 16));
+        this.opts.logger.warn({ err, attempt, delayMs: delay, units: units.length }, 'commit failed; retrying');
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async isolate(units: U[], err: unknown): Promise<void> {
+    if (units.length === 1) {
+      this.stats.poisoned++;
+      this.opts.logger.error({ err }, 'the database rejected a message; quarantining it');
+      const replacement = this.opts.onPoison(units[0], err);
+      // The replacement must commit; if it cannot, keep it unacknowledged and retry rather than lose it.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.opts.commit([replacement]);
+          return;
+        } catch (again) {
+          this.opts.logger.error({ err: again, attempt }, 'quarantining a rejected message failed; retrying');
+          await this.sleep(Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 16)));
+        }
+      }
+    }
+    const mid = units.length >> 1;
+    await this.commitWithRetry(units.slice(0, mid));
+    await this.commitWithRetry(units.slice(mid));
+  }
+}

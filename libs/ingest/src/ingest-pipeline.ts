@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import type { DeviceMessage, QuarantinedMessage } from '@ioc/domain';
+import type { IngestBatch, IngestCommitResult, NewDevice } from '@ioc/storage';
+import type { Clock } from '@ioc/platform';
+import { GroupCommitter } from './group-committer';
+import type { MessageDecoder } from './message-decoder';
+import type { DeviceDirectory, LastSeenTracker } from './device-directory';
+
+/** What one MQTT publish turns into; committed atomically with the other units of its batch. */
+export interface IngestUnit {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly accepted: DeviceMessage[];
+  readonly quarantined: QuarantinedMessage[];
+  readonly newDevices: NewDevice[];
+}
+
+export interface IngestPorts {
+  readonly commit: (batch: IngestBatch) => Promise<IngestCommitResult>;
+  readonly isTransient: (err: unknown) => boolean;
+  /** Hands newly stored messages to the internal event stream (after commit). */
+  readonly publishStored: (messages: DeviceMessage[]) => Promise<unknown>;
+  /** Tells the sender why a message was refused (best effort, after commit). */
+  readonly notifyRejected: (rejected: readonly QuarantinedMessage[]) => void;
+}
+
+export interface IngestStats {
+  received: number;
+  accepted: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+  streamFailures: number;
+}
+
+export interface IngestPipelineOptions {
+  readonly maxBatch: number;
+  readonly maxConcurrentFlushes: number;
+  readonly retryMaxMs: number;
+}
+
+/**
+ * Decode → check the device → group commit → (caller acknowledges) → publish. `handle` resolves only after the
+ * message's outcome, stored or quarantined, is committed, so the MQTT acknowledgement never precedes durability.
+ */
+export class IngestPipeline {
+  readonly stats: IngestStats = { received: 0, accepted: 0, stored: 0, duplicates: 0, quarantined: 0, streamFailures: 0 };
+  private readonly committer: GroupCommitter<IngestUnit>;
+
+  constructor(
+    private readonly decoder: MessageDecoder,
+    private readonly directory: DeviceDirectory,
+    private readonly lastSeen: LastSeenTracker,
+    private readonly ports: IngestPorts,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    options: IngestPipelineOptions,
+  ) {
+    this.committer = new GroupCommitter<IngestUnit>({
+      maxBatch: options.maxBatch,
+      maxConcurrent: options.maxConcurrentFlushes,
+      retryMaxMs: options.retryMaxMs,
+      commit: (units) => this.commitUnits(units),
+      isTransient: ports.isTransient,
+      onPoison: (unit, err) => poisonToQuarantine(unit, err, this.clock.now()),
+      logger,
+    });
+  }
+
+  get committerStats() {
+    return this.committer.stats;
+  }
+
+  get pending(): number {
+    return this.committer.pending;
+  }
+
+  drain(): Promise<void> {
+    return this.committer.drain();
+  }
+
+  handle(topic: string, payload: Buffer): Promise<void> {
+    this.stats.received++;
+    return this.committer.submit(this.prepare(topic, payload));
+  }
+
+  /** Pure part of handling: decode, then judge each accepted message against the device registry. */
+  prepare(topic: string, payload: Buffer): IngestUnit {
+    const { accepted, rejected } = this.decoder.decode(topic, payload, this.clock.now());
+    const unit: IngestUnit = { topic, payload, accepted: [], quarantined: rejected, newDevices: [] };
+    for (const m of accepted) {
+      const check = this.directory.check(m);
+      if (!check.ok) {
+        unit.quarantined.push({
+          receivedAt: m.receivedAt,
+          topic,
+          payload: m.gatewayId ? Buffer.from(JSON.stringify({ ...m.body, deviceId: m.deviceId, kind: m.kind })) : payload,
+          code: check.code,
+          reason: check.reason,
+          deviceId: m.deviceId,
+          msgId: m.msgId,
+          gatewayId: m.gatewayId,
+        });
+        continue;
+      }
+      if (check.newDevice) unit.newDevices.push(check.newDevice);
+      unit.accepted.push(m);
+    }
+    return unit;
+  }
+
+  private async commitUnits(units: IngestUnit[]): Promise<void> {
+    const batch: IngestBatch = {
+      accepted: units.flatMap((u) => u.accepted),
+      quarantined: units.flatMap((u) => u.quarantined),
+      newDevices: units.flatMap((u) => u.newDevices),
+    };
+    const result = await this.ports.commit(batch);
+    this.directory.confirm(batch.newDevices);
+    for (const m of batch.accepted) this.lastSeen.note(m.deviceId, m.receivedAt);
+    this.stats.accepted += batch.accepted.length;
+    this.stats.stored += result.stored.length;
+    this.stats.duplicates += result.duplicates;
+    this.stats.quarantined += batch.quarantined.length;
+    if (batch.quarantined.length) {
+      for (const q of batch.quarantined) {
+        this.logger.warn({ deviceId: q.deviceId, gatewayId: q.gatewayId, msgId: q.msgId, code: q.code, topic: q.topic, reason: q.reason }, 'message quarantined');
+      }
+      this.ports.notifyRejected(batch.quarantined);
+    }
+    if (result.stored.length) {
+      // Stored is stored: a stream failure is logged and counted, never turned into a redelivery.
+      await this.ports.publishStored(result.stored).catch((err) => {
+        this.stats.streamFailures++;
+        this.logger.error({ err, messages: result.stored.length }, 'publishing to the event stream failed');
+      });
+    }
+  }
+}
+
+/** A unit the database refused: its accepted messages go to quarantine with the database's reason. */
+export function poisonToQuarantine(unit: IngestUnit, err: unknown, now: Date): IngestUnit {
+  const reason = `the database rejected the message: ${(err as Error)?.message ?? String(err)}`;
+  const code = (err as { code?: string })?.code;
+  return {
+    ...unit,
+    accepted: [],
+    newDevices: [],
+    quarantined: [
+      ...unit.quarantined,
+      ...unit.accepted.map((m) => ({
+        receivedAt: m.receivedAt ?? now,
+        topic: unit.topic,
+        payload: m.gatewayId ? Buffer.from(JSON.stringify({ ...m.body, deviceId: m.deviceId, kind: m.kind })) : unit.payload,
+        code: 'STORAGE_REJECTED' as const,
+        reason,
+        deviceId: m.deviceId,
+        msgId: m.msgId,
+        gatewayId: m.gatewayId,
+        details: code ? { sqlstate: code } : undefined,
+      })),
+    ],
+  };
+}

@@ -1,0 +1,132 @@
+import { describeErrors, GATEWAY_MAX_MESSAGES, parseTopic, type MessageValidators } from '@ioc/contracts';
+import {
+  domainOf,
+  type DeviceMessage,
+  type MessageKind,
+  type QuarantinedMessage,
+  type RejectionCode,
+} from '@ioc/domain';
+
+export interface DecodeOptions {
+  readonly maxPayloadBytes: number;
+  readonly maxFutureSkewMs: number;
+  readonly maxAgeMs: number;
+}
+
+export interface DecodeResult {
+  readonly accepted: DeviceMessage[];
+  readonly rejected: QuarantinedMessage[];
+}
+
+type EntryResult = DeviceMessage | { code: RejectionCode; reason: string; msgId?: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Pure: turns one MQTT publish into accepted device messages and quarantined ones, with a reason for each.
+ * Never throws on any input. A gateway publish is split into entries that are judged one by one.
+ */
+export class MessageDecoder {
+  constructor(
+    private readonly validators: MessageValidators,
+    private readonly options: DecodeOptions,
+  ) {}
+
+  decode(topic: string, payload: Buffer, receivedAt: Date): DecodeResult {
+    const reject = (code: RejectionCode, reason: string, extra: Partial<QuarantinedMessage> = {}): DecodeResult => ({
+      accepted: [],
+      rejected: [{ receivedAt, topic, payload, code, reason, ...extra }],
+    });
+
+    const route = parseTopic(topic);
+    if (route.type === 'invalid') return reject('TOPIC_INVALID', route.reason);
+    const ids = route.type === 'device' ? { deviceId: route.deviceId } : { gatewayId: route.gatewayId };
+
+    if (payload.length > this.options.maxPayloadBytes) {
+      return reject('PAYLOAD_TOO_LARGE', `payload is ${payload.length} bytes; the limit is ${this.options.maxPayloadBytes}`, ids);
+    }
+    let text: string;
+    try {
+      text = utf8.decode(payload);
+    } catch {
+      return reject('PAYLOAD_NOT_UTF8', 'payload is not valid UTF-8', ids);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      return reject('PAYLOAD_NOT_JSON', `payload is not JSON: ${(e as Error).message}`, ids);
+    }
+
+    if (route.type === 'device') {
+      const result = this.entry(json, route.kind, route.deviceId, topic, receivedAt, undefined);
+      return 'code' in result
+        ? reject(result.code, result.reason, { deviceId: route.deviceId, msgId: result.msgId })
+        : { accepted: [result], rejected: [] };
+    }
+
+    const messages = (json as { messages?: unknown } | null)?.messages;
+    if (Array.isArray(messages) && messages.length === 0) return reject('GATEWAY_EMPTY', 'gateway envelope has no messages', ids);
+    if (Array.isArray(messages) && messages.length > GATEWAY_MAX_MESSAGES) {
+      return reject('GATEWAY_TOO_MANY', `gateway envelope has ${messages.length} messages; the limit is ${GATEWAY_MAX_MESSAGES}`, ids);
+    }
+    if (!this.validators.gateway(json)) {
+      return reject('SCHEMA_INVALID', `gateway envelope: ${describeErrors(this.validators.gateway.errors)}`, ids);
+    }
+    const accepted: DeviceMessage[] = [];
+    const rejected: QuarantinedMessage[] = [];
+    for (const raw of messages as Array<Record<string, unknown>>) {
+      const result = this.gatewayEntry(raw, topic, receivedAt, route.gatewayId);
+      if ('code' in result) {
+        rejected.push({
+          receivedAt,
+          topic,
+          payload: Buffer.from(JSON.stringify(raw)),
+          code: result.code,
+          reason: result.reason,
+          deviceId: typeof raw.deviceId === 'string' ? raw.deviceId : undefined,
+          msgId: result.msgId,
+          gatewayId: route.gatewayId,
+        });
+      } else {
+        accepted.push(result);
+      }
+    }
+    return { accepted, rejected };
+  }
+
+  private gatewayEntry(raw: Record<string, unknown>, topic: string, receivedAt: Date, gatewayId: string): EntryResult {
+    const msgId = typeof raw.msgId === 'string' ? raw.msgId : undefined;
+    if (!this.validators.gatewayEntry(raw as unknown)) {
+      return { code: 'SCHEMA_INVALID', reason: `gateway entry: ${describeErrors(this.validators.gatewayEntry.errors)}`, msgId };
+    }
+    const { kind, ...body } = raw as Record<string, unknown> & { kind: MessageKind; deviceId: string };
+    return this.entry(body, kind, body.deviceId as string, topic, receivedAt, gatewayId);
+  }
+
+  private entry(
+    json: unknown,
+    kind: MessageKind,
+    deviceId: string,
+    topic: string,
+    receivedAt: Date,
+    gatewayId: string | undefined,
+  ): EntryResult {
+    const validate = this.validators.kinds[kind];
+    const msgId = typeof (json as { msgId?: unknown })?.msgId === 'string' ? (json as { msgId: string }).msgId : undefined;
+    if (!validate(json)) return { code: 'SCHEMA_INVALID', reason: `${kind}: ${describeErrors(validate.errors)}`, msgId };
+    const body = json as Record<string, unknown> & { msgId: string; ts: string; deviceId?: string };
+    if (body.deviceId !== undefined && body.deviceId !== deviceId) {
+      return { code: 'DEVICE_ID_MISMATCH', reason: `payload deviceId "${body.deviceId}" differs from topic device "${deviceId}"`, msgId };
+    }
+    const ts = new Date(body.ts);
+    const skew = ts.getTime() - receivedAt.getTime();
+    if (skew > this.options.maxFutureSkewMs) {
+      return { code: 'TIMESTAMP_IN_FUTURE', reason: `ts ${body.ts} is ${Math.round(skew / 1000)} s ahead of the IOC clock`, msgId };
+    }
+    if (-skew > this.options.maxAgeMs) {
+      return { code: 'TIMESTAMP_TOO_OLD', reason: `ts ${body.ts} is older than the accepted age of ${this.options.maxAgeMs / 1000} s`, msgId };
+    }
+    return { deviceId, msgId: body.msgId, kind, domain: domainOf(kind), ts, receivedAt, topic, gatewayId, body };
+  }
+}

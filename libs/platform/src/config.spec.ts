@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ENV_SCHEMA, loadConfig } from './config';
+import { IocError } from './errors';
+
+describe('loadConfig', () => {
+  it('works with no environment at all: every role, embedded database, local services', () => {
+    const c = loadConfig({});
+    expect([...c.roles]).toEqual(['api', 'ingest', 'jobs']);
+    expect(c.database.url).toBeUndefined();
+    expect(c.mqtt.url).toBe('mqtt://127.0.0.1:1883');
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.ingest.maxFutureSkewMs).toBe(600_000);
+  });
+
+  it('parses values and roles', () => {
+    const c = loadConfig({ IOC_ROLES: 'ingest, jobs', HTTP_PORT: '8080', DATABASE_URL: 'postgres://u@db/ioc', LOG_PRETTY: 'true' });
+    expect([...c.roles]).toEqual(['ingest', 'jobs']);
+    expect(c.http.port).toBe(8080);
+    expect(c.database.url).toBe('postgres://u@db/ioc');
+    expect(c.log.pretty).toBe(true);
+  });
+
+  it('lists every bad variable in one CONFIG_INVALID error', () => {
+    let err: unknown;
+    try {
+      loadConfig({ IOC_ROLES: 'api,teleport', HTTP_PORT: '99999', DATABASE_URL: 'mysql://x', INGEST_CONNECTIONS: 'many' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(IocError);
+    const e = err as IocError;
+    expect(e.code).toBe('CONFIG_INVALID');
+    for (const v of ['IOC_ROLES', 'HTTP_PORT', 'DATABASE_URL', 'INGEST_CONNECTIONS']) expect(e.message).toContain(v);
+  });
+
+  it('.env.example documents every variable', () => {
+    const example = readFileSync(path.resolve(__dirname, '../../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(ENV_SCHEMA.shape).sort());
+  });
+});

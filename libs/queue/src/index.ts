@@ -1,0 +1,3 @@
+export * from './redis.provider';
+export * from './event-stream';
+export * from './job-runner';

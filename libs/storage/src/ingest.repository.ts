@@ -1,0 +1,107 @@
+import type { Pool, PoolClient } from 'pg';
+import type { DeviceMessage, DeviceType, Domain, QuarantinedMessage } from '@ioc/domain';
+import { DOMAIN_TABLES, toColumnArrays, unnestInsertSql } from './reading-rows';
+
+export interface NewDevice {
+  readonly id: string;
+  readonly type: DeviceType;
+  readonly domain: Domain;
+}
+
+export interface IngestBatch {
+  readonly accepted: readonly DeviceMessage[];
+  readonly quarantined: readonly QuarantinedMessage[];
+  /** Devices seen for the first time, registered automatically (provisioned = false) in the same transaction. */
+  readonly newDevices: readonly NewDevice[];
+}
+
+export interface IngestCommitResult {
+  /** The accepted messages that were new; the others were already stored (redelivery or resend). */
+  readonly stored: DeviceMessage[];
+  readonly duplicates: number;
+}
+
+const RAW_INSERT = `
+  INSERT INTO raw_message (time, device_id, msg_id, kind, received_at, topic, gateway_id, body)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[])
+  ON CONFLICT (device_id, msg_id, time) DO NOTHING
+  RETURNING device_id, msg_id, time`;
+
+const QUARANTINE_INSERT = `
+  INSERT INTO quarantine (received_at, topic, payload, code, reason, device_id, msg_id, gateway_id, details)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])`;
+
+const DEVICE_REGISTER = `
+  INSERT INTO device (id, type, domain, provisioned)
+  SELECT id, type, domain, false FROM unnest($1::text[], $2::text[], $3::text[]) AS d(id, type, domain)
+  ON CONFLICT (id) DO NOTHING`;
+
+const DOMAIN_INSERTS = Object.fromEntries(
+  Object.entries(DOMAIN_TABLES).map(([domain, spec]) => [domain, unnestInsertSql(spec)]),
+) as Record<Domain, string>;
+
+const key = (deviceId: string, msgId: string, time: Date) => `${deviceId}\u0000${msgId}\u0000${time.getTime()}`;
+
+/**
+ * The ingest write path: one transaction per batch. The raw insert is idempotent on (device_id, msg_id, time), and only
+ * the rows it actually inserted go on to the per-domain tables, so a redelivered message is stored exactly once.
+ */
+export class IngestRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async commit(batch: IngestBatch): Promise<IngestCommitResult> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await this.write(client, batch);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      broken = await client.query('ROLLBACK').then(() => false, () => true);
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async write(client: PoolClient, batch: IngestBatch): Promise<IngestCommitResult> {
+    if (batch.newDevices.length > 0) {
+      const d = batch.newDevices;
+      await client.query({ name: 'ioc_device_register', text: DEVICE_REGISTER, values: [d.map((x) => x.id), d.map((x) => x.type), d.map((x) => x.domain)] });
+    }
+    let stored: DeviceMessage[] = [];
+    if (batch.accepted.length > 0) {
+      const a = batch.accepted;
+      const inserted = await client.query<{ device_id: string; msg_id: string; time: Date }>({
+        name: 'ioc_raw_insert',
+        text: RAW_INSERT,
+        values: [
+          a.map((m) => m.ts), a.map((m) => m.deviceId), a.map((m) => m.msgId), a.map((m) => m.kind), a.map((m) => m.receivedAt),
+          a.map((m) => m.topic), a.map((m) => m.gatewayId ?? null), a.map((m) => JSON.stringify(m.body)),
+        ],
+      });
+      const fresh = new Set(inserted.rows.map((r) => key(r.device_id, r.msg_id, r.time)));
+      // The same message twice in one batch: the first copy takes the key, later ones are duplicates.
+      stored = a.filter((m) => fresh.delete(key(m.deviceId, m.msgId, m.ts)));
+      for (const domain of Object.keys(DOMAIN_TABLES) as Domain[]) {
+        const rows = stored.filter((m) => m.domain === domain);
+        if (rows.length === 0) continue;
+        await client.query({ name: `ioc_${domain}_insert`, text: DOMAIN_INSERTS[domain], values: toColumnArrays(DOMAIN_TABLES[domain], rows) });
+      }
+    }
+    if (batch.quarantined.length > 0) {
+      const q = batch.quarantined;
+      await client.query({
+        name: 'ioc_quarantine_insert',
+        text: QUARANTINE_INSERT,
+        values: [
+          q.map((x) => x.receivedAt), q.map((x) => x.topic), q.map((x) => x.payload), q.map((x) => x.code), q.map((x) => x.reason),
+          q.map((x) => x.deviceId ?? null), q.map((x) => x.msgId ?? null), q.map((x) => x.gatewayId ?? null),
+          q.map((x) => (x.details ? JSON.stringify(x.details) : null)),
+        ],
+      });
+    }
+    return { stored, duplicates: batch.accepted.length - stored.length };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './mosquitto';
+export * from './database';

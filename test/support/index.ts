@@ -1,2 +1,4 @@
 export * from './mosquitto';
+export * from './factories';
+export * from './server';
 export * from './database';

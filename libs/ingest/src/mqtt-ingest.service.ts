@@ -84,6 +84,10 @@ export class MqttIngestConnections {
     }
   }
 
+  get configured(): number {
+    return this.opts.ingest.connections;
+  }
+
   get connectedCount(): number {
     return this.clients.filter((c) => c.connected).length;
   }

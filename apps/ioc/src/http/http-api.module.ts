@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { HealthController } from './health.controller';
+import { HealthService } from './health.service';
+import { IngestApiController } from './ingest-api.controller';
+
+/** The api role's HTTP edge. */
+@Module({ controllers: [HealthController, IngestApiController], providers: [HealthService] })
+export class HttpApiModule {}

@@ -1,0 +1,74 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { MESSAGE_SCHEMAS, GatewayEnvelopeSchema } from '@ioc/contracts';
+import { isMessageKind, REJECTION_CODES, type RejectionCode } from '@ioc/domain';
+import { DeviceRepository, QuarantineRepository } from '@ioc/storage';
+
+function parseDate(name: string, v?: string): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new BadRequestException({ code: 'QUERY_INVALID', message: `${name} must be an ISO 8601 time` });
+  return d;
+}
+
+function parseLimit(v?: string): number {
+  if (v === undefined) return 100;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadRequestException({ code: 'QUERY_INVALID', message: 'limit must be an integer from 1 to 1000' });
+  return n;
+}
+
+/** Read side for integrators: the contract, the device registry and why messages were refused. */
+@Controller('api/v1')
+export class IngestApiController {
+  constructor(
+    @Inject(DeviceRepository) private readonly devices: DeviceRepository,
+    @Inject(QuarantineRepository) private readonly quarantine: QuarantineRepository,
+  ) {}
+
+  @Get('contract/schemas')
+  schemas() {
+    return { gateway: GatewayEnvelopeSchema, kinds: MESSAGE_SCHEMAS };
+  }
+
+  @Get('contract/schemas/:kind')
+  schema(@Param('kind') kind: string) {
+    if (kind === 'gateway') return GatewayEnvelopeSchema;
+    if (!isMessageKind(kind)) throw new NotFoundException({ code: 'KIND_UNKNOWN', message: `no message kind "${kind}"` });
+    return MESSAGE_SCHEMAS[kind];
+  }
+
+  @Get('devices')
+  listDevices() {
+    return this.devices.findAll();
+  }
+
+  @Get('devices/:id')
+  async device(@Param('id') id: string) {
+    const d = await this.devices.findById(id);
+    if (!d) throw new NotFoundException({ code: 'DEVICE_NOT_FOUND', message: `no device "${id}"` });
+    return d;
+  }
+
+  @Get('quarantine')
+  async listQuarantine(
+    @Query('deviceId') deviceId?: string,
+    @Query('code') code?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('beforeId') beforeId?: string,
+  ) {
+    if (code !== undefined && !(REJECTION_CODES as readonly string[]).includes(code)) {
+      throw new BadRequestException({ code: 'QUERY_INVALID', message: `code must be one of ${REJECTION_CODES.join(', ')}` });
+    }
+    if (beforeId !== undefined && !/^\d+$/.test(beforeId)) throw new BadRequestException({ code: 'QUERY_INVALID', message: 'beforeId must be an integer' });
+    return this.quarantine.list({
+      deviceId,
+      code: code as RejectionCode | undefined,
+      from: parseDate('from', from),
+      to: parseDate('to', to),
+      limit: parseLimit(limit),
+      beforeId: beforeId === undefined ? undefined : beforeId,
+    });
+  }
+}

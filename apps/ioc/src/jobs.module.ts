@@ -1,0 +1,37 @@
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { JOBS } from '@ioc/contracts';
+import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig } from '@ioc/platform';
+import { MaintenanceService } from '@ioc/storage';
+import { JobRunner, type JobHandlers } from '@ioc/queue';
+
+/** The jobs role: BullMQ worker and schedules. Each handler hands off to one service method. */
+@Module({
+  providers: [
+    {
+      provide: JobRunner,
+      inject: [IOC_CONFIG, LOGGER],
+      useFactory: (config: IocConfig, logger: Logger) =>
+        new JobRunner({ redisUrl: config.redis.url, prefix: config.redis.prefix }, logger.child({ component: 'jobs' })),
+    },
+  ],
+})
+export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(JobRunner) private readonly runner: JobRunner,
+    @Inject(MaintenanceService) private readonly maintenance: MaintenanceService,
+    @Inject(IOC_CONFIG) private readonly config: IocConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers: JobHandlers = {
+      [JOBS.storageMaintenance]: () => this.maintenance.run(this.clock.now()),
+    };
+    await this.runner.start(handlers, [{ name: JOBS.storageMaintenance, everyMs: this.config.jobs.maintenanceIntervalMs }]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.close();
+  }
+}

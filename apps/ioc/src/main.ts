@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { NestApplication, NestFactory } from '@nestjs/core';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { createLogger, isIocError, loadConfig, type IocConfig } from '@ioc/platform';
+import { AppModule } from './app.module';
+
+/** Longest a graceful shutdown may take (draining commits, closing sessions and pools). */
+const SHUTDOWN_GRACE_MS = 30_000;
+
+async function bootstrap(): Promise<void> {
+  let config: IocConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${isIocError(err) ? `[${err.code}] ` : ''}${(err as Error).message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger(config.log);
+  const module = AppModule.forRoot(config, logger);
+  const app = config.roles.has('api')
+    ? await NestFactory.create(module, { bufferLogs: true })
+    : await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  app.useLogger(app.get(NestPinoLogger));
+  // Our own signal handling rather than Nest's, which re-raises the signal: a clean shutdown exits 0.
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  if (app instanceof NestApplication) await app.listen(config.http.port, config.http.host);
+  logger.info({ roles: [...config.roles], http: config.roles.has('api') ? config.http : undefined }, 'IOC started');
+}
+
+bootstrap().catch((err) => {
+  process.stderr.write(`IOC failed to start: ${isIocError(err) ? `[${err.code}] ` : ''}${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { createMessageValidators } from '@ioc/contracts';
+import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig } from '@ioc/platform';
+import { DATABASE, DeviceRepository, IngestRepository, isTransientDbError, type Database } from '@ioc/storage';
+import { DeviceMessageStream } from '@ioc/queue';
+import { DeviceDirectory, LastSeenTracker } from './device-directory';
+import { IngestPipeline } from './ingest-pipeline';
+import { MessageDecoder } from './message-decoder';
+import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connector';
+import { MqttIngestConnections } from './mqtt-ingest.service';
+import { IngestService } from './ingest.service';
+
+/** The ingest role, wired from the platform, storage and queue providers. */
+@Global()
+@Module({
+  providers: [
+    { provide: MQTT_CONNECTOR, useValue: mqttConnector },
+    {
+      provide: IngestService,
+      inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER],
+      useFactory: (config: IocConfig, db: Database, stream: DeviceMessageStream, connector: MqttConnector, clock: Clock, root: Logger) => {
+        const logger = root.child({ component: 'ingest' });
+        const repo = new IngestRepository(db.pool);
+        const directory = new DeviceDirectory(config.ingest.unknownDevices);
+        const lastSeen = new LastSeenTracker();
+        const decoder = new MessageDecoder(createMessageValidators(), config.ingest);
+        let connections: MqttIngestConnections | undefined;
+        const pipeline = new IngestPipeline(
+          decoder,
+          directory,
+          lastSeen,
+          {
+            commit: (batch) => repo.commit(batch),
+            isTransient: isTransientDbError,
+            publishStored: (messages) => stream.publish(messages),
+            notifyRejected: (rejected) => connections?.notifyRejected(rejected),
+          },
+          clock,
+          logger,
+          {
+            maxBatch: config.ingest.maxBatch,
+            // The embedded database serves one connection, so one transaction at a time.
+            maxConcurrentFlushes: db.embedded ? 1 : Math.min(config.ingest.maxConcurrentFlushes, config.database.poolSize - 1),
+            retryMaxMs: config.ingest.retryMaxMs,
+          },
+        );
+        connections = new MqttIngestConnections({ mqtt: config.mqtt, ingest: config.ingest }, connector, pipeline, logger);
+        return new IngestService(config, new DeviceRepository(db), directory, lastSeen, pipeline, connections, logger);
+      },
+    },
+  ],
+  exports: [IngestService],
+})
+export class IngestModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(IngestService) private readonly ingest: IngestService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ingest.start();
+  }
+
+  /** Before storage closes its pool: drain commits, then disconnect. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.ingest.stop();
+  }
+}

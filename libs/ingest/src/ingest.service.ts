@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { DeviceRepository } from '@ioc/storage';
+import type { IocConfig } from '@ioc/platform';
+import type { DeviceDirectory, LastSeenTracker } from './device-directory';
+import type { IngestPipeline } from './ingest-pipeline';
+import type { MqttIngestConnections } from './mqtt-ingest.service';
+
+/** How often the in-memory device directory is reloaded, so registrations and disabling done elsewhere take effect. */
+const DIRECTORY_RELOAD_MS = 30_000;
+
+/**
+ * Runs the ingest role: loads the device directory, opens the MQTT sessions, flushes last-seen times,
+ * and shuts down without losing what was acknowledged.
+ */
+export class IngestService {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly config: IocConfig,
+    private readonly devices: DeviceRepository,
+    private readonly directory: DeviceDirectory,
+    private readonly lastSeen: LastSeenTracker,
+    readonly pipeline: IngestPipeline,
+    readonly connections: MqttIngestConnections,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.reloadDirectory();
+    await this.connections.start();
+    this.timers.push(setInterval(() => void this.flushLastSeen(), this.config.jobs.deviceActivityFlushMs));
+    this.timers.push(setInterval(() => void this.reloadDirectory().catch((err) => this.logger.warn({ err }, 'device directory reload failed')), DIRECTORY_RELOAD_MS));
+  }
+
+  async reloadDirectory(): Promise<void> {
+    const all = await this.devices.findAll();
+    this.directory.replaceAll(all.map((d) => ({ id: d.id, type: d.type, status: d.status })));
+    this.logger.debug({ devices: this.directory.size }, 'device directory loaded');
+  }
+
+  async flushLastSeen(): Promise<void> {
+    const entries = this.lastSeen.take();
+    if (entries.length === 0) return;
+    try {
+      await this.devices.touchLastSeen(entries);
+    } catch (err) {
+      this.lastSeen.restore(entries);
+      this.logger.warn({ err, devices: entries.length }, 'last-seen flush failed; will retry');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    await this.connections.stop();
+    await this.flushLastSeen();
+    this.logger.info({ ...this.pipeline.stats }, 'ingest stopped');
+  }
+}

@@ -1,0 +1,26 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
+import { DeviceMessageStream } from './event-stream';
+import { createRedis, REDIS } from './redis.provider';
+
+/** Redis (one shared command connection) and the device-message stream on it. */
+@Global()
+@Module({
+  providers: [
+    { provide: REDIS, inject: [IOC_CONFIG], useFactory: (config: IocConfig) => createRedis(config.redis.url) },
+    {
+      provide: DeviceMessageStream,
+      inject: [REDIS, IOC_CONFIG],
+      useFactory: (redis: Redis, config: IocConfig) => new DeviceMessageStream(redis, config.redis.prefix),
+    },
+  ],
+  exports: [REDIS, DeviceMessageStream],
+})
+export class QueueModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,141 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import { Pool } from 'pg';
+import IORedis from 'ioredis';
+import { gatewayTopic } from '@ioc/contracts';
+import { fleet, messageBody, startMosquitto, startServer, type ServerHandle, type TestBroker } from '@ioc/testing';
+import { createPlainTestDatabase } from '@ioc/testing';
+
+/**
+ * Whole system: a real Mosquitto, the built server in its own process, real PostgreSQL and Redis.
+ * N messages with duplicates and malformed ones mixed in give exactly the expected rows.
+ */
+describe('ingest end to end', () => {
+  let broker: TestBroker;
+  let dbHandle: { url: string; drop(): Promise<void> };
+  let pool: Pool;
+  let server: ServerHandle;
+  let publisher: MqttClient;
+  const prefix = `ioc-e2e-${process.pid}-${Date.now()}`;
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    dbHandle = await createPlainTestDatabase();
+    pool = new Pool({ connectionString: dbHandle.url, max: 2 });
+    server = await startServer({
+      DATABASE_URL: dbHandle.url,
+      MQTT_URL: broker.url,
+      REDIS_PREFIX: prefix,
+      INGEST_CONNECTIONS: '8',
+      IOC_ROLES: 'api,ingest',
+    });
+    publisher = await connectAsync(broker.url, { clientId: `pub-${process.pid}`, protocolVersion: 5 });
+  });
+
+  afterAll(async () => {
+    await publisher?.endAsync();
+    const code = await server?.stop();
+    expect(code).toBe(0);
+    await pool?.end();
+    await dbHandle?.drop();
+    await broker?.stop();
+    const redis = new IORedis();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0].n);
+
+  async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await predicate())) {
+      if (Date.now() > deadline) throw new Error(`timed out; server logs:\n${server.logs().slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('stores every valid message once, quarantines every bad one with its reason, and streams what it stored', async () => {
+    const devices = fleet(55, 'e2e');
+    const t0 = Date.now() - 60_000;
+    const valid: Array<{ topic: string; payload: string }> = [];
+    for (let i = 0; i < 1100; i++) {
+      const d = devices[i % devices.length];
+      valid.push({ topic: d.topic, payload: JSON.stringify(messageBody(d.kind, i, new Date(t0 + i * 10))) });
+    }
+    // 100 exact resends (a device retrying after a lost PUBACK) and a gateway batch of 50 valid + 5 invalid entries.
+    const resends = valid.slice(0, 100);
+    const gwEntries = Array.from({ length: 50 }, (_, i) => {
+      const d = devices[i];
+      return { deviceId: d.deviceId, kind: d.kind, ...messageBody(d.kind, 10_000 + i, new Date(t0 + i)) };
+    });
+    const gwBad = [
+      { deviceId: devices[0].deviceId, kind: devices[0].kind, msgId: 'x1' },
+      { deviceId: 'nokind', msgId: 'x2', ts: new Date(t0).toISOString() },
+      { deviceId: devices[5].deviceId, kind: 'bin-fill', msgId: 'x3', ts: new Date(t0).toISOString(), fillPct: 500 },
+      { deviceId: devices[1].deviceId, kind: 'teleport', msgId: 'x4', ts: new Date(t0).toISOString() },
+      { deviceId: devices[2].deviceId, kind: 'water-level', msgId: 'x5', ts: new Date(t0).toISOString(), levelCm: 5 },
+    ];
+    const malformed: Array<{ topic: string; payload: Buffer | string; code: string }> = [
+      { topic: devices[0].topic, payload: '{"msgId": "broken"', code: 'PAYLOAD_NOT_JSON' },
+      { topic: devices[0].topic, payload: Buffer.from([0xc3, 0x28, 0xff]), code: 'PAYLOAD_NOT_UTF8' },
+      { topic: devices[0].topic, payload: JSON.stringify({ msgId: 'no-ts' }), code: 'SCHEMA_INVALID' },
+      { topic: 'ioc/v1/flood/wl-9/bin-fill', payload: '{}', code: 'TOPIC_INVALID' },
+      { topic: 'ioc/v1/nothing-here', payload: '{}', code: 'TOPIC_INVALID' },
+      { topic: devices[0].topic, payload: JSON.stringify({ ...messageBody(devices[0].kind, 1, new Date(Date.now() + 3_600_000)), msgId: 'future' }), code: 'TIMESTAMP_IN_FUTURE' },
+      { topic: devices[3].topic, payload: JSON.stringify({ ...messageBody(devices[3].kind, 2, new Date(t0)), deviceId: 'someone-else' }), code: 'DEVICE_ID_MISMATCH' },
+      { topic: gatewayTopic('gw-e2e'), payload: JSON.stringify({ messages: [] }), code: 'GATEWAY_EMPTY' },
+    ];
+    // devices[2] is a tide gauge, so x5 is a DEVICE_KIND_MISMATCH once the registry knows it (after phase one).
+    expect(devices[2].kind).toBe('tide');
+
+    const all: Array<{ topic: string; payload: Buffer | string }> = [...valid, ...resends, ...malformed];
+    // Deterministic interleaving.
+    all.sort((a, b) => (String(a.payload).length * 31 + a.topic.length) % 7 - (String(b.payload).length * 31 + b.topic.length) % 7);
+    const stored = () => count('SELECT count(*) AS n FROM raw_message');
+    const quarantined = () => count('SELECT count(*) AS n FROM quarantine');
+    await Promise.all(all.map((m) => publisher.publishAsync(m.topic, m.payload, { qos: 1 })));
+    await waitFor(async () => (await stored()) >= valid.length && (await quarantined()) >= malformed.length);
+
+    await publisher.publishAsync(gatewayTopic('gw-e2e'), JSON.stringify({ messages: [...gwEntries, ...gwBad] }), { qos: 1 });
+    const expectedStored = valid.length + gwEntries.length;
+    const expectedQuarantine = malformed.length + gwBad.length;
+    await waitFor(async () => (await stored()) >= expectedStored && (await quarantined()) >= expectedQuarantine);
+    await new Promise((r) => setTimeout(r, 1000)); // nothing more may arrive
+
+    expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(expectedStored);
+    expect(await count('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).toBe(expectedStored);
+    const perDomain = await count(`SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n`);
+    expect(perDomain).toBe(expectedStored);
+    expect(await count('SELECT count(*) AS n FROM quarantine')).toBe(expectedQuarantine);
+
+    const codes = (await pool.query<{ code: string; n: string }>('SELECT code, count(*) AS n FROM quarantine GROUP BY code')).rows;
+    const byCode = Object.fromEntries(codes.map((r) => [r.code, Number(r.n)]));
+    for (const m of malformed) expect(byCode[m.code]).toBeGreaterThan(0);
+    expect(byCode.SCHEMA_INVALID).toBe(5);
+    expect(byCode.DEVICE_KIND_MISMATCH).toBe(1);
+    const gw = await pool.query<{ msg_id: string; gateway_id: string }>(`SELECT msg_id, gateway_id FROM quarantine WHERE gateway_id = 'gw-e2e' AND code <> 'GATEWAY_EMPTY' ORDER BY msg_id`);
+    expect(gw.rows.map((r) => r.msg_id)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5']);
+
+    // Bytes are kept as received, also when they are not UTF-8.
+    const bin = await pool.query<{ payload: Buffer; reason: string }>(`SELECT payload, reason FROM quarantine WHERE code = 'PAYLOAD_NOT_UTF8'`);
+    expect(bin.rows[0].payload.equals(Buffer.from([0xc3, 0x28, 0xff]))).toBe(true);
+
+    // Devices were registered on first sight, with the type their messages imply.
+    expect(await count(`SELECT count(*) AS n FROM device WHERE provisioned = false`)).toBe(devices.length);
+
+    // The event stream carries each stored message exactly once.
+    const redis = new IORedis();
+    const entries = await redis.xrange(`${prefix}:stream:device-messages`, '-', '+');
+    await redis.quit();
+    const streamed = entries.flatMap(([, f]) => JSON.parse(f[f.indexOf('batch') + 1]) as Array<{ deviceId: string; msgId: string }>);
+    expect(streamed).toHaveLength(expectedStored);
+    expect(new Set(streamed.map((m) => `${m.deviceId}/${m.msgId}`)).size).toBe(expectedStored);
+
+    // The integrator can read why.
+    const res = await fetch(`${server.baseUrl}/api/v1/quarantine?code=DEVICE_ID_MISMATCH`);
+    expect(res.status).toBe(200);
+    const rows = (await res.json()) as Array<{ reason: string; deviceId: string }>;
+    expect(rows[0].reason).toContain('someone-else');
+    expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`)).status).toBe(400);
+  });
+});

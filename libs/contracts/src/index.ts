@@ -2,3 +2,4 @@ export * from './topics';
 export * from './schemas';
 export * from './validation';
 export * from './events';
+export * from './asyncapi';

@@ -1,0 +1,288 @@
+import { Type } from '@sinclair/typebox';
+import { domainOf, MESSAGE_KIND_NAMES, REJECTION_CODES, type MessageKind, type RejectionCode } from '@ioc/domain';
+import { GATEWAY_MAX_MESSAGES, GatewayEntryHeaderSchema, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS, Timestamp } from './schemas';
+import { FEEDBACK_ROOT, TOPIC_ROOT } from './topics';
+
+/** One line per rejection code; a Record so a new code cannot ship without its meaning. */
+export const REJECTION_CODE_MEANINGS: Readonly<Record<RejectionCode, string>> = {
+  TOPIC_INVALID: `The topic under ${TOPIC_ROOT}/ does not follow the scheme (unknown domain or kind, kind in the wrong domain, bad id, wrong number of levels).`,
+  PAYLOAD_NOT_UTF8: 'The payload is not valid UTF-8.',
+  PAYLOAD_NOT_JSON: 'The payload is not parseable JSON.',
+  PAYLOAD_TOO_LARGE: 'The payload is larger than the configured limit (INGEST_MAX_PAYLOAD_BYTES, 256 KiB by default).',
+  SCHEMA_INVALID: 'The message does not match the JSON Schema of its kind (missing or unknown property, wrong type, out of range, bad timestamp format).',
+  DEVICE_ID_MISMATCH: 'The payload carries a deviceId different from the device named in the topic.',
+  DEVICE_UNKNOWN: 'The device is not in the registry and the IOC is configured to reject unknown devices (INGEST_UNKNOWN_DEVICES=reject).',
+  DEVICE_KIND_MISMATCH: 'The device is registered as a type that does not send this message kind (e.g. a bin sending water-level).',
+  DEVICE_DISABLED: 'The device is disabled in the registry.',
+  TIMESTAMP_IN_FUTURE: 'ts is further ahead of the IOC clock than allowed (INGEST_MAX_FUTURE_SKEW_S, 10 minutes by default).',
+  TIMESTAMP_TOO_OLD: 'ts is older than allowed (INGEST_MAX_AGE_S, 30 days by default).',
+  GATEWAY_EMPTY: 'A gateway batch with an empty messages array.',
+  GATEWAY_TOO_MANY: `A gateway batch with more than ${GATEWAY_MAX_MESSAGES} messages.`,
+  STORAGE_REJECTED: 'The message passed validation but the database refused it (reported with the SQL error); nothing is lost, it is kept in quarantine.',
+};
+
+/** The rejection notice the IOC publishes (QoS 0) on ioc/feedback/v1/{deviceId} after the rejection is committed. */
+export const RejectionNoticeSchema = Type.Object(
+  {
+    code: Type.Union(
+      REJECTION_CODES.map((c) => Type.Literal(c, { description: REJECTION_CODE_MEANINGS[c] })),
+      { description: 'Stable rejection code.' },
+    ),
+    reason: Type.String({ description: 'Human-readable detail, e.g. "water-level: /levelCm must be <= 500".' }),
+    topic: Type.String({ description: 'The topic the refused message was published on.' }),
+    msgId: Type.Union([Type.String(), Type.Null()], { description: 'msgId of the refused message, when it could be read.' }),
+    gatewayId: Type.Union([Type.String(), Type.Null()], { description: 'Set when the message came in a gateway batch.' }),
+    receivedAt: { ...Timestamp, description: 'When the IOC received the message (UTC).' },
+  },
+  { $id: 'rejection-notice', title: 'Rejection notice', additionalProperties: false },
+);
+
+const EXAMPLE_TS = '2026-11-21T18:05:00+07:00';
+
+/** One valid example per kind: shown in the AsyncAPI document and checked against the schemas by the unit test. */
+export const MESSAGE_EXAMPLES: Readonly<Record<MessageKind, Record<string, unknown>>> = {
+  'water-level': { msgId: 'wl-p3-007-000123', ts: EXAMPLE_TS, levelCm: 18.5, batteryPct: 87 },
+  rain: { msgId: 'rg-p2-001-000456', ts: EXAMPLE_TS, rainMm: 4.2, intervalS: 300 },
+  tide: { msgId: 'tg-maspero-1-000789', ts: EXAMPLE_TS, levelCm: 142 },
+  pump: { msgId: 'pump-p5-01-000012', ts: EXAMPLE_TS, status: 'running', flowM3h: 1200 },
+  'sluice-gate': { msgId: 'sg-p7-02-000034', ts: EXAMPLE_TS, status: 'closed', openingPct: 0 },
+  'bin-fill': { msgId: 'bin-p8-0042-000077', ts: EXAMPLE_TS, fillPct: 91, temperatureC: 31.5, tiltDeg: 2, attrs: { firmware: '2.4.1', rssi: -71 } },
+  'truck-position': { msgId: 'truck-07-001234', ts: EXAMPLE_TS, lat: 9.6025, lon: 105.9739, speedKmh: 22, headingDeg: 90, routeId: 'R-P8-01', progressPct: 40 },
+  'truck-pickup': { msgId: 'truck-07-001235', ts: EXAMPLE_TS, binId: 'bin-p8-0042', routeId: 'R-P8-01', weightKg: 35 },
+  'camera-traffic': {
+    msgId: 'cam-hv-01-000901',
+    ts: EXAMPLE_TS,
+    intervalS: 60,
+    lanes: [
+      { lane: 1, vehicleCount: 42, avgSpeedKmh: 31 },
+      { lane: 2, vehicleCount: 37, avgSpeedKmh: 28.5 },
+    ],
+    congestion: 'moderate',
+  },
+  'camera-detection': {
+    msgId: 'cam-hv-01-000902',
+    ts: EXAMPLE_TS,
+    eventType: 'illegal_dumping',
+    confidence: 0.91,
+    modelVersion: 'yolo-8.2',
+    snapshotRef: 's3://ioc-snapshots/cam-hv-01/000902.jpg',
+  },
+  'camera-health': { msgId: 'cam-hv-01-000903', ts: EXAMPLE_TS, online: true, tampered: false, fps: 25 },
+};
+
+const EXAMPLE_DEVICE: Readonly<Record<MessageKind, string>> = {
+  'water-level': 'wl-p3-007',
+  rain: 'rg-p2-001',
+  tide: 'tg-maspero-1',
+  pump: 'pump-p5-01',
+  'sluice-gate': 'sg-p7-02',
+  'bin-fill': 'bin-p8-0042',
+  'truck-position': 'truck-07',
+  'truck-pickup': 'truck-07',
+  'camera-traffic': 'cam-hv-01',
+  'camera-detection': 'cam-hv-01',
+  'camera-health': 'cam-hv-01',
+};
+
+/** A schema as plain JSON (TypeBox keeps its own markers under symbol keys, which JSON drops). */
+function json<T>(schema: unknown): T {
+  return JSON.parse(JSON.stringify(schema)) as T;
+}
+
+const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+/** Version of the contract (the v1 in the topics); bump the minor version for additive changes. */
+export const CONTRACT_VERSION = '1.0.0';
+const MQTT_BINDING = '0.2.0';
+
+/** The standalone JSON Schema file of the gateway batch: its entries point at the entry header. */
+function gatewayFileSchema(): Record<string, unknown> {
+  const envelope = json<Record<string, any>>(GatewayEnvelopeSchema);
+  const { $id: _id, ...entry } = json<Record<string, unknown>>(GatewayEntryHeaderSchema);
+  envelope.description =
+    'A batch of many devices\' messages on one connection. The IOC checks this envelope, then judges each entry on its own: ' +
+    'the entry header (definitions/entry) and then the schema of its kind (without the "kind" property). One bad entry is quarantined alone.';
+  envelope.properties.messages.items = { $ref: '#/definitions/entry' };
+  return { $schema: DRAFT_07, ...envelope, definitions: { entry: { ...entry, description: 'deviceId and kind, plus every property of the message of that kind.' } } };
+}
+
+function deviceChannelId(kind: MessageKind): string {
+  return kind;
+}
+
+function operationId(kind: string): string {
+  return `receive${kind.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
+}
+
+function infoDescription(): string {
+  const codes = REJECTION_CODES.map((c) => `- \`${c}\`: ${REJECTION_CODE_MEANINGS[c]}`).join('\n');
+  return [
+    'The MQTT contract of the Sóc Trăng Intelligent Operations Center (IOC). Devices and gateways publish; the IOC receives.',
+    '',
+    `Topics: \`${TOPIC_ROOT}/{domain}/{deviceId}/{kind}\` for one device's message, \`${TOPIC_ROOT}/gateway/{gatewayId}\` for a batch of up to ${GATEWAY_MAX_MESSAGES} messages of many devices, ` +
+      `and \`${FEEDBACK_ROOT}/{deviceId}\` where the IOC publishes rejection notices (QoS 0).`,
+    '',
+    'Publish with QoS 1. The IOC acknowledges a message (its ingest session sends the PUBACK) only after the message, or its rejection, ' +
+      'is committed to the database. A message redelivered or resent with the same msgId (and ts) is stored once.',
+    '',
+    'Envelope: `msgId` unique per device; `ts` RFC 3339 with offset; `deviceId` optional on per-device topics but must equal the topic device if present; ' +
+      'unknown properties are rejected; vendor scalars go in `attrs`.',
+    '',
+    'Rejection codes (quarantined messages can also be listed with GET /api/v1/quarantine):',
+    codes,
+    '',
+    'Generated from @ioc/contracts by `npm run contract:docs`; see docs/mqtt/README.md for the integrator guide.',
+  ].join('\n');
+}
+
+export interface ContractDocs {
+  /** Files under docs/mqtt/, by path relative to it, with their exact contents. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** The AsyncAPI 3.0 document of the MQTT contract, built from the TypeBox schemas and topic constants. */
+export function buildAsyncApi(): Record<string, unknown> {
+  const idParam = (what: string) => ({ description: `${what}; matches ${ID_PATTERN}.` });
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {};
+  const schemas: Record<string, unknown> = {};
+  const qos1 = { mqtt: { qos: 1, retain: false, bindingVersion: MQTT_BINDING } };
+
+  for (const kind of MESSAGE_KIND_NAMES) {
+    const schema = json<Record<string, unknown>>(MESSAGE_SCHEMAS[kind]);
+    const example = MESSAGE_EXAMPLES[kind];
+    messages[kind] = {
+      name: kind,
+      title: schema.title,
+      summary: schema.description,
+      contentType: 'application/json',
+      payload: schema,
+      examples: [{ name: `${kind}-example`, summary: `From device ${EXAMPLE_DEVICE[kind]}`, payload: example }],
+    };
+    const channelId = deviceChannelId(kind);
+    channels[channelId] = {
+      address: `${TOPIC_ROOT}/${domainOf(kind)}/{deviceId}/${kind}`,
+      title: `${schema.title} (${kind})`,
+      description: `Domain ${domainOf(kind)}, kind ${kind}. The topic names the device; a deviceId in the payload is optional and must match it.`,
+      parameters: { deviceId: idParam('The device id') },
+      messages: { [kind]: { $ref: `#/components/messages/${kind}` } },
+    };
+    operations[operationId(kind)] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${channelId}` },
+      summary: `The IOC receives ${kind} messages; devices publish them with QoS 1.`,
+      bindings: qos1,
+      messages: [{ $ref: `#/channels/${channelId}/messages/${kind}` }],
+    };
+  }
+
+  const { $id: _gid, ...envelope } = json<Record<string, any>>(GatewayEnvelopeSchema);
+  envelope.properties.messages.items = { $ref: '#/components/schemas/gateway-entry' };
+  const { $id: _eid, ...entry } = json<Record<string, unknown>>(GatewayEntryHeaderSchema);
+  schemas['gateway-entry'] = { ...entry, description: 'deviceId and kind, plus every property of the message of that kind (see components/messages/<kind>).' };
+  messages.gateway = {
+    name: 'gateway',
+    title: 'Gateway batch',
+    summary: `Up to ${GATEWAY_MAX_MESSAGES} messages of many devices; each entry is judged on its own.`,
+    contentType: 'application/json',
+    payload: envelope,
+    examples: [
+      {
+        name: 'gateway-example',
+        summary: 'Two devices behind a ward gateway',
+        payload: {
+          messages: [
+            { deviceId: EXAMPLE_DEVICE['water-level'], kind: 'water-level', ...MESSAGE_EXAMPLES['water-level'] },
+            { deviceId: EXAMPLE_DEVICE.rain, kind: 'rain', ...MESSAGE_EXAMPLES.rain },
+          ],
+        },
+      },
+    ],
+  };
+  channels.gateway = {
+    address: `${TOPIC_ROOT}/gateway/{gatewayId}`,
+    title: 'Gateway batch',
+    description: 'Many devices\' messages on one connection. The IOC stores the valid entries and quarantines each bad one with its reason.',
+    parameters: { gatewayId: idParam('The gateway id') },
+    messages: { gateway: { $ref: '#/components/messages/gateway' } },
+  };
+  operations.receiveGatewayBatch = {
+    action: 'receive',
+    channel: { $ref: '#/channels/gateway' },
+    summary: 'The IOC receives gateway batches; gateways publish them with QoS 1.',
+    bindings: qos1,
+    messages: [{ $ref: '#/channels/gateway/messages/gateway' }],
+  };
+
+  const { $id: _nid, ...notice } = json<Record<string, unknown>>(RejectionNoticeSchema);
+  messages['rejection-notice'] = {
+    name: 'rejection-notice',
+    title: 'Rejection notice',
+    summary: 'Why a message was quarantined; best effort, published after the rejection is committed.',
+    contentType: 'application/json',
+    payload: notice,
+    examples: [
+      {
+        name: 'rejection-notice-example',
+        payload: {
+          code: 'SCHEMA_INVALID',
+          reason: 'water-level: /levelCm must be <= 500',
+          topic: `${TOPIC_ROOT}/flood/wl-p3-007/water-level`,
+          msgId: 'wl-p3-007-000124',
+          gatewayId: null,
+          receivedAt: '2026-11-21T11:05:00.123Z',
+        },
+      },
+    ],
+  };
+  channels.feedback = {
+    address: `${FEEDBACK_ROOT}/{deviceId}`,
+    title: 'Rejection notices',
+    description:
+      `Outside ${TOPIC_ROOT}/ so the ingest never reads it. A refusal that names no valid device (a malformed topic, or a gateway batch refused as a whole) ` +
+      `is published on ${FEEDBACK_ROOT}/_unknown.`,
+    parameters: { deviceId: idParam('The device id of the refused message, or _unknown') },
+    messages: { 'rejection-notice': { $ref: '#/components/messages/rejection-notice' } },
+  };
+  operations.sendRejectionNotice = {
+    action: 'send',
+    channel: { $ref: '#/channels/feedback' },
+    summary: 'The IOC publishes a rejection notice with QoS 0; the quarantine (GET /api/v1/quarantine) is the durable record.',
+    bindings: { mqtt: { qos: 0, retain: false, bindingVersion: MQTT_BINDING } },
+    messages: [{ $ref: '#/channels/feedback/messages/rejection-notice' }],
+  };
+
+  return {
+    asyncapi: '3.0.0',
+    id: 'urn:soc-trang-ioc:mqtt',
+    info: {
+      title: 'Sóc Trăng IOC MQTT contract',
+      version: CONTRACT_VERSION,
+      description: infoDescription(),
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      local: {
+        host: '127.0.0.1:1883',
+        protocol: 'mqtt',
+        protocolVersion: '5',
+        description: 'The development broker (docker/mosquitto/mosquitto.conf). MQTT 3.1.1 clients work too.',
+      },
+    },
+    channels,
+    operations,
+    components: { messages, schemas },
+  };
+}
+
+/** Every file of docs/mqtt/ that is generated: asyncapi.json and one JSON Schema per message kind plus the gateway batch. */
+export function buildContractDocs(): ContractDocs {
+  const text = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  const files: Record<string, string> = { 'asyncapi.json': text(buildAsyncApi()) };
+  for (const kind of MESSAGE_KIND_NAMES) {
+    files[`schemas/${kind}.schema.json`] = text({ $schema: DRAFT_07, ...json<Record<string, unknown>>(MESSAGE_SCHEMAS[kind]) });
+  }
+  files['schemas/gateway.schema.json'] = text(gatewayFileSchema());
+  return { files };
+}

@@ -2,3 +2,4 @@ export * from './mosquitto';
 export * from './factories';
 export * from './server';
 export * from './database';
+export * from './project-root';

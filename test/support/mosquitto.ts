@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'nod
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { projectRoot } from './project-root';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,7 +44,7 @@ export async function startMosquitto(): Promise<TestBroker> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'ioc-mosquitto-'));
   chmodSync(dir, 0o777);
-  const template = readFileSync(path.resolve(__dirname, '../../docker/mosquitto/mosquitto.conf'), 'utf8');
+  const template = readFileSync(path.join(projectRoot(), 'docker/mosquitto/mosquitto.conf'), 'utf8');
   const conf = template
     .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
     .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { freePort } from './mosquitto';
+import { projectRoot } from './project-root';
 
 export interface ServerHandle {
   readonly port: number;
@@ -12,12 +13,12 @@ export interface ServerHandle {
   kill(): Promise<void>;
 }
 
-const MAIN = path.resolve(__dirname, '../../dist/apps/ioc/src/main.js');
+const MAIN = path.join(projectRoot(), 'dist/apps/ioc/src/main.js');
 
 /** Runs the built server (`npm run build` first) as its own process and waits until /health answers 200. */
-export async function startServer(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServerHandle> {
+export async function startServer(env: Record<string, string>, readyTimeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServerHandle> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...process.env, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

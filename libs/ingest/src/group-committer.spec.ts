@@ -103,3 +103,23 @@ describe('GroupCommitter', () => {
     expect(committer.pending).toBe(0);
   });
 });
+
+describe('GroupCommitter pipelining', () => {
+  it('spreads waiting units over the free commit slots', async () => {
+    const batches: number[][] = [];
+    const committer = new GroupCommitter<number>({
+      maxBatch: 100,
+      maxConcurrent: 3,
+      retryMaxMs: 5,
+      commit: async (units) => {
+        batches.push(units);
+      },
+      isTransient: () => false,
+      onPoison: (u) => u,
+      logger,
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => committer.submit(i)));
+    expect(batches.map((b) => b.length)).toEqual([4, 3, 3]);
+    expect(batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});

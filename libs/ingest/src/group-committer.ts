@@ -73,7 +73,9 @@ export class GroupCommitter<U> {
     // While commits fail, hold to one at a time so a down database is probed, not hammered.
     const limit = this.failing > 0 ? 1 : this.opts.maxConcurrent;
     while (this.inFlight < limit && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.opts.maxBatch);
+      // Spread what is waiting over the free slots: the next batch is decoded while the database commits this one.
+      const share = Math.ceil(this.queue.length / (limit - this.inFlight));
+      const batch = this.queue.splice(0, Math.min(this.opts.maxBatch, share));
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;

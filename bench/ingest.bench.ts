@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { connectAsync } from 'mqtt';
+import { Pool } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import IORedis from 'ioredis';
+import { createPlainTestDatabase, fleet, messageBody, startMosquitto, startServer, testLogger } from '@ioc/testing';
+import { openDatabase } from '@ioc/storage';
+
+/**
+ * npm run bench:ingest — devices publish QoS 1 messages through Mosquitto; the IOC ingests them with
+ * commit-before-acknowledge into PostgreSQL; we measure the sustained committed rate. Same run: the broker alone
+ * (publish → shared subscription, no database) and raw COPY into the same table. Everything on this machine.
+ * Knobs (env): BENCH_SECONDS (20), BENCH_DEVICES (10000), BENCH_PUB_CONNECTIONS (8), BENCH_WINDOW (64),
+ * BENCH_INGEST_CONNECTIONS (128), BENCH_COPY_ROWS (200000).
+ */
+const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
+const SECONDS = env('BENCH_SECONDS', 20);
+const DEVICES = env('BENCH_DEVICES', 10_000);
+const PUB_CONNECTIONS = env('BENCH_PUB_CONNECTIONS', 8);
+const WINDOW = env('BENCH_WINDOW', 64);
+const INGEST_CONNECTIONS = env('BENCH_INGEST_CONNECTIONS', 128);
+const COPY_ROWS = env('BENCH_COPY_ROWS', 200_000);
+
+const log = (msg: string, extra: Record<string, unknown> = {}) =>
+  process.stderr.write(`[bench:ingest] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
+
+interface PublisherResult {
+  published: number;
+  ms: number;
+}
+
+function runPublisher(url: string, runId: string, durationMs: number, total = Number.MAX_SAFE_INTEGER): Promise<PublisherResult> {
+  const args = { url, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, total, runId };
+  const child = spawn(process.execPath, [path.join(__dirname, 'publisher.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let result: PublisherResult | undefined;
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = JSON.parse(line) as { done?: boolean; published: number; ms: number };
+        if (m.done) result = m;
+        else log('publishing', { published: m.published, seconds: Math.round(m.ms / 1000) });
+      }
+    });
+    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`publisher exited with ${code}`))));
+  });
+}
+
+async function brokerOnly(url: string): Promise<number> {
+  log('baseline 1/2: broker alone, QoS 1 publish → shared subscription (8 connections), no database');
+  const subs = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => connectAsync(url, { clientId: `bench-base-sub-${i}`, protocolVersion: 5, clean: true })),
+  );
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  for (const s of subs) {
+    s.on('message', () => {
+      const now = Date.now();
+      if (!first) first = now;
+      last = now;
+      received++;
+    });
+    await s.subscribeAsync('$share/bench-base/ioc/v1/#', { qos: 1 });
+  }
+  const pub = await runPublisher(url, 'base', Math.min(10, SECONDS) * 1000);
+  const deadline = Date.now() + 10_000;
+  while (received < pub.published && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await Promise.all(subs.map((s) => s.endAsync()));
+  const rate = received / ((last - first) / 1000);
+  log('broker alone', { published: pub.published, received, msgPerSec: Math.round(rate) });
+  return rate;
+}
+
+async function copyBaseline(url: string): Promise<number> {
+  log(`baseline 2/2: COPY ${COPY_ROWS} rows into raw_message (same table, same indexes)`);
+  const pool = new Pool({ connectionString: url, max: 1 });
+  const devices = fleet(DEVICES, 'copy');
+  const t0 = Date.now() - 3_600_000;
+  const received = new Date().toISOString();
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+  function* rows() {
+    for (let i = 0; i < COPY_ROWS; i++) {
+      const d = devices[i % devices.length];
+      const ts = new Date(t0 + i);
+      yield `${ts.toISOString()}\t${d.deviceId}\tm-${i}\t${d.kind}\t${received}\t${d.topic}\t\\N\t${esc(JSON.stringify(messageBody(d.kind, i, ts)))}\n`;
+    }
+  }
+  const client = await pool.connect();
+  const started = Date.now();
+  try {
+    await pipeline(
+      Readable.from(rows()),
+      client.query(copyFrom('COPY raw_message (time, device_id, msg_id, kind, received_at, topic, gateway_id, body) FROM STDIN')),
+    );
+  } finally {
+    client.release();
+  }
+  const rate = COPY_ROWS / ((Date.now() - started) / 1000);
+  await pool.query('TRUNCATE raw_message');
+  await pool.end();
+  log('COPY', { rows: COPY_ROWS, rowsPerSec: Math.round(rate) });
+  return rate;
+}
+
+async function main(): Promise<void> {
+  log('starting Mosquitto with docker/mosquitto/mosquitto.conf on a spare port');
+  const broker = await startMosquitto();
+  const db = await createPlainTestDatabase();
+  const prefix = `ioc-bench-${process.pid}`;
+  try {
+    log('migrating a fresh PostgreSQL database', { url: db.url });
+    await (await openDatabase({ url: db.url, poolSize: 2, timescaledb: 'auto' }, testLogger)).close();
+
+    const brokerOnlyMsgPerSec = await brokerOnly(broker.url);
+    const copyRowsPerSec = await copyBaseline(db.url);
+
+    log(`ingest: IOC server (ingest role, ${INGEST_CONNECTIONS} subscriber connections), ${DEVICES} devices over ${PUB_CONNECTIONS} publisher connections, ${SECONDS} s`);
+    const server = await startServer({
+      DATABASE_URL: db.url,
+      MQTT_URL: broker.url,
+      REDIS_PREFIX: prefix,
+      IOC_ROLES: 'api,ingest',
+      INGEST_CONNECTIONS: String(INGEST_CONNECTIONS),
+      INGEST_INSTANCE_ID: `bench-${process.pid}`,
+    }, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []);
+    const pool = new Pool({ connectionString: db.url, max: 1 });
+    const count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
+    const samples: Array<{ t: number; n: number }> = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push({ t: Date.now(), n: await count() });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+    const pub = await runPublisher(broker.url, 'ingest', SECONDS * 1000);
+    log('publisher done; waiting for the last commits', { published: pub.published });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (samples.at(-1)?.n ?? 0) < pub.published) await new Promise((r) => setTimeout(r, 250));
+    sampling = false;
+    await sampler;
+    await new Promise((r) => setTimeout(r, 500));
+    const stored = await count();
+    const distinct = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).rows[0].n);
+    // Sustained rate: from the first committed rows to the moment the stored count reached its final value.
+    const firstIdx = samples.findIndex((s) => s.n > 0);
+    const lastIdx = samples.findIndex((s) => s.n >= stored);
+    const span = ((samples[lastIdx >= 0 ? lastIdx : samples.length - 1].t - samples[Math.max(0, firstIdx - 1)].t) / 1000) || 1;
+    const msgPerSec = stored / span;
+    const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: Record<string, number> } };
+    log('ingest stats', health.ingest?.stats ?? {});
+    await pool.end();
+    await server.stop();
+    log('ingest', { published: pub.published, stored, seconds: Math.round(span * 10) / 10, msgPerSec: Math.round(msgPerSec) });
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'ingest',
+        msgPerSec: Math.round(msgPerSec),
+        brokerOnlyMsgPerSec: Math.round(brokerOnlyMsgPerSec),
+        copyRowsPerSec: Math.round(copyRowsPerSec),
+        published: pub.published,
+        stored,
+        duplicates: stored - distinct,
+      })}\n`,
+    );
+  } finally {
+    await db.drop();
+    await broker.stop();
+    const redis = new IORedis();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`[bench:ingest] failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});

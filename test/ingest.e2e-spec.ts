@@ -136,6 +136,9 @@ describe('ingest end to end', () => {
     expect(res.status).toBe(200);
     const rows = (await res.json()) as Array<{ reason: string; deviceId: string }>;
     expect(rows[0].reason).toContain('someone-else');
+    const notUtf8 = (await (await fetch(`${server.baseUrl}/api/v1/quarantine?code=PAYLOAD_NOT_UTF8`)).json()) as Array<{ payloadBase64: string; payloadText: string | null }>;
+    expect(Buffer.from(notUtf8[0].payloadBase64, 'base64').equals(Buffer.from([0xc3, 0x28, 0xff]))).toBe(true);
+    expect(notUtf8[0].payloadText).toBeNull();
     expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`)).status).toBe(400);
   });
 });

@@ -11,6 +11,9 @@ import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connec
 import { MqttIngestConnections } from './mqtt-ingest.service';
 import { IngestService } from './ingest.service';
 
+/** PGlite over its socket fails on protocol messages past 64 KiB; statements stay well under. */
+const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
+
 /** The ingest role, wired from the platform, storage and queue providers. */
 @Global()
 @Module({
@@ -21,7 +24,7 @@ import { IngestService } from './ingest.service';
       inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER],
       useFactory: (config: IocConfig, db: Database, stream: DeviceMessageStream, connector: MqttConnector, clock: Clock, root: Logger) => {
         const logger = root.child({ component: 'ingest' });
-        const repo = new IngestRepository(db.pool);
+        const repo = new IngestRepository(db.pool, { maxStatementBytes: db.embedded ? EMBEDDED_MAX_STATEMENT_BYTES : undefined });
         const directory = new DeviceDirectory(config.ingest.unknownDevices);
         const lastSeen = new LastSeenTracker();
         const decoder = new MessageDecoder(createMessageValidators(), config.ingest);

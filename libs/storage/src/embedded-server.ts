@@ -22,6 +22,9 @@ const { parentPort, workerData } = require('node:worker_threads');
   const { timescaledb } = require(workerData.modules.timescaledb);
   const { PGLiteSocketServer } = require(workerData.modules.socket);
   const db = await PGlite.create({ dataDir: workerData.dataDir, extensions: { timescaledb } });
+  // A reopened data directory does not load TimescaleDB until something calls it, and until then its TSL functions
+  // (continuous-aggregate invalidation triggers, refresh) fail as "not supported under the current license".
+  await db.exec("LOAD 'timescaledb'");
   const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
   await server.start();
   parentPort.on('message', async (msg) => {

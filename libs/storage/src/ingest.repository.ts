@@ -29,7 +29,8 @@ const RAW_INSERT = `
 
 const QUARANTINE_INSERT = `
   INSERT INTO quarantine (received_at, topic, payload, code, reason, device_id, msg_id, gateway_id, details)
-  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])`;
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+  RETURNING id`;
 
 const DEVICE_REGISTER = `
   INSERT INTO device (id, type, domain, provisioned)
@@ -46,8 +47,42 @@ const key = (deviceId: string, msgId: string, time: Date) => `${deviceId}\u0000$
  * The ingest write path: one transaction per batch. The raw insert is idempotent on (device_id, msg_id, time), and only
  * the rows it actually inserted go on to the per-domain tables, so a redelivered message is stored exactly once.
  */
+export interface IngestRepositoryOptions {
+  /**
+   * Largest parameter payload of one statement. The embedded database (PGlite over its socket) fails on protocol
+   * messages over 64 KiB, so there a batch is written as several statements in the same transaction, and a large
+   * quarantined payload is appended in pieces. Undefined: no limit.
+   */
+  readonly maxStatementBytes?: number;
+}
+
+/** Splits items into runs whose estimated size stays under `limit` (an item larger than it goes alone). */
+export function chunkBySize<T>(items: readonly T[], size: (item: T) => number, limit: number | undefined): T[][] {
+  if (!limit) return items.length ? [items.slice()] : [];
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (current.length && bytes + n > limit) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += n;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+const QUARANTINE_APPEND = `UPDATE quarantine SET payload = payload || $2::bytea WHERE id = $1`;
+
 export class IngestRepository {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: IngestRepositoryOptions = {},
+  ) {}
 
   async commit(batch: IngestBatch): Promise<IngestCommitResult> {
     const client = await this.pool.connect();
@@ -66,42 +101,63 @@ export class IngestRepository {
   }
 
   private async write(client: PoolClient, batch: IngestBatch): Promise<IngestCommitResult> {
-    if (batch.newDevices.length > 0) {
-      const d = batch.newDevices;
+    const limit = this.options.maxStatementBytes;
+    for (const d of chunkBySize(batch.newDevices, (x) => x.id.length + 40, limit)) {
       await client.query({ name: 'ioc_device_register', text: DEVICE_REGISTER, values: [d.map((x) => x.id), d.map((x) => x.type), d.map((x) => x.domain)] });
     }
-    let stored: DeviceMessage[] = [];
-    if (batch.accepted.length > 0) {
-      const a = batch.accepted;
-      const inserted = await client.query<{ device_id: string; msg_id: string; time: Date }>({
-        name: 'ioc_raw_insert',
-        text: RAW_INSERT,
-        values: [
-          a.map((m) => m.ts), a.map((m) => m.deviceId), a.map((m) => m.msgId), a.map((m) => m.kind), a.map((m) => m.receivedAt),
-          a.map((m) => m.topic), a.map((m) => m.gatewayId ?? null), a.map((m) => JSON.stringify(m.body)),
-        ],
-      });
-      const fresh = new Set(inserted.rows.map((r) => key(r.device_id, r.msg_id, r.time)));
-      // The same message twice in one batch: the first copy takes the key, later ones are duplicates.
-      stored = a.filter((m) => fresh.delete(key(m.deviceId, m.msgId, m.ts)));
-      for (const domain of Object.keys(DOMAIN_TABLES) as Domain[]) {
-        const rows = stored.filter((m) => m.domain === domain);
-        if (rows.length === 0) continue;
-        await client.query({ name: `ioc_${domain}_insert`, text: DOMAIN_INSERTS[domain], values: toColumnArrays(DOMAIN_TABLES[domain], rows) });
-      }
+    const stored: DeviceMessage[] = [];
+    // Message bodies are bounded by the contract (a few KiB), so every chunk holds at least one message.
+    for (const a of chunkBySize(batch.accepted, (m) => JSON.stringify(m.body).length + m.topic.length + 160, limit)) {
+      stored.push(...(await this.writeAccepted(client, a)));
     }
-    if (batch.quarantined.length > 0) {
-      const q = batch.quarantined;
-      await client.query({
-        name: 'ioc_quarantine_insert',
-        text: QUARANTINE_INSERT,
-        values: [
-          q.map((x) => x.receivedAt), q.map((x) => x.topic), q.map((x) => x.payload), q.map((x) => x.code), q.map((x) => x.reason),
-          q.map((x) => x.deviceId ?? null), q.map((x) => x.msgId ?? null), q.map((x) => x.gatewayId ?? null),
-          q.map((x) => (x.details ? JSON.stringify(x.details) : null)),
-        ],
-      });
+    for (const q of chunkBySize(batch.quarantined, (x) => Math.min(x.payload.length * 2, limit ?? Infinity) + x.reason.length + 200, limit)) {
+      await this.writeQuarantined(client, q, limit);
     }
     return { stored, duplicates: batch.accepted.length - stored.length };
+  }
+
+  private async writeAccepted(client: PoolClient, a: readonly DeviceMessage[]): Promise<DeviceMessage[]> {
+    const inserted = await client.query<{ device_id: string; msg_id: string; time: Date }>({
+      name: 'ioc_raw_insert',
+      text: RAW_INSERT,
+      values: [
+        a.map((m) => m.ts), a.map((m) => m.deviceId), a.map((m) => m.msgId), a.map((m) => m.kind), a.map((m) => m.receivedAt),
+        a.map((m) => m.topic), a.map((m) => m.gatewayId ?? null), a.map((m) => JSON.stringify(m.body)),
+      ],
+    });
+    const fresh = new Set(inserted.rows.map((r) => key(r.device_id, r.msg_id, r.time)));
+    // The same message twice in one batch: the first copy takes the key, later ones are duplicates.
+    const stored = a.filter((m) => fresh.delete(key(m.deviceId, m.msgId, m.ts)));
+    for (const domain of Object.keys(DOMAIN_TABLES) as Domain[]) {
+      const rows = stored.filter((m) => m.domain === domain);
+      if (rows.length === 0) continue;
+      await client.query({ name: `ioc_${domain}_insert`, text: DOMAIN_INSERTS[domain], values: toColumnArrays(DOMAIN_TABLES[domain], rows) });
+    }
+    return stored;
+  }
+
+  private async writeQuarantined(client: PoolClient, q: readonly QuarantinedMessage[], limit: number | undefined): Promise<void> {
+    // Hex doubles the bytes on the wire: a payload past half the limit is inserted empty, then appended in pieces.
+    const piece = limit ? Math.floor(limit / 2) - 1024 : Infinity;
+    const small = q.filter((x) => x.payload.length <= piece);
+    if (small.length) await this.insertQuarantine(client, small);
+    for (const large of q.filter((x) => x.payload.length > piece)) {
+      const { rows } = await this.insertQuarantine(client, [{ ...large, payload: Buffer.alloc(0) }]);
+      for (let at = 0; at < large.payload.length; at += piece) {
+        await client.query({ name: 'ioc_quarantine_append', text: QUARANTINE_APPEND, values: [rows[0].id, large.payload.subarray(at, at + piece)] });
+      }
+    }
+  }
+
+  private insertQuarantine(client: PoolClient, q: readonly QuarantinedMessage[]) {
+    return client.query<{ id: string }>({
+      name: 'ioc_quarantine_insert',
+      text: QUARANTINE_INSERT,
+      values: [
+        q.map((x) => x.receivedAt), q.map((x) => x.topic), q.map((x) => x.payload), q.map((x) => x.code), q.map((x) => x.reason),
+        q.map((x) => x.deviceId ?? null), q.map((x) => x.msgId ?? null), q.map((x) => x.gatewayId ?? null),
+        q.map((x) => (x.details ? JSON.stringify(x.details) : null)),
+      ],
+    });
   }
 }

@@ -406,6 +406,11 @@ describe('embedded persistence', () => {
         expect(rows).toEqual([{ rain_mm: 3 }]);
         const { rows: migrations } = await second.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`);
         expect(migrations[0].n).toBe(5);
+        // Writing to a hypertable with continuous aggregates, and refreshing them, must work after a reopen too.
+        await insertFlood(second.pool, [{ time: new Date(T.getTime() + 60_000), deviceId: 'persist-1', kind: 'rain', rainMm: 4 }]);
+        await second.pool.query(`CALL refresh_continuous_aggregate('rain_1m', NULL, NULL)`);
+        const { rows: rolled } = await second.pool.query(`SELECT sum(rain_mm)::float8 AS mm FROM rain_1m WHERE device_id = 'persist-1'`);
+        expect(rolled).toEqual([{ mm: 7 }]);
       } finally {
         await second.close();
       }

@@ -10,6 +10,19 @@ function parseDate(name: string, v?: string): Date | undefined {
   return d;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as received, base64; and as text too when they are valid UTF-8 (most rejections are readable JSON). */
+export function presentPayload(payload: Buffer): { payloadBase64: string; payloadText: string | null; payloadBytes: number } {
+  let text: string | null;
+  try {
+    text = utf8.decode(payload);
+  } catch {
+    text = null;
+  }
+  return { payloadBase64: payload.toString('base64'), payloadText: text, payloadBytes: payload.length };
+}
+
 function parseLimit(v?: string): number {
   if (v === undefined) return 100;
   const n = Number(v);
@@ -62,7 +75,7 @@ export class IngestApiController {
       throw new BadRequestException({ code: 'QUERY_INVALID', message: `code must be one of ${REJECTION_CODES.join(', ')}` });
     }
     if (beforeId !== undefined && !/^\d+$/.test(beforeId)) throw new BadRequestException({ code: 'QUERY_INVALID', message: 'beforeId must be an integer' });
-    return this.quarantine.list({
+    const entries = await this.quarantine.list({
       deviceId,
       code: code as RejectionCode | undefined,
       from: parseDate('from', from),
@@ -70,5 +83,6 @@ export class IngestApiController {
       limit: parseLimit(limit),
       beforeId: beforeId === undefined ? undefined : beforeId,
     });
+    return entries.map(({ payload, ...entry }) => ({ ...entry, ...presentPayload(payload) }));
   }
 }

@@ -17,8 +17,9 @@ export const BatteryPct = Type.Optional(Type.Number({ minimum: 0, maximum: 100, 
 export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
 export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
 export const Attrs = Type.Optional(
-  Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
-    description: 'Vendor-specific scalar attributes, kept but not interpreted.',
+  Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean(), Type.Null()]), {
+    maxProperties: 32,
+    description: 'Vendor-specific scalar attributes (at most 32, strings up to 256 characters), kept but not interpreted.',
   }),
 );
 

@@ -1,0 +1,100 @@
+import { domainOf, type DeviceMessage, type MessageKind, type QuarantinedMessage } from '@ioc/domain';
+import { createPlainTestDatabase, fleet, messageBody, openEmbeddedTestDatabase, testLogger } from '@ioc/testing';
+import { openDatabase } from './database.provider';
+import type { Database } from './database';
+import { IngestRepository, type IngestRepositoryOptions } from './ingest.repository';
+
+type Opened = { db: Database; drop: () => Promise<void>; options: IngestRepositoryOptions };
+
+const receivedAt = new Date('2026-11-21T03:00:00.000Z');
+
+function message(deviceId: string, kind: MessageKind, seq: number, extra: Partial<DeviceMessage> = {}): DeviceMessage {
+  const ts = new Date(receivedAt.getTime() - 60_000 + seq);
+  const body = messageBody(kind, seq, ts);
+  return { deviceId, kind, domain: domainOf(kind), msgId: body.msgId as string, ts, receivedAt, topic: `t/${deviceId}`, body, ...extra };
+}
+
+describe.each([
+  ['postgres', async (): Promise<Opened> => {
+    const handle = await createPlainTestDatabase();
+    const db = await openDatabase({ url: handle.url, poolSize: 4, timescaledb: 'auto' }, testLogger);
+    return { db, drop: () => handle.drop(), options: {} };
+  }],
+  // The limit the ingest module sets for the embedded database.
+  ['timescaledb-embedded', async (): Promise<Opened> => ({ db: await openEmbeddedTestDatabase(), drop: async () => undefined, options: { maxStatementBytes: 32 * 1024 } })],
+] as const)('IngestRepository on %s', (_name, open) => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let repo: IngestRepository;
+  const count = async (sql: string) => Number((await db.pool.query<{ n: string }>(sql)).rows[0].n);
+
+  beforeAll(async () => {
+    const opened = await open();
+    ({ db, drop } = opened);
+    repo = new IngestRepository(db.pool, opened.options);
+  });
+  afterAll(async () => {
+    await db.close();
+    await drop();
+  });
+
+  it('stores each message once, including duplicates inside one batch and across batches', async () => {
+    const devices = fleet(11, 'repo');
+    const batch = devices.map((d, i) => message(d.deviceId, d.kind, i));
+    const first = await repo.commit({
+      accepted: [...batch, batch[0], batch[3]],
+      quarantined: [],
+      newDevices: devices.map((d) => ({ id: d.deviceId, type: 'camera', domain: 'camera' })),
+    });
+    expect(first.stored).toHaveLength(11);
+    expect(first.duplicates).toBe(2);
+    const again = await repo.commit({ accepted: batch.slice(0, 5), quarantined: [], newDevices: [] });
+    expect(again).toEqual({ stored: [], duplicates: 5 });
+    expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(11);
+    expect(await count('SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n')).toBe(11);
+    expect(await count(`SELECT count(*) AS n FROM device WHERE provisioned = false`)).toBe(11);
+  });
+
+  it('maps every kind to its domain columns', async () => {
+    const wl = message('repo-wl', 'water-level', 100);
+    const cam = message('repo-cam', 'camera-traffic', 101);
+    await repo.commit({ accepted: [wl, cam], quarantined: [], newDevices: [] });
+    const f = await db.pool.query(`SELECT kind, level_cm, battery_pct FROM flood_reading WHERE device_id = 'repo-wl'`);
+    expect(f.rows).toEqual([{ kind: 'water-level', level_cm: wl.body.levelCm, battery_pct: 90 }]);
+    const c = await db.pool.query(`SELECT vehicle_count, avg_speed_kmh, congestion FROM camera_event WHERE device_id = 'repo-cam'`);
+    const lanes = cam.body.lanes as Array<{ vehicleCount: number; avgSpeedKmh: number }>;
+    const vehicles = lanes[0].vehicleCount + lanes[1].vehicleCount;
+    expect(c.rows[0].vehicle_count).toBe(vehicles);
+    expect(c.rows[0].avg_speed_kmh).toBeCloseTo((lanes[0].vehicleCount * 30 + 10 * 40) / vehicles, 6);
+    expect(c.rows[0].congestion).toBe('free');
+  });
+
+  it('keeps quarantined bytes exactly, also large and non-UTF-8 ones', async () => {
+    const big = Buffer.alloc(300_000, 0x7b);
+    const q: QuarantinedMessage[] = [
+      { receivedAt, topic: 'ioc/v1/x', payload: Buffer.from([0, 0xff, 0xfe]), code: 'PAYLOAD_NOT_UTF8', reason: 'not UTF-8' },
+      { receivedAt, topic: 'ioc/v1/gateway/g', payload: big, code: 'GATEWAY_TOO_MANY', reason: 'too many', gatewayId: 'g', details: { n: 501 } },
+    ];
+    await repo.commit({ accepted: [], quarantined: q, newDevices: [] });
+    const rows = (await db.pool.query<{ code: string; payload: Buffer; details: unknown }>(`SELECT code, payload, details FROM quarantine ORDER BY id`)).rows;
+    expect(rows[0].payload.equals(q[0].payload)).toBe(true);
+    expect(rows[1].payload.equals(big)).toBe(true);
+    expect(rows[1].details).toEqual({ n: 501 });
+  });
+
+  it('commits a full gateway batch (500 messages) in one transaction', async () => {
+    const devices = fleet(500, 'gw');
+    const batch = devices.map((d, i) => message(d.deviceId, d.kind, 1000 + i, { gatewayId: 'gw-big' }));
+    const result = await repo.commit({ accepted: batch, quarantined: [], newDevices: [] });
+    expect(result.stored).toHaveLength(500);
+    expect(await count(`SELECT count(*) AS n FROM raw_message WHERE gateway_id = 'gw-big'`)).toBe(500);
+  });
+
+  it('rolls back the whole batch when one row is refused', async () => {
+    const before = await count('SELECT count(*) AS n FROM raw_message');
+    const good = message('repo-rollback', 'rain', 5000);
+    const bad = message('repo-rollback', 'rain', 5001, { body: { ...messageBody('rain', 5001, receivedAt), intervalS: 1e12 } });
+    await expect(repo.commit({ accepted: [good, bad], quarantined: [], newDevices: [] })).rejects.toThrow();
+    expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(before);
+  });
+});

@@ -14,14 +14,15 @@ import { openDatabase } from '@ioc/storage';
  * commit-before-acknowledge into PostgreSQL; we measure the sustained committed rate. Same run: the broker alone
  * (publish → shared subscription, no database) and raw COPY into the same table. Everything on this machine.
  * Knobs (env): BENCH_SECONDS (20), BENCH_DEVICES (10000), BENCH_PUB_CONNECTIONS (8), BENCH_WINDOW (64),
- * BENCH_INGEST_CONNECTIONS (128), BENCH_COPY_ROWS (200000).
+ * BENCH_INGEST_CONNECTIONS (512 per process), BENCH_INGEST_PROCESSES (1), BENCH_COPY_ROWS (200000).
  */
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = env('BENCH_SECONDS', 20);
 const DEVICES = env('BENCH_DEVICES', 10_000);
 const PUB_CONNECTIONS = env('BENCH_PUB_CONNECTIONS', 8);
 const WINDOW = env('BENCH_WINDOW', 64);
-const INGEST_CONNECTIONS = env('BENCH_INGEST_CONNECTIONS', 128);
+const INGEST_CONNECTIONS = env('BENCH_INGEST_CONNECTIONS', 512);
+const INGEST_PROCESSES = env('BENCH_INGEST_PROCESSES', 1);
 const COPY_ROWS = env('BENCH_COPY_ROWS', 200_000);
 
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
@@ -121,15 +122,25 @@ async function main(): Promise<void> {
     const brokerOnlyMsgPerSec = await brokerOnly(broker.url);
     const copyRowsPerSec = await copyBaseline(db.url);
 
-    log(`ingest: IOC server (ingest role, ${INGEST_CONNECTIONS} subscriber connections), ${DEVICES} devices over ${PUB_CONNECTIONS} publisher connections, ${SECONDS} s`);
-    const server = await startServer({
-      DATABASE_URL: db.url,
-      MQTT_URL: broker.url,
-      REDIS_PREFIX: prefix,
-      IOC_ROLES: 'api,ingest',
-      INGEST_CONNECTIONS: String(INGEST_CONNECTIONS),
-      INGEST_INSTANCE_ID: `bench-${process.pid}`,
-    }, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []);
+    log(`ingest: ${INGEST_PROCESSES} IOC ingest process(es) × ${INGEST_CONNECTIONS} subscriber connections on one shared subscription, ${DEVICES} devices over ${PUB_CONNECTIONS} publisher connections, ${SECONDS} s`);
+    const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [];
+    const servers = await Promise.all(
+      Array.from({ length: INGEST_PROCESSES }, (_, i) =>
+        startServer(
+          {
+            DATABASE_URL: db.url,
+            MQTT_URL: broker.url,
+            REDIS_PREFIX: prefix,
+            IOC_ROLES: 'api,ingest',
+            INGEST_CONNECTIONS: String(INGEST_CONNECTIONS),
+            // Each ingest process needs its own persistent sessions.
+            INGEST_INSTANCE_ID: `bench-${process.pid}-${i}`,
+          },
+          60_000,
+          nodeArgs,
+        ),
+      ),
+    );
     const pool = new Pool({ connectionString: db.url, max: 1 });
     const count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
     const samples: Array<{ t: number; n: number }> = [];
@@ -154,10 +165,14 @@ async function main(): Promise<void> {
     const lastIdx = samples.findIndex((s) => s.n >= stored);
     const span = ((samples[lastIdx >= 0 ? lastIdx : samples.length - 1].t - samples[Math.max(0, firstIdx - 1)].t) / 1000) || 1;
     const msgPerSec = stored / span;
-    const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: Record<string, number> } };
-    log('ingest stats', health.ingest?.stats ?? {});
+    for (const server of servers) {
+      const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: Record<string, number> } };
+      log('ingest process stats', health.ingest?.stats ?? {});
+      const warnings = server.logs().split('\n').filter((l) => l.includes('"level":40') || l.includes('"level":50'));
+      if (warnings.length) log(`server warnings: ${warnings.length}; first: ${warnings[0].slice(0, 400)}`);
+    }
     await pool.end();
-    await server.stop();
+    await Promise.all(servers.map((server) => server.stop()));
     log('ingest', { published: pub.published, stored, seconds: Math.round(span * 10) / 10, msgPerSec: Math.round(msgPerSec) });
     process.stdout.write(
       `${JSON.stringify({

@@ -16,6 +16,8 @@ export interface DeviceMessage {
   readonly topic: string;
   readonly gatewayId?: string;
   readonly body: Readonly<Record<string, unknown>>;
+  /** `body` as JSON text, serialised once: the payload as received for a per-device topic. */
+  readonly bodyJson: string;
 }
 
 /** Reasons a message is quarantined; stable codes integrators can rely on. */

@@ -59,7 +59,7 @@ export class MessageDecoder {
     }
 
     if (route.type === 'device') {
-      const result = this.entry(json, route.kind, route.deviceId, topic, receivedAt, undefined);
+      const result = this.entry(json, text, route.kind, route.deviceId, topic, receivedAt, undefined);
       return 'code' in result
         ? reject(result.code, result.reason, { deviceId: route.deviceId, msgId: result.msgId })
         : { accepted: [result], rejected: [] };
@@ -101,11 +101,12 @@ export class MessageDecoder {
       return { code: 'SCHEMA_INVALID', reason: `gateway entry: ${describeErrors(this.validators.gatewayEntry.errors)}`, msgId };
     }
     const { kind, ...body } = raw as Record<string, unknown> & { kind: MessageKind; deviceId: string };
-    return this.entry(body, kind, body.deviceId as string, topic, receivedAt, gatewayId);
+    return this.entry(body, undefined, kind, body.deviceId as string, topic, receivedAt, gatewayId);
   }
 
   private entry(
     json: unknown,
+    jsonText: string | undefined,
     kind: MessageKind,
     deviceId: string,
     topic: string,
@@ -127,6 +128,7 @@ export class MessageDecoder {
     if (-skew > this.options.maxAgeMs) {
       return { code: 'TIMESTAMP_TOO_OLD', reason: `ts ${body.ts} is older than the accepted age of ${this.options.maxAgeMs / 1000} s`, msgId };
     }
-    return { deviceId, msgId: body.msgId, kind, domain: domainOf(kind), ts, receivedAt, topic, gatewayId, body };
+    const bodyJson = jsonText ?? JSON.stringify(body);
+    return { deviceId, msgId: body.msgId, kind, domain: domainOf(kind), ts, receivedAt, topic, gatewayId, body, bodyJson };
   }
 }

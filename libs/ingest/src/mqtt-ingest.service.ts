@@ -49,7 +49,10 @@ export class MqttIngestConnections {
       password: mqtt.password,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-      keepalive: 30,
+      // MQTT.js handles a PINGRESP only after the PUBLISH packets queued before it on that connection, and those wait
+      // for their commits: under a deep broker backlog a 30 s keepalive expired and every session reconnected
+      // (redelivering its in-flight message). 120 s leaves the PINGRESP a 60 s window.
+      keepalive: 120,
       properties: { sessionExpiryInterval: this.opts.ingest.sessionExpiryS, receiveMaximum: this.opts.ingest.receiveMaximum },
     };
     const client = this.connector(mqtt.url, options);

@@ -39,7 +39,7 @@ export const ENV_SCHEMA = z.object({
   MQTT_PASSWORD: z.string().optional(),
   INGEST_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc'),
   INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc-ingest'),
-  INGEST_CONNECTIONS: int(1, 1024).default(64),
+  INGEST_CONNECTIONS: int(1, 4096).default(256),
   INGEST_RECEIVE_MAXIMUM: int(1, 65535).default(64),
   INGEST_SESSION_EXPIRY_S: int(0, 4294967295).default(7 * 24 * 3600),
   INGEST_MAX_BATCH: int(1, 50000).default(4000),

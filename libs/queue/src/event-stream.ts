@@ -10,14 +10,26 @@ export interface StreamEntry<T> {
   readonly items: T[];
 }
 
-type WireMessage = Omit<DeviceMessage, 'ts' | 'receivedAt'> & { ts: string; receivedAt: string };
+type WireMessage = Omit<DeviceMessage, 'ts' | 'receivedAt' | 'bodyJson'> & { ts: string; receivedAt: string };
 
+/** One JSON array per batch; each body goes in as the JSON text it already has, not serialised again. */
 export function encodeDeviceMessages(messages: readonly DeviceMessage[]): string {
-  return JSON.stringify(messages);
+  const parts = messages.map(
+    (m) =>
+      `{"deviceId":${JSON.stringify(m.deviceId)},"msgId":${JSON.stringify(m.msgId)},"kind":"${m.kind}","domain":"${m.domain}",` +
+      `"ts":"${m.ts.toISOString()}","receivedAt":"${m.receivedAt.toISOString()}","topic":${JSON.stringify(m.topic)},` +
+      `${m.gatewayId === undefined ? '' : `"gatewayId":${JSON.stringify(m.gatewayId)},`}"body":${m.bodyJson}}`,
+  );
+  return `[${parts.join(',')}]`;
 }
 
 export function decodeDeviceMessages(json: string): DeviceMessage[] {
-  return (JSON.parse(json) as WireMessage[]).map((m) => ({ ...m, ts: new Date(m.ts), receivedAt: new Date(m.receivedAt) }));
+  return (JSON.parse(json) as WireMessage[]).map((m) => ({
+    ...m,
+    ts: new Date(m.ts),
+    receivedAt: new Date(m.receivedAt),
+    bodyJson: JSON.stringify(m.body),
+  }));
 }
 
 /**

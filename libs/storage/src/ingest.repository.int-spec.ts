@@ -11,7 +11,8 @@ const receivedAt = new Date('2026-11-21T03:00:00.000Z');
 function message(deviceId: string, kind: MessageKind, seq: number, extra: Partial<DeviceMessage> = {}): DeviceMessage {
   const ts = new Date(receivedAt.getTime() - 60_000 + seq);
   const body = messageBody(kind, seq, ts);
-  return { deviceId, kind, domain: domainOf(kind), msgId: body.msgId as string, ts, receivedAt, topic: `t/${deviceId}`, body, ...extra };
+  const m = { deviceId, kind, domain: domainOf(kind), msgId: body.msgId as string, ts, receivedAt, topic: `t/${deviceId}`, body, ...extra };
+  return { ...m, bodyJson: JSON.stringify(m.body) };
 }
 
 describe.each([

@@ -107,7 +107,7 @@ export class IngestRepository {
     }
     const stored: DeviceMessage[] = [];
     // Message bodies are bounded by the contract (a few KiB), so every chunk holds at least one message.
-    for (const a of chunkBySize(batch.accepted, (m) => JSON.stringify(m.body).length + m.topic.length + 160, limit)) {
+    for (const a of chunkBySize(batch.accepted, (m) => m.bodyJson.length + m.topic.length + 160, limit)) {
       stored.push(...(await this.writeAccepted(client, a)));
     }
     for (const q of chunkBySize(batch.quarantined, (x) => Math.min(x.payload.length * 2, limit ?? Infinity) + x.reason.length + 200, limit)) {
@@ -122,7 +122,7 @@ export class IngestRepository {
       text: RAW_INSERT,
       values: [
         a.map((m) => m.ts), a.map((m) => m.deviceId), a.map((m) => m.msgId), a.map((m) => m.kind), a.map((m) => m.receivedAt),
-        a.map((m) => m.topic), a.map((m) => m.gatewayId ?? null), a.map((m) => JSON.stringify(m.body)),
+        a.map((m) => m.topic), a.map((m) => m.gatewayId ?? null), a.map((m) => m.bodyJson),
       ],
     });
     const fresh = new Set(inserted.rows.map((r) => key(r.device_id, r.msg_id, r.time)));

@@ -5,8 +5,7 @@ import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import IORedis from 'ioredis';
-import { createPlainTestDatabase, fleet, messageBody, startMosquitto, startServer, testLogger } from '@ioc/testing';
+import { createPlainTestDatabase, deleteRedisPrefix, fleet, messageBody, startMosquitto, startServer, testLogger } from '@ioc/testing';
 import { openDatabase } from '@ioc/storage';
 
 /**
@@ -188,10 +187,7 @@ async function main(): Promise<void> {
   } finally {
     await db.drop();
     await broker.stop();
-    const redis = new IORedis();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisPrefix(prefix);
   }
 }
 

@@ -1,7 +1,6 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { Pool } from 'pg';
-import IORedis from 'ioredis';
-import { createPlainTestDatabase, fleet, messageBody, startMosquitto, startServer, type ServerHandle, type TestBroker } from '@ioc/testing';
+import { createPlainTestDatabase, deleteRedisPrefix, fleet, messageBody, type ServerHandle, startMosquitto, startServer, type TestBroker } from '@ioc/testing';
 
 /**
  * Commit-before-acknowledge under a crash: the ingest process is SIGKILLed mid-stream and restarted with the same
@@ -27,10 +26,7 @@ describe('ingest survives SIGKILL mid-stream', () => {
     await pool?.end();
     await dbHandle?.drop();
     await broker?.stop();
-    const redis = new IORedis();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisPrefix(prefix);
   });
 
   const stored = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);

@@ -2,8 +2,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { Pool } from 'pg';
 import IORedis from 'ioredis';
 import { gatewayTopic } from '@ioc/contracts';
-import { fleet, messageBody, startMosquitto, startServer, type ServerHandle, type TestBroker } from '@ioc/testing';
-import { createPlainTestDatabase } from '@ioc/testing';
+import { createPlainTestDatabase, deleteRedisPrefix, fleet, messageBody, type ServerHandle, startMosquitto, startServer, type TestBroker } from '@ioc/testing';
 
 /**
  * Whole system: a real Mosquitto, the built server in its own process, real PostgreSQL and Redis.
@@ -38,10 +37,7 @@ describe('ingest end to end', () => {
     await pool?.end();
     await dbHandle?.drop();
     await broker?.stop();
-    const redis = new IORedis();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await deleteRedisPrefix(prefix);
   });
 
   const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0].n);

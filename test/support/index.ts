@@ -3,3 +3,5 @@ export * from './factories';
 export * from './server';
 export * from './database';
 export * from './project-root';
+export * from './redis';
+export * from './tcp-proxy';

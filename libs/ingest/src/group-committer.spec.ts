@@ -106,20 +106,9 @@ describe('GroupCommitter', () => {
 
 describe('GroupCommitter pipelining', () => {
   it('spreads waiting units over the free commit slots', async () => {
-    const batches: number[][] = [];
-    const committer = new GroupCommitter<number>({
-      maxBatch: 100,
-      maxConcurrent: 3,
-      retryMaxMs: 5,
-      commit: async (units) => {
-        batches.push(units);
-      },
-      isTransient: () => false,
-      onPoison: (u) => u,
-      logger,
-    });
+    const { committer, committed } = setup({ maxConcurrent: 3 });
     await Promise.all(Array.from({ length: 10 }, (_, i) => committer.submit(i)));
-    expect(batches.map((b) => b.length)).toEqual([4, 3, 3]);
-    expect(batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(committed.map((b) => b.length)).toEqual([4, 3, 3]);
+    expect(committed.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });

@@ -1,0 +1,102 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import { Pool } from 'pg';
+import {
+  createPlainTestDatabase,
+  deleteRedisPrefix,
+  fleet,
+  messageBody,
+  startMosquitto,
+  startServer,
+  startTcpProxy,
+  type ServerHandle,
+  type TcpProxy,
+  type TestBroker,
+} from '@ioc/testing';
+
+interface Health {
+  database: { ok: boolean };
+  ingest: { pending: number; stats: { stored: number; retries: number } };
+}
+
+/**
+ * The database goes away mid-stream: the IOC stops acknowledging (the broker keeps the backlog), holds no more than
+ * one message per subscriber connection in memory, and stores everything once the database is back.
+ */
+describe('ingest through a database outage', () => {
+  const connections = 16;
+  let broker: TestBroker;
+  let dbHandle: { url: string; drop(): Promise<void> };
+  let proxy: TcpProxy;
+  let pool: Pool;
+  let server: ServerHandle;
+  let publisher: MqttClient;
+  const prefix = `ioc-outage-${process.pid}-${Date.now()}`;
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    dbHandle = await createPlainTestDatabase();
+    proxy = await startTcpProxy(5432);
+    const viaProxy = new URL(dbHandle.url);
+    viaProxy.port = String(proxy.port);
+    pool = new Pool({ connectionString: dbHandle.url, max: 2 });
+    server = await startServer({
+      DATABASE_URL: viaProxy.toString(),
+      MQTT_URL: broker.url,
+      REDIS_PREFIX: prefix,
+      IOC_ROLES: 'api,ingest',
+      INGEST_CONNECTIONS: String(connections),
+      INGEST_RETRY_MAX_MS: '500',
+    });
+    publisher = await connectAsync(broker.url, { clientId: `outage-pub-${process.pid}`, protocolVersion: 5 });
+  });
+
+  afterAll(async () => {
+    await publisher?.endAsync();
+    expect(await server?.stop()).toBe(0);
+    await proxy?.close();
+    await pool?.end();
+    await dbHandle?.drop();
+    await broker?.stop();
+    await deleteRedisPrefix(prefix);
+  });
+
+  const stored = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
+  const health = async () => (await (await fetch(`${server.baseUrl}/health`)).json()) as Health;
+
+  it('holds back acknowledgements while the database is down and loses nothing when it returns', async () => {
+    const devices = fleet(40, 'outage');
+    const t0 = Date.now() - 600_000;
+    const publishAll = (from: number, to: number) =>
+      Promise.all(
+        Array.from({ length: to - from }, (_, k) => {
+          const i = from + k;
+          const d = devices[i % devices.length];
+          return publisher.publishAsync(d.topic, JSON.stringify(messageBody(d.kind, i, new Date(t0 + i))), { qos: 1 });
+        }),
+      );
+
+    await publishAll(0, 1000);
+    while ((await stored()) < 1000) await new Promise((r) => setTimeout(r, 50));
+
+    proxy.cut();
+    await publishAll(1000, 3000); // the broker accepts them: it queues for the IOC's sessions
+    await new Promise((r) => setTimeout(r, 2000));
+    const during = await health();
+    expect(during.database.ok).toBe(false);
+    expect(during.ingest.pending).toBeGreaterThan(0);
+    expect(during.ingest.pending).toBeLessThanOrEqual(connections); // one unacknowledged message per connection
+    expect(during.ingest.stats.retries).toBeGreaterThan(0);
+    expect(await stored()).toBe(1000);
+
+    proxy.restore();
+    const deadline = Date.now() + 60_000;
+    while ((await stored()) < 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await stored()).toBe(3000);
+    const distinct = await pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d');
+    expect(Number(distinct.rows[0].n)).toBe(3000);
+    const after = await health();
+    expect(after.database.ok).toBe(true);
+    expect(after.ingest.pending).toBe(0);
+  });
+});

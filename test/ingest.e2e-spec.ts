@@ -136,5 +136,14 @@ describe('ingest end to end', () => {
     expect(Buffer.from(notUtf8[0].payloadBase64, 'base64').equals(Buffer.from([0xc3, 0x28, 0xff]))).toBe(true);
     expect(notUtf8[0].payloadText).toBeNull();
     expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`)).status).toBe(400);
+
+    // Operators see the same in the metrics.
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    const value = (line: string) => Number(metrics.split('\n').find((l) => l.startsWith(line))?.split(' ').pop());
+    expect(value('ioc_ingest_messages_total{outcome="stored"')).toBe(expectedStored);
+    expect(value('ioc_ingest_messages_total{outcome="duplicate"')).toBe(resends.length);
+    expect(value('ioc_ingest_messages_total{outcome="quarantined"')).toBe(expectedQuarantine);
+    expect(value('ioc_ingest_quarantined_total{code="DEVICE_KIND_MISMATCH"')).toBe(1);
+    expect(value('ioc_ingest_connections_up')).toBe(8);
   });
 });

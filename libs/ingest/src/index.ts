@@ -6,3 +6,4 @@ export * from './mqtt-connector';
 export * from './mqtt-ingest.service';
 export * from './ingest.service';
 export * from './ingest.module';
+export * from './ingest-metrics';

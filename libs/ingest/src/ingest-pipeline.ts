@@ -22,6 +22,17 @@ export interface IngestPorts {
   readonly publishStored: (messages: DeviceMessage[]) => Promise<unknown>;
   /** Tells the sender why a message was refused (best effort, after commit). */
   readonly notifyRejected: (rejected: readonly QuarantinedMessage[]) => void;
+  /** Told about every committed batch (metrics). */
+  readonly observeCommit?: (commit: CommitObservation) => void;
+}
+
+export interface CommitObservation {
+  readonly units: number;
+  readonly accepted: number;
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly quarantined: readonly QuarantinedMessage[];
+  readonly seconds: number;
 }
 
 export interface IngestStats {
@@ -115,7 +126,16 @@ export class IngestPipeline {
       quarantined: units.flatMap((u) => u.quarantined),
       newDevices: units.flatMap((u) => u.newDevices),
     };
+    const started = performance.now();
     const result = await this.ports.commit(batch);
+    this.ports.observeCommit?.({
+      units: units.length,
+      accepted: batch.accepted.length,
+      stored: result.stored.length,
+      duplicates: result.duplicates,
+      quarantined: batch.quarantined,
+      seconds: (performance.now() - started) / 1000,
+    });
     this.directory.confirm(batch.newDevices);
     for (const m of batch.accepted) this.lastSeen.note(m.deviceId, m.receivedAt);
     this.stats.accepted += batch.accepted.length;

@@ -1,7 +1,8 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { createMessageValidators } from '@ioc/contracts';
-import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig } from '@ioc/platform';
+import type { Registry } from 'prom-client';
+import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig } from '@ioc/platform';
 import { DATABASE, DeviceRepository, IngestRepository, isTransientDbError, type Database } from '@ioc/storage';
 import { DeviceMessageStream } from '@ioc/queue';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
@@ -10,6 +11,7 @@ import { MessageDecoder } from './message-decoder';
 import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connector';
 import { MqttIngestConnections } from './mqtt-ingest.service';
 import { IngestService } from './ingest.service';
+import { createIngestMetrics } from './ingest-metrics';
 
 /** PGlite over its socket fails on protocol messages past 64 KiB; statements stay well under. */
 const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
@@ -21,15 +23,17 @@ const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
     { provide: MQTT_CONNECTOR, useValue: mqttConnector },
     {
       provide: IngestService,
-      inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER],
-      useFactory: (config: IocConfig, db: Database, stream: DeviceMessageStream, connector: MqttConnector, clock: Clock, root: Logger) => {
+      inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER, METRICS_REGISTRY],
+      useFactory: (config: IocConfig, db: Database, stream: DeviceMessageStream, connector: MqttConnector, clock: Clock, root: Logger, registry: Registry) => {
         const logger = root.child({ component: 'ingest' });
         const repo = new IngestRepository(db.pool, { maxStatementBytes: db.embedded ? EMBEDDED_MAX_STATEMENT_BYTES : undefined });
         const directory = new DeviceDirectory(config.ingest.unknownDevices);
         const lastSeen = new LastSeenTracker();
         const decoder = new MessageDecoder(createMessageValidators(), config.ingest);
         let connections: MqttIngestConnections | undefined;
-        const pipeline = new IngestPipeline(
+        let pipeline: IngestPipeline | undefined;
+        const observeCommit = createIngestMetrics(registry, () => pipeline?.pending ?? 0, () => connections?.connectedCount ?? 0);
+        pipeline = new IngestPipeline(
           decoder,
           directory,
           lastSeen,
@@ -38,6 +42,7 @@ const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
             isTransient: isTransientDbError,
             publishStored: (messages) => stream.publish(messages),
             notifyRejected: (rejected) => connections?.notifyRejected(rejected),
+            observeCommit,
           },
           clock,
           logger,

@@ -3,3 +3,4 @@ export * from './clock';
 export * from './config';
 export * from './logger';
 export * from './platform.module';
+export * from './metrics';

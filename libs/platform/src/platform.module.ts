@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { CLOCK, systemClock, type Clock } from './clock';
 import { IOC_CONFIG, type IocConfig } from './config';
 import { LOGGER } from './logger';
+import { createMetricsRegistry, METRICS_REGISTRY } from './metrics';
 
-/** Config, logger and clock for the whole application, built once at boot and injected everywhere. */
+/** Config, logger, clock and metrics registry for the whole application, built once at boot and injected everywhere. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -15,8 +16,9 @@ export class PlatformModule {
         { provide: IOC_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: clock },
+        { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
       ],
-      exports: [IOC_CONFIG, LOGGER, CLOCK],
+      exports: [IOC_CONFIG, LOGGER, CLOCK, METRICS_REGISTRY],
     };
   }
 }

@@ -12,3 +12,5 @@ export * from './core/fleet';
 export * from './core/simulation';
 export * from './seeds.loader';
 export * from './stream-hash';
+export * from './transport/topology';
+export * from './transport/mqtt-runner';

@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
+import { Simulation } from './core/simulation';
+import { parseTime } from './core/time';
+import { loadCity, loadScenario, scenarioNames } from './seeds.loader';
+import { payloadOf, StreamHash } from './stream-hash';
+import { MqttFleetRunner } from './transport/mqtt-runner';
+import { planTopology } from './transport/topology';
+
+/**
+ * npm run devices -- [--scenario NAME] [--speed N] [--seed S] [--devices N] [--url mqtt://…] [--start auto|scenario|now|ISO]
+ *   [--direct-share X] [--gateway-size N] [--interval S] [--dry-run] [--list]
+ * Logs go to stderr; --dry-run writes the stream to stdout as JSON lines (no broker) and ends with its hash.
+ */
+const log = (msg: string, extra: Record<string, unknown> = {}) => process.stderr.write(`[devices] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
+const DAY_MS = 86_400_000;
+
+/** ts shift: `auto` keeps the IOC's timestamp limits happy (live = now; faster = whole days back so the run ends by now). */
+export function tsOffsetFor(start: string, scenarioStartMs: number, durationS: number, speed: number, nowMs: number): number {
+  if (start === 'scenario') return 0;
+  if (start === 'now') return nowMs - scenarioStartMs;
+  if (start === 'auto') return speed <= 1 ? nowMs - scenarioStartMs : Math.floor((nowMs - (scenarioStartMs + durationS * 1000)) / DAY_MS) * DAY_MS;
+  return parseTime(start) - scenarioStartMs;
+}
+
+async function main(): Promise<void> {
+  const { values: a } = parseArgs({
+    options: {
+      scenario: { type: 'string', default: 'normal-day' },
+      speed: { type: 'string', default: '1' },
+      seed: { type: 'string', default: '42' },
+      devices: { type: 'string' },
+      url: { type: 'string', default: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      start: { type: 'string' },
+      'direct-share': { type: 'string' },
+      'gateway-size': { type: 'string' },
+      interval: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+    },
+  });
+  if (a.list) {
+    for (const n of scenarioNames()) process.stdout.write(`${n}: ${loadScenario(n).file.description}\n`);
+    return;
+  }
+  const speed = Number(a.speed);
+  if (!(speed > 0)) throw new Error(`--speed must be a positive number, not "${a.speed}"`);
+  const scenario = loadScenario(a.scenario!);
+  const seed = /^\d+$/.test(a.seed!) ? Number(a.seed) : a.seed!;
+  // A dry run is for inspection and hashing: scenario dates unless asked otherwise.
+  const tsOffsetMs = tsOffsetFor(a.start ?? (a['dry-run'] ? 'scenario' : 'auto'), scenario.startMs, scenario.durationS, speed, Date.now());
+  const sim = new Simulation({
+    city: loadCity(),
+    scenario,
+    seed,
+    devices: a.devices ? Number(a.devices) : undefined,
+    reportIntervalS: a.interval ? Number(a.interval) : undefined,
+    tsOffsetMs,
+  });
+  log('scenario', { name: scenario.name, devices: sim.devices.length, durationS: scenario.durationS, speed, seed, tsOffsetDays: Math.round(tsOffsetMs / DAY_MS * 100) / 100 });
+
+  if (a['dry-run']) {
+    const hash = new StreamHash();
+    for (let t = 0; t < sim.durationS; ) {
+      t = Math.min(sim.durationS, t + 600);
+      const batch = sim.advanceTo(t);
+      hash.add(batch);
+      for (const m of batch) process.stdout.write(`${JSON.stringify({ sendT: m.sendT, deviceId: m.deviceId, kind: m.kind, payload: payloadOf(m) })}\n`);
+    }
+    log('done', { messages: hash.count, sha256: hash.digest() });
+    return;
+  }
+
+  const topology = planTopology(sim.devices.map((d) => d.site), {
+    directShare: a['direct-share'] ? Number(a['direct-share']) : undefined,
+    gatewaySize: a['gateway-size'] ? Number(a['gateway-size']) : undefined,
+  });
+  const runner = new MqttFleetRunner({
+    url: a.url!,
+    sim,
+    topology,
+    speed,
+    username: a.username,
+    password: a.password,
+    clientIdPrefix: `sim-${createHash('sha1').update(`${scenario.name}/${seed}`).digest('hex').slice(0, 6)}-`,
+    log,
+  });
+  log('connecting', { url: a.url, direct: topology.direct.size, gateways: topology.gateways.length });
+  await runner.connect();
+  const progress = setInterval(() => log('progress', { ...runner.stats }), 5000);
+  const stop = () => runner.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const stats = await runner.run();
+  clearInterval(progress);
+  await runner.close();
+  log('done', { ...stats });
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`[devices] failed: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

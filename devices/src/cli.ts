@@ -9,7 +9,7 @@ import { planTopology } from './transport/topology';
 
 /**
  * npm run devices -- [--scenario NAME] [--speed N] [--seed S] [--devices N] [--url mqtt://…] [--start auto|scenario|now|ISO]
- *   [--direct-share X] [--gateway-size N] [--interval S] [--dry-run] [--list]
+ *   [--direct-share X] [--gateway-size N] [--interval S] [--wait-for URL] [--dry-run] [--list]
  * Logs go to stderr; --dry-run writes the stream to stdout as JSON lines (no broker) and ends with its hash.
  */
 const log = (msg: string, extra: Record<string, unknown> = {}) => process.stderr.write(`[devices] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
@@ -21,6 +21,23 @@ export function tsOffsetFor(start: string, scenarioStartMs: number, durationS: n
   if (start === 'now') return nowMs - scenarioStartMs;
   if (start === 'auto') return speed <= 1 ? nowMs - scenarioStartMs : Math.floor((nowMs - (scenarioStartMs + durationS * 1000)) / DAY_MS) * DAY_MS;
   return parseTime(start) - scenarioStartMs;
+}
+
+/**
+ * Waits until `url` answers 200 (the IOC's /health): on a fresh broker the IOC's persistent sessions must exist before
+ * devices publish, or the broker has nobody to queue their messages for.
+ */
+export async function waitFor(url: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let said = false;
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.status === 200, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+    if (!said) log('waiting for the IOC', { url });
+    said = true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 async function main(): Promise<void> {
@@ -37,6 +54,7 @@ async function main(): Promise<void> {
       'direct-share': { type: 'string' },
       'gateway-size': { type: 'string' },
       interval: { type: 'string' },
+      'wait-for': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
     },
@@ -73,6 +91,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (a['wait-for']) await waitFor(a['wait-for']);
   const topology = planTopology(sim.devices.map((d) => d.site), {
     directShare: a['direct-share'] ? Number(a['direct-share']) : undefined,
     gatewaySize: a['gateway-size'] ? Number(a['gateway-size']) : undefined,

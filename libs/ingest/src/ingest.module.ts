@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createMessageValidators } from '@ioc/contracts';
 import type { Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig } from '@ioc/platform';
-import { DATABASE, DeviceRepository, IngestRepository, isTransientDbError, type Database } from '@ioc/storage';
+import { DATABASE, DeviceRepository, IngestRepository, isDataRejection, type Database } from '@ioc/storage';
 import { DeviceMessageStream } from '@ioc/queue';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { IngestPipeline } from './ingest-pipeline';
@@ -39,7 +39,8 @@ const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
           lastSeen,
           {
             commit: (batch) => repo.commit(batch),
-            isTransient: isTransientDbError,
+            // Only a refusal of the data itself quarantines; every other failure is retried until it passes.
+            isTransient: (err) => !isDataRejection(err),
             publishStored: (messages) => stream.publish(messages),
             notifyRejected: (rejected) => connections?.notifyRejected(rejected),
             observeCommit,

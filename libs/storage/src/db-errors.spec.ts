@@ -1,4 +1,4 @@
-import { isTransientDbError } from './db-errors';
+import { isDataRejection, isTransientDbError } from './db-errors';
 
 describe('isTransientDbError', () => {
   it.each([
@@ -30,5 +30,25 @@ describe('isTransientDbError', () => {
     ['null', null],
   ])('%s is not transient', (_, err) => {
     expect(isTransientDbError(err)).toBe(false);
+  });
+});
+
+describe('isDataRejection', () => {
+  it.each([
+    ['22003', true], // numeric value out of range
+    ['22P02', true], // invalid text representation
+    ['23502', true], // not-null violation
+    ['54000', true], // program limit exceeded
+    ['42P05', false], // prepared statement already exists: session state, not the data
+    ['08006', false],
+    ['57P01', false],
+    ['XX000', false],
+  ])('%s → %s', (code, expected) => {
+    expect(isDataRejection(Object.assign(new Error('x'), { code }))).toBe(expected);
+  });
+
+  it('is false for errors without a SQLSTATE', () => {
+    expect(isDataRejection(new Error('Connection terminated'))).toBe(false);
+    expect(isDataRejection(undefined)).toBe(false);
   });
 });

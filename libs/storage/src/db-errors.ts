@@ -18,3 +18,13 @@ export function isTransientDbError(err: unknown, depth = 0): boolean {
   if (Array.isArray(e.errors) && e.errors.some((x) => isTransientDbError(x, depth + 1))) return true;
   return e.cause !== undefined && isTransientDbError(e.cause, depth + 1);
 }
+
+/**
+ * True when the database refused a statement because of the data in it — data exception (22), integrity constraint
+ * (23), program limit such as a value too large (54) — so that retrying the same rows cannot succeed and the message
+ * belongs in quarantine. Anything else (connection, session state, a bug) is not the message's fault: retry it.
+ */
+export function isDataRejection(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}

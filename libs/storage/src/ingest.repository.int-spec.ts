@@ -99,3 +99,21 @@ describe.each([
     expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(before);
   });
 });
+
+describe('IngestRepository on the embedded database across reconnects', () => {
+  it('keeps working when the pool replaces its connection (one PGlite session, shared)', async () => {
+    const db = await openEmbeddedTestDatabase();
+    try {
+      const repo = new IngestRepository(db.pool, { maxStatementBytes: 32 * 1024 });
+      const first = message('reconnect-1', 'rain', 1);
+      expect((await repo.commit({ accepted: [first], quarantined: [], newDevices: [] })).stored).toHaveLength(1);
+      // Force the pool to open a new connection: the old one is discarded while the session keeps its statements.
+      const client = await db.pool.connect();
+      client.release(true);
+      const second = message('reconnect-1', 'rain', 2);
+      expect((await repo.commit({ accepted: [second], quarantined: [], newDevices: [] })).stored).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+});

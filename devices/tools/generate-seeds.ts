@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pointInRing } from '../src/core/geo';
 
 type P = [number, number]; // [lon, lat]
 const OUT = path.resolve(process.argv[2] ?? 'seeds');
@@ -63,15 +64,7 @@ function cellsRing(cells: Array<[number, number]>): P[] {
   const w = ring.map(wobble);
   return [...w, w[0]];
 }
-const inRing = (p: P, ring: P[]) => {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-};
+const inRing = (p: P, ring: P[]) => pointInRing(p, ring);
 const rect = (lon0: number, lat0: number, lon1: number, lat1: number): P[] => [
   [lon0, lat0],
   [lon1, lat0],

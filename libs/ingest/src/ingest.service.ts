@@ -14,6 +14,7 @@ const DIRECTORY_RELOAD_MS = 30_000;
  */
 export class IngestService {
   private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
 
   constructor(
     private readonly config: IocConfig,
@@ -50,10 +51,24 @@ export class IngestService {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.timers.forEach(clearInterval);
     this.timers = [];
     await this.connections.stop();
     await this.flushLastSeen();
     this.logger.info({ ...this.pipeline.stats }, 'ingest stopped');
+  }
+
+  /** Empties and deletes this instance's broker sessions (see MqttIngestConnections.retire); the instance is gone after. */
+  async retire(idleMs: number): Promise<number> {
+    this.logger.info({ instanceId: this.config.ingest.instanceId }, 'retiring: draining the sessions, then deleting them');
+    const received = await this.connections.retire(idleMs);
+    this.stopped = true;
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    await this.flushLastSeen();
+    this.logger.info({ instanceId: this.config.ingest.instanceId, ...this.pipeline.stats }, 'retired: sessions deleted');
+    return received;
   }
 }

@@ -95,11 +95,33 @@ export class MqttIngestConnections {
     return this.clients.filter((c) => c.connected).length;
   }
 
-  /** Stops taking messages, lets committed ones be acknowledged, then disconnects keeping the sessions. */
-  async stop(): Promise<void> {
+  /**
+   * Retiring an instance: the broker keeps routing a share of the messages to every member of the shared group,
+   * connected or not, so sessions of an instance that will not come back must be emptied and deleted. Unsubscribe
+   * (nothing new is routed here), take in what the sessions already hold until `idleMs` pass without a message,
+   * then disconnect with session expiry 0 so the broker deletes them.
+   */
+  async retire(idleMs: number, pollMs = 200): Promise<number> {
+    await Promise.all(this.clients.map((c) => c.unsubscribeAsync(this.subscription)));
+    let seen = this.pipeline.stats.received;
+    let quietSince = Date.now();
+    while (Date.now() - quietSince < idleMs || this.pipeline.pending > 0) {
+      await new Promise((r) => setTimeout(r, pollMs));
+      if (this.pipeline.stats.received !== seen) {
+        seen = this.pipeline.stats.received;
+        quietSince = Date.now();
+      }
+    }
+    await this.stop({ endSessions: true });
+    return seen;
+  }
+
+  /** Stops taking messages, lets committed ones be acknowledged, then disconnects keeping the sessions (or ending them). */
+  async stop(opts: { endSessions?: boolean } = {}): Promise<void> {
     this.closing = true;
     await this.pipeline.drain();
-    await Promise.all(this.clients.map((c) => c.endAsync(false).catch(() => undefined)));
+    const disconnect = opts.endSessions ? { properties: { sessionExpiryInterval: 0 } } : {};
+    await Promise.all(this.clients.map((c) => c.endAsync(false, disconnect).catch(() => undefined)));
     this.clients = [];
   }
 }

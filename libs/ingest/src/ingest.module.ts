@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createMessageValidators } from '@ioc/contracts';
 import type { Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig } from '@ioc/platform';
-import { DATABASE, DeviceRepository, IngestRepository, isDataRejection, type Database } from '@ioc/storage';
+import { DATABASE, DeviceRepository, IngestRepository, ingestRepositoryOptionsFor, isDataRejection, type Database } from '@ioc/storage';
 import { DeviceMessageStream } from '@ioc/queue';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { IngestPipeline } from './ingest-pipeline';
@@ -12,9 +12,6 @@ import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connec
 import { MqttIngestConnections } from './mqtt-ingest.service';
 import { IngestService } from './ingest.service';
 import { createIngestMetrics } from './ingest-metrics';
-
-/** PGlite over its socket fails on protocol messages past 64 KiB; statements stay well under. */
-const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
 
 /** The ingest role, wired from the platform, storage and queue providers. */
 @Global()
@@ -26,7 +23,7 @@ const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
       inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER, METRICS_REGISTRY],
       useFactory: (config: IocConfig, db: Database, stream: DeviceMessageStream, connector: MqttConnector, clock: Clock, root: Logger, registry: Registry) => {
         const logger = root.child({ component: 'ingest' });
-        const repo = new IngestRepository(db.pool, { maxStatementBytes: db.embedded ? EMBEDDED_MAX_STATEMENT_BYTES : undefined });
+        const repo = new IngestRepository(db.pool, ingestRepositoryOptionsFor(db));
         const directory = new DeviceDirectory(config.ingest.unknownDevices);
         const lastSeen = new LastSeenTracker();
         const decoder = new MessageDecoder(createMessageValidators(), config.ingest);

@@ -53,13 +53,10 @@ async function startEmbedded(dataDir: string | undefined, logger: Logger): Promi
   }
   const server = await startEmbeddedServer(dir);
   // max 1: the socket server serves one connection at a time and queues the others.
-  // PGlite has a single backend session that successive socket connections share: keep the one connection open, and
-  // when the pool does have to reconnect, drop the prepared statements the previous client left in that session
-  // (the new client would prepare them again and fail with 42P05 "already exists").
+  // PGlite has a single backend session that successive socket connections share: keep the one connection open.
+  // Session state outlives a reconnect, which is why the ingest path uses no named statements here
+  // (see ingestRepositoryOptionsFor).
   const pool = new Pool({ host: server.host, port: server.port, user: 'postgres', database: 'postgres', max: 1, idleTimeoutMillis: 0 });
-  pool.on('connect', (client) => {
-    client.query('DEALLOCATE ALL').catch(() => undefined);
-  });
   logger.info({ dataDir: dir ?? '(memory)', port: server.port }, 'embedded TimescaleDB started');
   return { pool, server };
 }

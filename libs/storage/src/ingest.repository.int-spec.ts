@@ -2,7 +2,7 @@ import { domainOf, type DeviceMessage, type MessageKind, type QuarantinedMessage
 import { createPlainTestDatabase, fleet, messageBody, openEmbeddedTestDatabase, testLogger } from '@ioc/testing';
 import { openDatabase } from './database.provider';
 import type { Database } from './database';
-import { IngestRepository, type IngestRepositoryOptions } from './ingest.repository';
+import { IngestRepository, ingestRepositoryOptionsFor, type IngestRepositoryOptions } from './ingest.repository';
 
 type Opened = { db: Database; drop: () => Promise<void>; options: IngestRepositoryOptions };
 
@@ -19,10 +19,13 @@ describe.each([
   ['postgres', async (): Promise<Opened> => {
     const handle = await createPlainTestDatabase();
     const db = await openDatabase({ url: handle.url, poolSize: 4, timescaledb: 'auto' }, testLogger);
-    return { db, drop: () => handle.drop(), options: {} };
+    return { db, drop: () => handle.drop(), options: ingestRepositoryOptionsFor(db) };
   }],
-  // The limit the ingest module sets for the embedded database.
-  ['timescaledb-embedded', async (): Promise<Opened> => ({ db: await openEmbeddedTestDatabase(), drop: async () => undefined, options: { maxStatementBytes: 32 * 1024 } })],
+  // The options the ingest module uses for the embedded database.
+  ['timescaledb-embedded', async (): Promise<Opened> => {
+    const db = await openEmbeddedTestDatabase();
+    return { db, drop: async () => undefined, options: ingestRepositoryOptionsFor(db) };
+  }],
 ] as const)('IngestRepository on %s', (_name, open) => {
   let db: Database;
   let drop: () => Promise<void>;
@@ -104,7 +107,7 @@ describe('IngestRepository on the embedded database across reconnects', () => {
   it('keeps working when the pool replaces its connection (one PGlite session, shared)', async () => {
     const db = await openEmbeddedTestDatabase();
     try {
-      const repo = new IngestRepository(db.pool, { maxStatementBytes: 32 * 1024 });
+      const repo = new IngestRepository(db.pool, ingestRepositoryOptionsFor(db));
       const first = message('reconnect-1', 'rain', 1);
       expect((await repo.commit({ accepted: [first], quarantined: [], newDevices: [] })).stored).toHaveLength(1);
       // Force the pool to open a new connection: the old one is discarded while the session keeps its statements.

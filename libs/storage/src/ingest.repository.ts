@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DeviceMessage, DeviceType, Domain, QuarantinedMessage } from '@ioc/domain';
 import { DOMAIN_TABLES, toColumnArrays, unnestInsertSql } from './reading-rows';
+import type { Database } from './database';
 
 export interface NewDevice {
   readonly id: string;
@@ -54,6 +55,13 @@ export interface IngestRepositoryOptions {
    * quarantined payload is appended in pieces. Undefined: no limit.
    */
   readonly maxStatementBytes?: number;
+  /** Named (server-side prepared) statements; off where successive connections share one session (PGlite). */
+  readonly namedStatements?: boolean;
+}
+
+/** The options the database needs: the embedded one has a 64 KiB protocol limit and one shared session. */
+export function ingestRepositoryOptionsFor(db: Pick<Database, 'embedded'>): IngestRepositoryOptions {
+  return db.embedded ? { maxStatementBytes: 32 * 1024, namedStatements: false } : { namedStatements: true };
 }
 
 /** Splits items into runs whose estimated size stays under `limit` (an item larger than it goes alone). */
@@ -84,6 +92,10 @@ export class IngestRepository {
     private readonly options: IngestRepositoryOptions = {},
   ) {}
 
+  private stmt(name: string, text: string, values: unknown[]) {
+    return this.options.namedStatements === false ? { text, values } : { name, text, values };
+  }
+
   async commit(batch: IngestBatch): Promise<IngestCommitResult> {
     const client = await this.pool.connect();
     let broken = false;
@@ -103,7 +115,7 @@ export class IngestRepository {
   private async write(client: PoolClient, batch: IngestBatch): Promise<IngestCommitResult> {
     const limit = this.options.maxStatementBytes;
     for (const d of chunkBySize(batch.newDevices, (x) => x.id.length + 40, limit)) {
-      await client.query({ name: 'ioc_device_register', text: DEVICE_REGISTER, values: [d.map((x) => x.id), d.map((x) => x.type), d.map((x) => x.domain)] });
+      await client.query(this.stmt('ioc_device_register', DEVICE_REGISTER, [d.map((x) => x.id), d.map((x) => x.type), d.map((x) => x.domain)]));
     }
     const stored: DeviceMessage[] = [];
     // Message bodies are bounded by the contract (a few KiB), so every chunk holds at least one message.
@@ -117,21 +129,19 @@ export class IngestRepository {
   }
 
   private async writeAccepted(client: PoolClient, a: readonly DeviceMessage[]): Promise<DeviceMessage[]> {
-    const inserted = await client.query<{ device_id: string; msg_id: string; time: Date }>({
-      name: 'ioc_raw_insert',
-      text: RAW_INSERT,
-      values: [
+    const inserted = await client.query<{ device_id: string; msg_id: string; time: Date }>(
+      this.stmt('ioc_raw_insert', RAW_INSERT, [
         a.map((m) => m.ts), a.map((m) => m.deviceId), a.map((m) => m.msgId), a.map((m) => m.kind), a.map((m) => m.receivedAt),
         a.map((m) => m.topic), a.map((m) => m.gatewayId ?? null), a.map((m) => m.bodyJson),
-      ],
-    });
+      ]),
+    );
     const fresh = new Set(inserted.rows.map((r) => key(r.device_id, r.msg_id, r.time)));
     // The same message twice in one batch: the first copy takes the key, later ones are duplicates.
     const stored = a.filter((m) => fresh.delete(key(m.deviceId, m.msgId, m.ts)));
     for (const domain of Object.keys(DOMAIN_TABLES) as Domain[]) {
       const rows = stored.filter((m) => m.domain === domain);
       if (rows.length === 0) continue;
-      await client.query({ name: `ioc_${domain}_insert`, text: DOMAIN_INSERTS[domain], values: toColumnArrays(DOMAIN_TABLES[domain], rows) });
+      await client.query(this.stmt(`ioc_${domain}_insert`, DOMAIN_INSERTS[domain], toColumnArrays(DOMAIN_TABLES[domain], rows)));
     }
     return stored;
   }
@@ -144,20 +154,18 @@ export class IngestRepository {
     for (const large of q.filter((x) => x.payload.length > piece)) {
       const { rows } = await this.insertQuarantine(client, [{ ...large, payload: Buffer.alloc(0) }]);
       for (let at = 0; at < large.payload.length; at += piece) {
-        await client.query({ name: 'ioc_quarantine_append', text: QUARANTINE_APPEND, values: [rows[0].id, large.payload.subarray(at, at + piece)] });
+        await client.query(this.stmt('ioc_quarantine_append', QUARANTINE_APPEND, [rows[0].id, large.payload.subarray(at, at + piece)]));
       }
     }
   }
 
   private insertQuarantine(client: PoolClient, q: readonly QuarantinedMessage[]) {
-    return client.query<{ id: string }>({
-      name: 'ioc_quarantine_insert',
-      text: QUARANTINE_INSERT,
-      values: [
+    return client.query<{ id: string }>(
+      this.stmt('ioc_quarantine_insert', QUARANTINE_INSERT, [
         q.map((x) => x.receivedAt), q.map((x) => x.topic), q.map((x) => x.payload), q.map((x) => x.code), q.map((x) => x.reason),
         q.map((x) => x.deviceId ?? null), q.map((x) => x.msgId ?? null), q.map((x) => x.gatewayId ?? null),
         q.map((x) => (x.details ? JSON.stringify(x.details) : null)),
-      ],
-    });
+      ]),
+    );
   }
 }

@@ -1,35 +1,26 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { Pool } from 'pg';
-import { createPlainTestDatabase, deleteRedisPrefix, fleet, messageBody, type ServerHandle, startMosquitto, startServer, type TestBroker } from '@ioc/testing';
+import { fleet, messageBody, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /**
  * Commit-before-acknowledge under a crash: the ingest process is SIGKILLed mid-stream and restarted with the same
  * sessions. Messages acknowledged were committed; those in flight are redelivered and deduplicated. 0 lost, 0 twice.
  */
 describe('ingest survives SIGKILL mid-stream', () => {
-  let broker: TestBroker;
-  let dbHandle: { url: string; drop(): Promise<void> };
-  let pool: Pool;
+  let stack: TestStack;
   let publishers: MqttClient[] = [];
-  const prefix = `ioc-crash-${process.pid}-${Date.now()}`;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    dbHandle = await createPlainTestDatabase();
-    pool = new Pool({ connectionString: dbHandle.url, max: 2 });
-    env = { DATABASE_URL: dbHandle.url, MQTT_URL: broker.url, REDIS_PREFIX: prefix, INGEST_CONNECTIONS: '16', IOC_ROLES: 'api,ingest', INGEST_INSTANCE_ID: 'crash-test' };
+    stack = await startTestStack('crash');
+    env = { ...stack.env, INGEST_CONNECTIONS: '16', IOC_ROLES: 'api,ingest', INGEST_INSTANCE_ID: 'crash-test' };
   });
 
   afterAll(async () => {
     await Promise.all(publishers.map((p) => p.endAsync()));
-    await pool?.end();
-    await dbHandle?.drop();
-    await broker?.stop();
-    await deleteRedisPrefix(prefix);
+    await stack?.close();
   });
 
-  const stored = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
+  const stored = () => stack.stored();
 
   it('loses nothing and duplicates nothing', async () => {
     let server: ServerHandle = await startServer(env);
@@ -37,7 +28,7 @@ describe('ingest survives SIGKILL mid-stream', () => {
     const total = 30_000;
     const t0 = Date.now() - 3_600_000;
     publishers = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => connectAsync(broker.url, { clientId: `crash-pub-${i}`, protocolVersion: 5 })),
+      Array.from({ length: 4 }, (_, i) => connectAsync(stack.broker.url, { clientId: `crash-pub-${i}`, protocolVersion: 5 })),
     );
 
     // Publish in a steady stream from four connections; every publish must be acknowledged by the broker.
@@ -70,7 +61,7 @@ describe('ingest survives SIGKILL mid-stream', () => {
     const code = await server.stop();
     expect(code).toBe(0);
 
-    const q = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0].n);
+    const q = (sql: string) => stack.count(sql);
     expect(await stored()).toBe(total);
     expect(await q('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).toBe(total);
     expect(await q('SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n')).toBe(total);

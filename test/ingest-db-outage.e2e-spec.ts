@@ -1,17 +1,5 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { Pool } from 'pg';
-import {
-  createPlainTestDatabase,
-  deleteRedisPrefix,
-  fleet,
-  messageBody,
-  startMosquitto,
-  startServer,
-  startTcpProxy,
-  type ServerHandle,
-  type TcpProxy,
-  type TestBroker,
-} from '@ioc/testing';
+import { fleet, messageBody, type ServerHandle, startServer, startTcpProxy, startTestStack, type TcpProxy, type TestStack } from '@ioc/testing';
 
 interface Health {
   database: { ok: boolean };
@@ -24,43 +12,33 @@ interface Health {
  */
 describe('ingest through a database outage', () => {
   const connections = 16;
-  let broker: TestBroker;
-  let dbHandle: { url: string; drop(): Promise<void> };
+  let stack: TestStack;
   let proxy: TcpProxy;
-  let pool: Pool;
   let server: ServerHandle;
   let publisher: MqttClient;
-  const prefix = `ioc-outage-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    dbHandle = await createPlainTestDatabase();
+    stack = await startTestStack('outage');
     proxy = await startTcpProxy(5432);
-    const viaProxy = new URL(dbHandle.url);
+    const viaProxy = new URL(stack.db.url);
     viaProxy.port = String(proxy.port);
-    pool = new Pool({ connectionString: dbHandle.url, max: 2 });
     server = await startServer({
+      ...stack.env,
       DATABASE_URL: viaProxy.toString(),
-      MQTT_URL: broker.url,
-      REDIS_PREFIX: prefix,
-      IOC_ROLES: 'api,ingest',
       INGEST_CONNECTIONS: String(connections),
       INGEST_RETRY_MAX_MS: '500',
     });
-    publisher = await connectAsync(broker.url, { clientId: `outage-pub-${process.pid}`, protocolVersion: 5 });
+    publisher = await connectAsync(stack.broker.url, { clientId: `outage-pub-${process.pid}`, protocolVersion: 5 });
   });
 
   afterAll(async () => {
     await publisher?.endAsync();
     expect(await server?.stop()).toBe(0);
     await proxy?.close();
-    await pool?.end();
-    await dbHandle?.drop();
-    await broker?.stop();
-    await deleteRedisPrefix(prefix);
+    await stack?.close();
   });
 
-  const stored = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
+  const stored = () => stack.stored();
   const health = async () => (await (await fetch(`${server.baseUrl}/health`)).json()) as Health;
 
   it('holds back acknowledgements while the database is down and loses nothing when it returns', async () => {
@@ -93,7 +71,7 @@ describe('ingest through a database outage', () => {
     while ((await stored()) < 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
     expect(await stored()).toBe(3000);
-    const distinct = await pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d');
+    const distinct = await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d');
     expect(Number(distinct.rows[0].n)).toBe(3000);
     const after = await health();
     expect(after.database.ok).toBe(true);

@@ -1,18 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { Pool } from 'pg';
-import {
-  createPlainTestDatabase,
-  deleteRedisPrefix,
-  fleet,
-  messageBody,
-  projectRoot,
-  startMosquitto,
-  startServer,
-  type ServerHandle,
-  type TestBroker,
-} from '@ioc/testing';
+import { fleet, messageBody, projectRoot, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /**
  * Shared subscriptions route a share of the messages to every member of the group, connected or not. An instance that
@@ -20,32 +9,24 @@ import {
  * and deletes them, so the remaining instances take all the traffic.
  */
 describe('retiring an ingest instance', () => {
-  let broker: TestBroker;
-  let dbHandle: { url: string; drop(): Promise<void> };
-  let pool: Pool;
+  let stack: TestStack;
   let a: ServerHandle;
   let publisher: MqttClient;
-  const prefix = `ioc-retire-${process.pid}-${Date.now()}`;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    dbHandle = await createPlainTestDatabase();
-    pool = new Pool({ connectionString: dbHandle.url, max: 2 });
-    env = { DATABASE_URL: dbHandle.url, MQTT_URL: broker.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api,ingest', INGEST_CONNECTIONS: '8', LOG_LEVEL: 'warn' };
-    publisher = await connectAsync(broker.url, { clientId: `retire-pub-${process.pid}`, protocolVersion: 5 });
+    stack = await startTestStack('retire');
+    env = { ...stack.env, INGEST_CONNECTIONS: '8', LOG_LEVEL: 'warn' };
+    publisher = await connectAsync(stack.broker.url, { clientId: `retire-pub-${process.pid}`, protocolVersion: 5 });
   });
 
   afterAll(async () => {
     await publisher?.endAsync();
     await a?.stop();
-    await pool?.end();
-    await dbHandle?.drop();
-    await broker?.stop();
-    await deleteRedisPrefix(prefix);
+    await stack?.close();
   });
 
-  const stored = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
+  const stored = () => stack.stored();
   const devices = fleet(30, 'retire');
   const t0 = Date.now() - 600_000;
   const publish = (from: number, to: number) =>
@@ -91,7 +72,7 @@ describe('retiring an ingest instance', () => {
     await publish(2000, 3000);
     await waitStored(3000, 15_000);
     expect(await stored()).toBe(3000);
-    const distinct = await pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d');
+    const distinct = await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d');
     expect(Number(distinct.rows[0].n)).toBe(3000);
   });
 });

@@ -1,46 +1,31 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { Pool } from 'pg';
 import IORedis from 'ioredis';
 import { gatewayTopic } from '@ioc/contracts';
-import { createPlainTestDatabase, deleteRedisPrefix, fleet, messageBody, type ServerHandle, startMosquitto, startServer, type TestBroker } from '@ioc/testing';
+import { fleet, messageBody, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /**
  * Whole system: a real Mosquitto, the built server in its own process, real PostgreSQL and Redis.
  * N messages with duplicates and malformed ones mixed in give exactly the expected rows.
  */
 describe('ingest end to end', () => {
-  let broker: TestBroker;
-  let dbHandle: { url: string; drop(): Promise<void> };
-  let pool: Pool;
+  let stack: TestStack;
   let server: ServerHandle;
   let publisher: MqttClient;
-  const prefix = `ioc-e2e-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    dbHandle = await createPlainTestDatabase();
-    pool = new Pool({ connectionString: dbHandle.url, max: 2 });
-    server = await startServer({
-      DATABASE_URL: dbHandle.url,
-      MQTT_URL: broker.url,
-      REDIS_PREFIX: prefix,
-      INGEST_CONNECTIONS: '8',
-      IOC_ROLES: 'api,ingest',
-    });
-    publisher = await connectAsync(broker.url, { clientId: `pub-${process.pid}`, protocolVersion: 5 });
+    stack = await startTestStack('e2e');
+    server = await startServer({ ...stack.env, INGEST_CONNECTIONS: '8' });
+    publisher = await connectAsync(stack.broker.url, { clientId: `pub-${process.pid}`, protocolVersion: 5 });
   });
 
   afterAll(async () => {
     await publisher?.endAsync();
     const code = await server?.stop();
     expect(code).toBe(0);
-    await pool?.end();
-    await dbHandle?.drop();
-    await broker?.stop();
-    await deleteRedisPrefix(prefix);
+    await stack?.close();
   });
 
-  const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0].n);
+  const count = (sql: string) => stack.count(sql);
 
   async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -104,16 +89,16 @@ describe('ingest end to end', () => {
     expect(perDomain).toBe(expectedStored);
     expect(await count('SELECT count(*) AS n FROM quarantine')).toBe(expectedQuarantine);
 
-    const codes = (await pool.query<{ code: string; n: string }>('SELECT code, count(*) AS n FROM quarantine GROUP BY code')).rows;
+    const codes = (await stack.pool.query<{ code: string; n: string }>('SELECT code, count(*) AS n FROM quarantine GROUP BY code')).rows;
     const byCode = Object.fromEntries(codes.map((r) => [r.code, Number(r.n)]));
     for (const m of malformed) expect(byCode[m.code]).toBeGreaterThan(0);
     expect(byCode.SCHEMA_INVALID).toBe(5);
     expect(byCode.DEVICE_KIND_MISMATCH).toBe(1);
-    const gw = await pool.query<{ msg_id: string; gateway_id: string }>(`SELECT msg_id, gateway_id FROM quarantine WHERE gateway_id = 'gw-e2e' AND code <> 'GATEWAY_EMPTY' ORDER BY msg_id`);
+    const gw = await stack.pool.query<{ msg_id: string; gateway_id: string }>(`SELECT msg_id, gateway_id FROM quarantine WHERE gateway_id = 'gw-e2e' AND code <> 'GATEWAY_EMPTY' ORDER BY msg_id`);
     expect(gw.rows.map((r) => r.msg_id)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5']);
 
     // Bytes are kept as received, also when they are not UTF-8.
-    const bin = await pool.query<{ payload: Buffer; reason: string }>(`SELECT payload, reason FROM quarantine WHERE code = 'PAYLOAD_NOT_UTF8'`);
+    const bin = await stack.pool.query<{ payload: Buffer; reason: string }>(`SELECT payload, reason FROM quarantine WHERE code = 'PAYLOAD_NOT_UTF8'`);
     expect(bin.rows[0].payload.equals(Buffer.from([0xc3, 0x28, 0xff]))).toBe(true);
 
     // Devices were registered on first sight, with the type their messages imply.
@@ -121,7 +106,7 @@ describe('ingest end to end', () => {
 
     // The event stream carries each stored message exactly once.
     const redis = new IORedis();
-    const entries = await redis.xrange(`${prefix}:stream:device-messages`, '-', '+');
+    const entries = await redis.xrange(`${stack.prefix}:stream:device-messages`, '-', '+');
     await redis.quit();
     const streamed = entries.flatMap(([, f]) => JSON.parse(f[f.indexOf('batch') + 1]) as Array<{ deviceId: string; msgId: string }>);
     expect(streamed).toHaveLength(expectedStored);

@@ -1,15 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { Pool } from 'pg';
-import {
-  createPlainTestDatabase,
-  deleteRedisPrefix,
-  projectRoot,
-  startMosquitto,
-  startServer,
-  type ServerHandle,
-  type TestBroker,
-} from '@ioc/testing';
+import { projectRoot, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /** Runs the simulator CLI to the end of its scenario; resolves with its final stats line. */
 function runSimulator(args: string[]): Promise<{ sent: number; acked: number; errors: number }> {
@@ -27,43 +18,35 @@ function runSimulator(args: string[]): Promise<{ sent: number; acked: number; er
 
 /** The whole chain as deployed: simulated city → Mosquitto → IOC → PostgreSQL, per-device and gateway connections. */
 describe('simulator to IOC', () => {
-  let broker: TestBroker;
-  let dbHandle: { url: string; drop(): Promise<void> };
-  let pool: Pool;
+  let stack: TestStack;
   let server: ServerHandle;
-  const prefix = `ioc-sim-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    dbHandle = await createPlainTestDatabase();
-    pool = new Pool({ connectionString: dbHandle.url, max: 2 });
-    server = await startServer({ DATABASE_URL: dbHandle.url, MQTT_URL: broker.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api,ingest', INGEST_CONNECTIONS: '32' });
+    stack = await startTestStack('sim');
+    server = await startServer({ ...stack.env, INGEST_CONNECTIONS: '32' });
   });
 
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);
-    await pool?.end();
-    await dbHandle?.drop();
-    await broker?.stop();
-    await deleteRedisPrefix(prefix);
+    await stack?.close();
   });
 
   it('stores everything a normal day sends, from every device type, and refuses nothing', async () => {
     const stats = await runSimulator([
       '--scenario', 'normal-day', '--speed', '7200', '--devices', '150', '--seed', '7',
-      '--url', broker.url, '--wait-for', `${server.baseUrl}/health`,
+      '--url', stack.broker.url, '--wait-for', `${server.baseUrl}/health`,
     ]);
     expect(stats.errors).toBe(0);
     expect(stats.acked).toBe(stats.sent);
     expect(stats.acked).toBeGreaterThan(1000);
 
-    const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0].n);
+    const count = (sql: string) => stack.count(sql);
     const deadline = Date.now() + 60_000;
     while ((await count('SELECT count(*) AS n FROM raw_message')) < stats.acked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(stats.acked);
     expect(await count('SELECT count(*) AS n FROM quarantine')).toBe(0);
     // Every device type reported, through its own connection or a ward gateway.
-    const types = (await pool.query<{ type: string }>('SELECT DISTINCT type FROM device ORDER BY type')).rows.map((r) => r.type);
+    const types = (await stack.pool.query<{ type: string }>('SELECT DISTINCT type FROM device ORDER BY type')).rows.map((r) => r.type);
     expect(types).toEqual(['bin', 'camera', 'pump', 'rain-gauge', 'sluice-gate', 'tide-gauge', 'truck', 'water-level-sensor']);
     expect(await count('SELECT count(*) AS n FROM raw_message WHERE gateway_id IS NOT NULL')).toBeGreaterThan(0);
     expect(await count('SELECT count(*) AS n FROM raw_message WHERE gateway_id IS NULL')).toBeGreaterThan(0);

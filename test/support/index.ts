@@ -5,3 +5,4 @@ export * from './database';
 export * from './project-root';
 export * from './redis';
 export * from './tcp-proxy';
+export * from './stack';

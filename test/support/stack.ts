@@ -1,0 +1,42 @@
+import { Pool } from 'pg';
+import { createPlainTestDatabase, type PlainTestDatabase } from './database';
+import { startMosquitto, type TestBroker } from './mosquitto';
+import { deleteRedisPrefix } from './redis';
+
+/** What a whole-system test runs the IOC against: its own Mosquitto, a fresh PostgreSQL database, a Redis prefix. */
+export interface TestStack {
+  readonly broker: TestBroker;
+  readonly db: PlainTestDatabase;
+  /** A pool on the test database, for assertions. */
+  readonly pool: Pool;
+  readonly prefix: string;
+  /** Environment for startServer: database, broker, Redis prefix, api and ingest roles. */
+  readonly env: Record<string, string>;
+  count(sql: string): Promise<number>;
+  /** Rows in raw_message. */
+  stored(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(name: string): Promise<TestStack> {
+  const broker = await startMosquitto();
+  const db = await createPlainTestDatabase();
+  const pool = new Pool({ connectionString: db.url, max: 2 });
+  const prefix = `ioc-${name}-${process.pid}-${Date.now()}`;
+  const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0].n);
+  return {
+    broker,
+    db,
+    pool,
+    prefix,
+    env: { DATABASE_URL: db.url, MQTT_URL: broker.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api,ingest' },
+    count,
+    stored: () => count('SELECT count(*) AS n FROM raw_message'),
+    close: async () => {
+      await pool.end();
+      await db.drop();
+      await broker.stop();
+      await deleteRedisPrefix(prefix);
+    },
+  };
+}

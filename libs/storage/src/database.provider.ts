@@ -6,6 +6,9 @@ import type { Database, DatabaseFlavour, DatabaseOptions, TimescaleMode } from '
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
 import { migrate } from './migration.runner';
 
+/** PGlite's socket fails on protocol messages over 64 KiB; statements stay at half that. */
+const EMBEDDED_MAX_STATEMENT_BYTES = 32 * 1024;
+
 class PgDatabase implements Database {
   flavour: DatabaseFlavour = 'postgres';
   hasBackgroundWorkers = false;
@@ -20,6 +23,10 @@ class PgDatabase implements Database {
 
   get embedded(): boolean {
     return this.server !== undefined;
+  }
+
+  get maxStatementBytes(): number | undefined {
+    return this.embedded ? EMBEDDED_MAX_STATEMENT_BYTES : undefined;
   }
 
   async detectFlavour(): Promise<DatabaseFlavour> {

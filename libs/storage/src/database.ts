@@ -22,6 +22,12 @@ export interface Database {
   readonly flavour: DatabaseFlavour;
   /** PGlite in this process, reached over a local socket (one connection at a time). */
   readonly embedded: boolean;
+  /**
+   * Largest parameter payload one statement may carry, or undefined for no limit. PGlite behind its socket fails on
+   * protocol messages over 64 KiB, so the embedded database says 32 KiB and repositories split long batches
+   * (see chunkBySize).
+   */
+  readonly maxStatementBytes: number | undefined;
   /** TimescaleDB's job scheduler runs policies by itself; otherwise MaintenanceService runs them. */
   readonly hasBackgroundWorkers: boolean;
   readonly timescaledb: TimescaleMode;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DOMAIN_OF_DEVICE_TYPE, type Device, type DeviceStatus, type DeviceType, type Domain } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
+import { chunkBySize } from './statement-size';
 
 /** A registry row to create or replace (seeds, provisioning). Omitted fields take their defaults. */
 export interface DeviceUpsert {
@@ -81,9 +82,16 @@ export class DeviceRepository {
     return rows[0] ? toDevice(rows[0]) : null;
   }
 
-  /** Creates or replaces registry rows in one statement; created_at and last_seen_at are kept. Returns rows written. */
-  async upsertMany(devices: readonly DeviceUpsert[]): Promise<number> {
-    if (devices.length === 0) return 0;
+  /** Creates or replaces registry rows (one statement per chunk); created_at and last_seen_at are kept. Returns rows written. */
+  async upsertMany(all: readonly DeviceUpsert[]): Promise<number> {
+    let written = 0;
+    for (const devices of chunkBySize(all, (d) => d.id.length + JSON.stringify(d.attrs ?? {}).length + (d.name?.length ?? 0) * 3 + 120, this.db.maxStatementBytes)) {
+      written += await this.upsertChunk(devices);
+    }
+    return written;
+  }
+
+  private async upsertChunk(devices: readonly DeviceUpsert[]): Promise<number> {
     const { rowCount } = await this.db.pool.query(
       `INSERT INTO device (id, type, domain, name, lat, lon, ward_code, zone_id, status, provisioned, attrs)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[],
@@ -110,8 +118,15 @@ export class DeviceRepository {
   }
 
   /** Registers devices first heard of in messages (provisioned = false); existing ids are left alone. Returns the ids inserted. */
-  async registerUnknown(devices: readonly UnknownDevice[]): Promise<string[]> {
-    if (devices.length === 0) return [];
+  async registerUnknown(all: readonly UnknownDevice[]): Promise<string[]> {
+    const inserted: string[] = [];
+    for (const devices of chunkBySize(all, (d) => d.id.length + 48, this.db.maxStatementBytes)) {
+      inserted.push(...(await this.registerChunk(devices)));
+    }
+    return inserted;
+  }
+
+  private async registerChunk(devices: readonly UnknownDevice[]): Promise<string[]> {
     const { rows } = await this.db.pool.query<{ id: string }>(
       `INSERT INTO device (id, type, domain, provisioned)
        SELECT id, type, domain, false FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, type, domain)
@@ -123,11 +138,20 @@ export class DeviceRepository {
   }
 
   /**
-   * Moves last_seen_at forward (never back: late or replayed messages carry old times) in one statement.
+   * Moves last_seen_at forward (never back: late or replayed messages carry old times), in one statement per chunk.
    * Rows are locked in id order so two ingest processes flushing overlapping sets cannot deadlock.
    */
-  async touchLastSeen(entries: readonly LastSeenEntry[]): Promise<number> {
-    if (entries.length === 0) return 0;
+  async touchLastSeen(all: readonly LastSeenEntry[]): Promise<number> {
+    // Chunks in id order keep the lock order global when the database makes us split.
+    const sorted = [...all].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+    let touched = 0;
+    for (const entries of chunkBySize(sorted, (e) => e.deviceId.length + 40, this.db.maxStatementBytes)) {
+      touched += await this.touchChunk(entries);
+    }
+    return touched;
+  }
+
+  private async touchChunk(entries: readonly LastSeenEntry[]): Promise<number> {
     const { rowCount } = await this.db.pool.query(
       `WITH seen AS (
          SELECT id, max(ts) AS last_seen FROM unnest($1::text[], $2::timestamptz[]) AS u(id, ts) GROUP BY id

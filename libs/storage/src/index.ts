@@ -2,6 +2,7 @@ export * from './database';
 export * from './database.provider';
 export * from './migration.runner';
 export * from './db-errors';
+export * from './statement-size';
 export * from './rollups';
 export * from './device.repository';
 export * from './quarantine.repository';

@@ -2,6 +2,7 @@ import { domainOf, type DeviceMessage, type MessageKind, type QuarantinedMessage
 import { createPlainTestDatabase, fleet, messageBody, openEmbeddedTestDatabase, testLogger } from '@ioc/testing';
 import { openDatabase } from './database.provider';
 import type { Database } from './database';
+import { DeviceRepository } from './device.repository';
 import { IngestRepository, ingestRepositoryOptionsFor, type IngestRepositoryOptions } from './ingest.repository';
 
 type Opened = { db: Database; drop: () => Promise<void>; options: IngestRepositoryOptions };
@@ -115,6 +116,23 @@ describe('IngestRepository on the embedded database across reconnects', () => {
       client.release(true);
       const second = message('reconnect-1', 'rain', 2);
       expect((await repo.commit({ accepted: [second], quarantined: [], newDevices: [] })).stored).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('DeviceRepository on the embedded database: statements past PGlite’s 64 KiB limit', () => {
+  it('registers and touches thousands of devices at once', async () => {
+    const db = await openEmbeddedTestDatabase();
+    try {
+      const devices = new DeviceRepository(db);
+      const ids = Array.from({ length: 5000 }, (_, i) => `bin-large-flush-${String(i).padStart(5, '0')}`);
+      expect(await devices.registerUnknown(ids.map((id) => ({ id, type: 'bin' })))).toHaveLength(5000);
+      const seen = new Date('2026-11-21T03:00:00.000Z');
+      expect(await devices.touchLastSeen(ids.map((deviceId) => ({ deviceId, lastSeen: seen })))).toBe(5000);
+      expect(await devices.upsertMany(ids.map((id) => ({ id, type: 'bin', name: `Thùng rác ${id}` })))).toBe(5000);
+      expect(await devices.findById('bin-large-flush-04999')).toMatchObject({ lastSeenAt: seen, name: 'Thùng rác bin-large-flush-04999' });
     } finally {
       await db.close();
     }

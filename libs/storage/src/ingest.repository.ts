@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { DeviceMessage, DeviceType, Domain, QuarantinedMessage } from '@ioc/domain';
 import { DOMAIN_TABLES, toColumnArrays, unnestInsertSql } from './reading-rows';
 import type { Database } from './database';
+import { chunkBySize } from './statement-size';
 
 export interface NewDevice {
   readonly id: string;
@@ -50,38 +51,17 @@ const key = (deviceId: string, msgId: string, time: Date) => `${deviceId}\u0000$
  */
 export interface IngestRepositoryOptions {
   /**
-   * Largest parameter payload of one statement. The embedded database (PGlite over its socket) fails on protocol
-   * messages over 64 KiB, so there a batch is written as several statements in the same transaction, and a large
-   * quarantined payload is appended in pieces. Undefined: no limit.
+   * Largest parameter payload of one statement (Database.maxStatementBytes): past it a batch is written as several
+   * statements in the same transaction, and a large quarantined payload is appended in pieces. Undefined: no limit.
    */
   readonly maxStatementBytes?: number;
   /** Named (server-side prepared) statements; off where successive connections share one session (PGlite). */
   readonly namedStatements?: boolean;
 }
 
-/** The options the database needs: the embedded one has a 64 KiB protocol limit and one shared session. */
-export function ingestRepositoryOptionsFor(db: Pick<Database, 'embedded'>): IngestRepositoryOptions {
-  return db.embedded ? { maxStatementBytes: 32 * 1024, namedStatements: false } : { namedStatements: true };
-}
-
-/** Splits items into runs whose estimated size stays under `limit` (an item larger than it goes alone). */
-export function chunkBySize<T>(items: readonly T[], size: (item: T) => number, limit: number | undefined): T[][] {
-  if (!limit) return items.length ? [items.slice()] : [];
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const n = size(item);
-    if (current.length && bytes + n > limit) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += n;
-  }
-  if (current.length) chunks.push(current);
-  return chunks;
+/** The options the database needs: its statement-size limit, and no named statements where one session is shared. */
+export function ingestRepositoryOptionsFor(db: Pick<Database, 'embedded' | 'maxStatementBytes'>): IngestRepositoryOptions {
+  return { maxStatementBytes: db.maxStatementBytes, namedStatements: !db.embedded };
 }
 
 const QUARANTINE_APPEND = `UPDATE quarantine SET payload = payload || $2::bytea WHERE id = $1`;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DeviceMessage, QuarantinedMessage } from '@ioc/domain';
+import type { DeviceMessage, QuarantinedMessage, RejectionCode } from '@ioc/domain';
 import type { IngestBatch, IngestCommitResult, NewDevice } from '@ioc/storage';
 import type { Clock } from '@ioc/platform';
 import { GroupCommitter } from './group-committer';
@@ -73,7 +73,7 @@ export class IngestPipeline {
       retryMaxMs: options.retryMaxMs,
       commit: (units) => this.commitUnits(units),
       isTransient: ports.isTransient,
-      onPoison: (unit, err) => poisonToQuarantine(unit, err, this.clock.now()),
+      onPoison: (unit, err) => poisonToQuarantine(unit, err),
       logger,
     });
   }
@@ -102,16 +102,7 @@ export class IngestPipeline {
     for (const m of accepted) {
       const check = this.directory.check(m);
       if (!check.ok) {
-        unit.quarantined.push({
-          receivedAt: m.receivedAt,
-          topic,
-          payload: m.gatewayId ? Buffer.from(JSON.stringify({ ...m.body, deviceId: m.deviceId, kind: m.kind })) : payload,
-          code: check.code,
-          reason: check.reason,
-          deviceId: m.deviceId,
-          msgId: m.msgId,
-          gatewayId: m.gatewayId,
-        });
+        unit.quarantined.push(quarantineAccepted(m, unit, check.code, check.reason));
         continue;
       }
       if (check.newDevice) unit.newDevices.push(check.newDevice);
@@ -158,27 +149,41 @@ export class IngestPipeline {
   }
 }
 
+/**
+ * An accepted message that is refused after all (device check, database): kept as received — the whole publish for a
+ * per-device topic, the entry (with its deviceId and kind) for a gateway batch.
+ */
+function quarantineAccepted(
+  m: DeviceMessage,
+  unit: Pick<IngestUnit, 'topic' | 'payload'>,
+  code: RejectionCode,
+  reason: string,
+  details?: Record<string, unknown>,
+): QuarantinedMessage {
+  return {
+    receivedAt: m.receivedAt,
+    topic: unit.topic,
+    payload: m.gatewayId ? Buffer.from(JSON.stringify({ ...m.body, deviceId: m.deviceId, kind: m.kind })) : unit.payload,
+    code,
+    reason,
+    deviceId: m.deviceId,
+    msgId: m.msgId,
+    gatewayId: m.gatewayId,
+    details,
+  };
+}
+
 /** A unit the database refused: its accepted messages go to quarantine with the database's reason. */
-export function poisonToQuarantine(unit: IngestUnit, err: unknown, now: Date): IngestUnit {
+export function poisonToQuarantine(unit: IngestUnit, err: unknown): IngestUnit {
   const reason = `the database rejected the message: ${(err as Error)?.message ?? String(err)}`;
-  const code = (err as { code?: string })?.code;
+  const sqlstate = (err as { code?: string })?.code;
   return {
     ...unit,
     accepted: [],
     newDevices: [],
     quarantined: [
       ...unit.quarantined,
-      ...unit.accepted.map((m) => ({
-        receivedAt: m.receivedAt ?? now,
-        topic: unit.topic,
-        payload: m.gatewayId ? Buffer.from(JSON.stringify({ ...m.body, deviceId: m.deviceId, kind: m.kind })) : unit.payload,
-        code: 'STORAGE_REJECTED' as const,
-        reason,
-        deviceId: m.deviceId,
-        msgId: m.msgId,
-        gatewayId: m.gatewayId,
-        details: code ? { sqlstate: code } : undefined,
-      })),
+      ...unit.accepted.map((m) => quarantineAccepted(m, unit, 'STORAGE_REJECTED', reason, sqlstate ? { sqlstate } : undefined)),
     ],
   };
 }

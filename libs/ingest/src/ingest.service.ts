@@ -52,23 +52,27 @@ export class IngestService {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
-    this.timers.forEach(clearInterval);
-    this.timers = [];
-    await this.connections.stop();
-    await this.flushLastSeen();
+    await this.shutdown(() => this.connections.stop());
     this.logger.info({ ...this.pipeline.stats }, 'ingest stopped');
   }
 
   /** Empties and deletes this instance's broker sessions (see MqttIngestConnections.retire); the instance is gone after. */
   async retire(idleMs: number): Promise<number> {
     this.logger.info({ instanceId: this.config.ingest.instanceId }, 'retiring: draining the sessions, then deleting them');
-    const received = await this.connections.retire(idleMs);
+    let received = 0;
+    await this.shutdown(async () => {
+      received = await this.connections.retire(idleMs);
+    });
+    this.logger.info({ instanceId: this.config.ingest.instanceId, ...this.pipeline.stats }, 'retired: sessions deleted');
+    return received;
+  }
+
+  /** Stops the timers, lets `disconnect` take the sessions down, then writes the last last-seen times. */
+  private async shutdown(disconnect: () => Promise<void>): Promise<void> {
     this.stopped = true;
     this.timers.forEach(clearInterval);
     this.timers = [];
+    await disconnect();
     await this.flushLastSeen();
-    this.logger.info({ instanceId: this.config.ingest.instanceId, ...this.pipeline.stats }, 'retired: sessions deleted');
-    return received;
   }
 }

@@ -1,3 +1,4 @@
 export * from './message-kind';
 export * from './device-message';
 export * from './device';
+export * from './incident';

@@ -7,3 +7,4 @@ export * from './mqtt-ingest.service';
 export * from './ingest.service';
 export * from './ingest.module';
 export * from './ingest-metrics';
+export * from './accepted-message-tap';

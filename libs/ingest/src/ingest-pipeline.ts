@@ -24,6 +24,12 @@ export interface IngestPorts {
   readonly notifyRejected: (rejected: readonly QuarantinedMessage[]) => void;
   /** Told about every committed batch (metrics). */
   readonly observeCommit?: (commit: CommitObservation) => void;
+  /**
+   * Told about accepted messages as soon as they are judged, before their commit: the correlation role in the same
+   * process sees a reading without waiting for the database. A redelivered message is seen again (the engine
+   * deduplicates by device and message id).
+   */
+  readonly observeAccepted?: (messages: readonly DeviceMessage[]) => void;
 }
 
 export interface CommitObservation {
@@ -92,7 +98,16 @@ export class IngestPipeline {
 
   handle(topic: string, payload: Buffer): Promise<void> {
     this.stats.received++;
-    return this.committer.submit(this.prepare(topic, payload));
+    const unit = this.prepare(topic, payload);
+    if (unit.accepted.length && this.ports.observeAccepted) {
+      try {
+        this.ports.observeAccepted(unit.accepted);
+      } catch (err) {
+        // An observer's failure must not cost the message its storage.
+        this.logger.error({ err, topic }, 'accepted-message observer failed');
+      }
+    }
+    return this.committer.submit(unit);
   }
 
   /** Pure part of handling: decode, then judge each accepted message against the device registry. */

@@ -12,16 +12,27 @@ import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connec
 import { MqttIngestConnections } from './mqtt-ingest.service';
 import { IngestService } from './ingest.service';
 import { createIngestMetrics } from './ingest-metrics';
+import { AcceptedMessageTap } from './accepted-message-tap';
 
 /** The ingest role, wired from the platform, storage and queue providers. */
 @Global()
 @Module({
   providers: [
     { provide: MQTT_CONNECTOR, useValue: mqttConnector },
+    AcceptedMessageTap,
     {
       provide: IngestService,
-      inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER, METRICS_REGISTRY],
-      useFactory: (config: IocConfig, db: Database, stream: DeviceMessageStream, connector: MqttConnector, clock: Clock, root: Logger, registry: Registry) => {
+      inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER, METRICS_REGISTRY, AcceptedMessageTap],
+      useFactory: (
+        config: IocConfig,
+        db: Database,
+        stream: DeviceMessageStream,
+        connector: MqttConnector,
+        clock: Clock,
+        root: Logger,
+        registry: Registry,
+        tap: AcceptedMessageTap,
+      ) => {
         const logger = root.child({ component: 'ingest' });
         const repo = new IngestRepository(db.pool, ingestRepositoryOptionsFor(db));
         const directory = new DeviceDirectory(config.ingest.unknownDevices);
@@ -41,6 +52,9 @@ import { createIngestMetrics } from './ingest-metrics';
             publishStored: (messages) => stream.publish(messages),
             notifyRejected: (rejected) => connections?.notifyRejected(rejected),
             observeCommit,
+            observeAccepted: (messages) => {
+              if (tap.hasListeners) tap.emit(messages);
+            },
           },
           clock,
           logger,
@@ -56,7 +70,7 @@ import { createIngestMetrics } from './ingest-metrics';
       },
     },
   ],
-  exports: [IngestService],
+  exports: [IngestService, AcceptedMessageTap],
 })
 export class IngestModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(@Inject(IngestService) private readonly ingest: IngestService) {}

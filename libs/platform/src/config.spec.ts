@@ -6,7 +6,7 @@ import { IocError } from './errors';
 describe('loadConfig', () => {
   it('works with no environment at all: every role, embedded database, local services', () => {
     const c = loadConfig({});
-    expect([...c.roles]).toEqual(['api', 'ingest', 'jobs']);
+    expect([...c.roles]).toEqual(['api', 'ingest', 'correlate', 'jobs']);
     expect(c.database.url).toBeUndefined();
     expect(c.mqtt.url).toBe('mqtt://127.0.0.1:1883');
     expect(c.redis.url).toBe('redis://127.0.0.1:6379');

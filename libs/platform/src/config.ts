@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { IocError } from './errors';
 
 /** Process roles; all run in one process by default and can be split across processes. */
-export const ROLES = ['api', 'ingest', 'jobs'] as const;
+export const ROLES = ['api', 'ingest', 'correlate', 'jobs'] as const;
 export type Role = (typeof ROLES)[number];
 
 const bool = z

@@ -7,6 +7,14 @@ export const IOC_ERROR_CODES = [
   'MQTT_UNAVAILABLE',
   'QUEUE_UNAVAILABLE',
   'SHUTTING_DOWN',
+  // incident lifecycle (libs/alerts)
+  'INCIDENT_NOT_FOUND',
+  'INCIDENT_INVALID_TRANSITION',
+  'INCIDENT_INVALID_COMMAND',
+  'INCIDENT_CONFLICT',
+  'SOP_INVALID',
+  'SOP_NOT_FOUND',
+  'SOP_STEP_UNKNOWN',
 ] as const;
 export type IocErrorCode = (typeof IOC_ERROR_CODES)[number];
 

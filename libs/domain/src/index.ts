@@ -2,3 +2,4 @@ export * from './message-kind';
 export * from './device-message';
 export * from './device';
 export * from './incident';
+export * from './incident-lifecycle';

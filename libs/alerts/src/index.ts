@@ -1,0 +1,4 @@
+export * from './incident.errors';
+export * from './incident.decider';
+export * from './sop/sop.schema';
+export * from './sop/sop.catalog';

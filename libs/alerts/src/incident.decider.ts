@@ -9,6 +9,7 @@
  */
 import {
   INCIDENT_EVIDENCE_KEPT,
+  INCIDENT_EVIDENCE_PER_EVENT,
   SEVERITIES,
   SYSTEM_ACTOR,
   isIncidentType,
@@ -131,28 +132,38 @@ function validateSignal(s: IncidentSignal): void {
   if (s.op === 'update' && s.severity !== undefined && !isSeverity(s.severity)) invalid(`unknown severity ${String(s.severity)}`, { key: s.key });
 }
 
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function evidenceEvents(incidentId: string, at: number, evidence: readonly Evidence[], absorbs: readonly string[]): IncidentEvent[] {
+  const parts = chunks(evidence, INCIDENT_EVIDENCE_PER_EVENT);
+  if (parts.length === 0 && absorbs.length > 0) parts.push([]);
+  return parts.map((part, i) => ({
+    type: 'evidence-added',
+    incidentId,
+    at,
+    actor: SYSTEM_ACTOR,
+    data: { evidence: part, ...(i === 0 && absorbs.length > 0 && { absorbs }) },
+  }));
+}
+
 /** Evidence and a severity rise for an incident that exists (raise or update of an active key). */
 function growth(state: IncidentRecord, at: number, evidence: readonly Evidence[], severity: Severity | undefined, absorbs?: readonly string[]): IncidentEvent[] {
-  const events: IncidentEvent[] = [];
   const fresh = newEvidence(state, evidence);
-  const newAbsorbs = (absorbs ?? []).filter((k) => !state.absorbs.includes(k));
-  if (fresh.length > 0 || newAbsorbs.length > 0) {
-    events.push({
-      type: 'evidence-added',
-      incidentId: state.id,
-      at,
-      actor: SYSTEM_ACTOR,
-      data: { evidence: fresh, ...(newAbsorbs.length > 0 && { absorbs: newAbsorbs }) },
-    });
-  }
+  const newAbsorbs = [...new Set(absorbs ?? [])].filter((k) => !state.absorbs.includes(k));
+  const events = evidenceEvents(state.id, at, fresh, newAbsorbs);
   if (severity !== undefined && severityRank(severity) > severityRank(state.severity)) {
     events.push({ type: 'severity-raised', incidentId: state.id, at, actor: SYSTEM_ACTOR, data: { from: state.severity, to: severity } });
   }
   return events;
 }
 
-function opened(command: Extract<IncidentCommand, { kind: 'apply-signal' }>, signal: Extract<IncidentSignal, { op: 'raise' }>): IncidentEvent {
-  return {
+function opened(command: Extract<IncidentCommand, { kind: 'apply-signal' }>, signal: Extract<IncidentSignal, { op: 'raise' }>): IncidentEvent[] {
+  const [first = [], ...rest] = chunks(newEvidence(undefined, signal.evidence), INCIDENT_EVIDENCE_PER_EVENT);
+  const open: IncidentEvent = {
     type: 'opened',
     incidentId: command.newIncidentId,
     at: signal.at,
@@ -165,11 +176,12 @@ function opened(command: Extract<IncidentCommand, { kind: 'apply-signal' }>, sig
       severity: signal.severity,
       title: signal.title,
       exercise: command.exercise,
-      evidence: newEvidence(undefined, signal.evidence),
+      evidence: first,
       absorbs: [...new Set(signal.absorbs ?? [])],
       ...(command.sop && { sop: command.sop }),
     },
   };
+  return [open, ...rest.flatMap((part) => evidenceEvents(command.newIncidentId, signal.at, part, []))];
 }
 
 function decideSignal(command: Extract<IncidentCommand, { kind: 'apply-signal' }>, state: IncidentRecord | undefined, ctx: DecideContext): IncidentEvent[] {
@@ -181,7 +193,7 @@ function decideSignal(command: Extract<IncidentCommand, { kind: 'apply-signal' }
   if (state?.state === 'closed') state = undefined;
   switch (signal.op) {
     case 'raise': {
-      if (!state) return [opened(command, signal)];
+      if (!state) return opened(command, signal);
       if (isActive(state.state)) return growth(state, signal.at, signal.evidence, signal.severity, signal.absorbs);
       // resolved: reopen within the window, otherwise the old incident is over and a new one starts
       if (signal.at - (state.resolvedAt ?? signal.at) <= ctx.policy.reopenWindowMs) {
@@ -195,7 +207,7 @@ function decideSignal(command: Extract<IncidentCommand, { kind: 'apply-signal' }
         return [reopened, ...growth(state, signal.at, signal.evidence, signal.severity, signal.absorbs)];
       }
       if (command.newIncidentId === state.id) invalid('newIncidentId must differ from the superseded incident', { incidentId: state.id });
-      return [{ type: 'closed', incidentId: state.id, at: signal.at, actor: SYSTEM_ACTOR, data: { reason: 'superseded' } }, opened(command, signal)];
+      return [{ type: 'closed', incidentId: state.id, at: signal.at, actor: SYSTEM_ACTOR, data: { reason: 'superseded' } }, ...opened(command, signal)];
     }
     case 'update':
       // Nothing to update (unknown key, or closed): the engine's view is ahead of ours only after a lost raise,

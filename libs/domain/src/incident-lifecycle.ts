@@ -95,7 +95,9 @@ export interface IncidentRecord {
   readonly version: number;
 }
 
-export const INCIDENT_EVIDENCE_KEPT = 200;
+export const INCIDENT_EVIDENCE_KEPT = 50;
+/** Evidence per event at most: a large batch becomes several `evidence-added` events (bounded rows and statements). */
+export const INCIDENT_EVIDENCE_PER_EVENT = 50;
 
 interface EventBase {
   readonly incidentId: string;

@@ -8,6 +8,7 @@ export * from './device.repository';
 export * from './quarantine.repository';
 export * from './timeseries.repository';
 export * from './readings.repository';
+export * from './incident.repository';
 export * from './maintenance.service';
 export * from './storage.module';
 // Written by the ingest side against the tables of the migrations.

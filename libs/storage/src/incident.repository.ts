@@ -1,0 +1,425 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import {
+  INCIDENT_DOMAINS,
+  type AttachedSop,
+  type BilingualText,
+  type Evidence,
+  type IncidentDomain,
+  type IncidentEvent,
+  type IncidentRecord,
+  type IncidentState,
+  type IncidentType,
+  type Severity,
+  type SopStepDone,
+  type StoredIncidentEvent,
+  type ZoneKind,
+} from '@ioc/domain';
+import { DATABASE, type Database } from './database';
+import { chunkBySize } from './statement-size';
+
+/** Advisory lock that orders seq allocation by commit (see the migration 20261121000600000_incidents.sql). */
+export const INCIDENT_SEQ_LOCK_KEY = 7_100_601;
+
+/** An incident as stored: the record plus the seq of its latest event. */
+export interface StoredIncident extends IncidentRecord {
+  readonly lastSeq: number;
+  readonly updatedAt: number;
+}
+
+export interface IncidentListQuery {
+  readonly states?: readonly IncidentState[];
+  readonly severities?: readonly Severity[];
+  readonly types?: readonly IncidentType[];
+  /** Types of these domains (combined with `types` by AND when both are given). */
+  readonly domains?: readonly IncidentDomain[];
+  readonly zoneKind?: ZoneKind;
+  readonly zoneId?: string;
+  /** Undefined: live only (exercises are kept apart unless asked for). */
+  readonly exercise?: boolean;
+  /** opened_at >= from (ms) */
+  readonly from?: number;
+  /** opened_at < to (ms) */
+  readonly to?: number;
+  readonly limit: number;
+  /** Keyset paging, newest first: only incidents before this one (its openedAt and id). */
+  readonly before?: { readonly openedAt: number; readonly id: string };
+}
+
+interface IncidentRow {
+  id: string;
+  dedup_key: string;
+  type: IncidentType;
+  rule_id: string;
+  zone_kind: ZoneKind;
+  zone_id: string;
+  severity: Severity;
+  state: IncidentState;
+  exercise: boolean;
+  title: BilingualText;
+  opened_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  assignee: string | null;
+  assigned_at: Date | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  closed_at: Date | null;
+  closed_by: string | null;
+  escalation_level: number;
+  reopen_count: number;
+  evidence: Evidence[];
+  evidence_count: number;
+  absorbs: string[];
+  sop: AttachedSop | null;
+  sop_done: SopStepDone[];
+  version: number;
+  last_seq: string;
+  updated_at: Date;
+}
+
+interface EventRow {
+  seq: string;
+  incident_id: string;
+  incident_version: number;
+  type: IncidentEvent['type'];
+  at: Date;
+  actor: string;
+  data: unknown;
+}
+
+const COLUMNS = `id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at, acknowledged_at,
+  acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by, escalation_level,
+  reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, last_seq, updated_at`;
+
+const ms = (d: Date | null): number | undefined => (d === null ? undefined : d.getTime());
+const date = (n: number | undefined): Date | null => (n === undefined ? null : new Date(n));
+
+function toIncident(r: IncidentRow): StoredIncident {
+  const opt = <K extends string, V>(k: K, v: V | null | undefined) => (v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+  return {
+    id: r.id,
+    key: r.dedup_key,
+    type: r.type,
+    ruleId: r.rule_id,
+    zone: { kind: r.zone_kind, id: r.zone_id },
+    severity: r.severity,
+    state: r.state,
+    exercise: r.exercise,
+    title: r.title,
+    openedAt: r.opened_at.getTime(),
+    ...opt('acknowledgedAt', ms(r.acknowledged_at)),
+    ...opt('acknowledgedBy', r.acknowledged_by),
+    ...opt('assignee', r.assignee),
+    ...opt('assignedAt', ms(r.assigned_at)),
+    ...opt('resolvedAt', ms(r.resolved_at)),
+    ...opt('resolvedBy', r.resolved_by),
+    ...opt('resolution', r.resolution),
+    ...opt('closedAt', ms(r.closed_at)),
+    ...opt('closedBy', r.closed_by),
+    escalationLevel: r.escalation_level,
+    reopenCount: r.reopen_count,
+    evidence: r.evidence,
+    evidenceCount: r.evidence_count,
+    absorbs: r.absorbs,
+    ...opt('sop', r.sop),
+    sopDone: r.sop_done,
+    version: r.version,
+    lastSeq: Number(r.last_seq),
+    updatedAt: r.updated_at.getTime(),
+  };
+}
+
+function toEvent(r: EventRow): StoredIncidentEvent {
+  return {
+    seq: Number(r.seq),
+    version: r.incident_version,
+    incidentId: r.incident_id,
+    type: r.type,
+    at: r.at.getTime(),
+    actor: r.actor,
+    data: r.data,
+  } as StoredIncidentEvent;
+}
+
+/** Column values of a new record, $1…$28 of INSERT_IF_NO_ACTIVE. */
+function recordParams(r: IncidentRecord): unknown[] {
+  return [
+    r.id,
+    r.key,
+    r.type,
+    r.ruleId,
+    r.zone.kind,
+    r.zone.id,
+    r.severity,
+    r.state,
+    r.exercise,
+    JSON.stringify(r.title),
+    new Date(r.openedAt),
+    date(r.acknowledgedAt),
+    r.acknowledgedBy ?? null,
+    r.assignee ?? null,
+    date(r.assignedAt),
+    date(r.resolvedAt),
+    r.resolvedBy ?? null,
+    r.resolution ?? null,
+    date(r.closedAt),
+    r.closedBy ?? null,
+    r.escalationLevel,
+    r.reopenCount,
+    JSON.stringify(r.evidence),
+    r.evidenceCount,
+    [...r.absorbs],
+    r.sop ? JSON.stringify(r.sop) : null,
+    JSON.stringify(r.sopDone),
+    r.version,
+  ];
+}
+
+const INSERT_IF_NO_ACTIVE = `
+  INSERT INTO incident (id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at,
+    acknowledged_at, acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by,
+    escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop_id, sop_version)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+    $23::jsonb, $24, $25::text[], $26::jsonb, $27::jsonb, $28, ($26::jsonb)->>'id', (($26::jsonb)->>'version')::int)
+  ON CONFLICT (dedup_key, exercise) WHERE state <> 'closed' DO NOTHING
+  RETURNING id`;
+
+// Identity columns (id, key, type, rule, zone, exercise, opened_at, sop) never change after the insert.
+const UPDATE_STATE = `
+  UPDATE incident SET severity = $3, state = $4, acknowledged_at = $5, acknowledged_by = $6, assignee = $7,
+    assigned_at = $8, resolved_at = $9, resolved_by = $10, resolution = $11, closed_at = $12, closed_by = $13,
+    escalation_level = $14, reopen_count = $15, evidence = $16::jsonb, evidence_count = $17, absorbs = $18::text[],
+    sop_done = $19::jsonb, version = $20, updated_at = now()
+  WHERE id = $1 AND version = $2`;
+
+function updateParams(r: IncidentRecord, previousVersion: number): unknown[] {
+  return [
+    r.id,
+    previousVersion,
+    r.severity,
+    r.state,
+    date(r.acknowledgedAt),
+    r.acknowledgedBy ?? null,
+    r.assignee ?? null,
+    date(r.assignedAt),
+    date(r.resolvedAt),
+    r.resolvedBy ?? null,
+    r.resolution ?? null,
+    date(r.closedAt),
+    r.closedBy ?? null,
+    r.escalationLevel,
+    r.reopenCount,
+    JSON.stringify(r.evidence),
+    r.evidenceCount,
+    [...r.absorbs],
+    JSON.stringify(r.sopDone),
+    r.version,
+  ];
+}
+
+const INSERT_EVENTS = `
+  INSERT INTO incident_event (incident_id, incident_version, type, at, actor, data)
+  SELECT i, v, t, a, r, d FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[])
+    WITH ORDINALITY AS u(i, v, t, a, r, d, o)
+  ORDER BY o
+  RETURNING seq, incident_id, incident_version, type, at, actor, data`;
+
+/** The statements of one incident transaction; obtained from IncidentRepository.transaction. */
+export class IncidentTransaction {
+  constructor(
+    private readonly client: PoolClient,
+    private readonly maxStatementBytes: number | undefined,
+  ) {}
+
+  /** The incident of (key, exercise) that is not closed, locked until commit; undefined if there is none. */
+  async lockActiveByKey(key: string, exercise: boolean): Promise<StoredIncident | undefined> {
+    const { rows } = await this.client.query<IncidentRow>(
+      `SELECT ${COLUMNS} FROM incident WHERE dedup_key = $1 AND exercise = $2 AND state <> 'closed' FOR UPDATE`,
+      [key, exercise],
+    );
+    return rows[0] && toIncident(rows[0]);
+  }
+
+  async lockById(id: string): Promise<StoredIncident | undefined> {
+    const { rows } = await this.client.query<IncidentRow>(`SELECT ${COLUMNS} FROM incident WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] && toIncident(rows[0]);
+  }
+
+  /**
+   * Writes what a command decided, all or nothing: the changed records (`previous` gives each existing record's
+   * version as read, so a record changed behind our back fails), the new ones (false when another transaction holds
+   * an active incident of the same key: the caller re-reads and decides again), then the events with their seq.
+   */
+  async save(
+    records: ReadonlyMap<string, IncidentRecord>,
+    previousVersions: ReadonlyMap<string, number>,
+    events: readonly IncidentEvent[],
+  ): Promise<StoredIncidentEvent[] | 'conflict'> {
+    await this.client.query('SAVEPOINT incident_save');
+    try {
+      // Existing records first: a superseded incident must be closed before its successor takes the key.
+      for (const [id, record] of records) {
+        const prev = previousVersions.get(id);
+        if (prev === undefined) continue;
+        const { rowCount } = await this.client.query(UPDATE_STATE, updateParams(record, prev));
+        if (rowCount !== 1) throw new Error(`incident ${id} changed while locked (expected version ${prev})`);
+      }
+      for (const [id, record] of records) {
+        if (previousVersions.has(id)) continue;
+        const { rowCount } = await this.client.query(INSERT_IF_NO_ACTIVE, recordParams(record));
+        if (rowCount !== 1) {
+          await this.client.query('ROLLBACK TO SAVEPOINT incident_save');
+          return 'conflict';
+        }
+      }
+      const stored = await this.appendEvents(records, previousVersions, events);
+      await this.client.query('RELEASE SAVEPOINT incident_save');
+      return stored;
+    } catch (err) {
+      await this.client.query('ROLLBACK TO SAVEPOINT incident_save').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async appendEvents(
+    records: ReadonlyMap<string, IncidentRecord>,
+    previousVersions: ReadonlyMap<string, number>,
+    events: readonly IncidentEvent[],
+  ): Promise<StoredIncidentEvent[]> {
+    const next = new Map<string, number>();
+    const versions = events.map((e) => {
+      const v = (next.get(e.incidentId) ?? previousVersions.get(e.incidentId) ?? 0) + 1;
+      next.set(e.incidentId, v);
+      return v;
+    });
+    for (const [id, v] of next) {
+      const r = records.get(id);
+      if (!r || r.version !== v) throw new Error(`incident ${id}: record version ${r?.version} does not match its events (${v})`);
+    }
+    // From here to commit, no other incident transaction draws seq values: seq order = commit order.
+    await this.client.query('SELECT pg_advisory_xact_lock($1)', [INCIDENT_SEQ_LOCK_KEY]);
+    const rows = events.map((e, i) => ({ e, v: versions[i], data: JSON.stringify(e.data) }));
+    const stored: StoredIncidentEvent[] = [];
+    for (const part of chunkBySize(rows, (r) => r.data.length + r.e.actor.length + 120, this.maxStatementBytes)) {
+      const { rows: inserted } = await this.client.query<EventRow>(INSERT_EVENTS, [
+        part.map((r) => r.e.incidentId),
+        part.map((r) => r.v),
+        part.map((r) => r.e.type),
+        part.map((r) => new Date(r.e.at)),
+        part.map((r) => r.e.actor),
+        part.map((r) => r.data),
+      ]);
+      stored.push(...inserted.map(toEvent).sort((a, b) => a.seq - b.seq));
+    }
+    const lastSeq = new Map<string, number>();
+    for (const s of stored) lastSeq.set(s.incidentId, Math.max(lastSeq.get(s.incidentId) ?? 0, s.seq));
+    for (const [id, seq] of lastSeq) await this.client.query(`UPDATE incident SET last_seq = $2 WHERE id = $1`, [id, seq]);
+    return stored;
+  }
+}
+
+const LIST_FILTER = `
+  ($1::text[] IS NULL OR state = ANY($1))
+  AND ($2::text[] IS NULL OR severity = ANY($2))
+  AND ($3::text[] IS NULL OR type = ANY($3))
+  AND ($4::text[] IS NULL OR type = ANY($4))
+  AND ($5::text IS NULL OR zone_kind = $5)
+  AND ($6::text IS NULL OR zone_id = $6)
+  AND exercise = $7
+  AND ($8::timestamptz IS NULL OR opened_at >= $8)
+  AND ($9::timestamptz IS NULL OR opened_at < $9)
+  AND ($10::timestamptz IS NULL OR (opened_at, id) < ($10, $11::uuid))`;
+
+/** Incidents and their event log. All writes go through `transaction` (one per command, see IncidentService). */
+@Injectable()
+export class IncidentRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Runs fn in one transaction (READ COMMITTED) on one connection; commits if it returns, rolls back if it throws. */
+  async transaction<T>(fn: (tx: IncidentTransaction) => Promise<T>): Promise<T> {
+    const client = await this.db.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new IncidentTransaction(client, this.db.maxStatementBytes));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async findById(id: string): Promise<StoredIncident | undefined> {
+    const { rows } = await this.db.pool.query<IncidentRow>(`SELECT ${COLUMNS} FROM incident WHERE id = $1`, [id]);
+    return rows[0] && toIncident(rows[0]);
+  }
+
+  async findActiveByKey(key: string, exercise = false): Promise<StoredIncident | undefined> {
+    const { rows } = await this.db.pool.query<IncidentRow>(
+      `SELECT ${COLUMNS} FROM incident WHERE dedup_key = $1 AND exercise = $2 AND state <> 'closed'`,
+      [key, exercise],
+    );
+    return rows[0] && toIncident(rows[0]);
+  }
+
+  /** Every event of one incident, oldest first (the audit trail). */
+  async timeline(incidentId: string): Promise<StoredIncidentEvent[]> {
+    const { rows } = await this.db.pool.query<EventRow>(
+      `SELECT seq, incident_id, incident_version, type, at, actor, data FROM incident_event WHERE incident_id = $1 ORDER BY incident_version`,
+      [incidentId],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Newest first (opened_at, then id). */
+  async list(q: IncidentListQuery): Promise<StoredIncident[]> {
+    const domainTypes = q.domains ? q.domains.flatMap((d) => [...INCIDENT_DOMAINS[d]]) : null;
+    const { rows } = await this.db.pool.query<IncidentRow>(
+      `SELECT ${COLUMNS} FROM incident WHERE ${LIST_FILTER} ORDER BY opened_at DESC, id DESC LIMIT $12`,
+      [
+        q.states ?? null,
+        q.severities ?? null,
+        q.types ?? null,
+        domainTypes,
+        q.zoneKind ?? null,
+        q.zoneId ?? null,
+        q.exercise ?? false,
+        date(q.from),
+        date(q.to),
+        q.before ? new Date(q.before.openedAt) : null,
+        q.before?.id ?? null,
+        q.limit,
+      ],
+    );
+    return rows.map(toIncident);
+  }
+
+  /**
+   * Events committed after `seq`, in seq order (= commit order), at most `limit`. A consumer that has seen seq N asks
+   * for N and never misses an event; gaps in seq (rolled-back transactions) are normal.
+   */
+  async eventsSince(seq: number, limit: number): Promise<StoredIncidentEvent[]> {
+    const { rows } = await this.db.pool.query<EventRow>(
+      `SELECT seq, incident_id, incident_version, type, at, actor, data FROM incident_event WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [seq, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Ids of resolved incidents resolved before `cutoff` (ms): candidates for auto-close, oldest first. */
+  async resolvedBefore(cutoff: number, limit: number): Promise<string[]> {
+    const { rows } = await this.db.pool.query<{ id: string }>(
+      `SELECT id FROM incident WHERE state = 'resolved' AND resolved_at <= $1 ORDER BY resolved_at LIMIT $2`,
+      [new Date(cutoff), limit],
+    );
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +7,7 @@ import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type Pla
 import {
   DeviceRepository,
   MaintenanceService,
+  MIGRATIONS_DIR,
   MIGRATIONS_TABLE,
   QuarantineRepository,
   ReadingsRepository,
@@ -117,7 +119,7 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
   it('migrates down (all) and up again to a working schema', async () => {
     expect(await relationsPresent(db.pool)).toEqual([...TABLES].sort());
     const down = await migrate(db, 'down', Infinity, testLogger);
-    expect(down).toHaveLength(5);
+    expect(down).toHaveLength(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length);
     expect(await relationsPresent(db.pool)).toEqual([]);
     const { rows: left } = await db.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`);
     expect(left[0].n).toBe(0);

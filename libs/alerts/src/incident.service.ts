@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { IncidentRecord, IncidentSignal, StoredIncidentEvent } from '@ioc/domain';
+import { CLOCK, LOGGER, type Clock, type Logger } from '@ioc/platform';
+import { IncidentRepository, type IncidentListQuery, type IncidentTransaction, type StoredIncident } from '@ioc/storage';
+import { DEFAULT_LIFECYCLE_POLICY, decide, foldByIncident, validatePolicy, type IncidentCommand, type LifecyclePolicy } from './incident.decider';
+import { IncidentError } from './incident.errors';
+import { sopProgress, type SopCatalog, type SopStepProgress } from './sop/sop.catalog';
+import { attachable } from './sop/sop.schema';
+
+export const SOP_CATALOG = Symbol('SOP_CATALOG');
+export const LIFECYCLE_POLICY = Symbol('LIFECYCLE_POLICY');
+
+/** What one command changed: its events as committed (push them to sockets) and the incidents after it. */
+export interface IncidentChange {
+  readonly events: readonly StoredIncidentEvent[];
+  /** One incident, or two when a raise closed a long-resolved incident and opened its successor. */
+  readonly incidents: ReadonlyArray<IncidentRecord & { readonly lastSeq: number }>;
+}
+
+export interface IncidentDetail {
+  readonly incident: StoredIncident;
+  /** Every event, oldest first: the audit trail with comments. */
+  readonly timeline: readonly StoredIncidentEvent[];
+  readonly sop: readonly SopStepProgress[];
+}
+
+const NOTHING: IncidentChange = { events: [], incidents: [] };
+/** Re-reads after losing the race for a new key; more than a couple means something else is wrong. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Applies engine signals and operator commands to incidents: each in one transaction that locks the incident (or the
+ * key), runs the pure decider and stores its events. The database's unique index on active keys makes "one incident
+ * per key" hold across connections and processes; this service re-decides when it loses that race.
+ */
+@Injectable()
+export class IncidentService {
+  private readonly policy: LifecyclePolicy;
+  private readonly log: Logger | undefined;
+
+  constructor(
+    private readonly repo: IncidentRepository,
+    @Inject(SOP_CATALOG) private readonly sops: SopCatalog,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(LIFECYCLE_POLICY) policy?: LifecyclePolicy,
+    @Optional() @Inject(LOGGER) logger?: Logger,
+  ) {
+    this.policy = validatePolicy(policy ?? DEFAULT_LIFECYCLE_POLICY);
+    this.log = logger?.child({ component: 'incidents' });
+  }
+
+  /** An engine decision (raise / update / clear). `exercise` keeps a trainer's incidents apart from live ones. */
+  async applySignal(signal: IncidentSignal, opts: { readonly exercise?: boolean } = {}): Promise<IncidentChange> {
+    const exercise = opts.exercise ?? false;
+    const sop = signal.op === 'raise' ? this.sops.forType(signal.type) : undefined;
+    const command: IncidentCommand = { kind: 'apply-signal', signal, exercise, newIncidentId: randomUUID(), ...(sop && { sop: attachable(sop) }) };
+    const change = await this.repo.transaction(async (tx) => {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const current = await tx.lockActiveByKey(signal.key, exercise);
+        const result = await this.decideAndSave(tx, command, current);
+        if (result !== 'conflict') return result;
+      }
+      throw new IncidentError('INCIDENT_CONFLICT', `could not settle the incident of key ${signal.key}`, { key: signal.key });
+    });
+    if (change.events.length > 0) {
+      this.log?.info({ key: signal.key, op: signal.op, incidentId: change.incidents[0]?.id, events: change.events.map((e) => e.type) }, 'incident signal applied');
+    }
+    return change;
+  }
+
+  acknowledge(incidentId: string, by: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'acknowledge', by });
+  }
+
+  assign(incidentId: string, assignee: string, by: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'assign', assignee, by });
+  }
+
+  comment(incidentId: string, text: string, by: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'comment', text, by });
+  }
+
+  resolve(incidentId: string, by: string, note?: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'resolve', by, ...(note !== undefined && { note }) });
+  }
+
+  reopen(incidentId: string, by: string, reason?: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'reopen', by, ...(reason !== undefined && { reason }) });
+  }
+
+  close(incidentId: string, by: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'close', by });
+  }
+
+  /** Records escalation `level` once; repeating a level already reached changes nothing (safe for retried jobs). */
+  escalate(incidentId: string, level: number, by?: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'escalate', level, ...(by !== undefined && { by }) });
+  }
+
+  completeSopStep(incidentId: string, stepId: string, by: string, note?: string): Promise<IncidentChange> {
+    return this.onIncident(incidentId, { kind: 'complete-sop-step', stepId, by, ...(note !== undefined && { note }) });
+  }
+
+  /** Closes resolved incidents whose auto-close time has come (a periodic job calls this); each in its own transaction. */
+  async closeExpired(limit = 500): Promise<IncidentChange> {
+    const ids = await this.repo.resolvedBefore(this.clock.nowMs() - this.policy.autoCloseAfterMs, limit);
+    const events: StoredIncidentEvent[] = [];
+    const incidents: Array<IncidentChange['incidents'][number]> = [];
+    for (const id of ids) {
+      // Reopened or closed in between: the decider returns nothing.
+      const change = await this.onIncident(id, { kind: 'auto-close' });
+      events.push(...change.events);
+      incidents.push(...change.incidents);
+    }
+    return { events, incidents };
+  }
+
+  async get(incidentId: string): Promise<IncidentDetail> {
+    const incident = await this.repo.findById(incidentId);
+    if (!incident) throw new IncidentError('INCIDENT_NOT_FOUND', `no incident ${incidentId}`, { incidentId });
+    const timeline = await this.repo.timeline(incidentId);
+    return { incident, timeline, sop: sopProgress(incident, this.clock.nowMs()) };
+  }
+
+  list(query: IncidentListQuery): Promise<StoredIncident[]> {
+    return this.repo.list(query);
+  }
+
+  /** Events committed after seq (resume after a reconnect). */
+  eventsSince(seq: number, limit = 1000): Promise<StoredIncidentEvent[]> {
+    return this.repo.eventsSince(seq, limit);
+  }
+
+  private async onIncident(incidentId: string, command: Exclude<IncidentCommand, { kind: 'apply-signal' }>): Promise<IncidentChange> {
+    const change = await this.repo.transaction(async (tx) => {
+      const current = await tx.lockById(incidentId);
+      if (!current) throw new IncidentError('INCIDENT_NOT_FOUND', `no incident ${incidentId}`, { incidentId });
+      const result = await this.decideAndSave(tx, command, current);
+      // Only a new incident can conflict, and commands on an existing one never create one.
+      if (result === 'conflict') throw new IncidentError('INCIDENT_CONFLICT', `incident ${incidentId} conflicted`, { incidentId });
+      return result;
+    });
+    if (change.events.length > 0) this.log?.info({ incidentId, command: command.kind, by: 'by' in command ? command.by : undefined }, 'incident command applied');
+    return change;
+  }
+
+  private async decideAndSave(tx: IncidentTransaction, command: IncidentCommand, current: StoredIncident | undefined): Promise<IncidentChange | 'conflict'> {
+    const events = decide(command, current, { now: this.clock.nowMs(), policy: this.policy });
+    if (events.length === 0) return NOTHING;
+    const records = foldByIncident(current, events);
+    const previous = new Map<string, number>(current && records.has(current.id) ? [[current.id, current.version]] : []);
+    const stored = await tx.save(records, previous, events);
+    if (stored === 'conflict') return 'conflict';
+    const lastSeq = (id: string) => Math.max(0, ...stored.filter((e) => e.incidentId === id).map((e) => e.seq));
+    // Records folded from a stored incident carry its old lastSeq/updatedAt: replace them with what was just written.
+    const incidents = [...records.values()].map((r) => {
+      const { lastSeq: _l, updatedAt: _u, ...record } = r as IncidentRecord & { lastSeq?: number; updatedAt?: number };
+      return { ...record, lastSeq: lastSeq(r.id) };
+    });
+    return { events: stored, incidents };
+  }
+}

@@ -182,6 +182,18 @@ describe('incident decider', () => {
     expect(state).toMatchObject({ severity: 'critical', evidenceCount: 4, state: 'open' });
   });
 
+  it('splits a large evidence batch into bounded events and keeps only the latest evidence on the record', () => {
+    const many = Array.from({ length: 120 }, (_, i) => ev(T0 + i, `big-${i}`));
+    const { state, events } = run([[signal(raise(T0, { evidence: many })), T0]]);
+    expect(events.map((e) => [e.type, (e.data as { evidence: unknown[] }).evidence.length])).toEqual([
+      ['opened', 50],
+      ['evidence-added', 50],
+      ['evidence-added', 20],
+    ]);
+    expect(state).toMatchObject({ evidenceCount: 120, version: 3 });
+    expect(state!.evidence.map((e) => e.msgId)).toEqual(many.slice(70).map((e) => e.msgId));
+  });
+
   it('an engine clear auto-resolves as system; a repeated clear or one for an unknown key does nothing', () => {
     const { state, events } = run([
       [signal(raise(T0)), T0],

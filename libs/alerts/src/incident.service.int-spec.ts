@@ -1,12 +1,17 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Global, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { validateXML } from 'xmllint-wasm';
 import { SYSTEM_ACTOR, type Evidence, type IncidentSignal } from '@ioc/domain';
-import { isIocError, type Clock } from '@ioc/platform';
-import { IncidentRepository, MIGRATIONS_DIR, migrate, openDatabase, type Database } from '@ioc/storage';
+import { CLOCK, isIocError, type Clock } from '@ioc/platform';
+import { DATABASE, IncidentRepository, MIGRATIONS_DIR, migrate, openDatabase, type Database } from '@ioc/storage';
 import { createPlainTestDatabase, openEmbeddedTestDatabase, projectRoot, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import { CapExportService } from './cap/cap-export.service';
 import { IncidentService } from './incident.service';
+import { IncidentsModule } from './incidents.module';
 import { loadSopCatalog } from './sop/sop.catalog';
 
 jest.setTimeout(120_000);
@@ -161,6 +166,30 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     const since = await service.eventsSince(seqs[0] - 1, 100);
     expect(since.filter((e) => e.incidentId === id).map((e) => e.seq)).toEqual(seqs);
     expect(await service.eventsSince(seqs[seqs.length - 1], 100)).toEqual([]);
+  });
+
+  it('exports the stored timeline as a valid CAP 1.2 chain, and wires up as a Nest module', async () => {
+    @Global()
+    @Module({ providers: [{ provide: DATABASE, useValue: db }, { provide: CLOCK, useValue: clock }], exports: [DATABASE, CLOCK] })
+    class Infra {}
+    const moduleRef = await Test.createTestingModule({ imports: [Infra, IncidentsModule] }).compile();
+    const cap = moduleRef.get(CapExportService);
+    const wired = moduleRef.get(IncidentService);
+    const key = newKey();
+    const { incidents } = await wired.applySignal(raise(key, T0, { title: { vi: 'Ngập < 1 m & đang lên', en: 'Flooding < 1 m & rising' } }));
+    clock.t = T0 + 20 * MIN;
+    await wired.resolve(incidents[0].id, 'op-lan', 'water gone');
+    const messages = await cap.messages(incidents[0].id);
+    expect(messages.map((m) => m.msgType)).toEqual(['Alert', 'Cancel']);
+    expect(messages[1].references).toEqual([`${messages[0].sender},${messages[0].identifier},${messages[0].sent}`]);
+    const xsd = readFileSync(path.join(projectRoot(), 'docs/cap/CAP-v1.2.xsd'), 'utf8');
+    for (const m of messages) {
+      const r = await validateXML({ xml: [{ fileName: 'a.xml', contents: m.xml }], schema: [{ fileName: 'CAP-v1.2.xsd', contents: xsd }] });
+      expect(r.errors).toEqual([]);
+    }
+    expect(messages[0].xml).toContain('<headline>Ngập &lt; 1 m &amp; đang lên</headline>');
+    await expectCode(cap.latest('00000000-0000-4000-8000-000000000000'), 'INCIDENT_NOT_FOUND');
+    await moduleRef.close();
   });
 
   it('rejects invalid transitions and unknown incidents with codes, and writes nothing for them', async () => {

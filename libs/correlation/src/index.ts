@@ -1,0 +1,10 @@
+export * from './event';
+export * from './duration';
+export * from './topology';
+export * from './rule.types';
+export { parseRuleFiles, RuleFileError, type RuleFileText } from './rule-file';
+export { PREDICATES, type Predicate, type PredicateContext } from './predicates';
+export { CorrelationEngine, type EngineOptions, type EngineStats, type Silence } from './engine';
+export { backtest, type BacktestIncident, type BacktestResult } from './backtest';
+export { canonicalJson, signalDigest } from './signal-digest';
+export { findSeedsDir, loadRules, loadTopology } from './seeds.loader';

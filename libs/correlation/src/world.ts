@@ -121,7 +121,7 @@ export class World implements PredicateContext {
       if (d.type !== 'water-level-sensor') continue;
       const x = this.water.get(d.id);
       if (!x || this.now - x.t > staleMs) continue;
-      if (exclude.length && this.isFlaggedAny(exclude, d.id)) continue;
+      if (exclude.length && this.isSuspect(exclude, d.id, zoneId)) continue;
       this.scratch[n++] = x.v;
     }
     return n >= minReporting ? median(this.scratch, n) : NaN;
@@ -175,6 +175,15 @@ export class World implements PredicateContext {
 
   isFlagged(type: IncidentType, deviceId: string): boolean {
     return this.flagged.get(type)?.has(deviceId) ?? false;
+  }
+
+  /**
+   * A sensor to leave out of a zone's aggregate: a member of a data-quality condition whose incident is raised on
+   * that zone (a first sensor seeing water is not suspect just because its neighbours have not seen it yet).
+   */
+  isSuspect(types: readonly IncidentType[], deviceId: string, zoneId: string): boolean {
+    for (const t of types) if (this.flagged.get(t)?.has(deviceId) && this.zoneActive(t, zoneId)) return true;
+    return false;
   }
 
   isFlaggedAny(types: readonly IncidentType[], deviceId: string): boolean {

@@ -95,7 +95,7 @@ export class ZoneLevelDetector implements Detector {
     for (const m of this.rt.topology.membersOf(zoneId)) {
       const x = this.latest.get(m.id);
       if (!x || w.now - x.t > this.p.staleAfterMs) continue;
-      if (this.p.excludeFlagged.length && w.isFlaggedAny(this.p.excludeFlagged, m.id)) continue;
+      if (this.p.excludeFlagged.length && w.isSuspect(this.p.excludeFlagged, m.id, zoneId)) continue;
       this.scratch[n++] = x.v;
     }
     if (n < this.p.minReporting) return NaN;

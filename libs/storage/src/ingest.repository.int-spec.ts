@@ -4,6 +4,7 @@ import { openDatabase } from './database.provider';
 import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { IngestRepository, ingestRepositoryOptionsFor, type IngestRepositoryOptions } from './ingest.repository';
+import { RawMessageRepository } from './raw-message.repository';
 
 type Opened = { db: Database; drop: () => Promise<void>; options: IngestRepositoryOptions };
 
@@ -101,6 +102,28 @@ describe.each([
     const bad = message('repo-rollback', 'rain', 5001, { body: { ...messageBody('rain', 5001, receivedAt), intervalS: 1e12 } });
     await expect(repo.commit({ accepted: [good, bad], quarantined: [], newDevices: [] })).rejects.toThrow();
     expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(before);
+  });
+
+  it('reads stored messages back in canonical order (time, device, message id), page by page, as received', async () => {
+    const devices = fleet(7, 'rawread');
+    const base = new Date('2026-11-20T00:00:00.000Z').getTime();
+    // Several messages share a timestamp, so paging must break ties by device and message id.
+    const batch = devices.flatMap((d, i) => [0, 1, 2].map((k) => ({ ...message(d.deviceId, d.kind, 1000 + k), ts: new Date(base + (i % 3) * 1000 + k * 500) })));
+    await repo.commit({ accepted: batch, quarantined: [], newDevices: [] });
+    const raw = new RawMessageRepository(db);
+    const from = new Date(base);
+    const to = new Date(base + 60_000);
+    const pages: DeviceMessage[][] = [];
+    for await (const page of raw.range(from, to, 4)) pages.push(page);
+    const read = pages.flat();
+    expect(pages.length).toBe(Math.ceil(batch.length / 4));
+    expect(read).toHaveLength(batch.length);
+    const key = (m: DeviceMessage) => [m.ts.toISOString(), m.deviceId, m.msgId] as const;
+    const sorted = [...batch].sort((a, b) => (key(a).join('|') < key(b).join('|') ? -1 : 1));
+    expect(read.map((m) => key(m).join('|'))).toEqual(sorted.map((m) => key(m).join('|')));
+    expect(read[0]).toMatchObject({ kind: sorted[0].kind, domain: sorted[0].domain, body: sorted[0].body });
+    expect(await raw.count(from, to)).toBe(batch.length);
+    expect(await raw.count(new Date(base + 1000), to)).toBeLessThan(batch.length);
   });
 });
 

@@ -49,6 +49,10 @@ export const ENV_SCHEMA = z.object({
   INGEST_MAX_AGE_S: int(60, 10 * 365 * 24 * 3600).default(30 * 24 * 3600),
   INGEST_UNKNOWN_DEVICES: z.enum(['register', 'reject']).default('register'),
   INGEST_RETRY_MAX_MS: int(100, 600000).default(10000),
+  CORRELATION_ALLOWED_LATENESS_MS: int(0, 600000).default(2000),
+  CORRELATION_TICK_MS: int(20, 60000).default(250),
+  CORRELATION_RECOVERY_S: int(0, 7 * 24 * 3600).default(6 * 3600),
+  IOC_SEEDS_DIR: z.string().default(''),
   MAINTENANCE_INTERVAL_S: int(5, 86400).default(60),
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -82,6 +86,15 @@ export interface IocConfig {
     maxAgeMs: number;
     unknownDevices: 'register' | 'reject';
     retryMaxMs: number;
+  };
+  readonly correlation: {
+    /** How far behind the driver's clock the engine's watermark runs: later events are counted as late, not applied. */
+    allowedLatenessMs: number;
+    tickMs: number;
+    /** On start, the engine's state is rebuilt by replaying this much stored history. */
+    recoveryMs: number;
+    /** Rules, SOPs and the city model; default: the `seeds/` directory of the installation. */
+    seedsDir: string | undefined;
   };
   readonly jobs: { maintenanceIntervalMs: number; deviceActivityFlushMs: number };
   readonly log: { level: Env['LOG_LEVEL']; pretty: boolean };
@@ -118,6 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAgeMs: e.INGEST_MAX_AGE_S * 1000,
       unknownDevices: e.INGEST_UNKNOWN_DEVICES,
       retryMaxMs: e.INGEST_RETRY_MAX_MS,
+    },
+    correlation: {
+      allowedLatenessMs: e.CORRELATION_ALLOWED_LATENESS_MS,
+      tickMs: e.CORRELATION_TICK_MS,
+      recoveryMs: e.CORRELATION_RECOVERY_S * 1000,
+      seedsDir: e.IOC_SEEDS_DIR ? path.resolve(e.IOC_SEEDS_DIR) : undefined,
     },
     jobs: { maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000, deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000 },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },

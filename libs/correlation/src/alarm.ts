@@ -31,6 +31,8 @@ export class Alarm {
   evidence: Evidence[] = [];
   raiseTimes: number[] = [];
   timerDue = Infinity;
+  /** Hysteresis in time for the current clearing episode (longer when the key was flapping as it turned false). */
+  clearAfterMs = 0;
   readonly members = new Map<string, Member>();
   constructor(
     readonly key: string,
@@ -76,6 +78,11 @@ export class AlarmBook implements TimerTarget {
     if (cond !== a.cond) {
       a.cond = cond;
       a.since = now;
+      if (!cond && a.raised) {
+        const r = this.rule;
+        const flapping = a.raiseTimes.filter((t) => now - t <= r.flap.windowMs).length > r.flap.maxRaises;
+        a.clearAfterMs = flapping ? Math.max(r.flap.clearAfterMs, r.clearAfterMs) : r.clearAfterMs;
+      }
     }
     this.step(a, now);
   }
@@ -105,8 +112,7 @@ export class AlarmBook implements TimerTarget {
         else this.schedule(a, a.lastSignalAt + UPDATE_EVERY_MS);
       }
     } else if (a.raised) {
-      const flapping = a.raiseTimes.filter((t) => now - t <= r.flap.windowMs).length > r.flap.maxRaises;
-      const due = a.since + (flapping ? Math.max(r.flap.clearAfterMs, r.clearAfterMs) : r.clearAfterMs);
+      const due = a.since + a.clearAfterMs;
       if (now < due) return this.schedule(a, due);
       this.clear(a, now, 'condition cleared');
     } else {

@@ -5,6 +5,7 @@ import { PlatformModule, type IocConfig } from '@ioc/platform';
 import { StorageModule } from '@ioc/storage';
 import { QueueModule } from '@ioc/queue';
 import { IngestModule } from '@ioc/ingest';
+import { CorrelationModule } from '@ioc/alerts';
 import { JobsModule } from './jobs.module';
 import { HttpApiModule } from './http/http-api.module';
 
@@ -15,6 +16,7 @@ export class AppModule {
     const roles: Type[] = [];
     if (config.roles.has('api')) roles.push(HttpApiModule);
     if (config.roles.has('ingest')) roles.push(IngestModule);
+    if (config.roles.has('correlate')) roles.push(CorrelationModule);
     if (config.roles.has('jobs')) roles.push(JobsModule);
     return {
       module: AppModule,

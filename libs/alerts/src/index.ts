@@ -7,3 +7,5 @@ export * from './incidents.module';
 export * from './cap/zone-areas';
 export * from './cap/cap.exporter';
 export * from './cap/cap-export.service';
+export * from './correlation/correlation.service';
+export * from './correlation/correlation.module';

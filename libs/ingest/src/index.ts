@@ -7,4 +7,3 @@ export * from './mqtt-ingest.service';
 export * from './ingest.service';
 export * from './ingest.module';
 export * from './ingest-metrics';
-export * from './accepted-message-tap';

@@ -13,7 +13,7 @@ const payload = (msgId: string) => Buffer.from(JSON.stringify({ msgId, ts: '2026
 function pipelineWith(ports: Partial<IngestPorts>) {
   const decoder = new MessageDecoder(createMessageValidators(), { maxPayloadBytes: 4096, maxFutureSkewMs: 600_000, maxAgeMs: 86_400_000 });
   const full: IngestPorts = {
-    commit: async (batch: IngestBatch): Promise<IngestCommitResult> => ({ stored: batch.accepted, duplicates: 0 }),
+    commit: async (batch: IngestBatch): Promise<IngestCommitResult> => ({ stored: [...batch.accepted], duplicates: 0 }),
     isTransient: () => false,
     publishStored: async () => undefined,
     notifyRejected: () => undefined,
@@ -37,7 +37,7 @@ describe('IngestPipeline fast path', () => {
       commit: async (batch) => {
         await gate;
         committed.push(...batch.accepted.map((m) => m.msgId));
-        return { stored: batch.accepted, duplicates: 0 };
+        return { stored: [...batch.accepted], duplicates: 0 };
       },
     });
     const done = pipeline.handle('ioc/v1/flood/wl-1/water-level', payload('m-1'));
@@ -64,7 +64,7 @@ describe('IngestPipeline fast path', () => {
       },
       commit: async (batch) => {
         stored.push(...batch.accepted.map((m) => m.msgId));
-        return { stored: batch.accepted, duplicates: 0 };
+        return { stored: [...batch.accepted], duplicates: 0 };
       },
     });
     await pipeline.handle('ioc/v1/flood/wl-1/water-level', payload('m-2'));

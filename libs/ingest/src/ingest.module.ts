@@ -4,7 +4,7 @@ import { createMessageValidators } from '@ioc/contracts';
 import type { Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig } from '@ioc/platform';
 import { DATABASE, DeviceRepository, IngestRepository, ingestRepositoryOptionsFor, isDataRejection, type Database } from '@ioc/storage';
-import { DeviceMessageStream } from '@ioc/queue';
+import { AcceptedMessageTap, DeviceMessageStream } from '@ioc/queue';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { IngestPipeline } from './ingest-pipeline';
 import { MessageDecoder } from './message-decoder';
@@ -12,14 +12,12 @@ import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connec
 import { MqttIngestConnections } from './mqtt-ingest.service';
 import { IngestService } from './ingest.service';
 import { createIngestMetrics } from './ingest-metrics';
-import { AcceptedMessageTap } from './accepted-message-tap';
 
 /** The ingest role, wired from the platform, storage and queue providers. */
 @Global()
 @Module({
   providers: [
     { provide: MQTT_CONNECTOR, useValue: mqttConnector },
-    AcceptedMessageTap,
     {
       provide: IngestService,
       inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER, METRICS_REGISTRY, AcceptedMessageTap],
@@ -70,7 +68,7 @@ import { AcceptedMessageTap } from './accepted-message-tap';
       },
     },
   ],
-  exports: [IngestService, AcceptedMessageTap],
+  exports: [IngestService],
 })
 export class IngestModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(@Inject(IngestService) private readonly ingest: IngestService) {}

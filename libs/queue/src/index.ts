@@ -1,4 +1,6 @@
 export * from './redis.provider';
 export * from './event-stream';
+export * from './incident-event-stream';
+export * from './accepted-message-tap';
 export * from './job-runner';
 export * from './queue.module';

@@ -2,20 +2,28 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import type { Redis } from 'ioredis';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { DeviceMessageStream } from './event-stream';
+import { IncidentEventStream } from './incident-event-stream';
+import { AcceptedMessageTap } from './accepted-message-tap';
 import { createRedis, REDIS } from './redis.provider';
 
-/** Redis (one shared command connection) and the device-message stream on it. */
+/** Redis (one shared command connection) and the internal streams on it. */
 @Global()
 @Module({
   providers: [
+    AcceptedMessageTap,
     { provide: REDIS, inject: [IOC_CONFIG], useFactory: (config: IocConfig) => createRedis(config.redis.url) },
     {
       provide: DeviceMessageStream,
       inject: [REDIS, IOC_CONFIG],
       useFactory: (redis: Redis, config: IocConfig) => new DeviceMessageStream(redis, config.redis.prefix),
     },
+    {
+      provide: IncidentEventStream,
+      inject: [REDIS, IOC_CONFIG],
+      useFactory: (redis: Redis, config: IocConfig) => new IncidentEventStream(redis, config.redis.prefix),
+    },
   ],
-  exports: [REDIS, DeviceMessageStream],
+  exports: [REDIS, DeviceMessageStream, IncidentEventStream, AcceptedMessageTap],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

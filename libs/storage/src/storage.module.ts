@@ -5,10 +5,11 @@ import { openDatabase } from './database.provider';
 import { DeviceRepository } from './device.repository';
 import { MaintenanceService } from './maintenance.service';
 import { QuarantineRepository } from './quarantine.repository';
+import { RawMessageRepository } from './raw-message.repository';
 import { ReadingsRepository } from './readings.repository';
 import { TimeseriesRepository } from './timeseries.repository';
 
-const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, MaintenanceService];
+const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, MaintenanceService];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */
 @Module({})

@@ -1,0 +1,194 @@
+import type { Logger } from 'pino';
+import { CorrelationEngine, type EngineEvent, type EngineStats, type RuleSet, type Topology } from '@ioc/correlation';
+import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
+import type { Clock } from '@ioc/platform';
+import type { IncidentChange } from '../incident.service';
+
+/** Where the correlation role's side effects go: each a provider, so the service is tested with fakes. */
+export interface CorrelationPorts {
+  /** Turns an engine decision into incident events, in one transaction (IncidentService.applySignal). */
+  readonly applySignal: (signal: IncidentSignal) => Promise<IncidentChange>;
+  /** Told about every committed change (real-time fan-out, escalation scheduling). */
+  readonly changed: (change: IncidentChange) => Promise<void>;
+  /** Stored history in canonical order (RawMessageRepository.range), for rebuilding state on start. */
+  readonly history: (from: Date, to: Date) => AsyncIterable<readonly DeviceMessage[]>;
+}
+
+export interface CorrelationOptions {
+  readonly rules: RuleSet;
+  readonly topology: Topology;
+  readonly allowedLatenessMs: number;
+  readonly tickMs: number;
+  readonly recoveryMs: number;
+  /** Longest wait between retries of a signal the database refused for a transient reason. */
+  readonly retryMaxMs?: number;
+}
+
+export interface CorrelationStatus {
+  readonly recovered: boolean;
+  readonly recoveredEvents: number;
+  readonly queuedSignals: number;
+  readonly appliedSignals: number;
+  readonly failedAttempts: number;
+  readonly engine: EngineStats;
+}
+
+export const toEngineEvent = (m: DeviceMessage): EngineEvent => ({ deviceId: m.deviceId, msgId: m.msgId, kind: m.kind, ts: m.ts.getTime(), body: m.body });
+
+/**
+ * The correlate role: the pure engine driven by the injected clock. Readings come in (the ingest fast path before
+ * their commit, or the post-commit stream from another process), the watermark advances every tick, and the engine's
+ * signals are applied to incidents strictly in order, one transaction each, retried until the database takes them
+ * (a signal is never dropped: a lost raise would leave its updates and clear with nothing to act on).
+ *
+ * The engine's state lives in memory. On start it is rebuilt by replaying the last `recoveryMs` of stored history
+ * through the same engine (replay and live run the same code); only the alarms still active at the end of that
+ * replay are applied, which the lifecycle merges into the incidents already open for their keys.
+ */
+export class CorrelationService {
+  private engine: CorrelationEngine;
+  private timer?: NodeJS.Timeout;
+  private queue: IncidentSignal[] = [];
+  private applying?: Promise<void>;
+  private recovering = true;
+  private stopped = false;
+  private buffered: EngineEvent[] = [];
+  private readonly counters = { recoveredEvents: 0, appliedSignals: 0, failedAttempts: 0 };
+
+  constructor(
+    private readonly opts: CorrelationOptions,
+    private readonly ports: CorrelationPorts,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.engine = this.newEngine(this.clock.nowMs());
+  }
+
+  /** Readings for the engine; safe to call before `start` (they wait for the recovery to finish). */
+  accept(messages: readonly DeviceMessage[]): void {
+    if (this.stopped) return;
+    const events = messages.map(toEngineEvent);
+    if (this.recovering) this.buffered.push(...events);
+    else this.engine.push(events);
+  }
+
+  async start(): Promise<void> {
+    await this.recover();
+    this.timer = setInterval(() => this.tick(), this.opts.tickMs);
+    this.timer.unref?.();
+  }
+
+  /** Advances the watermark to the clock's time and queues the signals decided; exposed for tests and replay drivers. */
+  tick(): IncidentSignal[] {
+    if (this.recovering || this.stopped) return [];
+    const signals = this.engine.advanceTo(this.clock.nowMs());
+    if (signals.length) this.enqueue(signals);
+    return signals;
+  }
+
+  /** Resolves when every queued signal has been applied. */
+  async settled(): Promise<void> {
+    while (this.applying) await this.applying;
+  }
+
+  status(): CorrelationStatus {
+    return {
+      recovered: !this.recovering,
+      recoveredEvents: this.counters.recoveredEvents,
+      queuedSignals: this.queue.length,
+      appliedSignals: this.counters.appliedSignals,
+      failedAttempts: this.counters.failedAttempts,
+      engine: this.engine.stats(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    // Decided signals are applied before the process goes (the pool closes after this).
+    const drain = this.settled();
+    this.stopped = true;
+    await drain;
+  }
+
+  private newEngine(startAt: number): CorrelationEngine {
+    return new CorrelationEngine({ rules: this.opts.rules, topology: this.opts.topology, allowedLatenessMs: this.opts.allowedLatenessMs, startAt });
+  }
+
+  private async recover(): Promise<void> {
+    const until = this.clock.nowMs();
+    const from = until - this.opts.recoveryMs;
+    const lateness = this.opts.allowedLatenessMs;
+    // Silence is counted from the oldest reading replayed (from now on an empty database), so a fresh start does not
+    // take every registered device for offline.
+    let started = false;
+    const active = new Map<string, Extract<IncidentSignal, { op: 'raise' }>>();
+    const track = (signals: readonly IncidentSignal[]) => {
+      for (const s of signals) {
+        if (s.op === 'raise') active.set(s.key, s);
+        else if (s.op === 'clear') active.delete(s.key);
+        else {
+          const raised = active.get(s.key);
+          if (raised) active.set(s.key, { ...raised, severity: s.severity ?? raised.severity, evidence: [...raised.evidence, ...s.evidence].slice(-50) });
+        }
+      }
+    };
+    if (this.opts.recoveryMs > 0) {
+      for await (const page of this.ports.history(new Date(from), new Date(until))) {
+        if (page.length === 0) continue;
+        if (!started) {
+          this.engine = this.newEngine(page[0].ts.getTime());
+          started = true;
+        }
+        this.engine.push(page.map(toEngineEvent));
+        this.counters.recoveredEvents += page.length;
+        // Replay runs the watermark on the history's own time (advanceTo subtracts the lateness).
+        track(this.engine.advanceTo(page[page.length - 1].ts.getTime() + lateness));
+      }
+    }
+    if (!started) this.engine = this.newEngine(until - lateness);
+    this.recovering = false;
+    this.engine.push(this.buffered);
+    this.buffered = [];
+    track(this.engine.advanceTo(this.clock.nowMs()));
+    this.logger.info({ events: this.counters.recoveredEvents, activeAlarms: active.size, from: new Date(from).toISOString() }, 'correlation state rebuilt from stored history');
+    if (active.size) this.enqueue([...active.values()]);
+    await this.settled();
+  }
+
+  private enqueue(signals: readonly IncidentSignal[]): void {
+    this.queue.push(...signals);
+    if (!this.applying) {
+      this.applying = this.applyAll().finally(() => {
+        this.applying = undefined;
+      });
+    }
+  }
+
+  private async applyAll(): Promise<void> {
+    let delay = 50;
+    const maxDelay = this.opts.retryMaxMs ?? 5_000;
+    while (this.queue.length) {
+      const signal = this.queue[0];
+      try {
+        const change = await this.ports.applySignal(signal);
+        this.queue.shift();
+        this.counters.appliedSignals++;
+        delay = 50;
+        for (const inc of change.incidents) {
+          this.logger.info({ incidentId: inc.id, key: inc.key, op: signal.op, state: inc.state, severity: inc.severity }, 'incident changed by the engine');
+        }
+        await this.ports.changed(change).catch((err) => this.logger.error({ err, key: signal.key }, 'fan-out of an incident change failed'));
+      } catch (err) {
+        this.counters.failedAttempts++;
+        if (this.stopped && this.counters.failedAttempts > 3) {
+          this.logger.error({ err, pending: this.queue.length }, 'stopping with engine signals not applied; they are decided again from history on the next start');
+          return;
+        }
+        this.logger.warn({ err, key: signal.key, op: signal.op, retryInMs: delay }, 'applying an engine signal failed; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(maxDelay, delay * 2);
+      }
+    }
+  }
+}

@@ -7,6 +7,7 @@ export const IOC_ERROR_CODES = [
   'MQTT_UNAVAILABLE',
   'QUEUE_UNAVAILABLE',
   'SHUTTING_DOWN',
+  'USAGE_INVALID',
   // incident lifecycle (libs/alerts)
   'INCIDENT_NOT_FOUND',
   'INCIDENT_INVALID_TRANSITION',

@@ -2,15 +2,45 @@
 export const EVENT_STREAMS = {
   /** Accepted device messages, published after their rows are committed. */
   deviceMessages: 'stream:device-messages',
+  /** Escalation notifications: one entry per notification id (per incident and level), appended once. */
+  notifications: 'stream:notifications',
+  /** Incident lifecycle events as committed (with their global seq): the real-time gateways' feed. */
+  incidentEvents: 'stream:incident-events',
 } as const;
 
 export const QUEUES = {
   maintenance: 'ioc-maintenance',
+  /** Escalation timers: one delayed job per (incident, level). */
+  escalation: 'ioc-escalation',
 } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
   /** TimescaleDB: run compression/retention/aggregate policies where no background workers run (embedded build).
    *  Plain PostgreSQL: refresh the rollup tables and apply retention. */
   storageMaintenance: 'storage-maintenance',
+  /** Escalate one incident to one level when it is due (job id: escalationJobId). */
+  escalateIncident: 'escalate-incident',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/** Which jobs each queue runs: a queue's worker refuses to start without a handler for each of them. */
+export const QUEUE_JOBS = {
+  [QUEUES.maintenance]: [JOBS.storageMaintenance],
+  [QUEUES.escalation]: [JOBS.escalateIncident],
+} as const satisfies Record<QueueName, readonly JobName[]>;
+export type QueueJobName<Q extends QueueName> = (typeof QUEUE_JOBS)[Q][number];
+
+/** The payload of each job. */
+export interface JobDataMap {
+  [JOBS.storageMaintenance]: Record<string, never>;
+  [JOBS.escalateIncident]: { readonly incidentId: string; readonly level: number };
+}
+
+/**
+ * Deterministic id of the escalation job of (incident, level): scheduling it twice collapses into one job.
+ * Dots, not colons: BullMQ reserves ':' in custom job ids (it only tolerates the legacy three-part form).
+ */
+export function escalationJobId(incidentId: string, level: number): string {
+  return `escalate.${incidentId}.${level}`;
+}

@@ -3,3 +3,4 @@ export * from './device-message';
 export * from './device';
 export * from './incident';
 export * from './incident-lifecycle';
+export * from './notification';

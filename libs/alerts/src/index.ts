@@ -9,3 +9,4 @@ export * from './cap/cap.exporter';
 export * from './cap/cap-export.service';
 export * from './correlation/correlation.service';
 export * from './correlation/correlation.module';
+export * from './correlation/backtest.command';

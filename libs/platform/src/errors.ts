@@ -16,6 +16,8 @@ export const IOC_ERROR_CODES = [
   'SOP_INVALID',
   'SOP_NOT_FOUND',
   'SOP_STEP_UNKNOWN',
+  // escalation (libs/alerts/src/escalation)
+  'ESCALATION_POLICY_INVALID',
 ] as const;
 export type IocErrorCode = (typeof IOC_ERROR_CODES)[number];
 

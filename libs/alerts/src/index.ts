@@ -10,3 +10,4 @@ export * from './cap/cap-export.service';
 export * from './correlation/correlation.service';
 export * from './correlation/correlation.module';
 export * from './correlation/backtest.command';
+export * from './escalation';

@@ -4,3 +4,4 @@ export * from './incident-event-stream';
 export * from './accepted-message-tap';
 export * from './job-runner';
 export * from './queue.module';
+export * from './notification-stream';

@@ -55,10 +55,20 @@ export class AlarmBook implements TimerTarget {
     private readonly zoneInhibited: (a: Alarm) => boolean = () => false,
   ) {}
 
+  private readonly byZone = new Map<string, Alarm>();
+
   get(zone: ZoneRef, suffix?: string): Alarm {
+    if (!suffix) {
+      // Hot path: one alarm per zone, found without building its key.
+      const hit = this.byZone.get(zone.id);
+      if (hit) return hit;
+    }
     const key = suffix ? `${this.rule.type}:${zone.id}:${suffix}` : `${this.rule.type}:${zone.id}`;
     let a = this.alarms.get(key);
-    if (!a) this.alarms.set(key, (a = new Alarm(key, zone)));
+    if (!a) {
+      this.alarms.set(key, (a = new Alarm(key, zone)));
+      if (!suffix) this.byZone.set(zone.id, a);
+    }
     return a;
   }
 

@@ -85,10 +85,14 @@ describe('determinism', () => {
     const half = evs.filter((e) => e.ts < scenario.startMs + 5 * 3_600_000);
     engine.push(half);
     const first = engine.advanceTo(scenario.startMs + 5 * 3_600_000 + LATENESS_MS);
-    // Resent: the last 1,000 are duplicates (ids remembered for an hour); the first 500 are simply far too late.
+    // Resent: the last 1,000 are duplicates (each device's recent ids are remembered); of the first 500, those of
+    // devices that have sent 32 messages since are simply far too late. Neither changes anything.
     engine.push([...half.slice(-1000), ...half.slice(0, 500)]);
     expect(engine.advanceTo(scenario.startMs + 5 * 3_600_000 + LATENESS_MS + 60_000)).toEqual([]);
-    expect(engine.stats()).toMatchObject({ duplicates: 1000, late: 500 });
+    const st = engine.stats();
+    expect(st.duplicates).toBeGreaterThanOrEqual(1000);
+    expect(st.late).toBeGreaterThan(0);
+    expect(st.duplicates + st.late).toBe(1500);
     expect(signalDigest(first)).toBe(signalDigest(inOrder.filter((s) => s.at <= scenario.startMs + 5 * 3_600_000)));
   });
 });

@@ -26,8 +26,8 @@ export interface EngineOptions {
    * for replay and tests so the result does not depend on when the first `advanceTo` happens.
    */
   readonly startAt?: number;
-  /** How long processed message ids are remembered for duplicate detection beyond the watermark (default 1 h). */
-  readonly dedupHorizonMs?: number;
+  /** How many recent message ids are remembered per device to drop duplicates (default 32). */
+  readonly dedupPerDevice?: number;
 }
 
 /** A silence (Alertmanager's): matching incidents are not raised or updated while it lasts; a raise waits for its end. */
@@ -73,7 +73,11 @@ const FACTORIES: Record<Rule['detector'], DetectorFactory> = {
   'flooded-waste': (r, rt, z) => new FloodedWasteDetector(r as never, rt, z),
 };
 
-const dedupKey = (e: EngineEvent) => `${e.deviceId}\u0000${e.msgId}`;
+/** A device's most recent message ids (a ring): redeliveries come soon after the original. */
+interface Recent {
+  readonly ids: string[];
+  pos: number;
+}
 
 /**
  * The correlation engine: pure, driven by event time. `push` buffers events; `advanceTo(t)` moves the watermark to
@@ -86,18 +90,15 @@ export class CorrelationEngine {
   private readonly world: World;
   private readonly timers = new TimerHeap();
   private readonly detectors: Detector[] = [];
-  private readonly byKind = new Map<EngineEventKind, Detector[]>();
+  private readonly byKind = new Map<EngineEventKind, Array<{ readonly d: Detector; readonly inhibitedBy: readonly IncidentType[] | undefined }>>();
   private readonly forAll: Detector[] = [];
-  private readonly deviceInhibitors = new Map<Detector, IncidentType[]>();
   private readonly books = new Map<IncidentType, AlarmBook[]>();
   private readonly absorbers = new Map<IncidentType, Array<{ rule: Rule; scope: 'zone' | 'members' }>>();
   private readonly rules: readonly Rule[];
   private readonly lateness: number;
-  private readonly dedupHorizon: number;
+  private readonly dedupSize: number;
   private pending: EngineEvent[] = [];
-  private readonly seen = new Set<string>();
-  private readonly seenQueue: Array<{ ts: number; key: string }> = [];
-  private seenHead = 0;
+  private readonly recent = new Map<string, Recent>();
   private silenceList: Silence[] = [];
   private out: IncidentSignal[] = [];
   private wm = -Infinity;
@@ -111,7 +112,7 @@ export class CorrelationEngine {
     this.topology = opts.topology;
     this.world = new World(opts.topology);
     this.lateness = opts.allowedLatenessMs;
-    this.dedupHorizon = opts.dedupHorizonMs ?? 3_600_000;
+    this.dedupSize = opts.dedupPerDevice ?? 32;
     this.rules = ('rules' in opts.rules ? opts.rules.rules : opts.rules).filter((r) => r.enabled);
     for (const r of this.rules) for (const a of r.absorbs) this.absorbers.set(a.type, [...(this.absorbers.get(a.type) ?? []), { rule: r, scope: a.scope }]);
     const rt = this.runtime();
@@ -123,9 +124,9 @@ export class CorrelationEngine {
       const book = d.book ?? d.groups?.book;
       if (book) this.books.set(rule.type, [...(this.books.get(rule.type) ?? []), book]);
       const byDevice = rule.inhibitedBy.filter((i) => i.scope === 'device').map((i) => i.type);
-      if (byDevice.length) this.deviceInhibitors.set(d, byDevice);
+      const entry = { d, inhibitedBy: byDevice.length ? byDevice : undefined };
       if (d.kinds === 'all') this.forAll.push(d);
-      else for (const k of d.kinds) this.byKind.set(k, [...(this.byKind.get(k) ?? []), d]);
+      else for (const k of d.kinds) this.byKind.set(k, [...(this.byKind.get(k) ?? []), entry]);
     }
   }
 
@@ -166,7 +167,7 @@ export class CorrelationEngine {
     this.counters.received += events.length;
     for (const e of events) {
       if (e.ts <= this.wm) {
-        if (this.seen.has(dedupKey(e))) this.counters.duplicates++;
+        if (this.seen(e)) this.counters.duplicates++;
         else {
           this.counters.late++;
           this.lateByKind[e.kind] = (this.lateByKind[e.kind] ?? 0) + 1;
@@ -206,7 +207,6 @@ export class CorrelationEngine {
     this.wm = wm;
     this.world.now = wm;
     this.expireSilences(wm);
-    this.pruneSeen();
     const out = this.out;
     this.out = [];
     return out;
@@ -230,13 +230,17 @@ export class CorrelationEngine {
   }
 
   private process(e: EngineEvent): void {
-    const key = dedupKey(e);
-    if (this.seen.has(key)) {
+    let r = this.recent.get(e.deviceId);
+    if (!r) this.recent.set(e.deviceId, (r = { ids: [], pos: 0 }));
+    else if (r.ids.includes(e.msgId)) {
       this.counters.duplicates++;
       return;
     }
-    this.seen.add(key);
-    this.seenQueue.push({ ts: e.ts, key });
+    if (r.ids.length < this.dedupSize) r.ids.push(e.msgId);
+    else {
+      r.ids[r.pos] = e.msgId;
+      r.pos = (r.pos + 1) % this.dedupSize;
+    }
     this.counters.processed++;
     if (e.ts > this.now) {
       this.now = e.ts;
@@ -252,9 +256,8 @@ export class CorrelationEngine {
     const ds = this.byKind.get(e.kind);
     if (!ds) return;
     for (let i = 0; i < ds.length; i++) {
-      const d = ds[i];
-      const inh = this.deviceInhibitors.get(d);
-      if (inh && device && inh.some((t) => this.world.isFlagged(t, device.id))) {
+      const { d, inhibitedBy } = ds[i];
+      if (inhibitedBy && device && this.world.isFlaggedAny(inhibitedBy, device.id)) {
         this.counters.inhibited++;
         continue;
       }
@@ -262,16 +265,8 @@ export class CorrelationEngine {
     }
   }
 
-  private pruneSeen(): void {
-    const q = this.seenQueue;
-    const limit = this.wm - this.dedupHorizon;
-    let i = this.seenHead;
-    while (i < q.length && q[i].ts < limit) this.seen.delete(q[i++].key);
-    if (i > 4096 && i > q.length / 2) {
-      q.splice(0, i);
-      i = 0;
-    }
-    this.seenHead = i;
+  private seen(e: EngineEvent): boolean {
+    return this.recent.get(e.deviceId)?.ids.includes(e.msgId) ?? false;
   }
 
   // ---------------------------------------------------------------- silences

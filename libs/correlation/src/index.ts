@@ -7,4 +7,4 @@ export { PREDICATES, type Predicate, type PredicateContext } from './predicates'
 export { CorrelationEngine, type EngineOptions, type EngineStats, type Silence } from './engine';
 export { backtest, type BacktestIncident, type BacktestResult } from './backtest';
 export { canonicalJson, signalDigest } from './signal-digest';
-export { findSeedsDir, loadRules, loadTopology } from './seeds.loader';
+export { findSeedsDir, loadRules, loadTopology, loadTopologySource } from './seeds.loader';

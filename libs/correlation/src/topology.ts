@@ -63,6 +63,8 @@ export interface Topology {
   /** Offset of local time from UTC, minutes (shift times in routes are local). */
   readonly utcOffsetMin: number;
   membersOf(zoneId: string): readonly DeviceNode[];
+  /** The zone's devices of one type (cached): what per-reading zone aggregates scan. */
+  membersOfType(zoneId: string, type: DeviceType): readonly DeviceNode[];
   /** Devices of the same type within `radiusM`, nearest first (cached per device and radius). */
   neighbours(deviceId: string, radiusM: number): readonly DeviceNode[];
   /** Zones containing a point: ward, catchment and land-use site (field reports carry only coordinates). */
@@ -228,6 +230,7 @@ export function buildTopology(src: TopologySource): Topology {
     list.push(d);
   }
   const neighbourCache = new Map<string, readonly DeviceNode[]>();
+  const typedMembers = new Map<string, readonly DeviceNode[]>();
   const empty: readonly DeviceNode[] = [];
   const polygons = [...zones.values()].filter((z) => z.ring && z.kind !== 'route');
 
@@ -237,6 +240,12 @@ export function buildTopology(src: TopologySource): Topology {
     routes,
     utcOffsetMin: src.utcOffsetMin ?? 7 * 60,
     membersOf: (zoneId) => members.get(zoneId) ?? empty,
+    membersOfType(zoneId, type) {
+      const key = `${zoneId}|${type}`;
+      let list = typedMembers.get(key);
+      if (!list) typedMembers.set(key, (list = (members.get(zoneId) ?? empty).filter((d) => d.type === type)));
+      return list;
+    },
     neighbours(deviceId, radiusM) {
       const key = `${deviceId}|${radiusM}`;
       const hit = neighbourCache.get(key);

@@ -17,6 +17,13 @@ interface ZoneIncidentState {
   clearedAt: number;
 }
 
+/** Latest (time, value) per device, updated in place (no allocation per reading). */
+export function setLatest(map: Map<string, { t: number; v: number }>, id: string, t: number, v: number): void {
+  const x = map.get(id);
+  if (x) (x.t = t), (x.v = v);
+  else map.set(id, { t, v });
+}
+
 export function median(values: number[], n: number): number {
   if (n === 0) return NaN;
   // Insertion sort: the zones hold ten-odd sensors.
@@ -53,10 +60,10 @@ export class World implements PredicateContext {
     const b = e.body;
     switch (e.kind) {
       case 'water-level':
-        if (typeof b.levelCm === 'number') this.water.set(e.deviceId, { t: e.ts, v: b.levelCm });
+        if (typeof b.levelCm === 'number') setLatest(this.water, e.deviceId, e.ts, b.levelCm);
         break;
       case 'tide':
-        if (typeof b.levelCm === 'number') this.tide.set(e.deviceId, { t: e.ts, v: b.levelCm });
+        if (typeof b.levelCm === 'number') setLatest(this.tide, e.deviceId, e.ts, b.levelCm);
         break;
       case 'rain': {
         if (typeof b.rainMm !== 'number') break;
@@ -93,8 +100,7 @@ export class World implements PredicateContext {
 
   rainSince(zoneId: string, sinceMs: number): number {
     let best = 0;
-    for (const d of this.topology.membersOf(zoneId)) {
-      if (d.type !== 'rain-gauge') continue;
+    for (const d of this.topology.membersOfType(zoneId, 'rain-gauge')) {
       const list = this.rain.get(d.id);
       if (!list) continue;
       let sum = 0;
@@ -117,8 +123,7 @@ export class World implements PredicateContext {
   /** Median water level of a zone's sensors, leaving out sensors flagged by the given data-quality types. */
   zoneWaterLevel(zoneId: string, staleMs: number, exclude: readonly IncidentType[] = [], minReporting = 1): number {
     let n = 0;
-    for (const d of this.topology.membersOf(zoneId)) {
-      if (d.type !== 'water-level-sensor') continue;
+    for (const d of this.topology.membersOfType(zoneId, 'water-level-sensor')) {
       const x = this.water.get(d.id);
       if (!x || this.now - x.t > staleMs) continue;
       if (exclude.length && this.isSuspect(exclude, d.id, zoneId)) continue;
@@ -131,9 +136,13 @@ export class World implements PredicateContext {
     return this.water.get(deviceId);
   }
 
+  private readonly refParts = new Map<string, [ZoneKind, string]>();
+
   resolve(level: NumOrRef, zoneIds: Readonly<Partial<Record<ZoneKind, string>>>): number {
     if (typeof level === 'number') return level;
-    const [kind, attr] = level.ref.split('.') as [ZoneKind, string];
+    let parts = this.refParts.get(level.ref);
+    if (!parts) this.refParts.set(level.ref, (parts = level.ref.split('.') as [ZoneKind, string]));
+    const [kind, attr] = parts;
     const zone = zoneIds[kind] ? this.topology.zones.get(zoneIds[kind]!) : undefined;
     let base = NaN;
     if (zone) {

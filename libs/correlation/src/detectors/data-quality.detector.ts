@@ -5,9 +5,12 @@ import { MemberGroups } from '../member-groups';
 import type { DisagreementParams, DriftParams, NeighbourParams, Rule, StuckParams } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
 import type { DeviceNode } from '../topology';
-import { median } from '../world';
+import { median, setLatest } from '../world';
 import { fmt, readField } from './field';
 import { WindowSeries } from './regression';
+
+/** The nearest neighbours are enough for a robust median (and keep a dense fleet cheap). */
+const MAX_NEIGHBOURS = 8;
 
 const zoneGroup = (zone: StuckParams['zone']) => ({ by: { prefer: [{ kind: zone }] }, minMembers: 1, minShare: 0, clearBelowMembers: 1 });
 
@@ -68,10 +71,14 @@ abstract class NeighbourBase implements Detector {
   onEvent(e: EngineEvent, d: DeviceNode | undefined): void {
     const v = readField(e.body, this.np.field);
     if (!d || typeof v !== 'number') return;
-    this.latest.set(d.id, { t: e.ts, v });
+    setLatest(this.latest, d.id, e.ts, v);
     let n = 0;
-    for (const o of this.rt.topology.neighbours(d.id, this.np.radiusM)) {
+    const near = this.rt.topology.neighbours(d.id, this.np.radiusM);
+    let seen = 0;
+    for (let i = 0; i < near.length && seen < MAX_NEIGHBOURS; i++) {
+      const o = near[i];
       if (o.zones[this.np.zone] !== d.zones[this.np.zone]) continue;
+      seen++;
       const x = this.latest.get(o.id);
       if (x && e.ts - x.t <= this.np.staleAfterMs) this.scratch[n++] = x.v;
     }

@@ -35,9 +35,12 @@ export class WindowSeries {
     }
     this.t.push(t);
     this.v.push(v);
-    let drop = 0;
-    while (drop < this.t.length && this.t[drop] < t - this.windowMs) drop++;
-    if (drop) (this.t.splice(0, drop), this.v.splice(0, drop));
+    if (this.t[0] < t - this.windowMs) {
+      let drop = 1;
+      while (drop < this.t.length && this.t[drop] < t - this.windowMs) drop++;
+      if (drop === 1) (this.t.shift(), this.v.shift());
+      else (this.t.splice(0, drop), this.v.splice(0, drop));
+    }
   }
 
   get span(): number {

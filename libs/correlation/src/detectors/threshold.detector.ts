@@ -16,6 +16,8 @@ interface DeviceState {
   msgId: string;
   /** Pending staleness check (one per device, pushed forward lazily). */
   staleDue: number;
+  /** Last told to the group (saves a lookup per reading for the many devices that are not members). */
+  member: boolean;
 }
 
 /**
@@ -51,9 +53,8 @@ export class ThresholdDetector implements Detector {
     const raw = readField(e.body, this.p.field);
     if (raw === undefined) return;
     let s = this.state.get(d.id);
-    if (!s) this.state.set(d.id, (s = { since: -Infinity, lastT: e.ts, satisfied: false, value: NaN, raw, msgId: e.msgId, staleDue: -Infinity }));
+    if (!s) this.state.set(d.id, (s = { since: -Infinity, lastT: e.ts, satisfied: false, value: NaN, raw, msgId: e.msgId, staleDue: -Infinity, member: false }));
     const w = this.p.when;
-    const member = this.groups.isMember(d);
     let ok: boolean;
     let value: number;
     if (w.op === 'in') {
@@ -62,7 +63,7 @@ export class ThresholdDetector implements Detector {
     } else {
       if (typeof raw !== 'number') return;
       value = raw;
-      const level = this.rt.world.resolve(member ? w.clear : w.level, d.zones);
+      const level = this.rt.world.resolve(s.member ? w.clear : w.level, d.zones);
       ok = w.op === 'above' ? raw >= level : raw <= level;
     }
     if (ok && this.p.where.length) ok = this.passes(this.p.where, e, d);
@@ -78,12 +79,16 @@ export class ThresholdDetector implements Detector {
 
   private decide(d: DeviceNode, s: DeviceState, now: number): void {
     const stale = this.p.staleAfterMs > 0 && now - s.lastT >= this.p.staleAfterMs;
-    if (!s.satisfied || stale) return this.groups.put(d, false, s.value);
+    if (!s.satisfied || stale) {
+      if (s.member) this.groups.put(d, (s.member = false), s.value);
+      return;
+    }
     const due = s.since + this.p.memberAfterMs;
     if (now < due) {
       this.rt.schedule(due, this, d.id);
       return;
     }
+    s.member = true;
     this.groups.put(d, true, s.value, () => ({
       at: s.lastT,
       source: d.type === 'camera' ? 'camera' : 'sensor',

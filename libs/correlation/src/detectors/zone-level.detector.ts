@@ -5,7 +5,9 @@ import { PREDICATES } from '../predicates';
 import type { Rule, ZoneLevelParams } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
 import type { DeviceNode } from '../topology';
+import { DEVICE_TYPE_OF_KIND, type DeviceType, type MessageKind } from '@ioc/domain';
 import { median } from '../world';
+import { EvalThrottle } from './eval-throttle';
 import { fmt, readField } from './field';
 
 /**
@@ -22,6 +24,8 @@ export class ZoneLevelDetector implements Detector {
   private readonly above = new Map<string, Set<string>>();
   private readonly staleDue = new Map<string, number>();
   private readonly scratch: number[] = [];
+  private readonly throttle: EvalThrottle;
+  private readonly deviceType: DeviceType;
 
   constructor(
     readonly rule: Rule & { detector: 'zone-level' },
@@ -29,9 +33,11 @@ export class ZoneLevelDetector implements Detector {
     zoneInhibited?: (a: Alarm) => boolean,
   ) {
     this.p = rule.params;
+    this.deviceType = DEVICE_TYPE_OF_KIND[this.p.kind as MessageKind];
     const confirm = this.p.confirm;
     this.kinds = [this.p.kind, ...(confirm?.detections.length ? (['camera-detection'] as const) : []), ...(confirm?.reportCategories.length ? (['field-report'] as const) : [])];
     this.book = new AlarmBook(rule, rt, zoneInhibited);
+    this.throttle = new EvalThrottle(rt, this, 'eval|');
   }
 
   onEvent(e: EngineEvent, d: DeviceNode | undefined): void {
@@ -40,7 +46,9 @@ export class ZoneLevelDetector implements Detector {
     const zoneId = d.zones[this.p.zone];
     const v = readField(e.body, this.p.field);
     if (!zoneId || typeof v !== 'number') return;
-    this.latest.set(d.id, { t: e.ts, v, msgId: e.msgId });
+    const x = this.latest.get(d.id);
+    if (x) (x.t = e.ts), (x.v = v), (x.msgId = e.msgId);
+    else this.latest.set(d.id, { t: e.ts, v, msgId: e.msgId });
     const z: ZoneRef = { kind: this.p.zone, id: zoneId };
     const a = this.book.get(z);
     // Sensors crossing the level join the evidence once per episode.
@@ -51,7 +59,7 @@ export class ZoneLevelDetector implements Detector {
       set.add(d.id);
       this.book.addEvidence(a, { at: e.ts, source: 'sensor', deviceId: d.id, msgId: e.msgId, kind: e.kind, summary: `${d.id} ${this.p.field} ${fmt(v)} ≥ ${fmt(level)}`, value: v, unit: 'cm' }, a.raised);
     } else if (v < this.rt.world.resolve(this.p.clearBelow, { [this.p.zone]: zoneId })) set.delete(d.id);
-    this.evaluate(a);
+    this.throttle.touch(zoneId, e.ts);
     const due = e.ts + this.p.staleAfterMs;
     if ((this.staleDue.get(zoneId) ?? -Infinity) < e.ts) {
       this.staleDue.set(zoneId, due);
@@ -83,16 +91,21 @@ export class ZoneLevelDetector implements Detector {
     this.evaluate(a);
   }
 
-  onTimer(_due: number, zoneId: string): void {
-    this.staleDue.delete(zoneId);
-    this.evaluate(this.book.get({ kind: this.p.zone, id: zoneId }));
+  onTimer(due: number, arg: string): void {
+    if (arg.startsWith('eval|')) {
+      const zoneId = arg.slice(5);
+      if (this.throttle.fired(zoneId, due)) this.evaluate(this.book.get({ kind: this.p.zone, id: zoneId }));
+      return;
+    }
+    this.staleDue.delete(arg);
+    this.evaluate(this.book.get({ kind: this.p.zone, id: arg }));
   }
 
   /** The zone's aggregate, or NaN with too few fresh readings. */
   level(zoneId: string): number {
     const w = this.rt.world;
     let n = 0;
-    for (const m of this.rt.topology.membersOf(zoneId)) {
+    for (const m of this.rt.topology.membersOfType(zoneId, this.deviceType)) {
       const x = this.latest.get(m.id);
       if (!x || w.now - x.t > this.p.staleAfterMs) continue;
       if (this.p.excludeFlagged.length && w.isSuspect(this.p.excludeFlagged, m.id, zoneId)) continue;

@@ -1,4 +1,4 @@
-import type { Evidence, IncidentSignal, ZoneKind, ZoneRef } from '@ioc/domain';
+import type { IncidentSignal, ZoneKind, ZoneRef } from '@ioc/domain';
 import type { EngineEvent, EngineEventKind } from './event';
 import type { Rule, ZoneSelector } from './rule.types';
 import type { TimerTarget } from './timer-heap';
@@ -62,5 +62,3 @@ export function deviceInhibited(rule: Rule, d: DeviceNode, world: World): boolea
   }
   return false;
 }
-
-export const ev = (e: Omit<Evidence, 'at'> & { at: number }): Evidence => e;

@@ -6,3 +6,4 @@ export * from './project-root';
 export * from './redis';
 export * from './tcp-proxy';
 export * from './stack';
+export * from './redis-server';

@@ -32,6 +32,7 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${out}`);
     const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until the server listens
     const ok = await probe.connect().then(() => probe.ping(), () => undefined);
     probe.disconnect();
     if (ok === 'PONG') break;

@@ -80,10 +80,10 @@ export class EscalationService {
     const claimed = await this.ledger.get(incidentId, level);
     if (claimed) {
       // An earlier run claimed this level: the decision stands (it was taken while the incident was open); finish it.
-      const delivered = claimed.deliveredAt === undefined;
-      if (delivered) await this.deliver(claimed);
+      const pending = claimed.deliveredAt === undefined;
+      if (pending) await this.deliver(claimed);
       const next = await this.scheduleAfter(incidentId, level);
-      return { outcome: delivered ? 'notified' : 'already-notified', level, notificationId: claimed.id, ...(next && { next }) };
+      return { outcome: pending ? 'notified' : 'already-notified', level, notificationId: claimed.id, ...(next && { next }) };
     }
 
     const incident = await this.incidents.get(incidentId);

@@ -1,0 +1,106 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import IORedis from 'ioredis';
+import { deviceTopic } from '@ioc/contracts';
+import { startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
+
+/**
+ * Whole system, reading to incident: a bin's temperature published over MQTT becomes one bin-fire incident in the
+ * database and on the incident-event stream; duplicates, further evidence and a server restart (state rebuilt from
+ * stored history) never make a second one.
+ */
+describe('correlation end to end', () => {
+  let stack: TestStack;
+  let server: ServerHandle | undefined;
+  let publisher: MqttClient;
+  let redis: IORedis;
+  const deviceId = 'bin-p10-0041';
+  const topic = deviceTopic('bin-fill', deviceId);
+  let seq = 0;
+
+  const env = () => ({
+    ...stack.env,
+    IOC_ROLES: 'api,ingest,correlate',
+    INGEST_CONNECTIONS: '4',
+    CORRELATION_ALLOWED_LATENESS_MS: '300',
+    CORRELATION_TICK_MS: '50',
+  });
+
+  beforeAll(async () => {
+    stack = await startTestStack('correlate');
+    server = await startServer(env());
+    publisher = await connectAsync(stack.broker.url, { clientId: `pub-corr-${process.pid}`, protocolVersion: 5 });
+    redis = new IORedis('redis://127.0.0.1:6379');
+  });
+
+  afterAll(async () => {
+    await publisher?.endAsync();
+    redis?.disconnect();
+    if (server) expect(await server.stop()).toBe(0);
+    await stack?.close();
+  });
+
+  async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await read();
+      if (ok(v)) return v;
+      if (Date.now() > deadline) throw new Error(`timed out (last: ${JSON.stringify(v)}); server logs:\n${server?.logs().slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  const publishReading = async (temperatureC: number, msgId = `corr-${++seq}`, to = topic) => {
+    const payload = JSON.stringify({ msgId, ts: new Date().toISOString(), fillPct: 55, temperatureC, tiltDeg: 1 });
+    await publisher.publishAsync(to, payload, { qos: 1 });
+    return payload;
+  };
+  const fireIncidents = () =>
+    stack.pool.query<{ id: string; state: string; severity: string; zone_id: string; evidence_count: number }>(
+      `SELECT id, state, severity, zone_id, evidence_count FROM incident WHERE type = 'bin-fire' ORDER BY opened_at`,
+    ).then((r) => r.rows);
+
+  it('turns a hot bin into one bin-fire incident, pushed on the incident-event stream', async () => {
+    const started = Date.now();
+    const payload = await publishReading(95);
+    const [incident] = await waitFor(fireIncidents, (rows) => rows.length > 0);
+    process.stdout.write(`reading → incident committed in ${Date.now() - started} ms (allowed lateness 300 ms)\n`);
+    expect(incident).toMatchObject({ state: 'open', severity: 'major', zone_id: 'ward-p10' });
+
+    const entries = await waitFor(
+      () => redis.xrange(`${stack.prefix}:stream:incident-events`, '-', '+'),
+      (e) => e.length > 0,
+    );
+    const events = entries.flatMap(([, fields]) => JSON.parse(fields[fields.indexOf('events') + 1]) as Array<{ type: string; incidentId: string; seq: number }>);
+    expect(events[0]).toMatchObject({ type: 'opened', incidentId: incident.id });
+    expect(events[0].seq).toBeGreaterThan(0);
+
+    // The same message again (a device retrying) and another hot reading: never a second incident.
+    await publisher.publishAsync(topic, payload, { qos: 1 });
+    await publishReading(97);
+    await waitFor(() => stack.stored(), (n) => n >= 2);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await fireIncidents()).toEqual([incident]);
+  });
+
+  it('rebuilds its state from stored history after a restart and still keeps one incident for the key', async () => {
+    const before = await fireIncidents();
+    expect(await server!.stop()).toBe(0);
+    server = undefined;
+    server = await startServer({ ...env(), LOG_LEVEL: 'info' });
+    const rebuilt = await waitFor(
+      async () => server!.logs().split('\n').find((l) => l.includes('correlation state rebuilt')),
+      (line) => line !== undefined,
+    );
+    expect(JSON.parse(rebuilt!)).toMatchObject({ activeAlarms: 1 });
+    expect(JSON.parse(rebuilt!).events).toBeGreaterThanOrEqual(2);
+    // A fiercer fire in the same ward: the incident the new process rebuilt gets more severe; no new one opens.
+    await publishReading(130, `corr-${++seq}`, deviceTopic('bin-fill', 'bin-p10-0001'));
+    await waitFor(fireIncidents, (rows) => rows.length === 1 && rows[0].severity === 'critical');
+    const after = await fireIncidents();
+    expect(after).toHaveLength(1);
+    expect(after[0].id).toBe(before[0].id);
+    expect(await stack.count(`SELECT count(*) AS n FROM incident WHERE state <> 'closed'`)).toBe(
+      await stack.count(`SELECT count(DISTINCT dedup_key) AS n FROM incident WHERE state <> 'closed'`),
+    );
+  });
+});

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
@@ -17,15 +20,22 @@ describe('correlation end to end', () => {
   const topic = deviceTopic('bin-fill', deviceId);
   let seq = 0;
 
+  const policyFile = path.join(os.tmpdir(), `ioc-escalation-e2e-${process.pid}.yaml`);
   const env = () => ({
     ...stack.env,
-    IOC_ROLES: 'api,ingest,correlate',
+    IOC_ROLES: 'api,ingest,correlate,jobs',
+    ESCALATION_POLICY_FILE: policyFile,
     INGEST_CONNECTIONS: '4',
     CORRELATION_ALLOWED_LATENESS_MS: '300',
     CORRELATION_TICK_MS: '50',
   });
 
   beforeAll(async () => {
+    // Escalation within seconds instead of minutes, so the whole chain runs inside the test.
+    fs.writeFileSync(
+      policyFile,
+      ['version: 1', 'channel: console', 'severities:', '  major:', '    levels:', '      - after: 2s', '        notify: [supervisor]'].join('\n'),
+    );
     stack = await startTestStack('correlate');
     server = await startServer(env());
     publisher = await connectAsync(stack.broker.url, { clientId: `pub-corr-${process.pid}`, protocolVersion: 5 });
@@ -37,6 +47,7 @@ describe('correlation end to end', () => {
     redis?.disconnect();
     if (server) expect(await server.stop()).toBe(0);
     await stack?.close();
+    fs.rmSync(policyFile, { force: true });
   });
 
   async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -80,6 +91,18 @@ describe('correlation end to end', () => {
     await waitFor(() => stack.stored(), (n) => n >= 2);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await fireIncidents()).toEqual([incident]);
+  });
+
+  it('escalates the unacknowledged incident once: a notification on the stream and the level in its audit trail', async () => {
+    const [incident] = await fireIncidents();
+    const escalated = () =>
+      stack.pool.query<{ data: { level: number } }>(`SELECT data FROM incident_event WHERE incident_id = $1 AND type = 'escalated'`, [incident.id]).then((r) => r.rows);
+    await waitFor(escalated, (rows) => rows.length > 0);
+    const notes = await redis.xrange(`${stack.prefix}:stream:notifications`, '-', '+');
+    expect(notes).toHaveLength(1);
+    expect(JSON.stringify(notes[0][1])).toContain(incident.id);
+    expect(await escalated()).toEqual([{ data: { level: 1 } }]);
+    expect(await stack.count(`SELECT count(*) AS n FROM incident_notification WHERE incident_id = '${incident.id}'`)).toBe(1);
   });
 
   it('rebuilds its state from stored history after a restart and still keeps one incident for the key', async () => {

@@ -5,7 +5,7 @@ import { PlatformModule, type IocConfig } from '@ioc/platform';
 import { StorageModule } from '@ioc/storage';
 import { QueueModule } from '@ioc/queue';
 import { IngestModule } from '@ioc/ingest';
-import { CorrelationModule } from '@ioc/alerts';
+import { CorrelationModule, EscalationModule } from '@ioc/alerts';
 import { JobsModule } from './jobs.module';
 import { HttpApiModule } from './http/http-api.module';
 
@@ -18,6 +18,8 @@ export class AppModule {
     if (config.roles.has('ingest')) roles.push(IngestModule);
     if (config.roles.has('correlate')) roles.push(CorrelationModule);
     if (config.roles.has('jobs')) roles.push(JobsModule);
+    // Timers are scheduled by the correlate role, cancelled by the api role, fired by the jobs role's worker.
+    const escalation = ['api', 'correlate', 'jobs'].some((r) => config.roles.has(r as never)) ? [EscalationModule.forRoot({ worker: config.roles.has('jobs'), policyFile: config.escalation.policyFile })] : [];
     return {
       module: AppModule,
       imports: [
@@ -25,6 +27,7 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
         StorageModule.forRoot(),
         QueueModule,
+        ...escalation,
         ...roles,
       ],
     };

@@ -4,9 +4,14 @@ import { JOBS } from '@ioc/contracts';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig } from '@ioc/platform';
 import { MaintenanceService } from '@ioc/storage';
 import { JobRunner, type JobHandlers } from '@ioc/queue';
+import { IncidentService, IncidentsModule } from '@ioc/alerts';
+
+/** How often resolved incidents past their auto-close period are closed. */
+const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
 
 /** The jobs role: BullMQ worker and schedules. Each handler hands off to one service method. */
 @Module({
+  imports: [IncidentsModule],
   providers: [
     {
       provide: JobRunner,
@@ -20,6 +25,7 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     @Inject(JobRunner) private readonly runner: JobRunner,
     @Inject(MaintenanceService) private readonly maintenance: MaintenanceService,
+    @Inject(IncidentService) private readonly incidents: IncidentService,
     @Inject(IOC_CONFIG) private readonly config: IocConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -27,8 +33,12 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const handlers: JobHandlers = {
       [JOBS.storageMaintenance]: () => this.maintenance.run(this.clock.now()),
+      [JOBS.incidentHousekeeping]: async () => ({ closed: (await this.incidents.closeExpired()).incidents.length }),
     };
-    await this.runner.start(handlers, [{ name: JOBS.storageMaintenance, everyMs: this.config.jobs.maintenanceIntervalMs }]);
+    await this.runner.start(handlers, [
+      { name: JOBS.storageMaintenance, everyMs: this.config.jobs.maintenanceIntervalMs },
+      { name: JOBS.incidentHousekeeping, everyMs: HOUSEKEEPING_EVERY_MS },
+    ]);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

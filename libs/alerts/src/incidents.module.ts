@@ -19,6 +19,6 @@ import { loadSopCatalog, type SopCatalog } from './sop/sop.catalog';
     IncidentService,
     CapExportService,
   ],
-  exports: [IncidentService, CapExportService, SOP_CATALOG],
+  exports: [IncidentService, IncidentRepository, CapExportService, SOP_CATALOG],
 })
 export class IncidentsModule {}

@@ -21,12 +21,14 @@ export const JOBS = {
   storageMaintenance: 'storage-maintenance',
   /** Escalate one incident to one level when it is due (job id: escalationJobId). */
   escalateIncident: 'escalate-incident',
+  /** Close incidents resolved longer than the lifecycle's auto-close period. */
+  incidentHousekeeping: 'incident-housekeeping',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
 /** Which jobs each queue runs: a queue's worker refuses to start without a handler for each of them. */
 export const QUEUE_JOBS = {
-  [QUEUES.maintenance]: [JOBS.storageMaintenance],
+  [QUEUES.maintenance]: [JOBS.storageMaintenance, JOBS.incidentHousekeeping],
   [QUEUES.escalation]: [JOBS.escalateIncident],
 } as const satisfies Record<QueueName, readonly JobName[]>;
 export type QueueJobName<Q extends QueueName> = (typeof QUEUE_JOBS)[Q][number];
@@ -34,6 +36,7 @@ export type QueueJobName<Q extends QueueName> = (typeof QUEUE_JOBS)[Q][number];
 /** The payload of each job. */
 export interface JobDataMap {
   [JOBS.storageMaintenance]: Record<string, never>;
+  [JOBS.incidentHousekeeping]: Record<string, never>;
   [JOBS.escalateIncident]: { readonly incidentId: string; readonly level: number };
 }
 

@@ -53,6 +53,7 @@ export const ENV_SCHEMA = z.object({
   CORRELATION_TICK_MS: int(20, 60000).default(250),
   CORRELATION_RECOVERY_S: int(0, 7 * 24 * 3600).default(6 * 3600),
   IOC_SEEDS_DIR: z.string().default(''),
+  ESCALATION_POLICY_FILE: z.string().default(''),
   MAINTENANCE_INTERVAL_S: int(5, 86400).default(60),
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -96,6 +97,8 @@ export interface IocConfig {
     /** Rules, SOPs and the city model; default: the `seeds/` directory of the installation. */
     seedsDir: string | undefined;
   };
+  /** Escalation policy file; default: escalation.yaml of the seeds directory. */
+  readonly escalation: { policyFile: string | undefined };
   readonly jobs: { maintenanceIntervalMs: number; deviceActivityFlushMs: number };
   readonly log: { level: Env['LOG_LEVEL']; pretty: boolean };
 }
@@ -137,6 +140,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: e.CORRELATION_TICK_MS,
       recoveryMs: e.CORRELATION_RECOVERY_S * 1000,
       seedsDir: e.IOC_SEEDS_DIR ? path.resolve(e.IOC_SEEDS_DIR) : undefined,
+    },
+    escalation: {
+      policyFile: e.ESCALATION_POLICY_FILE
+        ? path.resolve(e.ESCALATION_POLICY_FILE)
+        : e.IOC_SEEDS_DIR
+          ? path.resolve(e.IOC_SEEDS_DIR, 'escalation.yaml')
+          : undefined,
     },
     jobs: { maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000, deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000 },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },

@@ -57,7 +57,7 @@ describe('JobRunner on Redis (BullMQ)', () => {
   it('runs the scheduled job repeatedly and on demand', async () => {
     const runner = new JobRunner({ redisUrl: REDIS_URL, prefix }, logger);
     let runs = 0;
-    await runner.start({ [JOBS.storageMaintenance]: async () => ++runs }, [{ name: JOBS.storageMaintenance, everyMs: 300 }]);
+    await runner.start({ [JOBS.storageMaintenance]: async () => ++runs, [JOBS.incidentHousekeeping]: async () => 0 }, [{ name: JOBS.storageMaintenance, everyMs: 300 }]);
     try {
       const deadline = Date.now() + 10_000;
       while (runs < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

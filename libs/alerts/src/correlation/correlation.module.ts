@@ -7,22 +7,33 @@ import { RawMessageRepository } from '@ioc/storage';
 import * as path from 'node:path';
 import { IncidentService } from '../incident.service';
 import { IncidentsModule } from '../incidents.module';
+import { EscalationService } from '../escalation/escalation.service';
 import { CorrelationService } from './correlation.service';
 import { DeviceMessageConsumer } from './device-message-consumer';
 
 const CONSUMER_GROUP = 'ioc-correlate';
+const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
 
 /**
  * The correlate role. Rules and the city topology are read and validated at boot (a broken rule file stops the
  * start). Readings come from the ingest fast path when ingest runs in this process, otherwise from the stream.
+ * Needs EscalationModule (global) for the escalation timers of the incidents it opens.
  */
 @Module({
   imports: [IncidentsModule],
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, IncidentService, RawMessageRepository, IncidentEventStream, CLOCK, LOGGER],
-      useFactory: (config: IocConfig, incidents: IncidentService, raw: RawMessageRepository, events: IncidentEventStream, clock: Clock, root: Logger) => {
+      inject: [IOC_CONFIG, IncidentService, EscalationService, RawMessageRepository, IncidentEventStream, CLOCK, LOGGER],
+      useFactory: (
+        config: IocConfig,
+        incidents: IncidentService,
+        escalation: EscalationService,
+        raw: RawMessageRepository,
+        events: IncidentEventStream,
+        clock: Clock,
+        root: Logger,
+      ) => {
         const seeds = config.correlation.seedsDir;
         return new CorrelationService(
           {
@@ -36,6 +47,9 @@ const CONSUMER_GROUP = 'ioc-correlate';
             applySignal: (signal) => incidents.applySignal(signal),
             changed: async (change) => {
               await events.publish(change.events);
+              // A new, reopened or more severe incident gets its escalation timer (scheduling twice adds nothing).
+              const timed = new Set(change.events.filter((e) => ESCALATION_TRIGGERS.has(e.type)).map((e) => e.incidentId));
+              for (const id of timed) await escalation.schedule(id);
             },
             history: (from, to) => raw.range(from, to),
           },

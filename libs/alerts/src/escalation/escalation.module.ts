@@ -4,7 +4,10 @@ import { JOBS, QUEUES } from '@ioc/contracts';
 import type { Notifier } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { JobRunner, REDIS, RedisStreamNotifier } from '@ioc/queue';
-import { IncidentNotificationRepository } from '@ioc/storage';
+import { IncidentNotificationRepository, IncidentRepository } from '@ioc/storage';
+import { IncidentService } from '../incident.service';
+import { IncidentsModule } from '../incidents.module';
+import { AuditedNotifier, LifecycleEscalationPort } from './lifecycle-escalation.port';
 import { escalateIncidentJob } from './escalate-incident.job';
 import { loadEscalationPolicy, type EscalationPolicy } from './escalation-policy';
 import { ESCALATION_INCIDENT_PORT, ESCALATION_SCHEDULER, NOTIFIER, type EscalationIncidentPort, type EscalationScheduler } from './escalation.ports';
@@ -16,8 +19,8 @@ export const ESCALATION_RUNNER = Symbol('ESCALATION_RUNNER');
 const RUN_WORKER = Symbol('ESCALATION_RUN_WORKER');
 
 export interface EscalationModuleOptions {
-  /** The incident state reader (the lifecycle's repository behind EscalationIncidentPort). */
-  readonly incidentPort: Provider & { provide: typeof ESCALATION_INCIDENT_PORT };
+  /** The incident state reader; default: the incident lifecycle's repository (live incidents only). */
+  readonly incidentPort?: Provider & { provide: typeof ESCALATION_INCIDENT_PORT };
   /** Run the escalation worker in this process (the jobs role); otherwise only schedule timers. */
   readonly worker: boolean;
   /** Default: seeds/escalation.yaml. */
@@ -39,8 +42,15 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
   static forRoot(opts: EscalationModuleOptions): DynamicModule {
     return {
       module: EscalationModule,
+      // Global: the correlate role schedules timers when incidents open, the api role cancels them on acknowledgement.
+      global: true,
+      imports: [IncidentsModule],
       providers: [
-        opts.incidentPort,
+        opts.incidentPort ?? {
+          provide: ESCALATION_INCIDENT_PORT,
+          inject: [IncidentRepository],
+          useFactory: (repo: IncidentRepository) => new LifecycleEscalationPort(repo),
+        },
         { provide: RUN_WORKER, useValue: opts.worker },
         { provide: ESCALATION_POLICY, useFactory: () => loadEscalationPolicy(opts.policyFile) },
         {
@@ -51,8 +61,9 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
         },
         {
           provide: NOTIFIER,
-          inject: [REDIS, IOC_CONFIG, LOGGER],
-          useFactory: (redis: Redis, config: IocConfig, logger: Logger): Notifier => new RedisStreamNotifier(redis, config.redis.prefix, logger.child({ component: 'notifier' })),
+          inject: [REDIS, IOC_CONFIG, LOGGER, IncidentService],
+          useFactory: (redis: Redis, config: IocConfig, logger: Logger, incidents: IncidentService): Notifier =>
+            new AuditedNotifier(new RedisStreamNotifier(redis, config.redis.prefix, logger.child({ component: 'notifier' })), incidents),
         },
         { provide: ESCALATION_SCHEDULER, inject: [ESCALATION_RUNNER, CLOCK], useFactory: (runner: EscalationRunner, clock: Clock) => new BullEscalationScheduler(runner, clock) },
         {

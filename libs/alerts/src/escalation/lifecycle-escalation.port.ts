@@ -1,0 +1,42 @@
+import type { IncidentNotification, Notifier } from '@ioc/domain';
+import type { IncidentRepository } from '@ioc/storage';
+import { IncidentError } from '../incident.errors';
+import type { IncidentService } from '../incident.service';
+import type { EscalationIncident } from './escalation-policy';
+import type { EscalationIncidentPort } from './escalation.ports';
+
+/**
+ * The escalation timers read incidents from the lifecycle's table. Exercise incidents are invisible here, so a
+ * trainer's exercise never pages a real supervisor (their escalation is scored by the replay tooling instead).
+ */
+export class LifecycleEscalationPort implements EscalationIncidentPort {
+  constructor(private readonly repo: IncidentRepository) {}
+
+  async get(incidentId: string): Promise<EscalationIncident | undefined> {
+    const i = await this.repo.findById(incidentId);
+    if (!i || i.exercise) return undefined;
+    return { id: i.id, severity: i.severity, state: i.state, openedAt: i.openedAt, ...(i.acknowledgedAt !== undefined && { acknowledgedAt: i.acknowledgedAt }) };
+  }
+}
+
+/**
+ * Delivers a notification, then records the level reached in the incident's audit trail. Both steps are idempotent
+ * (the notifier by notification id, the lifecycle ignores a level already reached), so a retried job repeats neither.
+ */
+export class AuditedNotifier implements Notifier {
+  constructor(
+    private readonly inner: Notifier,
+    private readonly incidents: Pick<IncidentService, 'escalate'>,
+  ) {}
+
+  async deliver(n: IncidentNotification): Promise<{ readonly ref: string; readonly duplicate: boolean }> {
+    const result = await this.inner.deliver(n);
+    try {
+      await this.incidents.escalate(n.incidentId, n.level);
+    } catch (err) {
+      // Resolved in the meantime: the notification went out, the audit keeps the resolution as the last word.
+      if (!(err instanceof IncidentError && err.code === 'INCIDENT_INVALID_TRANSITION')) throw err;
+    }
+    return result;
+  }
+}

@@ -56,6 +56,8 @@ export const ENV_SCHEMA = z.object({
   ESCALATION_POLICY_FILE: z.string().default(''),
   MAINTENANCE_INTERVAL_S: int(5, 86400).default(60),
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
+  AUTH_JWT_SECRET: z.string().default(''),
+  AUTH_TOKEN_TTL_S: int(60, 30 * 24 * 3600).default(12 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
 });
@@ -100,6 +102,11 @@ export interface IocConfig {
   /** Escalation policy file; default: escalation.yaml of the seeds directory. */
   readonly escalation: { policyFile: string | undefined };
   readonly jobs: { maintenanceIntervalMs: number; deviceActivityFlushMs: number };
+  readonly auth: {
+    /** HS256 secret of the access tokens. Undefined: generated once and kept in dataDir/auth-jwt-secret. */
+    jwtSecret: string | undefined;
+    tokenTtlS: number;
+  };
   readonly log: { level: Env['LOG_LEVEL']; pretty: boolean };
 }
 
@@ -149,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     jobs: { maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000, deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000 },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET || undefined, tokenTtlS: e.AUTH_TOKEN_TTL_S },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
   };
 }

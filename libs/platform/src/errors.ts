@@ -18,6 +18,9 @@ export const IOC_ERROR_CODES = [
   'SOP_STEP_UNKNOWN',
   // escalation (libs/alerts/src/escalation)
   'ESCALATION_POLICY_INVALID',
+  // authentication and authorisation (libs/auth)
+  'AUTH_INVALID',
+  'AUTH_FORBIDDEN',
 ] as const;
 export type IocErrorCode = (typeof IOC_ERROR_CODES)[number];
 

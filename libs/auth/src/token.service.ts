@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { IocError } from '@ioc/platform';
+import { isUserRole, type Principal } from './principal';
+
+interface TokenClaims {
+  sub: string;
+  username: string;
+  name: string;
+  role: string;
+}
+
+/** Signs and verifies the bearer tokens of REST calls and socket handshakes (HS256 JWT, AUTH_TOKEN_TTL_S). */
+@Injectable()
+export class TokenService {
+  constructor(private readonly jwt: JwtService) {}
+
+  sign(p: Principal): Promise<string> {
+    const claims: TokenClaims = { sub: p.userId, username: p.username, name: p.displayName, role: p.role };
+    return this.jwt.signAsync(claims);
+  }
+
+  /** The token's principal; AUTH_INVALID when it is malformed, forged, expired or names no known role. */
+  async verify(token: string): Promise<Principal> {
+    let claims: Partial<TokenClaims>;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+    } catch (e) {
+      const reason = (e as Error).name === 'TokenExpiredError' ? 'token expired' : 'invalid token';
+      throw new IocError('AUTH_INVALID', reason, undefined, { cause: e });
+    }
+    const { sub, username, name, role } = claims;
+    if (typeof sub !== 'string' || typeof username !== 'string' || typeof name !== 'string' || !isUserRole(role)) {
+      throw new IocError('AUTH_INVALID', 'invalid token claims');
+    }
+    return { userId: sub, username, displayName: name, role };
+  }
+}

@@ -3,3 +3,4 @@ export * from './schemas';
 export * from './validation';
 export * from './events';
 export * from './asyncapi';
+export * from './realtime';

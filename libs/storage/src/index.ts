@@ -10,6 +10,7 @@ export * from './timeseries.repository';
 export * from './readings.repository';
 export * from './incident.repository';
 export * from './incident-notification.repository';
+export * from './incident-feed.repository';
 export * from './raw-message.repository';
 export * from './maintenance.service';
 export * from './storage.module';

@@ -1,0 +1,192 @@
+import type { IncidentEventMessage, IncidentSummary } from '@ioc/contracts';
+import type { StoredIncidentEvent } from '@ioc/domain';
+import type { IncidentFeedRecord } from '@ioc/storage';
+import type { Logger } from 'pino';
+import { evolveSummary, summaryFromRecord } from './incident-summary';
+import type { WardIndex } from './ward-index';
+
+/** The database side of the feed: the event log (source of truth, prefix-closed by seq) and incident summaries. */
+export interface FeedLog {
+  headSeq(): Promise<number>;
+  eventsSince(seq: number, limit: number): Promise<readonly StoredIncidentEvent[]>;
+  summaries(ids: readonly string[]): Promise<readonly IncidentFeedRecord[]>;
+}
+
+export interface IncidentFeedOptions {
+  /** Batches are handed on at most this often (one socket write per subscription room per batch). */
+  readonly batchMs: number;
+  /** Rows per database read when filling a gap. */
+  readonly pageSize: number;
+  /** Summaries kept in memory (most recently changed incidents). */
+  readonly summaryCacheSize: number;
+}
+
+export type FeedListener = (batch: readonly IncidentEventMessage[]) => void;
+
+/**
+ * One process-wide, gap-free, duplicate-free sequence of committed incident events, in seq order.
+ *
+ * The Redis stream is a fast path, not the source of truth: writers publish after their commit, several writers
+ * (correlate, API processes) can publish out of seq order, and a publish can be lost after a commit. So an entry is
+ * used directly only when it continues the sequence (its first seq is head + 1); otherwise the feed reads the gap from
+ * the database. That read is complete: seq order is commit order (an advisory lock orders seq allocation by commit),
+ * so once seq S is visible every smaller seq is visible or was rolled back. Events at or below the head (late
+ * publishes, overlaps with a database read) are dropped. A periodic poll catches events whose publish was lost.
+ */
+export class IncidentFeed {
+  /** Every event at or below this seq has been taken in (pending or dispatched). */
+  private accepted = 0;
+  /** Every event at or below this seq has been handed to the listener. */
+  private dispatched = 0;
+  private pending: IncidentEventMessage[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlushAt = 0;
+  private lastAcceptAt = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly listeners: FeedListener[] = [];
+  private readonly summaries = new Map<string, { summary: IncidentSummary; asOfSeq: number }>();
+  private stopped = false;
+
+  constructor(
+    private readonly log: FeedLog,
+    private readonly wards: WardIndex,
+    private readonly options: IncidentFeedOptions,
+    private readonly logger?: Logger,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Starts at the database's head: clients catch up on older events from the database. */
+  async start(): Promise<void> {
+    this.accepted = this.dispatched = await this.log.headSeq();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  /** Highest seq handed to listeners: a client that has everything up to it and then every batch has everything. */
+  get head(): number {
+    return this.dispatched;
+  }
+
+  onBatch(listener: FeedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Events from a stream entry (any order, possibly already seen). */
+  offer(events: readonly StoredIncidentEvent[]): Promise<void> {
+    return this.serial(async () => {
+      const fresh = events.filter((e) => e.seq > this.accepted).sort((a, b) => a.seq - b.seq);
+      if (fresh.length === 0) return;
+      const contiguous = fresh[0].seq === this.accepted + 1 && fresh.every((e, i) => i === 0 || e.seq === fresh[i - 1].seq + 1);
+      if (contiguous) return this.accept(fresh);
+      // A gap: another writer's events not yet published, a lost publish, or a rolled-back seq. The database knows.
+      const upTo = fresh[fresh.length - 1].seq;
+      while (this.accepted < upTo) {
+        const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
+        if (rows.length === 0) break;
+        await this.accept(rows);
+        if (rows.length < this.options.pageSize) break;
+      }
+      const rest = fresh.filter((e) => e.seq > this.accepted);
+      if (rest.length) {
+        // Published but not visible in the database: cannot happen (writers publish after commit). Take them rather than drop.
+        this.logger?.warn({ seqs: rest.map((e) => e.seq) }, 'stream events beyond the database head');
+        await this.accept(rest);
+      }
+    });
+  }
+
+  /** Reads what the stream did not bring (lost publishes, a Redis restart); cheap when nothing is new. */
+  poll(): Promise<void> {
+    return this.serial(async () => {
+      for (;;) {
+        const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
+        if (rows.length === 0) return;
+        if (rows[0].seq !== this.accepted + 1) this.logger?.debug({ from: this.accepted, to: rows[rows.length - 1].seq }, 'events found by polling');
+        await this.accept(rows);
+        if (rows.length < this.options.pageSize) return;
+      }
+    });
+  }
+
+  /** ms since the feed last took in an event (the poller only polls an idle feed). */
+  idleMs(): number {
+    return this.now() - this.lastAcceptAt;
+  }
+
+  /** Events of the log (ascending, above the head) with their incident summaries; used by catch-up too. */
+  async withCurrentSummaries(rows: readonly StoredIncidentEvent[]): Promise<IncidentEventMessage[]> {
+    const ids = [...new Set(rows.map((r) => r.incidentId))];
+    const records = new Map((await this.log.summaries(ids)).map((r) => [r.id, summaryFromRecord(r, this.wards)]));
+    const out: IncidentEventMessage[] = [];
+    for (const e of rows) {
+      const incident = records.get(e.incidentId);
+      if (incident) out.push({ ...e, incident });
+    }
+    return out;
+  }
+
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Ascending events, all above `accepted`: summaries folded, queued for the next batch. */
+  private async accept(events: readonly StoredIncidentEvent[]): Promise<void> {
+    const missing = new Set<string>();
+    for (const e of events) if (e.type !== 'opened' && !this.summaries.has(e.incidentId)) missing.add(e.incidentId);
+    if (missing.size > 0) {
+      // Incidents opened before this process started: their current record, newer than or equal to these events.
+      for (const r of await this.log.summaries([...missing])) this.remember(r.id, summaryFromRecord(r, this.wards), r.lastSeq);
+    }
+    for (const e of events) {
+      const known = this.summaries.get(e.incidentId);
+      let summary = known?.summary;
+      if (!known || e.seq > known.asOfSeq || e.type === 'opened') {
+        summary = evolveSummary(summary, e, this.wards);
+        if (summary) this.remember(e.incidentId, summary, e.seq);
+      }
+      if (!summary) {
+        this.logger?.warn({ seq: e.seq, incidentId: e.incidentId }, 'incident event without a known incident; skipped');
+      } else {
+        this.pending.push({ ...e, incident: summary });
+      }
+      this.accepted = e.seq;
+    }
+    this.lastAcceptAt = this.now();
+    this.scheduleFlush();
+  }
+
+  private remember(id: string, summary: IncidentSummary, asOfSeq: number): void {
+    this.summaries.delete(id);
+    this.summaries.set(id, { summary, asOfSeq });
+    if (this.summaries.size > this.options.summaryCacheSize) this.summaries.delete(this.summaries.keys().next().value!);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.stopped) return;
+    const wait = Math.max(0, this.options.batchMs - (this.now() - this.lastFlushAt));
+    this.flushTimer = setTimeout(() => this.flush(), wait);
+  }
+
+  /** Synchronous: a batch reaches every listener before anything else runs (catch-up relies on it). */
+  private flush(): void {
+    this.flushTimer = undefined;
+    this.lastFlushAt = this.now();
+    const batch = this.pending;
+    this.pending = [];
+    this.dispatched = this.accepted;
+    if (batch.length === 0) return;
+    for (const l of this.listeners) {
+      try {
+        l(batch);
+      } catch (err) {
+        this.logger?.error({ err }, 'incident feed listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Server } from 'socket.io';
+import { CLIENT_EVENTS, REALTIME_ERROR_CODES, REALTIME_PATH, type ResumeAck, type SubscribeAck } from '@ioc/contracts';
+import { LOGGER, isIocError, type Logger } from '@ioc/platform';
+import { RealtimeAuthenticator } from './realtime.authenticator';
+import { RealtimeService, type IocNamespace, type IocSocket } from './realtime.service';
+
+export const SOCKET_ADAPTER = Symbol('SOCKET_ADAPTER');
+/** The socket.io adapter factory (Redis in the server; tests may pass the in-memory one). */
+export type SocketAdapterFactory = Parameters<Server['adapter']>[0];
+
+/**
+ * The socket.io edge: authenticates the handshake, then hands each request to RealtimeService. Served on the HTTP
+ * port of the api role at REALTIME_PATH. Transports: WebSocket, and HTTP long-polling as a fallback (several API
+ * processes behind one address need sticky sessions for polling; WebSocket-only clients do not).
+ */
+@WebSocketGateway({ path: REALTIME_PATH, serveClient: false, transports: ['websocket', 'polling'] })
+export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<IocSocket>, OnGatewayDisconnect<IocSocket> {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly service: RealtimeService,
+    private readonly auth: RealtimeAuthenticator,
+    @Inject(SOCKET_ADAPTER) private readonly adapter: SocketAdapterFactory,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'realtime' });
+  }
+
+  afterInit(server: Server): void {
+    if (this.adapter) server.adapter(this.adapter);
+    server.use((socket, next) => {
+      this.auth.authenticate(socket.handshake.auth?.token).then(
+        (principal) => {
+          socket.data.principal = principal;
+          next();
+        },
+        (err: unknown) => {
+          const code = isIocError(err, 'AUTH_FORBIDDEN') ? REALTIME_ERROR_CODES.forbidden : REALTIME_ERROR_CODES.unauthenticated;
+          if (!isIocError(err)) this.log.error({ err }, 'handshake authentication failed');
+          const refused = new Error(isIocError(err) ? err.message : 'authentication failed') as Error & { data: { code: string } };
+          refused.data = { code };
+          next(refused);
+        },
+      );
+    });
+    this.service.attach(server.of('/') as unknown as IocNamespace);
+  }
+
+  handleConnection(socket: IocSocket): void {
+    this.service.connected(socket);
+  }
+
+  handleDisconnect(socket: IocSocket): void {
+    this.service.disconnected(socket);
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.subscribe)
+  subscribe(@ConnectedSocket() socket: IocSocket, @MessageBody() body: unknown): SubscribeAck {
+    return this.service.subscribe(socket, body);
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.resume)
+  async resume(@ConnectedSocket() socket: IocSocket, @MessageBody() body: unknown): Promise<ResumeAck> {
+    try {
+      return await this.service.resume(socket, body);
+    } catch (err) {
+      this.log.warn({ err, userId: socket.data.principal.userId }, 'resume failed');
+      return { ok: false, code: REALTIME_ERROR_CODES.invalidRequest, message: 'resume failed (database unavailable?): retry' };
+    }
+  }
+}

@@ -6,6 +6,8 @@ export const EVENT_STREAMS = {
   notifications: 'stream:notifications',
   /** Incident lifecycle events as committed (with their global seq): the real-time gateways' feed. */
   incidentEvents: 'stream:incident-events',
+  /** Field reports taken by an API process, for the correlation role when it runs in another process. */
+  fieldReports: 'stream:field-reports',
 } as const;
 
 export const QUEUES = {

@@ -4,3 +4,4 @@ export * from './validation';
 export * from './events';
 export * from './asyncapi';
 export * from './realtime';
+export * from './rest';

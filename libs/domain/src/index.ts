@@ -4,3 +4,4 @@ export * from './device';
 export * from './incident';
 export * from './incident-lifecycle';
 export * from './notification';
+export * from './field-report';

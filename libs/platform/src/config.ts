@@ -58,6 +58,7 @@ export const ENV_SCHEMA = z.object({
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
   AUTH_JWT_SECRET: z.string().default(''),
   AUTH_TOKEN_TTL_S: int(60, 30 * 24 * 3600).default(12 * 3600),
+  AUTH_DEMO_USERS: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
 });
@@ -106,6 +107,8 @@ export interface IocConfig {
     /** HS256 secret of the access tokens. Undefined: generated once and kept in dataDir/auth-jwt-secret. */
     jwtSecret: string | undefined;
     tokenTtlS: number;
+    /** Create one demo user per role when the user table is empty (first start). */
+    demoUsers: boolean;
   };
   readonly log: { level: Env['LOG_LEVEL']; pretty: boolean };
 }
@@ -156,7 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     jobs: { maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000, deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000 },
-    auth: { jwtSecret: e.AUTH_JWT_SECRET || undefined, tokenTtlS: e.AUTH_TOKEN_TTL_S },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET || undefined, tokenTtlS: e.AUTH_TOKEN_TTL_S, demoUsers: e.AUTH_DEMO_USERS },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
   };
 }

@@ -5,3 +5,4 @@ export * from './accepted-message-tap';
 export * from './job-runner';
 export * from './queue.module';
 export * from './notification-stream';
+export * from './field-report-stream';

@@ -4,6 +4,7 @@ import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { DeviceMessageStream } from './event-stream';
 import { IncidentEventStream } from './incident-event-stream';
 import { AcceptedMessageTap } from './accepted-message-tap';
+import { FieldReportStream, FieldReportTap } from './field-report-stream';
 import { createRedis, REDIS } from './redis.provider';
 
 /** Redis (one shared command connection) and the internal streams on it. */
@@ -11,6 +12,7 @@ import { createRedis, REDIS } from './redis.provider';
 @Module({
   providers: [
     AcceptedMessageTap,
+    FieldReportTap,
     { provide: REDIS, inject: [IOC_CONFIG], useFactory: (config: IocConfig) => createRedis(config.redis.url) },
     {
       provide: DeviceMessageStream,
@@ -22,8 +24,13 @@ import { createRedis, REDIS } from './redis.provider';
       inject: [REDIS, IOC_CONFIG],
       useFactory: (redis: Redis, config: IocConfig) => new IncidentEventStream(redis, config.redis.prefix),
     },
+    {
+      provide: FieldReportStream,
+      inject: [REDIS, IOC_CONFIG],
+      useFactory: (redis: Redis, config: IocConfig) => new FieldReportStream(redis, config.redis.prefix),
+    },
   ],
-  exports: [REDIS, DeviceMessageStream, IncidentEventStream, AcceptedMessageTap],
+  exports: [REDIS, DeviceMessageStream, IncidentEventStream, AcceptedMessageTap, FieldReportTap, FieldReportStream],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

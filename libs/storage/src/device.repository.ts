@@ -27,6 +27,13 @@ export interface UnknownDevice {
   readonly domain?: Domain;
 }
 
+/** Optional filters of DeviceRepository.list; omitted ones match everything. */
+export interface DeviceFilter {
+  readonly types?: readonly DeviceType[];
+  readonly domain?: Domain;
+  readonly status?: DeviceStatus;
+}
+
 export interface LastSeenEntry {
   readonly deviceId: string;
   readonly lastSeen: Date;
@@ -74,6 +81,16 @@ export class DeviceRepository {
 
   async findAll(): Promise<Device[]> {
     const { rows } = await this.db.pool.query<DeviceRow>(`${SELECT_DEVICE} ORDER BY id`);
+    return rows.map(toDevice);
+  }
+
+  async list(f: DeviceFilter): Promise<Device[]> {
+    const { rows } = await this.db.pool.query<DeviceRow>(
+      `${SELECT_DEVICE}
+       WHERE ($1::text[] IS NULL OR type = ANY($1)) AND ($2::text IS NULL OR domain = $2) AND ($3::text IS NULL OR status = $3)
+       ORDER BY id`,
+      [f.types ? [...f.types] : null, f.domain ?? null, f.status ?? null],
+    );
     return rows.map(toDevice);
   }
 

@@ -13,6 +13,9 @@ export * from './incident-notification.repository';
 export * from './incident-feed.repository';
 export * from './raw-message.repository';
 export * from './maintenance.service';
+export * from './user.repository';
+export * from './field-report.repository';
+export * from './kpi.repository';
 export * from './storage.module';
 // Written by the ingest side against the tables of the migrations.
 export * from './ingest.repository';

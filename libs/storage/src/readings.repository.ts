@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MessageKind } from '@ioc/domain';
+import type { Domain, MessageKind } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
 
 /** The newest reading of a device, its non-null columns as camelCase values. */
@@ -32,6 +32,24 @@ const LATEST_BY_TABLE = [
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
+/** One stored reading of a device, its non-null columns as camelCase values. */
+export type StoredReading = LatestReading;
+
+// The reading table of each domain: constant names, never from input.
+const HISTORY_BY_DOMAIN: Readonly<Record<Domain, string>> = Object.fromEntries(
+  (
+    [
+      ['flood', 'flood_reading'],
+      ['waste', 'waste_reading'],
+      ['camera', 'camera_event'],
+    ] as const
+  ).map(([domain, table]) => [
+    domain,
+    `SELECT device_id, kind, time, jsonb_strip_nulls(to_jsonb(r) - 'time' - 'device_id' - 'kind') AS values
+     FROM ${table} r WHERE device_id = $1 AND time >= $2 AND time < $3 ORDER BY time DESC LIMIT $4`,
+  ]),
+) as Record<Domain, string>;
+
 @Injectable()
 export class ReadingsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
@@ -52,5 +70,13 @@ export class ReadingsRepository {
       }
     }
     return out;
+  }
+
+  /** A device's readings with from ≤ time < to, newest first, from the reading table of its domain. */
+  async history(deviceId: string, domain: Domain, from: Date, to: Date, limit: number): Promise<StoredReading[]> {
+    const sql = HISTORY_BY_DOMAIN[domain];
+    if (!sql) throw new RangeError(`Unknown domain: ${String(domain)}`);
+    const { rows } = await this.db.pool.query<LatestRow>(sql, [deviceId, from, to, limit]);
+    return rows.map((r) => ({ deviceId: r.device_id, kind: r.kind, time: r.time, values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [camel(k), v])) }));
   }
 }

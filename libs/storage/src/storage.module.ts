@@ -3,6 +3,9 @@ import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { DATABASE, type Database } from './database';
 import { openDatabase } from './database.provider';
 import { DeviceRepository } from './device.repository';
+import { FieldReportRepository } from './field-report.repository';
+import { KpiRepository } from './kpi.repository';
+import { UserRepository } from './user.repository';
 import { IncidentNotificationRepository } from './incident-notification.repository';
 import { MaintenanceService } from './maintenance.service';
 import { QuarantineRepository } from './quarantine.repository';
@@ -10,7 +13,7 @@ import { RawMessageRepository } from './raw-message.repository';
 import { ReadingsRepository } from './readings.repository';
 import { TimeseriesRepository } from './timeseries.repository';
 
-const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, IncidentNotificationRepository, MaintenanceService];
+const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */
 @Module({})

@@ -1,17 +1,19 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { loadRules, loadTopology } from '@ioc/correlation';
+import type { DeviceMessage, FieldReport } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
-import { AcceptedMessageTap, DeviceMessageStream, IncidentEventStream, REDIS } from '@ioc/queue';
-import { RawMessageRepository } from '@ioc/storage';
+import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, IncidentEventStream, REDIS } from '@ioc/queue';
+import { FieldReportRepository, RawMessageRepository } from '@ioc/storage';
 import * as path from 'node:path';
 import { IncidentService } from '../incident.service';
 import { IncidentsModule } from '../incidents.module';
 import { EscalationService } from '../escalation/escalation.service';
 import { CorrelationService } from './correlation.service';
-import { DeviceMessageConsumer } from './device-message-consumer';
+import { StreamConsumer } from './stream-consumer';
 
 const CONSUMER_GROUP = 'ioc-correlate';
+const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
 const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
 
 /**
@@ -24,12 +26,13 @@ const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, IncidentService, EscalationService, RawMessageRepository, IncidentEventStream, CLOCK, LOGGER],
+      inject: [IOC_CONFIG, IncidentService, EscalationService, RawMessageRepository, FieldReportRepository, IncidentEventStream, CLOCK, LOGGER],
       useFactory: (
         config: IocConfig,
         incidents: IncidentService,
         escalation: EscalationService,
         raw: RawMessageRepository,
+        fieldReports: FieldReportRepository,
         events: IncidentEventStream,
         clock: Clock,
         root: Logger,
@@ -52,6 +55,17 @@ const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
               for (const id of timed) await escalation.schedule(id);
             },
             history: (from, to) => raw.range(from, to),
+            reports: async (from, to) =>
+              (await fieldReports.range(from, to)).map((r) => ({
+                id: r.id,
+                reportedAt: r.reportedAt.getTime(),
+                channel: r.channel,
+                category: r.category,
+                lat: r.lat,
+                lon: r.lon,
+                text: r.text,
+                ...(r.photoRef !== null && { photoRef: r.photoRef }),
+              })),
           },
           clock,
           root.child({ component: 'correlate' }),
@@ -62,8 +76,10 @@ const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
   exports: [CorrelationService],
 })
 export class CorrelationModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: DeviceMessageConsumer;
+  private consumer?: StreamConsumer<DeviceMessage>;
   private consumerRedis?: Redis;
+  private reportConsumer?: StreamConsumer<FieldReport>;
+  private reportRedis?: Redis;
   private readonly fastPath: boolean;
 
   constructor(
@@ -72,7 +88,10 @@ export class CorrelationModule implements OnApplicationBootstrap, BeforeApplicat
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(AcceptedMessageTap) tap: AcceptedMessageTap,
+    @Inject(FieldReportTap) reportTap: FieldReportTap,
   ) {
+    // Field reports: from the API in this process directly, from other API processes through their stream (below).
+    reportTap.subscribe((reports) => this.correlation.acceptReports(reports));
     // With ingest in this process, readings come through the fast path (before their commit). Subscribed before any
     // module starts, so the ingest role cannot accept a reading the engine misses.
     this.fastPath = config.roles.has('ingest');
@@ -83,16 +102,30 @@ export class CorrelationModule implements OnApplicationBootstrap, BeforeApplicat
     if (!this.fastPath) {
       this.consumerRedis = this.redis.duplicate();
       const stream = new DeviceMessageStream(this.consumerRedis, this.config.redis.prefix);
-      this.consumer = new DeviceMessageConsumer(stream, CONSUMER_GROUP, this.config.ingest.instanceId, (m) => this.correlation.accept(m), this.logger);
-      await this.consumer.start();
+      const consumer = new StreamConsumer(stream, CONSUMER_GROUP, this.config.ingest.instanceId, (m) => this.correlation.accept(m), this.logger);
+      this.consumer = consumer;
+      await consumer.start();
     }
+    // Always: API processes without a correlate role of their own publish their reports on this stream.
+    this.reportRedis = this.redis.duplicate();
+    const reports = new StreamConsumer(
+      new FieldReportStream(this.reportRedis, this.config.redis.prefix),
+      FIELD_REPORT_GROUP,
+      this.config.ingest.instanceId,
+      (r) => this.correlation.acceptReports(r),
+      this.logger,
+    );
+    this.reportConsumer = reports;
+    await reports.start();
     await this.correlation.start();
   }
 
   /** Before storage closes its pool: stop reading, then apply the signals already decided. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+    await this.reportConsumer?.stop();
     this.consumerRedis?.disconnect();
+    this.reportRedis?.disconnect();
     await this.correlation.stop();
   }
 }

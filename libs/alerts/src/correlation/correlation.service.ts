@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { CorrelationEngine, type EngineEvent, type EngineStats, type RuleSet, type Topology } from '@ioc/correlation';
-import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
+import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Topology } from '@ioc/correlation';
+import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
 import type { IncidentChange } from '../incident.service';
 
@@ -12,6 +12,8 @@ export interface CorrelationPorts {
   readonly changed: (change: IncidentChange) => Promise<void>;
   /** Stored history in canonical order (RawMessageRepository.range), for rebuilding state on start. */
   readonly history: (from: Date, to: Date) => AsyncIterable<readonly DeviceMessage[]>;
+  /** Stored field reports with from ≤ reportedAt < to, oldest first (FieldReportRepository.range), replayed with the history. */
+  readonly reports?: (from: Date, to: Date) => Promise<readonly FieldReport[]>;
 }
 
 export interface CorrelationOptions {
@@ -34,6 +36,12 @@ export interface CorrelationStatus {
 }
 
 export const toEngineEvent = (m: DeviceMessage): EngineEvent => ({ deviceId: m.deviceId, msgId: m.msgId, kind: m.kind, ts: m.ts.getTime(), body: m.body });
+
+/** A field report as the engine's input: the channel is its device, the report id its message id. */
+export function reportToEngineEvent(r: FieldReport): EngineEvent {
+  const body: FieldReportBody = { reportId: r.id, category: r.category, lat: r.lat, lon: r.lon, text: r.text, ...(r.photoRef !== undefined && { photoRef: r.photoRef }) };
+  return { deviceId: r.channel, msgId: r.id, kind: FIELD_REPORT, ts: r.reportedAt, body: body as unknown as Record<string, unknown> };
+}
 
 /**
  * The correlate role: the pure engine driven by the injected clock. Readings come in (the ingest fast path before
@@ -66,8 +74,16 @@ export class CorrelationService {
 
   /** Readings for the engine; safe to call before `start` (they wait for the recovery to finish). */
   accept(messages: readonly DeviceMessage[]): void {
+    this.acceptEvents(messages.map(toEngineEvent));
+  }
+
+  /** Field reports (stored before they are handed over), evidence like readings; safe before `start` too. */
+  acceptReports(reports: readonly FieldReport[]): void {
+    this.acceptEvents(reports.map(reportToEngineEvent));
+  }
+
+  private acceptEvents(events: EngineEvent[]): void {
     if (this.stopped) return;
-    const events = messages.map(toEngineEvent);
     if (this.recovering) this.buffered.push(...events);
     else this.engine.push(events);
   }
@@ -133,20 +149,29 @@ export class CorrelationService {
         }
       }
     };
+    // Field reports are few: all of the window at once, merged into the history pages by time.
+    const reports = this.opts.recoveryMs > 0 && this.ports.reports ? (await this.ports.reports(new Date(from), new Date(until))).map(reportToEngineEvent) : [];
+    let nextReport = 0;
     if (this.opts.recoveryMs > 0) {
       for await (const page of this.ports.history(new Date(from), new Date(until))) {
         if (page.length === 0) continue;
         if (!started) {
-          this.engine = this.newEngine(page[0].ts.getTime());
+          this.engine = this.newEngine(Math.min(page[0].ts.getTime(), reports[nextReport]?.ts ?? Infinity));
           started = true;
         }
-        this.engine.push(page.map(toEngineEvent));
-        this.counters.recoveredEvents += page.length;
+        const events = page.map(toEngineEvent);
+        const lastTs = page[page.length - 1].ts.getTime();
+        while (nextReport < reports.length && reports[nextReport].ts <= lastTs) events.push(reports[nextReport++]);
+        this.engine.push(events);
+        this.counters.recoveredEvents += events.length;
         // Replay runs the watermark on the history's own time (advanceTo subtracts the lateness).
         track(this.engine.advanceTo(page[page.length - 1].ts.getTime() + lateness));
       }
     }
-    if (!started) this.engine = this.newEngine(until - lateness);
+    const laterReports = reports.slice(nextReport);
+    if (!started) this.engine = this.newEngine(Math.min(until - lateness, laterReports[0]?.ts ?? Infinity));
+    this.engine.push(laterReports);
+    this.counters.recoveredEvents += laterReports.length;
     this.recovering = false;
     this.engine.push(this.buffered);
     this.buffered = [];

@@ -1,21 +1,28 @@
 import type { Logger } from 'pino';
-import type { DeviceMessage } from '@ioc/domain';
-import type { DeviceMessageStream } from '@ioc/queue';
+import type { StreamEntry } from '@ioc/queue';
+
+/** A Redis stream read in a consumer group (DeviceMessageStream, FieldReportStream). */
+export interface GroupStream<T> {
+  ensureGroup(group: string, from?: '$' | '0'): Promise<void>;
+  read(group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry<T>[]>;
+  ack(group: string, ids: string[]): Promise<number>;
+}
 
 /**
- * Reads the post-commit device-message stream in a consumer group (when the correlate role runs in a process without
- * ingest). Entries are acknowledged once handed to the engine; a crash loses nothing, the engine's state is rebuilt
- * from stored history on the next start. Uses its own stream handle on a dedicated connection (reads block).
+ * Reads a post-commit stream in a consumer group (device messages when the correlate role runs in a process without
+ * ingest; field reports taken by other API processes). Entries are acknowledged once handed to the engine; a crash
+ * loses nothing, the engine's state is rebuilt from stored history on the next start. Uses its own stream handle on
+ * a dedicated connection (reads block).
  */
-export class DeviceMessageConsumer {
+export class StreamConsumer<T> {
   private running = false;
   private loop?: Promise<void>;
 
   constructor(
-    private readonly stream: DeviceMessageStream,
+    private readonly stream: GroupStream<T>,
     private readonly group: string,
     private readonly consumer: string,
-    private readonly handle: (messages: readonly DeviceMessage[]) => void,
+    private readonly handle: (items: readonly T[]) => void,
     private readonly logger: Logger,
   ) {}
 
@@ -39,7 +46,7 @@ export class DeviceMessageConsumer {
         await this.stream.ack(this.group, entries.map((e) => e.id));
       } catch (err) {
         if (!this.running) return;
-        this.logger.warn({ err }, 'reading the device-message stream failed; retrying');
+        this.logger.warn({ err }, 'reading a stream failed; retrying');
         await new Promise((r) => setTimeout(r, 1_000));
       }
     }

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, type Database } from './database';
+
+/** A user as stored; `role` is one of the auth library's roles (checked by the table). */
+export interface StoredUser {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: string;
+  readonly passwordHash: string;
+  readonly createdAt: Date;
+  readonly disabled: boolean;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: string;
+  readonly passwordHash: string;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  created_at: Date;
+  disabled: boolean;
+}
+
+const toUser = (r: UserRow): StoredUser => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  disabled: r.disabled,
+});
+
+const SELECT_USER = 'SELECT id, username, display_name, role, password_hash, created_at, disabled FROM app_user';
+
+@Injectable()
+export class UserRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async findByUsername(username: string): Promise<StoredUser | undefined> {
+    const { rows } = await this.db.pool.query<UserRow>(`${SELECT_USER} WHERE username = $1`, [username]);
+    return rows[0] && toUser(rows[0]);
+  }
+
+  async findById(id: string): Promise<StoredUser | undefined> {
+    // Not a uuid: no such user (rather than a cast error from the database).
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+    const { rows } = await this.db.pool.query<UserRow>(`${SELECT_USER} WHERE id = $1`, [id]);
+    return rows[0] && toUser(rows[0]);
+  }
+
+  async list(): Promise<StoredUser[]> {
+    const { rows } = await this.db.pool.query<UserRow>(`${SELECT_USER} ORDER BY username`);
+    return rows.map(toUser);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app_user');
+    return rows[0].n;
+  }
+
+  /** Inserts the users whose username is free, in one statement; returns the usernames inserted. */
+  async insertMissing(users: readonly NewUser[]): Promise<string[]> {
+    if (users.length === 0) return [];
+    const { rows } = await this.db.pool.query<{ username: string }>(
+      `INSERT INTO app_user (username, display_name, role, password_hash)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT (username) DO NOTHING
+       RETURNING username`,
+      [users.map((u) => u.username), users.map((u) => u.displayName), users.map((u) => u.role), users.map((u) => u.passwordHash)],
+    );
+    return rows.map((r) => r.username);
+  }
+}

@@ -11,3 +11,5 @@ export * from './correlation/correlation.service';
 export * from './correlation/correlation.module';
 export * from './correlation/backtest.command';
 export * from './escalation';
+export * from './incident-commands.service';
+export * from './incident-commands.module';

@@ -21,6 +21,10 @@ export const IOC_ERROR_CODES = [
   // authentication and authorisation (libs/auth)
   'AUTH_INVALID',
   'AUTH_FORBIDDEN',
+  // REST API (apps/ioc/src/http, libs/api)
+  'REQUEST_INVALID',
+  'DEVICE_NOT_FOUND',
+  'FIELD_REPORT_NOT_FOUND',
 ] as const;
 export type IocErrorCode = (typeof IOC_ERROR_CODES)[number];
 

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
+import { CITY, loadCity } from './city';
+import { DeviceQueryService } from './device-query.service';
+import { FieldReportService } from './field-report.service';
+import { KpiService } from './kpi.service';
+
+/** The api role's read models and intake: devices, KPIs, field reports. Needs StorageModule, QueueModule, PlatformModule. */
+@Module({
+  providers: [{ provide: CITY, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadCity(c.correlation.seedsDir) }, DeviceQueryService, KpiService, FieldReportService],
+  exports: [DeviceQueryService, KpiService, FieldReportService, CITY],
+})
+export class ApiServicesModule {}

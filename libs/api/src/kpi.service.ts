@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { KpiReport } from '@ioc/contracts';
+import { CLOCK, type Clock } from '@ioc/platform';
+import { DeviceRepository, KpiRepository, ReadingsRepository } from '@ioc/storage';
+import { CITY, type City } from './city';
+import { activeIncidentsByDomain, binsEmptiedOnTime, cameraUptime, devicesOfType, floodSensorsOverWarning } from './kpi';
+
+const DAY_MS = 86_400_000;
+
+/** The KPI tiles of the console; each definition is in kpi.ts and the README. */
+@Injectable()
+export class KpiService {
+  constructor(
+    private readonly kpis: KpiRepository,
+    private readonly devices: DeviceRepository,
+    private readonly readings: ReadingsRepository,
+    @Inject(CITY) private readonly city: City,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async report(window: { from?: Date; to?: Date } = {}): Promise<KpiReport> {
+    const now = this.clock.nowMs();
+    const to = window.to?.getTime() ?? now;
+    const from = window.from?.getTime() ?? to - DAY_MS;
+    const { topology } = this.city;
+
+    const active = activeIncidentsByDomain(await this.kpis.activeIncidents());
+
+    const sensors = devicesOfType(topology, 'water-level-sensor').map((d) => d.id);
+    const latest = await this.readings.latest(sensors);
+    const levels = new Map<string, { at: number; levelCm: number }>();
+    for (const [id, r] of latest) if (typeof r.values.levelCm === 'number') levels.set(id, { at: r.time.getTime(), levelCm: r.values.levelCm });
+    const flood = floodSensorsOverWarning(topology, levels, now);
+
+    const registryCameras = await this.devices.list({ types: ['camera'] });
+    const cameraIds = new Set([...devicesOfType(topology, 'camera').map((d) => d.id), ...registryCameras.map((d) => d.id)]);
+    const lastSeen = new Map(registryCameras.filter((d) => d.lastSeenAt).map((d) => [d.id, d.lastSeenAt!.getTime()]));
+    const cameras = cameraUptime(cameraIds, lastSeen, now);
+
+    // Pick-ups from a day before the window: a shift may start before `from` and end inside it.
+    const pickups = (await this.kpis.pickups(new Date(from - DAY_MS), new Date(to))).map((p) => ({ binId: p.binId, at: p.at.getTime() }));
+    const bins = binsEmptiedOnTime(topology.routes.values(), pickups, from, Math.min(to, now), topology.utcOffsetMin);
+
+    const times = await this.kpis.responseTimes(new Date(from), new Date(to));
+    return {
+      at: new Date(now).toISOString(),
+      window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+      activeIncidents: active,
+      floodSensorsOverWarning: flood,
+      cameraUptime: cameras,
+      binsEmptiedOnTime: bins,
+      mtta: { ms: times.mttaMs, acknowledged: times.acknowledged, opened: times.opened },
+      mttr: { ms: times.mttrMs, resolved: times.resolved, opened: times.opened },
+    };
+  }
+}

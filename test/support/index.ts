@@ -7,3 +7,4 @@ export * from './redis';
 export * from './tcp-proxy';
 export * from './stack';
 export * from './redis-server';
+export * from './socket-watcher';

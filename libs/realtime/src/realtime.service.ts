@@ -96,8 +96,14 @@ export class RealtimeService {
     this.clients.delete(socket.id);
   }
 
+  /** Sockets of this process. */
   get connections(): number {
     return this.clients.size;
+  }
+
+  /** Sockets of every API process (asked through the Redis adapter). */
+  async clusterConnections(): Promise<number> {
+    return this.nsp ? (await this.nsp.fetchSockets()).length : 0;
   }
 
   subscribe(socket: IocSocket, request: unknown): SubscribeAck {

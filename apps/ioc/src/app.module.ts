@@ -6,6 +6,7 @@ import { StorageModule } from '@ioc/storage';
 import { QueueModule } from '@ioc/queue';
 import { IngestModule } from '@ioc/ingest';
 import { CorrelationModule, EscalationModule } from '@ioc/alerts';
+import { RealtimeModule } from '@ioc/realtime';
 import { JobsModule } from './jobs.module';
 import { HttpApiModule } from './http/http-api.module';
 
@@ -14,7 +15,7 @@ import { HttpApiModule } from './http/http-api.module';
 export class AppModule {
   static forRoot(config: IocConfig, logger: Logger): DynamicModule {
     const roles: Type[] = [];
-    if (config.roles.has('api')) roles.push(HttpApiModule);
+    if (config.roles.has('api')) roles.push(HttpApiModule, RealtimeModule);
     if (config.roles.has('ingest')) roles.push(IngestModule);
     if (config.roles.has('correlate')) roles.push(CorrelationModule);
     if (config.roles.has('jobs')) roles.push(JobsModule);

@@ -7,6 +7,7 @@ import { NestApplication, NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { createLogger, isIocError, loadConfig, type IocConfig } from '@ioc/platform';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './http/openapi';
 
 /** Longest a graceful shutdown may take (draining commits, closing sessions and pools). */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -46,7 +47,10 @@ async function bootstrap(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  if (app instanceof NestApplication) await app.listen(config.http.port, config.http.host);
+  if (app instanceof NestApplication) {
+    setupOpenApi(app);
+    await app.listen(config.http.port, config.http.host);
+  }
   logger.info({ roles: [...config.roles], http: config.roles.has('api') ? config.http : undefined }, 'IOC started');
 }
 

@@ -1,7 +1,11 @@
+import { Public } from '@ioc/auth';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { HealthService, type HealthReport } from './health.service';
 
+@Public()
+@ApiExcludeController()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}

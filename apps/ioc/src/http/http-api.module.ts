@@ -1,9 +1,26 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule, UsersModule } from '@ioc/auth';
+import { IncidentCommandsModule } from '@ioc/alerts';
+import { ApiServicesModule } from '@ioc/api';
+import { AuthController } from './auth.controller';
+import { DevicesController } from './devices.controller';
+import { FieldReportsController } from './field-reports.controller';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
+import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
+import { IocExceptionFilter } from './ioc-exception.filter';
+import { KpiController } from './kpi.controller';
 import { MetricsController } from './metrics.controller';
 
-/** The api role's HTTP edge. */
-@Module({ controllers: [HealthController, IngestApiController, MetricsController], providers: [HealthService] })
+/**
+ * The api role's HTTP edge: thin controllers over the services of libs; every route authenticated (global guard of
+ * UsersModule) unless @Public(); every failure answered by IocExceptionFilter with a code.
+ */
+@Module({
+  imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule],
+  controllers: [HealthController, MetricsController, AuthController, IncidentsController, DevicesController, KpiController, FieldReportsController, IngestApiController],
+  providers: [HealthService, { provide: APP_FILTER, useClass: IocExceptionFilter }],
+})
 export class HttpApiModule {}

@@ -1,7 +1,9 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { MESSAGE_SCHEMAS, GatewayEnvelopeSchema } from '@ioc/contracts';
 import { isMessageKind, REJECTION_CODES, type RejectionCode } from '@ioc/domain';
-import { DeviceRepository, QuarantineRepository } from '@ioc/storage';
+import { QuarantineRepository } from '@ioc/storage';
+import { Roles } from '@ioc/auth';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 function parseDate(name: string, v?: string): Date | undefined {
   if (v === undefined) return undefined;
@@ -30,15 +32,17 @@ function parseLimit(v?: string): number {
   return n;
 }
 
-/** Read side for integrators: the contract, the device registry and why messages were refused. */
+/** Read side for integrators: the MQTT contract (any role) and why messages were refused (integrator, supervisor). */
+@ApiTags('integration')
+@ApiBearerAuth()
 @Controller('api/v1')
 export class IngestApiController {
   constructor(
-    @Inject(DeviceRepository) private readonly devices: DeviceRepository,
     @Inject(QuarantineRepository) private readonly quarantine: QuarantineRepository,
   ) {}
 
   @Get('contract/schemas')
+  @ApiOperation({ summary: 'JSON Schemas of the MQTT messages' })
   schemas() {
     return { gateway: GatewayEnvelopeSchema, kinds: MESSAGE_SCHEMAS };
   }
@@ -50,19 +54,9 @@ export class IngestApiController {
     return MESSAGE_SCHEMAS[kind];
   }
 
-  @Get('devices')
-  listDevices() {
-    return this.devices.findAll();
-  }
-
-  @Get('devices/:id')
-  async device(@Param('id') id: string) {
-    const d = await this.devices.findById(id);
-    if (!d) throw new NotFoundException({ code: 'DEVICE_NOT_FOUND', message: `no device "${id}"` });
-    return d;
-  }
-
   @Get('quarantine')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'Quarantined messages with their rejection code and reason, newest first' })
   async listQuarantine(
     @Query('deviceId') deviceId?: string,
     @Query('code') code?: string,

@@ -1,7 +1,11 @@
+import { Public } from '@ioc/auth';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@ioc/platform';
 
+@Public()
+@ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

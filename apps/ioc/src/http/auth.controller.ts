@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Public, Roles, UserService, type Principal } from '@ioc/auth';
+import { LoginRequestSchema, type LoginRequest } from '@ioc/contracts';
+import { ApiZodBody, ZodPipe } from './zod';
+
+@ApiTags('auth')
+@Controller('api/v1')
+export class AuthController {
+  constructor(@Inject(UserService) private readonly users: UserService) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in: a bearer token for REST calls and the socket handshake, and the user' })
+  @ApiZodBody(LoginRequestSchema)
+  login(@Body(new ZodPipe(LoginRequestSchema, 'login')) body: LoginRequest) {
+    return this.users.login(body.username, body.password);
+  }
+
+  @Get('auth/me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The user of the token, as stored now' })
+  me(@CurrentPrincipal() principal: Principal) {
+    return this.users.current(principal);
+  }
+
+  @Get('users')
+  @Roles('supervisor')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Users and their roles (supervisor, admin)' })
+  list() {
+    return this.users.list();
+  }
+}

@@ -1,0 +1,182 @@
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
+import { CapExportService, IncidentCommandService, IncidentService, type IncidentChange, type OperatorCommand } from '@ioc/alerts';
+import {
+  AssignRequestSchema,
+  CommentRequestSchema,
+  CompleteStepRequestSchema,
+  EmptyRequestSchema,
+  IncidentEventsQuerySchema,
+  IncidentListQuerySchema,
+  ReopenRequestSchema,
+  ResolveRequestSchema,
+  type AssignRequest,
+  type CommentRequest,
+  type CompleteStepRequest,
+  type IncidentEventsQuery,
+  type IncidentListQueryDto,
+  type ReopenRequest,
+  type ResolveRequest,
+} from '@ioc/contracts';
+import { UserRepository } from '@ioc/storage';
+import { ApiUuidParam, ApiZodBody, ApiZodQuery, uuidPipe, ZodPipe } from './zod';
+
+/** Who reads incidents, and who acts on them (admin may always). */
+const READERS = ['operator', 'supervisor', 'trainer'] as const;
+const ACTORS = ['operator', 'supervisor'] as const;
+
+const stepIdPipe = new ZodPipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), 'stepId');
+
+/** Incidents: filtered lists, detail with evidence, timeline and SOP progress, operator commands, CAP, the resume feed. */
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class IncidentsController {
+  constructor(
+    @Inject(IncidentService) private readonly incidents: IncidentService,
+    @Inject(IncidentCommandService) private readonly commands: IncidentCommandService,
+    @Inject(CapExportService) private readonly cap: CapExportService,
+    @Inject(UserRepository) private readonly users: UserRepository,
+  ) {}
+
+  @Get('incidents')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Incidents, newest first; filters combine with AND; page with nextCursor' })
+  @ApiZodQuery(IncidentListQuerySchema)
+  async list(@Query(new ZodPipe(IncidentListQuerySchema, 'query')) q: IncidentListQueryDto) {
+    const [openedAt, id] = q.cursor ? q.cursor.split('_') : [];
+    const items = await this.incidents.list({
+      states: q.state,
+      severities: q.severity,
+      types: q.type,
+      domains: q.domain as never,
+      zoneKind: q.ward ? 'ward' : q.zoneKind,
+      zoneId: q.ward ?? q.zoneId,
+      exercise: q.exercise,
+      from: q.from?.getTime(),
+      to: q.to?.getTime(),
+      limit: q.limit,
+      before: q.cursor ? { openedAt: Number(openedAt), id } : undefined,
+    });
+    const last = items[items.length - 1];
+    return { items, nextCursor: items.length === q.limit && last ? `${last.openedAt}_${last.id}` : null };
+  }
+
+  @Get('incidents/:id')
+  @Roles(...READERS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'One incident: record with latest evidence, full timeline (audit trail), SOP progress, and the users named in it' })
+  async get(@Param('id', uuidPipe()) id: string) {
+    const detail = await this.incidents.get(id);
+    const userIds = new Set(detail.timeline.map((e) => e.actor));
+    const actors: Record<string, { username: string; displayName: string; role: string }> = {};
+    for (const userId of userIds) {
+      const u = await this.users.findById(userId);
+      if (u) actors[userId] = { username: u.username, displayName: u.displayName, role: u.role };
+    }
+    return { ...detail, actors };
+  }
+
+  @Get('incidents/:id/cap')
+  @Roles(...READERS, 'integrator')
+  @ApiUuidParam()
+  @ApiProduces('application/cap+xml')
+  @Header('Content-Type', 'application/cap+xml; charset=utf-8')
+  @ApiOperation({ summary: 'The current CAP 1.2 message of the incident (Alert, Update or Cancel)' })
+  async capXml(@Param('id', uuidPipe()) id: string): Promise<string> {
+    return (await this.cap.latest(id)).xml;
+  }
+
+  @Get('incident-events')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Incident events committed after afterSeq, in seq (= commit) order: resume after a reconnect' })
+  @ApiZodQuery(IncidentEventsQuerySchema)
+  async events(@Query(new ZodPipe(IncidentEventsQuerySchema, 'query')) q: IncidentEventsQuery) {
+    const events = await this.incidents.eventsSince(q.afterSeq, q.limit);
+    return { events, lastSeq: events.length ? events[events.length - 1].seq : q.afterSeq, more: events.length === q.limit };
+  }
+
+  @Post('incidents/:id/acknowledge')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Acknowledge an open incident (stops its escalation)' })
+  @ApiZodBody(EmptyRequestSchema)
+  acknowledge(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object, @CurrentPrincipal() p: Principal) {
+    return this.run({ action: 'acknowledge', incidentId: id, by: p.userId });
+  }
+
+  @Post('incidents/:id/assign')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Assign to a user id or a team (e.g. drainage-team)' })
+  @ApiZodBody(AssignRequestSchema)
+  assign(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(AssignRequestSchema, 'body')) b: AssignRequest, @CurrentPrincipal() p: Principal) {
+    return this.run({ action: 'assign', incidentId: id, by: p.userId, assignee: b.assignee });
+  }
+
+  @Post('incidents/:id/comment')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Add a comment to the audit trail' })
+  @ApiZodBody(CommentRequestSchema)
+  comment(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(CommentRequestSchema, 'body')) b: CommentRequest, @CurrentPrincipal() p: Principal) {
+    return this.run({ action: 'comment', incidentId: id, by: p.userId, text: b.text });
+  }
+
+  @Post('incidents/:id/resolve')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Resolve, with an optional note' })
+  @ApiZodBody(ResolveRequestSchema)
+  resolve(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(ResolveRequestSchema, 'body')) b: ResolveRequest, @CurrentPrincipal() p: Principal) {
+    return this.run({ action: 'resolve', incidentId: id, by: p.userId, note: b.note });
+  }
+
+  @Post('incidents/:id/reopen')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Reopen a resolved incident' })
+  @ApiZodBody(ReopenRequestSchema)
+  reopen(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(ReopenRequestSchema, 'body')) b: ReopenRequest, @CurrentPrincipal() p: Principal) {
+    return this.run({ action: 'reopen', incidentId: id, by: p.userId, reason: b.reason });
+  }
+
+  @Post('incidents/:id/close')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Close a resolved incident (final)' })
+  @ApiZodBody(EmptyRequestSchema)
+  close(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object, @CurrentPrincipal() p: Principal) {
+    return this.run({ action: 'close', incidentId: id, by: p.userId });
+  }
+
+  @Post('incidents/:id/sop-steps/:stepId/complete')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Mark a step of the incident’s SOP checklist done' })
+  @ApiZodBody(CompleteStepRequestSchema)
+  completeStep(
+    @Param('id', uuidPipe()) id: string,
+    @Param('stepId', stepIdPipe) stepId: string,
+    @Body(new ZodPipe(CompleteStepRequestSchema, 'body')) b: CompleteStepRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.run({ action: 'complete-sop-step', incidentId: id, by: p.userId, stepId, note: b.note });
+  }
+
+  /** The incident after the command and the events it committed (empty when it changed nothing). */
+  private async run(c: OperatorCommand): Promise<{ incident: unknown; events: IncidentChange['events'] }> {
+    const change = await this.commands.execute(c);
+    const incident = change.incidents.find((i) => i.id === c.incidentId) ?? (await this.incidents.get(c.incidentId)).incident;
+    return { incident, events: change.events };
+  }
+}

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { IncidentNotification, StoredIncidentEvent } from '@ioc/domain';
 
 export interface TailHandlers {
-  /** One stream entry of `stream:incident-events` (the events of one committed change). */
+  /** The events of the `stream:incident-events` entries one read returned (several committed changes, any order). */
   events(events: StoredIncidentEvent[]): void;
   notification(notification: IncidentNotification): void;
 }
@@ -53,18 +53,21 @@ export class StreamTail {
       try {
         const res = (await this.redis.xread('COUNT', COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...this.ids)) as Array<[string, Array<[string, string[]]>]> | null;
         if (!res) continue;
+        // One hand-over per read: the feed orders and checks a whole backlog at once.
+        const events: StoredIncidentEvent[] = [];
         for (const [key, entries] of res) {
           const i = keys.indexOf(key);
           for (const [id, fields] of entries) {
             this.ids[i] = id;
             try {
-              if (i === 0) this.handlers.events(JSON.parse(fields[fields.indexOf('events') + 1]) as StoredIncidentEvent[]);
+              if (i === 0) events.push(...(JSON.parse(fields[fields.indexOf('events') + 1]) as StoredIncidentEvent[]));
               else this.handlers.notification(JSON.parse(fields[fields.indexOf('notification') + 1]) as IncidentNotification);
             } catch (err) {
               this.logger.error({ err, key, id }, 'unreadable stream entry skipped');
             }
           }
         }
+        if (events.length > 0) this.handlers.events(events);
       } catch (err) {
         if (!this.running) return;
         this.logger.warn({ err }, 'stream tail read failed; retrying');

@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { TokenService } from '@ioc/auth';
+import { IncidentService, IncidentsModule } from '@ioc/alerts';
+import type { IncidentDomain, IncidentSignal, IncidentType } from '@ioc/domain';
+import { loadConfig, PlatformModule } from '@ioc/platform';
+import { IncidentEventStream, QueueModule } from '@ioc/queue';
+import { StorageModule } from '@ioc/storage';
+import { createPlainTestDatabase, deleteRedisPrefix, SocketWatcher, startServer, testLogger } from '@ioc/testing';
+
+/**
+ * npm run bench:push — operator sockets connected to the real server (api role, built), incidents changing at a fixed
+ * rate through IncidentService (one transaction per change, then published on the incident-event stream, as the
+ * correlate role and the API do). Measures, per delivery, commit → socket receipt latency, deliveries per second,
+ * and missed and duplicated deliveries (by seq, against what each socket's subscription should have received).
+ * Knobs (env): BENCH_OPERATORS (100), BENCH_RATE changes/s (1000), BENCH_SECONDS (15), BENCH_INCIDENTS live at once
+ * (300), BENCH_WRITERS transactions in flight (12), BENCH_WARD_WATCHERS sockets that watch one ward only (10).
+ * Progress on stderr; the last line on stdout is
+ * {"bench":"push","operators":N,"deliveriesPerSec":N,"p50Ms":N,"p99Ms":N,"missed":N,"duplicated":N}.
+ */
+const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
+const OPERATORS = env('BENCH_OPERATORS', 100);
+const RATE = env('BENCH_RATE', 1000);
+const SECONDS = env('BENCH_SECONDS', 15);
+const INCIDENTS = env('BENCH_INCIDENTS', 300);
+const WRITERS = env('BENCH_WRITERS', 12);
+const WARD_WATCHERS = Math.min(env('BENCH_WARD_WATCHERS', 10), OPERATORS);
+const SECRET = 'bench-push';
+
+const log = (msg: string, extra: Record<string, unknown> = {}) =>
+  process.stderr.write(`[bench:push] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
+
+const WARDS = Array.from({ length: 10 }, (_, i) => `ward-p${i + 1}`);
+const TYPES: Array<[IncidentDomain, IncidentType]> = [
+  ['flood', 'urban-flooding'],
+  ['waste', 'bin-overflow'],
+  ['traffic', 'congestion'],
+  ['traffic', 'illegal-parking'],
+  ['device-health', 'device-offline'],
+];
+
+/** Latencies in a growable typed array (millions of samples without boxing). */
+class Samples {
+  private data = new Float64Array(1 << 20);
+  length = 0;
+  push(v: number) {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  percentile(p: number): number {
+    const sorted = this.data.slice(0, this.length).sort();
+    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+  }
+}
+
+async function main(): Promise<void> {
+  const db = await createPlainTestDatabase();
+  const prefix = `ioc-bench-push-${process.pid}`;
+  const serverEnv = { DATABASE_URL: db.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api', AUTH_JWT_SECRET: SECRET, DATABASE_POOL_SIZE: '8' };
+  log('starting the server (api role)');
+  const server = await startServer(serverEnv);
+  const config = loadConfig({ ...serverEnv, DATABASE_POOL_SIZE: String(WRITERS + 2), LOG_LEVEL: 'silent' });
+  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, IncidentsModule] })
+  class Writer {}
+  const writer = await NestFactory.createApplicationContext(Writer, { logger: false });
+  const incidents = writer.get(IncidentService);
+  const stream = writer.get(IncidentEventStream);
+  const tokens = new TokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }));
+
+  // When each seq was committed (ms, this process's clock), and the ward of its incident.
+  const committedAt = new Map<number, number>();
+  const wardOf = new Map<number, string>();
+  const latency = new Samples();
+  const onEvent = (m: { seq: number }, at: number) => {
+    const t = committedAt.get(m.seq);
+    if (t !== undefined) latency.push(at - t);
+  };
+
+  log(`connecting ${OPERATORS} operator sockets`, { wardWatchers: WARD_WATCHERS });
+  const watchers: Array<{ w: SocketWatcher; ward?: string }> = [];
+  for (let i = 0; i < OPERATORS; i++) {
+    const ward = i < WARD_WATCHERS ? WARDS[i % WARDS.length] : undefined;
+    const token = await tokens.sign({ userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, username: `op${i}`, displayName: `Operator ${i}`, role: 'operator' });
+    const w = new SocketWatcher(server.baseUrl, token, { subscription: ward ? { wards: [ward] } : {}, keep: false, onEvent });
+    watchers.push({ w, ward });
+  }
+  await Promise.all(watchers.map(({ w }) => w.connected()));
+  log('connected; generating changes', { rate: RATE, seconds: SECONDS, incidents: INCIDENTS });
+
+  // Incidents are raised, then grow with evidence, get severity raises, acknowledgements, comments; closed ones are replaced.
+  type Live = { key: string; id?: string; ward: string; type: IncidentType; n: number; severity: number };
+  const live: Live[] = [];
+  let made = 0;
+  const fresh = (): Live => {
+    const [, type] = TYPES[made % TYPES.length];
+    const ward = WARDS[made % WARDS.length];
+    return { key: `${type}:${ward}#${made++}`, ward, type, n: 0, severity: 0 };
+  };
+  for (let i = 0; i < INCIDENTS; i++) live.push(fresh());
+  const SEV = ['minor', 'moderate', 'major', 'critical'] as const;
+  const change = async (i: number): Promise<void> => {
+    const slot = i % INCIDENTS;
+    const inc = live[slot];
+    const at = Date.now();
+    const evidence = [{ at, source: 'sensor' as const, deviceId: `dev-${inc.ward}-${slot}`, msgId: `m-${i}`, kind: 'water-level', summary: `dev-${inc.ward}-${slot} level ${20 + (i % 40)} cm ≥ 20 cm`, value: 20 + (i % 40), unit: 'cm' }];
+    let result;
+    if (!inc.id) {
+      const signal: IncidentSignal = { op: 'raise', key: inc.key, type: inc.type, ruleId: `bench.${inc.type}`, zone: { kind: 'ward', id: inc.ward }, severity: 'minor', at, evidence, title: { vi: `Sự cố ${inc.key}`, en: `Incident ${inc.key}` } };
+      result = await incidents.applySignal(signal);
+      inc.id = result.incidents[0]?.id;
+    } else {
+      const step = inc.n++ % 10;
+      if (step === 3 && inc.severity < 3) result = await incidents.applySignal({ op: 'update', key: inc.key, at, severity: SEV[++inc.severity], evidence });
+      else if (step === 5) result = await incidents.acknowledge(inc.id, 'bench-operator').catch(() => incidents.comment(inc.id!, 'đã xem', 'bench-operator'));
+      else if (step === 7) result = await incidents.comment(inc.id, `ghi chú ${i}`, 'bench-operator');
+      else if (step === 9) {
+        result = await incidents.applySignal({ op: 'clear', key: inc.key, at, reason: 'bench' });
+        live[slot] = fresh();
+      } else result = await incidents.applySignal({ op: 'update', key: inc.key, at, evidence });
+    }
+    const now = performance.now();
+    for (const e of result.events) {
+      committedAt.set(e.seq, now);
+      wardOf.set(e.seq, inc.ward);
+    }
+    await stream.publish(result.events);
+  };
+
+  // Paced: change i is due at start + i / RATE; at most WRITERS in flight (one per incident slot at a time).
+  const total = RATE * SECONDS;
+  const start = performance.now();
+  let next = 0;
+  let behind = 0;
+  const busy = new Set<number>();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        while (busy.has(i % INCIDENTS)) await new Promise((r) => setTimeout(r, 1));
+        const due = start + (i * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        else if (wait < -100) behind++;
+        busy.add(i % INCIDENTS);
+        try {
+          await change(i);
+        } finally {
+          busy.delete(i % INCIDENTS);
+        }
+        if (i % (RATE * 5) === 0 && i > 0) log('progress', { changes: i, seconds: Math.round((performance.now() - start) / 1000) });
+      }
+    }),
+  );
+  const genMs = performance.now() - start;
+  const seqs = [...committedAt.keys()];
+  const expectedFor = (ward?: string) => (ward ? seqs.filter((s) => wardOf.get(s) === ward).length : seqs.length);
+  const expectedTotal = watchers.reduce((n, { ward }) => n + expectedFor(ward), 0);
+  log('generated', { changes: total, events: seqs.length, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round(total / (genMs / 1000)), lateChanges: behind });
+
+  const drainDeadline = performance.now() + 15_000;
+  const received = () => watchers.reduce((n, { w }) => n + w.received - w.duplicates, 0);
+  while (received() < expectedTotal && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
+  const elapsedS = (performance.now() - start) / 1000;
+
+  let missed = 0;
+  let duplicated = 0;
+  let outOfOrder = 0;
+  for (const { w, ward } of watchers) {
+    missed += Math.max(0, expectedFor(ward) - (w.received - w.duplicates));
+    duplicated += w.duplicates;
+    outOfOrder += w.outOfOrder - w.duplicates;
+  }
+  const delivered = received();
+  const result = {
+    bench: 'push',
+    operators: OPERATORS,
+    deliveriesPerSec: Math.round(delivered / elapsedS),
+    p50Ms: +latency.percentile(50).toFixed(1),
+    p99Ms: +latency.percentile(99).toFixed(1),
+    missed,
+    duplicated,
+  };
+  log('done', { delivered, expected: expectedTotal, outOfOrder, events: seqs.length, elapsedS: +elapsedS.toFixed(1), p90Ms: +latency.percentile(90).toFixed(1), maxMs: +latency.percentile(100).toFixed(1) });
+
+  for (const { w } of watchers) w.close();
+  await writer.close();
+  await server.stop();
+  await db.drop();
+  await deleteRedisPrefix(prefix);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:push failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -9,6 +9,7 @@ import { CorrelationModule, EscalationModule } from '@ioc/alerts';
 import { RealtimeModule } from '@ioc/realtime';
 import { JobsModule } from './jobs.module';
 import { HttpApiModule } from './http/http-api.module';
+import { ConsoleStaticModule } from './http/console-static.module';
 
 /** One server build; the configured roles decide which modules this process runs. */
 @Module({})
@@ -30,6 +31,8 @@ export class AppModule {
         QueueModule,
         ...escalation,
         ...roles,
+        // Last, so the API's routes come before the console's single-page fallback.
+        ...(config.roles.has('api') ? [ConsoleStaticModule.forRoot(config.correlation.seedsDir)] : []),
       ],
     };
   }

@@ -1,0 +1,73 @@
+/** Thin fetch wrapper for the IOC REST API (`/api/v1`): bearer token, JSON, errors with the server's code and reason. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const API_BASE = '/api/v1';
+
+export type TokenSource = () => string | undefined;
+export type UnauthorisedHandler = () => void;
+
+export class HttpClient {
+  constructor(
+    private readonly token: TokenSource,
+    private readonly onUnauthorised: UnauthorisedHandler = () => undefined,
+  ) {}
+
+  get<T>(path: string, query?: Record<string, string | number | undefined | readonly string[]>): Promise<T> {
+    return this.request<T>('GET', path + queryString(query));
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body ?? {});
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(API_BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new ApiError(0, 'NETWORK', (err as Error).message);
+    }
+    const text = await res.text();
+    const json = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      if (res.status === 401 && token) this.onUnauthorised();
+      const e = (json ?? {}) as { code?: string; message?: string | string[]; error?: string };
+      const message = Array.isArray(e.message) ? e.message.join('; ') : (e.message ?? e.error ?? res.statusText);
+      throw new ApiError(res.status, e.code, message);
+    }
+    return json as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function queryString(query?: Record<string, string | number | undefined | readonly string[]>): string {
+  if (!query) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === '') continue;
+    if (Array.isArray(v)) {
+      if (v.length > 0) p.set(k, v.join(','));
+    } else p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

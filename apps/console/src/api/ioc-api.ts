@@ -1,0 +1,107 @@
+import type { KpiReport, LoginResponse } from '@ioc/contracts';
+import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
+import { HttpClient, type TokenSource, type UnauthorisedHandler } from './http-client';
+
+/** One SOP step as the incident detail reports it: due time and whether it is done or overdue. */
+export interface SopStepProgressDto {
+  readonly id: string;
+  readonly owner: string;
+  readonly dueAt: number;
+  readonly doneAt?: number;
+  readonly doneBy?: string;
+  readonly overdue: boolean;
+}
+
+export interface IncidentDetailDto {
+  readonly incident: IncidentRecord;
+  readonly timeline: readonly StoredIncidentEvent[];
+  readonly sop: readonly SopStepProgressDto[];
+}
+
+export interface DeviceDto {
+  readonly id: string;
+  readonly type: string;
+  readonly domain: string;
+  readonly name?: string | null;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  readonly wardCode?: string | null;
+  readonly zoneId?: string | null;
+  readonly ward?: string | null;
+  readonly status: 'active' | 'disabled';
+  readonly lastSeenAt: string | null;
+  readonly online?: boolean;
+}
+
+export interface ReadingDto {
+  readonly deviceId: string;
+  readonly kind: string;
+  readonly time: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+type Page<T> = readonly T[] | { readonly items: readonly T[]; readonly nextCursor?: string | null };
+const items = <T>(p: Page<T>): T[] => (Array.isArray(p) ? [...p] : [...(p as { items: readonly T[] }).items]);
+
+/** The REST endpoints the console uses (`/api/v1`, OpenAPI at /api/docs). */
+export class IocApi {
+  private readonly http: HttpClient;
+
+  constructor(token: TokenSource, onUnauthorised?: UnauthorisedHandler) {
+    this.http = new HttpClient(token, onUnauthorised);
+  }
+
+  static login(username: string, password: string): Promise<LoginResponse> {
+    return new HttpClient(() => undefined).post<LoginResponse>('/auth/login', { username, password });
+  }
+
+  async incidents(query: { state?: readonly string[]; limit?: number } = {}): Promise<IncidentRecord[]> {
+    return items(await this.http.get<Page<IncidentRecord>>('/incidents', { state: query.state, limit: query.limit }));
+  }
+
+  incident(id: string): Promise<IncidentDetailDto> {
+    return this.http.get<IncidentDetailDto>(`/incidents/${encodeURIComponent(id)}`);
+  }
+
+  acknowledge(id: string): Promise<unknown> {
+    return this.http.post(`/incidents/${encodeURIComponent(id)}/acknowledge`);
+  }
+
+  assign(id: string, assignee: string): Promise<unknown> {
+    return this.http.post(`/incidents/${encodeURIComponent(id)}/assign`, { assignee });
+  }
+
+  comment(id: string, text: string): Promise<unknown> {
+    return this.http.post(`/incidents/${encodeURIComponent(id)}/comment`, { text });
+  }
+
+  resolve(id: string, note?: string): Promise<unknown> {
+    return this.http.post(`/incidents/${encodeURIComponent(id)}/resolve`, note ? { note } : {});
+  }
+
+  reopen(id: string, reason?: string): Promise<unknown> {
+    return this.http.post(`/incidents/${encodeURIComponent(id)}/reopen`, reason ? { reason } : {});
+  }
+
+  completeSopStep(id: string, stepId: string): Promise<unknown> {
+    return this.http.post(`/incidents/${encodeURIComponent(id)}/sop/${encodeURIComponent(stepId)}/complete`, {});
+  }
+
+  async devices(): Promise<DeviceDto[]> {
+    return items(await this.http.get<Page<DeviceDto>>('/devices'));
+  }
+
+  async readings(deviceId: string, from: Date, to: Date): Promise<ReadingDto[]> {
+    return items(
+      await this.http.get<Page<ReadingDto>>(`/devices/${encodeURIComponent(deviceId)}/readings`, {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        limit: 1000,
+      }),
+    );
+  }
+
+  kpis(): Promise<KpiReport> {
+    return this.http.get<KpiReport>('/kpis');
+  }
+}

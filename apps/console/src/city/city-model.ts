@@ -1,0 +1,52 @@
+import { centroid, contains, type Feature, type FeatureCollection, type Position } from './geometry';
+
+export const CITY_LAYERS = ['wards', 'catchments', 'river', 'roads', 'land-use'] as const;
+export type CityLayer = (typeof CITY_LAYERS)[number];
+
+/**
+ * The city model the server runs on (`seeds/city/*.geojson`, served at `/city/`): the map's only base layers, and
+ * where incidents and devices are placed.
+ */
+export class CityModel {
+  private readonly centroids = new Map<string, Position>();
+
+  constructor(readonly layers: Readonly<Record<CityLayer, FeatureCollection>>) {
+    for (const layer of CITY_LAYERS)
+      for (const f of layers[layer].features) {
+        const id = featureId(f);
+        if (id) this.centroids.set(id, centroid(f.geometry));
+      }
+  }
+
+  static async load(): Promise<CityModel> {
+    const entries = await Promise.all(
+      CITY_LAYERS.map(async (name) => {
+        const res = await fetch(`/city/${name}.geojson`);
+        if (!res.ok) throw new Error(`city layer ${name}: HTTP ${res.status}`);
+        return [name, (await res.json()) as FeatureCollection] as const;
+      }),
+    );
+    return new CityModel(Object.fromEntries(entries) as Record<CityLayer, FeatureCollection>);
+  }
+
+  get wards(): readonly Feature[] {
+    return this.layers.wards.features;
+  }
+
+  /** Where a zone of the city model (ward, catchment, site, river) is drawn; undefined for routes and devices. */
+  centreOf(zoneId: string): Position | undefined {
+    return this.centroids.get(zoneId);
+  }
+
+  wardAt(p: Position): string | undefined {
+    const f = this.wards.find((w) => contains(w.geometry, p));
+    return f ? featureId(f) : undefined;
+  }
+
+  wardName(wardId: string): string {
+    const f = this.wards.find((w) => featureId(w) === wardId);
+    return (f?.properties.name as string | undefined) ?? wardId;
+  }
+}
+
+export const featureId = (f: Feature): string | undefined => (f.properties.id as string | undefined) ?? (f.id === undefined ? undefined : String(f.id));

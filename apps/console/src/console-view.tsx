@@ -1,0 +1,194 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KpiReport } from '@ioc/contracts';
+import { AlarmCue } from './alarm/alarm-cue';
+import { IocApi, type DeviceDto } from './api/ioc-api';
+import { lastSeqKey, type Session } from './auth/session';
+import { CityModel } from './city/city-model';
+import type { Position } from './city/geometry';
+import { DeviceHealthView, type DeviceRow } from './devices/device-health-view';
+import { deviceHealth } from './devices/device-health';
+import { IncidentList } from './incidents/incident-list';
+import { IncidentPanel } from './incidents/incident-panel';
+import { bySeverityThenTime, matches, type IncidentFilter, type IncidentView } from './incidents/incident-store';
+import { LiveIncidents } from './incidents/live-incidents';
+import { KpiTiles } from './kpi/kpi-tiles';
+import { LanguageSwitch } from './language-switch';
+import { CityMap, type MapDevice, type PlacedIncident } from './map/city-map';
+
+const DEVICES_EVERY_MS = 30_000;
+const KPIS_EVERY_MS = 15_000;
+
+/** Polls a REST read while mounted; keeps the last good answer. */
+function usePolled<T>(read: () => Promise<T>, everyMs: number, deps: readonly unknown[]): T | undefined {
+  const [value, setValue] = useState<T>();
+  useEffect(() => {
+    let live = true;
+    const tick = () => read().then((v) => live && setValue(v), () => undefined);
+    tick();
+    const h = setInterval(tick, everyMs);
+    return () => {
+      live = false;
+      clearInterval(h);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return value;
+}
+
+export function ConsoleView({ session, onLogout }: { readonly session: Session; readonly onLogout: () => void }) {
+  const [city, setCity] = useState<CityModel>();
+  const [cityError, setCityError] = useState<string>();
+  useEffect(() => {
+    CityModel.load().then(setCity, (e: Error) => setCityError(e.message));
+  }, []);
+  if (!city) return <div className="loading">{cityError ?? '…'}</div>;
+  return <Console session={session} onLogout={onLogout} city={city} />;
+}
+
+function Console({ session, onLogout, city }: { readonly session: Session; readonly onLogout: () => void; readonly city: CityModel }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'vi';
+  const api = useMemo(() => new IocApi(() => session.token, onLogout), [session.token, onLogout]);
+  const alarm = useMemo(() => new AlarmCue(), []);
+  const live = useMemo(() => new LiveIncidents(api, session.token, lastSeqKey(session.user.userId), alarm), [api, session, alarm]);
+  useEffect(() => {
+    live.start();
+    const unlock = () => alarm.unlock();
+    document.addEventListener('pointerdown', unlock, { once: true });
+    return () => {
+      live.stop();
+      document.removeEventListener('pointerdown', unlock);
+    };
+  }, [live, alarm]);
+  const snap = useSyncExternalStore(live.subscribe, live.getSnapshot);
+  const beeps = useSyncExternalStore(
+    (l) => alarm.subscribe(l),
+    () => alarm.count,
+  );
+  const muted = useSyncExternalStore(
+    (l) => alarm.subscribe(l),
+    () => alarm.isMuted,
+  );
+
+  const devices = usePolled(() => api.devices(), DEVICES_EVERY_MS, [api]);
+  // The KPIs follow incident changes too (at most every few seconds), so counts move with the list.
+  const kpiTick = Math.floor(snap.revision / 5);
+  const kpi = usePolled<KpiReport>(() => api.kpis(), KPIS_EVERY_MS, [api, kpiTick]);
+
+  const [tab, setTab] = useState<'incidents' | 'devices'>('incidents');
+  const [filter, setFilter] = useState<IncidentFilter>({ state: 'active' });
+  const [selectedId, setSelectedId] = useState<string>();
+
+  const now = Date.now();
+  const deviceRows: DeviceRow[] = useMemo(
+    () =>
+      (devices ?? []).map((d: DeviceDto) => ({
+        device: d,
+        health: deviceHealth(d, now),
+        ward: (d.ward ?? undefined) || (d.lat != null && d.lon != null ? city.wardAt([d.lon, d.lat]) : undefined),
+      })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [devices, city],
+  );
+  const devicePos = useMemo(() => {
+    const m = new Map<string, { at: Position; ward?: string }>();
+    for (const r of deviceRows) if (r.device.lat != null && r.device.lon != null) m.set(r.device.id, { at: [r.device.lon, r.device.lat], ward: r.ward });
+    return m;
+  }, [deviceRows]);
+  const mapDevices: MapDevice[] = useMemo(
+    () => deviceRows.filter((r) => devicePos.has(r.device.id)).map((r) => ({ id: r.device.id, type: r.device.type, health: r.health, at: devicePos.get(r.device.id)!.at })),
+    [deviceRows, devicePos],
+  );
+
+  /** Where an incident is: its zone in the city model, else the mean position of the devices in its evidence. */
+  const placeOf = useCallback(
+    (i: IncidentView): Position | undefined => {
+      const zone = city.centreOf(i.zone.id);
+      if (zone) return zone;
+      const ps = [i.zone.id, ...i.evidence.map((e) => e.deviceId)].map((id) => (id ? devicePos.get(id)?.at : undefined)).filter((p): p is Position => !!p);
+      if (ps.length === 0) return undefined;
+      return [ps.reduce((s, p) => s + p[0], 0) / ps.length, ps.reduce((s, p) => s + p[1], 0) / ps.length];
+    },
+    [city, devicePos],
+  );
+  const wardOf = useCallback(
+    (i: IncidentView): string | undefined => {
+      if (i.zone.kind === 'ward') return i.zone.id;
+      const dev = [i.zone.id, ...i.evidence.map((e) => e.deviceId)].map((id) => (id ? devicePos.get(id)?.ward : undefined)).find(Boolean);
+      if (dev) return dev;
+      const p = placeOf(i);
+      return p ? city.wardAt(p) : undefined;
+    },
+    [city, devicePos, placeOf],
+  );
+
+  const liveIncidents = useMemo(() => snap.incidents.filter((i) => !i.exercise && i.state !== 'closed'), [snap.incidents]);
+  const listed = useMemo(() => liveIncidents.filter((i) => matches(i, filter, wardOf)).sort(bySeverityThenTime), [liveIncidents, filter, wardOf]);
+  const placed: PlacedIncident[] = useMemo(
+    () => listed.map((incident) => ({ incident, at: placeOf(incident) })).filter((p): p is PlacedIncident => !!p.at),
+    [listed, placeOf],
+  );
+  const criticalOpen = liveIncidents.filter((i) => i.severity === 'critical' && i.state === 'open');
+  const selected = selectedId ? snap.incidents.find((i) => i.id === selectedId) : undefined;
+  const refresh = useCallback((id: string) => live.refresh(id), [live]);
+
+  return (
+    <div className={`console${criticalOpen.length ? ' has-critical' : ''}`} data-feed={snap.status} data-last-seq={snap.lastSeq}>
+      <header className="topbar">
+        <div className="brand">IOC</div>
+        <h1>{t('app.title')}</h1>
+        <span className={`feed feed-${snap.status}`} data-testid="feed-status">
+          {snap.status === 'live' ? t('header.live') : snap.status === 'connecting' ? t('header.reconnecting') : t('header.offline')}
+        </span>
+        <button
+          type="button"
+          className={`bell${criticalOpen.length ? ' ringing' : ''}${muted ? ' muted' : ''}`}
+          onClick={() => alarm.setMuted(!muted)}
+          title={muted ? t('header.unmute') : t('header.mute')}
+          aria-label={muted ? t('header.unmute') : t('header.mute')}
+          data-testid="alarm-toggle"
+          data-beeps={beeps}
+          data-muted={muted}
+        >
+          {muted ? '🔕' : '🔔'}
+          {criticalOpen.length ? <span className="bell-count">{criticalOpen.length}</span> : null}
+        </button>
+        <LanguageSwitch />
+        <span className="user" data-testid="user">
+          {session.user.displayName} <small>({session.user.role})</small>
+        </span>
+        <button type="button" className="logout" onClick={onLogout}>
+          {t('header.logout')}
+        </button>
+      </header>
+      {criticalOpen.length ? (
+        <div className="critical-banner" role="alert" data-testid="critical-banner" onClick={() => setSelectedId(criticalOpen[0].id)}>
+          ⚠ {t('list.criticalBanner', { count: criticalOpen.length })}: {criticalOpen.map((i) => i.title[lang]).join(' · ')}
+        </div>
+      ) : null}
+      <KpiTiles kpi={kpi} />
+      <div className="main">
+        <div className="map-area">
+          <CityMap city={city} devices={mapDevices} incidents={placed} selectedId={selectedId} onSelect={setSelectedId} />
+          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} onClose={() => setSelectedId(undefined)} onChanged={refresh} /> : null}
+        </div>
+        <div className="sidebar">
+          <nav className="tabs">
+            <button type="button" className={tab === 'incidents' ? 'on' : ''} onClick={() => setTab('incidents')} data-testid="tab-incidents">
+              {t('tabs.incidents')} <span className="tab-count">{liveIncidents.filter((i) => i.state !== 'resolved').length}</span>
+            </button>
+            <button type="button" className={tab === 'devices' ? 'on' : ''} onClick={() => setTab('devices')} data-testid="tab-devices">
+              {t('tabs.devices')}
+            </button>
+          </nav>
+          {tab === 'incidents' ? (
+            <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={setSelectedId} city={city} wardOf={wardOf} />
+          ) : (
+            <DeviceHealthView rows={deviceRows} city={city} />
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

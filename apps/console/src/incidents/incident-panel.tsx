@@ -1,0 +1,296 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { Evidence, StoredIncidentEvent } from '@ioc/domain';
+import { ApiError } from '../api/http-client';
+import type { IncidentDetailDto, IocApi, ReadingDto } from '../api/ioc-api';
+import { ReadingsChart, type ChartSeries } from '../charts/readings-chart';
+import type { CityModel } from '../city/city-model';
+import { formatTime } from '../format';
+import type { IncidentView } from './incident-store';
+
+interface Props {
+  readonly incident: IncidentView;
+  readonly api: IocApi;
+  readonly city: CityModel;
+  readonly wardOf: (i: IncidentView) => string | undefined;
+  readonly onClose: () => void;
+  /** After an action: take the server's record into the list now. */
+  readonly onChanged: (id: string) => Promise<void>;
+}
+
+/** Devices charted at most (the first ones in the evidence). */
+const MAX_CHART_DEVICES = 4;
+const CHART_BEFORE_MS = 60 * 60_000;
+
+/** The incident panel: state and actions, SOP checklist, readings chart, snapshots, evidence and the audit timeline. */
+export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged }: Props) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'vi';
+  const [detail, setDetail] = useState<IncidentDetailDto>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [assignee, setAssignee] = useState('');
+  const [comment, setComment] = useState('');
+  const [resolution, setResolution] = useState('');
+  const [readings, setReadings] = useState<Record<string, ReadingDto[]>>({});
+
+  // The detail (timeline, SOP progress) is fetched again whenever the live record moves to a new version.
+  useEffect(() => {
+    let live = true;
+    api.incident(incident.id).then(
+      (d) => live && setDetail(d),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, incident.id, incident.version]);
+
+  const devices = useMemo(() => [...new Set(incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d))].slice(0, MAX_CHART_DEVICES), [incident.evidence]);
+  useEffect(() => {
+    let live = true;
+    const from = new Date(Math.min(incident.openedAt, Date.now()) - CHART_BEFORE_MS);
+    const to = new Date(Date.now() + 60_000);
+    Promise.all(devices.map((d) => api.readings(d, from, to).then((r) => [d, r] as const, () => [d, []] as const))).then((pairs) => live && setReadings(Object.fromEntries(pairs)));
+    return () => {
+      live = false;
+    };
+  }, [api, devices, incident.openedAt, incident.evidenceCount]);
+
+  const series = useMemo(() => chartSeries(incident.evidence, readings), [incident.evidence, readings]);
+
+  const act = useCallback(
+    async (action: () => Promise<unknown>, after?: () => void) => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        await action();
+        after?.();
+        await onChanged(incident.id);
+      } catch (err) {
+        setError(t('panel.actionFailed', { reason: err instanceof ApiError ? `${err.code ?? err.status}: ${err.message}` : (err as Error).message }));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [incident.id, onChanged, t],
+  );
+
+  const ward = wardOf(incident);
+  const zoneName = ward && incident.zone.kind === 'ward' ? city.wardName(ward) : `${incident.zone.id}${ward ? ` · ${city.wardName(ward)}` : ''}`;
+  const active = incident.state === 'open' || incident.state === 'acknowledged' || incident.state === 'assigned';
+  const snapshots = incident.evidence.filter((e) => e.ref);
+  const steps = incident.sop?.steps ?? [];
+  const progress = new Map((detail?.sop ?? []).map((p) => [p.id, p]));
+  const doneCount = steps.filter((s) => progress.get(s.id)?.doneAt !== undefined || incident.sopDone.some((d) => d.stepId === s.id)).length;
+
+  return (
+    <aside className={`panel sev-${incident.severity}`} data-testid="incident-panel" data-incident-id={incident.id} data-state={incident.state}>
+      <header className="panel-head">
+        <span className={`sev-badge sev-${incident.severity}`}>{t(`severity.${incident.severity}`)}</span>
+        <h2>{incident.title[lang]}</h2>
+        <button type="button" className="close" onClick={onClose} aria-label={t('panel.close')}>
+          ×
+        </button>
+      </header>
+      <dl className="facts">
+        <dt>{t('panel.state')}</dt>
+        <dd>
+          <span className={`state-badge state-${incident.state}`} data-testid="panel-state">
+            {t(`state.${incident.state}`)}
+          </span>
+          {incident.acknowledgedBy ? ` · ${incident.acknowledgedBy}` : ''}
+        </dd>
+        <dt>{t('panel.zone')}</dt>
+        <dd>{zoneName}</dd>
+        <dt>{t('panel.opened')}</dt>
+        <dd>{formatTime(incident.openedAt, lang, true)}</dd>
+        {incident.assignee ? (
+          <>
+            <dt>{t('panel.assignee')}</dt>
+            <dd>{incident.assignee}</dd>
+          </>
+        ) : null}
+        {incident.escalationLevel > 0 ? (
+          <>
+            <dt>{t('panel.escalation')}</dt>
+            <dd>{incident.escalationLevel}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      <div className="actions">
+        {incident.state === 'open' ? (
+          <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.acknowledge(incident.id))} data-testid="action-acknowledge">
+            {t('panel.acknowledge')}
+          </button>
+        ) : null}
+        {active ? (
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (assignee.trim()) void act(() => api.assign(incident.id, assignee.trim()), () => setAssignee(''));
+            }}
+          >
+            <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder={t('panel.assignTo')} aria-label={t('panel.assignTo')} data-testid="assign-input" />
+            <button type="submit" disabled={busy || !assignee.trim()} data-testid="action-assign">
+              {t('panel.assign')}
+            </button>
+          </form>
+        ) : null}
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (comment.trim()) void act(() => api.comment(incident.id, comment.trim()), () => setComment(''));
+          }}
+        >
+          <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('panel.commentPlaceholder')} aria-label={t('panel.comment')} data-testid="comment-input" />
+          <button type="submit" disabled={busy || !comment.trim()} data-testid="action-comment">
+            {t('panel.send')}
+          </button>
+        </form>
+        {active ? (
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(() => api.resolve(incident.id, resolution.trim() || undefined), () => setResolution(''));
+            }}
+          >
+            <input value={resolution} onChange={(e) => setResolution(e.target.value)} placeholder={t('panel.resolution')} aria-label={t('panel.resolution')} data-testid="resolve-input" />
+            <button type="submit" className="resolve" disabled={busy} data-testid="action-resolve">
+              {t('panel.resolve')}
+            </button>
+          </form>
+        ) : null}
+        {incident.state === 'resolved' ? (
+          <button type="button" disabled={busy} onClick={() => void act(() => api.reopen(incident.id))} data-testid="action-reopen">
+            {t('panel.reopen')}
+          </button>
+        ) : null}
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+
+      <section className="sop" data-testid="sop">
+        <h3>
+          {t('panel.sop')} {steps.length ? <small>{t('panel.sopProgress', { done: doneCount, total: steps.length })}</small> : null}
+        </h3>
+        {steps.length === 0 ? <p className="muted">{t('panel.noSop')}</p> : null}
+        <ol>
+          {steps.map((s) => {
+            const p = progress.get(s.id);
+            const done = p?.doneAt !== undefined || incident.sopDone.some((d) => d.stepId === s.id);
+            return (
+              <li key={s.id} className={`${done ? 'done' : ''}${p?.overdue ? ' overdue' : ''}`} data-step-id={s.id}>
+                <label>
+                  <input type="checkbox" checked={done} disabled={done || busy || !active} onChange={() => void act(() => api.completeSopStep(incident.id, s.id))} />
+                  <span>{s.text[lang]}</span>
+                </label>
+                <small>
+                  {s.owner}
+                  {p ? ` · ${t('panel.sopDue', { time: formatTime(p.dueAt, lang) })}` : ''}
+                </small>
+              </li>
+            );
+          })}
+        </ol>
+      </section>
+
+      <section className="readings">
+        <h3>{t('panel.readings')}</h3>
+        {series.length ? <ReadingsChart series={series} openedAt={incident.openedAt} /> : <p className="muted">{devices.length ? t('panel.loading') : t('panel.noReadings')}</p>}
+      </section>
+
+      <section className="snapshots">
+        <h3>{t('panel.snapshots')}</h3>
+        {snapshots.length === 0 ? <p className="muted">{t('panel.noSnapshots')}</p> : null}
+        <ul>
+          {snapshots.map((e, i) => (
+            <li key={`${e.msgId ?? i}`}>
+              <code>{e.ref}</code> <small>{e.deviceId} · {formatTime(e.at, lang)}</small>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="evidence">
+        <h3>
+          {t('panel.evidence')} <small>({incident.evidenceCount})</small>
+        </h3>
+        <ul>
+          {[...incident.evidence].reverse().map((e, i) => (
+            <li key={`${e.deviceId ?? ''}-${e.msgId ?? i}`}>
+              <span className="time">{formatTime(e.at, lang)}</span> <span className={`source source-${e.source}`}>{e.source}</span> {e.summary}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="timeline" data-testid="timeline">
+        <h3>{t('panel.timeline')}</h3>
+        {!detail ? <p className="muted">{t('panel.loading')}</p> : null}
+        <ol>
+          {[...(detail?.timeline ?? [])].reverse().map((e) => (
+            <li key={e.seq} data-event-type={e.type}>
+              <span className="time">{formatTime(e.at, lang)}</span> {eventText(e, t)} <small>{t('event.by', { actor: e.actor })}</small>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </aside>
+  );
+}
+
+function eventText(e: StoredIncidentEvent, t: TFunction): string {
+  switch (e.type) {
+    case 'severity-raised':
+      return t('event.severity-raised', { from: t(`severity.${e.data.from}`), to: t(`severity.${e.data.to}`) });
+    case 'assigned':
+      return t('event.assigned', { assignee: e.data.assignee });
+    case 'commented':
+      return t('event.commented', { text: e.data.text });
+    case 'resolved':
+      return t('event.resolved', { reason: e.data.reason });
+    case 'reopened':
+      return t('event.reopened', { reason: e.data.reason });
+    case 'closed':
+      return t('event.closed', { reason: e.data.reason });
+    case 'escalated':
+      return t('event.escalated', { level: e.data.level });
+    case 'sop-step-completed':
+      return t('event.sop-step-completed', { step: e.data.stepId });
+    case 'evidence-added':
+      return `${t('event.evidence-added')} (${e.data.evidence.length})`;
+    default:
+      return t(`event.${e.type}`);
+  }
+}
+
+/**
+ * One line per device and measure: the measure is the reading field whose value the evidence quoted (the rule's
+ * field, e.g. levelCm for a flood), else the reading's first numeric field.
+ */
+export function chartSeries(evidence: readonly Evidence[], readings: Readonly<Record<string, readonly ReadingDto[]>>): ChartSeries[] {
+  const out: ChartSeries[] = [];
+  for (const [deviceId, rows] of Object.entries(readings)) {
+    if (rows.length === 0) continue;
+    const quoted = evidence.filter((e) => e.deviceId === deviceId && e.value !== undefined);
+    const numericKeys = Object.keys(rows[0].values).filter((k) => typeof rows[0].values[k] === 'number');
+    const field =
+      numericKeys.find((k) => quoted.some((e) => rows.some((r) => r.values[k] === e.value))) ?? numericKeys[0];
+    if (!field) continue;
+    out.push({
+      name: `${deviceId} · ${field}`,
+      unit: quoted[0]?.unit,
+      points: rows.filter((r) => typeof r.values[field] === 'number').map((r) => [Date.parse(r.time), r.values[field] as number] as const),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,191 @@
+import {
+  INCIDENT_EVIDENCE_KEPT,
+  incidentDomainOf,
+  severityRank,
+  type IncidentDomain,
+  type IncidentRecord,
+  type IncidentState,
+  type StoredIncidentEvent,
+} from '@ioc/domain';
+import type { IncidentSummary } from '@ioc/contracts';
+
+/** What the console keeps of an incident: the record as the API serves it. */
+export type IncidentView = IncidentRecord;
+
+/** What applying one pushed event did. */
+export type ApplyResult =
+  /** Folded into the record (each change exactly once). */
+  | { readonly kind: 'applied'; readonly incident: IncidentView; readonly becameCritical: boolean }
+  /** Already seen (a resent event after a reconnect, or one the snapshot already contained). */
+  | { readonly kind: 'duplicate' }
+  /** An event of an incident we do not hold, or one after a gap in its versions: fetch the record. */
+  | { readonly kind: 'refetch'; readonly incidentId: string };
+
+/**
+ * The live incident set: records from the REST API, kept current by the incident events pushed over the socket.
+ * Every event carries its incident's `version` and the global `seq`: an event is folded only when it is the next
+ * version of the record we hold, so a change is never shown twice, and a gap means "fetch the record again".
+ * `lastSeq` is the resume point after a reconnect. Pure: no I/O, no timers.
+ */
+export class IncidentStore {
+  private readonly byId = new Map<string, IncidentView>();
+  private seq: number;
+
+  constructor(lastSeq = 0) {
+    this.seq = lastSeq;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): IncidentView | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): IncidentView[] {
+    return [...this.byId.values()];
+  }
+
+  /** A record from the REST API: kept unless we already hold a newer version of it. Returns whether it replaced ours. */
+  upsert(record: IncidentView): boolean {
+    const held = this.byId.get(record.id);
+    if (held && held.version >= record.version) return false;
+    this.byId.set(record.id, record);
+    return true;
+  }
+
+  /** Remembers the highest seq seen (also for events of incidents not held, e.g. filtered out by the server's rooms). */
+  noteSeq(seq: number): void {
+    if (seq > this.seq) this.seq = seq;
+  }
+
+  /**
+   * One pushed event. With the gateway's summary (at least as recent as the event), state and severity are taken
+   * from it as they are.
+   */
+  apply(event: StoredIncidentEvent, summary?: IncidentSummary): ApplyResult {
+    this.noteSeq(event.seq);
+    const held = this.byId.get(event.incidentId);
+    if (!held) {
+      if (event.type !== 'opened' || event.version !== 1) return { kind: 'refetch', incidentId: event.incidentId };
+      const incident = withSummary(openedRecord(event), summary);
+      this.byId.set(incident.id, incident);
+      return { kind: 'applied', incident, becameCritical: incident.severity === 'critical' };
+    }
+    if (event.version <= held.version) return { kind: 'duplicate' };
+    if (event.version !== held.version + 1) return { kind: 'refetch', incidentId: event.incidentId };
+    const incident = withSummary({ ...evolve(held, event), version: event.version }, summary);
+    this.byId.set(incident.id, incident);
+    const becameCritical =
+      incident.severity === 'critical' &&
+      (held.severity !== 'critical' || (event.type === 'reopened' && incident.state === 'open'));
+    return { kind: 'applied', incident, becameCritical };
+  }
+}
+
+function withSummary(r: IncidentView, s: IncidentSummary | undefined): IncidentView {
+  return s && s.id === r.id ? { ...r, state: s.state, severity: s.severity, title: s.title } : r;
+}
+
+function openedRecord(e: Extract<StoredIncidentEvent, { type: 'opened' }>): IncidentView {
+  const d = e.data;
+  return {
+    id: e.incidentId,
+    key: d.key,
+    type: d.incidentType,
+    ruleId: d.ruleId,
+    zone: d.zone,
+    severity: d.severity,
+    state: 'open',
+    exercise: d.exercise,
+    title: d.title,
+    openedAt: e.at,
+    escalationLevel: 0,
+    reopenCount: 0,
+    evidence: [...d.evidence].slice(-INCIDENT_EVIDENCE_KEPT),
+    evidenceCount: d.evidence.length,
+    absorbs: d.absorbs,
+    sop: d.sop,
+    sopDone: [],
+    version: e.version,
+  };
+}
+
+/** The console's fold of one event: the fields the list, the map and the panel show. */
+function evolve(r: IncidentView, e: StoredIncidentEvent): IncidentView {
+  switch (e.type) {
+    case 'opened':
+      return r;
+    case 'evidence-added':
+      return {
+        ...r,
+        evidence: [...r.evidence, ...e.data.evidence].slice(-INCIDENT_EVIDENCE_KEPT),
+        evidenceCount: r.evidenceCount + e.data.evidence.length,
+        absorbs: e.data.absorbs ? [...new Set([...r.absorbs, ...e.data.absorbs])] : r.absorbs,
+      };
+    case 'severity-raised':
+      return { ...r, severity: e.data.to };
+    case 'acknowledged':
+      return { ...r, state: 'acknowledged', acknowledgedAt: e.at, acknowledgedBy: e.actor };
+    case 'assigned':
+      return {
+        ...r,
+        state: 'assigned',
+        assignee: e.data.assignee,
+        assignedAt: e.at,
+        acknowledgedAt: r.acknowledgedAt ?? e.at,
+        acknowledgedBy: r.acknowledgedBy ?? e.actor,
+      };
+    case 'commented':
+      return r;
+    case 'resolved':
+      return { ...r, state: 'resolved', resolvedAt: e.at, resolvedBy: e.actor, resolution: e.data.reason };
+    case 'reopened':
+      return {
+        ...r,
+        state: 'open',
+        reopenCount: r.reopenCount + 1,
+        acknowledgedAt: undefined,
+        acknowledgedBy: undefined,
+        assignee: undefined,
+        assignedAt: undefined,
+        resolvedAt: undefined,
+        resolvedBy: undefined,
+        resolution: undefined,
+      };
+    case 'closed':
+      return { ...r, state: 'closed', closedAt: e.at, closedBy: e.actor };
+    case 'escalated':
+      return { ...r, escalationLevel: Math.max(r.escalationLevel, e.data.level) };
+    case 'sop-step-completed':
+      return { ...r, sopDone: [...r.sopDone, { stepId: e.data.stepId, at: e.at, by: e.actor, note: e.data.note }] };
+  }
+}
+
+/** Active = still needs someone (not resolved, not closed). */
+export const ACTIVE_STATES: readonly IncidentState[] = ['open', 'acknowledged', 'assigned'];
+
+export interface IncidentFilter {
+  /** 'active' (open, acknowledged, assigned), one state, or every state. */
+  readonly state: 'active' | 'all' | IncidentState;
+  readonly domain?: IncidentDomain;
+  /** A ward id (`ward-p3`): incidents whose zone is that ward, or whose evidence comes from devices in it. */
+  readonly ward?: string;
+}
+
+export function matches(i: IncidentView, f: IncidentFilter, wardOf: (i: IncidentView) => string | undefined): boolean {
+  if (f.state === 'active' ? !ACTIVE_STATES.includes(i.state) : f.state !== 'all' && i.state !== f.state) return false;
+  if (f.domain && incidentDomainOf(i.type) !== f.domain) return false;
+  if (f.ward && wardOf(i) !== f.ward) return false;
+  return true;
+}
+
+/** Severity (most severe first), then time (newest first). */
+export function bySeverityThenTime(a: IncidentView, b: IncidentView): number {
+  return severityRank(b.severity) - severityRank(a.severity) || b.openedAt - a.openedAt || a.id.localeCompare(b.id);
+}

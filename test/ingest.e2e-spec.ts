@@ -1,7 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { gatewayTopic } from '@ioc/contracts';
-import { fleet, messageBody, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
+import { fleet, login, messageBody, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /**
  * Whole system: a real Mosquitto, the built server in its own process, real PostgreSQL and Redis.
@@ -112,15 +112,17 @@ describe('ingest end to end', () => {
     expect(streamed).toHaveLength(expectedStored);
     expect(new Set(streamed.map((m) => `${m.deviceId}/${m.msgId}`)).size).toBe(expectedStored);
 
-    // The integrator can read why.
-    const res = await fetch(`${server.baseUrl}/api/v1/quarantine?code=DEVICE_ID_MISMATCH`);
+    // The integrator can read why (with a token of the integrator role).
+    const auth = { headers: { authorization: `Bearer ${await login(server.baseUrl, 'integrator1')}` } };
+    const res = await fetch(`${server.baseUrl}/api/v1/quarantine?code=DEVICE_ID_MISMATCH`, auth);
     expect(res.status).toBe(200);
     const rows = (await res.json()) as Array<{ reason: string; deviceId: string }>;
     expect(rows[0].reason).toContain('someone-else');
-    const notUtf8 = (await (await fetch(`${server.baseUrl}/api/v1/quarantine?code=PAYLOAD_NOT_UTF8`)).json()) as Array<{ payloadBase64: string; payloadText: string | null }>;
+    const notUtf8 = (await (await fetch(`${server.baseUrl}/api/v1/quarantine?code=PAYLOAD_NOT_UTF8`, auth)).json()) as Array<{ payloadBase64: string; payloadText: string | null }>;
     expect(Buffer.from(notUtf8[0].payloadBase64, 'base64').equals(Buffer.from([0xc3, 0x28, 0xff]))).toBe(true);
     expect(notUtf8[0].payloadText).toBeNull();
-    expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`)).status).toBe(400);
+    expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`, auth)).status).toBe(400);
+    expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`)).status).toBe(401);
 
     // Operators see the same in the metrics.
     const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();

@@ -8,3 +8,4 @@ export * from './tcp-proxy';
 export * from './stack';
 export * from './redis-server';
 export * from './socket-watcher';
+export * from './api-client';

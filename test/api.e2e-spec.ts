@@ -1,0 +1,297 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import IORedis from 'ioredis';
+import { deviceTopic } from '@ioc/contracts';
+import { apiClient, startServer, startTestStack, type ApiClient, type ServerHandle, type TestStack } from '@ioc/testing';
+
+interface Incident {
+  id: string;
+  type: string;
+  state: string;
+  severity: string;
+  assignee?: string;
+  acknowledgedBy?: string;
+  evidence: Array<{ source: string; kind: string; deviceId?: string; ref?: string }>;
+}
+interface IncidentEvent {
+  seq: number;
+  incidentId: string;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+interface ApiError {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: { issues?: Array<{ path: string; message: string }> };
+}
+
+/**
+ * The REST API through the running server: login and tokens, 401/403 by role, every incident command with its audit
+ * trail and its push on the incident-event stream, coded 4xx for bad input, field reports becoming incident evidence,
+ * devices, KPIs and the OpenAPI document.
+ */
+describe('REST API end to end', () => {
+  let stack: TestStack;
+  let server: ServerHandle;
+  let publisher: MqttClient;
+  let redis: IORedis;
+  let operator: ApiClient;
+  let supervisor: ApiClient;
+  let integrator: ApiClient;
+  let trainer: ApiClient;
+  let incidentId: string;
+  const binId = 'bin-p10-0041';
+
+  beforeAll(async () => {
+    stack = await startTestStack('api');
+    server = await startServer({
+      ...stack.env,
+      IOC_ROLES: 'api,ingest,correlate,jobs',
+      INGEST_CONNECTIONS: '4',
+      CORRELATION_ALLOWED_LATENESS_MS: '300',
+      CORRELATION_TICK_MS: '50',
+      DEVICE_ACTIVITY_FLUSH_S: '1',
+      MAINTENANCE_INTERVAL_S: '5',
+    });
+    publisher = await connectAsync(stack.broker.url, { clientId: `pub-api-${process.pid}`, protocolVersion: 5 });
+    redis = new IORedis('redis://127.0.0.1:6379');
+    [operator, supervisor, integrator, trainer] = await Promise.all(['operator1', 'supervisor1', 'integrator1', 'trainer1'].map((u) => apiClient(server.baseUrl, u)));
+  });
+
+  afterAll(async () => {
+    await publisher?.endAsync();
+    redis?.disconnect();
+    if (server) expect(await server.stop()).toBe(0);
+    await stack?.close();
+  });
+
+  async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await read();
+      if (ok(v)) return v;
+      if (Date.now() > deadline) throw new Error(`timed out (last: ${JSON.stringify(v)}); server logs:\n${server.logs().slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  const streamed = async (): Promise<IncidentEvent[]> => {
+    const entries = await redis.xrange(`${stack.prefix}:stream:incident-events`, '-', '+');
+    return entries.flatMap(([, f]) => JSON.parse(f[f.indexOf('events') + 1]) as IncidentEvent[]);
+  };
+
+  it('serves the OpenAPI document and health without a token', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/api/docs-json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const p of ['/api/v1/auth/login', '/api/v1/incidents', '/api/v1/incidents/{id}/acknowledge', '/api/v1/devices/{id}/series', '/api/v1/kpis', '/api/v1/field-reports']) {
+      expect(doc.paths).toHaveProperty([p]);
+    }
+    expect((await fetch(`${server.baseUrl}/api/docs`)).status).toBe(200);
+    expect((await fetch(`${server.baseUrl}/health`)).status).toBe(200);
+  });
+
+  it('logs in with a demo user and refuses bad credentials with AUTH_INVALID', async () => {
+    const post = (body: unknown) => fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await post({ username: 'operator1', password: 'ioc-demo-2025' });
+    expect(ok.status).toBe(200);
+    const session = (await ok.json()) as { token: string; expiresInS: number; user: Record<string, unknown> };
+    expect(session.expiresInS).toBe(12 * 3600);
+    expect(session.user).toMatchObject({ username: 'operator1', role: 'operator', displayName: 'Nguyễn Thị Lan' });
+    for (const bad of [{ username: 'operator1', password: 'wrong' }, { username: 'nobody', password: 'ioc-demo-2025' }]) {
+      const res = await post(bad);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'AUTH_INVALID', message: 'invalid username or password' });
+    }
+    const invalid = await post({ username: 'operator1' });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as ApiError).code).toBe('REQUEST_INVALID');
+    expect((await operator.get('/api/v1/auth/me')).body).toMatchObject({ username: 'operator1', role: 'operator' });
+  });
+
+  it('answers 401 without a valid token and 403 for a role the route does not allow', async () => {
+    const none = await fetch(`${server.baseUrl}/api/v1/incidents`);
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as ApiError).code).toBe('AUTH_INVALID');
+    const forged = await fetch(`${server.baseUrl}/api/v1/incidents`, { headers: { authorization: `Bearer ${operator.token.slice(0, -3)}abc` } });
+    expect(forged.status).toBe(401);
+
+    const integratorOnIncidents = await integrator.get<ApiError>('/api/v1/incidents');
+    expect(integratorOnIncidents.status).toBe(403);
+    expect(integratorOnIncidents.body.code).toBe('AUTH_FORBIDDEN');
+    expect((await operator.get<ApiError>('/api/v1/quarantine')).status).toBe(403);
+    expect((await integrator.get('/api/v1/quarantine')).status).toBe(200);
+    expect((await integrator.get('/api/v1/devices')).status).toBe(200);
+    expect((await trainer.get('/api/v1/incidents')).status).toBe(200);
+    expect((await trainer.post<ApiError>('/api/v1/field-reports', { lat: 9.6, lon: 105.97, category: 'waste', text: 'x' })).body.code).toBe('AUTH_FORBIDDEN');
+  });
+
+  it('lists the incident a hot bin raised, with its detail, and refuses bad filters with a reason', async () => {
+    await publisher.publishAsync(deviceTopic('bin-fill', binId), JSON.stringify({ msgId: 'api-hot-1', ts: new Date().toISOString(), fillPct: 60, temperatureC: 95, tiltDeg: 1 }), { qos: 1 });
+    const page = await waitFor(
+      () => operator.get<{ items: Incident[]; nextCursor: string | null }>('/api/v1/incidents?type=bin-fire&state=open&ward=ward-p10'),
+      (r) => r.status === 200 && r.body.items.length === 1,
+    );
+    const incident = page.body.items[0];
+    incidentId = incident.id;
+    expect(incident).toMatchObject({ type: 'bin-fire', state: 'open', severity: 'major' });
+    expect(incident.evidence[0]).toMatchObject({ deviceId: binId, source: 'sensor' });
+    expect((await operator.get<{ items: Incident[] }>('/api/v1/incidents?domain=flood')).body.items).toEqual([]);
+
+    const detail = await operator.get<{ incident: Incident; timeline: IncidentEvent[]; sop: Array<{ id: string }> }>(`/api/v1/incidents/${incidentId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.timeline.map((e) => e.type)).toEqual(['opened']);
+    expect(detail.body.sop.length).toBeGreaterThan(0);
+
+    const bad = await operator.get<ApiError>('/api/v1/incidents?severity=huge&limit=9999&colour=red');
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('REQUEST_INVALID');
+    expect(bad.body.details?.issues?.map((i) => i.path).sort()).toEqual(['', 'limit', 'severity.0']);
+    expect(bad.body.message).toContain('colour');
+    expect((await operator.get<ApiError>('/api/v1/incidents/not-a-uuid')).body).toMatchObject({ statusCode: 400, code: 'REQUEST_INVALID' });
+    expect((await operator.get<ApiError>('/api/v1/incidents/8a3c7f64-1c1e-4d5e-9f00-000000000000')).body).toMatchObject({ statusCode: 404, code: 'INCIDENT_NOT_FOUND' });
+  });
+
+  it('runs every operator command through HTTP, records who did it, and pushes each on the incident-event stream', async () => {
+    const me = (await operator.get<{ userId: string }>('/api/v1/auth/me')).body.userId;
+    const boss = (await supervisor.get<{ userId: string }>('/api/v1/auth/me')).body.userId;
+    const path = (action: string) => `/api/v1/incidents/${incidentId}/${action}`;
+
+    const ack = await operator.post<{ incident: Incident; events: IncidentEvent[] }>(path('acknowledge'));
+    expect(ack.status).toBe(200);
+    expect(ack.body.incident).toMatchObject({ state: 'acknowledged', acknowledgedBy: me });
+    expect(ack.body.events).toEqual([expect.objectContaining({ type: 'acknowledged', actor: me })]);
+    const again = await operator.post<ApiError>(path('acknowledge'));
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('INCIDENT_INVALID_TRANSITION');
+
+    expect((await trainer.post<ApiError>(path('comment'), { text: 'trainee note' })).status).toBe(403);
+    const emptyComment = await operator.post<ApiError>(path('comment'), { text: '   ' });
+    expect(emptyComment.status).toBe(400);
+    expect(emptyComment.body.details?.issues?.[0].path).toBe('text');
+    expect((await operator.post<ApiError>(path('assign'), {})).body.code).toBe('REQUEST_INVALID');
+
+    expect((await operator.post(path('assign'), { assignee: 'waste-team' })).body).toMatchObject({ incident: { state: 'assigned', assignee: 'waste-team' } });
+    expect((await operator.post(path('comment'), { text: 'Đội thu gom đang tới' })).status).toBe(200);
+
+    const detail = await operator.get<{ sop: Array<{ id: string; doneBy?: string }> }>(`/api/v1/incidents/${incidentId}`);
+    const step = detail.body.sop[0].id;
+    expect((await operator.post(`/api/v1/incidents/${incidentId}/sop-steps/${step}/complete`, { note: 'đã kiểm tra' })).status).toBe(200);
+    const unknownStep = await operator.post<ApiError>(`/api/v1/incidents/${incidentId}/sop-steps/no-such-step/complete`);
+    expect(unknownStep.status).toBe(404);
+    expect(unknownStep.body.code).toBe('SOP_STEP_UNKNOWN');
+
+    expect((await operator.post(path('resolve'), { note: 'đã dập lửa' })).body).toMatchObject({ incident: { state: 'resolved' } });
+    expect((await supervisor.post(path('reopen'), { reason: 'still smoking' })).body).toMatchObject({ incident: { state: 'open' } });
+    expect((await supervisor.post<ApiError>(path('close'))).status).toBe(409);
+    expect((await supervisor.post(path('resolve'))).status).toBe(200);
+    expect((await supervisor.post(path('close'))).body).toMatchObject({ incident: { state: 'closed' } });
+
+    const after = await operator.get<{ timeline: IncidentEvent[]; sop: Array<{ id: string; doneBy?: string }>; actors: Record<string, { username: string }> }>(`/api/v1/incidents/${incidentId}`);
+    const audit = after.body.timeline.filter((e) => e.actor !== 'system').map((e) => [e.type, e.actor]);
+    expect(audit).toEqual([
+      ['acknowledged', me],
+      ['assigned', me],
+      ['commented', me],
+      ['sop-step-completed', me],
+      ['resolved', me],
+      ['reopened', boss],
+      ['resolved', boss],
+      ['closed', boss],
+    ]);
+    expect(after.body.sop.find((s) => s.id === step)?.doneBy).toBe(me);
+    expect(after.body.actors[me].username).toBe('operator1');
+    expect(after.body.actors[boss].username).toBe('supervisor1');
+
+    // Every committed event is on the stream the socket gateways read, and in the resume feed, in seq order.
+    const onStream = await waitFor(streamed, (events) => events.some((e) => e.type === 'closed' && e.incidentId === incidentId));
+    const mine = onStream.filter((e) => e.incidentId === incidentId);
+    expect(mine.map((e) => e.seq)).toEqual(after.body.timeline.map((e) => e.seq));
+    const feed = await operator.get<{ events: IncidentEvent[]; lastSeq: number }>(`/api/v1/incident-events?afterSeq=${after.body.timeline[0].seq}`);
+    expect(feed.body.events.filter((e) => e.incidentId === incidentId).map((e) => e.type)).toEqual(after.body.timeline.slice(1).map((e) => e.type));
+    expect((await operator.get<ApiError>('/api/v1/incident-events')).body.code).toBe('REQUEST_INVALID');
+
+    const cap = await fetch(`${server.baseUrl}/api/v1/incidents/${incidentId}/cap`, { headers: { authorization: `Bearer ${integrator.token}` } });
+    expect(cap.headers.get('content-type')).toContain('application/cap+xml');
+    const xml = await cap.text();
+    expect(xml).toContain('urn:oasis:names:tc:emergency:cap:1.2');
+    expect(xml).toContain('<msgType>Cancel</msgType>');
+  });
+
+  it('takes field reports and hands them to the correlation engine as evidence', async () => {
+    // Three dumping reports within 300 m of a market camera make an illegal-dumping hotspot (seeds/rules/waste.yaml).
+    const bad = await operator.post<ApiError>('/api/v1/field-reports', { lat: 91, lon: 105.97, category: 'volcano', text: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details?.issues?.map((i) => i.path).sort()).toEqual(['category', 'lat', 'text']);
+    const ids: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const res = await operator.post<{ id: string; wardId: string; channel: string }>('/api/v1/field-reports', {
+        lat: 9.60386,
+        lon: 105.97495,
+        category: 'dumping',
+        text: `Đổ rác trộm cạnh chợ (${i})`,
+        photoRef: `photos/report-${i}.jpg`,
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ wardId: 'ward-p1', channel: 'report-api' });
+      ids.push(res.body.id);
+    }
+    const page = await waitFor(
+      () => operator.get<{ items: Incident[] }>('/api/v1/incidents?type=illegal-dumping-hotspot'),
+      (r) => r.body.items.length === 1,
+    );
+    expect(page.body.items[0].evidence).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'report', kind: 'field-report', ref: 'photos/report-3.jpg' })]));
+    const listed = await supervisor.get<Array<{ id: string }>>('/api/v1/field-reports?category=dumping');
+    expect(listed.body.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect((await operator.get(`/api/v1/field-reports/${ids[0]}`)).status).toBe(200);
+  });
+
+  it('serves devices with status and last seen, their readings and rollup series', async () => {
+    const bins = await waitFor(
+      () => integrator.get<Array<{ id: string; ward: string; online: boolean; lastSeenAt: string | null; status: string }>>('/api/v1/devices?type=bin&ward=ward-p10'),
+      (r) => r.body.some((d) => d.id === binId && d.online),
+    );
+    expect(bins.body.every((d) => d.ward === 'ward-p10')).toBe(true);
+    expect(bins.body.find((d) => d.id === binId)).toMatchObject({ status: 'active' });
+    expect((await operator.get(`/api/v1/devices/${binId}`)).body).toMatchObject({ id: binId, type: 'bin', domain: 'waste' });
+    expect((await operator.get<ApiError>('/api/v1/devices/no-such-device')).body).toMatchObject({ statusCode: 404, code: 'DEVICE_NOT_FOUND' });
+
+    const readings = await operator.get<Array<{ kind: string; values: Record<string, number> }>>(`/api/v1/devices/${binId}/readings`);
+    expect(readings.body[0]).toMatchObject({ kind: 'bin-fill', values: { temperatureC: 95, fillPct: 60 } });
+
+    // The jobs role refreshes the plain rollups every 5 s here.
+    const series = await waitFor(
+      () => operator.get<{ points: Array<{ fillMax: number; temperatureMax: number }> }>(`/api/v1/devices/${binId}/series?rollup=bin_fill_1m`),
+      (r) => r.status === 200 && r.body.points.length > 0,
+      30_000,
+    );
+    expect(series.body.points[0]).toMatchObject({ fillMax: 60, temperatureMax: 95 });
+    const badRollup = await operator.get<ApiError>(`/api/v1/devices/${binId}/series?rollup=lava_1m`);
+    expect(badRollup.status).toBe(400);
+    expect(badRollup.body.message).toContain('bin_fill_1m');
+  });
+
+  it('computes the KPI tiles', async () => {
+    // The bin fire's acknowledgement was undone by its reopen; acknowledge the dumping hotspot for MTTA.
+    const hotspot = (await operator.get<{ items: Incident[] }>('/api/v1/incidents?type=illegal-dumping-hotspot')).body.items[0];
+    expect((await operator.post(`/api/v1/incidents/${hotspot.id}/acknowledge`)).status).toBe(200);
+    const kpi = await supervisor.get<{
+      activeIncidents: { total: number; byDomain: Record<string, number> };
+      mtta: { acknowledged: number; ms: number };
+      mttr: { resolved: number; ms: number };
+      cameraUptime: { total: number };
+      floodSensorsOverWarning: { total: number };
+      binsEmptiedOnTime: { target: number };
+    }>('/api/v1/kpis');
+    expect(kpi.status).toBe(200);
+    expect(kpi.body.activeIncidents.byDomain.waste).toBe(1); // the dumping hotspot; the bin fire is closed
+    expect(kpi.body.mtta.acknowledged).toBe(1);
+    expect(kpi.body.mtta.ms).toBeGreaterThanOrEqual(0);
+    expect(kpi.body.mttr.resolved).toBe(1);
+    expect(kpi.body.cameraUptime.total).toBe(120);
+    expect(kpi.body.floodSensorsOverWarning.total).toBe(59);
+    expect(kpi.body.binsEmptiedOnTime.target).toBe(0.995);
+    expect((await integrator.get('/api/v1/kpis')).status).toBe(403);
+    expect((await supervisor.get<ApiError>('/api/v1/kpis?from=yesterday')).body.code).toBe('REQUEST_INVALID');
+  });
+});

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadRules, loadTopology } from '@ioc/correlation';
-import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
+import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { IncidentChange } from '../incident.service';
 import { CorrelationService, type CorrelationPorts } from './correlation.service';
 
@@ -25,7 +25,7 @@ function binReading(msgId: string, ts: number, temperatureC: number): DeviceMess
   };
 }
 
-function harness(history: DeviceMessage[] = [], opts: { failFirst?: number } = {}) {
+function harness(history: DeviceMessage[] = [], opts: { failFirst?: number; reports?: FieldReport[] } = {}) {
   let now = T0;
   const applied: IncidentSignal[] = [];
   const fanned: IncidentChange[] = [];
@@ -45,6 +45,7 @@ function harness(history: DeviceMessage[] = [], opts: { failFirst?: number } = {
     history: async function* (from, to) {
       yield history.filter((m) => m.ts >= from && m.ts < to);
     },
+    reports: async (from, to) => (opts.reports ?? []).filter((r) => r.reportedAt >= from.getTime() && r.reportedAt < to.getTime()),
   };
   const clock = { now: () => new Date(now), nowMs: () => now };
   const service = new CorrelationService({ rules, topology, allowedLatenessMs: 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: 5 }, ports, clock, pino({ level: 'silent' }));
@@ -105,5 +106,38 @@ describe('CorrelationService (correlate role)', () => {
     await h.service.settled();
     expect(fires(h.applied).map((s) => s.op)).toEqual(['raise']);
     await h.service.stop();
+  });
+
+  describe('field reports', () => {
+    // Three dumping reports within 300 m of a market camera (cam-cho-001) make an illegal-dumping hotspot.
+    const report = (n: number, ts: number): FieldReport => ({ id: `00000000-0000-4000-8000-00000000000${n}`, reportedAt: ts, channel: 'report-api', category: 'dumping', lat: 9.60386, lon: 105.97495, text: `dumping ${n}`, photoRef: `p/${n}.jpg` });
+    const hotspots = (signals: readonly IncidentSignal[]) => signals.filter((s) => s.key.startsWith('illegal-dumping-hotspot') && s.op === 'raise');
+
+    it('takes reports live as evidence', async () => {
+      const h = harness();
+      await h.service.start();
+      h.service.acceptReports([report(1, T0 + 1_000), report(2, T0 + 2_000), report(3, T0 + 3_000)]);
+      h.advance(10_000);
+      h.service.tick();
+      await h.service.settled();
+      const [raise] = hotspots(h.applied) as Array<Extract<IncidentSignal, { op: 'raise' }>>;
+      expect(raise.evidence.at(-1)).toMatchObject({ source: 'report', kind: 'field-report', deviceId: 'report-api', ref: 'p/3.jpg' });
+      await h.service.stop();
+    });
+
+    it('replays stored reports with the history on start', async () => {
+      const h = harness([binReading('h-1', T0 - 900_000, 30)], { reports: [report(1, T0 - 1_200_000), report(2, T0 - 600_000), report(3, T0 - 300_000)] });
+      await h.service.start();
+      expect(hotspots(h.applied)).toHaveLength(1);
+      expect(h.service.status().recoveredEvents).toBe(4);
+      await h.service.stop();
+    });
+
+    it('replays stored reports when there is no other history', async () => {
+      const h = harness([], { reports: [report(1, T0 - 600_000), report(2, T0 - 500_000), report(3, T0 - 400_000)] });
+      await h.service.start();
+      expect(hotspots(h.applied)).toHaveLength(1);
+      await h.service.stop();
+    });
   });
 });

@@ -1,0 +1,90 @@
+import pino from 'pino';
+import type { StoredIncidentEvent } from '@ioc/domain';
+import type { IncidentEventStream } from '@ioc/queue';
+import type { EscalationService } from './escalation/escalation.service';
+import { IncidentCommandService } from './incident-commands.service';
+import type { IncidentChange, IncidentService } from './incident.service';
+
+const ID = '0b7f3c2e-6a51-4a8e-9f3e-1d2c3b4a5e6f';
+const event = (type: StoredIncidentEvent['type'], seq: number) => ({ incidentId: ID, at: 1, actor: 'u1', type, data: {}, seq, version: seq }) as unknown as StoredIncidentEvent;
+
+function setup(result: (method: string, args: unknown[]) => IncidentChange, opts: { publishFails?: boolean } = {}) {
+  const calls: Array<[string, ...unknown[]]> = [];
+  const incidents = new Proxy({} as IncidentService, {
+    get: (_, method: string) => async (...args: unknown[]) => {
+      calls.push([method, ...args]);
+      return result(method, args);
+    },
+  });
+  const published: StoredIncidentEvent[][] = [];
+  const stream = {
+    publish: async (events: StoredIncidentEvent[]) => {
+      if (opts.publishFails) throw new Error('redis down');
+      published.push(events);
+      return '1-0';
+    },
+  } as unknown as IncidentEventStream;
+  const timers: string[] = [];
+  const escalation = {
+    cancel: async (id: string) => (timers.push(`cancel ${id}`), true),
+    schedule: async (id: string) => (timers.push(`schedule ${id}`), undefined),
+  } as unknown as EscalationService;
+  return { service: new IncidentCommandService(incidents, stream, escalation, pino({ level: 'silent' })), calls, published, timers };
+}
+
+const change = (...events: StoredIncidentEvent[]): IncidentChange => ({ events, incidents: [] });
+
+describe('IncidentCommandService', () => {
+  it('acknowledges as the user, publishes the committed events and cancels the escalation', async () => {
+    const h = setup(() => change(event('acknowledged', 7)));
+    await h.service.execute({ action: 'acknowledge', incidentId: ID, by: 'u1' });
+    expect(h.calls).toEqual([['acknowledge', ID, 'u1']]);
+    expect(h.published).toEqual([[event('acknowledged', 7)]]);
+    expect(h.timers).toEqual([`cancel ${ID}`]);
+  });
+
+  it('maps every command to the lifecycle with its arguments', async () => {
+    const h = setup(() => change(event('commented', 1)));
+    await h.service.execute({ action: 'assign', incidentId: ID, by: 'u1', assignee: 'waste-team' });
+    await h.service.execute({ action: 'comment', incidentId: ID, by: 'u1', text: 'hi' });
+    await h.service.execute({ action: 'resolve', incidentId: ID, by: 'u1', note: 'done' });
+    await h.service.execute({ action: 'reopen', incidentId: ID, by: 'u2', reason: 'again' });
+    await h.service.execute({ action: 'close', incidentId: ID, by: 'u2' });
+    await h.service.execute({ action: 'complete-sop-step', incidentId: ID, by: 'u1', stepId: 'confirm', note: 'ok' });
+    expect(h.calls).toEqual([
+      ['assign', ID, 'waste-team', 'u1'],
+      ['comment', ID, 'hi', 'u1'],
+      ['resolve', ID, 'u1', 'done'],
+      ['reopen', ID, 'u2', 'again'],
+      ['close', ID, 'u2'],
+      ['completeSopStep', ID, 'confirm', 'u1', 'ok'],
+    ]);
+  });
+
+  it('plans the escalation again on a reopen, and leaves timers alone for a comment', async () => {
+    const reopen = setup(() => change(event('reopened', 3)));
+    await reopen.service.execute({ action: 'reopen', incidentId: ID, by: 'u1' });
+    expect(reopen.timers).toEqual([`schedule ${ID}`]);
+    const comment = setup(() => change(event('commented', 4)));
+    await comment.service.execute({ action: 'comment', incidentId: ID, by: 'u1', text: 'x' });
+    expect(comment.timers).toEqual([]);
+  });
+
+  it('publishes nothing when nothing changed, and keeps a committed change when the stream is down', async () => {
+    const none = setup(() => change());
+    await none.service.execute({ action: 'acknowledge', incidentId: ID, by: 'u1' });
+    expect(none.published).toEqual([]);
+    expect(none.timers).toEqual([]);
+    const down = setup(() => change(event('acknowledged', 9)), { publishFails: true });
+    await expect(down.service.execute({ action: 'acknowledge', incidentId: ID, by: 'u1' })).resolves.toEqual(change(event('acknowledged', 9)));
+    expect(down.timers).toEqual([`cancel ${ID}`]);
+  });
+
+  it('lets lifecycle errors through (the HTTP edge maps their codes)', async () => {
+    const h = setup(() => {
+      throw Object.assign(new Error('no'), { code: 'INCIDENT_INVALID_TRANSITION' });
+    });
+    await expect(h.service.execute({ action: 'close', incidentId: ID, by: 'u1' })).rejects.toMatchObject({ code: 'INCIDENT_INVALID_TRANSITION' });
+    expect(h.published).toEqual([]);
+  });
+});

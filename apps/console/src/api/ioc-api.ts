@@ -16,8 +16,11 @@ export interface IncidentDetailDto {
   readonly incident: IncidentRecord;
   readonly timeline: readonly StoredIncidentEvent[];
   readonly sop: readonly SopStepProgressDto[];
+  /** The users named in the timeline, by user id. */
+  readonly actors?: Readonly<Record<string, { readonly username: string; readonly displayName: string; readonly role: string }>>;
 }
 
+/** A device of the city model and the registry (`GET /api/v1/devices`). */
 export interface DeviceDto {
   readonly id: string;
   readonly type: string;
@@ -25,12 +28,14 @@ export interface DeviceDto {
   readonly name?: string | null;
   readonly lat: number | null;
   readonly lon: number | null;
-  readonly wardCode?: string | null;
-  readonly zoneId?: string | null;
+  /** Ward id of the city model (`ward-p3`). */
   readonly ward?: string | null;
-  readonly status: 'active' | 'disabled';
+  readonly catchment?: string | null;
+  readonly status: 'active' | 'disabled' | 'unregistered';
   readonly lastSeenAt: string | null;
+  /** Heard from within `staleAfterS` (the offline rule's limit for its type). */
   readonly online?: boolean;
+  readonly staleAfterS?: number;
 }
 
 export interface ReadingDto {
@@ -84,7 +89,7 @@ export class IocApi {
   }
 
   completeSopStep(id: string, stepId: string): Promise<unknown> {
-    return this.http.post(`/incidents/${encodeURIComponent(id)}/sop/${encodeURIComponent(stepId)}/complete`, {});
+    return this.http.post(`/incidents/${encodeURIComponent(id)}/sop-steps/${encodeURIComponent(stepId)}/complete`, {});
   }
 
   async devices(): Promise<DeviceDto[]> {

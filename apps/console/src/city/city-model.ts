@@ -44,8 +44,16 @@ export class CityModel {
   }
 
   wardName(wardId: string): string {
-    const f = this.wards.find((w) => featureId(w) === wardId);
-    return (f?.properties.name as string | undefined) ?? wardId;
+    return this.zoneName(wardId);
+  }
+
+  /** The name the city model gives a ward, catchment, site or the river; the id itself otherwise. */
+  zoneName(zoneId: string): string {
+    for (const layer of CITY_LAYERS) {
+      const f = this.layers[layer].features.find((x) => featureId(x) === zoneId);
+      if (f) return (f.properties.name as string | undefined) ?? zoneId;
+    }
+    return zoneId;
   }
 }
 

@@ -77,8 +77,9 @@ export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged 
     [incident.id, onChanged, t],
   );
 
+  const actorName = (id: string) => detail?.actors?.[id]?.displayName ?? (id === 'system' ? 'IOC' : id);
   const ward = wardOf(incident);
-  const zoneName = ward && incident.zone.kind === 'ward' ? city.wardName(ward) : `${incident.zone.id}${ward ? ` · ${city.wardName(ward)}` : ''}`;
+  const zoneName = incident.zone.kind === 'ward' ? city.wardName(incident.zone.id) : `${city.zoneName(incident.zone.id)}${ward ? ` · ${city.wardName(ward)}` : ''}`;
   const active = incident.state === 'open' || incident.state === 'acknowledged' || incident.state === 'assigned';
   const snapshots = incident.evidence.filter((e) => e.ref);
   const steps = incident.sop?.steps ?? [];
@@ -100,7 +101,7 @@ export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged 
           <span className={`state-badge state-${incident.state}`} data-testid="panel-state">
             {t(`state.${incident.state}`)}
           </span>
-          {incident.acknowledgedBy ? ` · ${incident.acknowledgedBy}` : ''}
+          {incident.acknowledgedBy ? <span data-testid="acknowledged-by"> · {actorName(incident.acknowledgedBy)}</span> : null}
         </dd>
         <dt>{t('panel.zone')}</dt>
         <dd>{zoneName}</dd>
@@ -239,7 +240,7 @@ export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged 
         <ol>
           {[...(detail?.timeline ?? [])].reverse().map((e) => (
             <li key={e.seq} data-event-type={e.type}>
-              <span className="time">{formatTime(e.at, lang)}</span> {eventText(e, t)} <small>{t('event.by', { actor: e.actor })}</small>
+              <span className="time">{formatTime(e.at, lang)}</span> {eventText(e, t)} <small>{t('event.by', { actor: actorName(e.actor) })}</small>
             </li>
           ))}
         </ol>

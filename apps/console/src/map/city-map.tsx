@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, MapLayerMouseEvent, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+// MapLibre finds its worker next to its own module by default; in the bundle it is an asset of its own.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useTranslation } from 'react-i18next';
 import type { CityModel } from '../city/city-model';
 import { bounds, type Position } from '../city/geometry';
@@ -29,6 +31,8 @@ interface Props {
 }
 
 export const HEALTH_COLOURS: Record<DeviceHealth, string> = { online: '#2e9e5b', stale: '#e0a526', offline: '#d64545', never: '#9aa3ab', disabled: '#5c6670' };
+
+maplibregl.setWorkerUrl(workerUrl);
 
 const emptyCollection = { type: 'FeatureCollection' as const, features: [] };
 

@@ -1,22 +1,23 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { TokenService } from '@ioc/auth';
-import { IncidentService, IncidentsModule } from '@ioc/alerts';
-import type { IncidentDomain, IncidentSignal, IncidentType } from '@ioc/domain';
+import { DEFAULT_LIFECYCLE_POLICY, IncidentsModule, SOP_CATALOG, attachable, decide, foldByIncident, type IncidentCommand, type SopCatalog } from '@ioc/alerts';
+import type { IncidentDomain, IncidentEvent, IncidentRecord, IncidentSignal, IncidentType } from '@ioc/domain';
 import { loadConfig, PlatformModule } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
-import { StorageModule } from '@ioc/storage';
+import { IncidentRepository, StorageModule } from '@ioc/storage';
 import { createPlainTestDatabase, deleteRedisPrefix, SocketWatcher, startServer, testLogger } from '@ioc/testing';
 
 /**
  * npm run bench:push — operator sockets connected to the real server (api role, built), incidents changing at a fixed
- * rate through IncidentService (one transaction per change, then published on the incident-event stream, as the
- * correlate role and the API do). Measures, per delivery, commit → socket receipt latency, deliveries per second,
+ * rate through the lifecycle's decider and IncidentRepository (the changes due at each tick in one transaction),
+ * then published on the incident-event stream as the correlate role and the API do. Measures, per delivery, commit → socket receipt latency, deliveries per second,
  * and missed and duplicated deliveries (by seq, against what each socket's subscription should have received).
  * Knobs (env): BENCH_OPERATORS (100), BENCH_RATE changes/s (1000), BENCH_SECONDS (15), BENCH_INCIDENTS live at once
- * (300), BENCH_WRITERS transactions in flight (12), BENCH_WARD_WATCHERS sockets that watch one ward only (10).
+ * (300), BENCH_WRITERS transactions in flight (4), BENCH_WARD_WATCHERS sockets that watch one ward only (10).
  * Progress on stderr; the last line on stdout is
  * {"bench":"push","operators":N,"deliveriesPerSec":N,"p50Ms":N,"p99Ms":N,"missed":N,"duplicated":N}.
  */
@@ -25,9 +26,11 @@ const OPERATORS = env('BENCH_OPERATORS', 100);
 const RATE = env('BENCH_RATE', 1000);
 const SECONDS = env('BENCH_SECONDS', 15);
 const INCIDENTS = env('BENCH_INCIDENTS', 300);
-const WRITERS = env('BENCH_WRITERS', 12);
+const WRITERS = env('BENCH_WRITERS', 4);
 const WARD_WATCHERS = Math.min(env('BENCH_WARD_WATCHERS', 10), OPERATORS);
 const SECRET = 'bench-push';
+/** The generator wakes this often and commits the changes due by then. */
+const TICK_MS = 5;
 
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`[bench:push] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
@@ -65,11 +68,13 @@ async function main(): Promise<void> {
   const serverEnv = { DATABASE_URL: db.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api', AUTH_JWT_SECRET: SECRET, DATABASE_POOL_SIZE: '8' };
   log('starting the server (api role)');
   const server = await startServer(serverEnv);
-  const config = loadConfig({ ...serverEnv, DATABASE_POOL_SIZE: String(WRITERS + 2), LOG_LEVEL: 'silent' });
+  // The generator stands in for the correlate role and API processes: its sessions commit without waiting for the
+  // WAL flush, so the changes/s it can make are not bounded by this machine's fsync (the server under test only reads).
+  const writerUrl = `${db.url}?options=${encodeURIComponent('-c synchronous_commit=off')}`;
+  const config = loadConfig({ ...serverEnv, DATABASE_URL: writerUrl, DATABASE_POOL_SIZE: String(WRITERS + 2), LOG_LEVEL: 'silent' });
   @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, IncidentsModule] })
   class Writer {}
   const writer = await NestFactory.createApplicationContext(Writer, { logger: false });
-  const incidents = writer.get(IncidentService);
   const stream = writer.get(IncidentEventStream);
   const tokens = new TokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }));
 
@@ -93,7 +98,9 @@ async function main(): Promise<void> {
   await Promise.all(watchers.map(({ w }) => w.connected()));
   log('connected; generating changes', { rate: RATE, seconds: SECONDS, incidents: INCIDENTS });
 
-  // Incidents are raised, then grow with evidence, get severity raises, acknowledgements, comments; closed ones are replaced.
+  // Incidents are raised, then grow with evidence, get severity raises, acknowledgements, comments; cleared ones are
+  // replaced by new ones. Each tick's changes go through the lifecycle's decider and IncidentRepository in one
+  // transaction (as a correlate role applying a batch would), then onto the incident-event stream as one entry.
   type Live = { key: string; id?: string; ward: string; type: IncidentType; n: number; severity: number };
   const live: Live[] = [];
   let made = 0;
@@ -104,65 +111,82 @@ async function main(): Promise<void> {
   };
   for (let i = 0; i < INCIDENTS; i++) live.push(fresh());
   const SEV = ['minor', 'moderate', 'major', 'critical'] as const;
-  const change = async (i: number): Promise<void> => {
-    const slot = i % INCIDENTS;
-    const inc = live[slot];
-    const at = Date.now();
-    const evidence = [{ at, source: 'sensor' as const, deviceId: `dev-${inc.ward}-${slot}`, msgId: `m-${i}`, kind: 'water-level', summary: `dev-${inc.ward}-${slot} level ${20 + (i % 40)} cm ≥ 20 cm`, value: 20 + (i % 40), unit: 'cm' }];
-    let result;
-    if (!inc.id) {
-      const signal: IncidentSignal = { op: 'raise', key: inc.key, type: inc.type, ruleId: `bench.${inc.type}`, zone: { kind: 'ward', id: inc.ward }, severity: 'minor', at, evidence, title: { vi: `Sự cố ${inc.key}`, en: `Incident ${inc.key}` } };
-      result = await incidents.applySignal(signal);
-      inc.id = result.incidents[0]?.id;
-    } else {
-      const step = inc.n++ % 10;
-      if (step === 3 && inc.severity < 3) result = await incidents.applySignal({ op: 'update', key: inc.key, at, severity: SEV[++inc.severity], evidence });
-      else if (step === 5) result = await incidents.acknowledge(inc.id, 'bench-operator').catch(() => incidents.comment(inc.id!, 'đã xem', 'bench-operator'));
-      else if (step === 7) result = await incidents.comment(inc.id, `ghi chú ${i}`, 'bench-operator');
-      else if (step === 9) {
-        result = await incidents.applySignal({ op: 'clear', key: inc.key, at, reason: 'bench' });
-        live[slot] = fresh();
-      } else result = await incidents.applySignal({ op: 'update', key: inc.key, at, evidence });
-    }
+  const sops = writer.get<SopCatalog>(SOP_CATALOG);
+  const repo = writer.get(IncidentRepository);
+  const commandFor = (i: number, inc: Live, at: number): IncidentCommand => {
+    const evidence = [{ at, source: 'sensor' as const, deviceId: `dev-${inc.ward}-${i % INCIDENTS}`, msgId: `m-${i}`, kind: 'water-level', summary: `dev-${inc.ward} level ${20 + (i % 40)} cm ≥ 20 cm`, value: 20 + (i % 40), unit: 'cm' }];
+    const signal = (sig: IncidentSignal): IncidentCommand => {
+      const sop = sig.op === 'raise' ? sops.forType(sig.type) : undefined;
+      return { kind: 'apply-signal', signal: sig, exercise: false, newIncidentId: randomUUID(), ...(sop && { sop: attachable(sop) }) };
+    };
+    if (!inc.id) return signal({ op: 'raise', key: inc.key, type: inc.type, ruleId: `bench.${inc.type}`, zone: { kind: 'ward', id: inc.ward }, severity: 'minor', at, evidence, title: { vi: `Sự cố ${inc.key}`, en: `Incident ${inc.key}` } });
+    const step = inc.n++ % 10;
+    if (step === 3 && inc.severity < 3) return signal({ op: 'update', key: inc.key, at, severity: SEV[++inc.severity], evidence });
+    if (step === 5) return { kind: 'acknowledge', by: 'bench-operator' };
+    if (step === 7) return { kind: 'comment', text: `ghi chú ${i}`, by: 'bench-operator' };
+    if (step === 9) return signal({ op: 'clear', key: inc.key, at, reason: 'bench' });
+    return signal({ op: 'update', key: inc.key, at, evidence });
+  };
+  const applyBatch = async (from: number, to: number): Promise<void> => {
+    const touched: Array<{ slot: number; inc: Live }> = [];
+    const stored = await repo.transaction(async (tx) => {
+      const records = new Map<string, IncidentRecord>();
+      const previous = new Map<string, number>();
+      const events: IncidentEvent[] = [];
+      const now = Date.now();
+      for (let i = from; i < to; i++) {
+        const slot = i % INCIDENTS;
+        const inc = live[slot];
+        const current = inc.id ? await tx.lockById(inc.id) : undefined;
+        const decided = decide(commandFor(i, inc, now), current, { now, policy: DEFAULT_LIFECYCLE_POLICY });
+        if (decided.length === 0) continue;
+        for (const [id, r] of foldByIncident(current, decided)) {
+          records.set(id, r);
+          if (current && id === current.id) previous.set(id, current.version);
+          if (!inc.id) inc.id = id;
+        }
+        events.push(...decided);
+        touched.push({ slot, inc });
+      }
+      const saved = await tx.save(records, previous, events);
+      if (saved === 'conflict') throw new Error('bench keys are unique: no conflict expected');
+      return saved;
+    });
     const now = performance.now();
-    for (const e of result.events) {
+    const wardById = new Map(touched.map(({ inc }) => [inc.id!, inc.ward]));
+    for (const e of stored) {
       committedAt.set(e.seq, now);
-      wardOf.set(e.seq, inc.ward);
+      wardOf.set(e.seq, wardById.get(e.incidentId)!);
     }
-    await stream.publish(result.events);
+    for (const { slot, inc } of touched) if (inc.n % 10 === 0 && inc.n > 0 && live[slot] === inc) live[slot] = fresh();
+    await stream.publish(stored);
   };
 
-  // Paced: change i is due at start + i / RATE; at most WRITERS in flight (one per incident slot at a time).
+  // Paced: one batch per tick (the changes due by then), at most WRITERS batches in flight on disjoint incidents.
   const total = RATE * SECONDS;
   const start = performance.now();
   let next = 0;
-  let behind = 0;
-  const busy = new Set<number>();
-  await Promise.all(
-    Array.from({ length: WRITERS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= total) return;
-        while (busy.has(i % INCIDENTS)) await new Promise((r) => setTimeout(r, 1));
-        const due = start + (i * 1000) / RATE;
-        const wait = due - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        else if (wait < -100) behind++;
-        busy.add(i % INCIDENTS);
-        try {
-          await change(i);
-        } finally {
-          busy.delete(i % INCIDENTS);
-        }
-        if (i % (RATE * 5) === 0 && i > 0) log('progress', { changes: i, seconds: Math.round((performance.now() - start) / 1000) });
-      }
-    }),
-  );
+  let lateTicks = 0;
+  const inFlight = new Set<Promise<void>>();
+  while (next < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * RATE) / 1000));
+    const to = Math.min(due, next + Math.floor(INCIDENTS / (WRITERS + 1)));
+    if (to > next && inFlight.size < WRITERS) {
+      const p = applyBatch(next, to).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      next = to;
+      if (due - next > RATE / 10) lateTicks++;
+      if (Math.floor(next / (RATE * 5)) !== Math.floor((next - 1) / (RATE * 5)) || next === total) log('progress', { changes: next, seconds: Math.round((performance.now() - start) / 1000) });
+    } else {
+      await new Promise((r) => setTimeout(r, TICK_MS));
+    }
+  }
+  await Promise.all(inFlight);
   const genMs = performance.now() - start;
   const seqs = [...committedAt.keys()];
   const expectedFor = (ward?: string) => (ward ? seqs.filter((s) => wardOf.get(s) === ward).length : seqs.length);
   const expectedTotal = watchers.reduce((n, { ward }) => n + expectedFor(ward), 0);
-  log('generated', { changes: total, events: seqs.length, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round(total / (genMs / 1000)), lateChanges: behind });
+  log('generated', { changes: total, events: seqs.length, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round(total / (genMs / 1000)), lateTicks });
 
   const drainDeadline = performance.now() + 15_000;
   const received = () => watchers.reduce((n, { w }) => n + w.received - w.duplicates, 0);

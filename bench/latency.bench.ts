@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { JwtService } from '@nestjs/jwt';
+import { TokenService } from '@ioc/auth';
+import { deviceTopic } from '@ioc/contracts';
+import { loadTopology } from '@ioc/correlation';
+import { fleet, messageBody, SocketWatcher, startServer, startTestStack } from '@ioc/testing';
+
+/**
+ * npm run bench:latency — background devices publish at BENCH_RATE msg/s (QoS 1) through Mosquitto into the real
+ * server (all roles, built); meanwhile, one ward at a time, a bin reports a fire (then a hotter one: severity rises)
+ * and a camera reports tampering. Measured: the time from the publish of such a reading to the resulting incident
+ * event (opened / severity-raised) on an operator's socket. Each sample is one incident change (the rules group by
+ * ward, so a run has 3 per ward).
+ * Knobs (env): BENCH_RATE (10000), BENCH_CONNECTIONS (8), BENCH_DEVICES (5000), BENCH_SAMPLE_EVERY_MS (400),
+ * BENCH_LATENESS_MS → CORRELATION_ALLOWED_LATENESS_MS (50), BENCH_TICK_MS → CORRELATION_TICK_MS (20).
+ * Last line on stdout: {"bench":"latency","rateMsgPerSec":N,"p50Ms":N,"p99Ms":N}.
+ */
+const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
+const RATE = env('BENCH_RATE', 10_000);
+const CONNECTIONS = env('BENCH_CONNECTIONS', 8);
+const DEVICES = env('BENCH_DEVICES', 5_000);
+const SAMPLE_EVERY_MS = env('BENCH_SAMPLE_EVERY_MS', 400);
+const LATENESS_MS = env('BENCH_LATENESS_MS', 50);
+const TICK_MS = env('BENCH_TICK_MS', 20);
+const SECRET = 'bench-latency';
+
+const log = (msg: string, extra: Record<string, unknown> = {}) =>
+  process.stderr.write(`[bench:latency] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+
+async function main(): Promise<void> {
+  const stack = await startTestStack('bench-latency');
+  const server = await startServer({
+    ...stack.env,
+    IOC_ROLES: 'api,ingest,correlate,jobs',
+    AUTH_JWT_SECRET: SECRET,
+    CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),
+    CORRELATION_TICK_MS: String(TICK_MS),
+  });
+  log('server up', { lateness: LATENESS_MS, tick: TICK_MS });
+
+  // One hot bin and one camera per ward, from the city model.
+  const topology = loadTopology();
+  const wards = [...topology.zones.values()].filter((z) => z.kind === 'ward').map((z) => z.id).sort();
+  const first = (type: string, ward: string) => [...topology.devices.values()].find((d) => d.type === type && d.ward === ward)?.id;
+  type Sample = { key: string; event: 'opened' | 'severity-raised'; deviceId: string; topic: string; payload: () => string };
+  const samples: Sample[] = [];
+  let n = 0;
+  for (const ward of wards) {
+    const bin = first('bin', ward);
+    const cam = first('camera', ward);
+    if (bin) {
+      const topic = deviceTopic('bin-fill', bin);
+      samples.push({ key: `bin-fire:${ward}`, event: 'opened', deviceId: bin, topic, payload: () => JSON.stringify({ msgId: `hot-${++n}`, ts: new Date().toISOString(), fillPct: 40, temperatureC: 95, tiltDeg: 1 }) });
+      samples.push({ key: `bin-fire:${ward}`, event: 'severity-raised', deviceId: bin, topic, payload: () => JSON.stringify({ msgId: `hot-${++n}`, ts: new Date().toISOString(), fillPct: 40, temperatureC: 135, tiltDeg: 1 }) });
+    }
+    if (cam) {
+      const topic = deviceTopic('camera-health', cam);
+      samples.push({ key: `camera-tampered:${ward}`, event: 'opened', deviceId: cam, topic, payload: () => JSON.stringify({ msgId: `tamper-${++n}`, ts: new Date().toISOString(), online: true, tampered: true, fps: 25 }) });
+    }
+  }
+
+  const tokens = new TokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }));
+  const published = new Map<string, number>();
+  const latencies: number[] = [];
+  const watcher = new SocketWatcher(server.baseUrl, await tokens.sign({ userId: '00000000-0000-4000-8000-000000000001', username: 'op', displayName: 'Operator', role: 'operator' }), {
+    keep: false,
+    onEvent: (m, at) => {
+      const t = published.get(`${m.incident.key}|${m.type}`);
+      if (t !== undefined) {
+        latencies.push(at - t);
+        published.delete(`${m.incident.key}|${m.type}`);
+      }
+    },
+  });
+  await watcher.connected();
+
+  // Background load: paced QoS 1 publishes from a fleet the city model does not know (registered, stored, not in rules).
+  const clients: MqttClient[] = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => connectAsync(stack.broker.url, { clientId: `bench-lat-${i}`, protocolVersion: 5, clean: true })));
+  const hot = await connectAsync(stack.broker.url, { clientId: 'bench-lat-hot', protocolVersion: 5, clean: true });
+  const devices = fleet(DEVICES, 'lat');
+  let sent = 0;
+  let acked = 0;
+  let failed = 0;
+  const start = performance.now();
+  const durationMs = (samples.length + 3) * SAMPLE_EVERY_MS + 2_000;
+  const pacer = setInterval(() => {
+    const due = Math.floor(((performance.now() - start) * RATE) / 1000);
+    const ts = new Date();
+    for (; sent < due; sent++) {
+      const d = devices[sent % devices.length];
+      clients[sent % CONNECTIONS].publish(d.topic, JSON.stringify(messageBody(d.kind, sent, ts)), { qos: 1 }, (err) => (err ? failed++ : acked++));
+    }
+  }, 5);
+  // Let the load settle, then one sample at a time, each after the previous one's event (or a timeout).
+  await new Promise((r) => setTimeout(r, 2_000));
+  log('background load running; sampling', { samples: samples.length, rate: RATE });
+  for (const s of samples) {
+    const mark = `${s.key}|${s.event}`;
+    published.set(mark, performance.now());
+    await hot.publishAsync(s.topic, s.payload(), { qos: 1 });
+    const deadline = performance.now() + 5_000;
+    while (published.has(mark) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    if (published.has(mark)) {
+      log('no incident event within 5 s', { key: s.key, event: s.event });
+      published.delete(mark);
+    }
+    await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
+  }
+  clearInterval(pacer);
+  const seconds = (performance.now() - start) / 1000;
+  log('done', { samples: latencies.length, of: samples.length, published: sent, acked, failed, seconds: +seconds.toFixed(1), durationPlannedMs: durationMs, maxMs: +Math.max(...latencies).toFixed(1), p90Ms: +pct(latencies, 90).toFixed(1) });
+  const result = { bench: 'latency', rateMsgPerSec: Math.round(acked / seconds), p50Ms: +pct(latencies, 50).toFixed(1), p99Ms: +pct(latencies, 99).toFixed(1) };
+
+  watcher.close();
+  await Promise.all([...clients, hot].map((c) => c.endAsync()));
+  await server.stop();
+  await stack.close();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:latency failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

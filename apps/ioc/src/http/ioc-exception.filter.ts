@@ -1,4 +1,5 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { BaseWsExceptionFilter } from '@nestjs/websockets';
 import type { Response } from 'express';
 import type { ApiError } from '@ioc/contracts';
 import { isIocError, LOGGER, type Logger } from '@ioc/platform';
@@ -7,9 +8,13 @@ import { codeOfStatus, httpStatusOf } from './error-status';
 /** The one place errors become HTTP answers: `{ statusCode, code, message, details? }` for every failure. */
 @Catch()
 export class IocExceptionFilter implements ExceptionFilter {
+  /** Socket handlers keep Nest's own handling (the gateway answers with its own codes). */
+  private readonly ws = new BaseWsExceptionFilter();
+
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
+    if (host.getType() === 'ws') return this.ws.catch(err, host);
     if (host.getType() !== 'http') throw err;
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(err);

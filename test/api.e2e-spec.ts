@@ -241,6 +241,14 @@ describe('REST API end to end', () => {
       (r) => r.body.items.length === 1,
     );
     expect(page.body.items[0].evidence).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'report', kind: 'field-report', ref: 'photos/report-3.jpg' })]));
+    // Two incidents now: pages of one, newest first, linked by the cursor.
+    const first = await operator.get<{ items: Incident[]; nextCursor: string }>('/api/v1/incidents?limit=1');
+    expect(first.body.items.map((i) => i.type)).toEqual(['illegal-dumping-hotspot']);
+    const second = await operator.get<{ items: Incident[]; nextCursor: string | null }>(`/api/v1/incidents?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((i) => i.id)).toEqual([incidentId]);
+    const third = await operator.get<{ items: Incident[]; nextCursor: string | null }>(`/api/v1/incidents?limit=1&cursor=${second.body.nextCursor}`);
+    expect(third.body).toEqual({ items: [], nextCursor: null });
+
     const listed = await supervisor.get<Array<{ id: string }>>('/api/v1/field-reports?category=dumping');
     expect(listed.body.map((r) => r.id).sort()).toEqual([...ids].sort());
     expect((await operator.get(`/api/v1/field-reports/${ids[0]}`)).status).toBe(200);

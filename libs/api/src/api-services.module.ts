@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
+import { IncidentsModule } from '@ioc/alerts';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { CITY, loadCity } from './city';
 import { DeviceQueryService } from './device-query.service';
 import { FieldReportService } from './field-report.service';
+import { IncidentQueryService } from './incident-query.service';
 import { KpiService } from './kpi.service';
 
-/** The api role's read models and intake: devices, KPIs, field reports. Needs StorageModule, QueueModule, PlatformModule. */
+/** The api role's read models and intake: incidents, devices, KPIs, field reports. Needs StorageModule, QueueModule, PlatformModule. */
 @Module({
-  providers: [{ provide: CITY, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadCity(c.correlation.seedsDir) }, DeviceQueryService, KpiService, FieldReportService],
-  exports: [DeviceQueryService, KpiService, FieldReportService, CITY],
+  imports: [IncidentsModule],
+  providers: [IncidentQueryService, { provide: CITY, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadCity(c.correlation.seedsDir) }, DeviceQueryService, KpiService, FieldReportService],
+  exports: [IncidentQueryService, DeviceQueryService, KpiService, FieldReportService, CITY],
 })
 export class ApiServicesModule {}

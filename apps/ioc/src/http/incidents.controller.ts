@@ -20,7 +20,7 @@ import {
   type ReopenRequest,
   type ResolveRequest,
 } from '@ioc/contracts';
-import { UserRepository } from '@ioc/storage';
+import { IncidentQueryService } from '@ioc/api';
 import { ApiUuidParam, ApiZodBody, ApiZodQuery, uuidPipe, ZodPipe } from './zod';
 
 /** Who reads incidents, and who acts on them (admin may always). */
@@ -38,45 +38,23 @@ export class IncidentsController {
     @Inject(IncidentService) private readonly incidents: IncidentService,
     @Inject(IncidentCommandService) private readonly commands: IncidentCommandService,
     @Inject(CapExportService) private readonly cap: CapExportService,
-    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(IncidentQueryService) private readonly queries: IncidentQueryService,
   ) {}
 
   @Get('incidents')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Incidents, newest first; filters combine with AND; page with nextCursor' })
   @ApiZodQuery(IncidentListQuerySchema)
-  async list(@Query(new ZodPipe(IncidentListQuerySchema, 'query')) q: IncidentListQueryDto) {
-    const [openedAt, id] = q.cursor ? q.cursor.split('_') : [];
-    const items = await this.incidents.list({
-      states: q.state,
-      severities: q.severity,
-      types: q.type,
-      domains: q.domain as never,
-      zoneKind: q.ward ? 'ward' : q.zoneKind,
-      zoneId: q.ward ?? q.zoneId,
-      exercise: q.exercise,
-      from: q.from?.getTime(),
-      to: q.to?.getTime(),
-      limit: q.limit,
-      before: q.cursor ? { openedAt: Number(openedAt), id } : undefined,
-    });
-    const last = items[items.length - 1];
-    return { items, nextCursor: items.length === q.limit && last ? `${last.openedAt}_${last.id}` : null };
+  list(@Query(new ZodPipe(IncidentListQuerySchema, 'query')) q: IncidentListQueryDto) {
+    return this.queries.list(q);
   }
 
   @Get('incidents/:id')
   @Roles(...READERS)
   @ApiUuidParam()
   @ApiOperation({ summary: 'One incident: record with latest evidence, full timeline (audit trail), SOP progress, and the users named in it' })
-  async get(@Param('id', uuidPipe()) id: string) {
-    const detail = await this.incidents.get(id);
-    const userIds = new Set(detail.timeline.map((e) => e.actor));
-    const actors: Record<string, { username: string; displayName: string; role: string }> = {};
-    for (const userId of userIds) {
-      const u = await this.users.findById(userId);
-      if (u) actors[userId] = { username: u.username, displayName: u.displayName, role: u.role };
-    }
-    return { ...detail, actors };
+  get(@Param('id', uuidPipe()) id: string) {
+    return this.queries.get(id);
   }
 
   @Get('incidents/:id/cap')

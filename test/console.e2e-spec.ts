@@ -196,4 +196,39 @@ describe('operator console (browser)', () => {
     await screenshot(minh, '06-acknowledged-en');
     await screenshot(lan, '07-acknowledged-vi');
   });
+
+  it('catches up after a dropped connection and a reload from the last seq, showing each change once', async () => {
+    const row = (page: Page) => page.locator('.incident-row[data-type="urban-flooding"]');
+    await minh.evaluate('window.__iocFeed.drop()');
+    await minh.locator('[data-testid="feed-status"]:not(.feed-live)').waitFor();
+    const panel = lan.locator('[data-testid="incident-panel"]');
+    await panel.locator('[data-testid="comment-input"]').fill('Nước đang rút');
+    await panel.locator('[data-testid="action-comment"]').click();
+    await panel.locator('[data-testid="resolve-input"]').fill('Đã bơm thoát nước');
+    await panel.locator('[data-testid="action-resolve"]').click();
+    await panel.locator('[data-testid="panel-state"].state-resolved').waitFor();
+    // Still disconnected: operator2 has not seen it yet.
+    expect(await row(minh).getAttribute('data-state')).toBe('acknowledged');
+
+    await minh.evaluate('window.__iocFeed.restore()');
+    await minh.locator('[data-testid="feed-status"].feed-live').waitFor();
+    // Resolved leaves the default "active" filter; every state shows it.
+    await minh.selectOption('[data-testid="filter-state"]', 'all');
+    await minh.locator('.incident-row[data-type="urban-flooding"][data-state="resolved"]').waitFor({ timeout: 5_000 });
+    const minhPanel = minh.locator('[data-testid="incident-panel"]');
+    await minhPanel.locator('[data-testid="timeline"] li[data-event-type="resolved"]').waitFor();
+    expect(await minhPanel.locator('[data-testid="timeline"] li[data-event-type="commented"]').count()).toBe(2);
+    expect(await row(minh).count()).toBe(1);
+
+    // A reload resumes from the seq kept in sessionStorage: the same single incident, nothing shown twice.
+    const seqBefore = Number(await minh.locator('.console').getAttribute('data-last-seq'));
+    expect(seqBefore).toBeGreaterThan(0);
+    await minh.reload();
+    await minh.locator('[data-testid="feed-status"].feed-live').waitFor();
+    await minh.selectOption('[data-testid="filter-state"]', 'all');
+    await minh.locator('.incident-row[data-type="urban-flooding"][data-state="resolved"]').waitFor();
+    expect(await row(minh).count()).toBe(1);
+    expect(Number(await minh.locator('.console').getAttribute('data-last-seq'))).toBeGreaterThanOrEqual(seqBefore);
+    await screenshot(minh, '08-resolved-after-reconnect-en');
+  });
 });

@@ -123,6 +123,15 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
     [city, devicePos, placeOf],
   );
 
+  const zoneDevices = useCallback(
+    (i: IncidentView): string[] => {
+      const types = new Set(i.evidence.map((e) => e.deviceId && deviceRows.find((r) => r.device.id === e.deviceId)?.device.type).filter(Boolean));
+      return deviceRows
+        .filter((r) => types.has(r.device.type) && r.health !== 'disabled' && (r.device.catchment === i.zone.id || r.ward === i.zone.id))
+        .map((r) => r.device.id);
+    },
+    [deviceRows],
+  );
   const liveIncidents = useMemo(() => snap.incidents.filter((i) => !i.exercise && i.state !== 'closed'), [snap.incidents]);
   const listed = useMemo(() => liveIncidents.filter((i) => matches(i, filter, wardOf)).sort(bySeverityThenTime), [liveIncidents, filter, wardOf]);
   const placed: PlacedIncident[] = useMemo(
@@ -171,7 +180,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
       <div className="main">
         <div className="map-area">
           <CityMap city={city} devices={mapDevices} incidents={placed} selectedId={selectedId} onSelect={setSelectedId} />
-          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} onClose={() => setSelectedId(undefined)} onChanged={refresh} /> : null}
+          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} zoneDevices={zoneDevices} onClose={() => setSelectedId(undefined)} onChanged={refresh} /> : null}
         </div>
         <div className="sidebar">
           <nav className="tabs">

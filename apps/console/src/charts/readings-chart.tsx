@@ -14,7 +14,7 @@ export interface ChartSeries {
 }
 
 /** A line per device and measure, on a time axis in the city's time zone. */
-export function ReadingsChart({ series, openedAt }: { readonly series: readonly ChartSeries[]; readonly openedAt: number }) {
+export function ReadingsChart({ series, openedAt, from }: { readonly series: readonly ChartSeries[]; readonly openedAt: number; readonly from: number }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -39,6 +39,8 @@ export function ReadingsChart({ series, openedAt }: { readonly series: readonly 
         tooltip: { trigger: 'axis' },
         xAxis: {
           type: 'time',
+          min: from,
+          max: () => Date.now(),
           axisLabel: {
             fontSize: 10,
             formatter: (v: number) => new Date(v + 7 * 3_600_000).toISOString().slice(11, 16),
@@ -48,14 +50,15 @@ export function ReadingsChart({ series, openedAt }: { readonly series: readonly 
         series: series.map((s, i) => ({
           name: s.unit ? `${s.name} (${s.unit})` : s.name,
           type: 'line',
-          showSymbol: false,
+          // Few readings (a sensor reporting on change): show the points themselves.
+          showSymbol: s.points.length < 30,
           data: [...s.points].sort((a, b) => a[0] - b[0]).map((p) => [...p]),
           ...(i === 0 ? { markLine: { symbol: 'none', silent: true, lineStyle: { color: '#d64545', type: 'dashed' }, label: { show: false }, data: [{ xAxis: openedAt }] } } : {}),
         })),
       },
       { notMerge: true },
     );
-  }, [series, openedAt]);
+  }, [series, openedAt, from]);
 
   return <div ref={el} className="readings-chart" data-testid="readings-chart" data-series={series.length} />;
 }

@@ -42,7 +42,7 @@ export const vi = {
     empty: 'Không có sự cố nào khớp bộ lọc',
     count: '{{count}} sự cố',
     allStates: 'Mọi trạng thái',
-    active: 'Đang hoạt động',
+    active: 'Đang xử lý',
     allDomains: 'Mọi lĩnh vực',
     allWards: 'Mọi phường',
     criticalBanner: '{{count}} sự cố khẩn cấp chưa xác nhận',

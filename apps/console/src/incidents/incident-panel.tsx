@@ -14,17 +14,20 @@ interface Props {
   readonly api: IocApi;
   readonly city: CityModel;
   readonly wardOf: (i: IncidentView) => string | undefined;
+  /** Devices of the incident's zone of the kinds its evidence names (the neighbours behind a zone's median). */
+  readonly zoneDevices: (i: IncidentView) => readonly string[];
   readonly onClose: () => void;
   /** After an action: take the server's record into the list now. */
   readonly onChanged: (id: string) => Promise<void>;
 }
 
-/** Devices charted at most (the first ones in the evidence). */
-const MAX_CHART_DEVICES = 4;
+/** Devices whose readings are fetched (the evidence's first), and lines drawn at most (those with readings). */
+const MAX_CHART_DEVICES = 12;
+const MAX_CHART_LINES = 6;
 const CHART_BEFORE_MS = 60 * 60_000;
 
 /** The incident panel: state and actions, SOP checklist, readings chart, snapshots, evidence and the audit timeline. */
-export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged }: Props) {
+export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClose, onChanged }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [detail, setDetail] = useState<IncidentDetailDto>();
@@ -47,7 +50,9 @@ export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged 
     };
   }, [api, incident.id, incident.version]);
 
-  const devices = useMemo(() => [...new Set(incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d))].slice(0, MAX_CHART_DEVICES), [incident.evidence]);
+  // The evidence's devices first, then their neighbours in the zone; a stable key so polling does not refetch.
+  const devicesKey = [...new Set([...incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d), ...zoneDevices(incident)])].slice(0, MAX_CHART_DEVICES).join(',');
+  const devices = useMemo(() => (devicesKey ? devicesKey.split(',') : []), [devicesKey]);
   useEffect(() => {
     let live = true;
     const from = new Date(Math.min(incident.openedAt, Date.now()) - CHART_BEFORE_MS);
@@ -59,6 +64,7 @@ export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged 
   }, [api, devices, incident.openedAt, incident.evidenceCount]);
 
   const series = useMemo(() => chartSeries(incident.evidence, readings), [incident.evidence, readings]);
+  const chartFrom = Math.min(incident.openedAt, Date.now()) - CHART_BEFORE_MS;
 
   const act = useCallback(
     async (action: () => Promise<unknown>, after?: () => void) => {
@@ -206,7 +212,7 @@ export function IncidentPanel({ incident, api, city, wardOf, onClose, onChanged 
 
       <section className="readings">
         <h3>{t('panel.readings')}</h3>
-        {series.length ? <ReadingsChart series={series} openedAt={incident.openedAt} /> : <p className="muted">{devices.length ? t('panel.loading') : t('panel.noReadings')}</p>}
+        {series.length ? <ReadingsChart series={series} openedAt={incident.openedAt} from={chartFrom} /> : <p className="muted">{devices.length ? t('panel.loading') : t('panel.noReadings')}</p>}
       </section>
 
       <section className="snapshots">
@@ -293,5 +299,5 @@ export function chartSeries(evidence: readonly Evidence[], readings: Readonly<Re
       points: rows.filter((r) => typeof r.values[field] === 'number').map((r) => [Date.parse(r.time), r.values[field] as number] as const),
     });
   }
-  return out;
+  return out.slice(0, MAX_CHART_LINES);
 }

@@ -7,7 +7,10 @@ import { CanvasRenderer } from 'echarts/renderers';
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
 
 export interface ChartSeries {
+  /** The device. */
   readonly name: string;
+  /** The reading field drawn (`levelCm`). */
+  readonly measure: string;
   readonly unit?: string;
   /** [epoch ms, value], any order. */
   readonly points: ReadonlyArray<readonly [number, number]>;
@@ -46,9 +49,10 @@ export function ReadingsChart({ series, openedAt, from }: { readonly series: rea
             formatter: (v: number) => new Date(v + 7 * 3_600_000).toISOString().slice(11, 16),
           },
         },
-        yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
+        // One measure for every line (the usual case): named on the axis, the legend names only the devices.
+        yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 }, name: axisName(series), nameTextStyle: { fontSize: 10, align: 'left' } },
         series: series.map((s, i) => ({
-          name: s.unit ? `${s.name} (${s.unit})` : s.name,
+          name: new Set(series.map((x) => x.measure)).size === 1 ? s.name : `${s.name} · ${s.measure}`,
           type: 'line',
           // Few readings (a sensor reporting on change): show the points themselves.
           showSymbol: s.points.length < 30,
@@ -61,4 +65,11 @@ export function ReadingsChart({ series, openedAt, from }: { readonly series: rea
   }, [series, openedAt, from]);
 
   return <div ref={el} className="readings-chart" data-testid="readings-chart" data-series={series.length} />;
+}
+
+function axisName(series: readonly ChartSeries[]): string {
+  const measures = new Set(series.map((s) => s.measure));
+  if (measures.size !== 1) return '';
+  const unit = series.find((s) => s.unit)?.unit;
+  return unit ? `${series[0].measure} (${unit})` : series[0].measure;
 }

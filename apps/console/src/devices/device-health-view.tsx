@@ -53,7 +53,7 @@ export function DeviceHealthView({ rows, city }: { readonly rows: readonly Devic
         <tbody>
           {byType.map(([type, c]) => (
             <tr key={type}>
-              <td>{type}</td>
+              <td>{t(`deviceType.${type}`, { defaultValue: type })}</td>
               <td>{c.online}</td>
               <td>{c.stale}</td>
               <td>{c.offline}</td>

@@ -1,4 +1,4 @@
-import { INCIDENT_DOMAIN_NAMES, INCIDENT_STATES, INCIDENT_TYPES, SEVERITIES } from '@ioc/domain';
+import { DEVICE_TYPES, INCIDENT_DOMAIN_NAMES, INCIDENT_STATES, INCIDENT_TYPES, SEVERITIES } from '@ioc/domain';
 import { en } from './en';
 import { vi } from './vi';
 
@@ -11,12 +11,13 @@ describe('console messages', () => {
     for (const lang of [vi, en]) for (const k of keys(lang)) expect(k.split('.').reduce<any>((o, p) => o[p], lang)).not.toBe('');
   });
 
-  it('names every incident type, severity, state and domain of the domain model in both languages', () => {
+  it('names every incident type, severity, state, domain and device type of the domain model in both languages', () => {
     for (const lang of [vi, en]) {
       expect(Object.keys(lang.incidentType).sort()).toEqual([...INCIDENT_TYPES].sort());
       expect(Object.keys(lang.severity).sort()).toEqual([...SEVERITIES].sort());
       expect(Object.keys(lang.state).sort()).toEqual([...INCIDENT_STATES].sort());
       expect(Object.keys(lang.domain).sort()).toEqual([...INCIDENT_DOMAIN_NAMES].sort());
+      expect(Object.keys(lang.deviceType).sort()).toEqual([...DEVICE_TYPES].sort());
     }
   });
 });

@@ -294,8 +294,9 @@ export function chartSeries(evidence: readonly Evidence[], readings: Readonly<Re
       numericKeys.find((k) => quoted.some((e) => rows.some((r) => r.values[k] === e.value))) ?? numericKeys[0];
     if (!field) continue;
     out.push({
-      name: `${deviceId} · ${field}`,
-      unit: quoted[0]?.unit,
+      name: deviceId,
+      measure: field,
+      unit: quoted[0]?.unit ?? evidence.find((e) => e.kind === rows[0].kind && e.unit)?.unit,
       points: rows.filter((r) => typeof r.values[field] === 'number').map((r) => [Date.parse(r.time), r.values[field] as number] as const),
     });
   }

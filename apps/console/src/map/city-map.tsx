@@ -174,7 +174,7 @@ export function CityMap({ city, devices, incidents, selectedId, onSelect }: Prop
       type: 'FeatureCollection' as const,
       features: devices.map((d) => ({
         type: 'Feature' as const,
-        properties: { id: d.id, type: d.type, health: d.health, healthLabel: t(`devices.${d.health}`) },
+        properties: { id: d.id, type: t(`deviceType.${d.type}`, { defaultValue: d.type }), health: d.health, healthLabel: t(`devices.${d.health}`) },
         geometry: { type: 'Point' as const, coordinates: [...d.at] },
       })),
     };
@@ -202,7 +202,10 @@ export function CityMap({ city, devices, incidents, selectedId, onSelect }: Prop
       }
       marker.setLngLat(at as [number, number]);
       const el = marker.getElement();
-      el.className = `incident-marker sev-${incident.severity} state-${incident.state}${incident.id === selectedId ? ' selected' : ''}`;
+      // Keep MapLibre's own marker classes; replace only ours.
+      for (const c of [...el.classList]) if (c.startsWith('sev-') || c.startsWith('state-') || c === 'selected') el.classList.remove(c);
+      el.classList.add('incident-marker', `sev-${incident.severity}`, `state-${incident.state}`);
+      el.classList.toggle('selected', incident.id === selectedId);
       el.dataset.incidentId = incident.id;
       el.dataset.severity = incident.severity;
       el.dataset.state = incident.state;

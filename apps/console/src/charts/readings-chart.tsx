@@ -37,8 +37,8 @@ export function ReadingsChart({ series, openedAt, from }: { readonly series: rea
     chart.current?.setOption(
       {
         animation: false,
-        grid: { left: 44, right: 12, top: 28, bottom: 24 },
-        legend: { top: 0, type: 'scroll', textStyle: { fontSize: 11 } },
+        grid: { left: 44, right: 12, top: 44, bottom: 24 },
+        legend: { top: 0, left: 0, type: 'scroll', textStyle: { fontSize: 11 } },
         tooltip: { trigger: 'axis' },
         xAxis: {
           type: 'time',

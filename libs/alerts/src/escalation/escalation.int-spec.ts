@@ -28,7 +28,7 @@ severities:
 `;
 const policy = parseEscalationPolicy(POLICY_YAML);
 const WORKER = path.join(projectRoot(), 'test/support/escalation/escalation-worker.ts');
-const REGISTER = path.join(projectRoot(), 'test/support/escalation/swc-register.js');
+const REGISTER = path.join(projectRoot(), 'test/support/swc-register.js');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

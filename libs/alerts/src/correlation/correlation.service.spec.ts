@@ -25,8 +25,9 @@ function binReading(msgId: string, ts: number, temperatureC: number): DeviceMess
   };
 }
 
-function harness(history: DeviceMessage[] = [], opts: { failFirst?: number; reports?: FieldReport[] } = {}) {
+function harness(history: DeviceMessage[] = [], opts: { failFirst?: number; reports?: FieldReport[]; latenessMs?: number; realTime?: boolean } = {}) {
   let now = T0;
+  const offset = opts.realTime ? T0 - Date.now() : 0;
   const applied: IncidentSignal[] = [];
   const fanned: IncidentChange[] = [];
   let failures = opts.failFirst ?? 0;
@@ -47,8 +48,9 @@ function harness(history: DeviceMessage[] = [], opts: { failFirst?: number; repo
     },
     reports: async (from, to) => (opts.reports ?? []).filter((r) => r.reportedAt >= from.getTime() && r.reportedAt < to.getTime()),
   };
-  const clock = { now: () => new Date(now), nowMs: () => now };
-  const service = new CorrelationService({ rules, topology, allowedLatenessMs: 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: 5 }, ports, clock, pino({ level: 'silent' }));
+  const nowMs = () => (opts.realTime ? Date.now() + offset : now);
+  const clock = { now: () => new Date(nowMs()), nowMs };
+  const service = new CorrelationService({ rules, topology, allowedLatenessMs: opts.latenessMs ?? 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: 5 }, ports, clock, pino({ level: 'silent' }));
   return {
     service,
     applied,
@@ -139,5 +141,17 @@ describe('CorrelationService (correlate role)', () => {
       expect(hotspots(h.applied)).toHaveLength(1);
       await h.service.stop();
     });
+  });
+
+  it('decides as soon as a reading passes the watermark, without waiting for the next tick', async () => {
+    const h = harness([], { latenessMs: 40, realTime: true });
+    await h.service.start();
+    const t = Date.now();
+    h.service.accept([binReading('fast-1', T0 + (Date.now() - t), 95)]);
+    const deadline = Date.now() + 2_000;
+    while (fires(h.applied).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    // The tick is 1,000 s here: only the wake-up at ts + lateness can have decided it.
+    expect(fires(h.applied).map((s) => s.op)).toEqual(['raise']);
+    await h.service.stop();
   });
 });

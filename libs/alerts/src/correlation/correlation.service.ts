@@ -56,6 +56,8 @@ export function reportToEngineEvent(r: FieldReport): EngineEvent {
 export class CorrelationService {
   private engine: CorrelationEngine;
   private timer?: NodeJS.Timeout;
+  /** Fires when the earliest pending reading passes the watermark, so an incident does not wait for the next tick. */
+  private wake?: { readonly at: number; readonly handle: NodeJS.Timeout };
   private queue: IncidentSignal[] = [];
   private applying?: Promise<void>;
   private recovering = true;
@@ -84,8 +86,26 @@ export class CorrelationService {
 
   private acceptEvents(events: EngineEvent[]): void {
     if (this.stopped) return;
-    if (this.recovering) this.buffered.push(...events);
-    else this.engine.push(events);
+    if (this.recovering) {
+      this.buffered.push(...events);
+      return;
+    }
+    this.engine.push(events);
+    if (this.timer) this.wakeAt(events);
+  }
+
+  private wakeAt(events: readonly EngineEvent[]): void {
+    let earliest = Infinity;
+    for (const e of events) if (e.ts < earliest) earliest = e.ts;
+    const at = earliest + this.opts.allowedLatenessMs;
+    if (!Number.isFinite(at) || (this.wake && this.wake.at <= at)) return;
+    if (this.wake) clearTimeout(this.wake.handle);
+    const handle = setTimeout(() => {
+      this.wake = undefined;
+      this.tick();
+    }, Math.max(0, at - this.clock.nowMs()));
+    handle.unref?.();
+    this.wake = { at, handle };
   }
 
   async start(): Promise<void> {
@@ -121,6 +141,8 @@ export class CorrelationService {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.wake) clearTimeout(this.wake.handle);
+    this.wake = undefined;
     // Decided signals are applied before the process goes (the pool closes after this).
     const drain = this.settled();
     this.stopped = true;

@@ -91,6 +91,12 @@ describe('correlation end to end', () => {
     await waitFor(() => stack.stored(), (n) => n >= 2);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await fireIncidents()).toEqual([incident]);
+
+    const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as { status: string; correlate: { recovered: boolean; engine: { processed: number; duplicates: number; activeAlarms: number } } };
+    expect(health.status).toBe('ok');
+    expect(health.correlate).toMatchObject({ recovered: true, engine: { activeAlarms: 1 } });
+    expect(health.correlate.engine.processed).toBeGreaterThanOrEqual(2);
+    expect(health.correlate.engine.duplicates).toBeGreaterThanOrEqual(1);
   });
 
   it('escalates the unacknowledged incident once: a notification on the stream and the level in its audit trail', async () => {

@@ -3,12 +3,22 @@ import type { Redis } from 'ioredis';
 import { DATABASE, type Database } from '@ioc/storage';
 import { REDIS } from '@ioc/queue';
 import { IngestService } from '@ioc/ingest';
+import { CorrelationService } from '@ioc/alerts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
   database: { ok: boolean; flavour: string; embedded: boolean; error?: string };
   redis: { ok: boolean; error?: string };
   ingest?: { connections: number; connected: number; pending: number; stats: Record<string, number> };
+  correlate?: {
+    recovered: boolean;
+    /** How far the engine's watermark is behind this process's clock, ms (the allowed lateness when all is well). */
+    watermarkLagMs: number | null;
+    queuedSignals: number;
+    appliedSignals: number;
+    failedAttempts: number;
+    engine: { processed: number; late: number; duplicates: number; pending: number; activeAlarms: number };
+  };
 }
 
 /** Liveness of each dependency, for operators and orchestrators. */
@@ -18,6 +28,7 @@ export class HealthService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
     @Optional() @Inject(IngestService) private readonly ingest?: IngestService,
+    @Optional() @Inject(CorrelationService) private readonly correlation?: CorrelationService,
   ) {}
 
   async check(): Promise<HealthReport> {
@@ -37,7 +48,21 @@ export class HealthService {
           stats: { ...this.ingest.pipeline.stats, ...this.ingest.pipeline.committerStats },
         }
       : undefined;
-    const ok = database.ok && redis.ok && (!ingest || ingest.connected === ingest.connections);
-    return { status: ok ? 'ok' : 'degraded', database, redis, ingest };
+    const correlate = this.correlation ? this.correlationReport(this.correlation) : undefined;
+    const ok = database.ok && redis.ok && (!ingest || ingest.connected === ingest.connections) && (!correlate || correlate.recovered);
+    return { status: ok ? 'ok' : 'degraded', database, redis, ingest, correlate };
+  }
+
+  private correlationReport(c: CorrelationService): NonNullable<HealthReport['correlate']> {
+    const s = c.status();
+    const e = s.engine;
+    return {
+      recovered: s.recovered,
+      watermarkLagMs: Number.isFinite(e.watermark) ? Date.now() - e.watermark : null,
+      queuedSignals: s.queuedSignals,
+      appliedSignals: s.appliedSignals,
+      failedAttempts: s.failedAttempts,
+      engine: { processed: e.processed, late: e.late, duplicates: e.duplicates, pending: e.pending, activeAlarms: e.active },
+    };
   }
 }

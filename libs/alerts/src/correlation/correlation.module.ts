@@ -1,4 +1,4 @@
-import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { loadRules, loadTopology } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport } from '@ioc/domain';
@@ -21,6 +21,7 @@ const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
  * start). Readings come from the ingest fast path when ingest runs in this process, otherwise from the stream.
  * Needs EscalationModule (global) for the escalation timers of the incidents it opens.
  */
+@Global()
 @Module({
   imports: [IncidentsModule],
   providers: [

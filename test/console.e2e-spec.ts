@@ -36,6 +36,11 @@ describe('operator console (browser)', () => {
     const patched = yaml.replace(/(id: flood\.urban-flooding[\s\S]*?raiseAfter: )10m/, '$10s');
     if (patched === yaml) throw new Error('flood.urban-flooding raiseAfter not found in seeds/rules/flood.yaml');
     fs.writeFileSync(file, patched);
+    // Escalation to the supervisor 15 s after a critical incident opens (shipped: 5 min), once.
+    fs.writeFileSync(
+      path.join(dir, 'escalation.yaml'),
+      ['version: 1', 'channel: console', 'severities:', '  critical:', '    levels:', '      - after: 15s', '        notify: [supervisor]'].join('\n'),
+    );
     return dir;
   }
 
@@ -153,6 +158,22 @@ describe('operator console (browser)', () => {
     await lan.locator(`[data-testid="alarm-toggle"]:not([data-beeps="${beepsBefore}"])`).waitFor();
     await screenshot(lan, '04-flood-incident-vi');
     expect(await minh.locator('.incident-row[data-type="urban-flooding"]').textContent()).toContain('Urban flooding');
+  });
+
+  it('escalates the unacknowledged critical incident to the supervisor, on her console only, once', async () => {
+    const hoa = await signIn('supervisor1', 'vi');
+    const banner = hoa.locator('[data-testid="escalation-banner"]');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.locator('.escalation').count()).toBe(1);
+    expect(await banner.textContent()).toContain('Leo thang cấp 1');
+    expect(await banner.textContent()).toContain('Ngập úng đô thị');
+    // Operators are not the policy's recipients.
+    expect(await lan.locator('[data-testid="escalation-banner"]').count()).toBe(0);
+    await banner.locator('.escalation').click();
+    await hoa.locator('[data-testid="incident-panel"]').waitFor();
+    await screenshot(hoa, '05c-escalation-supervisor-vi');
+    await banner.locator('.dismiss').click();
+    expect(await hoa.locator('[data-testid="escalation-banner"]').count()).toBe(0);
   });
 
   it('records the acknowledgement of one operator and shows it on the other console, each change once', async () => {

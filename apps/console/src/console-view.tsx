@@ -176,6 +176,21 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
           ⚠ {t('list.criticalBanner', { count: criticalOpen.length })}: {criticalOpen.map((i) => i.title[lang]).join(' · ')}
         </div>
       ) : null}
+      {snap.notifications.length ? (
+        <div className="escalation-banner" role="status" data-testid="escalation-banner">
+          {snap.notifications.slice(0, 3).map((n) => {
+            const inc = snap.incidents.find((i) => i.id === n.incidentId);
+            return (
+              <button type="button" key={n.id} className="escalation" onClick={() => setSelectedId(n.incidentId)}>
+                ▲ {t('escalation.notice', { level: n.level, kind: t(`escalation.kind.${n.kind}`) })}: {inc ? inc.title[lang] : n.incidentId}
+              </button>
+            );
+          })}
+          <button type="button" className="dismiss" onClick={() => live.dismissNotifications()}>
+            {t('escalation.dismiss')}
+          </button>
+        </div>
+      ) : null}
       <KpiTiles kpi={kpi} />
       <div className="main">
         <div className="map-area">

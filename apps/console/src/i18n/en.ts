@@ -39,6 +39,11 @@ export const en: Messages = {
     'sensor-drift': 'Sensor drift',
     'sensor-disagreement': 'Sensor disagreement',
   },
+  escalation: {
+    notice: 'Escalated, level {{level}} ({{kind}})',
+    kind: { escalation: 'nobody acknowledged', reminder: 'reminder' },
+    dismiss: 'Dismiss',
+  },
   list: {
     heading: 'Active incidents',
     empty: 'No incident matches the filters',

@@ -37,6 +37,11 @@ export const vi = {
     'sensor-drift': 'Cảm biến trôi',
     'sensor-disagreement': 'Cảm biến lệch với lân cận',
   },
+  escalation: {
+    notice: 'Leo thang cấp {{level}} ({{kind}})',
+    kind: { escalation: 'chưa ai xác nhận', reminder: 'nhắc lại' },
+    dismiss: 'Đã đọc',
+  },
   list: {
     heading: 'Sự cố đang xử lý',
     empty: 'Không có sự cố nào khớp bộ lọc',

@@ -1,4 +1,5 @@
 import type { IncidentEventMessage } from '@ioc/contracts';
+import type { IncidentNotification } from '@ioc/domain';
 import type { IocApi } from '../api/ioc-api';
 import type { AlarmCue } from '../alarm/alarm-cue';
 import { RealtimeFeed, type FeedStatus } from '../realtime/realtime-feed';
@@ -12,7 +13,12 @@ export interface LiveSnapshot {
   readonly lastSeq: number;
   /** Incidents whose records changed since the last snapshot (to refresh an open panel). */
   readonly revision: number;
+  /** Escalations addressed to this user's role since the console opened, newest first, each once. */
+  readonly notifications: readonly IncidentNotification[];
 }
+
+/** Escalation notices kept on screen. */
+const MAX_NOTIFICATIONS = 20;
 
 /** States loaded at start: the active ones plus the recently resolved (the "all states" filter shows them). */
 const LOADED_STATES = ['open', 'acknowledged', 'assigned', 'resolved'];
@@ -33,6 +39,7 @@ export class LiveIncidents {
   private snapshot: LiveSnapshot;
   private readonly listeners = new Set<() => void>();
   private reminder?: ReturnType<typeof setInterval>;
+  private notifications: IncidentNotification[] = [];
 
   constructor(
     private readonly api: IocApi,
@@ -59,7 +66,7 @@ export class LiveIncidents {
         this.store.noteSeq(headSeq);
         sessionStorage.setItem(this.seqKey, String(this.store.lastSeq));
       },
-      notification: () => undefined,
+      notification: (n) => this.onNotification(n),
     });
     this.feed.start();
     void this.reload();
@@ -103,6 +110,20 @@ export class LiveIncidents {
     this.fold(pending);
   }
 
+  /** An escalation for this role: shown once (a redelivery has the same id) and sounded. */
+  private onNotification(n: IncidentNotification): void {
+    if (this.notifications.some((x) => x.id === n.id)) return;
+    this.notifications = [n, ...this.notifications].slice(0, MAX_NOTIFICATIONS);
+    this.alarm.beep();
+    this.changed();
+  }
+
+  /** The operator has read them. */
+  dismissNotifications(): void {
+    this.notifications = [];
+    this.changed();
+  }
+
   private onEvents(events: IncidentEventMessage[]): void {
     if (!this.loaded) this.pending.push(...events);
     else this.fold(events);
@@ -126,6 +147,6 @@ export class LiveIncidents {
   }
 
   private makeSnapshot(revision: number): LiveSnapshot {
-    return { incidents: this.store.all(), status: this.status, loaded: this.loaded, lastSeq: this.store.lastSeq, revision };
+    return { incidents: this.store.all(), status: this.status, loaded: this.loaded, lastSeq: this.store.lastSeq, revision, notifications: this.notifications };
   }
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
-import { startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
+import { apiClient, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
 
 /**
  * Whole system, reading to incident: a bin's temperature published over MQTT becomes one bin-fire incident in the
@@ -131,5 +131,30 @@ describe('correlation end to end', () => {
     expect(await stack.count(`SELECT count(*) AS n FROM incident WHERE state <> 'closed'`)).toBe(
       await stack.count(`SELECT count(DISTINCT dedup_key) AS n FROM incident WHERE state <> 'closed'`),
     );
+  });
+
+  it('keeps a silenced incident quiet, over HTTP, until the silence is expired', async () => {
+    const supervisor = await apiClient(server!.baseUrl, 'supervisor1');
+    const integrator = await apiClient(server!.baseUrl, 'integrator1');
+    const silence = { matchers: { type: 'bin-fire', zoneId: 'ward-p9' }, endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: 'thử nghiệm cảm biến nhiệt' };
+    expect((await integrator.post('/api/v1/silences', silence)).status).toBe(403);
+    expect(await supervisor.post('/api/v1/silences', { ...silence, matchers: {} })).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID' } });
+    const created = await supervisor.post<{ id: string; active: boolean }>('/api/v1/silences', silence);
+    expect(created).toMatchObject({ status: 201, body: { active: true } });
+    // The correlate role reads silences every 2 s.
+    await new Promise((r) => setTimeout(r, 2_500));
+    const p9 = deviceTopic('bin-fill', 'bin-p9-0001');
+    const p9Fires = () => stack.count(`SELECT count(*) AS n FROM incident WHERE dedup_key = 'bin-fire:ward-p9'`);
+    await publishReading(99, `corr-${++seq}`, p9);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await p9Fires()).toBe(0);
+
+    expect(await supervisor.post(`/api/v1/silences/${created.body.id}/expire`)).toMatchObject({ status: 200, body: { active: false } });
+    expect((await supervisor.post(`/api/v1/silences/00000000-0000-4000-8000-000000000000/expire`)).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 2_500));
+    await publishReading(101, `corr-${++seq}`, p9);
+    await waitFor(p9Fires, (n) => n === 1);
+    const listed = await supervisor.get<Array<{ id: string; expiredBy: string | null }>>('/api/v1/silences');
+    expect(listed.body.find((x) => x.id === created.body.id)?.expiredBy).toBeTruthy();
   });
 });

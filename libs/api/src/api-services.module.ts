@@ -6,11 +6,12 @@ import { DeviceQueryService } from './device-query.service';
 import { FieldReportService } from './field-report.service';
 import { IncidentQueryService } from './incident-query.service';
 import { KpiService } from './kpi.service';
+import { SilenceService } from './silence.service';
 
 /** The api role's read models and intake: incidents, devices, KPIs, field reports. Needs StorageModule, QueueModule, PlatformModule. */
 @Module({
   imports: [IncidentsModule],
-  providers: [IncidentQueryService, { provide: CITY, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadCity(c.correlation.seedsDir) }, DeviceQueryService, KpiService, FieldReportService],
-  exports: [IncidentQueryService, DeviceQueryService, KpiService, FieldReportService, CITY],
+  providers: [IncidentQueryService, { provide: CITY, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadCity(c.correlation.seedsDir) }, DeviceQueryService, KpiService, FieldReportService, SilenceService],
+  exports: [IncidentQueryService, DeviceQueryService, KpiService, FieldReportService, SilenceService, CITY],
 })
 export class ApiServicesModule {}

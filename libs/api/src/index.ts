@@ -5,3 +5,4 @@ export * from './device-query.service';
 export * from './field-report.service';
 export * from './api-services.module';
 export * from './incident-query.service';
+export * from './silence.service';

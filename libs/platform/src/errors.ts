@@ -16,6 +16,8 @@ export const IOC_ERROR_CODES = [
   'SOP_INVALID',
   'SOP_NOT_FOUND',
   'SOP_STEP_UNKNOWN',
+  'SILENCE_NOT_FOUND',
+  'SILENCE_INVALID',
   // escalation (libs/alerts/src/escalation)
   'ESCALATION_POLICY_INVALID',
   // authentication and authorisation (libs/auth)

@@ -10,10 +10,11 @@ import { IncidentNotificationRepository } from './incident-notification.reposito
 import { MaintenanceService } from './maintenance.service';
 import { QuarantineRepository } from './quarantine.repository';
 import { RawMessageRepository } from './raw-message.repository';
+import { SilenceRepository } from './silence.repository';
 import { ReadingsRepository } from './readings.repository';
 import { TimeseriesRepository } from './timeseries.repository';
 
-const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository];
+const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, SilenceRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */
 @Module({})

@@ -7,6 +7,7 @@ import { AuthController } from './auth.controller';
 import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
 import { HealthController } from './health.controller';
+import { SilencesController } from './silences.controller';
 import { HealthService } from './health.service';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
@@ -20,7 +21,7 @@ import { MetricsController } from './metrics.controller';
  */
 @Module({
   imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule],
-  controllers: [HealthController, MetricsController, AuthController, IncidentsController, DevicesController, KpiController, FieldReportsController, IngestApiController],
+  controllers: [HealthController, MetricsController, AuthController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, IngestApiController],
   providers: [HealthService, { provide: APP_FILTER, useClass: IocExceptionFilter }],
 })
 export class HttpApiModule {}

@@ -1,10 +1,10 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { loadRules, loadTopology } from '@ioc/correlation';
-import type { DeviceMessage, FieldReport } from '@ioc/domain';
+import type { DeviceMessage, FieldReport, IncidentType } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, IncidentEventStream, REDIS } from '@ioc/queue';
-import { FieldReportRepository, RawMessageRepository } from '@ioc/storage';
+import { FieldReportRepository, RawMessageRepository, SilenceRepository } from '@ioc/storage';
 import * as path from 'node:path';
 import { IncidentService } from '../incident.service';
 import { IncidentsModule } from '../incidents.module';
@@ -27,13 +27,14 @@ const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, IncidentService, EscalationService, RawMessageRepository, FieldReportRepository, IncidentEventStream, CLOCK, LOGGER],
+      inject: [IOC_CONFIG, IncidentService, EscalationService, RawMessageRepository, FieldReportRepository, SilenceRepository, IncidentEventStream, CLOCK, LOGGER],
       useFactory: (
         config: IocConfig,
         incidents: IncidentService,
         escalation: EscalationService,
         raw: RawMessageRepository,
         fieldReports: FieldReportRepository,
+        silences: SilenceRepository,
         events: IncidentEventStream,
         clock: Clock,
         root: Logger,
@@ -66,6 +67,14 @@ const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
                 lon: r.lon,
                 text: r.text,
                 ...(r.photoRef !== null && { photoRef: r.photoRef }),
+              })),
+            silences: async (since) =>
+              (await silences.inForce(since)).map((x) => ({
+                id: x.id,
+                matchers: { ...x.matchers, type: x.matchers.type as IncidentType | undefined },
+                startsAt: x.startsAt.getTime(),
+                endsAt: x.endsAt.getTime(),
+                comment: x.comment,
               })),
           },
           clock,

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { loadRules, loadTopology } from '@ioc/correlation';
+import { loadRules, loadTopology, type Silence } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { IncidentChange } from '../incident.service';
 import { CorrelationService, type CorrelationPorts } from './correlation.service';
@@ -25,7 +25,10 @@ function binReading(msgId: string, ts: number, temperatureC: number): DeviceMess
   };
 }
 
-function harness(history: DeviceMessage[] = [], opts: { failFirst?: number; reports?: FieldReport[]; latenessMs?: number; realTime?: boolean } = {}) {
+function harness(
+  history: DeviceMessage[] = [],
+  opts: { failFirst?: number; reports?: FieldReport[]; latenessMs?: number; realTime?: boolean; silences?: () => Silence[] } = {},
+) {
   let now = T0;
   const offset = opts.realTime ? T0 - Date.now() : 0;
   const applied: IncidentSignal[] = [];
@@ -46,6 +49,7 @@ function harness(history: DeviceMessage[] = [], opts: { failFirst?: number; repo
     history: async function* (from, to) {
       yield history.filter((m) => m.ts >= from && m.ts < to);
     },
+    ...(opts.silences && { silences: async (since: Date) => opts.silences!().filter((x) => x.endsAt > since.getTime()) }),
     reports: async (from, to) => (opts.reports ?? []).filter((r) => r.reportedAt >= from.getTime() && r.reportedAt < to.getTime()),
   };
   const nowMs = () => (opts.realTime ? Date.now() + offset : now);
@@ -151,6 +155,27 @@ describe('CorrelationService (correlate role)', () => {
     const deadline = Date.now() + 2_000;
     while (fires(h.applied).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     // The tick is 1,000 s here: only the wake-up at ts + lateness can have decided it.
+    expect(fires(h.applied).map((s) => s.op)).toEqual(['raise']);
+    await h.service.stop();
+  });
+
+  it('applies stored silences: a silenced key is not raised, and is once the silence is expired early', async () => {
+    let stored: Silence[] = [{ id: 'sil-1', matchers: { type: 'bin-fire', zoneId: 'ward-p10' }, startsAt: T0 - 60_000, endsAt: T0 + 3_600_000 }];
+    const h = harness([], { silences: () => stored });
+    await h.service.start();
+    h.service.accept([binReading('s-1', T0 + 1_000, 95)]);
+    h.advance(4_000);
+    h.service.tick();
+    await h.service.settled();
+    expect(fires(h.applied)).toEqual([]);
+
+    // Expired early by an operator: the stored end moves to now; the next reading of the key goes through.
+    stored = [{ ...stored[0], endsAt: T0 + 4_000 }];
+    await h.service.syncSilences();
+    h.service.accept([binReading('s-2', T0 + 5_000, 96)]);
+    h.advance(4_000);
+    h.service.tick();
+    await h.service.settled();
     expect(fires(h.applied).map((s) => s.op)).toEqual(['raise']);
     await h.service.stop();
   });

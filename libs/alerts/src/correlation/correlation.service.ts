@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Topology } from '@ioc/correlation';
+import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Silence, type Topology } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
 import type { IncidentChange } from '../incident.service';
@@ -14,6 +14,8 @@ export interface CorrelationPorts {
   readonly history: (from: Date, to: Date) => AsyncIterable<readonly DeviceMessage[]>;
   /** Stored field reports with from ≤ reportedAt < to, oldest first (FieldReportRepository.range), replayed with the history. */
   readonly reports?: (from: Date, to: Date) => Promise<readonly FieldReport[]>;
+  /** Silences ending after `since` (SilenceRepository.inForce): applied at start and re-read every few seconds. */
+  readonly silences?: (since: Date) => Promise<readonly Silence[]>;
 }
 
 export interface CorrelationOptions {
@@ -34,6 +36,9 @@ export interface CorrelationStatus {
   readonly failedAttempts: number;
   readonly engine: EngineStats;
 }
+
+/** How often the correlate role re-reads the stored silences. */
+const SILENCE_SYNC_MS = 2_000;
 
 export const toEngineEvent = (m: DeviceMessage): EngineEvent => ({ deviceId: m.deviceId, msgId: m.msgId, kind: m.kind, ts: m.ts.getTime(), body: m.body });
 
@@ -56,6 +61,9 @@ export function reportToEngineEvent(r: FieldReport): EngineEvent {
 export class CorrelationService {
   private engine: CorrelationEngine;
   private timer?: NodeJS.Timeout;
+  private silenceTimer?: NodeJS.Timeout;
+  /** The stored silences as last read: every engine this service creates starts with them. */
+  private silenceSet: readonly Silence[] = [];
   /** Fires when the earliest pending reading passes the watermark, so an incident does not wait for the next tick. */
   private wake?: { readonly at: number; readonly handle: NodeJS.Timeout };
   private queue: IncidentSignal[] = [];
@@ -112,6 +120,27 @@ export class CorrelationService {
     await this.recover();
     this.timer = setInterval(() => this.tick(), this.opts.tickMs);
     this.timer.unref?.();
+    if (this.ports.silences) {
+      this.silenceTimer = setInterval(() => void this.syncSilences().catch((err) => this.logger.warn({ err }, 'reading silences failed; keeping the last ones')), SILENCE_SYNC_MS);
+      this.silenceTimer.unref?.();
+    }
+  }
+
+  /**
+   * Makes the engine's silences those stored (new, changed, expired early, deleted), the stored ones being the truth
+   * whichever API process took them. A shortened silence lets a held raise through at the next reading of its key.
+   */
+  async syncSilences(since = this.clock.nowMs() - this.opts.allowedLatenessMs): Promise<void> {
+    if (!this.ports.silences) return;
+    const stored = await this.ports.silences(new Date(since));
+    this.silenceSet = stored;
+    const wanted = new Map(stored.map((s) => [s.id, s]));
+    for (const s of this.engine.silences()) {
+      const w = wanted.get(s.id);
+      if (!w || w.startsAt !== s.startsAt || w.endsAt !== s.endsAt) this.engine.removeSilence(s.id);
+    }
+    const present = new Set(this.engine.silences().map((s) => s.id));
+    for (const s of stored) if (!present.has(s.id)) this.engine.addSilence(s);
   }
 
   /** Advances the watermark to the clock's time and queues the signals decided; exposed for tests and replay drivers. */
@@ -141,6 +170,8 @@ export class CorrelationService {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.silenceTimer = undefined;
     if (this.wake) clearTimeout(this.wake.handle);
     this.wake = undefined;
     // Decided signals are applied before the process goes (the pool closes after this).
@@ -150,7 +181,9 @@ export class CorrelationService {
   }
 
   private newEngine(startAt: number): CorrelationEngine {
-    return new CorrelationEngine({ rules: this.opts.rules, topology: this.opts.topology, allowedLatenessMs: this.opts.allowedLatenessMs, startAt });
+    const engine = new CorrelationEngine({ rules: this.opts.rules, topology: this.opts.topology, allowedLatenessMs: this.opts.allowedLatenessMs, startAt });
+    for (const silence of this.silenceSet) engine.addSilence(silence);
+    return engine;
   }
 
   private async recover(): Promise<void> {
@@ -160,6 +193,13 @@ export class CorrelationService {
     // Silence is counted from the oldest reading replayed (from now on an empty database), so a fresh start does not
     // take every registered device for offline.
     let started = false;
+    if (this.ports.silences) {
+      // Silences in force during the replayed history apply to it too, as they did live.
+      this.silenceSet = await this.ports.silences(new Date(from)).catch((err) => {
+        this.logger.warn({ err }, 'reading silences failed; recovering without them');
+        return [] as readonly Silence[];
+      });
+    }
     const active = new Map<string, Extract<IncidentSignal, { op: 'raise' }>>();
     const track = (signals: readonly IncidentSignal[]) => {
       for (const s of signals) {

@@ -4,3 +4,4 @@ export * from './incidents.dto';
 export * from './devices.dto';
 export * from './kpi.dto';
 export * from './field-reports.dto';
+export * from './silences.dto';

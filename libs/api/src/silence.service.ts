@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { MAX_SILENCE_MS, type SilenceDto, type SilenceRequest } from '@ioc/contracts';
+import { CLOCK, IocError, LOGGER, type Clock, type Logger } from '@ioc/platform';
+import { SilenceRepository, type SilenceRecord } from '@ioc/storage';
+
+/** Ended silences stay listed this long (why was it quiet last night?). */
+const LIST_ENDED_FOR_MS = 7 * 24 * 3_600_000;
+
+export const toSilenceDto = (s: SilenceRecord, now: number): SilenceDto => ({
+  id: s.id,
+  matchers: s.matchers,
+  startsAt: s.startsAt.toISOString(),
+  endsAt: s.endsAt.toISOString(),
+  comment: s.comment,
+  createdBy: s.createdBy,
+  createdAt: s.createdAt.toISOString(),
+  expiredBy: s.expiredBy,
+  expiredAt: s.expiredAt?.toISOString() ?? null,
+  active: s.startsAt.getTime() <= now && now < s.endsAt.getTime(),
+});
+
+/**
+ * Silences, stored: the correlate role reads the ones in force every few seconds and applies them in the engine (so
+ * they reach it from any API process and survive restarts). Expiring one ends it now; the record stays.
+ */
+@Injectable()
+export class SilenceService {
+  constructor(
+    private readonly silences: SilenceRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(input: SilenceRequest, by: string): Promise<SilenceDto> {
+    const now = this.clock.nowMs();
+    const startsAt = input.startsAt?.getTime() ?? now;
+    const endsAt = input.endsAt.getTime();
+    if (endsAt <= now) throw new IocError('SILENCE_INVALID', 'endsAt must be in the future', { endsAt: input.endsAt.toISOString() });
+    if (endsAt <= startsAt) throw new IocError('SILENCE_INVALID', 'endsAt must be after startsAt', {});
+    if (endsAt - startsAt > MAX_SILENCE_MS) throw new IocError('SILENCE_INVALID', 'a silence lasts at most 7 days', {});
+    const s = await this.silences.create({ id: randomUUID(), matchers: input.matchers, startsAt: new Date(startsAt), endsAt: new Date(endsAt), comment: input.comment, createdBy: by });
+    this.logger.info({ silenceId: s.id, matchers: s.matchers, endsAt: s.endsAt, by }, 'silence created');
+    return toSilenceDto(s, now);
+  }
+
+  async list(): Promise<SilenceDto[]> {
+    const now = this.clock.nowMs();
+    return (await this.silences.list(new Date(now - LIST_ENDED_FOR_MS), 500)).map((s) => toSilenceDto(s, now));
+  }
+
+  async expire(id: string, by: string): Promise<SilenceDto> {
+    const now = this.clock.nowMs();
+    const s = await this.silences.expire(id, by, new Date(now));
+    if (!s) throw new IocError('SILENCE_NOT_FOUND', `no silence ${id}`, { silenceId: id });
+    this.logger.info({ silenceId: id, by }, 'silence expired');
+    return toSilenceDto(s, now);
+  }
+}

@@ -314,11 +314,13 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     let cursor = (await service.eventsSince(0, 1_000_000)).reduce((m, e) => Math.max(m, e.seq), 0);
     let writing = true;
     const reader = (async () => {
-      while (writing || seen.length < 60) {
+      for (;;) {
+        // Known before the query starts: an empty answer to a query begun after the writers finished means all is read.
+        const writersDone = !writing;
         const batch = await service.eventsSince(cursor, 1000);
         for (const e of batch) seen.push(e.seq);
         if (batch.length > 0) cursor = batch[batch.length - 1].seq;
-        else if (!writing) break;
+        else if (writersDone) break;
         await new Promise((r) => setImmediate(r));
       }
     })();

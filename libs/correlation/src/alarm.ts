@@ -104,6 +104,11 @@ export class AlarmBook implements TimerTarget {
     this.step(a, due);
   }
 
+  /** Looks again at every alarm whose condition holds but is not raised (a silence ended early): at `due`. */
+  recheckHeld(due: number): void {
+    for (const a of this.alarms.values()) if (a.cond && !a.raised) this.schedule(a, due);
+  }
+
   private schedule(a: Alarm, due: number): void {
     if (due >= a.timerDue && a.timerDue > this.rt.now) return;
     a.timerDue = due;

@@ -18,6 +18,17 @@ describe('noise control', () => {
     expect(engine.silences()).toEqual([]);
   });
 
+  it('a silence ended early lets the raise it held through at the next watermark, without waiting for more data', () => {
+    const engine = new CorrelationEngine({ rules, topology: toyTopology(), allowedLatenessMs: 0, startAt: T0 });
+    engine.addSilence({ id: 'works', matchers: { type: 'congestion', zoneId: 'ward-a' }, startsAt: at(0), endsAt: at(600), comment: 'road works' });
+    // The jam lasts; the cameras' last readings are at minute 30.
+    engine.push([...heartbeats(0, 30, cams), ...cams.flatMap((c) => every(0, 30, 1, (m) => traffic(c, m, m >= 5 ? 'jammed' : 'free')))]);
+    expect(raises(engine.advanceTo(at(30))).filter((s) => s.type === 'congestion')).toEqual([]);
+    expect(engine.removeSilence('works')).toBe(true);
+    expect(raises(engine.advanceTo(at(31))).filter((s) => s.type === 'congestion')).toMatchObject([{ key: 'congestion:ward-a' }]);
+    expect(engine.removeSilence('works')).toBe(false);
+  });
+
   it('flap damping: a condition toggling more than 3 times an hour keeps its incident raised instead of re-raising', () => {
     const toggling = every(0, 120, 5, (m) => health('cam-a-4', m, m < 60 && (m / 5) % 2 === 0));
     const { signals } = runEngine(rules, [...heartbeats(0, 120, ['cam-a-4']), ...toggling], 120);

@@ -276,10 +276,13 @@ export class CorrelationEngine {
     this.silenceList = [...this.silenceList.filter((x) => x.id !== s.id), s];
   }
 
+  /** Ends a silence (expired early, deleted): the raises it held are looked at again at the next watermark. */
   removeSilence(id: string): boolean {
     const n = this.silenceList.length;
     this.silenceList = this.silenceList.filter((x) => x.id !== id);
-    return this.silenceList.length < n;
+    if (this.silenceList.length === n) return false;
+    if (Number.isFinite(this.wm)) for (const list of this.books.values()) for (const b of list) b.recheckHeld(this.wm);
+    return true;
   }
 
   /** Drops silences that ended by `timeMs` and returns their ids (advanceTo does this at every watermark). */

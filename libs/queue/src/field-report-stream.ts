@@ -5,29 +5,6 @@ import type { StreamEntry } from './event-stream';
 
 const MAX_ENTRIES = 10_000;
 
-export type FieldReportListener = (reports: readonly FieldReport[]) => void;
-
-/**
- * In-process hand-over of stored field reports to the correlation role when it runs in the API's process (the
- * default). Without a listener here, the API publishes to FieldReportStream instead.
- */
-export class FieldReportTap {
-  private readonly listeners = new Set<FieldReportListener>();
-
-  subscribe(listener: FieldReportListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  get hasListeners(): boolean {
-    return this.listeners.size > 0;
-  }
-
-  emit(reports: readonly FieldReport[]): void {
-    for (const l of this.listeners) l(reports);
-  }
-}
-
 /** Field reports between processes (Redis Streams): an API process publishes after storing, the correlate role reads in a group. */
 export class FieldReportStream {
   readonly key: string;

@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { DeviceMessageStream } from './event-stream';
 import { IncidentEventStream } from './incident-event-stream';
-import { AcceptedMessageTap } from './accepted-message-tap';
-import { FieldReportStream, FieldReportTap } from './field-report-stream';
+import { AcceptedMessageTap, FieldReportTap } from './in-process-tap';
+import { FieldReportStream } from './field-report-stream';
 import { createRedis, REDIS } from './redis.provider';
 
 /** Redis (one shared command connection) and the internal streams on it. */

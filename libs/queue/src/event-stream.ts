@@ -1,14 +1,10 @@
 import type { Redis } from 'ioredis';
 import { EVENT_STREAMS } from '@ioc/contracts';
 import type { DeviceMessage } from '@ioc/domain';
+import { BatchStream } from './batch-stream';
 
 /** Upper bound of stream entries kept (each entry is one committed batch); consumers that lag further read from the database. */
 const MAX_ENTRIES = 100_000;
-
-export interface StreamEntry<T> {
-  readonly id: string;
-  readonly items: T[];
-}
 
 type WireMessage = Omit<DeviceMessage, 'ts' | 'receivedAt' | 'bodyJson'> & { ts: string; receivedAt: string };
 
@@ -36,45 +32,16 @@ export function decodeDeviceMessages(json: string): DeviceMessage[] {
  * The internal stream of accepted device messages (Redis Streams), published after the batch that stored them has
  * committed. One entry per committed batch; consumer groups let the correlation role read with acknowledgements.
  */
-export class DeviceMessageStream {
-  readonly key: string;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-  ) {
-    this.key = `${prefix}:${EVENT_STREAMS.deviceMessages}`;
+export class DeviceMessageStream extends BatchStream<DeviceMessage> {
+  constructor(redis: Redis, prefix: string) {
+    super(redis, prefix, EVENT_STREAMS.deviceMessages, 'batch', MAX_ENTRIES);
   }
 
-  async publish(messages: readonly DeviceMessage[]): Promise<string | null> {
-    if (messages.length === 0) return null;
-    return this.redis.xadd(this.key, 'MAXLEN', '~', MAX_ENTRIES, '*', 'batch', encodeDeviceMessages(messages));
+  protected encode(messages: readonly DeviceMessage[]): string {
+    return encodeDeviceMessages(messages);
   }
 
-  async ensureGroup(group: string, from: '$' | '0' = '$'): Promise<void> {
-    try {
-      await this.redis.xgroup('CREATE', this.key, group, from, 'MKSTREAM');
-    } catch (err) {
-      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
-    }
-  }
-
-  /** Reads new entries for a consumer of a group; blocks up to blockMs when there are none. */
-  async read(group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry<DeviceMessage>[]> {
-    const res = (await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>')) as
-      | Array<[string, Array<[string, string[]]>]>
-      | null;
-    if (!res) return [];
-    return res[0][1].map(([id, fields]) => ({ id, items: decodeDeviceMessages(fields[fields.indexOf('batch') + 1]) }));
-  }
-
-  async ack(group: string, ids: string[]): Promise<number> {
-    return ids.length ? this.redis.xack(this.key, group, ...ids) : 0;
-  }
-
-  /** Every entry from the start, for tests and tools (no group). */
-  async readAll(count = 10_000): Promise<StreamEntry<DeviceMessage>[]> {
-    const res = await this.redis.xrange(this.key, '-', '+', 'COUNT', count);
-    return res.map(([id, fields]) => ({ id, items: decodeDeviceMessages(fields[fields.indexOf('batch') + 1]) }));
+  protected decode(json: string): DeviceMessage[] {
+    return decodeDeviceMessages(json);
   }
 }

@@ -1,4 +1,5 @@
 export * from './redis.provider';
+export * from './batch-stream';
 export * from './event-stream';
 export * from './incident-event-stream';
 export * from './in-process-tap';

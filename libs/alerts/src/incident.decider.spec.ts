@@ -1,6 +1,6 @@
-import { SYSTEM_ACTOR, type Evidence, type IncidentEvent, type IncidentRecord, type IncidentSignal } from '@ioc/domain';
+import { evolve, SYSTEM_ACTOR, type Evidence, type IncidentEvent, type IncidentRecord, type IncidentSignal } from '@ioc/domain';
 import { isIocError } from '@ioc/platform';
-import { decide, evolve, foldByIncident, validatePolicy, type DecideContext, type IncidentCommand, type LifecyclePolicy } from './incident.decider';
+import { decide, foldByIncident, validatePolicy, type DecideContext, type IncidentCommand, type LifecyclePolicy } from './incident.decider';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 9, 20, 11, 0, 0);

@@ -5,3 +5,4 @@ export * from './incident';
 export * from './incident-lifecycle';
 export * from './notification';
 export * from './field-report';
+export * from './incident-evolve';

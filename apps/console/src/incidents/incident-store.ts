@@ -1,5 +1,5 @@
 import {
-  INCIDENT_EVIDENCE_KEPT,
+  evolve,
   incidentDomainOf,
   severityRank,
   type IncidentDomain,
@@ -73,13 +73,14 @@ export class IncidentStore {
     const held = this.byId.get(event.incidentId);
     if (!held) {
       if (event.type !== 'opened' || event.version !== 1) return { kind: 'refetch', incidentId: event.incidentId };
-      const incident = withSummary(openedRecord(event), summary);
+      const incident = withSummary(evolve(undefined, event), summary);
       this.byId.set(incident.id, incident);
       return { kind: 'applied', incident, becameCritical: incident.severity === 'critical' };
     }
     if (event.version <= held.version) return { kind: 'duplicate' };
     if (event.version !== held.version + 1) return { kind: 'refetch', incidentId: event.incidentId };
-    const incident = withSummary({ ...evolve(held, event), version: event.version }, summary);
+    // The next version (checked above): the lifecycle's own fold gives the record the server now holds.
+    const incident = withSummary(evolve(held, event), summary);
     this.byId.set(incident.id, incident);
     const becameCritical =
       incident.severity === 'critical' &&
@@ -90,81 +91,6 @@ export class IncidentStore {
 
 function withSummary(r: IncidentView, s: IncidentSummary | undefined): IncidentView {
   return s && s.id === r.id ? { ...r, state: s.state, severity: s.severity, title: s.title } : r;
-}
-
-function openedRecord(e: Extract<StoredIncidentEvent, { type: 'opened' }>): IncidentView {
-  const d = e.data;
-  return {
-    id: e.incidentId,
-    key: d.key,
-    type: d.incidentType,
-    ruleId: d.ruleId,
-    zone: d.zone,
-    severity: d.severity,
-    state: 'open',
-    exercise: d.exercise,
-    title: d.title,
-    openedAt: e.at,
-    escalationLevel: 0,
-    reopenCount: 0,
-    evidence: [...d.evidence].slice(-INCIDENT_EVIDENCE_KEPT),
-    evidenceCount: d.evidence.length,
-    absorbs: d.absorbs,
-    sop: d.sop,
-    sopDone: [],
-    version: e.version,
-  };
-}
-
-/** The console's fold of one event: the fields the list, the map and the panel show. */
-function evolve(r: IncidentView, e: StoredIncidentEvent): IncidentView {
-  switch (e.type) {
-    case 'opened':
-      return r;
-    case 'evidence-added':
-      return {
-        ...r,
-        evidence: [...r.evidence, ...e.data.evidence].slice(-INCIDENT_EVIDENCE_KEPT),
-        evidenceCount: r.evidenceCount + e.data.evidence.length,
-        absorbs: e.data.absorbs ? [...new Set([...r.absorbs, ...e.data.absorbs])] : r.absorbs,
-      };
-    case 'severity-raised':
-      return { ...r, severity: e.data.to };
-    case 'acknowledged':
-      return { ...r, state: 'acknowledged', acknowledgedAt: e.at, acknowledgedBy: e.actor };
-    case 'assigned':
-      return {
-        ...r,
-        state: 'assigned',
-        assignee: e.data.assignee,
-        assignedAt: e.at,
-        acknowledgedAt: r.acknowledgedAt ?? e.at,
-        acknowledgedBy: r.acknowledgedBy ?? e.actor,
-      };
-    case 'commented':
-      return r;
-    case 'resolved':
-      return { ...r, state: 'resolved', resolvedAt: e.at, resolvedBy: e.actor, resolution: e.data.reason };
-    case 'reopened':
-      return {
-        ...r,
-        state: 'open',
-        reopenCount: r.reopenCount + 1,
-        acknowledgedAt: undefined,
-        acknowledgedBy: undefined,
-        assignee: undefined,
-        assignedAt: undefined,
-        resolvedAt: undefined,
-        resolvedBy: undefined,
-        resolution: undefined,
-      };
-    case 'closed':
-      return { ...r, state: 'closed', closedAt: e.at, closedBy: e.actor };
-    case 'escalated':
-      return { ...r, escalationLevel: Math.max(r.escalationLevel, e.data.level) };
-    case 'sop-step-completed':
-      return { ...r, sopDone: [...r.sopDone, { stepId: e.data.stepId, at: e.at, by: e.actor, note: e.data.note }] };
-  }
 }
 
 /** Active = still needs someone (not resolved, not closed). */

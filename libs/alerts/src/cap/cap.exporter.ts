@@ -7,8 +7,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
-import type { BilingualText, IncidentRecord, IncidentType, Severity, StoredIncidentEvent } from '@ioc/domain';
-import { evolve } from '../incident.decider';
+import { evolve, type BilingualText, type IncidentRecord, type IncidentType, type Severity, type StoredIncidentEvent } from '@ioc/domain';
 import { IncidentError } from '../incident.errors';
 import type { SopCatalog } from '../sop/sop.catalog';
 import type { CapCategory, CapCertainty, CapResponseType } from '../sop/sop.schema';

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { INCIDENT_TYPES, type IncidentRecord } from '@ioc/domain';
+import { evolve, INCIDENT_TYPES, type IncidentRecord } from '@ioc/domain';
 import { isIocError } from '@ioc/platform';
-import { decide, evolve, DEFAULT_LIFECYCLE_POLICY } from '../incident.decider';
+import { decide, DEFAULT_LIFECYCLE_POLICY } from '../incident.decider';
 import { defaultSopDir, loadSopCatalog, sopProgress } from './sop.catalog';
 import { attachable, parseSop } from './sop.schema';
 

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { StoredIncidentEvent } from '@ioc/domain';
 import type { IncidentEventStream } from '@ioc/queue';
 import type { EscalationService } from './escalation/escalation.service';
+import { IncidentChangeFanout } from './incident-change.fanout';
 import { IncidentCommandService } from './incident-commands.service';
 import type { IncidentChange, IncidentService } from './incident.service';
 
@@ -29,7 +30,7 @@ function setup(result: (method: string, args: unknown[]) => IncidentChange, opts
     cancel: async (id: string) => (timers.push(`cancel ${id}`), true),
     schedule: async (id: string) => (timers.push(`schedule ${id}`), undefined),
   } as unknown as EscalationService;
-  return { service: new IncidentCommandService(incidents, stream, escalation, pino({ level: 'silent' })), calls, published, timers };
+  return { service: new IncidentCommandService(incidents, new IncidentChangeFanout(stream, escalation, pino({ level: 'silent' }))), calls, published, timers };
 }
 
 const change = (...events: StoredIncidentEvent[]): IncidentChange => ({ events, incidents: [] });

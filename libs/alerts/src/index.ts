@@ -13,3 +13,4 @@ export * from './correlation/backtest.command';
 export * from './escalation';
 export * from './incident-commands.service';
 export * from './incident-commands.module';
+export * from './incident-change.fanout';

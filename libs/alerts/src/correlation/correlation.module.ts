@@ -3,39 +3,37 @@ import type { Redis } from 'ioredis';
 import { loadRules, loadTopology } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentType } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
-import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, IncidentEventStream, REDIS } from '@ioc/queue';
+import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
 import { FieldReportRepository, RawMessageRepository, SilenceRepository } from '@ioc/storage';
 import * as path from 'node:path';
 import { IncidentService } from '../incident.service';
-import { IncidentsModule } from '../incidents.module';
-import { EscalationService } from '../escalation/escalation.service';
+import { IncidentChangeFanout } from '../incident-change.fanout';
+import { IncidentCommandsModule } from '../incident-commands.module';
 import { CorrelationService } from './correlation.service';
 import { StreamConsumer } from './stream-consumer';
 
 const CONSUMER_GROUP = 'ioc-correlate';
 const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
-const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
 
 /**
  * The correlate role. Rules and the city topology are read and validated at boot (a broken rule file stops the
  * start). Readings come from the ingest fast path when ingest runs in this process, otherwise from the stream.
- * Needs EscalationModule (global) for the escalation timers of the incidents it opens.
+ * Committed changes go through IncidentChangeFanout (stream, escalation timers), as operators' do.
  */
 @Global()
 @Module({
-  imports: [IncidentsModule],
+  imports: [IncidentCommandsModule],
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, IncidentService, EscalationService, RawMessageRepository, FieldReportRepository, SilenceRepository, IncidentEventStream, CLOCK, LOGGER],
+      inject: [IOC_CONFIG, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, CLOCK, LOGGER],
       useFactory: (
         config: IocConfig,
         incidents: IncidentService,
-        escalation: EscalationService,
+        fanout: IncidentChangeFanout,
         raw: RawMessageRepository,
         fieldReports: FieldReportRepository,
         silences: SilenceRepository,
-        events: IncidentEventStream,
         clock: Clock,
         root: Logger,
       ) => {
@@ -50,12 +48,7 @@ const ESCALATION_TRIGGERS = new Set(['opened', 'reopened', 'severity-raised']);
           },
           {
             applySignal: (signal) => incidents.applySignal(signal),
-            changed: async (change) => {
-              await events.publish(change.events);
-              // A new, reopened or more severe incident gets its escalation timer (scheduling twice adds nothing).
-              const timed = new Set(change.events.filter((e) => ESCALATION_TRIGGERS.has(e.type)).map((e) => e.incidentId));
-              for (const id of timed) await escalation.schedule(id);
-            },
+            changed: (change) => fanout.changed(change),
             history: (from, to) => raw.range(from, to),
             reports: async (from, to) =>
               (await fieldReports.range(from, to)).map((r) => ({

@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER, type Logger } from '@ioc/platform';
+import { IncidentEventStream } from '@ioc/queue';
+import { EscalationService } from './escalation/escalation.service';
+import type { IncidentChange } from './incident.service';
+
+/** Events after which an incident may need paging (again): its escalation timer is planned. */
+const PLAN = new Set(['opened', 'reopened', 'severity-raised']);
+/** Events after which nobody needs paging about it: its pending timer is dropped. */
+const CANCEL = new Set(['acknowledged', 'assigned', 'resolved', 'closed']);
+
+/**
+ * What follows a committed incident change, whoever made it (the engine through the correlate role, an operator
+ * through the API): its events on the incident-event stream (every API process's sockets) and the escalation timers
+ * of the incidents it touched. Both run after the commit and never undo it: a missed stream append is filled from the
+ * database by seq, and an escalation job re-reads the incident before it sends anything.
+ */
+@Injectable()
+export class IncidentChangeFanout {
+  constructor(
+    @Inject(IncidentEventStream) private readonly events: IncidentEventStream,
+    @Inject(EscalationService) private readonly escalation: EscalationService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async changed(change: IncidentChange): Promise<void> {
+    if (change.events.length === 0) return;
+    await this.events.publish(change.events).catch((err) => this.logger.error({ err }, 'publishing incident events failed; sockets catch up from the database'));
+    const types = new Map<string, Set<string>>();
+    for (const e of change.events) types.set(e.incidentId, (types.get(e.incidentId) ?? new Set()).add(e.type));
+    for (const [incidentId, happened] of types) {
+      try {
+        if ([...happened].some((t) => PLAN.has(t))) await this.escalation.schedule(incidentId);
+        else if ([...happened].some((t) => CANCEL.has(t))) await this.escalation.cancel(incidentId);
+      } catch (err) {
+        this.logger.error({ err, incidentId }, 'updating escalation timers failed; the escalation job re-checks the incident when it fires');
+      }
+    }
+  }
+}

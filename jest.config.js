@@ -1,16 +1,5 @@
 /** Test tiers by suffix: *.spec.ts (pure), *.int-spec.ts (real PostgreSQL/Redis/Mosquitto, embedded TimescaleDB), test/*.e2e-spec.ts (whole system). */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const swc = ['@swc/jest', require('./test/support/swc-options')];
 const moduleNameMapper = {
   '^@ioc/testing$': '<rootDir>/test/support',
   '^@ioc/(.*)$': '<rootDir>/libs/$1/src',

@@ -1,5 +1,7 @@
 /** Small planar geometry on WGS84 degrees; good enough at city scale (≈ 9 km across). */
-export type LonLat = readonly [number, number];
+import type { LonLat } from '@ioc/domain';
+
+export type { LonLat };
 
 const M_PER_DEG_LAT = 110_600;
 const M_PER_DEG_LON = 109_700; // at 9.6° N
@@ -22,16 +24,8 @@ export function lerp(a: LonLat, b: LonLat, f: number): LonLat {
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
 }
 
-/** Ray casting on the outer ring of a polygon. */
-export function pointInRing(p: LonLat, ring: readonly LonLat[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+/** Ray casting on the outer ring of a polygon (one implementation for the simulator, the engine and the console). */
+export { pointInRing } from '@ioc/domain';
 
 export function polylineLengthM(line: readonly LonLat[]): number {
   let d = 0;

@@ -1,4 +1,4 @@
-import type { DeviceType, ZoneKind } from '@ioc/domain';
+import { pointInRing, type DeviceType, type ZoneKind } from '@ioc/domain';
 
 /**
  * The city as the engine sees it: which zones a device belongs to, its neighbours, zone attributes (warning levels,
@@ -121,16 +121,6 @@ export function distanceM(aLat: number, aLon: number, bLat: number, bLon: number
   const dLon = (bLon - aLon) * toRad;
   const s = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * toRad) * Math.cos(bLat * toRad) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_M * Math.asin(Math.min(1, Math.sqrt(s)));
-}
-
-export function pointInRing(lon: number, lat: number, ring: readonly LonLat[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 const clockMin = (hhmm: string): number => {
@@ -263,7 +253,7 @@ export function buildTopology(src: TopologySource): Topology {
     },
     locate(lat, lon) {
       const out: Partial<Record<ZoneKind, string>> = {};
-      for (const z of polygons) if (!out[z.kind] && pointInRing(lon, lat, z.ring!)) out[z.kind] = z.id;
+      for (const z of polygons) if (!out[z.kind] && pointInRing([lon, lat], z.ring!)) out[z.kind] = z.id;
       return out;
     },
   };

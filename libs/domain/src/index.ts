@@ -6,3 +6,4 @@ export * from './incident-lifecycle';
 export * from './notification';
 export * from './field-report';
 export * from './incident-evolve';
+export * from './geo';

@@ -1,4 +1,6 @@
 /** Just enough planar geometry for a city a few kilometres across: centroids, bounds, point in polygon. Pure. */
+import { pointInRing } from '@ioc/domain';
+
 export type Position = readonly [number, number];
 
 export interface Geometry {
@@ -69,17 +71,7 @@ export function centroid(g: Geometry): Position {
   return ps[Math.floor(ps.length / 2)] ?? [0, 0];
 }
 
-function inRing([x, y]: Position, ring: readonly Position[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
 export function contains(g: Geometry, p: Position): boolean {
   const polys = g.type === 'Polygon' ? [g.coordinates as Position[][]] : g.type === 'MultiPolygon' ? (g.coordinates as Position[][][]) : [];
-  return polys.some(([outer, ...holes]) => inRing(p, outer) && !holes.some((h) => inRing(p, h)));
+  return polys.some(([outer, ...holes]) => pointInRing(p, outer) && !holes.some((h) => pointInRing(p, h)));
 }

@@ -2,7 +2,8 @@
  * The area of a zone as CAP wants it: a description and polygons of "lat,lon" pairs (WGS 84, first = last), from the
  * city model in `seeds/` (wards, catchments, sites, the Maspero's tidal reach, collection routes, device sites).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { findSeedsDir } from '@ioc/correlation';
 import * as path from 'node:path';
 import type { BilingualText, ZoneKind, ZoneRef } from '@ioc/domain';
 
@@ -158,9 +159,3 @@ export function loadCityModel(seedsDir = findSeedsDir()): CityModel {
   };
 }
 
-function findSeedsDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'seeds', 'city')) && existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'seeds');
-    if (path.dirname(dir) === dir) throw new Error(`no seeds/ above ${__dirname}`);
-  }
-}

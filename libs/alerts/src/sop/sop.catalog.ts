@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { findSeedsDir } from '@ioc/correlation';
 import type { IncidentRecord, IncidentType, SopOwnerRole } from '@ioc/domain';
 import { IncidentError } from '../incident.errors';
 import { parseSop, type Sop } from './sop.schema';
@@ -31,13 +32,9 @@ export class SopCatalog {
   }
 }
 
-/** `seeds/sops` of the repository (found upwards from here, so it holds for src/ under jest and for dist/). */
+/** `seeds/sops` of the installation (found upwards from here, so it holds for src/ under jest and for dist/). */
 export function defaultSopDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'seeds', 'sops');
-    if (existsSync(candidate) && existsSync(path.join(dir, 'package.json'))) return candidate;
-    if (path.dirname(dir) === dir) throw new IncidentError('SOP_NOT_FOUND', `no seeds/sops above ${__dirname}`);
-  }
+  return path.join(findSeedsDir(), 'sops');
 }
 
 /** Reads and validates every `<incident-type>.yaml` in dir; the file name must be the SOP's incident type. */

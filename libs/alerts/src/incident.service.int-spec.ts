@@ -6,7 +6,7 @@ import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { validateXML } from 'xmllint-wasm';
 import { SYSTEM_ACTOR, type Evidence, type IncidentSignal } from '@ioc/domain';
-import { CLOCK, isIocError, type Clock } from '@ioc/platform';
+import { CLOCK, IOC_CONFIG, isIocError, loadConfig, type Clock } from '@ioc/platform';
 import { DATABASE, IncidentRepository, MIGRATIONS_DIR, migrate, openDatabase, type Database } from '@ioc/storage';
 import { createPlainTestDatabase, openEmbeddedTestDatabase, projectRoot, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { CapExportService } from './cap/cap-export.service';
@@ -170,7 +170,10 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
 
   it('exports the stored timeline as a valid CAP 1.2 chain, and wires up as a Nest module', async () => {
     @Global()
-    @Module({ providers: [{ provide: DATABASE, useValue: db }, { provide: CLOCK, useValue: clock }], exports: [DATABASE, CLOCK] })
+    @Module({
+      providers: [{ provide: DATABASE, useValue: db }, { provide: CLOCK, useValue: clock }, { provide: IOC_CONFIG, useValue: loadConfig({}) }],
+      exports: [DATABASE, CLOCK, IOC_CONFIG],
+    })
     class Infra {}
     const moduleRef = await Test.createTestingModule({ imports: [Infra, IncidentsModule] }).compile();
     const cap = moduleRef.get(CapExportService);

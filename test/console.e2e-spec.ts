@@ -198,7 +198,8 @@ describe('operator console (browser)', () => {
     process.stdout.write(`acknowledged by operator1 → shown to operator2 in ${Date.now() - started} ms\n`);
     expect(await minhRow.textContent()).toContain('Acknowledged');
     const minhPanel = minh.locator('[data-testid="incident-panel"]');
-    await minhPanel.locator('[data-testid="acknowledged-by"]').waitFor();
+    // The name comes with the panel's detail, fetched again for each new version: wait for it, then check it.
+    await minhPanel.locator('[data-testid="acknowledged-by"]', { hasText: 'Nguyễn Thị Lan' }).waitFor({ timeout: 5_000 });
     expect(await minhPanel.locator('[data-testid="acknowledged-by"]').textContent()).toContain('Nguyễn Thị Lan');
     await minhPanel.locator('[data-testid="timeline"] li[data-event-type="acknowledged"]').waitFor();
 
@@ -225,6 +226,8 @@ describe('operator console (browser)', () => {
     const panel = lan.locator('[data-testid="incident-panel"]');
     await panel.locator('[data-testid="comment-input"]').fill('Nước đang rút');
     await panel.locator('[data-testid="action-comment"]').click();
+    // The comment is committed before the resolution (the two requests would otherwise race).
+    await panel.locator('[data-testid="timeline"] li[data-event-type="commented"]').nth(1).waitFor();
     await panel.locator('[data-testid="resolve-input"]').fill('Đã bơm thoát nước');
     await panel.locator('[data-testid="action-resolve"]').click();
     await panel.locator('[data-testid="panel-state"].state-resolved').waitFor();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connectAsync } from 'mqtt';
 import { Pool } from 'pg';
@@ -13,16 +14,23 @@ import { openDatabase } from '@ioc/storage';
  * commit-before-acknowledge into PostgreSQL; we measure the sustained committed rate. Same run: the broker alone
  * (publish → shared subscription, no database) and raw COPY into the same table. Everything on this machine.
  * Knobs (env): BENCH_SECONDS (20), BENCH_DEVICES (10000), BENCH_PUB_CONNECTIONS (8), BENCH_WINDOW (64),
- * BENCH_INGEST_CONNECTIONS (512 per process), BENCH_INGEST_PROCESSES (1), BENCH_COPY_ROWS (200000).
+ * BENCH_INGEST_CONNECTIONS (the server's default, 16 per process), BENCH_INGEST_PROCESSES (1), BENCH_COPY_ROWS (200000).
  */
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = env('BENCH_SECONDS', 20);
 const DEVICES = env('BENCH_DEVICES', 10_000);
 const PUB_CONNECTIONS = env('BENCH_PUB_CONNECTIONS', 8);
 const WINDOW = env('BENCH_WINDOW', 64);
-const INGEST_CONNECTIONS = env('BENCH_INGEST_CONNECTIONS', 512);
+/** Subscriber connections per ingest process: the server's own default (INGEST_CONNECTIONS) unless set. */
+const INGEST_CONNECTIONS = process.env.BENCH_INGEST_CONNECTIONS;
 const INGEST_PROCESSES = env('BENCH_INGEST_PROCESSES', 1);
 const COPY_ROWS = env('BENCH_COPY_ROWS', 200_000);
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`[bench:ingest] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
     const brokerOnlyMsgPerSec = await brokerOnly(broker.url);
     const copyRowsPerSec = await copyBaseline(db.url);
 
-    log(`ingest: ${INGEST_PROCESSES} IOC ingest process(es) × ${INGEST_CONNECTIONS} subscriber connections on one shared subscription, ${DEVICES} devices over ${PUB_CONNECTIONS} publisher connections, ${SECONDS} s`);
+    log(`ingest: ${INGEST_PROCESSES} IOC ingest process(es) × ${INGEST_CONNECTIONS ?? 'the default number of'} subscriber connections on one shared subscription, ${DEVICES} devices over ${PUB_CONNECTIONS} publisher connections, ${SECONDS} s`);
     const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [];
     const servers = await Promise.all(
       Array.from({ length: INGEST_PROCESSES }, (_, i) =>
@@ -131,7 +139,7 @@ async function main(): Promise<void> {
             MQTT_URL: broker.url,
             REDIS_PREFIX: prefix,
             IOC_ROLES: 'api,ingest',
-            INGEST_CONNECTIONS: String(INGEST_CONNECTIONS),
+            ...(INGEST_CONNECTIONS && { INGEST_CONNECTIONS }),
             // Each ingest process needs its own persistent sessions.
             INGEST_INSTANCE_ID: `bench-${process.pid}-${i}`,
           },
@@ -150,6 +158,7 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
+    const cpuBefore = servers.map((server) => cpuSeconds(server.pid));
     const pub = await runPublisher(broker.url, 'ingest', SECONDS * 1000);
     log('publisher done; waiting for the last commits', { published: pub.published });
     const deadline = Date.now() + 60_000;
@@ -164,6 +173,8 @@ async function main(): Promise<void> {
     const lastIdx = samples.findIndex((s) => s.n >= stored);
     const span = ((samples[lastIdx >= 0 ? lastIdx : samples.length - 1].t - samples[Math.max(0, firstIdx - 1)].t) / 1000) || 1;
     const msgPerSec = stored / span;
+    const cpu = servers.reduce((sum, server, i) => sum + cpuSeconds(server.pid) - cpuBefore[i], 0);
+    log('IOC CPU per stored message', { cpuSeconds: +cpu.toFixed(1), microsPerMessage: +((cpu * 1e6) / Math.max(1, stored)).toFixed(1) });
     for (const server of servers) {
       const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: Record<string, number> } };
       log('ingest process stats', health.ingest?.stats ?? {});

@@ -13,7 +13,8 @@ import { fleet, messageBody, SocketWatcher, startServer, startTestStack } from '
  * event (opened / severity-raised) on an operator's socket. Each sample is one incident change (the rules group by
  * ward, so a run has 3 per ward).
  * Knobs (env): BENCH_RATE (10000), BENCH_CONNECTIONS (8), BENCH_DEVICES (5000), BENCH_SAMPLE_EVERY_MS (400),
- * BENCH_LATENESS_MS → CORRELATION_ALLOWED_LATENESS_MS (50), BENCH_TICK_MS → CORRELATION_TICK_MS (20).
+ * BENCH_LATENESS_MS → CORRELATION_ALLOWED_LATENESS_MS (50), BENCH_TICK_MS → CORRELATION_TICK_MS (20),
+ * BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server).
  * Last line on stdout: {"bench":"latency","rateMsgPerSec":N,"p50Ms":N,"p99Ms":N}.
  */
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     AUTH_JWT_SECRET: SECRET,
     CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),
     CORRELATION_TICK_MS: String(TICK_MS),
-  });
+  }, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []);
   log('server up', { lateness: LATENESS_MS, tick: TICK_MS });
 
   // One hot bin and one camera per ward, from the city model.
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
   log('done', { samples: latencies.length, of: samples.length, published: sent, acked, failed, seconds: +seconds.toFixed(1), durationPlannedMs: durationMs, maxMs: +Math.max(...latencies).toFixed(1), p90Ms: +pct(latencies, 90).toFixed(1) });
   const result = { bench: 'latency', rateMsgPerSec: Math.round(acked / seconds), p50Ms: +pct(latencies, 50).toFixed(1), p99Ms: +pct(latencies, 99).toFixed(1) };
 
+  const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as Record<string, unknown>;
+  log('server health', { ingest: (health.ingest as { stats?: unknown })?.stats, correlate: health.correlate });
   watcher.close();
   await Promise.all([...clients, hot].map((c) => c.endAsync()));
   await server.stop();

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
@@ -9,7 +11,7 @@ import type { IncidentDomain, IncidentEvent, IncidentRecord, IncidentSignal, Inc
 import { loadConfig, PlatformModule } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
 import { IncidentRepository, StorageModule } from '@ioc/storage';
-import { createPlainTestDatabase, deleteRedisPrefix, SocketWatcher, startServer, testLogger } from '@ioc/testing';
+import { createPlainTestDatabase, deleteRedisPrefix, startServer, testLogger } from '@ioc/testing';
 
 /**
  * npm run bench:push — operator sockets connected to the real server (api role, built), incidents changing at a fixed
@@ -17,7 +19,8 @@ import { createPlainTestDatabase, deleteRedisPrefix, SocketWatcher, startServer,
  * then published on the incident-event stream as the correlate role and the API do. Measures, per delivery, commit → socket receipt latency, deliveries per second,
  * and missed and duplicated deliveries (by seq, against what each socket's subscription should have received).
  * Knobs (env): BENCH_OPERATORS (100), BENCH_RATE changes/s (1000), BENCH_SECONDS (15), BENCH_INCIDENTS live at once
- * (300), BENCH_WRITERS transactions in flight (4), BENCH_WARD_WATCHERS sockets that watch one ward only (10).
+ * (300), BENCH_WRITERS transactions in flight (4), BENCH_WARD_WATCHERS sockets that watch one ward only (10),
+ * BENCH_WATCHER_PROCESSES processes the operator sockets are spread over (2: one core each decodes half the deliveries).
  * Progress on stderr; the last line on stdout is
  * {"bench":"push","operators":N,"deliveriesPerSec":N,"p50Ms":N,"p99Ms":N,"missed":N,"duplicated":N}.
  */
@@ -28,6 +31,7 @@ const SECONDS = env('BENCH_SECONDS', 15);
 const INCIDENTS = env('BENCH_INCIDENTS', 300);
 const WRITERS = env('BENCH_WRITERS', 4);
 const WARD_WATCHERS = Math.min(env('BENCH_WARD_WATCHERS', 10), OPERATORS);
+const WATCHER_PROCESSES = Math.max(1, Math.min(env('BENCH_WATCHER_PROCESSES', 2), OPERATORS));
 const SECRET = 'bench-push';
 /** The generator wakes this often and commits the changes due by then. */
 const TICK_MS = 5;
@@ -44,22 +48,22 @@ const TYPES: Array<[IncidentDomain, IncidentType]> = [
   ['device-health', 'device-offline'],
 ];
 
-/** Latencies in a growable typed array (millions of samples without boxing). */
-class Samples {
-  private data = new Float64Array(1 << 20);
-  length = 0;
-  push(v: number) {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+/** Absolute time in ms, comparable with the watcher process's (same machine, same clock). */
+const now = () => performance.timeOrigin + performance.now();
+
+/** The watcher process (bench/push-watchers.ts): request/response over its IPC channel. */
+function startWatchers(): { child: ChildProcess; next: <T>(type: string) => Promise<T> } {
+  const execArgv = process.env.BENCH_WATCHER_NODE_ARGS ? process.env.BENCH_WATCHER_NODE_ARGS.split(' ') : [];
+  const child = fork(path.join(__dirname, 'push-watchers.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+  const waiting = new Map<string, (m: unknown) => void>();
+  child.on('message', (m: { type: string }) => waiting.get(m.type)?.(m));
+  child.on('exit', (code) => {
+    if (code) {
+      process.stderr.write(`[bench:push] watcher process exited with ${code}\n`);
+      process.exit(1);
     }
-    this.data[this.length++] = v;
-  }
-  percentile(p: number): number {
-    const sorted = this.data.slice(0, this.length).sort();
-    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-  }
+  });
+  return { child, next: <T>(type: string) => new Promise<T>((r) => waiting.set(type, r as (m: unknown) => void)) };
 }
 
 async function main(): Promise<void> {
@@ -78,24 +82,25 @@ async function main(): Promise<void> {
   const stream = writer.get(IncidentEventStream);
   const tokens = new TokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }));
 
-  // When each seq was committed (ms, this process's clock), and the ward of its incident.
+  // When each seq was committed (absolute ms), and the ward of its incident.
   const committedAt = new Map<number, number>();
   const wardOf = new Map<number, string>();
-  const latency = new Samples();
-  const onEvent = (m: { seq: number }, at: number) => {
-    const t = committedAt.get(m.seq);
-    if (t !== undefined) latency.push(at - t);
-  };
 
-  log(`connecting ${OPERATORS} operator sockets`, { wardWatchers: WARD_WATCHERS });
-  const watchers: Array<{ w: SocketWatcher; ward?: string }> = [];
+  log(`connecting ${OPERATORS} operator sockets (their own process)`, { wardWatchers: WARD_WATCHERS });
+  const sockets: Array<{ token: string; ward?: string }> = [];
   for (let i = 0; i < OPERATORS; i++) {
     const ward = i < WARD_WATCHERS ? WARDS[i % WARDS.length] : undefined;
     const token = await tokens.sign({ userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, username: `op${i}`, displayName: `Operator ${i}`, role: 'operator' });
-    const w = new SocketWatcher(server.baseUrl, token, { subscription: ward ? { wards: [ward] } : {}, keep: false, onEvent });
-    watchers.push({ w, ward });
+    sockets.push({ token, ...(ward && { ward }) });
   }
-  await Promise.all(watchers.map(({ w }) => w.connected()));
+  const watchers = Array.from({ length: WATCHER_PROCESSES }, () => startWatchers());
+  await Promise.all(
+    watchers.map((w, p) => {
+      const ready = w.next('ready');
+      w.child.send({ type: 'start', baseUrl: server.baseUrl, sockets: sockets.filter((_, i) => i % WATCHER_PROCESSES === p) });
+      return ready;
+    }),
+  );
   log('connected; generating changes', { rate: RATE, seconds: SECONDS, incidents: INCIDENTS });
 
   // Incidents are raised, then grow with evidence, get severity raises, acknowledgements, comments; cleared ones are
@@ -134,10 +139,14 @@ async function main(): Promise<void> {
       const previous = new Map<string, number>();
       const events: IncidentEvent[] = [];
       const now = Date.now();
+      // The batch's incidents (distinct slots: a batch is shorter than the live set), locked in one statement.
+      const ids: string[] = [];
+      for (let i = from; i < to; i++) if (live[i % INCIDENTS].id) ids.push(live[i % INCIDENTS].id!);
+      const locked = await tx.lockByIds(ids);
       for (let i = from; i < to; i++) {
         const slot = i % INCIDENTS;
         const inc = live[slot];
-        const current = inc.id ? await tx.lockById(inc.id) : undefined;
+        const current = inc.id ? locked.get(inc.id) : undefined;
         const decided = decide(commandFor(i, inc, now), current, { now, policy: DEFAULT_LIFECYCLE_POLICY });
         if (decided.length === 0) continue;
         for (const [id, r] of foldByIncident(current, decided)) {
@@ -152,10 +161,10 @@ async function main(): Promise<void> {
       if (saved === 'conflict') throw new Error('bench keys are unique: no conflict expected');
       return saved;
     });
-    const now = performance.now();
+    const at = now();
     const wardById = new Map(touched.map(({ inc }) => [inc.id!, inc.ward]));
     for (const e of stored) {
-      committedAt.set(e.seq, now);
+      committedAt.set(e.seq, at);
       wardOf.set(e.seq, wardById.get(e.incidentId)!);
     }
     for (const { slot, inc } of touched) if (inc.n % 10 === 0 && inc.n > 0 && live[slot] === inc) live[slot] = fresh();
@@ -164,56 +173,60 @@ async function main(): Promise<void> {
 
   // Paced: one batch per tick (the changes due by then), at most WRITERS batches in flight on disjoint incidents.
   const total = RATE * SECONDS;
-  const start = performance.now();
+  const start = now();
   let next = 0;
   let lateTicks = 0;
   const inFlight = new Set<Promise<void>>();
   while (next < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) * RATE) / 1000));
+    const due = Math.min(total, Math.floor(((now() - start) * RATE) / 1000));
     const to = Math.min(due, next + Math.floor(INCIDENTS / (WRITERS + 1)));
     if (to > next && inFlight.size < WRITERS) {
       const p = applyBatch(next, to).finally(() => inFlight.delete(p));
       inFlight.add(p);
       next = to;
       if (due - next > RATE / 10) lateTicks++;
-      if (Math.floor(next / (RATE * 5)) !== Math.floor((next - 1) / (RATE * 5)) || next === total) log('progress', { changes: next, seconds: Math.round((performance.now() - start) / 1000) });
+      if (Math.floor(next / (RATE * 5)) !== Math.floor((next - 1) / (RATE * 5)) || next === total) log('progress', { changes: next, seconds: Math.round((now() - start) / 1000) });
     } else {
       await new Promise((r) => setTimeout(r, TICK_MS));
     }
   }
   await Promise.all(inFlight);
-  const genMs = performance.now() - start;
-  const seqs = [...committedAt.keys()];
-  const expectedFor = (ward?: string) => (ward ? seqs.filter((s) => wardOf.get(s) === ward).length : seqs.length);
-  const expectedTotal = watchers.reduce((n, { ward }) => n + expectedFor(ward), 0);
-  log('generated', { changes: total, events: seqs.length, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round(total / (genMs / 1000)), lateTicks });
+  const genMs = now() - start;
+  log('generated', { changes: total, events: committedAt.size, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round(total / (genMs / 1000)), lateTicks });
 
-  const drainDeadline = performance.now() + 15_000;
-  const received = () => watchers.reduce((n, { w }) => n + w.received - w.duplicates, 0);
-  while (received() < expectedTotal && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
-  const elapsedS = (performance.now() - start) / 1000;
-
-  let missed = 0;
-  let duplicated = 0;
-  let outOfOrder = 0;
-  for (const { w, ward } of watchers) {
-    missed += Math.max(0, expectedFor(ward) - (w.received - w.duplicates));
-    duplicated += w.duplicates;
-    outOfOrder += w.outOfOrder - w.duplicates;
-  }
-  const delivered = received();
+  interface WatchResult { delivered: number; expected: number; missed: number; duplicated: number; outOfOrder: number; lastAt: number; histogram: Array<[number, number]> }
+  const committed = [...committedAt].map(([seq, at]) => [seq, at, wardOf.get(seq)!]);
+  const results = await Promise.all(
+    watchers.map((w) => {
+      const done = w.next<WatchResult>('result');
+      w.child.send({ type: 'finish', committed });
+      return done;
+    }),
+  );
+  const sum = (k: 'delivered' | 'expected' | 'missed' | 'duplicated' | 'outOfOrder') => results.reduce((n, x) => n + x[k], 0);
+  const histogram = new Map<number, number>();
+  for (const x of results) for (const [bucket, count] of x.histogram) histogram.set(bucket, (histogram.get(bucket) ?? 0) + count);
+  const buckets = [...histogram].sort((a, b) => a[0] - b[0]);
+  const samples = buckets.reduce((n, [, c]) => n + c, 0);
+  /** Upper edge of the 0.1 ms bucket holding the p-th percentile. */
+  const pct = (p: number) => {
+    let seen = 0;
+    for (const [bucket, count] of buckets) if ((seen += count) > Math.min(samples - 1, Math.floor((p / 100) * samples))) return (bucket + 1) / 10;
+    return NaN;
+  };
+  const r = { delivered: sum('delivered'), expected: sum('expected'), missed: sum('missed'), duplicated: sum('duplicated'), outOfOrder: sum('outOfOrder'), lastAt: Math.max(...results.map((x) => x.lastAt)), p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) };
+  const elapsedS = (r.lastAt - start) / 1000;
   const result = {
     bench: 'push',
     operators: OPERATORS,
-    deliveriesPerSec: Math.round(delivered / elapsedS),
-    p50Ms: +latency.percentile(50).toFixed(1),
-    p99Ms: +latency.percentile(99).toFixed(1),
-    missed,
-    duplicated,
+    deliveriesPerSec: Math.round(r.delivered / elapsedS),
+    p50Ms: +r.p50.toFixed(1),
+    p99Ms: +r.p99.toFixed(1),
+    missed: r.missed,
+    duplicated: r.duplicated,
   };
-  log('done', { delivered, expected: expectedTotal, outOfOrder, events: seqs.length, elapsedS: +elapsedS.toFixed(1), p90Ms: +latency.percentile(90).toFixed(1), maxMs: +latency.percentile(100).toFixed(1) });
+  log('done', { delivered: r.delivered, expected: r.expected, outOfOrder: r.outOfOrder, events: committedAt.size, elapsedS: +elapsedS.toFixed(1), p90Ms: +r.p90.toFixed(1), maxMs: +r.max.toFixed(1) });
 
-  for (const { w } of watchers) w.close();
   await writer.close();
   await server.stop();
   await db.drop();

@@ -5,7 +5,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { deviceTopic } from '@ioc/contracts';
 import { projectRoot, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
-import { launchChromium, screenshot } from './support/browser';
+import { launchChromium, screenshot, signInToConsole } from './support/browser';
 
 /**
  * The operator console in a real browser (Debian's Chromium) against the whole server: two operators sign in, street
@@ -48,20 +48,8 @@ describe('operator console (browser)', () => {
     publisher.publishAsync(deviceTopic(kind, deviceId), JSON.stringify({ msgId: `console-${process.pid}-${++msg}`, ts: new Date().toISOString(), ...body }), { qos: 1 });
 
   async function signIn(username: string, lang: 'vi' | 'en'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+    const { page, context } = await signInToConsole(browser, server.baseUrl, { username, password: PASSWORD, lang });
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => process.stdout.write(`[${username}] page error: ${err.message}\n`));
-    page.on('console', (m) => m.type() === 'error' && process.stdout.write(`[${username}] console: ${m.text()}\n`));
-    await page.goto(server.baseUrl);
-    await page.locator('[data-testid="login-form"]').waitFor();
-    if (lang === 'en') await page.click('.lang-switch button[data-lang="en"]');
-    await page.fill('input[name="username"]', username);
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.locator('[data-testid="feed-status"].feed-live').waitFor({ timeout: 15_000 });
-    // The map's style is only GeoJSON: loaded means every city layer is drawn (the page's `window.__iocMap`).
-    await page.waitForFunction('!!window.__iocMap && window.__iocMap.loaded()');
     return page;
   }
 

@@ -109,6 +109,10 @@ describe('correlation end to end', () => {
     expect(JSON.stringify(notes[0][1])).toContain(incident.id);
     expect(await escalated()).toEqual([{ data: { level: 1 } }]);
     expect(await stack.count(`SELECT count(*) AS n FROM incident_notification WHERE incident_id = '${incident.id}'`)).toBe(1);
+    // The escalated event goes to the operators' sockets by the incident-event stream, not only the database.
+    const streamed = async () =>
+      (await redis.xrange(`${stack.prefix}:stream:incident-events`, '-', '+')).flatMap(([, fields]) => JSON.parse(fields[1]) as Array<{ type: string; incidentId: string }>);
+    await waitFor(streamed, (events) => events.some((e) => e.type === 'escalated' && e.incidentId === incident.id));
   });
 
   it('rebuilds its state from stored history after a restart and still keeps one incident for the key', async () => {
@@ -154,7 +158,10 @@ describe('correlation end to end', () => {
     await new Promise((r) => setTimeout(r, 2_500));
     await publishReading(101, `corr-${++seq}`, p9);
     await waitFor(p9Fires, (n) => n === 1);
-    const listed = await supervisor.get<Array<{ id: string; expiredBy: string | null }>>('/api/v1/silences');
-    expect(listed.body.find((x) => x.id === created.body.id)?.expiredBy).toBeTruthy();
+    const listed = await supervisor.get<Array<{ id: string; expiredBy: string | null; createdByName: string | null; expiredByName: string | null }>>('/api/v1/silences');
+    const mine = listed.body.find((x) => x.id === created.body.id);
+    expect(mine?.expiredBy).toBeTruthy();
+    // Who created and ended it, by name, for every reader (operators cannot list users).
+    expect(mine).toMatchObject({ createdByName: 'Lê Hoàng Nam', expiredByName: 'Lê Hoàng Nam' });
   });
 });

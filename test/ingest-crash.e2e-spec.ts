@@ -1,5 +1,5 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { fleet, messageBody, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
+import { fleet, publishSteadily, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /**
  * Commit-before-acknowledge under a crash: the ingest process is SIGKILLed mid-stream and restarted with the same
@@ -32,17 +32,7 @@ describe('ingest survives SIGKILL mid-stream', () => {
     );
 
     // Publish in a steady stream from four connections; every publish must be acknowledged by the broker.
-    let sent = 0;
-    const publishing = (async () => {
-      const inFlight: Promise<unknown>[] = [];
-      for (let i = 0; i < total; i++) {
-        const d = devices[i % devices.length];
-        inFlight.push(publishers[i % 4].publishAsync(d.topic, JSON.stringify(messageBody(d.kind, i, new Date(t0 + i))), { qos: 1 }));
-        sent++;
-        if (inFlight.length >= 400) await Promise.all(inFlight.splice(0));
-      }
-      await Promise.all(inFlight);
-    })();
+    const publishing = publishSteadily(publishers, devices, total, t0);
 
     // Kill when a part of the stream is in.
     const killAt = total / 4;
@@ -52,8 +42,7 @@ describe('ingest survives SIGKILL mid-stream', () => {
     expect(atKill).toBeLessThan(total);
 
     server = await startServer(env);
-    await publishing;
-    expect(sent).toBe(total);
+    expect(await publishing).toBe(total);
 
     const deadline = Date.now() + 60_000;
     while ((await stored()) < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from './project-root';
 
 /**
@@ -26,4 +26,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * Opens the console at `baseUrl` in a fresh browser context (1440×900, the language's locale), signs in, and waits
+ * until the live feed is up and the map is drawn. Page errors and console errors go to the test output.
+ */
+export async function signInToConsole(
+  browser: Browser,
+  baseUrl: string,
+  user: { readonly username: string; readonly password: string; readonly lang: 'vi' | 'en' },
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: user.lang === 'vi' ? 'vi-VN' : 'en-GB' });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => process.stdout.write(`[${user.username}] page error: ${err.message}\n`));
+  page.on('console', (m) => m.type() === 'error' && process.stdout.write(`[${user.username}] console: ${m.text()}\n`));
+  await page.goto(baseUrl);
+  await page.locator('[data-testid="login-form"]').waitFor();
+  if (user.lang === 'en') await page.click('.lang-switch button[data-lang="en"]');
+  await page.fill('input[name="username"]', user.username);
+  await page.fill('input[name="password"]', user.password);
+  await page.click('button[type="submit"]');
+  await page.locator('[data-testid="feed-status"].feed-live').waitFor({ timeout: 15_000 });
+  // The map's style is only GeoJSON: loaded means every city layer is drawn (the page's `window.__iocMap`).
+  await page.waitForFunction('!!window.__iocMap && window.__iocMap.loaded()');
+  return { page, context };
 }

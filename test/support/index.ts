@@ -9,3 +9,4 @@ export * from './stack';
 export * from './redis-server';
 export * from './socket-watcher';
 export * from './api-client';
+export * from './publish';

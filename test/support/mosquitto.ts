@@ -36,6 +36,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export interface TestBroker {
   readonly url: string;
   readonly port: number;
+  /** Stops the broker cleanly (it saves its sessions and queued messages) and starts it again on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,29 @@ export async function startMosquitto(): Promise<TestBroker> {
     .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`);
   const confPath = path.join(dir, 'mosquitto.conf');
   writeFileSync(confPath, conf);
+  let child = await launch(confPath, port);
+  const halt = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    restart: async () => {
+      await halt();
+      child = await launch(confPath, port);
+    },
+    stop: async () => {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch(confPath: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('mosquitto', ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
@@ -59,16 +84,5 @@ export async function startMosquitto(): Promise<TestBroker> {
     child.kill('SIGKILL');
     throw new Error(`mosquitto did not start: ${stderr}`, { cause: e });
   }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KpiReport } from '@ioc/contracts';
+import type { KpiReport, SilenceDto } from '@ioc/contracts';
 import { AlarmCue } from './alarm/alarm-cue';
 import { IocApi, type DeviceDto } from './api/ioc-api';
 import { lastSeqKey, type Session } from './auth/session';
@@ -15,9 +15,15 @@ import { LiveIncidents } from './incidents/live-incidents';
 import { KpiTiles } from './kpi/kpi-tiles';
 import { LanguageSwitch } from './language-switch';
 import { CityMap, type MapDevice, type PlacedIncident } from './map/city-map';
+import { activeSilences } from './silences/silence-form';
+import { SilencesView, type SilencePrefill } from './silences/silences-view';
 
 const DEVICES_EVERY_MS = 30_000;
 const KPIS_EVERY_MS = 15_000;
+const SILENCES_EVERY_MS = 15_000;
+/** Who may read silences, and who may create and end them (the server's roles). */
+const SILENCE_READERS: readonly string[] = ['operator', 'supervisor', 'trainer'];
+const SILENCE_WRITERS: readonly string[] = ['operator', 'supervisor'];
 
 /** Polls a REST read while mounted; keeps the last good answer. */
 function usePolled<T>(read: () => Promise<T>, everyMs: number, deps: readonly unknown[]): T | undefined {
@@ -76,7 +82,19 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   const kpiTick = Math.floor(snap.revision / 5);
   const kpi = usePolled<KpiReport>(() => api.kpis(), KPIS_EVERY_MS, [api, kpiTick]);
 
-  const [tab, setTab] = useState<'incidents' | 'devices'>('incidents');
+  // Silences: polled like the other reads, and read again right after an action (the tick).
+  const canReadSilences = SILENCE_READERS.includes(session.user.role);
+  const canSilence = SILENCE_WRITERS.includes(session.user.role);
+  const [silenceTick, setSilenceTick] = useState(0);
+  const silences = usePolled<SilenceDto[] | undefined>(() => (canReadSilences ? api.silences() : Promise.resolve(undefined)), SILENCES_EVERY_MS, [api, canReadSilences, silenceTick]);
+  const refreshSilences = useCallback(() => setSilenceTick((n) => n + 1), []);
+  const [silenceForm, setSilenceForm] = useState<{ readonly open: boolean; readonly key: number; readonly prefill?: SilencePrefill }>({ open: false, key: 0 });
+
+  const [tab, setTab] = useState<'incidents' | 'devices' | 'silences'>('incidents');
+  const silenceSimilar = useCallback((i: IncidentView) => {
+    setSilenceForm((f) => ({ open: true, key: f.key + 1, prefill: { type: i.type, zoneId: i.zone.id } }));
+    setTab('silences');
+  }, []);
   const [filter, setFilter] = useState<IncidentFilter>({ state: 'active' });
   const [selectedId, setSelectedId] = useState<string>();
 
@@ -139,6 +157,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
     [listed, placeOf],
   );
   const criticalOpen = liveIncidents.filter((i) => i.severity === 'critical' && i.state === 'open');
+  const silencedNow = activeSilences(silences, now).length;
   const selected = selectedId ? snap.incidents.find((i) => i.id === selectedId) : undefined;
   const refresh = useCallback((id: string) => live.refresh(id), [live]);
 
@@ -163,6 +182,20 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
           <BellIcon muted={muted} />
           {criticalOpen.length ? <span className="bell-count">{criticalOpen.length}</span> : null}
         </button>
+        {silencedNow ? (
+          <button
+            type="button"
+            className="silenced"
+            onClick={() => setTab('silences')}
+            title={t('header.silencedHint', { count: silencedNow })}
+            aria-label={t('header.silencedHint', { count: silencedNow })}
+            data-testid="silences-indicator"
+            data-count={silencedNow}
+          >
+            <SilencedIcon />
+            {t('header.silenced', { count: silencedNow })}
+          </button>
+        ) : null}
         <LanguageSwitch />
         <span className="user" data-testid="user">
           {session.user.displayName} <small>({session.user.role})</small>
@@ -195,7 +228,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
       <div className="main">
         <div className="map-area">
           <CityMap city={city} devices={mapDevices} incidents={placed} selectedId={selectedId} onSelect={setSelectedId} />
-          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} zoneDevices={zoneDevices} onClose={() => setSelectedId(undefined)} onChanged={refresh} /> : null}
+          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} zoneDevices={zoneDevices} onClose={() => setSelectedId(undefined)} onChanged={refresh} onSilenceSimilar={canSilence ? silenceSimilar : undefined} /> : null}
         </div>
         <div className="sidebar">
           <nav className="tabs">
@@ -205,15 +238,44 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
             <button type="button" className={tab === 'devices' ? 'on' : ''} onClick={() => setTab('devices')} data-testid="tab-devices">
               {t('tabs.devices')}
             </button>
+            {canReadSilences ? (
+              <button type="button" className={tab === 'silences' ? 'on' : ''} onClick={() => setTab('silences')} data-testid="tab-silences">
+                {t('tabs.silences')} {silencedNow ? <span className="tab-count">{silencedNow}</span> : null}
+              </button>
+            ) : null}
           </nav>
           {tab === 'incidents' ? (
             <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={setSelectedId} city={city} wardOf={wardOf} />
-          ) : (
+          ) : tab === 'devices' ? (
             <DeviceHealthView rows={deviceRows} city={city} />
+          ) : (
+            <SilencesView
+              silences={silences}
+              api={api}
+              city={city}
+              canAct={canSilence}
+              formOpen={silenceForm.open}
+              formKey={silenceForm.key}
+              prefill={silenceForm.prefill}
+              onOpenForm={() => setSilenceForm((f) => ({ open: true, key: f.key + 1 }))}
+              onCloseForm={() => setSilenceForm((f) => ({ ...f, open: false, prefill: undefined }))}
+              onChanged={refreshSilences}
+            />
           )}
         </div>
       </div>
     </div>
+  );
+}
+
+/** A bell struck through with a pause: alerts held back. Drawn, like the bell. */
+function SilencedIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M11 5 6 9H2v6h4l5 4V5z" />
+      <path d="M22 9l-6 6" />
+      <path d="M16 9l6 6" />
+    </svg>
   );
 }
 

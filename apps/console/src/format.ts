@@ -1,6 +1,9 @@
 import type { TFunction } from 'i18next';
 
+/** The city's time zone, and its fixed offset (Vietnam keeps no daylight saving time). */
 const TZ = 'Asia/Ho_Chi_Minh';
+export const CITY_UTC_OFFSET = '+07:00';
+export const CITY_UTC_OFFSET_MS = 7 * 3_600_000;
 
 /** Local time of the city (UTC+7), whatever the browser's zone. */
 export function formatTime(ms: number, lang: string, withDate = false): string {

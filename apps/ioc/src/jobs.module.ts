@@ -4,14 +4,14 @@ import { JOBS } from '@ioc/contracts';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig } from '@ioc/platform';
 import { MaintenanceService } from '@ioc/storage';
 import { JobRunner, type JobHandlers } from '@ioc/queue';
-import { IncidentService, IncidentsModule } from '@ioc/alerts';
+import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/alerts';
 
 /** How often resolved incidents past their auto-close period are closed. */
 const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
 
 /** The jobs role: BullMQ worker and schedules. Each handler hands off to one service method. */
 @Module({
-  imports: [IncidentsModule],
+  imports: [IncidentCommandsModule],
   providers: [
     {
       provide: JobRunner,
@@ -26,6 +26,7 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(JobRunner) private readonly runner: JobRunner,
     @Inject(MaintenanceService) private readonly maintenance: MaintenanceService,
     @Inject(IncidentService) private readonly incidents: IncidentService,
+    @Inject(IncidentChangeFanout) private readonly fanout: IncidentChangeFanout,
     @Inject(IOC_CONFIG) private readonly config: IocConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -33,7 +34,12 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const handlers: JobHandlers = {
       [JOBS.storageMaintenance]: () => this.maintenance.run(this.clock.now()),
-      [JOBS.incidentHousekeeping]: async () => ({ closed: (await this.incidents.closeExpired()).incidents.length }),
+      [JOBS.incidentHousekeeping]: async () => {
+        const change = await this.incidents.closeExpired();
+        // As after any committed change: the `closed` events go to the sockets now, timers are dropped.
+        await this.fanout.changed(change);
+        return { closed: change.incidents.length };
+      },
     };
     await this.runner.start(handlers, [
       { name: JOBS.storageMaintenance, everyMs: this.config.jobs.maintenanceIntervalMs },

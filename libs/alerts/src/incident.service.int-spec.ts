@@ -168,6 +168,19 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     expect(await service.eventsSince(seqs[seqs.length - 1], 100)).toEqual([]);
   });
 
+  it('keeps last_seq at the incident\'s latest event, and locks several incidents in one statement', async () => {
+    clock.t = T0 + 30_000;
+    const a = (await service.applySignal(raise(newKey(), T0))).incidents[0];
+    const b = (await service.applySignal(raise(newKey(), T0))).incidents[0];
+    const acked = await service.acknowledge(a.id, 'op-lan');
+    const stored = (await repo.findById(a.id))!;
+    expect(stored.lastSeq).toBe(Math.max(...(await repo.timeline(a.id)).map((e) => e.seq)));
+    expect(stored.lastSeq).toBe(acked.events.at(-1)!.seq);
+    const locked = await repo.transaction((tx) => tx.lockByIds([b.id, a.id, a.id, '00000000-0000-4000-8000-000000000000']));
+    expect([...locked.keys()].sort()).toEqual([a.id, b.id].sort());
+    expect(locked.get(a.id)).toMatchObject({ state: 'acknowledged', lastSeq: stored.lastSeq });
+  });
+
   it('exports the stored timeline as a valid CAP 1.2 chain, and wires up as a Nest module', async () => {
     @Global()
     @Module({

@@ -10,6 +10,9 @@ const DAY_MS = 86_400_000;
 /** The KPI tiles of the console; each definition is in kpi.ts and the README. */
 @Injectable()
 export class KpiService {
+  /** The first truck report, once found (it only moves when retention drops a year of data). */
+  private observedFrom: number | null = null;
+
   constructor(
     private readonly kpis: KpiRepository,
     private readonly devices: DeviceRepository,
@@ -32,14 +35,17 @@ export class KpiService {
     for (const [id, r] of latest) if (typeof r.values.levelCm === 'number') levels.set(id, { at: r.time.getTime(), levelCm: r.values.levelCm });
     const flood = floodSensorsOverWarning(topology, levels, now);
 
-    const registryCameras = await this.devices.list({ types: ['camera'] });
+    const registry = await this.devices.list({ types: ['camera', 'truck'] });
+    const registryCameras = registry.filter((d) => d.type === 'camera');
     const cameraIds = new Set([...devicesOfType(topology, 'camera').map((d) => d.id), ...registryCameras.map((d) => d.id)]);
     const lastSeen = new Map(registryCameras.filter((d) => d.lastSeenAt).map((d) => [d.id, d.lastSeenAt!.getTime()]));
     const cameras = cameraUptime(cameraIds, lastSeen, now);
 
     // Pick-ups from a day before the window: a shift may start before `from` and end inside it.
     const pickups = (await this.kpis.pickups(new Date(from - DAY_MS), new Date(to))).map((p) => ({ binId: p.binId, at: p.at.getTime() }));
-    const bins = binsEmptiedOnTime(topology.routes.values(), pickups, from, Math.min(to, now), topology.utcOffsetMin);
+    const truckIds = () => [...new Set([...devicesOfType(topology, 'truck'), ...registry.filter((d) => d.type === 'truck')].map((d) => d.id))];
+    const observedFrom = await this.collectionObservedFrom(truckIds);
+    const bins = binsEmptiedOnTime(topology.routes.values(), pickups, from, Math.min(to, now), topology.utcOffsetMin, observedFrom);
 
     const times = await this.kpis.responseTimes(new Date(from), new Date(to));
     return {
@@ -52,5 +58,10 @@ export class KpiService {
       mtta: { ms: times.mttaMs, acknowledged: times.acknowledged, opened: times.opened },
       mttr: { ms: times.mttrMs, resolved: times.resolved, opened: times.opened },
     };
+  }
+
+  private async collectionObservedFrom(truckIds: () => string[]): Promise<number | null> {
+    if (this.observedFrom === null) this.observedFrom = (await this.kpis.firstCollectionReport(truckIds()))?.getTime() ?? null;
+    return this.observedFrom;
   }
 }

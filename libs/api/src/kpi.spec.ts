@@ -39,10 +39,19 @@ describe('KPI definitions', () => {
       { binId: 'b4', at: local('04:00') }, // before the shift
       { binId: 'b1', at: local('23:00', DAY - 24 * 60 * MIN) }, // the night shift before
     ];
-    const r = binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420);
+    const observed = local('00:00', DAY - 2 * 24 * 60 * MIN); // trucks have reported for days
+    const r = binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, observed);
     // Night shift (deadline 01:00) and morning shift (deadline 08:00): 2 × 4 scheduled; b1 twice and b2 once on time.
     expect(r).toEqual({ scheduled: 8, onTime: 3, ratio: 3 / 8, target: 0.995, meetsTarget: false });
-    expect(binsEmptiedOnTime([route], [], local('09:00'), local('12:00'), 420)).toMatchObject({ scheduled: 0, ratio: null, meetsTarget: null });
+    expect(binsEmptiedOnTime([route], [], local('09:00'), local('12:00'), 420, observed)).toMatchObject({ scheduled: 0, ratio: null, meetsTarget: null });
+  });
+
+  it('judges only the shifts that began once collection data was coming in (a fresh IOC shows nothing, not 0 %)', () => {
+    const pickups = [{ binId: 'b1', at: local('05:00') }];
+    // No truck has reported yet: nothing can be judged.
+    expect(binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, null)).toMatchObject({ scheduled: 0, ratio: null });
+    // Data since 02:00: the night shift (started the evening before) is unknown; the morning shift counts.
+    expect(binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, local('02:00'))).toMatchObject({ scheduled: 4, onTime: 1 });
   });
 
   it('counts flood sensors at or over their catchment warning level, only with a fresh reading', () => {

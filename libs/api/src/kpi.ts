@@ -75,6 +75,8 @@ export function shiftsDueIn(route: RouteNode, from: number, to: number, utcOffse
 /**
  * Bins emptied on time: every (route shift whose deadline fell in the window) × (bin of the route) is one scheduled
  * collection, on time when a truck-pickup event for that bin lies between the shift's start and its deadline.
+ * Only shifts that began once the IOC was receiving collection data (`observedFrom`: its first truck report) count:
+ * a shift before that is unknown, not missed. No such shift: ratio null (nothing to judge yet).
  */
 export function binsEmptiedOnTime(
   routes: Iterable<RouteNode>,
@@ -82,6 +84,7 @@ export function binsEmptiedOnTime(
   from: number,
   to: number,
   utcOffsetMin: number,
+  observedFrom: number | null,
   target = BINS_ON_TIME_TARGET,
 ) {
   const byBin = new Map<string, number[]>();
@@ -94,6 +97,7 @@ export function binsEmptiedOnTime(
   let onTime = 0;
   for (const route of routes) {
     for (const shift of shiftsDueIn(route, from, to, utcOffsetMin)) {
+      if (observedFrom === null || shift.start < observedFrom) continue;
       for (const bin of route.binIds) {
         scheduled++;
         if (byBin.get(bin)?.some((t) => t >= shift.start && t <= shift.deadline)) onTime++;

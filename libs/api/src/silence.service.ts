@@ -2,20 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { MAX_SILENCE_MS, type SilenceDto, type SilenceRequest } from '@ioc/contracts';
 import { CLOCK, IocError, LOGGER, type Clock, type Logger } from '@ioc/platform';
-import { SilenceRepository, type SilenceRecord } from '@ioc/storage';
+import { SilenceRepository, UserRepository, type SilenceRecord } from '@ioc/storage';
 
 /** Ended silences stay listed this long (why was it quiet last night?). */
 const LIST_ENDED_FOR_MS = 7 * 24 * 3_600_000;
 
-export const toSilenceDto = (s: SilenceRecord, now: number): SilenceDto => ({
+type Names = ReadonlyMap<string, string>;
+
+export const toSilenceDto = (s: SilenceRecord, now: number, names: Names): SilenceDto => ({
   id: s.id,
   matchers: s.matchers,
   startsAt: s.startsAt.toISOString(),
   endsAt: s.endsAt.toISOString(),
   comment: s.comment,
   createdBy: s.createdBy,
+  createdByName: names.get(s.createdBy) ?? null,
   createdAt: s.createdAt.toISOString(),
   expiredBy: s.expiredBy,
+  expiredByName: s.expiredBy ? (names.get(s.expiredBy) ?? null) : null,
   expiredAt: s.expiredAt?.toISOString() ?? null,
   active: s.startsAt.getTime() <= now && now < s.endsAt.getTime(),
 });
@@ -28,6 +32,7 @@ export const toSilenceDto = (s: SilenceRecord, now: number): SilenceDto => ({
 export class SilenceService {
   constructor(
     private readonly silences: SilenceRepository,
+    private readonly users: UserRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -41,12 +46,14 @@ export class SilenceService {
     if (endsAt - startsAt > MAX_SILENCE_MS) throw new IocError('SILENCE_INVALID', 'a silence lasts at most 7 days', {});
     const s = await this.silences.create({ id: randomUUID(), matchers: input.matchers, startsAt: new Date(startsAt), endsAt: new Date(endsAt), comment: input.comment, createdBy: by });
     this.logger.info({ silenceId: s.id, matchers: s.matchers, endsAt: s.endsAt, by }, 'silence created');
-    return toSilenceDto(s, now);
+    return toSilenceDto(s, now, await this.namesOf([s]));
   }
 
   async list(): Promise<SilenceDto[]> {
     const now = this.clock.nowMs();
-    return (await this.silences.list(new Date(now - LIST_ENDED_FOR_MS), 500)).map((s) => toSilenceDto(s, now));
+    const silences = await this.silences.list(new Date(now - LIST_ENDED_FOR_MS), 500);
+    const names = await this.namesOf(silences);
+    return silences.map((s) => toSilenceDto(s, now, names));
   }
 
   async expire(id: string, by: string): Promise<SilenceDto> {
@@ -54,6 +61,17 @@ export class SilenceService {
     const s = await this.silences.expire(id, by, new Date(now));
     if (!s) throw new IocError('SILENCE_NOT_FOUND', `no silence ${id}`, { silenceId: id });
     this.logger.info({ silenceId: id, by }, 'silence expired');
-    return toSilenceDto(s, now);
+    return toSilenceDto(s, now, await this.namesOf([s]));
+  }
+
+  /** Display names of the users who created or ended these silences (a handful of people). */
+  private async namesOf(silences: readonly SilenceRecord[]): Promise<Names> {
+    const ids = new Set(silences.flatMap((s) => (s.expiredBy ? [s.createdBy, s.expiredBy] : [s.createdBy])));
+    const names = new Map<string, string>();
+    for (const id of ids) {
+      const u = await this.users.findById(id);
+      if (u) names.set(id, u.displayName);
+    }
+    return names;
   }
 }

@@ -5,3 +5,4 @@ export * from './events';
 export * from './asyncapi';
 export * from './realtime';
 export * from './rest';
+export * from './device-message-wire';

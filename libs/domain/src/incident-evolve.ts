@@ -1,9 +1,28 @@
-import { maxSeverity, type Evidence } from './incident';
+import { maxSeverity, type Evidence, type IncidentState, type Severity } from './incident';
 import { INCIDENT_EVIDENCE_KEPT, type IncidentEvent, type IncidentRecord } from './incident-lifecycle';
 
 function keepEvidence(existing: readonly Evidence[], added: readonly Evidence[]): Evidence[] {
   const all = [...existing, ...added];
   return all.length > INCIDENT_EVIDENCE_KEPT ? all.slice(all.length - INCIDENT_EVIDENCE_KEPT) : all;
+}
+
+/** The state each lifecycle event leads to; the events absent here leave it as it is. */
+const NEXT_STATE: Partial<Record<IncidentEvent['type'], IncidentState>> = {
+  acknowledged: 'acknowledged',
+  assigned: 'assigned',
+  resolved: 'resolved',
+  reopened: 'open',
+  closed: 'closed',
+};
+
+/**
+ * What one later event (not `opened`) does to an incident's state and severity: the part of `evolve` that a summary
+ * (the real-time feed's) keeps, so the two cannot drift apart. Severity only rises.
+ */
+export function evolveStatus<S extends { readonly state: IncidentState; readonly severity: Severity }>(s: S, event: IncidentEvent): S {
+  if (event.type === 'severity-raised') return { ...s, severity: maxSeverity(s.severity, event.data.to) };
+  const state = NEXT_STATE[event.type];
+  return state ? { ...s, state } : s;
 }
 
 /**
@@ -35,7 +54,7 @@ export function evolve(state: IncidentRecord | undefined, event: IncidentEvent):
     };
   }
   if (!state || state.id !== event.incidentId) throw new Error(`event ${event.type} for ${event.incidentId} applied to ${state?.id ?? 'nothing'}`);
-  const s = { ...state, version: state.version + 1 };
+  const s = evolveStatus({ ...state, version: state.version + 1 }, event);
   switch (event.type) {
     case 'evidence-added':
       return {
@@ -45,23 +64,22 @@ export function evolve(state: IncidentRecord | undefined, event: IncidentEvent):
         absorbs: event.data.absorbs ? [...s.absorbs, ...event.data.absorbs] : s.absorbs,
       };
     case 'severity-raised':
-      return { ...s, severity: maxSeverity(s.severity, event.data.to) };
-    case 'acknowledged':
-      return { ...s, state: 'acknowledged', acknowledgedAt: event.at, acknowledgedBy: event.actor };
-    case 'assigned':
-      return { ...s, state: 'assigned', assignee: event.data.assignee, assignedAt: event.at };
     case 'commented':
       return s;
+    case 'acknowledged':
+      return { ...s, acknowledgedAt: event.at, acknowledgedBy: event.actor };
+    case 'assigned':
+      return { ...s, assignee: event.data.assignee, assignedAt: event.at };
     case 'resolved':
-      return { ...s, state: 'resolved', resolvedAt: event.at, resolvedBy: event.actor, resolution: event.data.reason };
+      return { ...s, resolvedAt: event.at, resolvedBy: event.actor, resolution: event.data.reason };
     case 'reopened': {
       // Back to open: someone must acknowledge again; who held it before stays in the audit trail.
       const { resolvedAt: _r, resolvedBy: _b, resolution: _n, acknowledgedAt: _a, acknowledgedBy: _ab, assignee: _as, assignedAt: _aa, ...rest } = s;
       // The escalation level is kept: notifications are once per (incident, level) over the incident's whole life.
-      return { ...rest, state: 'open', reopenCount: s.reopenCount + 1 };
+      return { ...rest, reopenCount: s.reopenCount + 1 };
     }
     case 'closed':
-      return { ...s, state: 'closed', closedAt: event.at, closedBy: event.actor };
+      return { ...s, closedAt: event.at, closedBy: event.actor };
     case 'escalated':
       return { ...s, escalationLevel: Math.max(s.escalationLevel, event.data.level) };
     case 'sop-step-completed':

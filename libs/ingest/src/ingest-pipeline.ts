@@ -18,8 +18,8 @@ export interface IngestUnit {
 export interface IngestPorts {
   readonly commit: (batch: IngestBatch) => Promise<IngestCommitResult>;
   readonly isTransient: (err: unknown) => boolean;
-  /** Hands newly stored messages to the internal event stream (after commit). */
-  readonly publishStored: (messages: DeviceMessage[]) => Promise<unknown>;
+  /** Hands newly stored messages to the internal event stream (after commit); `wire` is their encoding, if at hand. */
+  readonly publishStored: (messages: DeviceMessage[], wire?: string) => Promise<unknown>;
   /** Tells the sender why a message was refused (best effort, after commit). */
   readonly notifyRejected: (rejected: readonly QuarantinedMessage[]) => void;
   /** Told about every committed batch (metrics). */
@@ -156,7 +156,7 @@ export class IngestPipeline {
     }
     if (result.stored.length) {
       // Stored is stored: a stream failure is logged and counted, never turned into a redelivery.
-      await this.ports.publishStored(result.stored).catch((err) => {
+      await this.ports.publishStored(result.stored, result.storedWire).catch((err) => {
         this.stats.streamFailures++;
         this.logger.error({ err, messages: result.stored.length }, 'publishing to the event stream failed');
       });

@@ -47,7 +47,7 @@ import { createIngestMetrics } from './ingest-metrics';
             commit: (batch) => repo.commit(batch),
             // Only a refusal of the data itself quarantines; every other failure is retried until it passes.
             isTransient: (err) => !isDataRejection(err),
-            publishStored: (messages) => stream.publish(messages),
+            publishStored: (messages, wire) => stream.publish(messages, wire),
             notifyRejected: (rejected) => connections?.notifyRejected(rejected),
             observeCommit,
             observeAccepted: (messages) => {

@@ -4,6 +4,7 @@ import { feedbackTopic, TOPIC_ROOT } from '@ioc/contracts';
 import type { QuarantinedMessage } from '@ioc/domain';
 import type { IocConfig } from '@ioc/platform';
 import type { MqttConnector } from './mqtt-connector';
+import { OrderedAcks } from './ordered-acks';
 import type { IngestPipeline } from './ingest-pipeline';
 
 export interface MqttIngestOptions {
@@ -13,12 +14,16 @@ export interface MqttIngestOptions {
 
 /**
  * The ingest side of the broker: N persistent MQTT 5 sessions sharing one subscription (`$share/<group>/ioc/v1/#`),
- * QoS 1. MQTT.js sends a PUBACK when `handleMessage` calls back and hands a connection one message at a time, so the
- * callback runs only after the commit, and throughput comes from many connections feeding one group commit.
+ * QoS 1. Each connection takes in every message the broker has in flight to it (up to its receive-maximum) at once,
+ * and acknowledges each one only after its commit, in the order received ({@link OrderedAcks}): throughput comes from
+ * the batches the connections feed into one group commit, not from the number of connections.
  */
 export class MqttIngestConnections {
   private clients: MqttClient[] = [];
+  private acks: OrderedAcks[] = [];
   private closing = false;
+  /** Whether the sessions should hold the subscription (from start until retire). */
+  private subscribed = false;
 
   constructor(
     private readonly opts: MqttIngestOptions,
@@ -34,9 +39,11 @@ export class MqttIngestConnections {
   async start(): Promise<void> {
     const { ingest, mqtt } = this.opts;
     this.closing = false;
+    this.acks = [];
     this.clients = Array.from({ length: ingest.connections }, (_, i) => this.open(`${ingest.instanceId}-ingest-${i}`, mqtt));
     await Promise.all(this.clients.map((c) => this.connected(c)));
     await Promise.all(this.clients.map((c) => c.subscribeAsync(this.subscription, { qos: 1 })));
+    this.subscribed = true;
     this.logger.info({ connections: this.clients.length, subscription: this.subscription }, 'ingest subscribed');
   }
 
@@ -47,7 +54,9 @@ export class MqttIngestConnections {
       clean: false,
       username: mqtt.username,
       password: mqtt.password,
-      reconnectPeriod: 1000,
+      // Quicker than a device's usual 1 s: after a broker restart the subscription must be back (below) before the
+      // devices resend what they had in flight.
+      reconnectPeriod: 250,
       connectTimeout: 10_000,
       // MQTT.js handles a PINGRESP only after the PUBLISH packets queued before it on that connection, and those wait
       // for their commits: under a deep broker backlog a 30 s keepalive expired and every session reconnected
@@ -57,15 +66,28 @@ export class MqttIngestConnections {
     };
     const client = this.connector(mqtt.url, options);
     const log = this.logger.child({ clientId });
+    const acks = new OrderedAcks(client, log);
+    this.acks.push(acks);
     client.handleMessage = (packet, done) => {
       // While shutting down, leave the message unacknowledged: the broker keeps it in the session for the next start.
       if (this.closing) return;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      this.pipeline.handle(packet.topic, payload).then(
-        () => done(),
-        (err) => log.error({ err, topic: packet.topic }, 'message left unacknowledged'),
-      );
+      acks.expect(packet.messageId, this.pipeline.handle(packet.topic, payload));
+      done();
     };
+    // Subscribe again on every reconnect, as UNSUBSCRIBE then SUBSCRIBE. Mosquitto 2.0.11 (Debian bookworm) restores a
+    // persistent session over a broker restart without routing its shared subscription any more, and takes a repeated
+    // SUBSCRIBE of the same filter as a no-op: only a fresh subscription routes again. Messages already queued for the
+    // session stay queued; while one connection renews, the group's other members keep receiving.
+    client.on('connect', (connack) => {
+      if (!this.subscribed || this.closing) return;
+      client.unsubscribe(this.subscription, () =>
+        client.subscribe(this.subscription, { qos: 1 }, (err) => {
+          if (err) log.error({ err }, 'subscribing again after a reconnect failed');
+          else log.info({ sessionPresent: connack.sessionPresent }, 'reconnected and subscribed');
+        }),
+      );
+    });
     client.on('error', (err) => log.warn({ err }, 'mqtt error'));
     client.on('offline', () => log.warn('mqtt offline'));
     client.on('reconnect', () => log.debug('mqtt reconnecting'));
@@ -102,6 +124,7 @@ export class MqttIngestConnections {
    * then disconnect with session expiry 0 so the broker deletes them.
    */
   async retire(idleMs: number, pollMs = 200): Promise<number> {
+    this.subscribed = false;
     await Promise.all(this.clients.map((c) => c.unsubscribeAsync(this.subscription)));
     let seen = this.pipeline.stats.received;
     let quietSince = Date.now();
@@ -120,6 +143,7 @@ export class MqttIngestConnections {
   async stop(opts: { endSessions?: boolean } = {}): Promise<void> {
     this.closing = true;
     await this.pipeline.drain();
+    await Promise.all(this.acks.map((a) => a.flushed()));
     const disconnect = opts.endSessions ? { properties: { sessionExpiryInterval: 0 } } : {};
     await Promise.all(this.clients.map((c) => c.endAsync(false, disconnect).catch(() => undefined)));
     this.clients = [];

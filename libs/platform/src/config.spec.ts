@@ -34,6 +34,11 @@ describe('loadConfig', () => {
     for (const v of ['IOC_ROLES', 'HTTP_PORT', 'DATABASE_URL', 'INGEST_CONNECTIONS']) expect(e.message).toContain(v);
   });
 
+  it('refuses a lone ingest connection, with the variable and the bound in the message', () => {
+    expect(() => loadConfig({ INGEST_CONNECTIONS: '1' })).toThrow(/INGEST_CONNECTIONS.*2/s);
+    expect(loadConfig({ INGEST_CONNECTIONS: '2' }).ingest.connections).toBe(2);
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(path.resolve(__dirname, '../../../.env.example'), 'utf8');
     const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);

@@ -27,9 +27,10 @@ export abstract class BatchStream<T> {
   protected abstract encode(items: readonly T[]): string;
   protected abstract decode(text: string): T[];
 
-  async publish(items: readonly T[]): Promise<string | null> {
+  /** Appends one batch; `encoded` is the batch already in this stream's encoding, when the caller has it. */
+  async publish(items: readonly T[], encoded?: string): Promise<string | null> {
     if (items.length === 0) return null;
-    return this.redis.xadd(this.key, 'MAXLEN', '~', this.maxEntries, '*', this.field, this.encode(items));
+    return this.redis.xadd(this.key, 'MAXLEN', '~', this.maxEntries, '*', this.field, encoded ?? this.encode(items));
   }
 
   async ensureGroup(group: string, from: '$' | '0' = '$'): Promise<void> {

@@ -1,5 +1,5 @@
 import type { IncidentSummary } from '@ioc/contracts';
-import { incidentDomainOf, type StoredIncidentEvent } from '@ioc/domain';
+import { evolveStatus, incidentDomainOf, type StoredIncidentEvent } from '@ioc/domain';
 import type { IncidentFeedRecord } from '@ioc/storage';
 import type { WardIndex } from './ward-index';
 
@@ -19,7 +19,7 @@ export function summaryFromRecord(r: IncidentFeedRecord, wards: WardIndex): Inci
 }
 
 /**
- * The summary after one more event of its incident (the lifecycle's `evolve`, restricted to the summary's fields).
+ * The summary after one more event of its incident (the lifecycle's `evolveStatus`: the summary's fields of `evolve`).
  * `opened` builds it from scratch; other events need the summary before them.
  */
 export function evolveSummary(s: IncidentSummary | undefined, e: StoredIncidentEvent, wards: WardIndex): IncidentSummary | undefined {
@@ -38,21 +38,5 @@ export function evolveSummary(s: IncidentSummary | undefined, e: StoredIncidentE
       exercise: d.exercise,
     };
   }
-  if (!s) return undefined;
-  switch (e.type) {
-    case 'severity-raised':
-      return { ...s, severity: e.data.to };
-    case 'acknowledged':
-      return { ...s, state: 'acknowledged' };
-    case 'assigned':
-      return { ...s, state: 'assigned' };
-    case 'resolved':
-      return { ...s, state: 'resolved' };
-    case 'reopened':
-      return { ...s, state: 'open' };
-    case 'closed':
-      return { ...s, state: 'closed' };
-    default:
-      return s;
-  }
+  return s && evolveStatus(s, e);
 }

@@ -143,8 +143,8 @@ function toEvent(r: EventRow): StoredIncidentEvent {
   } as StoredIncidentEvent;
 }
 
-/** Column values of a new record, $1…$28 of INSERT_IF_NO_ACTIVE. */
-function recordParams(r: IncidentRecord): unknown[] {
+/** Column values of a new record, $1…$29 of INSERT_IF_NO_ACTIVE. */
+function recordParams(r: IncidentRecord, lastSeq: number): unknown[] {
   return [
     r.id,
     r.key,
@@ -174,15 +174,16 @@ function recordParams(r: IncidentRecord): unknown[] {
     r.sop ? JSON.stringify(r.sop) : null,
     JSON.stringify(r.sopDone),
     r.version,
+    lastSeq,
   ];
 }
 
 const INSERT_IF_NO_ACTIVE = `
   INSERT INTO incident (id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at,
     acknowledged_at, acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by,
-    escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop_id, sop_version)
+    escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop_id, sop_version, last_seq)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-    $23::jsonb, $24, $25::text[], $26::jsonb, $27::jsonb, $28, ($26::jsonb)->>'id', (($26::jsonb)->>'version')::int)
+    $23::jsonb, $24, $25::text[], $26::jsonb, $27::jsonb, $28, ($26::jsonb)->>'id', (($26::jsonb)->>'version')::int, $29)
   ON CONFLICT (dedup_key, exercise) WHERE state <> 'closed' DO NOTHING
   RETURNING id`;
 
@@ -191,10 +192,10 @@ const UPDATE_STATE = `
   UPDATE incident SET severity = $3, state = $4, acknowledged_at = $5, acknowledged_by = $6, assignee = $7,
     assigned_at = $8, resolved_at = $9, resolved_by = $10, resolution = $11, closed_at = $12, closed_by = $13,
     escalation_level = $14, reopen_count = $15, evidence = $16::jsonb, evidence_count = $17, absorbs = $18::text[],
-    sop_done = $19::jsonb, version = $20, updated_at = now()
+    sop_done = $19::jsonb, version = $20, last_seq = greatest(last_seq, $21), updated_at = now()
   WHERE id = $1 AND version = $2`;
 
-function updateParams(r: IncidentRecord, previousVersion: number): unknown[] {
+function updateParams(r: IncidentRecord, previousVersion: number, lastSeq: number): unknown[] {
   return [
     r.id,
     previousVersion,
@@ -216,14 +217,17 @@ function updateParams(r: IncidentRecord, previousVersion: number): unknown[] {
     [...r.absorbs],
     JSON.stringify(r.sopDone),
     r.version,
+    lastSeq,
   ];
 }
 
+/** Seq values for the events of one save, drawn under the seq lock (ascending). */
+const DRAW_SEQS = `SELECT nextval(pg_get_serial_sequence('incident_event', 'seq')) AS seq FROM generate_series(1, $1::int)`;
+
 const INSERT_EVENTS = `
-  INSERT INTO incident_event (incident_id, incident_version, type, at, actor, data)
-  SELECT i, v, t, a, r, d FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[])
-    WITH ORDINALITY AS u(i, v, t, a, r, d, o)
-  ORDER BY o
+  INSERT INTO incident_event (seq, incident_id, incident_version, type, at, actor, data)
+  SELECT s, i, v, t, a, r, d FROM unnest($1::int8[], $2::uuid[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::jsonb[])
+    AS u(s, i, v, t, a, r, d)
   RETURNING seq, incident_id, incident_version, type, at, actor, data`;
 
 /** The statements of one incident transaction; obtained from IncidentRepository.transaction. */
@@ -247,6 +251,13 @@ export class IncidentTransaction {
     return rows[0] && toIncident(rows[0]);
   }
 
+  /** Several incidents at once, locked in id order (two transactions locking overlapping sets cannot deadlock). */
+  async lockByIds(ids: readonly string[]): Promise<Map<string, StoredIncident>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.client.query<IncidentRow>(`SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [r.id, toIncident(r)]));
+  }
+
   /**
    * Writes what a command decided, all or nothing: the changed records (`previous` gives each existing record's
    * version as read, so a record changed behind our back fails), the new ones (false when another transaction holds
@@ -257,24 +268,33 @@ export class IncidentTransaction {
     previousVersions: ReadonlyMap<string, number>,
     events: readonly IncidentEvent[],
   ): Promise<StoredIncidentEvent[] | 'conflict'> {
+    const versions = eventVersions(records, previousVersions, events);
     await this.client.query('SAVEPOINT incident_save');
     try {
+      // From here to commit, no other incident transaction draws seq values: seq order = commit order. The seqs are
+      // drawn first so that each record is written once, with its last seq, rather than written and then touched.
+      await this.client.query('SELECT pg_advisory_xact_lock($1)', [INCIDENT_SEQ_LOCK_KEY]);
+      const seqs = events.length
+        ? (await this.client.query<{ seq: string }>(DRAW_SEQS, [events.length])).rows.map((r) => Number(r.seq))
+        : [];
+      const lastSeq = new Map<string, number>();
+      events.forEach((e, i) => lastSeq.set(e.incidentId, seqs[i]));
       // Existing records first: a superseded incident must be closed before its successor takes the key.
       for (const [id, record] of records) {
         const prev = previousVersions.get(id);
         if (prev === undefined) continue;
-        const { rowCount } = await this.client.query(UPDATE_STATE, updateParams(record, prev));
+        const { rowCount } = await this.client.query(UPDATE_STATE, updateParams(record, prev, lastSeq.get(id) ?? 0));
         if (rowCount !== 1) throw new Error(`incident ${id} changed while locked (expected version ${prev})`);
       }
       for (const [id, record] of records) {
         if (previousVersions.has(id)) continue;
-        const { rowCount } = await this.client.query(INSERT_IF_NO_ACTIVE, recordParams(record));
+        const { rowCount } = await this.client.query(INSERT_IF_NO_ACTIVE, recordParams(record, lastSeq.get(id) ?? 0));
         if (rowCount !== 1) {
           await this.client.query('ROLLBACK TO SAVEPOINT incident_save');
           return 'conflict';
         }
       }
-      const stored = await this.appendEvents(records, previousVersions, events);
+      const stored = await this.appendEvents(events, versions, seqs);
       await this.client.query('RELEASE SAVEPOINT incident_save');
       return stored;
     } catch (err) {
@@ -283,27 +303,12 @@ export class IncidentTransaction {
     }
   }
 
-  private async appendEvents(
-    records: ReadonlyMap<string, IncidentRecord>,
-    previousVersions: ReadonlyMap<string, number>,
-    events: readonly IncidentEvent[],
-  ): Promise<StoredIncidentEvent[]> {
-    const next = new Map<string, number>();
-    const versions = events.map((e) => {
-      const v = (next.get(e.incidentId) ?? previousVersions.get(e.incidentId) ?? 0) + 1;
-      next.set(e.incidentId, v);
-      return v;
-    });
-    for (const [id, v] of next) {
-      const r = records.get(id);
-      if (!r || r.version !== v) throw new Error(`incident ${id}: record version ${r?.version} does not match its events (${v})`);
-    }
-    // From here to commit, no other incident transaction draws seq values: seq order = commit order.
-    await this.client.query('SELECT pg_advisory_xact_lock($1)', [INCIDENT_SEQ_LOCK_KEY]);
-    const rows = events.map((e, i) => ({ e, v: versions[i], data: JSON.stringify(e.data) }));
+  private async appendEvents(events: readonly IncidentEvent[], versions: readonly number[], seqs: readonly number[]): Promise<StoredIncidentEvent[]> {
+    const rows = events.map((e, i) => ({ e, v: versions[i], seq: seqs[i], data: JSON.stringify(e.data) }));
     const stored: StoredIncidentEvent[] = [];
-    for (const part of chunkBySize(rows, (r) => r.data.length + r.e.actor.length + 120, this.maxStatementBytes)) {
+    for (const part of chunkBySize(rows, (r) => r.data.length + r.e.actor.length + 140, this.maxStatementBytes)) {
       const { rows: inserted } = await this.client.query<EventRow>(INSERT_EVENTS, [
+        part.map((r) => r.seq),
         part.map((r) => r.e.incidentId),
         part.map((r) => r.v),
         part.map((r) => r.e.type),
@@ -311,13 +316,29 @@ export class IncidentTransaction {
         part.map((r) => r.e.actor),
         part.map((r) => r.data),
       ]);
-      stored.push(...inserted.map(toEvent).sort((a, b) => a.seq - b.seq));
+      stored.push(...inserted.map(toEvent));
     }
-    const lastSeq = new Map<string, number>();
-    for (const s of stored) lastSeq.set(s.incidentId, Math.max(lastSeq.get(s.incidentId) ?? 0, s.seq));
-    for (const [id, seq] of lastSeq) await this.client.query(`UPDATE incident SET last_seq = $2 WHERE id = $1`, [id, seq]);
-    return stored;
+    return stored.sort((a, b) => a.seq - b.seq);
   }
+}
+
+/** Each event's version in its incident's stream; checks that every record's version matches its last event. */
+function eventVersions(
+  records: ReadonlyMap<string, IncidentRecord>,
+  previousVersions: ReadonlyMap<string, number>,
+  events: readonly IncidentEvent[],
+): number[] {
+  const next = new Map<string, number>();
+  const versions = events.map((e) => {
+    const v = (next.get(e.incidentId) ?? previousVersions.get(e.incidentId) ?? 0) + 1;
+    next.set(e.incidentId, v);
+    return v;
+  });
+  for (const [id, v] of next) {
+    const r = records.get(id);
+    if (!r || r.version !== v) throw new Error(`incident ${id}: record version ${r?.version} does not match its events (${v})`);
+  }
+  return versions;
 }
 
 const LIST_FILTER = `

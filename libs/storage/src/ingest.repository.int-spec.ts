@@ -1,3 +1,4 @@
+import { decodeDeviceMessages } from '@ioc/contracts';
 import { domainOf, type DeviceMessage, type MessageKind, type QuarantinedMessage } from '@ioc/domain';
 import { createPlainTestDatabase, fleet, messageBody, openEmbeddedTestDatabase, testLogger } from '@ioc/testing';
 import { openDatabase } from './database.provider';
@@ -54,6 +55,7 @@ describe.each([
     });
     expect(first.stored).toHaveLength(11);
     expect(first.duplicates).toBe(2);
+    expect(first.storedWire).toBeUndefined(); // not every message was new: the stream encodes the stored ones itself
     const again = await repo.commit({ accepted: batch.slice(0, 5), quarantined: [], newDevices: [] });
     expect(again).toEqual({ stored: [], duplicates: 5 });
     expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(11);
@@ -75,6 +77,39 @@ describe.each([
     expect(c.rows[0].congestion).toBe('free');
   });
 
+  it('reads every kind\'s columns from its body, lanes totalled even when empty or without vehicles', async () => {
+    const kinds: MessageKind[] = ['rain', 'tide', 'pump', 'sluice-gate', 'bin-fill', 'truck-position', 'truck-pickup', 'camera-detection', 'camera-health'];
+    const msgs = kinds.map((k, i) => message(`cols-${k}`, k, 200 + i));
+    const noLanes = message('cols-empty-lanes', 'camera-traffic', 300);
+    const idle = message('cols-idle-lanes', 'camera-traffic', 301);
+    const bodies = [
+      { ...noLanes, body: { ...noLanes.body, lanes: [] } },
+      { ...idle, body: { ...idle.body, lanes: [{ lane: 1, vehicleCount: 0, avgSpeedKmh: 20 }, { lane: 2, vehicleCount: 0, avgSpeedKmh: 40 }] } },
+    ].map((m) => ({ ...m, bodyJson: JSON.stringify(m.body) }));
+    await repo.commit({ accepted: [...msgs, ...bodies], quarantined: [], newDevices: [] });
+    const one = async (sql: string) => (await db.pool.query(sql)).rows[0];
+    const b = (k: MessageKind) => msgs[kinds.indexOf(k)].body as Record<string, unknown>;
+    expect(await one(`SELECT rain_mm, interval_s FROM flood_reading WHERE device_id = 'cols-rain'`)).toEqual({ rain_mm: b('rain').rainMm, interval_s: 300 });
+    expect(await one(`SELECT level_cm FROM flood_reading WHERE device_id = 'cols-tide'`)).toEqual({ level_cm: b('tide').levelCm });
+    expect(await one(`SELECT status, flow_m3h FROM flood_reading WHERE device_id = 'cols-pump'`)).toEqual({ status: b('pump').status, flow_m3h: b('pump').flowM3h });
+    expect(await one(`SELECT status, opening_pct FROM flood_reading WHERE device_id = 'cols-sluice-gate'`)).toEqual({ status: b('sluice-gate').status, opening_pct: b('sluice-gate').openingPct });
+    expect(await one(`SELECT fill_pct, temperature_c, tilt_deg FROM waste_reading WHERE device_id = 'cols-bin-fill'`)).toEqual({ fill_pct: b('bin-fill').fillPct, temperature_c: 30, tilt_deg: 1 });
+    const truck = b('truck-position');
+    expect(await one(`SELECT lat, lon, speed_kmh, route_id, progress_pct FROM waste_reading WHERE device_id = 'cols-truck-position'`)).toEqual({
+      lat: truck.lat, lon: truck.lon, speed_kmh: 20, route_id: 'R-1', progress_pct: truck.progressPct,
+    });
+    expect(await one(`SELECT bin_id, weight_kg, route_id FROM waste_reading WHERE device_id = 'cols-truck-pickup'`)).toEqual({
+      bin_id: b('truck-pickup').binId, weight_kg: b('truck-pickup').weightKg, route_id: 'R-1',
+    });
+    const det = b('camera-detection');
+    expect(await one(`SELECT event_type, confidence, model_version, snapshot_ref, vehicle_count, lanes FROM camera_event WHERE device_id = 'cols-camera-detection'`)).toEqual({
+      event_type: 'illegal_parking', confidence: det.confidence, model_version: 'v1', snapshot_ref: det.snapshotRef, vehicle_count: null, lanes: null,
+    });
+    expect(await one(`SELECT online, tampered, fps FROM camera_event WHERE device_id = 'cols-camera-health'`)).toEqual({ online: true, tampered: false, fps: 25 });
+    expect(await one(`SELECT vehicle_count, avg_speed_kmh, lanes FROM camera_event WHERE device_id = 'cols-empty-lanes'`)).toEqual({ vehicle_count: 0, avg_speed_kmh: null, lanes: [] });
+    expect(await one(`SELECT vehicle_count, avg_speed_kmh FROM camera_event WHERE device_id = 'cols-idle-lanes'`)).toEqual({ vehicle_count: 0, avg_speed_kmh: 30 });
+  });
+
   it('keeps quarantined bytes exactly, also large and non-UTF-8 ones', async () => {
     const big = Buffer.alloc(300_000, 0x7b);
     const q: QuarantinedMessage[] = [
@@ -94,6 +129,9 @@ describe.each([
     const result = await repo.commit({ accepted: batch, quarantined: [], newDevices: [] });
     expect(result.stored).toHaveLength(500);
     expect(await count(`SELECT count(*) AS n FROM raw_message WHERE gateway_id = 'gw-big'`)).toBe(500);
+    // All new: the wire text the statement was given is handed on for the event stream, when it went in one statement.
+    if (result.storedWire !== undefined) expect(decodeDeviceMessages(result.storedWire).map((m) => m.msgId)).toEqual(batch.map((m) => m.msgId));
+    if (!db.embedded) expect(result.storedWire).toBeDefined();
   });
 
   it('rolls back the whole batch when one row is refused', async () => {

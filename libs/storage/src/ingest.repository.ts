@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import type { DeviceMessage, DeviceType, Domain, QuarantinedMessage } from '@ioc/domain';
-import { DOMAIN_TABLES, toColumnArrays, unnestInsertSql } from './reading-rows';
+import { encodeDeviceMessages } from '@ioc/contracts';
+import { kindsOf, type DeviceMessage, type DeviceType, type Domain, type QuarantinedMessage } from '@ioc/domain';
 import type { Database } from './database';
 import { chunkBySize } from './statement-size';
 
@@ -21,13 +21,67 @@ export interface IngestCommitResult {
   /** The accepted messages that were new; the others were already stored (redelivery or resend). */
   readonly stored: DeviceMessage[];
   readonly duplicates: number;
+  /**
+   * The stored messages in the device-message wire form, when the write already had that text: every accepted
+   * message was new and went in one statement. Saves the event stream encoding the batch a second time.
+   */
+  readonly storedWire?: string;
 }
 
-const RAW_INSERT = `
-  INSERT INTO raw_message (time, device_id, msg_id, kind, received_at, topic, gateway_id, body)
-  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[])
-  ON CONFLICT (device_id, msg_id, time) DO NOTHING
-  RETURNING device_id, msg_id, time`;
+/**
+ * The whole write of accepted messages in one statement. The batch arrives as one JSON document in the device-message
+ * wire form (the text the event stream carries too): serialising it is one string join, where per-column arrays cost
+ * an escape per element. `raw_message` takes every message once (idempotent on device, message id and time); only the
+ * rows it actually inserted go on to the per-domain tables, their columns read from the stored body. A camera's lanes
+ * are totalled: vehicles summed, speed weighted by vehicles (the plain mean when no vehicle passed).
+ * Returns how many were new and, only when some were not, which ones.
+ */
+const ACCEPTED_INSERT = `
+  WITH m AS (
+    SELECT * FROM json_to_recordset($1::json) AS m(ts timestamptz, "deviceId" text, "msgId" text, kind text,
+                                                    "receivedAt" timestamptz, topic text, "gatewayId" text, body jsonb)
+  ), raw AS (
+    INSERT INTO raw_message (time, device_id, msg_id, kind, received_at, topic, gateway_id, body)
+    SELECT ts, "deviceId", "msgId", kind, "receivedAt", topic, "gatewayId", body FROM m
+    ON CONFLICT (device_id, msg_id, time) DO NOTHING
+    RETURNING time, device_id, msg_id, kind, body
+  ), flood AS (
+    INSERT INTO flood_reading (time, device_id, kind, level_cm, rain_mm, interval_s, status, flow_m3h, opening_pct, battery_pct)
+    SELECT time, device_id, kind, (body->>'levelCm')::float8, (body->>'rainMm')::float8, (body->>'intervalS')::numeric::int4,
+           body->>'status', (body->>'flowM3h')::float8, (body->>'openingPct')::float8, (body->>'batteryPct')::float8
+    FROM raw WHERE kind = ANY($2::text[])
+  ), waste AS (
+    INSERT INTO waste_reading (time, device_id, kind, fill_pct, temperature_c, tilt_deg, battery_pct, lat, lon, speed_kmh,
+                               heading_deg, route_id, progress_pct, bin_id, weight_kg)
+    SELECT time, device_id, kind, (body->>'fillPct')::float8, (body->>'temperatureC')::float8, (body->>'tiltDeg')::float8,
+           (body->>'batteryPct')::float8, (body->>'lat')::float8, (body->>'lon')::float8, (body->>'speedKmh')::float8,
+           (body->>'headingDeg')::float8, body->>'routeId', (body->>'progressPct')::float8, body->>'binId', (body->>'weightKg')::float8
+    FROM raw WHERE kind = ANY($3::text[])
+  ), camera AS (
+    INSERT INTO camera_event (time, device_id, kind, event_type, confidence, model_version, snapshot_ref, count, density_per_m2,
+                              vehicle_count, avg_speed_kmh, congestion, interval_s, lanes, online, tampered, fps)
+    SELECT r.time, r.device_id, r.kind, r.body->>'eventType', (r.body->>'confidence')::float8, r.body->>'modelVersion',
+           r.body->>'snapshotRef', (r.body->>'count')::numeric::int4, (r.body->>'densityPerM2')::float8,
+           CASE WHEN l.has_lanes THEN coalesce(l.vehicles, 0)::int4 END, l.avg_speed, r.body->>'congestion',
+           (r.body->>'intervalS')::numeric::int4, CASE WHEN l.has_lanes THEN r.body->'lanes' END,
+           (r.body->>'online')::boolean, (r.body->>'tampered')::boolean, (r.body->>'fps')::float8
+    FROM raw r
+    CROSS JOIN LATERAL (
+      SELECT jsonb_typeof(r.body->'lanes') = 'array' AS has_lanes, sum(vc) AS vehicles,
+             CASE WHEN sum(vc) > 0 THEN sum(sp * vc) / sum(vc) ELSE avg(sp) END AS avg_speed
+      FROM (SELECT (x->>'vehicleCount')::float8 AS vc, (x->>'avgSpeedKmh')::float8 AS sp
+            FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.body->'lanes') = 'array' THEN r.body->'lanes' ELSE '[]'::jsonb END) x) lane
+    ) l
+    WHERE r.kind = ANY($4::text[])
+  ), stored AS (SELECT count(*)::int AS n FROM raw)
+  SELECT n AS stored,
+         CASE WHEN n < (SELECT count(*) FROM m)
+              THEN (SELECT coalesce(json_agg(json_build_array(device_id, msg_id, floor(extract(epoch FROM time) * 1000))), '[]')::text FROM raw)
+         END AS keys
+  FROM stored`;
+
+/** $2, $3, $4 of ACCEPTED_INSERT: the kinds each domain table takes. */
+const DOMAIN_KINDS = [kindsOf('flood'), kindsOf('waste'), kindsOf('camera')];
 
 const QUARANTINE_INSERT = `
   INSERT INTO quarantine (received_at, topic, payload, code, reason, device_id, msg_id, gateway_id, details)
@@ -39,11 +93,7 @@ const DEVICE_REGISTER = `
   SELECT id, type, domain, false FROM unnest($1::text[], $2::text[], $3::text[]) AS d(id, type, domain)
   ON CONFLICT (id) DO NOTHING`;
 
-const DOMAIN_INSERTS = Object.fromEntries(
-  Object.entries(DOMAIN_TABLES).map(([domain, spec]) => [domain, unnestInsertSql(spec)]),
-) as Record<Domain, string>;
-
-const key = (deviceId: string, msgId: string, time: Date) => `${deviceId}\u0000${msgId}\u0000${time.getTime()}`;
+const key = (deviceId: string, msgId: string, epochMs: number) => `${deviceId}\u0000${msgId}\u0000${epochMs}`;
 
 /**
  * The ingest write path: one transaction per batch. The raw insert is idempotent on (device_id, msg_id, time), and only
@@ -98,32 +148,27 @@ export class IngestRepository {
       await client.query(this.stmt('ioc_device_register', DEVICE_REGISTER, [d.map((x) => x.id), d.map((x) => x.type), d.map((x) => x.domain)]));
     }
     const stored: DeviceMessage[] = [];
+    let storedWire: string | undefined;
     // Message bodies are bounded by the contract (a few KiB), so every chunk holds at least one message.
-    for (const a of chunkBySize(batch.accepted, (m) => m.bodyJson.length + m.topic.length + 160, limit)) {
-      stored.push(...(await this.writeAccepted(client, a)));
+    const chunks = chunkBySize(batch.accepted, (m) => m.bodyJson.length + m.topic.length + 160, limit);
+    for (const a of chunks) {
+      const written = await this.writeAccepted(client, a);
+      stored.push(...written.stored);
+      if (chunks.length === 1 && written.stored.length === a.length) storedWire = written.wire;
     }
     for (const q of chunkBySize(batch.quarantined, (x) => Math.min(x.payload.length * 2, limit ?? Infinity) + x.reason.length + 200, limit)) {
       await this.writeQuarantined(client, q, limit);
     }
-    return { stored, duplicates: batch.accepted.length - stored.length };
+    return { stored, duplicates: batch.accepted.length - stored.length, ...(storedWire === undefined ? {} : { storedWire }) };
   }
 
-  private async writeAccepted(client: PoolClient, a: readonly DeviceMessage[]): Promise<DeviceMessage[]> {
-    const inserted = await client.query<{ device_id: string; msg_id: string; time: Date }>(
-      this.stmt('ioc_raw_insert', RAW_INSERT, [
-        a.map((m) => m.ts), a.map((m) => m.deviceId), a.map((m) => m.msgId), a.map((m) => m.kind), a.map((m) => m.receivedAt),
-        a.map((m) => m.topic), a.map((m) => m.gatewayId ?? null), a.map((m) => m.bodyJson),
-      ]),
-    );
-    const fresh = new Set(inserted.rows.map((r) => key(r.device_id, r.msg_id, r.time)));
+  private async writeAccepted(client: PoolClient, a: readonly DeviceMessage[]): Promise<{ stored: DeviceMessage[]; wire: string }> {
+    const wire = encodeDeviceMessages(a);
+    const { rows } = await client.query<{ stored: number; keys: string | null }>(this.stmt('ioc_accepted_insert', ACCEPTED_INSERT, [wire, ...DOMAIN_KINDS]));
+    if (rows[0].keys === null) return { stored: [...a], wire };
+    const fresh = new Set((JSON.parse(rows[0].keys) as Array<[string, string, number]>).map(([d, m, t]) => key(d, m, t)));
     // The same message twice in one batch: the first copy takes the key, later ones are duplicates.
-    const stored = a.filter((m) => fresh.delete(key(m.deviceId, m.msgId, m.ts)));
-    for (const domain of Object.keys(DOMAIN_TABLES) as Domain[]) {
-      const rows = stored.filter((m) => m.domain === domain);
-      if (rows.length === 0) continue;
-      await client.query(this.stmt(`ioc_${domain}_insert`, DOMAIN_INSERTS[domain], toColumnArrays(DOMAIN_TABLES[domain], rows)));
-    }
-    return stored;
+    return { stored: a.filter((m) => fresh.delete(key(m.deviceId, m.msgId, m.ts.getTime()))), wire };
   }
 
   private async writeQuarantined(client: PoolClient, q: readonly QuarantinedMessage[], limit: number | undefined): Promise<void> {

@@ -53,6 +53,20 @@ export class KpiRepository {
     return { opened: r.opened, acknowledged: r.acknowledged, mttaMs: r.mtta_ms, resolved: r.resolved, mttrMs: r.mttr_ms };
   }
 
+  /**
+   * Time of the first report stored from any of these trucks: since when collection can be judged; null if none.
+   * One probe of the (device_id, time) index per truck, so it stays cheap however large the table grows.
+   */
+  async firstCollectionReport(truckIds: readonly string[]): Promise<Date | null> {
+    const { rows } = await this.db.pool.query<{ first: Date | null }>(
+      `SELECT min(f.time) AS first
+       FROM unnest($1::text[]) AS t(id)
+       CROSS JOIN LATERAL (SELECT time FROM waste_reading WHERE device_id = t.id ORDER BY time LIMIT 1) f`,
+      [truckIds],
+    );
+    return rows[0]?.first ?? null;
+  }
+
   /** Bins emptied (truck pick-up events) with from ≤ time < to. */
   async pickups(from: Date, to: Date): Promise<Pickup[]> {
     const { rows } = await this.db.pool.query<{ bin_id: string; time: Date }>(

@@ -90,10 +90,15 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('users, field repor
     await insert('bin-fire', 'open', 0, 1, null, true); // an exercise never counts
     expect(await kpis.activeIncidents()).toEqual([{ type: 'urban-flooding', severity: 'major', count: 2 }]);
     expect(await kpis.responseTimes(new Date(T0), new Date(T0 + 60_000))).toEqual({ opened: 4, acknowledged: 2, mttaMs: 3 * 60_000, resolved: 2, mttrMs: 20 * 60_000 });
+    expect(await kpis.firstCollectionReport(['truck-01'])).toBeNull();
     await db.pool.query(
       `INSERT INTO waste_reading (time, device_id, kind, bin_id, route_id) VALUES ($1, 'truck-01', 'truck-pickup', 'bin-p1-0001', 'R-P1-01'), ($2, 'bin-p1-0001', 'bin-fill', NULL, NULL)`,
-      [new Date(T0), new Date(T0)],
+      [new Date(T0), new Date(T0 - 60_000)],
     );
+    // A bin's own report says nothing about collection: the first truck report does.
+    expect(await kpis.firstCollectionReport(['truck-01', 'truck-02'])).toEqual(new Date(T0));
+    expect(await kpis.firstCollectionReport(['truck-02'])).toBeNull();
+    expect(await kpis.firstCollectionReport([])).toBeNull();
     expect(await kpis.pickups(new Date(T0), new Date(T0 + 1))).toEqual([{ binId: 'bin-p1-0001', at: new Date(T0) }]);
   });
 });

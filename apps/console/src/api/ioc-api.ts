@@ -1,5 +1,6 @@
-import type { KpiReport, LoginResponse } from '@ioc/contracts';
+import type { KpiReport, LoginResponse, SilenceDto } from '@ioc/contracts';
 import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
+import type { SilenceBody } from '../silences/silence-form';
 import { HttpClient, type TokenSource, type UnauthorisedHandler } from './http-client';
 
 /** One SOP step as the incident detail reports it: due time and whether it is done or overdue. */
@@ -108,5 +109,20 @@ export class IocApi {
 
   kpis(): Promise<KpiReport> {
     return this.http.get<KpiReport>('/kpis');
+  }
+
+  /** Silences in force, to come, or ended in the last 7 days; newest first (operator, supervisor, trainer). */
+  silences(): Promise<SilenceDto[]> {
+    return this.http.get<SilenceDto[]>('/silences');
+  }
+
+  /** Matching incidents are neither raised nor updated until `endsAt` (operator, supervisor). */
+  createSilence(body: SilenceBody): Promise<SilenceDto> {
+    return this.http.post<SilenceDto>('/silences', body);
+  }
+
+  /** Ends a silence now; the record stays, with who ended it. */
+  expireSilence(id: string): Promise<SilenceDto> {
+    return this.http.post<SilenceDto>(`/silences/${encodeURIComponent(id)}/expire`);
   }
 }

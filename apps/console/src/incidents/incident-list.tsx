@@ -73,6 +73,7 @@ export function IncidentList({ incidents, filter, onFilter, selectedId, onSelect
                 data-severity={i.severity}
                 data-state={i.state}
                 data-type={i.type}
+                data-zone={i.zone.id}
               >
                 <span className={`sev-badge sev-${i.severity}`}>{t(`severity.${i.severity}`)}</span>
                 <span className="row-main">

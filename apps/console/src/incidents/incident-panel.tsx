@@ -19,6 +19,8 @@ interface Props {
   readonly onClose: () => void;
   /** After an action: take the server's record into the list now. */
   readonly onChanged: (id: string) => Promise<void>;
+  /** "Silence similar": the silence form, filled with this incident's type and zone (operators and supervisors). */
+  readonly onSilenceSimilar?: (i: IncidentView) => void;
 }
 
 /** Devices whose readings are fetched (the evidence's first), and lines drawn at most (those with readings). */
@@ -27,7 +29,7 @@ const MAX_CHART_LINES = 6;
 const CHART_BEFORE_MS = 60 * 60_000;
 
 /** The incident panel: state and actions, SOP checklist, readings chart, snapshots, evidence and the audit timeline. */
-export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClose, onChanged }: Props) {
+export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClose, onChanged, onSilenceSimilar }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [detail, setDetail] = useState<IncidentDetailDto>();
@@ -176,6 +178,11 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
         {incident.state === 'resolved' ? (
           <button type="button" disabled={busy} onClick={() => void act(() => api.reopen(incident.id))} data-testid="action-reopen">
             {t('panel.reopen')}
+          </button>
+        ) : null}
+        {onSilenceSimilar ? (
+          <button type="button" className="silence-similar" onClick={() => onSilenceSimilar(incident)} data-testid="action-silence-similar">
+            {t('panel.silenceSimilar')}
           </button>
         ) : null}
         {error ? (

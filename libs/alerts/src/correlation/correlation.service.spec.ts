@@ -59,6 +59,7 @@ function harness(
     service,
     applied,
     fanned,
+    clock,
     advance: (ms: number) => {
       now += ms;
     },
@@ -150,9 +151,9 @@ describe('CorrelationService (correlate role)', () => {
   it('decides as soon as a reading passes the watermark, without waiting for the next tick', async () => {
     const h = harness([], { latenessMs: 40, realTime: true });
     await h.service.start();
-    const t = Date.now();
-    h.service.accept([binReading('fast-1', T0 + (Date.now() - t), 95)]);
-    const deadline = Date.now() + 2_000;
+    // Stamped with the service's own clock at the moment it arrives: on time however long start() took.
+    h.service.accept([binReading('fast-1', h.clock.nowMs(), 95)]);
+    const deadline = Date.now() + 10_000;
     while (fires(h.applied).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     // The tick is 1,000 s here: only the wake-up at ts + lateness can have decided it.
     expect(fires(h.applied).map((s) => s.op)).toEqual(['raise']);

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { JOBS, QUEUES } from '@ioc/contracts';
 import type { Notifier } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
-import { JobRunner, REDIS, RedisStreamNotifier } from '@ioc/queue';
+import { IncidentEventStream, JobRunner, REDIS, RedisStreamNotifier } from '@ioc/queue';
 import { IncidentNotificationRepository, IncidentRepository } from '@ioc/storage';
 import { IncidentService } from '../incident.service';
 import { IncidentsModule } from '../incidents.module';
@@ -61,9 +61,11 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
         },
         {
           provide: NOTIFIER,
-          inject: [REDIS, IOC_CONFIG, LOGGER, IncidentService],
-          useFactory: (redis: Redis, config: IocConfig, logger: Logger, incidents: IncidentService): Notifier =>
-            new AuditedNotifier(new RedisStreamNotifier(redis, config.redis.prefix, logger.child({ component: 'notifier' })), incidents),
+          inject: [REDIS, IOC_CONFIG, LOGGER, IncidentService, IncidentEventStream],
+          useFactory: (redis: Redis, config: IocConfig, logger: Logger, incidents: IncidentService, stream: IncidentEventStream): Notifier =>
+            new AuditedNotifier(new RedisStreamNotifier(redis, config.redis.prefix, logger.child({ component: 'notifier' })), incidents, (events) =>
+              stream.publish(events),
+            ),
         },
         { provide: ESCALATION_SCHEDULER, inject: [ESCALATION_RUNNER, CLOCK], useFactory: (runner: EscalationRunner, clock: Clock) => new BullEscalationScheduler(runner, clock) },
         {

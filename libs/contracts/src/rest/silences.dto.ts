@@ -36,8 +36,11 @@ export interface SilenceDto {
   readonly endsAt: string;
   readonly comment: string;
   readonly createdBy: string;
+  /** The creator's display name (null if the user no longer exists). */
+  readonly createdByName: string | null;
   readonly createdAt: string;
   readonly expiredBy: string | null;
+  readonly expiredByName: string | null;
   readonly expiredAt: string | null;
   /** At the time of the answer. */
   readonly active: boolean;

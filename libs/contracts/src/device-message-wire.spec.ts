@@ -1,5 +1,5 @@
 import type { DeviceMessage } from '@ioc/domain';
-import { decodeDeviceMessages, encodeDeviceMessages } from './event-stream';
+import { decodeDeviceMessages, encodeDeviceMessages } from './device-message-wire';
 
 describe('device-message stream encoding', () => {
   const base: DeviceMessage = {

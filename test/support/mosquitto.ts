@@ -36,6 +36,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export interface TestBroker {
   readonly url: string;
   readonly port: number;
+  /** The broker process's pid (it changes with a restart). */
+  readonly pid: number;
   /** Stops the broker cleanly (it saves its sessions and queued messages) and starts it again on the same port. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -63,6 +65,9 @@ export async function startMosquitto(): Promise<TestBroker> {
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child.pid ?? 0;
+    },
     restart: async () => {
       await halt();
       child = await launch(confPath, port);

@@ -227,6 +227,8 @@ async function main(): Promise<void> {
   };
   log('done', { delivered: r.delivered, expected: r.expected, outOfOrder: r.outOfOrder, events: committedAt.size, elapsedS: +elapsedS.toFixed(1), p90Ms: +r.p90.toFixed(1), maxMs: +r.max.toFixed(1) });
 
+  const warnings = server.logs().split('\n').filter((l) => l.includes('"level":40') || l.includes('"level":50'));
+  if (warnings.length) log(`server warnings: ${warnings.length}; first: ${warnings[0].slice(0, 400)}; last: ${warnings[warnings.length - 1].slice(0, 400)}`);
   await writer.close();
   await server.stop();
   await db.drop();

@@ -19,6 +19,11 @@ export interface IncidentFeedOptions {
   readonly pageSize: number;
   /** Summaries kept in memory (most recently changed incidents). */
   readonly summaryCacheSize: number;
+  /**
+   * How long events that arrived ahead of a gap wait for the stream to bring the missing ones (another writer
+   * publishes a moment after its commit) before the gap is read from the database. 0: read at once.
+   */
+  readonly gapWaitMs: number;
 }
 
 export type FeedListener = (batch: readonly IncidentEventMessage[]) => void;
@@ -27,8 +32,9 @@ export type FeedListener = (batch: readonly IncidentEventMessage[]) => void;
  * One process-wide, gap-free, duplicate-free sequence of committed incident events, in seq order.
  *
  * The Redis stream is a fast path, not the source of truth: writers publish after their commit, several writers
- * (correlate, API processes) can publish out of seq order, and a publish can be lost after a commit. So an entry is
- * used directly only when it continues the sequence (its first seq is head + 1); otherwise the feed reads the gap from
+ * (correlate, API processes) can publish out of seq order, and a publish can be lost after a commit. So events are
+ * taken in only in seq order: events that arrive ahead of a gap wait, up to `gapWaitMs`, for the stream to bring the
+ * missing seqs (usually another writer's publish, a moment behind its commit); a gap still open then is read from
  * the database. That read is complete: seq order is commit order (an advisory lock orders seq allocation by commit),
  * so once seq S is visible every smaller seq is visible or was rolled back. Events at or below the head (late
  * publishes, overlaps with a database read) are dropped. A periodic poll catches events whose publish was lost.
@@ -45,6 +51,9 @@ export class IncidentFeed {
   private chain: Promise<void> = Promise.resolve();
   private readonly listeners: FeedListener[] = [];
   private readonly summaries = new Map<string, { summary: IncidentSummary; asOfSeq: number }>();
+  /** Events from the stream above a gap, by seq, waiting for it to close. */
+  private readonly early = new Map<number, StoredIncidentEvent>();
+  private gapTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -64,6 +73,8 @@ export class IncidentFeed {
     this.stopped = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
   }
 
   /** Highest seq handed to listeners: a client that has everything up to it and then every batch has everything. */
@@ -78,23 +89,18 @@ export class IncidentFeed {
   /** Events from a stream entry (any order, possibly already seen). */
   offer(events: readonly StoredIncidentEvent[]): Promise<void> {
     return this.serial(async () => {
-      const fresh = events.filter((e) => e.seq > this.accepted).sort((a, b) => a.seq - b.seq);
-      if (fresh.length === 0) return;
-      const contiguous = fresh[0].seq === this.accepted + 1 && fresh.every((e, i) => i === 0 || e.seq === fresh[i - 1].seq + 1);
-      if (contiguous) return this.accept(fresh);
-      // A gap: another writer's events not yet published, a lost publish, or a rolled-back seq. The database knows.
-      const upTo = fresh[fresh.length - 1].seq;
-      while (this.accepted < upTo) {
-        const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
-        if (rows.length === 0) break;
-        await this.accept(rows);
-        if (rows.length < this.options.pageSize) break;
-      }
-      const rest = fresh.filter((e) => e.seq > this.accepted);
-      if (rest.length) {
-        // Published but not visible in the database: cannot happen (writers publish after commit). Take them rather than drop.
-        this.logger?.warn({ seqs: rest.map((e) => e.seq) }, 'stream events beyond the database head');
-        await this.accept(rest);
+      for (const e of events) if (e.seq > this.accepted) this.early.set(e.seq, e);
+      await this.takeContiguous();
+      if (this.early.size === 0) {
+        if (this.gapTimer) clearTimeout(this.gapTimer);
+        this.gapTimer = undefined;
+      } else if (this.options.gapWaitMs <= 0) {
+        await this.fillGap();
+      } else if (!this.gapTimer && !this.stopped) {
+        this.gapTimer = setTimeout(() => {
+          this.gapTimer = undefined;
+          this.serial(() => this.fillGap()).catch((err) => this.logger?.warn({ err }, 'incident feed: reading a gap failed; the poll retries'));
+        }, this.options.gapWaitMs);
       }
     });
   }
@@ -104,12 +110,47 @@ export class IncidentFeed {
     return this.serial(async () => {
       for (;;) {
         const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
-        if (rows.length === 0) return;
+        if (rows.length === 0) break;
         if (rows[0].seq !== this.accepted + 1) this.logger?.debug({ from: this.accepted, to: rows[rows.length - 1].seq }, 'events found by polling');
         await this.accept(rows);
-        if (rows.length < this.options.pageSize) return;
+        if (rows.length < this.options.pageSize) break;
       }
+      await this.takeContiguous();
     });
+  }
+
+  /** Takes in the waiting events that now continue the sequence; drops those at or below it. */
+  private async takeContiguous(): Promise<void> {
+    for (const seq of this.early.keys()) if (seq <= this.accepted) this.early.delete(seq);
+    const run: StoredIncidentEvent[] = [];
+    for (let next = this.accepted + 1; this.early.has(next); next++) {
+      run.push(this.early.get(next)!);
+      this.early.delete(next);
+    }
+    if (run.length > 0) await this.accept(run);
+  }
+
+  /**
+   * The gap below the waiting events, from the database. The read is complete: seq order is commit order (an advisory
+   * lock orders seq allocation by commit), so once seq S is visible every smaller seq is visible or was rolled back.
+   */
+  private async fillGap(): Promise<void> {
+    if (this.early.size === 0) return;
+    const upTo = Math.max(...this.early.keys());
+    while (this.accepted < upTo) {
+      const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
+      if (rows.length === 0) break;
+      await this.accept(rows);
+      if (rows.length < this.options.pageSize) break;
+    }
+    await this.takeContiguous();
+    if (this.early.size > 0) {
+      // Published but not visible in the database: cannot happen (writers publish after commit). Take them rather than drop.
+      const rest = [...this.early.values()].sort((a, b) => a.seq - b.seq);
+      this.early.clear();
+      this.logger?.warn({ seqs: rest.map((e) => e.seq) }, 'stream events beyond the database head');
+      await this.accept(rest);
+    }
   }
 
   /** ms since the feed last took in an event (the poller only polls an idle feed). */

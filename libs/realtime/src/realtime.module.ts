@@ -19,6 +19,11 @@ import { WardIndex } from './ward-index';
 export const REALTIME_TUNING = {
   /** A batch goes out at most this often per subscription room: ≤ 100 socket writes per second per socket. */
   batchMs: 10,
+  /**
+   * Events that arrive ahead of a gap wait this long for the stream to bring the missing ones (several writers publish
+   * out of seq order) before the gap is read from the database.
+   */
+  gapWaitMs: 30,
   /** Rows per database read (gap fill, catch-up page). */
   pageSize: 1_000,
   /** A client further behind than this many events reloads (incident:resync-required). */
@@ -55,7 +60,7 @@ const ADAPTER_CLIENTS = Symbol('ADAPTER_CLIENTS');
       provide: IncidentFeed,
       inject: [FEED_LOG, WardIndex, LOGGER],
       useFactory: (log: FeedLog, wards: WardIndex, logger: Logger) =>
-        new IncidentFeed(log, wards, { batchMs: REALTIME_TUNING.batchMs, pageSize: REALTIME_TUNING.pageSize, summaryCacheSize: REALTIME_TUNING.summaryCacheSize }, logger.child({ component: 'realtime' })),
+        new IncidentFeed(log, wards, REALTIME_TUNING, logger.child({ component: 'realtime' })),
     },
     {
       provide: RealtimeService,

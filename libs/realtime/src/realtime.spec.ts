@@ -105,8 +105,8 @@ class FakeLog implements FeedLog {
   }
 }
 
-async function feedOver(log: FakeLog) {
-  const feed = new IncidentFeed(log, wards, { batchMs: 0, pageSize: 3, summaryCacheSize: 100 });
+async function feedOver(log: FakeLog, gapWaitMs = 0) {
+  const feed = new IncidentFeed(log, wards, { batchMs: 0, pageSize: 3, summaryCacheSize: 100, gapWaitMs });
   const got: number[] = [];
   feed.onBatch((b) => got.push(...b.map((m) => m.seq)));
   await feed.start();
@@ -140,6 +140,46 @@ describe('IncidentFeed', () => {
     await feed.offer([e4]);
     await settle();
     expect(got).toEqual([1, 2, 4]);
+  });
+
+  it('waits for the stream to close a gap (another writer publishing a moment later) without reading the database', async () => {
+    const log = new FakeLog();
+    const { feed, got, settle } = await feedOver(log, 10_000);
+    const reads = log.reads;
+    const [e1, e2, e3, e4] = [log.commit(1), log.commit(2), log.commit(3), log.commit(4)];
+    await feed.offer([e3]);
+    await feed.offer([e4, e3]);
+    await settle();
+    expect(got).toEqual([]);
+    expect(feed.head).toBe(0);
+    await feed.offer([e1]);
+    await settle();
+    expect(got).toEqual([1]);
+    await feed.offer([e2]);
+    await settle();
+    expect(got).toEqual([1, 2, 3, 4]);
+    expect(log.reads).toBe(reads);
+    feed.stop();
+  });
+
+  it('reads a gap that the stream has not closed within the wait (a rolled-back seq, a lost publish) from the database', async () => {
+    const log = new FakeLog();
+    const { feed, got, settle } = await feedOver(log, 20);
+    const reads = log.reads;
+    log.commit(1); // its publish is lost
+    const e3 = log.commit(3); // 2 rolled back
+    await feed.offer([e3]);
+    await settle();
+    expect(got).toEqual([]);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(got).toEqual([1, 3]);
+    expect(log.reads).toBe(reads + 1);
+    // Later entries continue the sequence: straight through.
+    await feed.offer([log.commit(4)]);
+    await settle();
+    expect(got).toEqual([1, 3, 4]);
+    expect(log.reads).toBe(reads + 1);
+    feed.stop();
   });
 
   it('fills long gaps page by page and finds unpublished events by polling', async () => {
@@ -176,7 +216,7 @@ describe('IncidentFeed', () => {
 
   it('batches: at most one hand-over per batch interval', async () => {
     const log = new FakeLog();
-    const feed = new IncidentFeed(log, wards, { batchMs: 50, pageSize: 100, summaryCacheSize: 100 });
+    const feed = new IncidentFeed(log, wards, { batchMs: 50, pageSize: 100, summaryCacheSize: 100, gapWaitMs: 0 });
     const sizes: number[] = [];
     feed.onBatch((b) => sizes.push(b.length));
     await feed.start();

@@ -143,83 +143,89 @@ function toEvent(r: EventRow): StoredIncidentEvent {
   } as StoredIncidentEvent;
 }
 
-/** Column values of a new record, $1…$29 of INSERT_IF_NO_ACTIVE. */
-function recordParams(r: IncidentRecord, lastSeq: number): unknown[] {
-  return [
-    r.id,
-    r.key,
-    r.type,
-    r.ruleId,
-    r.zone.kind,
-    r.zone.id,
-    r.severity,
-    r.state,
-    r.exercise,
-    JSON.stringify(r.title),
-    new Date(r.openedAt),
-    date(r.acknowledgedAt),
-    r.acknowledgedBy ?? null,
-    r.assignee ?? null,
-    date(r.assignedAt),
-    date(r.resolvedAt),
-    r.resolvedBy ?? null,
-    r.resolution ?? null,
-    date(r.closedAt),
-    r.closedBy ?? null,
-    r.escalationLevel,
-    r.reopenCount,
-    JSON.stringify(r.evidence),
-    r.evidenceCount,
-    [...r.absorbs],
-    r.sop ? JSON.stringify(r.sop) : null,
-    JSON.stringify(r.sopDone),
-    r.version,
-    lastSeq,
-  ];
+/**
+ * The columns a save writes, as one JSON object per record: every record of a save goes in one statement
+ * (json_to_recordset), where a statement per record cost a parse, a plan and a round trip each, all while the seq lock
+ * is held. Timestamps travel as ISO strings, `absorbs` as a JSON array (a text[] column of the record set).
+ */
+function stateRow(r: IncidentRecord, lastSeq: number) {
+  return {
+    id: r.id,
+    severity: r.severity,
+    state: r.state,
+    acknowledged_at: date(r.acknowledgedAt),
+    acknowledged_by: r.acknowledgedBy ?? null,
+    assignee: r.assignee ?? null,
+    assigned_at: date(r.assignedAt),
+    resolved_at: date(r.resolvedAt),
+    resolved_by: r.resolvedBy ?? null,
+    resolution: r.resolution ?? null,
+    closed_at: date(r.closedAt),
+    closed_by: r.closedBy ?? null,
+    escalation_level: r.escalationLevel,
+    reopen_count: r.reopenCount,
+    evidence: r.evidence,
+    evidence_count: r.evidenceCount,
+    absorbs: r.absorbs,
+    sop_done: r.sopDone,
+    version: r.version,
+    last_seq: lastSeq,
+  };
 }
 
+/** A new record: its identity columns (never changed after the insert) and its state. */
+function newRow(r: IncidentRecord, lastSeq: number) {
+  return {
+    ...stateRow(r, lastSeq),
+    dedup_key: r.key,
+    type: r.type,
+    rule_id: r.ruleId,
+    zone_kind: r.zone.kind,
+    zone_id: r.zone.id,
+    exercise: r.exercise,
+    title: r.title,
+    opened_at: new Date(r.openedAt),
+    sop: r.sop ?? null,
+  };
+}
+
+const STATE_COLUMNS = `id uuid, severity text, state text, acknowledged_at timestamptz, acknowledged_by text, assignee text,
+  assigned_at timestamptz, resolved_at timestamptz, resolved_by text, resolution text, closed_at timestamptz, closed_by text,
+  escalation_level int4, reopen_count int4, evidence jsonb, evidence_count int4, absorbs text[], sop_done jsonb,
+  version int4, last_seq int8`;
+
+/**
+ * New records. A key that already has an active incident (another transaction's, or an earlier row of this one)
+ * is skipped and its id not returned: the save then reports a conflict.
+ */
 const INSERT_IF_NO_ACTIVE = `
   INSERT INTO incident (id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at,
     acknowledged_at, acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by,
     escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop_id, sop_version, last_seq)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-    $23::jsonb, $24, $25::text[], $26::jsonb, $27::jsonb, $28, ($26::jsonb)->>'id', (($26::jsonb)->>'version')::int, $29)
+  SELECT id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at,
+    acknowledged_at, acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by,
+    escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop->>'id', (sop->>'version')::int4, last_seq
+  FROM json_to_recordset($1::json) AS r(${STATE_COLUMNS}, dedup_key text, type text, rule_id text, zone_kind text,
+    zone_id text, exercise boolean, title jsonb, opened_at timestamptz, sop jsonb)
   ON CONFLICT (dedup_key, exercise) WHERE state <> 'closed' DO NOTHING
   RETURNING id`;
 
-// Identity columns (id, key, type, rule, zone, exercise, opened_at, sop) never change after the insert.
+/**
+ * Changed records, each only if still at the version it was read at; returns the ids updated. Identity columns
+ * (id, key, type, rule, zone, exercise, opened_at, sop) never change after the insert.
+ */
 const UPDATE_STATE = `
-  UPDATE incident SET severity = $3, state = $4, acknowledged_at = $5, acknowledged_by = $6, assignee = $7,
-    assigned_at = $8, resolved_at = $9, resolved_by = $10, resolution = $11, closed_at = $12, closed_by = $13,
-    escalation_level = $14, reopen_count = $15, evidence = $16::jsonb, evidence_count = $17, absorbs = $18::text[],
-    sop_done = $19::jsonb, version = $20, last_seq = greatest(last_seq, $21), updated_at = now()
-  WHERE id = $1 AND version = $2`;
+  UPDATE incident i SET severity = r.severity, state = r.state, acknowledged_at = r.acknowledged_at,
+    acknowledged_by = r.acknowledged_by, assignee = r.assignee, assigned_at = r.assigned_at, resolved_at = r.resolved_at,
+    resolved_by = r.resolved_by, resolution = r.resolution, closed_at = r.closed_at, closed_by = r.closed_by,
+    escalation_level = r.escalation_level, reopen_count = r.reopen_count, evidence = r.evidence,
+    evidence_count = r.evidence_count, absorbs = r.absorbs, sop_done = r.sop_done, version = r.version,
+    last_seq = greatest(i.last_seq, r.last_seq), updated_at = now()
+  FROM json_to_recordset($1::json) AS r(${STATE_COLUMNS}, previous_version int4)
+  WHERE i.id = r.id AND i.version = r.previous_version
+  RETURNING i.id`;
 
-function updateParams(r: IncidentRecord, previousVersion: number, lastSeq: number): unknown[] {
-  return [
-    r.id,
-    previousVersion,
-    r.severity,
-    r.state,
-    date(r.acknowledgedAt),
-    r.acknowledgedBy ?? null,
-    r.assignee ?? null,
-    date(r.assignedAt),
-    date(r.resolvedAt),
-    r.resolvedBy ?? null,
-    r.resolution ?? null,
-    date(r.closedAt),
-    r.closedBy ?? null,
-    r.escalationLevel,
-    r.reopenCount,
-    JSON.stringify(r.evidence),
-    r.evidenceCount,
-    [...r.absorbs],
-    JSON.stringify(r.sopDone),
-    r.version,
-    lastSeq,
-  ];
-}
+const LOCK_BY_IDS = `SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
 
 /** Seq values for the events of one save, drawn under the seq lock (ascending). */
 const DRAW_SEQS = `SELECT nextval(pg_get_serial_sequence('incident_event', 'seq')) AS seq FROM generate_series(1, $1::int)`;
@@ -235,6 +241,7 @@ export class IncidentTransaction {
   constructor(
     private readonly client: PoolClient,
     private readonly maxStatementBytes: number | undefined,
+    private readonly namedStatements = false,
   ) {}
 
   /** The incident of (key, exercise) that is not closed, locked until commit; undefined if there is none. */
@@ -254,7 +261,7 @@ export class IncidentTransaction {
   /** Several incidents at once, locked in id order (two transactions locking overlapping sets cannot deadlock). */
   async lockByIds(ids: readonly string[]): Promise<Map<string, StoredIncident>> {
     if (ids.length === 0) return new Map();
-    const { rows } = await this.client.query<IncidentRow>(`SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]]);
+    const { rows } = await this.client.query<IncidentRow>(this.stmt('ioc_incident_lock_ids', LOCK_BY_IDS, [[...new Set(ids)]]));
     return new Map(rows.map((r) => [r.id, toIncident(r)]));
   }
 
@@ -273,26 +280,29 @@ export class IncidentTransaction {
     try {
       // From here to commit, no other incident transaction draws seq values: seq order = commit order. The seqs are
       // drawn first so that each record is written once, with its last seq, rather than written and then touched.
-      await this.client.query('SELECT pg_advisory_xact_lock($1)', [INCIDENT_SEQ_LOCK_KEY]);
+      await this.client.query(this.stmt('ioc_incident_seq_lock', 'SELECT pg_advisory_xact_lock($1)', [INCIDENT_SEQ_LOCK_KEY]));
       const seqs = events.length
-        ? (await this.client.query<{ seq: string }>(DRAW_SEQS, [events.length])).rows.map((r) => Number(r.seq))
+        ? (await this.client.query<{ seq: string }>(this.stmt('ioc_incident_draw_seqs', DRAW_SEQS, [events.length]))).rows.map((r) => Number(r.seq))
         : [];
       const lastSeq = new Map<string, number>();
       events.forEach((e, i) => lastSeq.set(e.incidentId, seqs[i]));
       // Existing records first: a superseded incident must be closed before its successor takes the key.
+      const changed: Array<ReturnType<typeof stateRow> & { previous_version: number }> = [];
+      const added: Array<ReturnType<typeof newRow>> = [];
       for (const [id, record] of records) {
         const prev = previousVersions.get(id);
-        if (prev === undefined) continue;
-        const { rowCount } = await this.client.query(UPDATE_STATE, updateParams(record, prev, lastSeq.get(id) ?? 0));
-        if (rowCount !== 1) throw new Error(`incident ${id} changed while locked (expected version ${prev})`);
+        if (prev === undefined) added.push(newRow(record, lastSeq.get(id) ?? 0));
+        else changed.push({ ...stateRow(record, lastSeq.get(id) ?? 0), previous_version: prev });
       }
-      for (const [id, record] of records) {
-        if (previousVersions.has(id)) continue;
-        const { rowCount } = await this.client.query(INSERT_IF_NO_ACTIVE, recordParams(record, lastSeq.get(id) ?? 0));
-        if (rowCount !== 1) {
-          await this.client.query('ROLLBACK TO SAVEPOINT incident_save');
-          return 'conflict';
-        }
+      const updated = await this.writeRows('ioc_incident_update', UPDATE_STATE, changed);
+      if (updated.size !== changed.length) {
+        const stale = changed.filter((r) => !updated.has(r.id)).map((r) => `${r.id} (expected version ${r.previous_version})`);
+        throw new Error(`incidents changed while locked: ${stale.join(', ')}`);
+      }
+      const inserted = await this.writeRows('ioc_incident_insert', INSERT_IF_NO_ACTIVE, added);
+      if (inserted.size !== added.length) {
+        await this.client.query('ROLLBACK TO SAVEPOINT incident_save');
+        return 'conflict';
       }
       const stored = await this.appendEvents(events, versions, seqs);
       await this.client.query('RELEASE SAVEPOINT incident_save');
@@ -303,19 +313,38 @@ export class IncidentTransaction {
     }
   }
 
+  /** Rows written as JSON record sets, in as many statements as the statement size limit asks; the ids returned. */
+  private async writeRows(name: string, text: string, rows: ReadonlyArray<{ readonly id: string }>): Promise<Set<string>> {
+    const ids = new Set<string>();
+    if (rows.length === 0) return ids;
+    const encoded = rows.map((r) => JSON.stringify(r));
+    for (const part of chunkBySize(encoded, (json) => json.length + 1, this.maxStatementBytes)) {
+      const { rows: returned } = await this.client.query<{ id: string }>(this.stmt(name, text, [`[${part.join(',')}]`]));
+      for (const r of returned) ids.add(r.id);
+    }
+    return ids;
+  }
+
+  /** A named (server-side prepared) statement, except where successive connections share one session (PGlite). */
+  private stmt(name: string, text: string, values: unknown[]) {
+    return this.namedStatements ? { name, text, values } : { text, values };
+  }
+
   private async appendEvents(events: readonly IncidentEvent[], versions: readonly number[], seqs: readonly number[]): Promise<StoredIncidentEvent[]> {
     const rows = events.map((e, i) => ({ e, v: versions[i], seq: seqs[i], data: JSON.stringify(e.data) }));
     const stored: StoredIncidentEvent[] = [];
     for (const part of chunkBySize(rows, (r) => r.data.length + r.e.actor.length + 140, this.maxStatementBytes)) {
-      const { rows: inserted } = await this.client.query<EventRow>(INSERT_EVENTS, [
-        part.map((r) => r.seq),
-        part.map((r) => r.e.incidentId),
-        part.map((r) => r.v),
-        part.map((r) => r.e.type),
-        part.map((r) => new Date(r.e.at)),
-        part.map((r) => r.e.actor),
-        part.map((r) => r.data),
-      ]);
+      const { rows: inserted } = await this.client.query<EventRow>(
+        this.stmt('ioc_incident_events_insert', INSERT_EVENTS, [
+          part.map((r) => r.seq),
+          part.map((r) => r.e.incidentId),
+          part.map((r) => r.v),
+          part.map((r) => r.e.type),
+          part.map((r) => new Date(r.e.at)),
+          part.map((r) => r.e.actor),
+          part.map((r) => r.data),
+        ]),
+      );
       stored.push(...inserted.map(toEvent));
     }
     return stored.sort((a, b) => a.seq - b.seq);
@@ -364,7 +393,7 @@ export class IncidentRepository {
     let broken = false;
     try {
       await client.query('BEGIN');
-      const result = await fn(new IncidentTransaction(client, this.db.maxStatementBytes));
+      const result = await fn(new IncidentTransaction(client, this.db.maxStatementBytes, !this.db.embedded));
       await client.query('COMMIT');
       return result;
     } catch (err) {

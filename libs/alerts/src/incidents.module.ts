@@ -6,6 +6,7 @@ import { CAP_EXPORTER, CapExportService } from './cap/cap-export.service';
 import { CapExporter } from './cap/cap.exporter';
 import { loadCityModel, ZoneAreas } from './cap/zone-areas';
 import { IncidentService, SOP_CATALOG } from './incident.service';
+import { CitySeedsModule } from './city-seeds.module';
 import { loadSopCatalog, type SopCatalog } from './sop/sop.catalog';
 
 /**
@@ -15,6 +16,7 @@ import { loadSopCatalog, type SopCatalog } from './sop/sop.catalog';
  * Needs StorageModule (DATABASE) and PlatformModule (IOC_CONFIG, CLOCK, LOGGER).
  */
 @Module({
+  imports: [CitySeedsModule],
   providers: [
     IncidentRepository,
     // IOC_SEEDS_DIR, when set, holds the SOPs and the city model like the rules.
@@ -27,6 +29,6 @@ import { loadSopCatalog, type SopCatalog } from './sop/sop.catalog';
     IncidentService,
     CapExportService,
   ],
-  exports: [IncidentService, IncidentRepository, CapExportService, SOP_CATALOG],
+  exports: [IncidentService, IncidentRepository, CapExportService, SOP_CATALOG, CitySeedsModule],
 })
 export class IncidentsModule {}

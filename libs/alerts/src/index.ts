@@ -4,6 +4,7 @@ export * from './sop/sop.schema';
 export * from './sop/sop.catalog';
 export * from './incident.service';
 export * from './incidents.module';
+export * from './city-seeds.module';
 export * from './cap/zone-areas';
 export * from './cap/cap.exporter';
 export * from './cap/cap-export.service';

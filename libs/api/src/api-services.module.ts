@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { IncidentsModule } from '@ioc/alerts';
-import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
-import { CITY, loadCity } from './city';
+import { CITY_SEEDS, IncidentsModule, type CitySeeds } from '@ioc/alerts';
+import { CITY, cityFrom } from './city';
 import { DeviceQueryService } from './device-query.service';
 import { FieldReportService } from './field-report.service';
 import { IncidentQueryService } from './incident-query.service';
@@ -11,7 +10,7 @@ import { SilenceService } from './silence.service';
 /** The api role's read models and intake: incidents, devices, KPIs, field reports. Needs StorageModule, QueueModule, PlatformModule. */
 @Module({
   imports: [IncidentsModule],
-  providers: [IncidentQueryService, { provide: CITY, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadCity(c.correlation.seedsDir) }, DeviceQueryService, KpiService, FieldReportService, SilenceService],
+  providers: [IncidentQueryService, { provide: CITY, inject: [CITY_SEEDS], useFactory: cityFrom }, DeviceQueryService, KpiService, FieldReportService, SilenceService],
   exports: [IncidentQueryService, DeviceQueryService, KpiService, FieldReportService, SilenceService, CITY],
 })
 export class ApiServicesModule {}

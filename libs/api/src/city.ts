@@ -1,5 +1,5 @@
-import { loadRules, loadTopology, type Topology } from '@ioc/correlation';
-import * as path from 'node:path';
+import type { CitySeeds } from '@ioc/alerts';
+import type { Topology } from '@ioc/correlation';
 
 /** What the API reads from the city model (seeds/): the topology and how long each device type may stay silent. */
 export interface City {
@@ -13,9 +13,7 @@ export const CITY = Symbol('CITY');
 /** A device type the offline rule does not list counts as offline after this long without a message. */
 export const DEFAULT_SILENCE_AFTER_MS = 15 * 60_000;
 
-export function loadCity(seedsDir: string | undefined): City {
-  const topology = loadTopology(seedsDir);
-  const rules = loadRules(seedsDir ? path.join(seedsDir, 'rules') : undefined);
+export function cityFrom({ topology, rules }: CitySeeds): City {
   const offline = rules.rules.find((r) => r.type === 'device-offline');
   const silenceAfterMs = offline && 'silenceAfterMs' in offline.params ? (offline.params.silenceAfterMs as Record<string, number>) : {};
   return { topology, silenceAfterMs };

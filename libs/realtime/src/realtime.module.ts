@@ -2,9 +2,8 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { AuthModule } from '@ioc/auth';
-import { IncidentsModule, IncidentService } from '@ioc/alerts';
+import { CITY_SEEDS, IncidentsModule, IncidentService, type CitySeeds } from '@ioc/alerts';
 import { EVENT_STREAMS } from '@ioc/contracts';
-import { loadTopology } from '@ioc/correlation';
 import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { IncidentEventStream, REDIS } from '@ioc/queue';
 import { IncidentFeedRepository } from '@ioc/storage';
@@ -46,7 +45,7 @@ const ADAPTER_CLIENTS = Symbol('ADAPTER_CLIENTS');
   providers: [
     IncidentFeedRepository,
     RealtimeAuthenticator,
-    { provide: WardIndex, inject: [IOC_CONFIG], useFactory: (config: IocConfig) => new WardIndex(loadTopology(config.correlation.seedsDir)) },
+    { provide: WardIndex, inject: [CITY_SEEDS], useFactory: (seeds: CitySeeds) => new WardIndex(seeds.topology) },
     {
       provide: FEED_LOG,
       inject: [IncidentService, IncidentFeedRepository],

@@ -1,11 +1,10 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { loadRules, loadTopology } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentType } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
 import { FieldReportRepository, RawMessageRepository, SilenceRepository } from '@ioc/storage';
-import * as path from 'node:path';
+import { CITY_SEEDS, type CitySeeds } from '../city-seeds.module';
 import { IncidentService } from '../incident.service';
 import { IncidentChangeFanout } from '../incident-change.fanout';
 import { IncidentCommandsModule } from '../incident-commands.module';
@@ -26,9 +25,10 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, CLOCK, LOGGER],
+      inject: [IOC_CONFIG, CITY_SEEDS, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, CLOCK, LOGGER],
       useFactory: (
         config: IocConfig,
+        seeds: CitySeeds,
         incidents: IncidentService,
         fanout: IncidentChangeFanout,
         raw: RawMessageRepository,
@@ -37,11 +37,10 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
         clock: Clock,
         root: Logger,
       ) => {
-        const seeds = config.correlation.seedsDir;
         return new CorrelationService(
           {
-            rules: loadRules(seeds ? path.join(seeds, 'rules') : undefined),
-            topology: loadTopology(seeds),
+            rules: seeds.rules,
+            topology: seeds.topology,
             allowedLatenessMs: config.correlation.allowedLatenessMs,
             tickMs: config.correlation.tickMs,
             recoveryMs: config.correlation.recoveryMs,

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KpiReport, SilenceDto } from '@ioc/contracts';
+import { roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, type KpiReport, type SilenceDto } from '@ioc/contracts';
 import { AlarmCue } from './alarm/alarm-cue';
 import { IocApi, type DeviceDto } from './api/ioc-api';
 import { lastSeqKey, type Session } from './auth/session';
@@ -21,9 +21,6 @@ import { SilencesView, type SilencePrefill } from './silences/silences-view';
 const DEVICES_EVERY_MS = 30_000;
 const KPIS_EVERY_MS = 15_000;
 const SILENCES_EVERY_MS = 15_000;
-/** Who may read silences, and who may create and end them (the server's roles). */
-const SILENCE_READERS: readonly string[] = ['operator', 'supervisor', 'trainer'];
-const SILENCE_WRITERS: readonly string[] = ['operator', 'supervisor'];
 
 /** Polls a REST read while mounted; keeps the last good answer. */
 function usePolled<T>(read: () => Promise<T>, everyMs: number, deps: readonly unknown[]): T | undefined {
@@ -83,8 +80,8 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   const kpi = usePolled<KpiReport>(() => api.kpis(), KPIS_EVERY_MS, [api, kpiTick]);
 
   // Silences: polled like the other reads, and read again right after an action (the tick).
-  const canReadSilences = SILENCE_READERS.includes(session.user.role);
-  const canSilence = SILENCE_WRITERS.includes(session.user.role);
+  const canReadSilences = roleMay(session.user.role, SILENCE_READ_ROLES);
+  const canSilence = roleMay(session.user.role, SILENCE_WRITE_ROLES);
   const [silenceTick, setSilenceTick] = useState(0);
   const silences = usePolled<SilenceDto[] | undefined>(() => (canReadSilences ? api.silences() : Promise.resolve(undefined)), SILENCES_EVERY_MS, [api, canReadSilences, silenceTick]);
   const refreshSilences = useCallback(() => setSilenceTick((n) => n + 1), []);

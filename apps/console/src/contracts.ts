@@ -4,4 +4,5 @@
  * no place in the console's bundle.
  */
 export * from '../../../libs/contracts/src/realtime';
+export * from '../../../libs/contracts/src/roles';
 export type * from '../../../libs/contracts/src/rest';

@@ -4,5 +4,6 @@ export * from './validation';
 export * from './events';
 export * from './asyncapi';
 export * from './realtime';
+export * from './roles';
 export * from './rest';
 export * from './device-message-wire';

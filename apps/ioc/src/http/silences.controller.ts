@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
 import { SilenceService } from '@ioc/api';
-import { SilenceRequestSchema, type SilenceRequest } from '@ioc/contracts';
+import { SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, SilenceRequestSchema, type SilenceRequest } from '@ioc/contracts';
 import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
 
 /** Silences (Alertmanager's): the engine neither raises nor updates matching incidents while one lasts. */
@@ -13,7 +13,7 @@ export class SilencesController {
   constructor(@Inject(SilenceService) private readonly silences: SilenceService) {}
 
   @Post()
-  @Roles('operator', 'supervisor')
+  @Roles(...SILENCE_WRITE_ROLES)
   @ApiOperation({ summary: 'Silence matching incidents until endsAt (at most 7 days); applied by the correlate role within seconds' })
   @ApiZodBody(SilenceRequestSchema)
   create(@Body(new ZodPipe(SilenceRequestSchema, 'silence')) body: SilenceRequest, @CurrentPrincipal() p: Principal) {
@@ -21,7 +21,7 @@ export class SilencesController {
   }
 
   @Get()
-  @Roles('operator', 'supervisor', 'trainer')
+  @Roles(...SILENCE_READ_ROLES)
   @ApiOperation({ summary: 'Silences in force, to come, or ended in the last 7 days; newest first' })
   list() {
     return this.silences.list();
@@ -29,7 +29,7 @@ export class SilencesController {
 
   @Post(':id/expire')
   @HttpCode(200)
-  @Roles('operator', 'supervisor')
+  @Roles(...SILENCE_WRITE_ROLES)
   @ApiOperation({ summary: 'End a silence now (the record stays, with who ended it)' })
   @ApiUuidParam()
   expire(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {

@@ -1,0 +1,11 @@
+/**
+ * Which user roles may do what, where the server's guard and the console's screens must agree. Admin may do
+ * everything (the server's guard lets admin through every route), so it is not listed.
+ */
+export const SILENCE_READ_ROLES = ['operator', 'supervisor', 'trainer'] as const;
+export const SILENCE_WRITE_ROLES = ['operator', 'supervisor'] as const;
+
+/** Whether `role` may do what `allowed` lists (admin always may). */
+export function roleMay(role: string, allowed: readonly string[]): boolean {
+  return role === 'admin' || allowed.includes(role);
+}

@@ -43,7 +43,7 @@ const ACCEPTED_INSERT = `
   ), raw AS (
     INSERT INTO raw_message (time, device_id, msg_id, kind, received_at, topic, gateway_id, body)
     SELECT ts, "deviceId", "msgId", kind, "receivedAt", topic, "gatewayId", body FROM m
-    ON CONFLICT (device_id, msg_id, time) DO NOTHING
+    ON CONFLICT (time, device_id, msg_id) DO NOTHING
     RETURNING time, device_id, msg_id, kind, body
   ), flood AS (
     INSERT INTO flood_reading (time, device_id, kind, level_cm, rain_mm, interval_s, status, flow_m3h, opening_pct, battery_pct)
@@ -96,7 +96,7 @@ const DEVICE_REGISTER = `
 const key = (deviceId: string, msgId: string, epochMs: number) => `${deviceId}\u0000${msgId}\u0000${epochMs}`;
 
 /**
- * The ingest write path: one transaction per batch. The raw insert is idempotent on (device_id, msg_id, time), and only
+ * The ingest write path: one transaction per batch. The raw insert is idempotent on (time, device_id, msg_id), and only
  * the rows it actually inserted go on to the per-domain tables, so a redelivered message is stored exactly once.
  */
 export interface IngestRepositoryOptions {

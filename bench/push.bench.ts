@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const prefix = `ioc-bench-push-${process.pid}`;
   const serverEnv = { DATABASE_URL: db.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api', AUTH_JWT_SECRET: SECRET, DATABASE_POOL_SIZE: '8' };
   log('starting the server (api role)');
-  const server = await startServer(serverEnv);
+  const server = await startServer(serverEnv, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []);
   // The generator stands in for the correlate role and API processes: its sessions commit without waiting for the
   // WAL flush, so the changes/s it can make are not bounded by this machine's fsync (the server under test only reads).
   const writerUrl = `${db.url}?options=${encodeURIComponent('-c synchronous_commit=off')}`;

@@ -16,8 +16,11 @@ import { WardIndex } from './ward-index';
 
 /** Tuning of the feed and the catch-up (constants for now; see README, Real-time). */
 export const REALTIME_TUNING = {
-  /** A batch goes out at most this often per subscription room: ≤ 100 socket writes per second per socket. */
-  batchMs: 10,
+  /**
+   * A batch goes out at most this often per subscription room: ≤ 40 socket writes per second per socket. An idle feed
+   * sends at once; under load, fewer and larger frames cost the server's writes and every client's frame handling less.
+   */
+  batchMs: 25,
   /**
    * Events that arrive ahead of a gap wait this long for the stream to bring the missing ones (several writers publish
    * out of seq order) before the gap is read from the database.

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
+import type { Page } from 'playwright-core';
 import { deviceTopic } from '@ioc/contracts';
-import { apiClient, projectRoot, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
-import { launchChromium, screenshot, signInToConsole } from './support/browser';
+import { apiClient, projectRoot, type ServerHandle } from '@ioc/testing';
+import { screenshot, startConsoleHarness, type ConsoleHarness } from './support/browser';
 
 /**
  * Silences in the operator console, in a real browser (Debian's Chromium) against the whole server: an operator
@@ -14,12 +14,9 @@ import { launchChromium, screenshot, signInToConsole } from './support/browser';
  * languages render. Screenshots: test-output/screenshots/.
  */
 describe('operator console: silences (browser)', () => {
-  let stack: TestStack;
+  let ui: ConsoleHarness;
   let server: ServerHandle;
   let publisher: MqttClient;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const PASSWORD = 'ioc-demo-2025';
   /** The correlate role re-reads silences every 2 s (SILENCE_SYNC_MS): a change is in force in the engine after this. */
   const SILENCE_SYNC_WAIT_MS = 3_000;
   const SILENCED_WARD = 'ward-p4';
@@ -59,37 +56,21 @@ describe('operator console: silences (browser)', () => {
 
   const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
-  async function signIn(username: string, lang: 'vi' | 'en'): Promise<Page> {
-    const { page, context } = await signInToConsole(browser, server.baseUrl, { username, password: PASSWORD, lang });
-    contexts.push(context);
-    return page;
-  }
+  const signIn = (username: string, lang: 'vi' | 'en'): Promise<Page> => ui.signIn(username, lang);
 
   beforeAll(async () => {
-    stack = await startTestStack('console-silences');
-    server = await startServer({
-      ...stack.env,
-      IOC_ROLES: 'api,ingest,correlate,jobs',
-      INGEST_CONNECTIONS: '2',
-      CORRELATION_ALLOWED_LATENESS_MS: '300',
-      CORRELATION_TICK_MS: '50',
-    });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-console-silences-${process.pid}`, protocolVersion: 5 });
-    browser = await launchChromium();
+    ui = await startConsoleHarness('console-silences');
+    ({ server, publisher } = ui);
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await publisher?.endAsync();
-    if (server) expect(await server.stop()).toBe(0);
-    await stack?.close();
+    if (ui) expect(await ui.close()).toBe(0);
   });
 
   let lan: Page; // operator1, Vietnamese
   let createdAt = 0;
   const fireRow = (page: Page, ward: string) => page.locator(`.incident-row[data-type="bin-fire"][data-zone="${ward}"]`);
-  const fires = (ward: string) => stack.count(`SELECT count(*) AS n FROM incident WHERE dedup_key = 'bin-fire:${ward}'`);
+  const fires = (ward: string) => ui.stack.count(`SELECT count(*) AS n FROM incident WHERE dedup_key = 'bin-fire:${ward}'`);
 
   it('creates a silence from the form (checked before sending, the server’s refusal shown as it is), listed as active and counted in the header', async () => {
     lan = await signIn('operator1', 'vi');

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
+import type { Page } from 'playwright-core';
 import { deviceTopic } from '@ioc/contracts';
-import { projectRoot, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
-import { launchChromium, screenshot, signInToConsole } from './support/browser';
+import { projectRoot, type ServerHandle } from '@ioc/testing';
+import { screenshot, startConsoleHarness, type ConsoleHarness } from './support/browser';
 
 /**
  * The operator console in a real browser (Debian's Chromium) against the whole server: two operators sign in, street
@@ -14,13 +14,10 @@ import { launchChromium, screenshot, signInToConsole } from './support/browser';
  * shows the acknowledgement. Vietnamese and English both render. Screenshots: test-output/screenshots/.
  */
 describe('operator console (browser)', () => {
-  let stack: TestStack;
+  let ui: ConsoleHarness;
   let server: ServerHandle;
   let publisher: MqttClient;
-  let browser: Browser;
   let seedsDir: string;
-  const contexts: BrowserContext[] = [];
-  const PASSWORD = 'ioc-demo-2025';
   let msg = 0;
 
   /**
@@ -47,33 +44,16 @@ describe('operator console (browser)', () => {
   const publish = (kind: 'water-level' | 'rain', deviceId: string, body: Record<string, number>) =>
     publisher.publishAsync(deviceTopic(kind, deviceId), JSON.stringify({ msgId: `console-${process.pid}-${++msg}`, ts: new Date().toISOString(), ...body }), { qos: 1 });
 
-  async function signIn(username: string, lang: 'vi' | 'en'): Promise<Page> {
-    const { page, context } = await signInToConsole(browser, server.baseUrl, { username, password: PASSWORD, lang });
-    contexts.push(context);
-    return page;
-  }
+  const signIn = (username: string, lang: 'vi' | 'en'): Promise<Page> => ui.signIn(username, lang);
 
   beforeAll(async () => {
     seedsDir = testSeeds();
-    stack = await startTestStack('console');
-    server = await startServer({
-      ...stack.env,
-      IOC_ROLES: 'api,ingest,correlate,jobs',
-      IOC_SEEDS_DIR: seedsDir,
-      INGEST_CONNECTIONS: '2',
-      CORRELATION_ALLOWED_LATENESS_MS: '300',
-      CORRELATION_TICK_MS: '50',
-    });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-console-${process.pid}`, protocolVersion: 5 });
-    browser = await launchChromium();
+    ui = await startConsoleHarness('console', { IOC_SEEDS_DIR: seedsDir });
+    ({ server, publisher } = ui);
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await publisher?.endAsync();
-    if (server) expect(await server.stop()).toBe(0);
-    await stack?.close();
+    if (ui) expect(await ui.close()).toBe(0);
     if (seedsDir) fs.rmSync(seedsDir, { recursive: true, force: true });
   });
 
@@ -81,8 +61,7 @@ describe('operator console (browser)', () => {
   let minh: Page; // operator2, English
 
   it('serves the console in Vietnamese by default, with the city map drawn from the seeds', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    contexts.push(context);
+    const context = await ui.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await page.goto(server.baseUrl);
     await page.locator('[data-testid="login-form"]').waitFor();

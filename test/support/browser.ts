@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from './project-root';
+import { startServer, type ServerHandle } from './server';
+import { startTestStack, type TestStack } from './stack';
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download: `apt-get install chromium`). WebGL for the map
@@ -51,4 +54,74 @@ export async function signInToConsole(
   // The map's style is only GeoJSON: loaded means every city layer is drawn (the page's `window.__iocMap`).
   await page.waitForFunction('!!window.__iocMap && window.__iocMap.loaded()');
   return { page, context };
+}
+
+/** The demo users' password (AUTH_DEMO_USERS, on by default). */
+export const DEMO_PASSWORD = 'ioc-demo-2025';
+
+/** A whole IOC (every role) on a test stack, an MQTT publisher into its broker and a Chromium, for console tests. */
+export interface ConsoleHarness {
+  readonly stack: TestStack;
+  readonly server: ServerHandle;
+  readonly publisher: MqttClient;
+  readonly browser: Browser;
+  /** A demo user signed in, in a browser context of its own (closed by `close`). */
+  signIn(username: string, lang: 'vi' | 'en'): Promise<Page>;
+  /** A fresh browser context (closed by `close`). */
+  newContext(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
+  /** Closes everything; resolves to the server's exit code. */
+  close(): Promise<number | null>;
+}
+
+/**
+ * Starts the console harness. The server runs every role with two ingest connections and a short lateness (300 ms,
+ * ticks of 50 ms) so that a reading shows in a browser well within the tests' seconds; `env` adds to or overrides it.
+ */
+export async function startConsoleHarness(name: string, env: Record<string, string> = {}): Promise<ConsoleHarness> {
+  const contexts: BrowserContext[] = [];
+  const stack = await startTestStack(name);
+  let server: ServerHandle | undefined;
+  let publisher: MqttClient | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<number | null> => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await publisher?.endAsync();
+    const code = server ? await server.stop() : null;
+    await stack.close();
+    return code;
+  };
+  try {
+    server = await startServer({
+      ...stack.env,
+      IOC_ROLES: 'api,ingest,correlate,jobs',
+      INGEST_CONNECTIONS: '2',
+      CORRELATION_ALLOWED_LATENESS_MS: '300',
+      CORRELATION_TICK_MS: '50',
+      ...env,
+    });
+    publisher = await connectAsync(stack.broker.url, { clientId: `pub-${name}-${process.pid}`, protocolVersion: 5 });
+    browser = await launchChromium();
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+  const [s, p, b] = [server, publisher, browser];
+  return {
+    stack,
+    server: s,
+    publisher: p,
+    browser: b,
+    signIn: async (username, lang) => {
+      const { page, context } = await signInToConsole(b, s.baseUrl, { username, password: DEMO_PASSWORD, lang });
+      contexts.push(context);
+      return page;
+    },
+    newContext: async (options) => {
+      const context = await b.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+    close,
+  };
 }

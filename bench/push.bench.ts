@@ -16,10 +16,14 @@ import { createPlainTestDatabase, deleteRedisPrefix, startServer, testLogger } f
 /**
  * npm run bench:push — operator sockets connected to the real server (api role, built), incidents changing at a fixed
  * rate through the lifecycle's decider and IncidentRepository (the changes due at each tick in one transaction),
- * then published on the incident-event stream as the correlate role and the API do. Measures, per delivery, commit → socket receipt latency, deliveries per second,
- * and missed and duplicated deliveries (by seq, against what each socket's subscription should have received).
+ * then published on the incident-event stream as the correlate role and the API do. The live incidents are opened
+ * before the sockets connect, each at another step of its lifecycle, so the measured run is the steady state: changes
+ * to live incidents, and clears with the raises replacing them spread evenly. Measures, per delivery, commit → socket
+ * receipt latency, deliveries per second, and missed and duplicated deliveries (by seq, against what each socket's
+ * subscription should have received).
  * Knobs (env): BENCH_OPERATORS (100), BENCH_RATE changes/s (1000), BENCH_SECONDS (15), BENCH_INCIDENTS live at once
- * (300), BENCH_WRITERS transactions in flight (4), BENCH_WARD_WATCHERS sockets that watch one ward only (10),
+ * (300), BENCH_WRITERS transactions in flight (4), BENCH_WARD_WATCHERS sockets that watch one ward only (0: every
+ * operator watches the whole city; 10 puts room filtering under the same load),
  * BENCH_WATCHER_PROCESSES processes the operator sockets are spread over (2: one core each decodes half the deliveries).
  * Progress on stderr; the last line on stdout is
  * {"bench":"push","operators":N,"deliveriesPerSec":N,"p50Ms":N,"p99Ms":N,"missed":N,"duplicated":N}.
@@ -30,7 +34,7 @@ const RATE = env('BENCH_RATE', 1000);
 const SECONDS = env('BENCH_SECONDS', 15);
 const INCIDENTS = env('BENCH_INCIDENTS', 300);
 const WRITERS = env('BENCH_WRITERS', 4);
-const WARD_WATCHERS = Math.min(env('BENCH_WARD_WATCHERS', 10), OPERATORS);
+const WARD_WATCHERS = Math.min(env('BENCH_WARD_WATCHERS', 0), OPERATORS);
 const WATCHER_PROCESSES = Math.max(1, Math.min(env('BENCH_WATCHER_PROCESSES', 2), OPERATORS));
 const SECRET = 'bench-push';
 /** The generator wakes this often and commits the changes due by then. */
@@ -86,23 +90,6 @@ async function main(): Promise<void> {
   const committedAt = new Map<number, number>();
   const wardOf = new Map<number, string>();
 
-  log(`connecting ${OPERATORS} operator sockets (their own process)`, { wardWatchers: WARD_WATCHERS });
-  const sockets: Array<{ token: string; ward?: string }> = [];
-  for (let i = 0; i < OPERATORS; i++) {
-    const ward = i < WARD_WATCHERS ? WARDS[i % WARDS.length] : undefined;
-    const token = await tokens.sign({ userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, username: `op${i}`, displayName: `Operator ${i}`, role: 'operator' });
-    sockets.push({ token, ...(ward && { ward }) });
-  }
-  const watchers = Array.from({ length: WATCHER_PROCESSES }, () => startWatchers());
-  await Promise.all(
-    watchers.map((w, p) => {
-      const ready = w.next('ready');
-      w.child.send({ type: 'start', baseUrl: server.baseUrl, sockets: sockets.filter((_, i) => i % WATCHER_PROCESSES === p) });
-      return ready;
-    }),
-  );
-  log('connected; generating changes', { rate: RATE, seconds: SECONDS, incidents: INCIDENTS });
-
   // Incidents are raised, then grow with evidence, get severity raises, acknowledgements, comments; cleared ones are
   // replaced by new ones. Each tick's changes go through the lifecycle's decider and IncidentRepository in one
   // transaction (as a correlate role applying a batch would), then onto the incident-event stream as one entry.
@@ -132,7 +119,7 @@ async function main(): Promise<void> {
     if (step === 9) return signal({ op: 'clear', key: inc.key, at, reason: 'bench' });
     return signal({ op: 'update', key: inc.key, at, evidence });
   };
-  const applyBatch = async (from: number, to: number): Promise<void> => {
+  const applyBatch = async (from: number, to: number, measured = true): Promise<void> => {
     const touched: Array<{ slot: number; inc: Live }> = [];
     const stored = await repo.transaction(async (tx) => {
       const records = new Map<string, IncidentRecord>();
@@ -163,36 +150,64 @@ async function main(): Promise<void> {
     });
     const at = now();
     const wardById = new Map(touched.map(({ inc }) => [inc.id!, inc.ward]));
-    for (const e of stored) {
-      committedAt.set(e.seq, at);
-      wardOf.set(e.seq, wardById.get(e.incidentId)!);
+    if (measured) {
+      for (const e of stored) {
+        committedAt.set(e.seq, at);
+        wardOf.set(e.seq, wardById.get(e.incidentId)!);
+      }
     }
     for (const { slot, inc } of touched) if (inc.n % 10 === 0 && inc.n > 0 && live[slot] === inc) live[slot] = fresh();
     await stream.publish(stored);
   };
 
+  // Set-up, before the sockets connect: the live incidents are opened, and each is put at another step of its
+  // lifecycle, so that clears and the raises replacing them are spread over the run instead of all falling due in
+  // the same tick every ten changes per incident.
+  log('opening the live incidents', { incidents: INCIDENTS });
+  for (let from = 0; from < INCIDENTS; from += 50) await applyBatch(from, Math.min(INCIDENTS, from + 50), false);
+  live.forEach((inc, slot) => (inc.n = slot % 10));
+
+  log(`connecting ${OPERATORS} operator sockets (their own process)`, { wardWatchers: WARD_WATCHERS });
+  const sockets: Array<{ token: string; ward?: string }> = [];
+  for (let i = 0; i < OPERATORS; i++) {
+    const ward = i < WARD_WATCHERS ? WARDS[i % WARDS.length] : undefined;
+    const token = await tokens.sign({ userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, username: `op${i}`, displayName: `Operator ${i}`, role: 'operator' });
+    sockets.push({ token, ...(ward && { ward }) });
+  }
+  const watchers = Array.from({ length: WATCHER_PROCESSES }, () => startWatchers());
+  await Promise.all(
+    watchers.map((w, p) => {
+      const ready = w.next('ready');
+      w.child.send({ type: 'start', baseUrl: server.baseUrl, sockets: sockets.filter((_, i) => i % WATCHER_PROCESSES === p) });
+      return ready;
+    }),
+  );
+  log('connected; generating changes', { rate: RATE, seconds: SECONDS, incidents: INCIDENTS });
+
+
   // Paced: one batch per tick (the changes due by then), at most WRITERS batches in flight on disjoint incidents.
-  const total = RATE * SECONDS;
+  const first = INCIDENTS;
+  const total = first + RATE * SECONDS;
   const start = now();
-  let next = 0;
+  let next = first;
   let lateTicks = 0;
   const inFlight = new Set<Promise<void>>();
   while (next < total) {
-    const due = Math.min(total, Math.floor(((now() - start) * RATE) / 1000));
+    const due = Math.min(total, first + Math.floor(((now() - start) * RATE) / 1000));
     const to = Math.min(due, next + Math.floor(INCIDENTS / (WRITERS + 1)));
     if (to > next && inFlight.size < WRITERS) {
       const p = applyBatch(next, to).finally(() => inFlight.delete(p));
       inFlight.add(p);
       next = to;
       if (due - next > RATE / 10) lateTicks++;
-      if (Math.floor(next / (RATE * 5)) !== Math.floor((next - 1) / (RATE * 5)) || next === total) log('progress', { changes: next, seconds: Math.round((now() - start) / 1000) });
+      if (Math.floor((next - first) / (RATE * 5)) !== Math.floor((next - first - 1) / (RATE * 5)) || next === total) log('progress', { changes: next - first, seconds: Math.round((now() - start) / 1000) });
     } else {
       await new Promise((r) => setTimeout(r, TICK_MS));
     }
   }
   await Promise.all(inFlight);
   const genMs = now() - start;
-  log('generated', { changes: total, events: committedAt.size, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round(total / (genMs / 1000)), lateTicks });
+  log('generated', { changes: total - first, events: committedAt.size, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round((total - first) / (genMs / 1000)), lateTicks });
 
   interface WatchResult { delivered: number; expected: number; missed: number; duplicated: number; outOfOrder: number; lastAt: number; histogram: Array<[number, number]> }
   const committed = [...committedAt].map(([seq, at]) => [seq, at, wardOf.get(seq)!]);

@@ -14,7 +14,10 @@ import { openDatabase } from '@ioc/storage';
  * commit-before-acknowledge into PostgreSQL; we measure the sustained committed rate. Same run: the broker alone
  * (publish → shared subscription, no database) and raw COPY into the same table. Everything on this machine.
  * Knobs (env): BENCH_SECONDS (20), BENCH_DEVICES (10000), BENCH_PUB_CONNECTIONS (8), BENCH_WINDOW (64),
- * BENCH_INGEST_CONNECTIONS (the server's default, 16 per process), BENCH_INGEST_PROCESSES (1), BENCH_COPY_ROWS (200000).
+ * BENCH_INGEST_CONNECTIONS (the server's default, 16 per process), BENCH_INGEST_PROCESSES (1), BENCH_COPY_ROWS (200000),
+ * BENCH_RATE msg/s offered in the ingest run (0: as fast as the broker acknowledges), BENCH_WARMUP_SECONDS (3): the
+ * same fleet publishes this long first, unmeasured, so the run measures the steady state (devices registered by their
+ * first reports, code warm); its rows are left out of every figure.
  */
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = env('BENCH_SECONDS', 20);
@@ -25,6 +28,10 @@ const WINDOW = env('BENCH_WINDOW', 64);
 const INGEST_CONNECTIONS = process.env.BENCH_INGEST_CONNECTIONS;
 const INGEST_PROCESSES = env('BENCH_INGEST_PROCESSES', 1);
 const COPY_ROWS = env('BENCH_COPY_ROWS', 200_000);
+/** msg/s the devices offer in the ingest run; 0: as fast as the broker acknowledges them. */
+const RATE = env('BENCH_RATE', 0);
+/** The fleet publishes this long before the measured run (first reports register the devices; code warms up). */
+const WARMUP_SECONDS = env('BENCH_WARMUP_SECONDS', 3);
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
@@ -56,8 +63,8 @@ interface PublisherResult {
   cpuSeconds: number;
 }
 
-function runPublisher(url: string, runId: string, durationMs: number, total = Number.MAX_SAFE_INTEGER): Promise<PublisherResult> {
-  const args = { url, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, total, runId };
+function runPublisher(url: string, runId: string, durationMs: number, rate = 0, firstSeq = 0): Promise<PublisherResult> {
+  const args = { url, rate, firstSeq, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, total: Number.MAX_SAFE_INTEGER, runId };
   const child = spawn(process.execPath, [path.join(__dirname, 'publisher.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -175,18 +182,28 @@ async function main(): Promise<void> {
       );
       return stats.reduce((n, s) => n + (s?.stored ?? 0), 0);
     };
+    let warmupStored = 0;
+    if (WARMUP_SECONDS > 0) {
+      log(`warm-up: the fleet publishes for ${WARMUP_SECONDS} s (not measured)`);
+      const warm = await runPublisher(broker.url, 'ingest', WARMUP_SECONDS * 1000, RATE);
+      const until = Date.now() + 60_000;
+      while ((warmupStored = await committed()) < warm.published && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      if ((await count()) !== warmupStored) throw new Error(`warm-up: ${warm.published} published, ${warmupStored} stored`);
+      log('warm-up done', { published: warm.published, stored: warmupStored });
+    }
     const samples: Array<{ t: number; n: number }> = [];
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        samples.push({ t: Date.now(), n: await committed() });
+        samples.push({ t: Date.now(), n: (await committed()) - warmupStored });
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
     const cpuBefore = servers.map((server) => cpuSeconds(server.pid));
     const brokerCpuBefore = cpuSeconds(broker.pid);
     const postgresCpuBefore = postgresCpuSeconds();
-    const pub = await runPublisher(broker.url, 'ingest', SECONDS * 1000);
+    // Message ids after the warm-up's: one fleet, no id given twice.
+    const pub = await runPublisher(broker.url, 'ingest', SECONDS * 1000, RATE, 1_000_000_000);
     log('publisher done; waiting for the last commits', { published: pub.published });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && (samples.at(-1)?.n ?? 0) < pub.published) await new Promise((r) => setTimeout(r, 250));
@@ -197,13 +214,23 @@ async function main(): Promise<void> {
     const brokerCpu = cpuSeconds(broker.pid) - brokerCpuBefore;
     const postgresCpu = postgresCpuSeconds() - postgresCpuBefore;
     await new Promise((r) => setTimeout(r, 500));
-    const stored = await count();
+    // The measured run's rows: every row less the warm-up's (duplicates are counted over both).
+    const rows = await count();
+    const stored = rows - warmupStored;
     const distinct = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).rows[0].n);
     // Sustained rate: from the first committed rows to the moment the stored count reached its final value.
     const firstIdx = samples.findIndex((s) => s.n > 0);
     const lastIdx = samples.findIndex((s) => s.n >= stored);
     const span = ((samples[lastIdx >= 0 ? lastIdx : samples.length - 1].t - samples[Math.max(0, firstIdx - 1)].t) / 1000) || 1;
     const msgPerSec = stored / span;
+    // The committed rate second by second (from the samples), to see a warm-up or a stall.
+    const perSecond: number[] = [];
+    for (let i = Math.max(0, firstIdx - 1), j = i; j < samples.length && samples[i].n < stored; i = j) {
+      while (j < samples.length && samples[j].t - samples[i].t < 1000) j++;
+      if (j >= samples.length) break;
+      perSecond.push(Math.round(((samples[j].n - samples[i].n) * 1000) / (samples[j].t - samples[i].t)));
+    }
+    log('committed per second', { msgPerSec: perSecond });
     const perMessage = (seconds: number) => +((seconds * 1e6) / Math.max(1, stored)).toFixed(1);
     log('CPU time per stored message, µs (two cores give 2,000,000 µs a second to share)', {
       ioc: perMessage(cpu),
@@ -228,7 +255,7 @@ async function main(): Promise<void> {
         copyRowsPerSec: Math.round(copyRowsPerSec),
         published: pub.published,
         stored,
-        duplicates: stored - distinct,
+        duplicates: rows - distinct,
       })}\n`,
     );
   } finally {

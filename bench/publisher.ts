@@ -4,7 +4,8 @@ import { fleet, messageBody } from '@ioc/testing';
 
 /**
  * Load generator, run as its own process: `devices` devices publish QoS 1 messages over `connections` MQTT 5
- * connections, keeping up to `window` publishes in flight per connection, for `durationMs` (or until `total`).
+ * connections, keeping up to `window` publishes in flight per connection, for `durationMs` (or until `total`), as
+ * fast as the broker acknowledges or paced at `rate` msg/s.
  * Reports on stdout as JSON lines: progress, then {"done":true,"published":N,"failed":N,"ms":N,"cpuSeconds":N}
  * (published = acknowledged by the broker with a success reason code; cpuSeconds: this process's CPU time).
  *
@@ -15,6 +16,10 @@ import { fleet, messageBody } from '@ioc/testing';
  */
 interface Args {
   url: string;
+  /** msg/s offered, spread over the connections; 0: as fast as the broker acknowledges. */
+  rate: number;
+  /** Message ids count from here (`m-<n>`), so that two runs over one fleet give no id twice. */
+  firstSeq: number;
   devices: number;
   connections: number;
   window: number;
@@ -31,7 +36,10 @@ class Lane {
   private readonly parser = packetParser(OPTS);
   private inFlight = 0;
   private out: Buffer[] = [];
+  /** Packet ids free but held back by the pacing. */
+  private parked: number[] = [];
   private ended = false;
+  private connected = false;
   published = 0;
   failed = 0;
 
@@ -39,7 +47,7 @@ class Lane {
     url: URL,
     private readonly clientId: string,
     private readonly window: number,
-    private readonly next: () => { topic: string; payload: string } | null,
+    private readonly next: () => { topic: string; payload: string } | null | 'later',
     private readonly onDone: (err?: Error) => void,
   ) {
     this.socket = connect(Number(url.port || 1883), url.hostname);
@@ -59,27 +67,52 @@ class Lane {
     if (p.cmd === 'connack') {
       const code = (p as IConnackPacket).reasonCode ?? 0;
       if (code !== 0) return this.finish(new Error(`${this.clientId}: connection refused, reason code ${code}`));
+      this.connected = true;
       for (let id = 1; id <= this.window; id++) if (!this.send(id)) break;
-      if (this.inFlight === 0) this.end();
+      if (this.inFlight === 0 && this.parked.length === 0) this.end();
     } else if (p.cmd === 'puback') {
       this.inFlight--;
       if (((p as IPubackPacket).reasonCode ?? 0) < 0x80) this.published++;
       else this.failed++;
       // The freed packet id carries the next message.
-      if (!this.send(p.messageId!) && this.inFlight === 0) this.end();
+      if (!this.send(p.messageId!) && this.inFlight === 0 && this.parked.length === 0) this.end();
     }
+  }
+
+  /** Sends what the pacing allows now on the parked packet ids (called on a timer when paced). */
+  pump(): void {
+    if (!this.connected || this.ended) return;
+    while (this.parked.length > 0) {
+      const m = this.next();
+      if (m === 'later') break;
+      if (!m) {
+        this.parked = [];
+        break;
+      }
+      this.publish(this.parked.pop()!, m);
+    }
+    this.flush();
+    if (this.inFlight === 0 && this.parked.length === 0 && !this.ended) this.end();
   }
 
   private send(messageId: number): boolean {
     const m = this.next();
+    if (m === 'later') {
+      this.parked.push(messageId);
+      return true;
+    }
     if (!m) return false;
-    this.inFlight++;
-    this.out.push(generate({ cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId, retain: false, dup: false }, OPTS));
+    this.publish(messageId, m);
     return true;
   }
 
+  private publish(messageId: number, m: { topic: string; payload: string }): void {
+    this.inFlight++;
+    this.out.push(generate({ cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId, retain: false, dup: false }, OPTS));
+  }
+
   private flush(): void {
-    if (this.out.length === 0) return;
+    if (this.out.length === 0 || this.ended) return;
     this.socket.write(this.out.length === 1 ? this.out[0] : Buffer.concat(this.out));
     this.out = [];
   }
@@ -107,9 +140,11 @@ async function main(): Promise<void> {
   const stopAt = t0 + a.durationMs;
   let lastTs = NaN;
   let lastDate = new Date(0);
-  const next = (): { topic: string; payload: string } | null => {
+  const started = performance.now();
+  const next = (): { topic: string; payload: string } | null | 'later' => {
     // The clock is read every 256 messages (a syscall-free read, but still not free at this rate).
     if (seq >= a.total || ((seq & 255) === 0 && Date.now() >= stopAt)) return null;
+    if (a.rate > 0 && seq >= ((performance.now() - started) * a.rate) / 1000) return 'later';
     const n = seq++;
     const d = devices[n % devices.length];
     const ts = baseTs + Math.floor(n / devices.length);
@@ -117,7 +152,7 @@ async function main(): Promise<void> {
       lastTs = ts;
       lastDate = new Date(ts);
     }
-    return { topic: d.topic, payload: JSON.stringify(messageBody(d.kind, n, lastDate)) };
+    return { topic: d.topic, payload: JSON.stringify(messageBody(d.kind, a.firstSeq + n, lastDate)) };
   };
   const lanes: Lane[] = [];
   const done = Promise.all(
@@ -130,9 +165,11 @@ async function main(): Promise<void> {
     ),
   );
   const published = () => lanes.reduce((n, l) => n + l.published, 0);
+  const pacer = a.rate > 0 ? setInterval(() => lanes.forEach((l) => l.pump()), 2) : undefined;
   const progress = setInterval(() => process.stdout.write(`${JSON.stringify({ progress: true, published: published(), ms: Date.now() - t0 })}\n`), 1000);
   await done;
   clearInterval(progress);
+  if (pacer) clearInterval(pacer);
   const cpu = process.cpuUsage();
   const failed = lanes.reduce((n, l) => n + l.failed, 0);
   process.stdout.write(`${JSON.stringify({ done: true, published: published(), failed, ms: Date.now() - t0, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);

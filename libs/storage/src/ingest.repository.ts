@@ -13,7 +13,7 @@ export interface NewDevice {
 export interface IngestBatch {
   readonly accepted: readonly DeviceMessage[];
   readonly quarantined: readonly QuarantinedMessage[];
-  /** Devices seen for the first time, registered automatically (provisioned = false) in the same transaction. */
+  /** Devices seen for the first time, registered automatically (provisioned = false) just before the batch's transaction. */
   readonly newDevices: readonly NewDevice[];
 }
 
@@ -130,6 +130,7 @@ export class IngestRepository {
     const client = await this.pool.connect();
     let broken = false;
     try {
+      if (batch.newDevices.length > 0) await this.register(client, batch.newDevices);
       await client.query('BEGIN');
       const result = await this.write(client, batch);
       await client.query('COMMIT');
@@ -142,11 +143,22 @@ export class IngestRepository {
     }
   }
 
-  private async write(client: PoolClient, batch: IngestBatch): Promise<IngestCommitResult> {
-    const limit = this.options.maxStatementBytes;
-    for (const d of chunkBySize(batch.newDevices, (x) => x.id.length + 40, limit)) {
+  /**
+   * Devices heard from for the first time, registered in a short transaction of their own ahead of the batch: a device
+   * that first reports in several batches at once (every device of a fleet coming up) makes each concurrent
+   * registration wait for the one that inserted it first, and that wait must last a row insert, not a whole batch
+   * commit. Sorted by id, so two registrations that overlap take their row locks in the same order (no deadlock).
+   * A registration whose batch then fails stays: the device did report.
+   */
+  private async register(client: PoolClient, devices: readonly NewDevice[]): Promise<void> {
+    const unique = [...new Map(devices.map((d) => [d.id, d])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const d of chunkBySize(unique, (x) => x.id.length + 40, this.options.maxStatementBytes)) {
       await client.query(this.stmt('ioc_device_register', DEVICE_REGISTER, [d.map((x) => x.id), d.map((x) => x.type), d.map((x) => x.domain)]));
     }
+  }
+
+  private async write(client: PoolClient, batch: IngestBatch): Promise<IngestCommitResult> {
+    const limit = this.options.maxStatementBytes;
     const stored: DeviceMessage[] = [];
     let storedWire: string | undefined;
     // Message bodies are bounded by the contract (a few KiB), so every chunk holds at least one message.

@@ -17,7 +17,8 @@ import { openDatabase } from '@ioc/storage';
  * BENCH_INGEST_CONNECTIONS (the server's default, 16 per process), BENCH_INGEST_PROCESSES (1), BENCH_COPY_ROWS (200000),
  * BENCH_RATE msg/s offered in the ingest run (0: as fast as the broker acknowledges), BENCH_WARMUP_SECONDS (3): the
  * same fleet publishes this long first, unmeasured, so the run measures the steady state (devices registered by their
- * first reports, code warm); its rows are left out of every figure.
+ * first reports, code warm); its rows are left out of every figure. BENCH_PUBLISHER_NICE (10): the load generator's
+ * niceness (0: the same priority as the broker, the database and the IOC).
  */
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = env('BENCH_SECONDS', 20);
@@ -30,6 +31,13 @@ const INGEST_PROCESSES = env('BENCH_INGEST_PROCESSES', 1);
 const COPY_ROWS = env('BENCH_COPY_ROWS', 200_000);
 /** msg/s the devices offer in the ingest run; 0: as fast as the broker acknowledges them. */
 const RATE = env('BENCH_RATE', 0);
+/**
+ * The load generator's niceness. It stands in for field devices that are not on this machine; at the same priority it
+ * takes CPU from the broker, the database and the IOC as an equal and outruns them (the broker queues a backlog, and
+ * the run mixes an overloaded phase with a drain). Lower, it uses what they leave, and the rate it offers is the rate
+ * they sustain. 0: same priority.
+ */
+const PUBLISHER_NICE = env('BENCH_PUBLISHER_NICE', 10);
 /** The fleet publishes this long before the measured run (first reports register the devices; code warms up). */
 const WARMUP_SECONDS = env('BENCH_WARMUP_SECONDS', 3);
 
@@ -65,7 +73,9 @@ interface PublisherResult {
 
 function runPublisher(url: string, runId: string, durationMs: number, rate = 0, firstSeq = 0): Promise<PublisherResult> {
   const args = { url, rate, firstSeq, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, total: Number.MAX_SAFE_INTEGER, runId };
-  const child = spawn(process.execPath, [path.join(__dirname, 'publisher.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const command = [process.execPath, path.join(__dirname, 'publisher.js'), JSON.stringify(args)];
+  const [file, ...argv] = PUBLISHER_NICE > 0 ? ['nice', '-n', String(PUBLISHER_NICE), ...command] : command;
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
     let result: PublisherResult | undefined;

@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from './project-root';
+import { killWithParent } from './child';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -81,6 +82,7 @@ export async function startMosquitto(): Promise<TestBroker> {
 
 async function launch(confPath: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('mosquitto', ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  killWithParent(child);
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   try {

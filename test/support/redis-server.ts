@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import IORedis from 'ioredis';
 import { freePort } from './mosquitto';
 import { projectRoot } from './project-root';
+import { killWithParent } from './child';
 
 export interface RedisServerHandle {
   readonly url: string;
@@ -23,6 +24,7 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
   const child: ChildProcess = spawn('redis-server', [conf, '--bind', '127.0.0.1', '--port', String(port), '--dir', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  killWithParent(child);
   let out = '';
   child.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
   child.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { freePort } from './mosquitto';
 import { projectRoot } from './project-root';
+import { killWithParent } from './child';
 
 export interface ServerHandle {
   readonly port: number;
@@ -32,6 +33,7 @@ export async function startServer(env: Record<string, string>, readyTimeoutMs = 
   child.stdout?.on('data', (d) => (out = (out + d).slice(-200_000)));
   child.stderr?.on('data', (d) => (out = (out + d).slice(-200_000)));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  killWithParent(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {

@@ -61,8 +61,8 @@ async function startEmbedded(dataDir: string | undefined, logger: Logger): Promi
   const server = await startEmbeddedServer(dir);
   // max 1: the socket server serves one connection at a time and queues the others.
   // PGlite has a single backend session that successive socket connections share: keep the one connection open.
-  // Session state outlives a reconnect, which is why the ingest path uses no named statements here
-  // (see ingestRepositoryOptionsFor).
+  // Session state outlives a reconnect, which is why repositories use no named statements here
+  // (see namedStatementsFor).
   const pool = new Pool({ host: server.host, port: server.port, user: 'postgres', database: 'postgres', max: 1, idleTimeoutMillis: 0 });
   logger.info({ dataDir: dir ?? '(memory)', port: server.port }, 'embedded TimescaleDB started');
   return { pool, server };

@@ -16,7 +16,7 @@ import {
   type ZoneKind,
 } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
-import { chunkBySize } from './statement-size';
+import { chunkBySize, namedStatementsFor, statement } from './statement-size';
 
 /** Advisory lock that orders seq allocation by commit (see the migration 20261121000600000_incidents.sql). */
 export const INCIDENT_SEQ_LOCK_KEY = 7_100_601;
@@ -319,8 +319,9 @@ export class IncidentTransaction {
   private async writeRows(name: string, text: string, rows: ReadonlyArray<{ readonly id: string }>, withIds = false): Promise<Set<string>> {
     const ids = new Set<string>();
     if (rows.length === 0) return ids;
-    for (const part of chunkBySize(rows, (r) => JSON.stringify(r).length + 40, this.maxStatementBytes)) {
-      const values: unknown[] = [JSON.stringify(part)];
+    const encoded = rows.map((row) => ({ id: row.id, json: JSON.stringify(row) }));
+    for (const part of chunkBySize(encoded, (r) => r.json.length + 40, this.maxStatementBytes)) {
+      const values: unknown[] = [`[${part.map((r) => r.json).join(',')}]`];
       if (withIds) values.push(part.map((r) => r.id));
       const { rows: returned } = await this.client.query<{ id: string }>(this.stmt(name, text, values));
       for (const r of returned) ids.add(r.id);
@@ -328,9 +329,8 @@ export class IncidentTransaction {
     return ids;
   }
 
-  /** A named (server-side prepared) statement, except where successive connections share one session (PGlite). */
   private stmt(name: string, text: string, values: unknown[]) {
-    return this.namedStatements ? { name, text, values } : { text, values };
+    return statement(this.namedStatements, name, text, values);
   }
 
   private async appendEvents(events: readonly IncidentEvent[], versions: readonly number[], seqs: readonly number[]): Promise<StoredIncidentEvent[]> {
@@ -396,7 +396,7 @@ export class IncidentRepository {
     let broken = false;
     try {
       await client.query('BEGIN');
-      const result = await fn(new IncidentTransaction(client, this.db.maxStatementBytes, !this.db.embedded));
+      const result = await fn(new IncidentTransaction(client, this.db.maxStatementBytes, namedStatementsFor(this.db)));
       await client.query('COMMIT');
       return result;
     } catch (err) {

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { encodeDeviceMessages } from '@ioc/contracts';
 import { kindsOf, type DeviceMessage, type DeviceType, type Domain, type QuarantinedMessage } from '@ioc/domain';
 import type { Database } from './database';
-import { chunkBySize } from './statement-size';
+import { chunkBySize, namedStatementsFor, statement } from './statement-size';
 
 export interface NewDevice {
   readonly id: string;
@@ -111,7 +111,7 @@ export interface IngestRepositoryOptions {
 
 /** The options the database needs: its statement-size limit, and no named statements where one session is shared. */
 export function ingestRepositoryOptionsFor(db: Pick<Database, 'embedded' | 'maxStatementBytes'>): IngestRepositoryOptions {
-  return { maxStatementBytes: db.maxStatementBytes, namedStatements: !db.embedded };
+  return { maxStatementBytes: db.maxStatementBytes, namedStatements: namedStatementsFor(db) };
 }
 
 const QUARANTINE_APPEND = `UPDATE quarantine SET payload = payload || $2::bytea WHERE id = $1`;
@@ -123,7 +123,7 @@ export class IngestRepository {
   ) {}
 
   private stmt(name: string, text: string, values: unknown[]) {
-    return this.options.namedStatements === false ? { text, values } : { name, text, values };
+    return statement(this.options.namedStatements !== false, name, text, values);
   }
 
   async commit(batch: IngestBatch): Promise<IngestCommitResult> {

@@ -108,15 +108,24 @@ export class IncidentFeed {
   /** Reads what the stream did not bring (lost publishes, a Redis restart); cheap when nothing is new. */
   poll(): Promise<void> {
     return this.serial(async () => {
-      for (;;) {
-        const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
-        if (rows.length === 0) break;
-        if (rows[0].seq !== this.accepted + 1) this.logger?.debug({ from: this.accepted, to: rows[rows.length - 1].seq }, 'events found by polling');
-        await this.accept(rows);
-        if (rows.length < this.options.pageSize) break;
-      }
+      await this.readLog(Infinity);
       await this.takeContiguous();
     });
+  }
+
+  /**
+   * Takes in the log after the sequence from the database, page by page, up to `upTo` (or its end). The read is
+   * complete: seq order is commit order (an advisory lock orders seq allocation by commit), so once seq S is visible
+   * every smaller seq is visible or was rolled back.
+   */
+  private async readLog(upTo: number): Promise<void> {
+    while (this.accepted < upTo) {
+      const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
+      if (rows.length === 0) return;
+      if (rows[0].seq !== this.accepted + 1) this.logger?.debug({ from: this.accepted, to: rows[rows.length - 1].seq }, 'events read from the database past a gap');
+      await this.accept(rows);
+      if (rows.length < this.options.pageSize) return;
+    }
   }
 
   /** Takes in the waiting events that now continue the sequence; drops those at or below it. */
@@ -130,19 +139,10 @@ export class IncidentFeed {
     if (run.length > 0) await this.accept(run);
   }
 
-  /**
-   * The gap below the waiting events, from the database. The read is complete: seq order is commit order (an advisory
-   * lock orders seq allocation by commit), so once seq S is visible every smaller seq is visible or was rolled back.
-   */
+  /** The gap below the waiting events, from the database. */
   private async fillGap(): Promise<void> {
     if (this.early.size === 0) return;
-    const upTo = Math.max(...this.early.keys());
-    while (this.accepted < upTo) {
-      const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
-      if (rows.length === 0) break;
-      await this.accept(rows);
-      if (rows.length < this.options.pageSize) break;
-    }
+    await this.readLog(Math.max(...this.early.keys()));
     await this.takeContiguous();
     if (this.early.size > 0) {
       // Published but not visible in the database: cannot happen (writers publish after commit). Take them rather than drop.

@@ -67,12 +67,14 @@ const log = (msg: string, extra: Record<string, unknown> = {}) =>
 
 interface PublisherResult {
   published: number;
+  /** Publishes the broker answered with an error reason code (not counted as published). */
+  failed: number;
   ms: number;
   cpuSeconds: number;
 }
 
 function runPublisher(url: string, runId: string, durationMs: number, rate = 0, firstSeq = 0): Promise<PublisherResult> {
-  const args = { url, rate, firstSeq, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, total: Number.MAX_SAFE_INTEGER, runId };
+  const args = { url, rate, firstSeq, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, runId };
   const command = [process.execPath, path.join(__dirname, 'publisher.js'), JSON.stringify(args)];
   const [file, ...argv] = PUBLISHER_NICE > 0 ? ['nice', '-n', String(PUBLISHER_NICE), ...command] : command;
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
     // The final figures come from the table itself.
     const committed = async () => {
       const stats = await Promise.all(
-        servers.map(async (server) => ((await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: { stored?: number; duplicates?: number } } }).ingest?.stats),
+        servers.map(async (server) => ((await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: { stored?: number } } }).ingest?.stats),
       );
       return stats.reduce((n, s) => n + (s?.stored ?? 0), 0);
     };
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
     const postgresCpuBefore = postgresCpuSeconds();
     // Message ids after the warm-up's: one fleet, no id given twice.
     const pub = await runPublisher(broker.url, 'ingest', SECONDS * 1000, RATE, 1_000_000_000);
-    log('publisher done; waiting for the last commits', { published: pub.published });
+    log('publisher done; waiting for the last commits', { published: pub.published, refusedByBroker: pub.failed });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && (samples.at(-1)?.n ?? 0) < pub.published) await new Promise((r) => setTimeout(r, 250));
     sampling = false;

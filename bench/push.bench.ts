@@ -184,7 +184,6 @@ async function main(): Promise<void> {
   );
   log('connected; generating changes', { rate: RATE, seconds: SECONDS, incidents: INCIDENTS });
 
-
   // Paced: one batch per tick (the changes due by then), at most WRITERS batches in flight on disjoint incidents.
   const first = INCIDENTS;
   const total = first + RATE * SECONDS;

@@ -46,9 +46,8 @@ export class IncidentQueryService {
   async get(id: string): Promise<IncidentDetailView> {
     const detail = await this.incidents.get(id);
     const actors: Record<string, { username: string; displayName: string; role: string }> = {};
-    for (const userId of new Set(detail.timeline.map((e) => e.actor))) {
-      const u = await this.users.findById(userId);
-      if (u) actors[userId] = { username: u.username, displayName: u.displayName, role: u.role };
+    for (const [userId, u] of await this.users.findByIds(detail.timeline.map((e) => e.actor))) {
+      actors[userId] = { username: u.username, displayName: u.displayName, role: u.role };
     }
     return { ...detail, actors };
   }

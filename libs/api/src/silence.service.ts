@@ -64,14 +64,9 @@ export class SilenceService {
     return toSilenceDto(s, now, await this.namesOf([s]));
   }
 
-  /** Display names of the users who created or ended these silences (a handful of people). */
+  /** Display names of the users who created or ended these silences. */
   private async namesOf(silences: readonly SilenceRecord[]): Promise<Names> {
-    const ids = new Set(silences.flatMap((s) => (s.expiredBy ? [s.createdBy, s.expiredBy] : [s.createdBy])));
-    const names = new Map<string, string>();
-    for (const id of ids) {
-      const u = await this.users.findById(id);
-      if (u) names.set(id, u.displayName);
-    }
-    return names;
+    const users = await this.users.findByIds(silences.flatMap((s) => (s.expiredBy ? [s.createdBy, s.expiredBy] : [s.createdBy])));
+    return new Map([...users].map(([id, u]) => [id, u.displayName]));
   }
 }

@@ -46,6 +46,9 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('users, field repor
     expect(stored).toMatchObject({ displayName: 'Chín', role: 'operator', disabled: false });
     expect(await users.findById(stored!.id)).toEqual(stored);
     expect(await users.findById('not-a-uuid')).toBeUndefined();
+    // Several at once: the users among the ids, by id; `system` and unknown uuids are left out.
+    expect(await users.findByIds([stored!.id, 'system', stored!.id, '00000000-0000-4000-8000-00000000abcd'])).toEqual(new Map([[stored!.id, stored]]));
+    expect(await users.findByIds([])).toEqual(new Map());
     expect(await users.count()).toBe(2);
     await expect(users.insertMissing([{ ...u, username: 'root9', role: 'root' }])).rejects.toMatchObject({ code: '23514' });
     await expect(users.insertMissing([{ ...u, username: 'Bad Name' }])).rejects.toMatchObject({ code: '23514' });

@@ -39,6 +39,8 @@ const toUser = (r: UserRow): StoredUser => ({
   disabled: r.disabled,
 });
 
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 const SELECT_USER = 'SELECT id, username, display_name, role, password_hash, created_at, disabled FROM app_user';
 
 @Injectable()
@@ -52,9 +54,17 @@ export class UserRepository {
 
   async findById(id: string): Promise<StoredUser | undefined> {
     // Not a uuid: no such user (rather than a cast error from the database).
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const { rows } = await this.db.pool.query<UserRow>(`${SELECT_USER} WHERE id = $1`, [id]);
     return rows[0] && toUser(rows[0]);
+  }
+
+  /** The users among these ids, by id, in one query (ids that are not users — `system`, a device — are left out). */
+  async findByIds(ids: Iterable<string>): Promise<Map<string, StoredUser>> {
+    const uuids = [...new Set(ids)].filter(isUuid);
+    if (uuids.length === 0) return new Map();
+    const { rows } = await this.db.pool.query<UserRow>(`${SELECT_USER} WHERE id = ANY($1::uuid[])`, [uuids]);
+    return new Map(rows.map((r) => [r.id, toUser(r)]));
   }
 
   async list(): Promise<StoredUser[]> {

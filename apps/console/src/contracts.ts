@@ -5,4 +5,5 @@
  */
 export * from '../../../libs/contracts/src/realtime';
 export * from '../../../libs/contracts/src/roles';
+export * from '../../../libs/contracts/src/silence-limits';
 export type * from '../../../libs/contracts/src/rest';

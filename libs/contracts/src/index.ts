@@ -5,5 +5,6 @@ export * from './events';
 export * from './asyncapi';
 export * from './realtime';
 export * from './roles';
+export * from './silence-limits';
 export * from './rest';
 export * from './device-message-wire';

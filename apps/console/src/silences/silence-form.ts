@@ -1,4 +1,4 @@
-import type { SilenceDto } from '@ioc/contracts';
+import { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN, type SilenceDto } from '@ioc/contracts';
 import { CITY_UTC_OFFSET, CITY_UTC_OFFSET_MS } from '../format';
 
 /**
@@ -6,10 +6,10 @@ import { CITY_UTC_OFFSET, CITY_UTC_OFFSET_MS } from '../format';
  * hears what is wrong before sending) and the list's states. Pure: no I/O, no React.
  */
 
-/** The server's `MAX_SILENCE_MS` (a value of the contracts' REST module, which the bundle does not take in: zod). */
-export const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
-export const MIN_COMMENT = 3;
-export const MAX_COMMENT = 1000;
+/** The server's bounds (`@ioc/contracts` silence-limits), as the form and its view name them. */
+export { MAX_SILENCE_MS };
+export const MIN_COMMENT = SILENCE_COMMENT_MIN;
+export const MAX_COMMENT = SILENCE_COMMENT_MAX;
 
 const H = 3_600_000;
 /** The form's durations; `until` means the end time field. */

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_TYPES } from '@ioc/domain';
+import { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from '../silence-limits';
 import { isoTime } from './common.dto';
-
-/** The longest silence one request may set: longer quiet needs a rule change, reviewed like code. */
-export const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
 
 const id = z.string().trim().min(1).max(200);
 
@@ -18,7 +16,7 @@ export const SilenceRequestSchema = z
     startsAt: isoTime.optional(),
     endsAt: isoTime,
     /** Why: shown to every operator while it lasts. */
-    comment: z.string().trim().min(3).max(1000),
+    comment: z.string().trim().min(SILENCE_COMMENT_MIN).max(SILENCE_COMMENT_MAX),
   })
   .strict()
   // zod runs these even when a field already failed: only compare times that parsed.

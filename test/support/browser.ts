@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { DEMO_PASSWORD } from '@ioc/auth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from './project-root';
 import { startServer, type ServerHandle } from './server';
@@ -55,9 +56,6 @@ export async function signInToConsole(
   await page.waitForFunction('!!window.__iocMap && window.__iocMap.loaded()');
   return { page, context };
 }
-
-/** The demo users' password (AUTH_DEMO_USERS, on by default). */
-export const DEMO_PASSWORD = 'ioc-demo-2025';
 
 /** A whole IOC (every role) on a test stack, an MQTT publisher into its broker and a Chromium, for console tests. */
 export interface ConsoleHarness {

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBacktest } from '@ioc/alerts';
-import { loadRules, loadTopology } from '@ioc/correlation';
+import { loadCitySeeds, runBacktest } from '@ioc/alerts';
 import { createLogger, IocError, isIocError, loadConfig } from '@ioc/platform';
 import { openDatabase, RawMessageRepository } from '@ioc/storage';
 
@@ -27,9 +25,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(maxEvents) || maxEvents <= 0) throw new IocError('USAGE_INVALID', `--max-events must be a positive integer\n${USAGE}`);
   const config = loadConfig();
   const logger = createLogger({ ...config.log, level: 'warn' });
-  const seeds = config.correlation.seedsDir;
-  const rules = loadRules(seeds ? path.join(seeds, 'rules') : undefined);
-  const topology = loadTopology(seeds);
+  const { rules, topology } = loadCitySeeds(config.correlation.seedsDir);
   const db = await openDatabase({ ...config.database, dataDir: config.dataDir, migrate: false }, logger);
   try {
     const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -56,6 +56,16 @@ describe('event time', () => {
     expect(raises(signals).map((s) => s.key)).toEqual(expect.arrayContaining(['zone-outage:ward-a', 'zone-outage:ward-b']));
     expect(raises(signals).filter((s) => s.type === 'camera-tampered')).toEqual([]);
   });
+
+  it("with lateEvents 'apply' (early firing), an event behind the watermark is applied at the watermark", () => {
+    const engine = new CorrelationEngine({ rules, topology: toyTopology(), allowedLatenessMs: 0, startAt: T0, lateEvents: 'apply' });
+    engine.push(heartbeats(0, 10));
+    engine.advanceTo(at(11));
+    engine.push([health('cam-a-1', 2, true)]);
+    const signals = engine.advanceTo(at(11) + 1);
+    expect(engine.stats()).toMatchObject({ late: 0 });
+    expect(raises(signals)).toMatchObject([{ key: 'camera-tampered:ward-a', at: at(11) }]);
+  });
 });
 
 describe('rule files', () => {

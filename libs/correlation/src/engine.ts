@@ -28,6 +28,12 @@ export interface EngineOptions {
   readonly startAt?: number;
   /** How many recent message ids are remembered per device to drop duplicates (default 32). */
   readonly dedupPerDevice?: number;
+  /**
+   * What happens to an event behind the watermark. `count` (default, event time): counted as late, not applied.
+   * `apply` (arrival order, for early firing): applied at the watermark, i.e. when it arrives; the result then depends
+   * on the arrival order, so such an engine is never the record (see EarlyFiring).
+   */
+  readonly lateEvents?: 'count' | 'apply';
 }
 
 /** A silence (Alertmanager's): matching incidents are not raised or updated while it lasts; a raise waits for its end. */
@@ -162,12 +168,16 @@ export class CorrelationEngine {
     return this.wm;
   }
 
-  /** Buffers events. Those behind the watermark are late: counted, not applied (their device is marked alive). */
+  /**
+   * Buffers events. Those behind the watermark are late: counted, not applied (their device is marked alive); with
+   * `lateEvents: 'apply'` they are applied at the watermark instead.
+   */
   push(events: readonly EngineEvent[]): void {
     this.counters.received += events.length;
     for (const e of events) {
       if (e.ts <= this.wm) {
         if (this.seen(e)) this.counters.duplicates++;
+        else if (this.opts.lateEvents === 'apply') this.pending.push({ ...e, ts: this.wm });
         else {
           this.counters.late++;
           this.lateByKind[e.kind] = (this.lateByKind[e.kind] ?? 0) + 1;

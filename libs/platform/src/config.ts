@@ -52,6 +52,7 @@ export const ENV_SCHEMA = z.object({
   INGEST_RETRY_MAX_MS: int(100, 600000).default(10000),
   CORRELATION_ALLOWED_LATENESS_MS: int(0, 600000).default(2000),
   CORRELATION_TICK_MS: int(20, 60000).default(250),
+  CORRELATION_EARLY_FIRING: bool.default(true),
   CORRELATION_RECOVERY_S: int(0, 7 * 24 * 3600).default(6 * 3600),
   IOC_SEEDS_DIR: z.string().default(''),
   ESCALATION_POLICY_FILE: z.string().default(''),
@@ -96,6 +97,8 @@ export interface IocConfig {
     /** How far behind the driver's clock the engine's watermark runs: later events are counted as late, not applied. */
     allowedLatenessMs: number;
     tickMs: number;
+    /** One-reading rules raise when the reading arrives, confirmed or withdrawn at the watermark. */
+    earlyFiring: boolean;
     /** On start, the engine's state is rebuilt by replaying this much stored history. */
     recoveryMs: number;
     /** Rules, SOPs and the city model; default: the `seeds/` directory of the installation. */
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     correlation: {
       allowedLatenessMs: e.CORRELATION_ALLOWED_LATENESS_MS,
       tickMs: e.CORRELATION_TICK_MS,
+      earlyFiring: e.CORRELATION_EARLY_FIRING,
       recoveryMs: e.CORRELATION_RECOVERY_S * 1000,
       seedsDir: e.IOC_SEEDS_DIR ? path.resolve(e.IOC_SEEDS_DIR) : undefined,
     },

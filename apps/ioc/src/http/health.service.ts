@@ -18,6 +18,8 @@ export interface HealthReport {
     appliedSignals: number;
     failedAttempts: number;
     engine: { processed: number; late: number; duplicates: number; pending: number; activeAlarms: number };
+    /** Early firing (absent when off): raises sent on arrival, and how many the watermark confirmed or withdrew. */
+    early?: { raised: number; updated: number; confirmed: number; withdrawn: number; pending: number };
   };
 }
 
@@ -63,6 +65,7 @@ export class HealthService {
       appliedSignals: s.appliedSignals,
       failedAttempts: s.failedAttempts,
       engine: { processed: e.processed, late: e.late, duplicates: e.duplicates, pending: e.pending, activeAlarms: e.active },
+      ...(s.early && { early: { raised: s.early.raised, updated: s.early.updated, confirmed: s.early.confirmed, withdrawn: s.early.withdrawn, pending: s.early.pending } }),
     };
   }
 }

@@ -43,6 +43,7 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
             topology: seeds.topology,
             allowedLatenessMs: config.correlation.allowedLatenessMs,
             tickMs: config.correlation.tickMs,
+            earlyFiring: config.correlation.earlyFiring,
             recoveryMs: config.correlation.recoveryMs,
           },
           {

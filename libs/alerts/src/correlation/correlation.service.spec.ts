@@ -3,6 +3,7 @@ import { loadRules, loadTopology, type Silence } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { IncidentChange } from '../incident.service';
 import { CorrelationService, type CorrelationPorts } from './correlation.service';
+import { WITHDRAWN_REASON } from './early-firing';
 
 const rules = loadRules();
 const topology = loadTopology();
@@ -27,7 +28,7 @@ function binReading(msgId: string, ts: number, temperatureC: number): DeviceMess
 
 function harness(
   history: DeviceMessage[] = [],
-  opts: { failFirst?: number; reports?: FieldReport[]; latenessMs?: number; realTime?: boolean; silences?: () => Silence[] } = {},
+  opts: { failFirst?: number; reports?: FieldReport[]; latenessMs?: number; realTime?: boolean; silences?: () => Silence[]; early?: boolean } = {},
 ) {
   let now = T0;
   const offset = opts.realTime ? T0 - Date.now() : 0;
@@ -54,7 +55,7 @@ function harness(
   };
   const nowMs = () => (opts.realTime ? Date.now() + offset : now);
   const clock = { now: () => new Date(nowMs()), nowMs };
-  const service = new CorrelationService({ rules, topology, allowedLatenessMs: opts.latenessMs ?? 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: 5 }, ports, clock, pino({ level: 'silent' }));
+  const service = new CorrelationService({ rules, topology, allowedLatenessMs: opts.latenessMs ?? 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: 5, earlyFiring: opts.early }, ports, clock, pino({ level: 'silent' }));
   return {
     service,
     applied,
@@ -179,5 +180,79 @@ describe('CorrelationService (correlate role)', () => {
     await h.service.settled();
     expect(fires(h.applied).map((s) => s.op)).toEqual(['raise']);
     await h.service.stop();
+  });
+
+  describe('early firing', () => {
+    const ops = (signals: readonly IncidentSignal[]) => fires(signals).map((s) => (s.op === 'update' ? `update:${s.severity ?? '-'}` : s.op));
+
+    it('raises a one-reading rule when the reading arrives, and the watermark confirms it', async () => {
+      const h = harness([], { early: true });
+      await h.service.start();
+      h.service.accept([binReading('e-1', T0 - 5, 95)]);
+      await h.service.settled();
+      // No tick has run and the watermark (2 s behind) is far from the reading: only early firing can have raised it.
+      expect(ops(h.applied)).toEqual(['raise']);
+      const [early] = fires(h.applied) as Array<Extract<IncidentSignal, { op: 'raise' }>>;
+      expect(early.evidence).toEqual([expect.objectContaining({ deviceId: 'bin-p10-0041', msgId: 'e-1', at: T0 - 5 })]);
+      expect(early.absorbs).toBeUndefined();
+
+      h.advance(3_000);
+      h.service.tick();
+      await h.service.settled();
+      // The watermark engine's raise of the same key follows (the lifecycle merges it into the open incident).
+      expect(ops(h.applied)).toEqual(['raise', 'raise']);
+      expect(h.service.status().early).toMatchObject({ raised: 1, confirmed: 1, withdrawn: 0, pending: 0 });
+      await h.service.stop();
+    });
+
+    it('sends a severity rise early, and no second raise for a key already raised', async () => {
+      const h = harness([binReading('h-1', T0 - 600_000, 95)], { early: true });
+      await h.service.start();
+      expect(ops(h.applied)).toEqual(['raise']);
+      h.service.accept([binReading('e-2', T0 - 5, 130)]);
+      await h.service.settled();
+      expect(ops(h.applied)).toEqual(['raise', 'update:critical']);
+      expect(h.service.status().early).toMatchObject({ raised: 0, updated: 1 });
+      await h.service.stop();
+    });
+
+    it('withdraws an early raise the watermark engine does not make', async () => {
+      const h = harness([], { early: true });
+      await h.service.start();
+      // One message id sent twice with different bodies: the hot one arrives first and fires early; in event-time
+      // order the engine keeps one copy by its content, whatever the arrival order (the cool one), and raises nothing.
+      h.service.accept([binReading('dup-1', T0 - 5, 95)]);
+      h.service.accept([binReading('dup-1', T0 - 5, 30)]);
+      await h.service.settled();
+      expect(ops(h.applied)).toEqual(['raise']);
+      h.advance(3_000);
+      h.service.tick();
+      await h.service.settled();
+      expect(ops(h.applied)).toEqual(['raise', 'clear']);
+      expect(fires(h.applied)[1]).toMatchObject({ op: 'clear', reason: WITHDRAWN_REASON });
+      expect(h.service.status().early).toMatchObject({ raised: 1, confirmed: 0, withdrawn: 1 });
+      await h.service.stop();
+    });
+
+    it('does not fire early on a reading that is already late for the watermark engine', async () => {
+      const h = harness([], { early: true });
+      await h.service.start();
+      h.advance(10_000);
+      h.service.tick();
+      h.service.accept([binReading('old-1', T0 + 1_000, 95)]);
+      await h.service.settled();
+      expect(fires(h.applied)).toEqual([]);
+      expect(h.service.status().engine.late).toBe(1);
+      await h.service.stop();
+    });
+
+    it('holds an early raise the stored silences cover', async () => {
+      const h = harness([], { early: true, silences: () => [{ id: 'sil-e', matchers: { type: 'bin-fire' }, startsAt: T0 - 60_000, endsAt: T0 + 3_600_000 }] });
+      await h.service.start();
+      h.service.accept([binReading('e-3', T0 - 5, 95)]);
+      await h.service.settled();
+      expect(fires(h.applied)).toEqual([]);
+      await h.service.stop();
+    });
   });
 });

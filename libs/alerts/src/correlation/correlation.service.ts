@@ -3,6 +3,7 @@ import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, ty
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
 import type { IncidentChange } from '../incident.service';
+import { EarlyFiring, syncSilences, type EarlyFiringStats } from './early-firing';
 
 /** Where the correlation role's side effects go: each a provider, so the service is tested with fakes. */
 export interface CorrelationPorts {
@@ -26,6 +27,8 @@ export interface CorrelationOptions {
   readonly recoveryMs: number;
   /** Longest wait between retries of a signal the database refused for a transient reason. */
   readonly retryMaxMs?: number;
+  /** Raise incidents of one-reading rules when the reading arrives, confirmed or withdrawn at the watermark (EarlyFiring). */
+  readonly earlyFiring?: boolean;
 }
 
 export interface CorrelationStatus {
@@ -35,6 +38,8 @@ export interface CorrelationStatus {
   readonly appliedSignals: number;
   readonly failedAttempts: number;
   readonly engine: EngineStats;
+  /** Absent when early firing is off. */
+  readonly early?: EarlyFiringStats;
 }
 
 /** How often the correlate role re-reads the stored silences. */
@@ -60,6 +65,7 @@ export function reportToEngineEvent(r: FieldReport): EngineEvent {
  */
 export class CorrelationService {
   private engine: CorrelationEngine;
+  private early?: EarlyFiring;
   private timer?: NodeJS.Timeout;
   private silenceTimer?: NodeJS.Timeout;
   /** The stored silences as last read: every engine this service creates starts with them. */
@@ -98,6 +104,14 @@ export class CorrelationService {
       this.buffered.push(...events);
       return;
     }
+    if (this.early) {
+      const wm = this.engine.watermark;
+      const signals = this.early.accept(
+        events.filter((e) => e.ts > wm),
+        this.clock.nowMs(),
+      );
+      if (signals.length) this.enqueue(signals);
+    }
     this.engine.push(events);
     if (this.timer) this.wakeAt(events);
   }
@@ -134,19 +148,16 @@ export class CorrelationService {
     if (!this.ports.silences) return;
     const stored = await this.ports.silences(new Date(since));
     this.silenceSet = stored;
-    const wanted = new Map(stored.map((s) => [s.id, s]));
-    for (const s of this.engine.silences()) {
-      const w = wanted.get(s.id);
-      if (!w || w.startsAt !== s.startsAt || w.endsAt !== s.endsAt) this.engine.removeSilence(s.id);
-    }
-    const present = new Set(this.engine.silences().map((s) => s.id));
-    for (const s of stored) if (!present.has(s.id)) this.engine.addSilence(s);
+    syncSilences(this.engine, stored);
+    this.early?.setSilences(stored);
   }
 
   /** Advances the watermark to the clock's time and queues the signals decided; exposed for tests and replay drivers. */
   tick(): IncidentSignal[] {
     if (this.recovering || this.stopped) return [];
-    const signals = this.engine.advanceTo(this.clock.nowMs());
+    const now = this.clock.nowMs();
+    const signals = this.engine.advanceTo(now);
+    if (this.early) signals.push(...this.early.reconcile(signals, this.engine.watermark), ...this.early.advance(now));
     if (signals.length) this.enqueue(signals);
     return signals;
   }
@@ -164,6 +175,7 @@ export class CorrelationService {
       appliedSignals: this.counters.appliedSignals,
       failedAttempts: this.counters.failedAttempts,
       engine: this.engine.stats(),
+      ...(this.early && { early: this.early.stats() }),
     };
   }
 
@@ -183,6 +195,11 @@ export class CorrelationService {
   private newEngine(startAt: number): CorrelationEngine {
     const engine = new CorrelationEngine({ rules: this.opts.rules, topology: this.opts.topology, allowedLatenessMs: this.opts.allowedLatenessMs, startAt });
     for (const silence of this.silenceSet) engine.addSilence(silence);
+    if (this.opts.earlyFiring) {
+      const early = new EarlyFiring(this.opts.rules, this.opts.topology, startAt);
+      early.setSilences(this.silenceSet);
+      this.early = early.enabled ? early : undefined;
+    }
     return engine;
   }
 
@@ -228,6 +245,8 @@ export class CorrelationService {
         this.counters.recoveredEvents += events.length;
         // Replay runs the watermark on the history's own time (advanceTo subtracts the lateness).
         track(this.engine.advanceTo(page[page.length - 1].ts.getTime() + lateness));
+        // The early engine replays the same history (in canonical order, as nothing is late), its decisions unused.
+        this.early?.replay(events, page[page.length - 1].ts.getTime());
       }
     }
     const laterReports = reports.slice(nextReport);
@@ -236,8 +255,10 @@ export class CorrelationService {
     this.counters.recoveredEvents += laterReports.length;
     this.recovering = false;
     this.engine.push(this.buffered);
+    this.early?.replay([...laterReports, ...this.buffered], this.clock.nowMs());
     this.buffered = [];
     track(this.engine.advanceTo(this.clock.nowMs()));
+    this.early?.recovered(active);
     this.logger.info({ events: this.counters.recoveredEvents, activeAlarms: active.size, from: new Date(from).toISOString() }, 'correlation state rebuilt from stored history');
     if (active.size) this.enqueue([...active.values()]);
     await this.settled();

@@ -28,6 +28,8 @@ export interface IncidentDetail {
 const NOTHING: IncidentChange = { events: [], incidents: [] };
 /** Re-reads after losing the race for a new key; more than a couple means something else is wrong. */
 const MAX_ATTEMPTS = 5;
+/** Thrown inside a transaction to roll it back when another one opened the same key first. */
+const LOST_RACE = Symbol('lost the race for a new incident key');
 
 /**
  * Applies engine signals and operator commands to incidents: each in one transaction that locks the incident (or the
@@ -55,14 +57,21 @@ export class IncidentService {
     const exercise = opts.exercise ?? false;
     const sop = signal.op === 'raise' ? this.sops.forType(signal.type) : undefined;
     const command: IncidentCommand = { kind: 'apply-signal', signal, exercise, newIncidentId: randomUUID(), ...(sop && { sop: attachable(sop) }) };
-    const change = await this.repo.transaction(async (tx) => {
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const current = await tx.lockActiveByKey(signal.key, exercise);
-        const result = await this.decideAndSave(tx, command, current);
-        if (result !== 'conflict') return result;
-      }
-      throw new IncidentError('INCIDENT_CONFLICT', `could not settle the incident of key ${signal.key}`, { key: signal.key });
-    });
+    let change: IncidentChange | undefined;
+    for (let attempt = 1; !change; attempt++) {
+      if (attempt > MAX_ATTEMPTS) throw new IncidentError('INCIDENT_CONFLICT', `could not settle the incident of key ${signal.key}`, { key: signal.key });
+      // Lost the race for a new key: this transaction is rolled back, and the next one reads the winner's incident.
+      change = await this.repo
+        .transaction(async (tx) => {
+          const result = await this.decideAndSave(tx, command, await tx.lockActiveByKey(signal.key, exercise));
+          if (result === 'conflict') throw LOST_RACE;
+          return result;
+        })
+        .catch((err: unknown) => {
+          if (err !== LOST_RACE) throw err;
+          return undefined;
+        });
+    }
     if (change.events.length > 0) {
       this.log?.info({ key: signal.key, op: signal.op, incidentId: change.incidents[0]?.id, events: change.events.map((e) => e.type) }, 'incident signal applied');
     }

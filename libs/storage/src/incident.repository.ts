@@ -229,8 +229,13 @@ const UPDATE_STATE = `
 
 const LOCK_BY_IDS = `SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
 
-/** Seq values for the events of one save, drawn under the seq lock (ascending). */
-const DRAW_SEQS = `SELECT nextval(pg_get_serial_sequence('incident_event', 'seq')) AS seq FROM generate_series(1, $1::int)`;
+/**
+ * Takes the seq lock, then draws the seq values of one save's events (ascending), in one round trip: the lock is a
+ * materialised CTE that the join reads before it yields the first row, so no value is drawn before the lock is held.
+ */
+const LOCK_AND_DRAW_SEQS = `
+  WITH seq_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))
+  SELECT nextval(pg_get_serial_sequence('incident_event', 'seq')) AS seq FROM seq_lock, generate_series(1, $2::int)`;
 
 const INSERT_EVENTS = `
   INSERT INTO incident_event (seq, incident_id, incident_version, type, at, actor, data)
@@ -268,9 +273,10 @@ export class IncidentTransaction {
   }
 
   /**
-   * Writes what a command decided, all or nothing: the changed records (`previous` gives each existing record's
-   * version as read, so a record changed behind our back fails), the new ones (false when another transaction holds
-   * an active incident of the same key: the caller re-reads and decides again), then the events with their seq.
+   * Writes what a command decided: the changed records (`previous` gives each existing record's version as read, so a
+   * record changed behind our back fails), the new ones, then the events with their seq. `conflict` when another
+   * transaction holds an active incident of the same key as a new one: part of the save may be written, so the caller
+   * rolls the transaction back, then re-reads and decides again in a new one (no savepoint: two round trips less).
    */
   async save(
     records: ReadonlyMap<string, IncidentRecord>,
@@ -278,41 +284,29 @@ export class IncidentTransaction {
     events: readonly IncidentEvent[],
   ): Promise<StoredIncidentEvent[] | 'conflict'> {
     const versions = eventVersions(records, previousVersions, events);
-    await this.client.query('SAVEPOINT incident_save');
-    try {
-      // From here to commit, no other incident transaction draws seq values: seq order = commit order. The seqs are
-      // drawn first so that each record is written once, with its last seq, rather than written and then touched.
-      await this.client.query(this.stmt('ioc_incident_seq_lock', 'SELECT pg_advisory_xact_lock($1)', [INCIDENT_SEQ_LOCK_KEY]));
-      const seqs = events.length
-        ? (await this.client.query<{ seq: string }>(this.stmt('ioc_incident_draw_seqs', DRAW_SEQS, [events.length]))).rows.map((r) => Number(r.seq))
-        : [];
-      const lastSeq = new Map<string, number>();
-      events.forEach((e, i) => lastSeq.set(e.incidentId, seqs[i]));
-      // Existing records first: a superseded incident must be closed before its successor takes the key.
-      const changed: Array<ReturnType<typeof stateRow> & { previous_version: number }> = [];
-      const added: Array<ReturnType<typeof newRow>> = [];
-      for (const [id, record] of records) {
-        const prev = previousVersions.get(id);
-        if (prev === undefined) added.push(newRow(record, lastSeq.get(id) ?? 0));
-        else changed.push({ ...stateRow(record, lastSeq.get(id) ?? 0), previous_version: prev });
-      }
-      const updated = await this.writeRows('ioc_incident_update', UPDATE_STATE, changed, true);
-      if (updated.size !== changed.length) {
-        const stale = changed.filter((r) => !updated.has(r.id)).map((r) => `${r.id} (expected version ${r.previous_version})`);
-        throw new Error(`incidents changed while locked: ${stale.join(', ')}`);
-      }
-      const inserted = await this.writeRows('ioc_incident_insert', INSERT_IF_NO_ACTIVE, added);
-      if (inserted.size !== added.length) {
-        await this.client.query('ROLLBACK TO SAVEPOINT incident_save');
-        return 'conflict';
-      }
-      const stored = await this.appendEvents(events, versions, seqs);
-      await this.client.query('RELEASE SAVEPOINT incident_save');
-      return stored;
-    } catch (err) {
-      await this.client.query('ROLLBACK TO SAVEPOINT incident_save').catch(() => undefined);
-      throw err;
+    // From here to commit, no other incident transaction draws seq values: seq order = commit order. The seqs are
+    // drawn first so that each record is written once, with its last seq, rather than written and then touched.
+    const seqs = (await this.client.query<{ seq: string }>(this.stmt('ioc_incident_lock_draw_seqs', LOCK_AND_DRAW_SEQS, [INCIDENT_SEQ_LOCK_KEY, events.length]))).rows.map((r) =>
+      Number(r.seq),
+    );
+    const lastSeq = new Map<string, number>();
+    events.forEach((e, i) => lastSeq.set(e.incidentId, seqs[i]));
+    // Existing records first: a superseded incident must be closed before its successor takes the key.
+    const changed: Array<ReturnType<typeof stateRow> & { previous_version: number }> = [];
+    const added: Array<ReturnType<typeof newRow>> = [];
+    for (const [id, record] of records) {
+      const prev = previousVersions.get(id);
+      if (prev === undefined) added.push(newRow(record, lastSeq.get(id) ?? 0));
+      else changed.push({ ...stateRow(record, lastSeq.get(id) ?? 0), previous_version: prev });
     }
+    const updated = await this.writeRows('ioc_incident_update', UPDATE_STATE, changed, true);
+    if (updated.size !== changed.length) {
+      const stale = changed.filter((r) => !updated.has(r.id)).map((r) => `${r.id} (expected version ${r.previous_version})`);
+      throw new Error(`incidents changed while locked: ${stale.join(', ')}`);
+    }
+    const inserted = await this.writeRows('ioc_incident_insert', INSERT_IF_NO_ACTIVE, added);
+    if (inserted.size !== added.length) return 'conflict';
+    return this.appendEvents(events, versions, seqs);
   }
 
   /** Rows written as JSON record sets, in as many statements as the statement size limit asks; the ids returned. */

@@ -116,6 +116,7 @@ async function main(): Promise<void> {
   clearInterval(pacer);
   const seconds = (performance.now() - start) / 1000;
   log('done', { samples: latencies.length, of: samples.length, published: sent, acked, failed, seconds: +seconds.toFixed(1), durationPlannedMs: durationMs, maxMs: +Math.max(...latencies).toFixed(1), p90Ms: +pct(latencies, 90).toFixed(1) });
+  log('samples, ms, sorted', { ms: [...latencies].sort((a, b) => a - b).map((x) => Math.round(x)) });
   const result = { bench: 'latency', rateMsgPerSec: Math.round(acked / seconds), p50Ms: +pct(latencies, 50).toFixed(1), p99Ms: +pct(latencies, 99).toFixed(1) };
 
   const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as Record<string, unknown>;

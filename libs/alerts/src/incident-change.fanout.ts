@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, type Logger } from '@ioc/platform';
-import { IncidentEventStream } from '@ioc/queue';
+import { IncidentEventStream, IncidentEventTap } from '@ioc/queue';
 import { EscalationService } from './escalation/escalation.service';
 import type { IncidentChange } from './incident.service';
 
@@ -11,7 +11,7 @@ const CANCEL = new Set(['acknowledged', 'assigned', 'resolved', 'closed']);
 
 /**
  * What follows a committed incident change, whoever made it (the engine through the correlate role, an operator
- * through the API): its events on the incident-event stream (every API process's sockets) and the escalation timers
+ * through the API): its events to this process's real-time feed and on the incident-event stream (every API process's sockets) and the escalation timers
  * of the incidents it touched. Both run after the commit and never undo it: a missed stream append is filled from the
  * database by seq, and an escalation job re-reads the incident before it sends anything.
  */
@@ -19,12 +19,15 @@ const CANCEL = new Set(['acknowledged', 'assigned', 'resolved', 'closed']);
 export class IncidentChangeFanout {
   constructor(
     @Inject(IncidentEventStream) private readonly events: IncidentEventStream,
+    @Inject(IncidentEventTap) private readonly local: IncidentEventTap,
     @Inject(EscalationService) private readonly escalation: EscalationService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async changed(change: IncidentChange): Promise<void> {
     if (change.events.length === 0) return;
+    // This process's own sockets first (no Redis round trip), then every process's through the stream.
+    this.local.emit(change.events);
     await this.events.publish(change.events).catch((err) => this.logger.error({ err }, 'publishing incident events failed; sockets catch up from the database'));
     const types = new Map<string, Set<string>>();
     for (const e of change.events) types.set(e.incidentId, (types.get(e.incidentId) ?? new Set()).add(e.type));

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { StoredIncidentEvent } from '@ioc/domain';
-import type { IncidentEventStream } from '@ioc/queue';
+import { IncidentEventTap, type IncidentEventStream } from '@ioc/queue';
 import type { EscalationService } from './escalation/escalation.service';
 import { IncidentChangeFanout } from './incident-change.fanout';
 import { IncidentCommandService } from './incident-commands.service';
@@ -30,7 +30,10 @@ function setup(result: (method: string, args: unknown[]) => IncidentChange, opts
     cancel: async (id: string) => (timers.push(`cancel ${id}`), true),
     schedule: async (id: string) => (timers.push(`schedule ${id}`), undefined),
   } as unknown as EscalationService;
-  return { service: new IncidentCommandService(incidents, new IncidentChangeFanout(stream, escalation, pino({ level: 'silent' }))), calls, published, timers };
+  const local = new IncidentEventTap();
+  const delivered: Array<readonly StoredIncidentEvent[]> = [];
+  local.subscribe((events) => delivered.push(events));
+  return { service: new IncidentCommandService(incidents, new IncidentChangeFanout(stream, local, escalation, pino({ level: 'silent' }))), calls, published, delivered, timers };
 }
 
 const change = (...events: StoredIncidentEvent[]): IncidentChange => ({ events, incidents: [] });
@@ -41,6 +44,8 @@ describe('IncidentCommandService', () => {
     await h.service.execute({ action: 'acknowledge', incidentId: ID, by: 'u1' });
     expect(h.calls).toEqual([['acknowledge', ID, 'u1']]);
     expect(h.published).toEqual([[event('acknowledged', 7)]]);
+    // This process's sockets get them without the Redis round trip.
+    expect(h.delivered).toEqual([[event('acknowledged', 7)]]);
     expect(h.timers).toEqual([`cancel ${ID}`]);
   });
 

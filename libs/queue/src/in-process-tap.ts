@@ -1,4 +1,4 @@
-import type { DeviceMessage, FieldReport } from '@ioc/domain';
+import type { DeviceMessage, FieldReport, StoredIncidentEvent } from '@ioc/domain';
 
 /**
  * In-process hand-over from one role to another running in the same process (listeners are called synchronously).
@@ -23,6 +23,12 @@ export class InProcessTap<T> {
 
 /** Accepted messages before their commit: the fast path to the correlation role when it runs in the ingest process. */
 export class AcceptedMessageTap extends InProcessTap<DeviceMessage> {}
+
+/**
+ * Committed incident events to the real-time feed of the API role in the same process, ahead of their round trip
+ * through `stream:incident-events` (which still brings them, and every other process's: the feed drops a seq it has).
+ */
+export class IncidentEventTap extends InProcessTap<StoredIncidentEvent> {}
 
 /** Stored field reports to the correlation role in the API's process (otherwise the API publishes to FieldReportStream). */
 export class FieldReportTap extends InProcessTap<FieldReport> {}

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { DeviceMessageStream } from './event-stream';
 import { IncidentEventStream } from './incident-event-stream';
-import { AcceptedMessageTap, FieldReportTap } from './in-process-tap';
+import { AcceptedMessageTap, FieldReportTap, IncidentEventTap } from './in-process-tap';
 import { FieldReportStream } from './field-report-stream';
 import { createRedis, REDIS } from './redis.provider';
 
@@ -13,6 +13,7 @@ import { createRedis, REDIS } from './redis.provider';
   providers: [
     AcceptedMessageTap,
     FieldReportTap,
+    IncidentEventTap,
     { provide: REDIS, inject: [IOC_CONFIG], useFactory: (config: IocConfig) => createRedis(config.redis.url) },
     {
       provide: DeviceMessageStream,
@@ -30,7 +31,7 @@ import { createRedis, REDIS } from './redis.provider';
       useFactory: (redis: Redis, config: IocConfig) => new FieldReportStream(redis, config.redis.prefix),
     },
   ],
-  exports: [REDIS, DeviceMessageStream, IncidentEventStream, AcceptedMessageTap, FieldReportTap, FieldReportStream],
+  exports: [REDIS, DeviceMessageStream, IncidentEventStream, AcceptedMessageTap, FieldReportTap, IncidentEventTap, FieldReportStream],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -5,7 +5,7 @@ import { AuthModule } from '@ioc/auth';
 import { CITY_SEEDS, IncidentsModule, IncidentService, type CitySeeds } from '@ioc/alerts';
 import { EVENT_STREAMS } from '@ioc/contracts';
 import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
-import { IncidentEventStream, REDIS } from '@ioc/queue';
+import { IncidentEventStream, IncidentEventTap, REDIS } from '@ioc/queue';
 import { IncidentFeedRepository } from '@ioc/storage';
 import { IncidentFeed, type FeedLog } from './incident-feed';
 import { RealtimeAuthenticator } from './realtime.authenticator';
@@ -90,11 +90,13 @@ export class RealtimeModule implements OnApplicationBootstrap, BeforeApplication
   private tail?: StreamTail;
   private tailRedis?: Redis;
   private poller?: NodeJS.Timeout;
+  private unsubscribeLocal?: () => void;
 
   constructor(
     private readonly feed: IncidentFeed,
     private readonly service: RealtimeService,
     private readonly events: IncidentEventStream,
+    @Inject(IncidentEventTap) private readonly local: IncidentEventTap,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(ADAPTER_CLIENTS) private readonly adapterClients: { pub: Redis; sub: Redis },
     @Inject(IOC_CONFIG) private readonly config: IocConfig,
@@ -111,6 +113,11 @@ export class RealtimeModule implements OnApplicationBootstrap, BeforeApplication
       this.logger.child({ component: 'realtime' }),
     );
     await this.tail.start(() => this.feed.start());
+    // Changes committed in this process, as they commit (the stream brings them again, and the feed drops them then).
+    // Only now: an event offered before the feed knows the database's head would be taken for a gap from seq 0.
+    this.unsubscribeLocal = this.local.subscribe(
+      (e) => void this.feed.offer(e).catch((err) => this.logger.warn({ err }, 'incident feed: reading a gap failed; the poll retries')),
+    );
     this.poller = setInterval(() => {
       if (this.feed.idleMs() >= REALTIME_TUNING.pollMs) this.feed.poll().catch((err) => this.logger.warn({ err }, 'incident feed: poll failed'));
     }, REALTIME_TUNING.pollMs);
@@ -119,6 +126,7 @@ export class RealtimeModule implements OnApplicationBootstrap, BeforeApplication
   /** Before the pool closes: stop reading. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
+    this.unsubscribeLocal?.();
     this.feed.stop();
     await this.tail?.stop();
   }

@@ -195,7 +195,8 @@ export class CorrelationEngine {
    */
   advanceTo(timeMs: number): IncidentSignal[] {
     const wm = timeMs - this.lateness;
-    if (wm <= this.wm) return [];
+    // Standing still is a no-op, except for events applied at the watermark (`lateEvents: 'apply'`) since the last call.
+    if (wm < this.wm || (wm === this.wm && this.pending.length === 0)) return [];
     if (!this.started) this.start(wm);
     let ready: EngineEvent[];
     if (this.pending.length && this.pending.every((e) => e.ts <= wm)) {

@@ -75,8 +75,8 @@ export class EarlyFiring {
   /** Moves the early engine's time on (its timers: hold, staleness, clear hysteresis); passes on what it may. */
   advance(nowMs: number, times?: ReadonlyMap<string, number>): IncidentSignal[] {
     const out: IncidentSignal[] = [];
-    // Never stand still: a reading pushed in the millisecond of the last advance is applied now, not at the next one.
-    for (const s of this.engine.advanceTo(Math.max(nowMs, this.engine.watermark + 0.001))) {
+    // Within the millisecond of the last advance, the watermark stays and the readings pushed since are applied at it.
+    for (const s of this.engine.advanceTo(Math.max(nowMs, this.engine.watermark))) {
       if (s.op === 'raise') {
         if (!this.early.has(s.ruleId) || this.active.has(s.key) || this.awaiting.has(s.key)) continue;
         this.awaiting.set(s.key, s.at);
@@ -121,7 +121,7 @@ export class EarlyFiring {
   /** Stored history (recovery), in canonical order up to `timeMs`: builds the early engine's state, decides nothing. */
   replay(events: readonly EngineEvent[], timeMs: number): void {
     this.engine.push(events);
-    this.engine.advanceTo(Math.max(timeMs, this.engine.watermark + 0.001));
+    this.engine.advanceTo(Math.max(timeMs, this.engine.watermark));
   }
 
   /** The watermark engine's raised keys after a recovery (its replay's active alarms). */

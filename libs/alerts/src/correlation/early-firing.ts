@@ -66,14 +66,11 @@ export class EarlyFiring {
    */
   accept(events: readonly EngineEvent[], nowMs: number): IncidentSignal[] {
     this.engine.push(events);
-    // The early engine sees a reading at the time it is applied; the evidence keeps the reading's own time.
-    const times = new Map<string, number>();
-    for (const e of events) times.set(`${e.deviceId}|${e.msgId}`, e.ts);
-    return this.advance(nowMs, times);
+    return this.advance(nowMs, events);
   }
 
   /** Moves the early engine's time on (its timers: hold, staleness, clear hysteresis); passes on what it may. */
-  advance(nowMs: number, times?: ReadonlyMap<string, number>): IncidentSignal[] {
+  advance(nowMs: number, arrived: readonly EngineEvent[] = []): IncidentSignal[] {
     const out: IncidentSignal[] = [];
     // Within the millisecond of the last advance, the watermark stays and the readings pushed since are applied at it.
     for (const s of this.engine.advanceTo(Math.max(nowMs, this.engine.watermark))) {
@@ -82,12 +79,12 @@ export class EarlyFiring {
         this.awaiting.set(s.key, s.at);
         this.counters.raised++;
         const { absorbs: _absorbs, ...raise } = s;
-        out.push({ ...raise, evidence: ownTimes(s.evidence, times) });
+        out.push({ ...raise, evidence: ownTimes(s.evidence, arrived) });
       } else if (s.op === 'update' && s.severity !== undefined) {
         const rule = this.active.get(s.key);
         if (!this.awaiting.has(s.key) && !(rule && this.early.has(rule))) continue;
         this.counters.updated++;
-        out.push({ op: 'update', key: s.key, at: s.at, severity: s.severity, evidence: ownTimes(s.evidence, times) });
+        out.push({ op: 'update', key: s.key, at: s.at, severity: s.severity, evidence: ownTimes(s.evidence, arrived) });
       }
     }
     return out;
@@ -138,11 +135,12 @@ export class EarlyFiring {
   }
 }
 
-function ownTimes(evidence: readonly Evidence[], times: ReadonlyMap<string, number> | undefined): readonly Evidence[] {
-  if (!times?.size) return evidence;
+/** The early engine sees a reading at the time it is applied; its evidence keeps the reading's own time. */
+function ownTimes(evidence: readonly Evidence[], arrived: readonly EngineEvent[]): readonly Evidence[] {
+  if (arrived.length === 0) return evidence;
   return evidence.map((e) => {
-    const at = e.msgId === undefined ? undefined : times.get(`${e.deviceId ?? ''}|${e.msgId}`);
-    return at === undefined || at === e.at ? e : { ...e, at };
+    const reading = e.msgId === undefined ? undefined : arrived.find((a) => a.msgId === e.msgId && a.deviceId === e.deviceId);
+    return reading === undefined || reading.ts === e.at ? e : { ...e, at: reading.ts };
   });
 }
 

@@ -20,7 +20,9 @@ severities:
     levels:
       - { after: 1s, notify: [supervisor] }
       - { after: 2s, notify: [duty-manager] }
-    reminders: { every: 1s, max: 2, notify: [supervisor, duty-manager] }
+    # Reminders a late worker finds all due collapse into the latest (by design): 3 s leaves a rescuer spawned on a
+    # slow machine the time to send each one, so the ladder below is always 1, 2, 3, 4.
+    reminders: { every: 3s, max: 2, notify: [supervisor, duty-manager] }
   major:
     levels:
       - { after: 500ms, notify: [supervisor] }

@@ -1,7 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
-import { apiClient, startServer, startTestStack, type ApiClient, type ServerHandle, type TestStack } from '@ioc/testing';
+import { apiClient, pollUntil, startServer, startTestStack, type ApiClient, type ServerHandle, type TestStack } from '@ioc/testing';
 
 interface Incident {
   id: string;
@@ -66,15 +66,8 @@ describe('REST API end to end', () => {
     await stack?.close();
   });
 
-  async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await read();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out (last: ${JSON.stringify(v)}); server logs:\n${server.logs().slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs?: number) =>
+    pollUntil(read, ok, { timeoutMs, everyMs: 50, context: () => `server logs:\n${server.logs().slice(-4000)}` });
 
   const streamed = async (): Promise<IncidentEvent[]> => {
     const entries = await redis.xrange(`${stack.prefix}:stream:incident-events`, '-', '+');

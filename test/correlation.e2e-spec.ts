@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
-import { apiClient, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
+import { apiClient, pollUntil, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
 
 /**
  * Whole system, reading to incident: a bin's temperature published over MQTT becomes one bin-fire incident in the
@@ -50,15 +50,8 @@ describe('correlation end to end', () => {
     fs.rmSync(policyFile, { force: true });
   });
 
-  async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await read();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out (last: ${JSON.stringify(v)}); server logs:\n${server?.logs().slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs?: number) =>
+    pollUntil(read, ok, { timeoutMs, context: () => `server logs:\n${server?.logs().slice(-4000)}` });
 
   const publishReading = async (temperatureC: number, msgId = `corr-${++seq}`, to = topic) => {
     const payload = JSON.stringify({ msgId, ts: new Date().toISOString(), fillPct: 55, temperatureC, tiltDeg: 1 });

@@ -1,6 +1,6 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
-import { startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
+import { pollUntil, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
 
 /**
  * Early firing, whole system: with a long allowed lateness (5 s), a hot bin published over MQTT is an incident long
@@ -31,15 +31,8 @@ describe('early firing end to end', () => {
     await stack?.close();
   });
 
-  async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await read();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out (last: ${JSON.stringify(v)}); server logs:\n${server?.logs().slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number) =>
+    pollUntil(read, ok, { timeoutMs, everyMs: 20, context: () => `server logs:\n${server?.logs().slice(-4000)}` });
 
   const incidents = () => stack.pool.query<{ id: string; state: string; severity: string }>(`SELECT id, state, severity FROM incident WHERE type = 'bin-fire'`).then((r) => r.rows);
   const early = async () =>

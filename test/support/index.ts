@@ -10,3 +10,4 @@ export * from './redis-server';
 export * from './socket-watcher';
 export * from './api-client';
 export * from './publish';
+export * from './wait-for';

@@ -17,26 +17,44 @@ class FakeIncidentRepository {
   rivalOnFirstInsert?: IncidentRecord;
   private seq = 0;
 
+  readonly saves = { optimistic: 0, locked: 0 };
+
   async transaction<T>(fn: (tx: IncidentTransaction) => Promise<T>): Promise<T> {
     const tx = {
-      lockActiveByKey: async (key: string, exercise: boolean) => [...this.rows.values()].find((r) => r.key === key && r.exercise === exercise && r.state !== 'closed'),
+      lockActiveByKey: async (key: string, exercise: boolean) => this.findActiveByKey(key, exercise),
       lockById: async (id: string) => this.rows.get(id),
       save: async (records: ReadonlyMap<string, IncidentRecord>, previous: ReadonlyMap<string, number>, events: readonly IncidentEvent[]) => {
-        for (const [id, r] of records) {
-          if (previous.has(id)) continue;
-          if (this.rivalOnFirstInsert) {
-            this.put(this.rivalOnFirstInsert, 0);
-            this.rivalOnFirstInsert = undefined;
-          }
-          if ([...this.rows.values()].some((x) => x.key === r.key && x.exercise === r.exercise && x.state !== 'closed' && !records.has(x.id))) return 'conflict';
-        }
-        const stored = events.map((e) => ({ ...e, seq: ++this.seq, version: 0 }) as StoredIncidentEvent);
-        for (const [id, r] of records) this.put(r, Math.max(...stored.filter((e) => e.incidentId === id).map((e) => e.seq)));
-        this.events.push(...stored);
-        return stored;
+        this.saves.locked++;
+        return this.store(records, events);
       },
     } as unknown as IncidentTransaction;
     return fn(tx);
+  }
+
+  async findActiveByKey(key: string, exercise: boolean): Promise<StoredIncident | undefined> {
+    return [...this.rows.values()].find((r) => r.key === key && r.exercise === exercise && r.state !== 'closed');
+  }
+
+  /** Like the real one: nothing written if a record moved on from the version read or a new key is taken. */
+  async saveIfUnchanged(records: ReadonlyMap<string, IncidentRecord>, previous: ReadonlyMap<string, number>, events: readonly IncidentEvent[]) {
+    this.saves.optimistic++;
+    for (const [id, version] of previous) if (this.rows.get(id)?.version !== version) return 'conflict';
+    return this.store(records, events);
+  }
+
+  private store(records: ReadonlyMap<string, IncidentRecord>, events: readonly IncidentEvent[]): StoredIncidentEvent[] | 'conflict' {
+    for (const [id, r] of records) {
+      if (this.rows.has(id)) continue;
+      if (this.rivalOnFirstInsert) {
+        this.put(this.rivalOnFirstInsert, 0);
+        this.rivalOnFirstInsert = undefined;
+      }
+      if ([...this.rows.values()].some((x) => x.key === r.key && x.exercise === r.exercise && x.state !== 'closed' && !records.has(x.id))) return 'conflict';
+    }
+    const stored = events.map((e) => ({ ...e, seq: ++this.seq, version: 0 }) as StoredIncidentEvent);
+    for (const [id, r] of records) this.put(r, Math.max(...stored.filter((e) => e.incidentId === id).map((e) => e.seq)));
+    this.events.push(...stored);
+    return stored;
   }
 
   async resolvedBefore(cutoff: number): Promise<string[]> {
@@ -73,6 +91,8 @@ describe('IncidentService', () => {
     expect(change.events.map((e) => [e.type, e.seq])).toEqual([['opened', 1]]);
     expect(change.incidents[0]).toMatchObject({ state: 'open', lastSeq: 1, sop: { id: 'sop-bin-fire', version: 1 } });
     expect(repo.rows.size).toBe(1);
+    // Uncontended: the one-statement save, no locking transaction.
+    expect(repo.saves).toEqual({ optimistic: 1, locked: 0 });
   });
 
   it('after losing the race for a new key, re-reads and adds its evidence to the winner', async () => {
@@ -84,6 +104,8 @@ describe('IncidentService', () => {
     expect(change.events.map((e) => [e.type, e.incidentId])).toEqual([['evidence-added', rival.incidents[0].id]]);
     expect(repo.rows.size).toBe(1);
     expect(repo.rows.get(rival.incidents[0].id)).toMatchObject({ evidenceCount: 2 });
+    // The optimistic save lost; the locking transaction decided again.
+    expect(repo.saves).toEqual({ optimistic: 1, locked: 1 });
   });
 
   it('returns nothing for commands that change nothing, and both incidents when a raise supersedes', async () => {

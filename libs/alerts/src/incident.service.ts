@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { IncidentRecord, IncidentSignal, StoredIncidentEvent } from '@ioc/domain';
+import type { IncidentEvent, IncidentRecord, IncidentSignal, StoredIncidentEvent } from '@ioc/domain';
 import { CLOCK, LOGGER, type Clock, type Logger } from '@ioc/platform';
-import { IncidentRepository, type IncidentListQuery, type IncidentTransaction, type StoredIncident } from '@ioc/storage';
+import { IncidentRepository, type IncidentListQuery, type StoredIncident } from '@ioc/storage';
 import { DEFAULT_LIFECYCLE_POLICY, decide, foldByIncident, validatePolicy, type IncidentCommand, type LifecyclePolicy } from './incident.decider';
 import { IncidentError } from './incident.errors';
 import { sopProgress, type SopCatalog, type SopStepProgress } from './sop/sop.catalog';
@@ -57,13 +57,16 @@ export class IncidentService {
     const exercise = opts.exercise ?? false;
     const sop = signal.op === 'raise' ? this.sops.forType(signal.type) : undefined;
     const command: IncidentCommand = { kind: 'apply-signal', signal, exercise, newIncidentId: randomUUID(), ...(sop && { sop: attachable(sop) }) };
-    let change: IncidentChange | undefined;
+    // Optimistic first: read without a lock, decide, and write it all in one statement that holds only if nothing
+    // changed meanwhile (two round trips). Lost, or too large for one statement: the locking transaction below.
+    const optimistic = await this.decideAndSave((r, p, e) => this.repo.saveIfUnchanged(r, p, e), command, await this.repo.findActiveByKey(signal.key, exercise));
+    let change = optimistic === 'conflict' || optimistic === 'too-large' ? undefined : optimistic;
     for (let attempt = 1; !change; attempt++) {
       if (attempt > MAX_ATTEMPTS) throw new IncidentError('INCIDENT_CONFLICT', `could not settle the incident of key ${signal.key}`, { key: signal.key });
       // Lost the race for a new key: this transaction is rolled back, and the next one reads the winner's incident.
       change = await this.repo
         .transaction(async (tx) => {
-          const result = await this.decideAndSave(tx, command, await tx.lockActiveByKey(signal.key, exercise));
+          const result = await this.decideAndSave((r, p, e) => tx.save(r, p, e), command, await tx.lockActiveByKey(signal.key, exercise));
           if (result === 'conflict') throw LOST_RACE;
           return result;
         })
@@ -145,7 +148,7 @@ export class IncidentService {
     const change = await this.repo.transaction(async (tx) => {
       const current = await tx.lockById(incidentId);
       if (!current) throw new IncidentError('INCIDENT_NOT_FOUND', `no incident ${incidentId}`, { incidentId });
-      const result = await this.decideAndSave(tx, command, current);
+      const result = await this.decideAndSave((r, p, e) => tx.save(r, p, e), command, current);
       // Only a new incident can conflict, and commands on an existing one never create one.
       if (result === 'conflict') throw new IncidentError('INCIDENT_CONFLICT', `incident ${incidentId} conflicted`, { incidentId });
       return result;
@@ -154,13 +157,17 @@ export class IncidentService {
     return change;
   }
 
-  private async decideAndSave(tx: IncidentTransaction, command: IncidentCommand, current: StoredIncident | undefined): Promise<IncidentChange | 'conflict'> {
+  private async decideAndSave<R extends 'conflict' | 'too-large'>(
+    save: (records: ReadonlyMap<string, IncidentRecord>, previous: ReadonlyMap<string, number>, events: readonly IncidentEvent[]) => Promise<StoredIncidentEvent[] | R>,
+    command: IncidentCommand,
+    current: StoredIncident | undefined,
+  ): Promise<IncidentChange | R> {
     const events = decide(command, current, { now: this.clock.nowMs(), policy: this.policy });
     if (events.length === 0) return NOTHING;
     const records = foldByIncident(current, events);
     const previous = new Map<string, number>(current && records.has(current.id) ? [[current.id, current.version]] : []);
-    const stored = await tx.save(records, previous, events);
-    if (stored === 'conflict') return 'conflict';
+    const stored = await save(records, previous, events);
+    if (!Array.isArray(stored)) return stored;
     const lastSeq = (id: string) => Math.max(0, ...stored.filter((e) => e.incidentId === id).map((e) => e.seq));
     // Records folded from a stored incident carry its old lastSeq/updatedAt: replace them with what was just written.
     const incidents = [...records.values()].map((r) => {

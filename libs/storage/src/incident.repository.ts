@@ -198,16 +198,22 @@ const STATE_COLUMNS = `id uuid, severity text, state text, acknowledged_at times
  * New records. A key that already has an active incident (another transaction's, or an earlier row of this one)
  * is skipped and its id not returned: the save then reports a conflict.
  */
-const INSERT_IF_NO_ACTIVE = `
-  INSERT INTO incident (id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at,
-    acknowledged_at, acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by,
-    escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop_id, sop_version, last_seq)
+const NEW_COLUMNS = `${STATE_COLUMNS}, dedup_key text, type text, rule_id text, zone_kind text, zone_id text,
+  exercise boolean, title jsonb, opened_at timestamptz, sop jsonb`;
+const INSERT_INTO = `INSERT INTO incident (id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title,
+    opened_at, acknowledged_at, acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at,
+    closed_by, escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop_id,
+    sop_version, last_seq)
   SELECT id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at,
     acknowledged_at, acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by,
-    escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop->>'id', (sop->>'version')::int4, last_seq
-  FROM json_to_recordset($1::json) AS r(${STATE_COLUMNS}, dedup_key text, type text, rule_id text, zone_kind text,
-    zone_id text, exercise boolean, title jsonb, opened_at timestamptz, sop jsonb)
-  ON CONFLICT (dedup_key, exercise) WHERE state <> 'closed' DO NOTHING
+    escalation_level, reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, sop->>'id',
+    (sop->>'version')::int4`;
+const ON_ACTIVE_KEY_DO_NOTHING = `ON CONFLICT (dedup_key, exercise) WHERE state <> 'closed' DO NOTHING`;
+
+const INSERT_IF_NO_ACTIVE = `
+  ${INSERT_INTO}, last_seq
+  FROM json_to_recordset($1::json) AS r(${NEW_COLUMNS})
+  ${ON_ACTIVE_KEY_DO_NOTHING}
   RETURNING id`;
 
 /**
@@ -216,16 +222,55 @@ const INSERT_IF_NO_ACTIVE = `
  * planner find the rows by primary key: joined on the record set alone (estimated at 100 rows) it scans the whole
  * table, dead versions included, which an incident table updated a thousand times a second is full of.
  */
-const UPDATE_STATE = `
-  UPDATE incident i SET severity = r.severity, state = r.state, acknowledged_at = r.acknowledged_at,
+const UPDATE_SET = `severity = r.severity, state = r.state, acknowledged_at = r.acknowledged_at,
     acknowledged_by = r.acknowledged_by, assignee = r.assignee, assigned_at = r.assigned_at, resolved_at = r.resolved_at,
     resolved_by = r.resolved_by, resolution = r.resolution, closed_at = r.closed_at, closed_by = r.closed_by,
     escalation_level = r.escalation_level, reopen_count = r.reopen_count, evidence = r.evidence,
-    evidence_count = r.evidence_count, absorbs = r.absorbs, sop_done = r.sop_done, version = r.version,
-    last_seq = greatest(i.last_seq, r.last_seq), updated_at = now()
+    evidence_count = r.evidence_count, absorbs = r.absorbs, sop_done = r.sop_done, version = r.version, updated_at = now()`;
+
+const UPDATE_STATE = `
+  UPDATE incident i SET ${UPDATE_SET}, last_seq = greatest(i.last_seq, r.last_seq)
   FROM json_to_recordset($1::json) AS r(${STATE_COLUMNS}, previous_version int4)
   WHERE i.id = ANY($2::uuid[]) AND i.id = r.id AND i.version = r.previous_version
   RETURNING i.id`;
+
+/**
+ * A whole save in one statement, with no transaction held open around it (IncidentRepository.saveIfUnchanged): the
+ * changed records' rows locked, in id order, and only then the seq lock — the order of the locking transaction
+ * (lockActiveByKey/lockByIds, then save), or the two would deadlock — then the seqs (numbered in order), the changed
+ * records if still at their versions (`last_event`: the number
+ * of a record's last event, whose seq becomes its last_seq), then the new records unless their key is taken (after
+ * the updates: a superseded incident is closed before its successor takes the key), then the events, guarded by
+ * ioc_expect: if any record was not written, the statement fails with IO409 and nothing of it is kept.
+ * $1 lock key, $2 event count, $3/$4 changed records and their ids, $5 new records, $6/$7 how many of each,
+ * $8–$13 the events' columns in order.
+ */
+const SAVE_IF_UNCHANGED = `
+  WITH locked AS MATERIALIZED (SELECT id FROM incident WHERE id = ANY($4::uuid[]) ORDER BY id FOR UPDATE),
+  seq_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($1) FROM (SELECT count(*) FROM locked) AS rows_first),
+  seqs AS MATERIALIZED (
+    SELECT row_number() OVER (ORDER BY seq) AS n, seq
+    FROM (SELECT nextval(pg_get_serial_sequence('incident_event', 'seq')) AS seq FROM seq_lock, generate_series(1, $2::int)) AS drawn),
+  upd AS (
+    UPDATE incident i SET ${UPDATE_SET}, last_seq = greatest(i.last_seq, (SELECT seq FROM seqs WHERE n = r.last_event))
+    FROM json_to_recordset($3::json) AS r(${STATE_COLUMNS}, previous_version int4, last_event int8)
+    WHERE i.id = ANY($4::uuid[]) AND i.id = r.id AND i.version = r.previous_version
+    RETURNING i.id),
+  ins AS (
+    ${INSERT_INTO}, (SELECT seq FROM seqs WHERE n = r.last_event)
+    FROM json_to_recordset($5::json) AS r(${NEW_COLUMNS}, last_event int8)
+    WHERE (SELECT count(*) FROM upd) = $6::int8
+    ${ON_ACTIVE_KEY_DO_NOTHING}
+    RETURNING id)
+  INSERT INTO incident_event (seq, incident_id, incident_version, type, at, actor, data)
+  SELECT s.seq, u.i, u.v, u.t, u.a, u.r, u.d
+  FROM unnest($8::uuid[], $9::int[], $10::text[], $11::timestamptz[], $12::text[], $13::jsonb[]) WITH ORDINALITY AS u(i, v, t, a, r, d, n)
+  JOIN seqs s ON s.n = u.n
+  WHERE ioc_expect((SELECT count(*) FROM upd) = $6::int8 AND (SELECT count(*) FROM ins) = $7::int8, 'an incident changed, or its key was taken, since it was read')
+  RETURNING seq, incident_id, incident_version, type, at, actor, data`;
+
+/** SQLSTATE of ioc_expect's failure (migration 20261121001200000_incident-expect.sql). */
+const EXPECTATION_FAILED = 'IO409';
 
 const LOCK_BY_IDS = `SELECT ${COLUMNS} FROM incident WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
 
@@ -401,6 +446,63 @@ export class IncidentRepository {
       throw err;
     } finally {
       client.release(broken);
+    }
+  }
+
+  /**
+   * The optimistic save: what a command decided from an unlocked read (`previousVersions`: the versions it read),
+   * written in one statement that holds no transaction open around the decision — two round trips in all with the read,
+   * where the locking transaction takes six. `conflict` when a record changed or a new record's key was taken since
+   * the read (nothing is written; decide again, in the locking transaction under contention); `too-large` when the
+   * save does not fit in one statement on this database (use the transaction, which splits it).
+   */
+  async saveIfUnchanged(
+    records: ReadonlyMap<string, IncidentRecord>,
+    previousVersions: ReadonlyMap<string, number>,
+    events: readonly IncidentEvent[],
+  ): Promise<StoredIncidentEvent[] | 'conflict' | 'too-large'> {
+    if (events.length === 0) return [];
+    const versions = eventVersions(records, previousVersions, events);
+    const lastEvent = new Map<string, number>();
+    events.forEach((e, i) => lastEvent.set(e.incidentId, i + 1));
+    const changed: object[] = [];
+    const added: object[] = [];
+    const changedIds: string[] = [];
+    for (const [id, record] of records) {
+      const prev = previousVersions.get(id);
+      if (prev === undefined) added.push({ ...newRow(record, 0), last_event: lastEvent.get(id) ?? 0 });
+      else {
+        changed.push({ ...stateRow(record, 0), previous_version: prev, last_event: lastEvent.get(id) ?? 0 });
+        changedIds.push(id);
+      }
+    }
+    const changedJson = JSON.stringify(changed);
+    const addedJson = JSON.stringify(added);
+    const data = events.map((e) => JSON.stringify(e.data));
+    const limit = this.db.maxStatementBytes;
+    if (limit && changedJson.length + addedJson.length + data.reduce((n, d) => n + d.length + 140, 0) > limit) return 'too-large';
+    try {
+      const { rows } = await this.db.pool.query<EventRow>(
+        statement(namedStatementsFor(this.db), 'ioc_incident_save_if_unchanged', SAVE_IF_UNCHANGED, [
+          INCIDENT_SEQ_LOCK_KEY,
+          events.length,
+          changedJson,
+          changedIds,
+          addedJson,
+          changed.length,
+          added.length,
+          events.map((e) => e.incidentId),
+          versions,
+          events.map((e) => e.type),
+          events.map((e) => new Date(e.at)),
+          events.map((e) => e.actor),
+          data,
+        ]),
+      );
+      return rows.map(toEvent).sort((a, b) => a.seq - b.seq);
+    } catch (err) {
+      if ((err as { code?: string }).code === EXPECTATION_FAILED) return 'conflict';
+      throw err;
     }
   }
 

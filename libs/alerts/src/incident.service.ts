@@ -32,9 +32,11 @@ const MAX_ATTEMPTS = 5;
 const LOST_RACE = Symbol('lost the race for a new incident key');
 
 /**
- * Applies engine signals and operator commands to incidents: each in one transaction that locks the incident (or the
- * key), runs the pure decider and stores its events. The database's unique index on active keys makes "one incident
- * per key" hold across connections and processes; this service re-decides when it loses that race.
+ * Applies engine signals and operator commands to incidents, running the pure decider and storing its events. An
+ * operator command runs in one transaction that locks its incident. An engine signal is first decided from an unlocked
+ * read and saved in one statement that holds only if nothing changed since (IncidentRepository.saveIfUnchanged), and
+ * otherwise in a transaction that locks the key's incident. The database's unique index on active keys makes "one
+ * incident per key" hold across connections and processes; this service re-decides when it loses that race.
  */
 @Injectable()
 export class IncidentService {

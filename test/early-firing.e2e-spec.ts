@@ -1,11 +1,12 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
-import { pollUntil, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
+import { apiClient, pollUntil, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
 
 /**
  * Early firing, whole system: with a long allowed lateness (5 s), a hot bin published over MQTT is an incident long
  * before the watermark passes the reading; when it does, the watermark engine confirms the raise into the same
- * incident (one incident, one `opened` event), as the server's health reports.
+ * incident (one incident, one `opened` event), as the server's health reports; an operator's resolution in between
+ * is kept.
  */
 describe('early firing end to end', () => {
   const LATENESS_MS = 5_000;
@@ -53,5 +54,22 @@ describe('early firing end to end', () => {
     expect(await incidents()).toEqual([incident]);
     const events = await stack.pool.query<{ type: string }>(`SELECT type FROM incident_event WHERE incident_id = $1 ORDER BY seq`, [incident.id]);
     expect(events.rows.map((r) => r.type)).toEqual(['opened']);
+  });
+
+  it("keeps an operator's resolution of an early incident when the watermark confirms the raise", async () => {
+    const operator = await apiClient(server!.baseUrl, 'operator1');
+    const before = (await early())!.confirmed;
+    await publisher.publishAsync(deviceTopic('bin-fill', 'bin-p3-0001'), JSON.stringify({ msgId: 'early-2', ts: new Date().toISOString(), fillPct: 50, temperatureC: 95, tiltDeg: 1 }), { qos: 1 });
+    const [row] = await waitFor(
+      () => stack.pool.query<{ id: string }>(`SELECT id FROM incident WHERE dedup_key = 'bin-fire:ward-p3'`).then((r) => r.rows),
+      (rows) => rows.length > 0,
+      LATENESS_MS,
+    );
+    // Put out before the watermark reaches the reading.
+    expect((await operator.post(`/api/v1/incidents/${row.id}/resolve`, { note: 'đã dập lửa' })).body).toMatchObject({ incident: { state: 'resolved' } });
+    await waitFor(early, (e) => e!.confirmed === before + 1, 3 * LATENESS_MS);
+    expect((await stack.pool.query<{ state: string }>(`SELECT state FROM incident WHERE id = $1`, [row.id])).rows).toEqual([{ state: 'resolved' }]);
+    const events = await stack.pool.query<{ type: string }>(`SELECT type FROM incident_event WHERE incident_id = $1 ORDER BY seq`, [row.id]);
+    expect(events.rows.map((r) => r.type)).toEqual(['opened', 'resolved']);
   });
 });

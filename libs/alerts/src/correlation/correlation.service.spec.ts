@@ -199,8 +199,10 @@ describe('CorrelationService (correlate role)', () => {
       h.advance(3_000);
       h.service.tick();
       await h.service.settled();
-      // The watermark engine's raise of the same key follows (the lifecycle merges it into the open incident).
-      expect(ops(h.applied)).toEqual(['raise', 'raise']);
+      // The watermark engine's raise of the same key goes on as an update of the incident the early raise opened: a
+      // second raise would reopen it if an operator had resolved it meanwhile.
+      expect(ops(h.applied)).toEqual(['raise', 'update:major']);
+      expect(fires(h.applied)[1]).toMatchObject({ evidence: [expect.objectContaining({ msgId: 'e-1', at: T0 - 5 })] });
       expect(h.service.status().early).toMatchObject({ raised: 1, confirmed: 1, withdrawn: 0, pending: 0 });
       await h.service.stop();
     });

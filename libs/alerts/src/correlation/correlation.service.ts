@@ -156,8 +156,8 @@ export class CorrelationService {
   tick(): IncidentSignal[] {
     if (this.recovering || this.stopped) return [];
     const now = this.clock.nowMs();
-    const signals = this.engine.advanceTo(now);
-    if (this.early) signals.push(...this.early.reconcile(signals, this.engine.watermark), ...this.early.advance(now));
+    const decided = this.engine.advanceTo(now);
+    const signals = this.early ? [...this.early.reconcile(decided, this.engine.watermark), ...this.early.advance(now)] : decided;
     if (signals.length) this.enqueue(signals);
     return signals;
   }

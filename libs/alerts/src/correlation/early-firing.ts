@@ -91,17 +91,24 @@ export class EarlyFiring {
   }
 
   /**
-   * The watermark engine's signals up to `watermark`, in order: returns the clears withdrawing the early raises it
-   * has passed without making them.
+   * The watermark engine's signals up to `watermark`, in order: returns what to apply. A raise that confirms an early
+   * one goes on as an update of the incident the early raise opened (its evidence, severity and absorptions): the
+   * incident is already open, and an operator may have resolved it since, which a second raise would undo by
+   * reopening it. Then the clears withdrawing the early raises the watermark has passed without making them.
    */
   reconcile(decided: readonly IncidentSignal[], watermark: number): IncidentSignal[] {
+    const out: IncidentSignal[] = [];
     for (const s of decided) {
       if (s.op === 'raise') {
         this.active.set(s.key, s.ruleId);
-        if (this.awaiting.delete(s.key)) this.counters.confirmed++;
+        if (this.awaiting.delete(s.key)) {
+          this.counters.confirmed++;
+          out.push({ op: 'update', key: s.key, at: s.at, severity: s.severity, evidence: s.evidence, ...(s.absorbs && { absorbs: s.absorbs }) });
+          continue;
+        }
       } else if (s.op === 'clear') this.active.delete(s.key);
+      out.push(s);
     }
-    const out: IncidentSignal[] = [];
     for (const [key, at] of this.awaiting) {
       if (at > watermark) continue;
       this.awaiting.delete(key);

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { connectAsync } from 'mqtt';
 import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -8,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createPlainTestDatabase, deleteRedisPrefix, fleet, messageBody, startMosquitto, startServer, testLogger } from '@ioc/testing';
 import { openDatabase } from '@ioc/storage';
+import { runPublisher as runPublisherProcess, type PublisherResult } from './publisher-process';
 
 /**
  * npm run bench:ingest — devices publish QoS 1 messages through Mosquitto; the IOC ingests them with
@@ -65,34 +64,9 @@ function postgresCpuSeconds(): number {
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`[bench:ingest] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
 
-interface PublisherResult {
-  published: number;
-  /** Publishes the broker answered with an error reason code (not counted as published). */
-  failed: number;
-  ms: number;
-  cpuSeconds: number;
-}
-
 function runPublisher(url: string, runId: string, durationMs: number, rate = 0, firstSeq = 0): Promise<PublisherResult> {
   const args = { url, rate, firstSeq, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, runId };
-  const command = [process.execPath, path.join(__dirname, 'publisher.js'), JSON.stringify(args)];
-  const [file, ...argv] = PUBLISHER_NICE > 0 ? ['nice', '-n', String(PUBLISHER_NICE), ...command] : command;
-  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    let result: PublisherResult | undefined;
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = JSON.parse(line) as PublisherResult & { done?: boolean };
-        if (m.done) result = m;
-        else log('publishing', { published: m.published, seconds: Math.round(m.ms / 1000) });
-      }
-    });
-    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`publisher exited with ${code}`))));
-  });
+  return runPublisherProcess(args, PUBLISHER_NICE, (m) => log('publishing', { published: m.published, seconds: Math.round(m.ms / 1000) })).done;
 }
 
 async function brokerOnly(url: string): Promise<number> {

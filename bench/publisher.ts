@@ -1,12 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import { generate, parser as packetParser, type IConnackPacket, type IPubackPacket, type Packet } from 'mqtt-packet';
 import { fleet, messageBody } from '@ioc/testing';
+import type { PublisherArgs } from './publisher-process';
 
 /**
  * Load generator, run as its own process: `devices` devices publish QoS 1 messages over `connections` MQTT 5
  * connections, keeping up to `window` publishes in flight per connection, for `durationMs`, as fast as the broker
  * acknowledges or paced at `rate` msg/s.
- * Reports on stdout as JSON lines: progress, then {"done":true,"published":N,"failed":N,"ms":N,"cpuSeconds":N}
+ * Reports on stdout as JSON lines: {"pid":N}, progress, then {"done":true,"published":N,"failed":N,"ms":N,"cpuSeconds":N}
  * (published = acknowledged by the broker with a success reason code; cpuSeconds: this process's CPU time).
  *
  * It shares two cores with the broker, the database and the IOC it loads, so it spends as little as it can per
@@ -14,19 +15,6 @@ import { fleet, messageBody } from '@ioc/testing';
  * the publishes that its received PUBACKs freed in one socket write, where an MQTT.js client per connection makes a
  * promise, a store entry and a write per message (in bench:ingest about 34 µs of CPU per message, against 9–16).
  */
-interface Args {
-  url: string;
-  /** msg/s offered, spread over the connections; 0: as fast as the broker acknowledges. */
-  rate: number;
-  /** Message ids count from here (`m-<n>`), so that two runs over one fleet give no id twice. */
-  firstSeq: number;
-  devices: number;
-  connections: number;
-  window: number;
-  durationMs: number;
-  runId: string;
-}
-
 const OPTS = { protocolVersion: 5 } as const;
 
 /** One MQTT 5 connection publishing at QoS 1 with `window` packet ids in flight. */
@@ -130,13 +118,16 @@ class Lane {
 }
 
 async function main(): Promise<void> {
-  const a = JSON.parse(process.argv[2]) as Args;
+  const a = JSON.parse(process.argv[2]) as PublisherArgs;
   const url = new URL(a.url);
   const devices = fleet(a.devices, `bench-${a.runId}`);
   const t0 = Date.now();
   const baseTs = t0 - 60_000;
   let seq = 0;
-  const stopAt = t0 + a.durationMs;
+  let stopAt = t0 + a.durationMs;
+  // Stopped early (PublisherRun.stop): publishing ends as at the end of the duration, and the run reports.
+  process.on('SIGTERM', () => (stopAt = 0));
+  process.stdout.write(`${JSON.stringify({ pid: process.pid })}\n`);
   let lastTs = NaN;
   let lastDate = new Date(0);
   const started = performance.now();
@@ -146,7 +137,7 @@ async function main(): Promise<void> {
     if (a.rate > 0 && seq >= ((performance.now() - started) * a.rate) / 1000) return 'later';
     const n = seq++;
     const d = devices[n % devices.length];
-    const ts = baseTs + Math.floor(n / devices.length);
+    const ts = a.liveTimestamps ? Date.now() : baseTs + Math.floor(n / devices.length);
     if (ts !== lastTs) {
       lastTs = ts;
       lastDate = new Date(ts);

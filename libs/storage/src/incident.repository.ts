@@ -148,7 +148,7 @@ function toEvent(r: EventRow): StoredIncidentEvent {
  * (json_to_recordset), where a statement per record cost a parse, a plan and a round trip each, all while the seq lock
  * is held. Timestamps travel as ISO strings, `absorbs` as a JSON array (a text[] column of the record set).
  */
-function stateRow(r: IncidentRecord, lastSeq: number) {
+function stateRow(r: IncidentRecord) {
   return {
     id: r.id,
     severity: r.severity,
@@ -169,14 +169,13 @@ function stateRow(r: IncidentRecord, lastSeq: number) {
     absorbs: r.absorbs,
     sop_done: r.sopDone,
     version: r.version,
-    last_seq: lastSeq,
   };
 }
 
 /** A new record: its identity columns (never changed after the insert) and its state. */
-function newRow(r: IncidentRecord, lastSeq: number) {
+function newRow(r: IncidentRecord) {
   return {
-    ...stateRow(r, lastSeq),
+    ...stateRow(r),
     dedup_key: r.key,
     type: r.type,
     rule_id: r.ruleId,
@@ -189,15 +188,26 @@ function newRow(r: IncidentRecord, lastSeq: number) {
   };
 }
 
+/**
+ * A save's records as rows: the changed ones (with the version they were read at) and the new ones, each with the
+ * columns `last(id)` gives (its last seq, or the number of its last event in the save).
+ */
+function recordRows<X extends object>(records: ReadonlyMap<string, IncidentRecord>, previousVersions: ReadonlyMap<string, number>, last: (id: string) => X) {
+  const changed: Array<ReturnType<typeof stateRow> & { previous_version: number } & X> = [];
+  const added: Array<ReturnType<typeof newRow> & X> = [];
+  for (const [id, record] of records) {
+    const prev = previousVersions.get(id);
+    if (prev === undefined) added.push({ ...newRow(record), ...last(id) });
+    else changed.push({ ...stateRow(record), previous_version: prev, ...last(id) });
+  }
+  return { changed, added };
+}
+
 const STATE_COLUMNS = `id uuid, severity text, state text, acknowledged_at timestamptz, acknowledged_by text, assignee text,
   assigned_at timestamptz, resolved_at timestamptz, resolved_by text, resolution text, closed_at timestamptz, closed_by text,
   escalation_level int4, reopen_count int4, evidence jsonb, evidence_count int4, absorbs text[], sop_done jsonb,
   version int4, last_seq int8`;
 
-/**
- * New records. A key that already has an active incident (another transaction's, or an earlier row of this one)
- * is skipped and its id not returned: the save then reports a conflict.
- */
 const NEW_COLUMNS = `${STATE_COLUMNS}, dedup_key text, type text, rule_id text, zone_kind text, zone_id text,
   exercise boolean, title jsonb, opened_at timestamptz, sop jsonb`;
 const INSERT_INTO = `INSERT INTO incident (id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title,
@@ -210,6 +220,10 @@ const INSERT_INTO = `INSERT INTO incident (id, dedup_key, type, rule_id, zone_ki
     (sop->>'version')::int4`;
 const ON_ACTIVE_KEY_DO_NOTHING = `ON CONFLICT (dedup_key, exercise) WHERE state <> 'closed' DO NOTHING`;
 
+/**
+ * New records. A key that already has an active incident (another transaction's, or an earlier row of this one)
+ * is skipped and its id not returned: the save then reports a conflict.
+ */
 const INSERT_IF_NO_ACTIVE = `
   ${INSERT_INTO}, last_seq
   FROM json_to_recordset($1::json) AS r(${NEW_COLUMNS})
@@ -238,8 +252,8 @@ const UPDATE_STATE = `
  * A whole save in one statement, with no transaction held open around it (IncidentRepository.saveIfUnchanged): the
  * changed records' rows locked, in id order, and only then the seq lock — the order of the locking transaction
  * (lockActiveByKey/lockByIds, then save), or the two would deadlock — then the seqs (numbered in order), the changed
- * records if still at their versions (`last_event`: the number
- * of a record's last event, whose seq becomes its last_seq), then the new records unless their key is taken (after
+ * records if still at their versions (`last_event`: the number of a record's last event, whose seq becomes its
+ * last_seq), then the new records unless their key is taken (after
  * the updates: a superseded incident is closed before its successor takes the key), then the events, guarded by
  * ioc_expect: if any record was not written, the statement fails with IO409 and nothing of it is kept.
  * $1 lock key, $2 event count, $3/$4 changed records and their ids, $5 new records, $6/$7 how many of each,
@@ -306,8 +320,7 @@ export class IncidentTransaction {
   }
 
   async lockById(id: string): Promise<StoredIncident | undefined> {
-    const { rows } = await this.client.query<IncidentRow>(`SELECT ${COLUMNS} FROM incident WHERE id = $1 FOR UPDATE`, [id]);
-    return rows[0] && toIncident(rows[0]);
+    return (await this.lockByIds([id])).get(id);
   }
 
   /** Several incidents at once, locked in id order (two transactions locking overlapping sets cannot deadlock). */
@@ -336,14 +349,8 @@ export class IncidentTransaction {
     );
     const lastSeq = new Map<string, number>();
     events.forEach((e, i) => lastSeq.set(e.incidentId, seqs[i]));
+    const { changed, added } = recordRows(records, previousVersions, (id) => ({ last_seq: lastSeq.get(id) ?? 0 }));
     // Existing records first: a superseded incident must be closed before its successor takes the key.
-    const changed: Array<ReturnType<typeof stateRow> & { previous_version: number }> = [];
-    const added: Array<ReturnType<typeof newRow>> = [];
-    for (const [id, record] of records) {
-      const prev = previousVersions.get(id);
-      if (prev === undefined) added.push(newRow(record, lastSeq.get(id) ?? 0));
-      else changed.push({ ...stateRow(record, lastSeq.get(id) ?? 0), previous_version: prev });
-    }
     const updated = await this.writeRows('ioc_incident_update', UPDATE_STATE, changed, true);
     if (updated.size !== changed.length) {
       const stale = changed.filter((r) => !updated.has(r.id)).map((r) => `${r.id} (expected version ${r.previous_version})`);
@@ -465,17 +472,7 @@ export class IncidentRepository {
     const versions = eventVersions(records, previousVersions, events);
     const lastEvent = new Map<string, number>();
     events.forEach((e, i) => lastEvent.set(e.incidentId, i + 1));
-    const changed: object[] = [];
-    const added: object[] = [];
-    const changedIds: string[] = [];
-    for (const [id, record] of records) {
-      const prev = previousVersions.get(id);
-      if (prev === undefined) added.push({ ...newRow(record, 0), last_event: lastEvent.get(id) ?? 0 });
-      else {
-        changed.push({ ...stateRow(record, 0), previous_version: prev, last_event: lastEvent.get(id) ?? 0 });
-        changedIds.push(id);
-      }
-    }
+    const { changed, added } = recordRows(records, previousVersions, (id) => ({ last_event: lastEvent.get(id) ?? 0 }));
     const changedJson = JSON.stringify(changed);
     const addedJson = JSON.stringify(added);
     const data = events.map((e) => JSON.stringify(e.data));
@@ -487,7 +484,7 @@ export class IncidentRepository {
           INCIDENT_SEQ_LOCK_KEY,
           events.length,
           changedJson,
-          changedIds,
+          changed.map((r) => r.id),
           addedJson,
           changed.length,
           added.length,

@@ -303,6 +303,17 @@ export class CorrelationEngine {
     return gone;
   }
 
+  /** Makes the silences these (new, changed, expired early, deleted: the raises a removed one held are looked at again). */
+  setSilences(stored: readonly Silence[]): void {
+    const wanted = new Map(stored.map((s) => [s.id, s]));
+    for (const s of this.silenceList) {
+      const w = wanted.get(s.id);
+      if (!w || w.startsAt !== s.startsAt || w.endsAt !== s.endsAt) this.removeSilence(s.id);
+    }
+    const present = new Set(this.silenceList.map((s) => s.id));
+    for (const s of stored) if (!present.has(s.id)) this.addSilence(s);
+  }
+
   silences(): readonly Silence[] {
     return this.silenceList;
   }

@@ -3,7 +3,7 @@ import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, ty
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
 import type { IncidentChange } from '../incident.service';
-import { EarlyFiring, syncSilences, type EarlyFiringStats } from './early-firing';
+import { EarlyFiring, type EarlyFiringStats } from './early-firing';
 
 /** Where the correlation role's side effects go: each a provider, so the service is tested with fakes. */
 export interface CorrelationPorts {
@@ -148,7 +148,7 @@ export class CorrelationService {
     if (!this.ports.silences) return;
     const stored = await this.ports.silences(new Date(since));
     this.silenceSet = stored;
-    syncSilences(this.engine, stored);
+    this.engine.setSilences(stored);
     this.early?.setSilences(stored);
   }
 
@@ -194,7 +194,7 @@ export class CorrelationService {
 
   private newEngine(startAt: number): CorrelationEngine {
     const engine = new CorrelationEngine({ rules: this.opts.rules, topology: this.opts.topology, allowedLatenessMs: this.opts.allowedLatenessMs, startAt });
-    for (const silence of this.silenceSet) engine.addSilence(silence);
+    engine.setSilences(this.silenceSet);
     if (this.opts.earlyFiring) {
       const early = new EarlyFiring(this.opts.rules, this.opts.topology, startAt);
       early.setSilences(this.silenceSet);

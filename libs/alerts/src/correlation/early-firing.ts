@@ -69,11 +69,15 @@ export class EarlyFiring {
     return this.advance(nowMs, events);
   }
 
+  /** Within the millisecond of the last advance, the watermark stays and the readings pushed since are applied at it. */
+  private step(timeMs: number): IncidentSignal[] {
+    return this.engine.advanceTo(Math.max(timeMs, this.engine.watermark));
+  }
+
   /** Moves the early engine's time on (its timers: hold, staleness, clear hysteresis); passes on what it may. */
   advance(nowMs: number, arrived: readonly EngineEvent[] = []): IncidentSignal[] {
     const out: IncidentSignal[] = [];
-    // Within the millisecond of the last advance, the watermark stays and the readings pushed since are applied at it.
-    for (const s of this.engine.advanceTo(Math.max(nowMs, this.engine.watermark))) {
+    for (const s of this.step(nowMs)) {
       if (s.op === 'raise') {
         if (!this.early.has(s.ruleId) || this.active.has(s.key) || this.awaiting.has(s.key)) continue;
         this.awaiting.set(s.key, s.at);
@@ -109,13 +113,11 @@ export class EarlyFiring {
       } else if (s.op === 'clear') this.active.delete(s.key);
       out.push(s);
     }
+    // (A key awaiting is never active: an early raise goes only to keys that are not, and the raise confirming it ends
+    // its wait.)
     for (const [key, at] of this.awaiting) {
       if (at > watermark) continue;
       this.awaiting.delete(key);
-      if (this.active.has(key)) {
-        this.counters.confirmed++;
-        continue;
-      }
       this.counters.withdrawn++;
       out.push({ op: 'clear', key, at: watermark, reason: WITHDRAWN_REASON });
     }
@@ -125,7 +127,7 @@ export class EarlyFiring {
   /** Stored history (recovery), in canonical order up to `timeMs`: builds the early engine's state, decides nothing. */
   replay(events: readonly EngineEvent[], timeMs: number): void {
     this.engine.push(events);
-    this.engine.advanceTo(Math.max(timeMs, this.engine.watermark));
+    this.step(timeMs);
   }
 
   /** The watermark engine's raised keys after a recovery (its replay's active alarms). */
@@ -134,7 +136,7 @@ export class EarlyFiring {
   }
 
   setSilences(silences: readonly Silence[]): void {
-    syncSilences(this.engine, silences);
+    this.engine.setSilences(silences);
   }
 
   stats(): EarlyFiringStats {
@@ -149,15 +151,4 @@ function ownTimes(evidence: readonly Evidence[], arrived: readonly EngineEvent[]
     const reading = e.msgId === undefined ? undefined : arrived.find((a) => a.msgId === e.msgId && a.deviceId === e.deviceId);
     return reading === undefined || reading.ts === e.at ? e : { ...e, at: reading.ts };
   });
-}
-
-/** Makes an engine's silences the given ones (new, changed, expired early, deleted). */
-export function syncSilences(engine: CorrelationEngine, stored: readonly Silence[]): void {
-  const wanted = new Map(stored.map((s) => [s.id, s]));
-  for (const s of engine.silences()) {
-    const w = wanted.get(s.id);
-    if (!w || w.startsAt !== s.startsAt || w.endsAt !== s.endsAt) engine.removeSilence(s.id);
-  }
-  const present = new Set(engine.silences().map((s) => s.id));
-  for (const s of stored) if (!present.has(s.id)) engine.addSilence(s);
 }

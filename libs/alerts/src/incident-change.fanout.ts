@@ -11,9 +11,10 @@ const CANCEL = new Set(['acknowledged', 'assigned', 'resolved', 'closed']);
 
 /**
  * What follows a committed incident change, whoever made it (the engine through the correlate role, an operator
- * through the API): its events to this process's real-time feed and on the incident-event stream (every API process's sockets) and the escalation timers
- * of the incidents it touched. Both run after the commit and never undo it: a missed stream append is filled from the
- * database by seq, and an escalation job re-reads the incident before it sends anything.
+ * through the API): its events to this process's real-time feed and on the incident-event stream (every API
+ * process's sockets), and the escalation timers of the incidents it touched. All run after the commit and never undo
+ * it: a missed stream append is filled from the database by seq, and an escalation job re-reads the incident before
+ * it sends anything.
  */
 @Injectable()
 export class IncidentChangeFanout {

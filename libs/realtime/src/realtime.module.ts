@@ -6,6 +6,7 @@ import { CITY_SEEDS, IncidentsModule, IncidentService, type CitySeeds } from '@i
 import { EVENT_STREAMS } from '@ioc/contracts';
 import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { IncidentEventStream, IncidentEventTap, REDIS } from '@ioc/queue';
+import type { StoredIncidentEvent } from '@ioc/domain';
 import { IncidentFeedRepository } from '@ioc/storage';
 import { IncidentFeed, type FeedLog } from './incident-feed';
 import { RealtimeAuthenticator } from './realtime.authenticator';
@@ -106,18 +107,18 @@ export class RealtimeModule implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     // Reads block: a connection of its own.
     this.tailRedis = this.redis.duplicate();
+    const offer = (events: readonly StoredIncidentEvent[]) =>
+      void this.feed.offer(events).catch((err) => this.logger.warn({ err }, 'incident feed: reading a gap failed; the poll retries'));
     this.tail = new StreamTail(
       this.tailRedis,
       { incidentEvents: this.events.key, notifications: `${this.config.redis.prefix}:${EVENT_STREAMS.notifications}` },
-      { events: (e) => void this.feed.offer(e).catch((err) => this.logger.warn({ err }, 'incident feed: reading a gap failed; the poll retries')), notification: (n) => this.service.notify(n) },
+      { events: offer, notification: (n) => this.service.notify(n) },
       this.logger.child({ component: 'realtime' }),
     );
     await this.tail.start(() => this.feed.start());
     // Changes committed in this process, as they commit (the stream brings them again, and the feed drops them then).
     // Only now: an event offered before the feed knows the database's head would be taken for a gap from seq 0.
-    this.unsubscribeLocal = this.local.subscribe(
-      (e) => void this.feed.offer(e).catch((err) => this.logger.warn({ err }, 'incident feed: reading a gap failed; the poll retries')),
-    );
+    this.unsubscribeLocal = this.local.subscribe(offer);
     this.poller = setInterval(() => {
       if (this.feed.idleMs() >= REALTIME_TUNING.pollMs) this.feed.poll().catch((err) => this.logger.warn({ err }, 'incident feed: poll failed'));
     }, REALTIME_TUNING.pollMs);

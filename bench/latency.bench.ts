@@ -10,13 +10,13 @@ import { runPublisher } from './publisher-process';
 /**
  * npm run bench:latency — background devices publish at BENCH_RATE msg/s (QoS 1) through Mosquitto into the real
  * server (all roles, built), from the lean generator of bench:ingest in its own process at niceness
- * BENCH_PUBLISHER_NICE (10: it stands in for devices that are not on this machine); meanwhile, one ward at a time, a bin reports a fire (then a hotter one: severity rises)
- * and a camera reports tampering. Measured: the time from the publish of such a reading to the resulting incident
+ * BENCH_PUBLISHER_NICE (10: it stands in for devices that are not on this machine); meanwhile, one ward at a time, a
+ * bin reports a fire (then a hotter one: severity rises) and a camera reports tampering. Measured: the time from the publish of such a reading to the resulting incident
  * event (opened / severity-raised) on an operator's socket. Each sample is one incident change (the rules group by
  * ward, so a run has 3 per ward).
  * Knobs (env): BENCH_RATE (10000), BENCH_CONNECTIONS (8), BENCH_DEVICES (5000), BENCH_SAMPLE_EVERY_MS (400),
- * BENCH_LATENESS_MS → CORRELATION_ALLOWED_LATENESS_MS (50) and BENCH_TICK_MS → CORRELATION_TICK_MS (20): these rules fire
- * early, on arrival, so the watermark only confirms them; BENCH_EARLY_FIRING → CORRELATION_EARLY_FIRING (true),
+ * BENCH_LATENESS_MS → CORRELATION_ALLOWED_LATENESS_MS (50) and BENCH_TICK_MS → CORRELATION_TICK_MS (20): these
+ * rules fire early, on arrival, so the watermark only confirms them; BENCH_EARLY_FIRING → CORRELATION_EARLY_FIRING (true),
  * BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server).
  * Last line on stdout: {"bench":"latency","rateMsgPerSec":N,"p50Ms":N,"p99Ms":N}.
  */
@@ -90,10 +90,10 @@ async function main(): Promise<void> {
   // Background load: paced QoS 1 publishes, stamped as sent, from a fleet the city model does not know (registered,
   // stored, taken in by the engine, in no rule), by the lean generator in its own process (as in bench:ingest).
   const hot = await connectAsync(stack.broker.url, { clientId: 'bench-lat-hot', protocolVersion: 5, clean: true });
+  // It runs until the sampling is over (stop() below); the duration is only a bound.
   const load = runPublisher(
     { url: stack.broker.url, rate: RATE, firstSeq: 0, devices: DEVICES, connections: CONNECTIONS, window: 64, durationMs: 15 * 60_000, runId: 'lat', liveTimestamps: true },
     PUBLISHER_NICE,
-    () => undefined,
   );
   // Let the load settle, then one sample at a time, each after the previous one's event (or a timeout).
   await new Promise((r) => setTimeout(r, 2_000));

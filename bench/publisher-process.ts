@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { killWithParent } from '@ioc/testing';
 
 /** What `bench/publisher.ts` is told (see there). */
 export interface PublisherArgs {
@@ -37,12 +38,12 @@ export interface PublisherRun {
  * Runs the load generator (`bench/publisher.ts`, built) as its own process at niceness `nice` (it stands in for field
  * devices that would not share the machine), reporting its progress lines to `onProgress`.
  */
-export function runPublisher(args: PublisherArgs, nice: number, onProgress: (p: { published: number; ms: number }) => void): PublisherRun {
+export function runPublisher(args: PublisherArgs, nice: number, onProgress: (p: { published: number; ms: number }) => void = () => undefined): PublisherRun {
   const command = [process.execPath, path.join(__dirname, 'publisher.js'), JSON.stringify(args)];
+  // nice execs the command: the child is the generator itself.
   const [file, ...argv] = nice > 0 ? ['nice', '-n', String(nice), ...command] : command;
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-  // Under nice, the generator is nice's child: signal it directly once it has said something (its pid is then known).
-  let pid: number | undefined;
+  killWithParent(child);
   const done = new Promise<PublisherResult>((resolve, reject) => {
     let buf = '';
     let result: PublisherResult | undefined;
@@ -51,9 +52,8 @@ export function runPublisher(args: PublisherArgs, nice: number, onProgress: (p: 
       const lines = buf.split('\n');
       buf = lines.pop() ?? '';
       for (const line of lines) {
-        const m = JSON.parse(line) as PublisherResult & { done?: boolean; pid?: number };
-        if (m.pid !== undefined) pid = m.pid;
-        else if (m.done) result = m;
+        const m = JSON.parse(line) as PublisherResult & { done?: boolean };
+        if (m.done) result = m;
         else onProgress(m);
       }
     });
@@ -62,7 +62,7 @@ export function runPublisher(args: PublisherArgs, nice: number, onProgress: (p: 
   return {
     done,
     stop: () => {
-      if (pid !== undefined) process.kill(pid, 'SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     },
   };
 }

@@ -7,7 +7,7 @@ import type { PublisherArgs } from './publisher-process';
  * Load generator, run as its own process: `devices` devices publish QoS 1 messages over `connections` MQTT 5
  * connections, keeping up to `window` publishes in flight per connection, for `durationMs`, as fast as the broker
  * acknowledges or paced at `rate` msg/s.
- * Reports on stdout as JSON lines: {"pid":N}, progress, then {"done":true,"published":N,"failed":N,"ms":N,"cpuSeconds":N}
+ * Reports on stdout as JSON lines: progress, then {"done":true,"published":N,"failed":N,"ms":N,"cpuSeconds":N}
  * (published = acknowledged by the broker with a success reason code; cpuSeconds: this process's CPU time).
  *
  * It shares two cores with the broker, the database and the IOC it loads, so it spends as little as it can per
@@ -127,7 +127,6 @@ async function main(): Promise<void> {
   let stopAt = t0 + a.durationMs;
   // Stopped early (PublisherRun.stop): publishing ends as at the end of the duration, and the run reports.
   process.on('SIGTERM', () => (stopAt = 0));
-  process.stdout.write(`${JSON.stringify({ pid: process.pid })}\n`);
   let lastTs = NaN;
   let lastDate = new Date(0);
   const started = performance.now();

@@ -11,3 +11,4 @@ export * from './socket-watcher';
 export * from './api-client';
 export * from './publish';
 export * from './wait-for';
+export * from './child';

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/http-client';
 import { IocApi } from '../api/ioc-api';
 import { LanguageSwitch } from '../language-switch';
+import { ErrorNote } from '../error-note';
 import { saveSession, type Session } from './session';
 
 export function LoginPage({ onLogin }: { readonly onLogin: (s: Session) => void }) {
@@ -42,11 +43,7 @@ export function LoginPage({ onLogin }: { readonly onLogin: (s: Session) => void 
           {t('login.password')}
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorNote error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('login.submit')}
         </button>

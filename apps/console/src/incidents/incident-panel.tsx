@@ -7,6 +7,7 @@ import type { IncidentDetailDto, IocApi, ReadingDto } from '../api/ioc-api';
 import { ReadingsChart, type ChartSeries } from '../charts/readings-chart';
 import type { CityModel } from '../city/city-model';
 import { formatTime } from '../format';
+import { ErrorNote } from '../error-note';
 import type { IncidentView } from './incident-store';
 
 interface Props {
@@ -185,11 +186,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
             {t('panel.silenceSimilar')}
           </button>
         ) : null}
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorNote error={error} />
       </div>
 
       <section className="sop" data-testid="sop">

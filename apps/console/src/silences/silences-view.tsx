@@ -5,6 +5,7 @@ import { INCIDENT_DOMAIN_NAMES, INCIDENT_DOMAINS } from '@ioc/domain';
 import type { IocApi } from '../api/ioc-api';
 import { featureId, type CityModel } from '../city/city-model';
 import { formatTime } from '../format';
+import { ErrorNote } from '../error-note';
 import {
   buildSilenceRequest,
   cityLocalInput,
@@ -96,11 +97,7 @@ export function SilencesView({ silences, api, city, canAct, formOpen, prefill, f
           }}
         />
       ) : null}
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNote error={error} />
       {!silences ? <p className="muted">{t('silences.loading')}</p> : sorted.length === 0 ? <p className="empty">{t('silences.empty')}</p> : null}
       <ol className="silence-list">
         {sorted.map((s) => {

@@ -52,7 +52,7 @@ export class IncidentFeed {
   private readonly listeners: FeedListener[] = [];
   private readonly summaries = new Map<string, { summary: IncidentSummary; asOfSeq: number }>();
   /** Events from the stream above a gap, by seq, waiting for it to close. */
-  private readonly early = new Map<number, StoredIncidentEvent>();
+  private readonly ahead = new Map<number, StoredIncidentEvent>();
   private gapTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -89,9 +89,9 @@ export class IncidentFeed {
   /** Events from a stream entry (any order, possibly already seen). */
   offer(events: readonly StoredIncidentEvent[]): Promise<void> {
     return this.serial(async () => {
-      for (const e of events) if (e.seq > this.accepted) this.early.set(e.seq, e);
+      for (const e of events) if (e.seq > this.accepted) this.ahead.set(e.seq, e);
       await this.takeContiguous();
-      if (this.early.size === 0) {
+      if (this.ahead.size === 0) {
         if (this.gapTimer) clearTimeout(this.gapTimer);
         this.gapTimer = undefined;
       } else if (this.options.gapWaitMs <= 0) {
@@ -130,24 +130,24 @@ export class IncidentFeed {
 
   /** Takes in the waiting events that now continue the sequence; drops those at or below it. */
   private async takeContiguous(): Promise<void> {
-    for (const seq of this.early.keys()) if (seq <= this.accepted) this.early.delete(seq);
+    for (const seq of this.ahead.keys()) if (seq <= this.accepted) this.ahead.delete(seq);
     const run: StoredIncidentEvent[] = [];
-    for (let next = this.accepted + 1; this.early.has(next); next++) {
-      run.push(this.early.get(next)!);
-      this.early.delete(next);
+    for (let next = this.accepted + 1; this.ahead.has(next); next++) {
+      run.push(this.ahead.get(next)!);
+      this.ahead.delete(next);
     }
     if (run.length > 0) await this.accept(run);
   }
 
   /** The gap below the waiting events, from the database. */
   private async fillGap(): Promise<void> {
-    if (this.early.size === 0) return;
-    await this.readLog(Math.max(...this.early.keys()));
+    if (this.ahead.size === 0) return;
+    await this.readLog(Math.max(...this.ahead.keys()));
     await this.takeContiguous();
-    if (this.early.size > 0) {
+    if (this.ahead.size > 0) {
       // Published but not visible in the database: cannot happen (writers publish after commit). Take them rather than drop.
-      const rest = [...this.early.values()].sort((a, b) => a.seq - b.seq);
-      this.early.clear();
+      const rest = [...this.ahead.values()].sort((a, b) => a.seq - b.seq);
+      this.ahead.clear();
       this.logger?.warn({ seqs: rest.map((e) => e.seq) }, 'stream events beyond the database head');
       await this.accept(rest);
     }

@@ -225,4 +225,18 @@ describe('IncidentFeed', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(20);
     expect(sizes.length).toBeLessThanOrEqual(2);
   });
+
+  it('an idle feed hands an event on within its offer, not on a later turn of the event loop; the next waits out the interval', async () => {
+    const log = new FakeLog();
+    const feed = new IncidentFeed(log, wards, { batchMs: 50, pageSize: 100, summaryCacheSize: 100, gapWaitMs: 0 });
+    const got: number[] = [];
+    feed.onBatch((b) => got.push(...b.map((m) => m.seq)));
+    await feed.start();
+    await feed.offer([log.commit(1)]);
+    expect(got).toEqual([1]);
+    await feed.offer([log.commit(2)]);
+    expect(got).toEqual([1]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(got).toEqual([1, 2]);
+  });
 });

@@ -138,8 +138,18 @@ describe.each([
     const before = await count('SELECT count(*) AS n FROM raw_message');
     const good = message('repo-rollback', 'rain', 5000);
     const bad = message('repo-rollback', 'rain', 5001, { body: { ...messageBody('rain', 5001, receivedAt), intervalS: 1e12 } });
+    // One statement (no BEGIN/COMMIT around it): atomic by itself.
     await expect(repo.commit({ accepted: [good, bad], quarantined: [], newDevices: [] })).rejects.toThrow();
     expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(before);
+    // Several statements (a quarantined message too): one transaction, rolled back whole.
+    const quarantinedBefore = await count('SELECT count(*) AS n FROM quarantine');
+    const q: QuarantinedMessage = { receivedAt, topic: 'ioc/v1/x', payload: Buffer.from('{'), code: 'PAYLOAD_NOT_JSON', reason: 'not JSON' };
+    await expect(repo.commit({ accepted: [good, bad], quarantined: [q], newDevices: [] })).rejects.toThrow();
+    expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM quarantine')).toBe(quarantinedBefore);
+    // The connections are fine afterwards.
+    expect((await repo.commit({ accepted: [good], quarantined: [q], newDevices: [] })).stored).toHaveLength(1);
+    expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(before + 1);
   });
 
   it('reads stored messages back in canonical order (time, device, message id), page by page, as received', async () => {

@@ -131,16 +131,26 @@ export class IngestRepository {
     let broken = false;
     try {
       if (batch.newDevices.length > 0) await this.register(client, batch.newDevices);
+      const chunks = this.acceptedChunks(batch);
+      // The usual batch (accepted messages only, within one statement's limit) is one statement, a transaction by
+      // itself: no BEGIN and COMMIT round trips.
+      if (chunks.length <= 1 && batch.quarantined.length === 0) return await this.write(client, batch, chunks);
       await client.query('BEGIN');
-      const result = await this.write(client, batch);
+      const result = await this.write(client, batch, chunks);
       await client.query('COMMIT');
       return result;
     } catch (err) {
+      // Outside a transaction ROLLBACK only warns: either way it tells whether the connection can be reused.
       broken = await client.query('ROLLBACK').then(() => false, () => true);
       throw err;
     } finally {
       client.release(broken);
     }
+  }
+
+  /** Message bodies are bounded by the contract (a few KiB), so every chunk holds at least one message. */
+  private acceptedChunks(batch: IngestBatch): DeviceMessage[][] {
+    return chunkBySize(batch.accepted, (m) => m.bodyJson.length + m.topic.length + 160, this.options.maxStatementBytes);
   }
 
   /**
@@ -157,12 +167,10 @@ export class IngestRepository {
     }
   }
 
-  private async write(client: PoolClient, batch: IngestBatch): Promise<IngestCommitResult> {
+  private async write(client: PoolClient, batch: IngestBatch, chunks: readonly DeviceMessage[][]): Promise<IngestCommitResult> {
     const limit = this.options.maxStatementBytes;
     const stored: DeviceMessage[] = [];
     let storedWire: string | undefined;
-    // Message bodies are bounded by the contract (a few KiB), so every chunk holds at least one message.
-    const chunks = chunkBySize(batch.accepted, (m) => m.bodyJson.length + m.topic.length + 160, limit);
     for (const a of chunks) {
       const written = await this.writeAccepted(client, a);
       stored.push(...written.stored);

@@ -21,7 +21,7 @@ class FakeIncidentRepository {
 
   async transaction<T>(fn: (tx: IncidentTransaction) => Promise<T>): Promise<T> {
     const tx = {
-      lockActiveByKey: async (key: string, exercise: boolean) => this.findActiveByKey(key, exercise),
+      lockActiveByKey: async (key: string, exercise: boolean) => [...this.rows.values()].find((r) => r.key === key && r.exercise === exercise && r.state !== 'closed'),
       lockById: async (id: string) => this.rows.get(id),
       save: async (records: ReadonlyMap<string, IncidentRecord>, previous: ReadonlyMap<string, number>, events: readonly IncidentEvent[]) => {
         this.saves.locked++;
@@ -31,7 +31,11 @@ class FakeIncidentRepository {
     return fn(tx);
   }
 
+  /** Unlocked reads by key (findActiveByKey). */
+  reads = 0;
+
   async findActiveByKey(key: string, exercise: boolean): Promise<StoredIncident | undefined> {
+    this.reads++;
     return [...this.rows.values()].find((r) => r.key === key && r.exercise === exercise && r.state !== 'closed');
   }
 
@@ -120,6 +124,48 @@ describe('IncidentService', () => {
     expect(later.incidents.map((i) => i.state)).toEqual(['closed', 'open']);
     expect(later.incidents.map((i) => i.lastSeq)).toEqual([later.events[0].seq, later.events[1].seq]);
     expect(repo.rows.size).toBe(2);
+  });
+
+  it('writes a signal for a key it knows in one statement, without reading; a raise of an unknown key reads nothing either', async () => {
+    const { repo, service } = setup();
+    await service.applySignal(raise);
+    const update = await service.applySignal({ op: 'update', key: raise.key, at: T0 + 1_000, severity: 'critical', evidence: [{ ...raise.evidence[0], msgId: 'm2' }] });
+    expect(update.events.map((e) => e.type)).toEqual(['evidence-added', 'severity-raised']);
+    expect(repo.reads).toBe(0);
+    expect(repo.saves).toEqual({ optimistic: 2, locked: 0 });
+    // A key this process has not seen (an update after a restart): read first.
+    const other = setup();
+    other.repo.rows.set(update.incidents[0].id, repo.rows.get(update.incidents[0].id)!);
+    expect((await other.service.applySignal({ op: 'update', key: raise.key, at: T0 + 2_000, evidence: [{ ...raise.evidence[0], msgId: 'm3' }] })).events.map((e) => e.type)).toEqual(['evidence-added']);
+    expect(other.repo.reads).toBe(1);
+  });
+
+  it('when another process changed the incident since, the one-statement write is refused and the locking transaction decides again', async () => {
+    const { repo, service } = setup();
+    const { incidents } = await service.applySignal(raise);
+    const elsewhere = new IncidentService(repo as unknown as IncidentRepository, loadSopCatalog(), clock);
+    await elsewhere.acknowledge(incidents[0].id, 'operator2');
+    const change = await service.applySignal({ op: 'update', key: raise.key, at: T0 + 1_000, evidence: [{ ...raise.evidence[0], msgId: 'm2' }] });
+    expect(change.events.map((e) => e.type)).toEqual(['evidence-added']);
+    expect(repo.rows.get(incidents[0].id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'operator2', evidenceCount: 2 });
+    expect(repo.saves).toEqual({ optimistic: 2, locked: 2 });
+    // Closed elsewhere: the raise that believed it open opens a new incident instead.
+    await elsewhere.resolve(incidents[0].id, 'operator2');
+    await elsewhere.close(incidents[0].id, 'operator2');
+    const again = await service.applySignal({ ...raise, at: T0 + 2_000 });
+    expect(again.events.map((e) => e.type)).toEqual(['opened']);
+    expect(again.incidents[0].id).not.toBe(incidents[0].id);
+  });
+
+  it('a decision to do nothing from what it knew is made again from the database', async () => {
+    const { repo, service } = setup();
+    const { incidents } = await service.applySignal(raise);
+    await service.applySignal({ op: 'clear', key: raise.key, at: T0 + 60_000, reason: 'cooled down' });
+    // Reopened elsewhere: this process still holds it resolved, where a clear is nothing to do.
+    await new IncidentService(repo as unknown as IncidentRepository, loadSopCatalog(), clock).reopen(incidents[0].id, 'operator2', 'still smoking');
+    const change = await service.applySignal({ op: 'clear', key: raise.key, at: T0 + 120_000, reason: 'cooled down' });
+    expect(change.events.map((e) => e.type)).toEqual(['resolved']);
+    expect(repo.reads).toBe(1);
   });
 
   it('auto-closes resolved incidents past the period, as system', async () => {

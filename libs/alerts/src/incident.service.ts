@@ -5,6 +5,7 @@ import { CLOCK, LOGGER, type Clock, type Logger } from '@ioc/platform';
 import { IncidentRepository, type IncidentListQuery, type StoredIncident } from '@ioc/storage';
 import { DEFAULT_LIFECYCLE_POLICY, decide, foldByIncident, validatePolicy, type IncidentCommand, type LifecyclePolicy } from './incident.decider';
 import { IncidentError } from './incident.errors';
+import { KnownIncidents } from './known-incidents';
 import { sopProgress, type SopCatalog, type SopStepProgress } from './sop/sop.catalog';
 import { attachable } from './sop/sop.schema';
 
@@ -33,15 +34,18 @@ const LOST_RACE = Symbol('lost the race for a new incident key');
 
 /**
  * Applies engine signals and operator commands to incidents, running the pure decider and storing its events. An
- * operator command runs in one transaction that locks its incident. An engine signal is first decided from an unlocked
- * read and saved in one statement that holds only if nothing changed since (IncidentRepository.saveIfUnchanged), and
- * otherwise in a transaction that locks the key's incident. The database's unique index on active keys makes "one
+ * operator command runs in one transaction that locks its incident. An engine signal is first decided from this
+ * process's last view of the key's incident (KnownIncidents) or an unlocked read, and saved in one statement that holds
+ * only if nothing changed since (IncidentRepository.saveIfUnchanged), and otherwise in a transaction that locks the
+ * key's incident. The database's unique index on active keys makes "one
  * incident per key" hold across connections and processes; this service re-decides when it loses that race.
  */
 @Injectable()
 export class IncidentService {
   private readonly policy: LifecyclePolicy;
   private readonly log: Logger | undefined;
+  /** This process's last view of each key's incident, for the engine's optimistic writes. */
+  private readonly known = new KnownIncidents();
 
   constructor(
     private readonly repo: IncidentRepository,
@@ -59,17 +63,29 @@ export class IncidentService {
     const exercise = opts.exercise ?? false;
     const sop = signal.op === 'raise' ? this.sops.forType(signal.type) : undefined;
     const command: IncidentCommand = { kind: 'apply-signal', signal, exercise, newIncidentId: randomUUID(), ...(sop && { sop: attachable(sop) }) };
-    // Optimistic first: read without a lock, decide, and write it all in one statement that holds only if nothing
-    // changed meanwhile (two round trips). Lost, or too large for one statement: the locking transaction below.
-    const optimistic = await this.decideAndSave((r, p, e) => this.repo.saveIfUnchanged(r, p, e), command, await this.repo.findActiveByKey(signal.key, exercise));
+    const save = (current: StoredIncident | undefined) => this.decideAndSave((r, p, e) => this.repo.saveIfUnchanged(r, p, e), command, current);
+    // Optimistic first: decide from what this process last knew of the key's incident (a raise of a key it knows
+    // nothing of: none), and write it all in one statement that holds only if nothing changed meanwhile (one round
+    // trip). A decision to do nothing proves nothing, so it is made again from an unlocked read (two round trips), as
+    // is an update or clear of a key this process knows nothing of.
+    const known = this.known.get(signal.key, exercise);
+    let optimistic = known || signal.op === 'raise' ? await save(known) : NOTHING;
+    if (optimistic === NOTHING) {
+      const current = await this.repo.findActiveByKey(signal.key, exercise);
+      this.known.read(signal.key, exercise, current);
+      optimistic = await save(current);
+    }
+    // Lost (the key's incident moved on, or the key was taken), or too large for one statement: the locking transaction.
     let change = optimistic === 'conflict' || optimistic === 'too-large' ? undefined : optimistic;
     for (let attempt = 1; !change; attempt++) {
       if (attempt > MAX_ATTEMPTS) throw new IncidentError('INCIDENT_CONFLICT', `could not settle the incident of key ${signal.key}`, { key: signal.key });
       // Lost the race for a new key: this transaction is rolled back, and the next one reads the winner's incident.
       change = await this.repo
         .transaction(async (tx) => {
-          const result = await this.decideAndSave((r, p, e) => tx.save(r, p, e), command, await tx.lockActiveByKey(signal.key, exercise));
+          const current = await tx.lockActiveByKey(signal.key, exercise);
+          const result = await this.decideAndSave((r, p, e) => tx.save(r, p, e), command, current);
           if (result === 'conflict') throw LOST_RACE;
+          if (result === NOTHING) this.known.read(signal.key, exercise, current);
           return result;
         })
         .catch((err: unknown) => {
@@ -77,6 +93,7 @@ export class IncidentService {
           return undefined;
         });
     }
+    this.known.note(change.incidents, this.clock.nowMs());
     if (change.events.length > 0) {
       this.log?.info({ key: signal.key, op: signal.op, incidentId: change.incidents[0]?.id, events: change.events.map((e) => e.type) }, 'incident signal applied');
     }
@@ -155,6 +172,7 @@ export class IncidentService {
       if (result === 'conflict') throw new IncidentError('INCIDENT_CONFLICT', `incident ${incidentId} conflicted`, { incidentId });
       return result;
     });
+    this.known.note(change.incidents, this.clock.nowMs());
     if (change.events.length > 0) this.log?.info({ incidentId, command: command.kind, by: 'by' in command ? command.by : undefined }, 'incident command applied');
     return change;
   }

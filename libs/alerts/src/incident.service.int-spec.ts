@@ -241,6 +241,28 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     expect((await repo.findActiveByKey(key))!.id).toBe(successor.id);
   });
 
+  it('an engine signal on a key this process wrote is one statement: the version it remembers is the stored one', async () => {
+    const key = newKey();
+    const first = await service.applySignal(raise(key, T0));
+    const reads = jest.spyOn(repo, 'findActiveByKey');
+    const transactions = jest.spyOn(repo, 'transaction');
+    const saves = jest.spyOn(repo, 'saveIfUnchanged');
+    try {
+      const update = await service.applySignal({ op: 'update', key, at: T0 + MIN, severity: 'critical', evidence: [evidence(T0 + MIN, 'm-known')] });
+      expect(update.events.map((e) => e.type)).toEqual(['evidence-added', 'severity-raised']);
+      expect([reads.mock.calls.length, transactions.mock.calls.length, saves.mock.calls.length]).toEqual([0, 0, 1]);
+      // Acknowledged through another service (another process): the remembered version is stale, the write refused,
+      // and the locking transaction adds the evidence to the acknowledged incident.
+      await new IncidentService(repo, sops, clock, POLICY).acknowledge(first.incidents[0].id, 'operator2');
+      const later = await service.applySignal({ op: 'update', key, at: T0 + 2 * MIN, evidence: [evidence(T0 + 2 * MIN, 'm-stale')] });
+      expect(later.events.map((e) => e.type)).toEqual(['evidence-added']);
+      expect(transactions.mock.calls.length).toBe(2);
+      expect(await repo.findById(first.incidents[0].id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'operator2', evidenceCount: 3 });
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
   it('auto-closes resolved incidents after the period, once', async () => {
     const key = newKey();
     const { incidents } = await service.applySignal(raise(key, T0));

@@ -37,8 +37,8 @@ const LOST_RACE = Symbol('lost the race for a new incident key');
  * operator command runs in one transaction that locks its incident. An engine signal is first decided from this
  * process's last view of the key's incident (KnownIncidents) or an unlocked read, and saved in one statement that holds
  * only if nothing changed since (IncidentRepository.saveIfUnchanged), and otherwise in a transaction that locks the
- * key's incident. The database's unique index on active keys makes "one
- * incident per key" hold across connections and processes; this service re-decides when it loses that race.
+ * key's incident. The database's unique index on active keys makes "one incident per key" hold across connections and
+ * processes; this service re-decides when it loses that race.
  */
 @Injectable()
 export class IncidentService {

@@ -457,11 +457,11 @@ export class IncidentRepository {
   }
 
   /**
-   * The optimistic save: what a command decided from an unlocked read (`previousVersions`: the versions it read),
-   * written in one statement that holds no transaction open around the decision — two round trips in all with the read,
-   * where the locking transaction takes six. `conflict` when a record changed or a new record's key was taken since
-   * the read (nothing is written; decide again, in the locking transaction under contention); `too-large` when the
-   * save does not fit in one statement on this database (use the transaction, which splits it).
+   * The optimistic save: what a command decided from an unlocked read or a remembered record (`previousVersions`: the
+   * versions it decided from), written in one statement that holds no transaction open around the decision — one
+   * round trip (two with a read), where the locking transaction takes six. `conflict` when a record changed or a new
+   * record's key was taken since (nothing is written; decide again, in the locking transaction under contention);
+   * `too-large` when the save does not fit in one statement on this database (use the transaction, which splits it).
    */
   async saveIfUnchanged(
     records: ReadonlyMap<string, IncidentRecord>,

@@ -149,6 +149,28 @@ describe('CorrelationService (correlate role)', () => {
     });
   });
 
+  it('a wake-up that fires before the clock reads its time waits out the rest instead of leaving the reading to the next tick', async () => {
+    jest.useFakeTimers();
+    try {
+      const h = harness([], { latenessMs: 40 });
+      await h.service.start();
+      h.service.accept([binReading('lag-1', h.clock.nowMs(), 95)]);
+      // The timer comes due while the clock still reads 1 ms short of ts + lateness (a timer counts from the event
+      // loop's cached time, which lags the clock by however long the callback that set it had run).
+      h.advance(39);
+      jest.advanceTimersByTime(40);
+      await h.service.settled();
+      expect(fires(h.applied)).toEqual([]);
+      h.advance(1);
+      jest.advanceTimersByTime(1);
+      await h.service.settled();
+      expect(fires(h.applied).map((s) => s.op)).toEqual(['raise']);
+      await h.service.stop();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('decides as soon as a reading passes the watermark, without waiting for the next tick', async () => {
     const h = harness([], { latenessMs: 40, realTime: true });
     await h.service.start();

@@ -122,9 +122,19 @@ export class CorrelationService {
     const at = earliest + this.opts.allowedLatenessMs;
     if (!Number.isFinite(at) || (this.wake && this.wake.at <= at)) return;
     if (this.wake) clearTimeout(this.wake.handle);
+    this.wakeAtTime(at);
+  }
+
+  /**
+   * Ticks once the clock reads `at`. A timer counts from the event loop's cached time, which lags the clock by however
+   * long the current callback has run: it can fire before the clock reads `at`, and a tick then would leave the
+   * reading undecided until the next regular tick. So it waits out the rest first.
+   */
+  private wakeAtTime(at: number): void {
     const handle = setTimeout(() => {
       this.wake = undefined;
-      this.tick();
+      if (this.clock.nowMs() < at) this.wakeAtTime(at);
+      else this.tick();
     }, Math.max(0, at - this.clock.nowMs()));
     handle.unref?.();
     this.wake = { at, handle };

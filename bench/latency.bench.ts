@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { connectAsync } from 'mqtt';
 import { JwtService } from '@nestjs/jwt';
 import { TokenService } from '@ioc/auth';
@@ -23,7 +22,8 @@ import { runPublisher } from './publisher-process';
  * CORRELATION_TICK_MS (20): these rules fire early, on arrival, so the watermark only confirms them;
  * BENCH_EARLY_FIRING → CORRELATION_EARLY_FIRING (true), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof" to profile the server, "--trace-gc" to see its collections), BENCH_SERVER_LOG (a path: each
- * round's server output is written to <path>.<round>).
+ * round's server output is written to <path>.<round>), BENCH_SERVER_NICE (0: the server's niceness; below 0 needs root,
+ * a diagnostic of how much the server's share of the cores decides the tail).
  * Last line on stdout: {"bench":"latency","rateMsgPerSec":N,"p50Ms":N,"p99Ms":N}.
  */
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -47,18 +47,6 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 
-/**
- * Sets the niceness of every thread of a process (Linux: setpriority on a pid reaches one thread only); below 0 needs
- * root (or CAP_SYS_NICE): without it, the run goes on at the default and says so.
- */
-function prioritise(pid: number, nice: number): void {
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) execFileSync('renice', ['-n', String(nice), '-p', tid], { stdio: 'ignore' });
-  } catch (err) {
-    log('could not renice the server; it runs at the default priority', { nice, error: (err as Error).message });
-  }
-}
-
 interface Round {
   latencies: number[];
   samples: number;
@@ -76,8 +64,7 @@ async function round(index: number): Promise<Round> {
     CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),
     CORRELATION_TICK_MS: String(TICK_MS),
     CORRELATION_EARLY_FIRING: EARLY_FIRING,
-  }, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []);
-  if (SERVER_NICE !== 0) prioritise(server.pid, SERVER_NICE);
+  }, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [], SERVER_NICE);
   log(`round ${index + 1}/${ROUNDS}: server up`, { lateness: LATENESS_MS, tick: TICK_MS, earlyFiring: EARLY_FIRING, serverNice: SERVER_NICE });
 
   // Per ward, from the city model: a bin that catches fire, a camera, and another bin whose battery runs flat.

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { killWithParent } from '@ioc/testing';
+import { atNiceness, killWithParent } from '@ioc/testing';
 
 /** What `bench/publisher.ts` is told (see there). */
 export interface PublisherArgs {
@@ -40,8 +40,7 @@ export interface PublisherRun {
  */
 export function runPublisher(args: PublisherArgs, nice: number, onProgress: (p: { published: number; ms: number }) => void = () => undefined): PublisherRun {
   const command = [process.execPath, path.join(__dirname, 'publisher.js'), JSON.stringify(args)];
-  // nice execs the command: the child is the generator itself.
-  const [file, ...argv] = nice > 0 ? ['nice', '-n', String(nice), ...command] : command;
+  const [file, ...argv] = atNiceness(command, nice);
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   killWithParent(child);
   const done = new Promise<PublisherResult>((resolve, reject) => {

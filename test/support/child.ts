@@ -8,3 +8,12 @@ export function killWithParent(child: ChildProcess): void {
   process.on('exit', kill);
   child.once('exit', () => process.off('exit', kill));
 }
+
+/**
+ * A command line run at niceness `nice` (0: as is): `nice` execs the command, so the child is the command itself and
+ * every thread it starts inherits the niceness. Below 0 needs root (or CAP_SYS_NICE): without it, `nice` says so on
+ * stderr and runs the command at the default.
+ */
+export function atNiceness(command: readonly string[], nice: number): [string, ...string[]] {
+  return (nice === 0 ? [...command] : ['nice', '-n', String(nice), ...command]) as [string, ...string[]];
+}

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { freePort } from './mosquitto';
 import { projectRoot } from './project-root';
-import { killWithParent } from './child';
+import { atNiceness, killWithParent } from './child';
 
 export interface ServerHandle {
   readonly port: number;
@@ -22,10 +22,14 @@ const MAIN = path.join(projectRoot(), 'dist/apps/ioc/src/main.js');
  */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=64'];
 
-/** Runs the built server (`npm run build` first) as its own process and waits until /health answers 200. */
-export async function startServer(env: Record<string, string>, readyTimeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServerHandle> {
+/**
+ * Runs the built server (`npm run build` first) as its own process, at niceness `nice` (0: as is), and waits until
+ * /health answers 200.
+ */
+export async function startServer(env: Record<string, string>, readyTimeoutMs = 60_000, nodeArgs: string[] = [], nice = 0): Promise<ServerHandle> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, MAIN], {
+  const [file, ...argv] = atNiceness([process.execPath, ...SERVER_NODE_ARGS, ...nodeArgs, MAIN], nice);
+  const child: ChildProcess = spawn(file, argv, {
     env: { ...process.env, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ import { RealtimeModule } from '@ioc/realtime';
 import { JobsModule } from './jobs.module';
 import { HttpApiModule } from './http/http-api.module';
 import { ConsoleStaticModule } from './http/console-static.module';
+import { OpsHttpModule } from './http/ops-http.module';
 
 /** One server build; the configured roles decide which modules this process runs. */
 @Module({})
@@ -29,6 +30,8 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
         StorageModule.forRoot(),
         QueueModule,
+        // Every process answers /health and /metrics, whatever its roles.
+        OpsHttpModule,
         ...escalation,
         ...roles,
         // Last, so the API's routes come before the console's single-page fallback.

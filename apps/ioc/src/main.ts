@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 // Ingest allocates a little per message at tens of thousands of messages a second: a larger young generation
 // turns most of that into cheap scavenges (measured: +25 % ingest throughput). Set before the heap grows.
 setFlagsFromString('--max-semi-space-size=64');
-import { NestApplication, NestFactory } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { createLogger, isIocError, loadConfig, type IocConfig } from '@ioc/platform';
 import { AppModule } from './app.module';
@@ -22,9 +22,8 @@ async function bootstrap(): Promise<void> {
   }
   const logger = createLogger(config.log);
   const module = AppModule.forRoot(config, logger);
-  const app = config.roles.has('api')
-    ? await NestFactory.create(module, { bufferLogs: true })
-    : await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  // Every process listens on HTTP_PORT: /health and /metrics always, the API, console and socket.io with the api role.
+  const app = await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(NestPinoLogger));
   // Our own signal handling rather than Nest's, which re-raises the signal: a clean shutdown exits 0.
   let stopping = false;
@@ -47,11 +46,9 @@ async function bootstrap(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  if (app instanceof NestApplication) {
-    setupOpenApi(app);
-    await app.listen(config.http.port, config.http.host);
-  }
-  logger.info({ roles: [...config.roles], http: config.roles.has('api') ? config.http : undefined }, 'IOC started');
+  if (config.roles.has('api')) setupOpenApi(app);
+  await app.listen(config.http.port, config.http.host);
+  logger.info({ roles: [...config.roles], http: config.http }, 'IOC started');
 }
 
 bootstrap().catch((err) => {

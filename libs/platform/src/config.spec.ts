@@ -44,4 +44,11 @@ describe('loadConfig', () => {
     const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(Object.keys(ENV_SCHEMA.shape).sort());
   });
+
+  it('the production compose file runs every role unless told otherwise', () => {
+    const compose = readFileSync(path.resolve(__dirname, '../../../docker/compose.yml'), 'utf8');
+    const fallback = compose.match(/IOC_ROLES: \$\{IOC_ROLES:-([^}]*)\}/)?.[1];
+    expect(fallback).toBeDefined();
+    expect(loadConfig({ IOC_ROLES: fallback }).roles).toEqual(loadConfig({}).roles);
+  });
 });

@@ -6,22 +6,20 @@ import { ApiServicesModule } from '@ioc/api';
 import { AuthController } from './auth.controller';
 import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
-import { HealthController } from './health.controller';
 import { SilencesController } from './silences.controller';
-import { HealthService } from './health.service';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { IocExceptionFilter } from './ioc-exception.filter';
 import { KpiController } from './kpi.controller';
-import { MetricsController } from './metrics.controller';
 
 /**
  * The api role's HTTP edge: thin controllers over the services of libs; every route authenticated (global guard of
- * UsersModule) unless @Public(); every failure answered by IocExceptionFilter with a code.
+ * UsersModule) unless @Public(); every failure answered by IocExceptionFilter with a code. `/health` and `/metrics`
+ * are every process's (OpsHttpModule).
  */
 @Module({
   imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule],
-  controllers: [HealthController, MetricsController, AuthController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, IngestApiController],
-  providers: [HealthService, { provide: APP_FILTER, useClass: IocExceptionFilter }],
+  controllers: [AuthController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, IngestApiController],
+  providers: [{ provide: APP_FILTER, useClass: IocExceptionFilter }],
 })
 export class HttpApiModule {}

@@ -10,7 +10,7 @@ import { METRICS_REGISTRY } from '@ioc/platform';
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
-  /** Prometheus text format: this process's metrics (a process without the api role exposes none). */
+  /** Prometheus text format: this process's metrics (every process serves its own, whatever its roles). */
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   metrics(): Promise<string> {

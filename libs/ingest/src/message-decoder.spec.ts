@@ -38,6 +38,15 @@ describe('MessageDecoder', () => {
     expect(r.rejected[0].reason.length).toBeGreaterThan(5);
   });
 
+  it('judges every publish on a topic the same way, the first time and every time after (topics are parsed once)', () => {
+    const fresh = new MessageDecoder(createMessageValidators(), { maxPayloadBytes: 4096, maxFutureSkewMs: 600_000, maxAgeMs: 86_400_000 });
+    for (let i = 0; i < 3; i++) {
+      expect(fresh.decode('ioc/v1/flood/wl-1/bin-fill', json(wl()), now).rejected[0]).toMatchObject({ code: 'TOPIC_INVALID' });
+      expect(fresh.decode('ioc/v1/flood/wl-1/water-level', json(wl({ msgId: `m-${i}` })), now).accepted[0]).toMatchObject({ deviceId: 'wl-1', msgId: `m-${i}` });
+      expect(fresh.decode('ioc/v1/flood/wl-2/water-level', json(wl()), now).accepted[0]).toMatchObject({ deviceId: 'wl-2' });
+    }
+  });
+
   it('keeps the msgId of a schema-invalid message for the integrator', () => {
     const r = decoder.decode('ioc/v1/flood/wl-1/water-level', json(wl({ levelCm: -999 })), now);
     expect(r.rejected[0]).toMatchObject({ code: 'SCHEMA_INVALID', deviceId: 'wl-1', msgId: 'm-1' });

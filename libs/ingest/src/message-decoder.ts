@@ -21,12 +21,17 @@ export interface DecodeResult {
 type EntryResult = DeviceMessage | { code: RejectionCode; reason: string; msgId?: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Topics remembered by a decoder (a city's fleet has ~2,000 devices, a few topics each). */
+const ROUTE_CACHE_MAX = 50_000;
 
 /**
  * Pure: turns one MQTT publish into accepted device messages and quarantined ones, with a reason for each.
  * Never throws on any input. A gateway publish is split into entries that are judged one by one.
  */
 export class MessageDecoder {
+  /** Parsed topics: a fleet publishes on a few topics per device, each parsed once (bounded: cleared when full). */
+  private readonly routes = new Map<string, ReturnType<typeof parseTopic>>();
+
   constructor(
     private readonly validators: MessageValidators,
     private readonly options: DecodeOptions,
@@ -38,7 +43,7 @@ export class MessageDecoder {
       rejected: [{ receivedAt, topic, payload, code, reason, ...extra }],
     });
 
-    const route = parseTopic(topic);
+    const route = this.route(topic);
     if (route.type === 'invalid') return reject('TOPIC_INVALID', route.reason);
     const ids = route.type === 'device' ? { deviceId: route.deviceId } : { gatewayId: route.gatewayId };
 
@@ -93,6 +98,16 @@ export class MessageDecoder {
       }
     }
     return { accepted, rejected };
+  }
+
+  private route(topic: string): ReturnType<typeof parseTopic> {
+    let route = this.routes.get(topic);
+    if (route === undefined) {
+      route = parseTopic(topic);
+      if (this.routes.size >= ROUTE_CACHE_MAX) this.routes.clear();
+      this.routes.set(topic, route);
+    }
+    return route;
   }
 
   private gatewayEntry(raw: Record<string, unknown>, topic: string, receivedAt: Date, gatewayId: string): EntryResult {

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { connectAsync } from 'mqtt';
-import { JwtService } from '@nestjs/jwt';
-import { TokenService } from '@ioc/auth';
 import { deviceTopic } from '@ioc/contracts';
 import { loadTopology } from '@ioc/correlation';
 import { loadConfig } from '@ioc/platform';
-import { SocketWatcher, startServer, startTestStack } from '@ioc/testing';
+import { login, SocketWatcher, startServer, startTestStack } from '@ioc/testing';
 import { runPublisher } from './publisher-process';
 
 /**
@@ -100,11 +98,10 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
   }, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [], SERVER_NICE);
   log(`round ${index + 1}/${ROUNDS}: server up`, { lateness: LATENESS_MS, tick: TICK_MS, earlyFiring: EARLY_FIRING, serverNice: SERVER_NICE });
 
-  const tokens = new TokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }));
   const published = new Map<string, number>();
   const latencies: number[] = [];
   let missing = 0;
-  const watcher = new SocketWatcher(server.baseUrl, await tokens.sign({ userId: '00000000-0000-4000-8000-000000000001', username: 'op', displayName: 'Operator', role: 'operator' }), {
+  const watcher = new SocketWatcher(server.baseUrl, await login(server.baseUrl, 'operator1'), {
     keep: false,
     onEvent: (m, at) => {
       const t = published.get(`${m.incident.key}|${m.type}`);

@@ -10,7 +10,7 @@ import { DEFAULT_LIFECYCLE_POLICY, IncidentsModule, SOP_CATALOG, attachable, dec
 import type { IncidentDomain, IncidentEvent, IncidentRecord, IncidentSignal, IncidentType } from '@ioc/domain';
 import { loadConfig, PlatformModule } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
-import { IncidentRepository, StorageModule } from '@ioc/storage';
+import { IncidentRepository, StorageModule, UserRepository } from '@ioc/storage';
 import { createPlainTestDatabase, deleteRedisPrefix, startServer, testLogger } from '@ioc/testing';
 
 /**
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   const writer = await NestFactory.createApplicationContext(Writer, { logger: false });
   const stream = writer.get(IncidentEventStream);
   const tokens = new TokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }));
+  const users = writer.get(UserRepository);
 
   // When each seq was committed (absolute ms), and the ward of its incident.
   const committedAt = new Map<number, number>();
@@ -171,7 +172,12 @@ async function main(): Promise<void> {
   const sockets: Array<{ token: string; ward?: string }> = [];
   for (let i = 0; i < OPERATORS; i++) {
     const ward = i < WARD_WATCHERS ? WARDS[i % WARDS.length] : undefined;
-    const token = await tokens.sign({ userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, username: `op${i}`, displayName: `Operator ${i}`, role: 'operator' });
+    // One stored operator per socket (the handshake checks the user as stored); the token is signed here, with the
+    // server's secret, rather than logged in for (100 argon2 verifications).
+    const username = `bench-op-${i}`;
+    const stored = await users.insert({ username, displayName: `Operator ${i}`, role: 'operator', passwordHash: 'not-used-by-the-bench' });
+    if (stored === 'taken') throw new Error(`user ${username} exists`);
+    const token = await tokens.sign({ userId: stored.id, username, displayName: stored.displayName, role: 'operator' });
     sockets.push({ token, ...(ward && { ward }) });
   }
   const watchers = Array.from({ length: WATCHER_PROCESSES }, () => startWatchers());

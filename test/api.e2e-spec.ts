@@ -119,6 +119,54 @@ describe('REST API end to end', () => {
     expect((await trainer.post<ApiError>('/api/v1/field-reports', { lat: 9.6, lon: 105.97, category: 'waste', text: 'x' })).body.code).toBe('AUTH_FORBIDDEN');
   });
 
+  it('lets an admin manage users: create, change role, disable at once, set passwords; never the last admin', async () => {
+    const admin = await apiClient(server.baseUrl, 'admin1');
+    type User = { userId: string; username: string; role: string; disabled: boolean };
+
+    // Create: bad input is named, a taken username is a conflict, and only an admin may.
+    const bad = await admin.post<ApiError>('/api/v1/users', { username: 'Bad Name', displayName: '', role: 'root', password: 'short' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('REQUEST_INVALID');
+    for (const field of ['username', 'displayName', 'role', 'password']) expect(bad.body.message).toContain(field);
+    expect((await supervisor.post<ApiError>('/api/v1/users', { username: 'x1', displayName: 'X', role: 'operator', password: 'long-enough-1' })).status).toBe(403);
+    const made = await admin.post<User>('/api/v1/users', { username: 'hoa.tran', displayName: 'Trần Thị Hoa', role: 'operator', password: 'ca-trực-đêm-1' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ username: 'hoa.tran', role: 'operator', disabled: false });
+    expect((await admin.post<ApiError>('/api/v1/users', { username: 'hoa.tran', displayName: 'Other', role: 'admin', password: 'long-enough-1' })).body.code).toBe('USER_EXISTS');
+    expect((await supervisor.get<User[]>('/api/v1/users')).body.map((u) => u.username)).toContain('hoa.tran');
+
+    // The new user works; a role change applies to the token she already holds.
+    const hoa = await apiClient(server.baseUrl, 'hoa.tran', 'ca-trực-đêm-1');
+    expect((await hoa.get('/api/v1/incidents')).status).toBe(200);
+    expect((await admin.patch<User>(`/api/v1/users/${made.body.userId}`, { role: 'integrator' })).body.role).toBe('integrator');
+    expect((await hoa.get<ApiError>('/api/v1/incidents')).status).toBe(403);
+    expect((await hoa.get('/api/v1/quarantine')).status).toBe(200);
+
+    // Her own password: the current one is required.
+    expect((await hoa.post<ApiError>('/api/v1/auth/password', { currentPassword: 'wrong', newPassword: 'mật-khẩu-mới-2' })).body.code).toBe('USER_PASSWORD_INCORRECT');
+    expect((await hoa.post('/api/v1/auth/password', { currentPassword: 'ca-trực-đêm-1', newPassword: 'mật-khẩu-mới-2' })).status).toBe(204);
+    await expect(apiClient(server.baseUrl, 'hoa.tran', 'ca-trực-đêm-1')).rejects.toThrow(/401/);
+
+    // Disabled: her token is refused at once, and so is a login; enabled again, an admin sets her password.
+    expect((await admin.patch<User>(`/api/v1/users/${made.body.userId}`, { disabled: true })).body.disabled).toBe(true);
+    expect((await hoa.get<ApiError>('/api/v1/auth/me')).status).toBe(401);
+    expect((await hoa.get<ApiError>('/api/v1/quarantine')).body.code).toBe('AUTH_INVALID');
+    await expect(apiClient(server.baseUrl, 'hoa.tran', 'mật-khẩu-mới-2')).rejects.toThrow(/401/);
+    await admin.patch(`/api/v1/users/${made.body.userId}`, { disabled: false });
+    expect((await admin.post(`/api/v1/users/${made.body.userId}/password`, { password: 'đặt-lại-bởi-admin' })).status).toBe(200);
+    await expect(apiClient(server.baseUrl, 'hoa.tran', 'đặt-lại-bởi-admin')).resolves.toBeDefined();
+
+    // Never the last active admin; unknown users and empty changes are named.
+    const admins = (await admin.get<User[]>('/api/v1/users')).body.filter((u) => u.role === 'admin' && !u.disabled);
+    expect(admins).toHaveLength(1);
+    const last = await admin.patch<ApiError>(`/api/v1/users/${admins[0].userId}`, { disabled: true });
+    expect(last.status).toBe(409);
+    expect(last.body.code).toBe('USER_LAST_ADMIN');
+    expect((await admin.patch<ApiError>('/api/v1/users/00000000-0000-4000-8000-00000000abcd', { disabled: true })).status).toBe(404);
+    expect((await admin.patch<ApiError>(`/api/v1/users/${made.body.userId}`, {})).body.message).toContain('nothing to change');
+    expect((await admin.get('/api/v1/auth/me')).status).toBe(200);
+  });
+
   it('lists the incident a hot bin raised, with its detail, and refuses bad filters with a reason', async () => {
     await publisher.publishAsync(deviceTopic('bin-fill', binId), JSON.stringify({ msgId: 'api-hot-1', ts: new Date().toISOString(), fillPct: 60, temperatureC: 95, tiltDeg: 1 }), { qos: 1 });
     const page = await waitFor(

@@ -5,6 +5,7 @@ export interface ApiClient {
   readonly token: string;
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
   post<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  patch<T = unknown>(path: string, body: unknown): Promise<{ status: number; body: T }>;
 }
 
 export async function login(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<string> {
@@ -30,5 +31,5 @@ export async function apiClient(baseUrl: string, username: string, password?: st
     }
     return { status: res.status, body: parsed as T };
   };
-  return { token, get: (path) => call('GET', path), post: (path, body = {}) => call('POST', path, body) };
+  return { token, get: (path) => call('GET', path), post: (path, body = {}) => call('POST', path, body), patch: (path, body) => call('PATCH', path, body) };
 }

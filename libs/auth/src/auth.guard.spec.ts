@@ -23,7 +23,15 @@ class Routes {
 }
 
 const tokens = new TokenService(new JwtService({ secret: 'guard-test', signOptions: { algorithm: 'HS256', expiresIn: 60 } }));
-const guard = new AuthGuard(new Reflector(), tokens);
+/** The users as stored: active unless listed as disabled; their stored role may differ from the token's. */
+const disabled = new Set<string>();
+const storedRole = new Map<string, Principal['role']>();
+const guard = new AuthGuard(new Reflector(), tokens, {
+  active: async (p: Principal) => {
+    if (disabled.has(p.userId)) throw new IocError('AUTH_INVALID', 'user no longer active');
+    return { ...p, role: storedRole.get(p.userId) ?? p.role };
+  },
+});
 const user = (role: Principal['role']): Principal => ({ userId: `u-${role}`, username: role, displayName: role, role });
 
 function ctx(handler: keyof Routes, authorization?: string) {
@@ -62,6 +70,22 @@ describe('AuthGuard', () => {
     expect(await code(guard.canActivate(ctx('act', `Bearer ${await tokens.sign(user('integrator'))}`).context))).toBe('AUTH_FORBIDDEN');
     await expect(guard.canActivate(ctx('act', `Bearer ${await tokens.sign(user('admin'))}`).context)).resolves.toBe(true);
     await expect(guard.canActivate(ctx('anyone', `Bearer ${await tokens.sign(user('integrator'))}`).context)).resolves.toBe(true);
+  });
+
+  it('refuses a valid token of a user disabled since, and judges by the role the user has now', async () => {
+    const op = await tokens.sign(user('operator'));
+    const trainer = await tokens.sign(user('trainer'));
+    disabled.add('u-operator');
+    storedRole.set('u-trainer', 'supervisor');
+    try {
+      expect(await code(guard.canActivate(ctx('anyone', `Bearer ${op}`).context))).toBe('AUTH_INVALID');
+      const t = ctx('act', `Bearer ${trainer}`);
+      await expect(guard.canActivate(t.context)).resolves.toBe(true);
+      expect(t.req[PRINCIPAL_PROPERTY]).toMatchObject({ role: 'supervisor' });
+    } finally {
+      disabled.clear();
+      storedRole.clear();
+    }
   });
 
   it('parses bearer headers and role lists', () => {

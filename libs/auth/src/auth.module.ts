@@ -2,9 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { resolveJwtSecret } from './jwt-secret';
+import { argon2Hasher, PASSWORD_HASHER } from './password-hasher';
 import { TokenService } from './token.service';
+import { UserService } from './user.service';
 
-/** Global: TokenService for the REST guard and the socket handshake. Needs PlatformModule (IOC_CONFIG). */
+/**
+ * Global: TokenService and UserService (whose `active` check both the REST guard and the socket handshake make).
+ * Needs PlatformModule (IOC_CONFIG, LOGGER) and StorageModule (UserRepository).
+ */
 @Global()
 @Module({
   imports: [
@@ -17,7 +22,7 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  providers: [TokenService],
-  exports: [TokenService],
+  providers: [TokenService, { provide: PASSWORD_HASHER, useValue: argon2Hasher }, UserService],
+  exports: [TokenService, UserService],
 })
 export class AuthModule {}

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { JwtService } from '@nestjs/jwt';
 import { IocError, loadConfig } from '@ioc/platform';
-import type { NewUser, StoredUser, UserRepository } from '@ioc/storage';
+import type { NewUser, StoredUser, UserChanges, UserRepository } from '@ioc/storage';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 import { argon2Hasher, type PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
-import { UserService } from './user.service';
+import { ACTIVE_USER_CACHE_MS, UserService } from './user.service';
 
 /** The user table in memory (username unique), as UserRepository behaves. */
 class FakeUsers {
@@ -21,6 +21,21 @@ class FakeUsers {
   }
   async count() {
     return this.rows.length;
+  }
+  async insert(u: NewUser) {
+    if (this.rows.some((r) => r.username === u.username)) return 'taken' as const;
+    const row = { ...u, id: `id-${u.username}`, createdAt: new Date(0), disabled: false };
+    this.rows.push(row);
+    return row;
+  }
+  async update(id: string, changes: UserChanges) {
+    const i = this.rows.findIndex((u) => u.id === id);
+    if (i < 0) return 'not-found' as const;
+    const next = { ...this.rows[i], ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+    const after = this.rows.map((u, j) => (j === i ? next : u));
+    if (!after.some((u) => u.role === 'admin' && !u.disabled)) return 'last-admin' as const;
+    this.rows[i] = next;
+    return next;
   }
   async insertMissing(users: readonly NewUser[]) {
     const added: string[] = [];
@@ -74,6 +89,60 @@ describe('UserService', () => {
     users.rows[i] = { ...users.rows[i], disabled: true };
     expect(await codeOf(service.login('supervisor1', DEMO_PASSWORD))).toBe('AUTH_INVALID');
     expect(await codeOf(service.current(user))).toBe('AUTH_INVALID');
+  });
+});
+
+describe('UserService: user management', () => {
+  const admin = { userId: 'id-admin1', username: 'admin1', displayName: 'Admin', role: 'admin' } as const;
+
+  it('creates users with a hashed password once per username; they log in', async () => {
+    const { users, service } = setup();
+    await service.ensureDemoUsers();
+    const made = await service.create(admin, { username: 'lan.nguyen', displayName: 'Nguyễn Lan', role: 'operator', password: 'mật-khẩu-dài' });
+    expect(made).toMatchObject({ username: 'lan.nguyen', role: 'operator', disabled: false });
+    expect(users.rows.find((u) => u.username === 'lan.nguyen')?.passwordHash).toBe('plain:mật-khẩu-dài');
+    expect((await service.login('lan.nguyen', 'mật-khẩu-dài')).user.role).toBe('operator');
+    expect(await codeOf(service.create(admin, { username: 'lan.nguyen', displayName: 'x', role: 'admin', password: 'mật-khẩu-dài' }))).toBe('USER_EXISTS');
+  });
+
+  it('changes, disables and re-enables users, but never the last active admin', async () => {
+    const { service } = setup();
+    await service.ensureDemoUsers();
+    expect(await service.update(admin, 'id-operator2', { role: 'supervisor', displayName: 'Minh' })).toMatchObject({ role: 'supervisor', displayName: 'Minh' });
+    expect(await service.update(admin, 'id-operator2', { disabled: true })).toMatchObject({ disabled: true });
+    expect(await codeOf(service.login('operator2', DEMO_PASSWORD))).toBe('AUTH_INVALID');
+    expect(await service.update(admin, 'id-operator2', { disabled: false })).toMatchObject({ disabled: false });
+    expect(await codeOf(service.update(admin, 'id-admin1', { disabled: true }))).toBe('USER_LAST_ADMIN');
+    expect(await codeOf(service.update(admin, 'id-admin1', { role: 'operator' }))).toBe('USER_LAST_ADMIN');
+    expect(await codeOf(service.update(admin, 'id-nobody', { disabled: true }))).toBe('USER_NOT_FOUND');
+  });
+
+  it('lets an admin set a password, and a user change their own with the current one', async () => {
+    const { service } = setup();
+    await service.ensureDemoUsers();
+    await service.setPassword(admin, 'id-trainer1', 'mới-đặt-lại-1');
+    const { user } = await service.login('trainer1', 'mới-đặt-lại-1');
+    expect(await codeOf(service.changeOwnPassword(user, 'wrong', 'khác-hẳn-22'))).toBe('USER_PASSWORD_INCORRECT');
+    await service.changeOwnPassword(user, 'mới-đặt-lại-1', 'khác-hẳn-22');
+    expect(await codeOf(service.login('trainer1', 'mới-đặt-lại-1'))).toBe('AUTH_INVALID');
+    await expect(service.login('trainer1', 'khác-hẳn-22')).resolves.toBeDefined();
+    expect(await codeOf(service.setPassword(admin, 'id-nobody', 'whatever-long'))).toBe('USER_NOT_FOUND');
+  });
+
+  it('takes a token user as active for a few seconds, and drops that at once when this process changes the user', async () => {
+    const { users, service } = setup();
+    await service.ensureDemoUsers();
+    const { user } = await service.login('operator1', DEMO_PASSWORD);
+    await expect(service.active(user, 0)).resolves.toMatchObject({ role: 'operator' });
+    // Changed behind this process's back (another API process): seen once the cached read is older than the limit.
+    const i = users.rows.findIndex((u) => u.username === 'operator1');
+    users.rows[i] = { ...users.rows[i], role: 'supervisor' };
+    await expect(service.active(user, ACTIVE_USER_CACHE_MS - 1)).resolves.toMatchObject({ role: 'operator' });
+    await expect(service.active(user, ACTIVE_USER_CACHE_MS)).resolves.toMatchObject({ role: 'supervisor' });
+    // Changed by this process: at once.
+    await service.update(admin, user.userId, { disabled: true });
+    expect(await codeOf(service.active(user, ACTIVE_USER_CACHE_MS + 1))).toBe('AUTH_INVALID');
+    expect(await codeOf(service.active({ ...user, userId: 'id-ghost' }))).toBe('AUTH_INVALID');
   });
 });
 

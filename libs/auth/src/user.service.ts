@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IOC_CONFIG, IocError, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
-import { UserRepository, type StoredUser } from '@ioc/storage';
+import { UserRepository, type StoredUser, type UserChanges } from '@ioc/storage';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 import { PASSWORD_HASHER, type PasswordHasher } from './password-hasher';
-import { isUserRole, type Principal } from './principal';
+import { isUserRole, type Principal, type UserRole } from './principal';
 import { TokenService } from './token.service';
 
 export interface LoginResult {
@@ -14,17 +14,44 @@ export interface LoginResult {
 }
 
 const BAD_LOGIN = 'invalid username or password';
+/**
+ * How long a token's user is taken as active (and in its role) without reading the table again: a user disabled, or
+ * given another role, by another API process loses the old access within this long; in this process at once.
+ */
+export const ACTIVE_USER_CACHE_MS = 5_000;
+
+export interface UserRecord extends Principal {
+  readonly disabled: boolean;
+  readonly createdAt: Date;
+}
+
+export interface NewUserRequest {
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: UserRole;
+  readonly password: string;
+}
+
+export interface UserChangeRequest {
+  readonly displayName?: string;
+  readonly role?: UserRole;
+  readonly disabled?: boolean;
+}
 
 function toPrincipal(u: StoredUser): Principal {
   if (!isUserRole(u.role)) throw new IocError('AUTH_INVALID', `user ${u.username} has an unknown role`);
   return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role };
 }
 
-/** Logins and the user table: password check, token issue, demo users on first start. */
+const toRecord = (u: StoredUser): UserRecord => ({ ...toPrincipal(u), disabled: u.disabled, createdAt: u.createdAt });
+
+/** Logins and the user table: password check, token issue, demo users on first start, user management by admins. */
 @Injectable()
 export class UserService {
   /** Verified instead of a missing user's hash, so a wrong username costs as long as a wrong password. */
   private dummyHash?: Promise<string>;
+  /** Token user id → the user as last read (undefined: gone or disabled), and when. */
+  private readonly activeCache = new Map<string, { readonly user: Principal | undefined; readonly at: number }>();
 
   constructor(
     private readonly users: UserRepository,
@@ -54,8 +81,62 @@ export class UserService {
     return toPrincipal(user);
   }
 
-  async list(): Promise<Array<Principal & { readonly disabled: boolean; readonly createdAt: Date }>> {
-    return (await this.users.list()).map((u) => ({ ...toPrincipal(u), disabled: u.disabled, createdAt: u.createdAt }));
+  /**
+   * The REST guard's and the socket handshake's check of a valid token: its user as stored (its role now, not the
+   * token's), read at most every ACTIVE_USER_CACHE_MS; AUTH_INVALID once the user is gone or disabled.
+   */
+  async active(p: Principal, nowMs = Date.now()): Promise<Principal> {
+    let entry = this.activeCache.get(p.userId);
+    if (!entry || nowMs - entry.at >= ACTIVE_USER_CACHE_MS) {
+      const user = await this.users.findById(p.userId);
+      entry = { user: user && !user.disabled ? toPrincipal(user) : undefined, at: nowMs };
+      if (this.activeCache.size >= 10_000) this.activeCache.clear();
+      this.activeCache.set(p.userId, entry);
+    }
+    if (!entry.user) throw new IocError('AUTH_INVALID', 'user no longer active');
+    return entry.user;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    return (await this.users.list()).map(toRecord);
+  }
+
+  /** USER_EXISTS when the username is taken. */
+  async create(actor: Principal, req: NewUserRequest): Promise<UserRecord> {
+    const stored = await this.users.insert({ username: req.username, displayName: req.displayName, role: req.role, passwordHash: await this.hasher.hash(req.password) });
+    if (stored === 'taken') throw new IocError('USER_EXISTS', `username "${req.username}" is taken`, { username: req.username });
+    this.logger.info({ userId: stored.id, username: stored.username, role: stored.role, actor: actor.userId }, 'user created');
+    return toRecord(stored);
+  }
+
+  /** USER_NOT_FOUND; USER_LAST_ADMIN when no active admin would be left (nothing is changed then). */
+  async update(actor: Principal, userId: string, changes: UserChangeRequest): Promise<UserRecord> {
+    const user = this.changed(userId, await this.users.update(userId, changes));
+    this.logger.info({ userId, username: user.username, changes, actor: actor.userId }, 'user changed');
+    return user;
+  }
+
+  /** An admin sets a user's password. USER_NOT_FOUND. */
+  async setPassword(actor: Principal, userId: string, password: string): Promise<UserRecord> {
+    const user = this.changed(userId, await this.users.update(userId, { passwordHash: await this.hasher.hash(password) }));
+    this.logger.info({ userId, username: user.username, actor: actor.userId }, 'password set by an admin');
+    return user;
+  }
+
+  /** A user changes their own password; USER_PASSWORD_INCORRECT when the current one is wrong. */
+  async changeOwnPassword(p: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findById(p.userId);
+    if (!user || user.disabled) throw new IocError('AUTH_INVALID', 'user no longer active');
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new IocError('USER_PASSWORD_INCORRECT', 'the current password is not correct');
+    this.changed(p.userId, await this.users.update(p.userId, { passwordHash: await this.hasher.hash(newPassword) } satisfies UserChanges));
+    this.logger.info({ userId: p.userId, username: user.username }, 'password changed by its user');
+  }
+
+  private changed(userId: string, outcome: StoredUser | 'not-found' | 'last-admin'): UserRecord {
+    this.activeCache.delete(userId);
+    if (outcome === 'not-found') throw new IocError('USER_NOT_FOUND', `no user ${userId}`);
+    if (outcome === 'last-admin') throw new IocError('USER_LAST_ADMIN', 'this would leave no active admin: make another user admin first');
+    return toRecord(outcome);
   }
 
   /** Creates the demo users when there are no users at all; safe when several API processes start together. */

@@ -23,6 +23,11 @@ export const IOC_ERROR_CODES = [
   // authentication and authorisation (libs/auth)
   'AUTH_INVALID',
   'AUTH_FORBIDDEN',
+  // user management (libs/auth)
+  'USER_NOT_FOUND',
+  'USER_EXISTS',
+  'USER_LAST_ADMIN',
+  'USER_PASSWORD_INCORRECT',
   // REST API (apps/ioc/src/http, libs/api)
   'REQUEST_INVALID',
   'DEVICE_NOT_FOUND',

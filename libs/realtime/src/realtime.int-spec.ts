@@ -1,11 +1,11 @@
 import { Module, type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TokenService, type Principal, type UserRole } from '@ioc/auth';
+import { TokenService, UserService, type Principal, type UserRole } from '@ioc/auth';
 import { IncidentService, IncidentsModule } from '@ioc/alerts';
 import type { IncidentDomain, IncidentSignal, IncidentType, StoredIncidentEvent } from '@ioc/domain';
 import { loadConfig, PlatformModule, type IocConfig } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
-import { StorageModule } from '@ioc/storage';
+import { StorageModule, UserRepository } from '@ioc/storage';
 import { createPlainTestDatabase, deleteRedisPrefix, handshakeError, SocketWatcher, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { RealtimeModule } from './realtime.module';
 import { RealtimeService } from './realtime.service';
@@ -65,8 +65,14 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
   const watchers: SocketWatcher[] = [];
   const prefix = `ioc-rt-${process.pid}-${Date.now()}`;
 
-  const token = (role: UserRole, username = role): Promise<string> =>
-    tokens.sign({ userId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, username, displayName: username, role } satisfies Principal);
+  /** A token of a new user with this role, stored (the handshake checks the user as stored). */
+  const user = async (role: UserRole): Promise<Principal> => {
+    const username = `${role}-${++n}`;
+    const stored = await api.app.get(UserRepository).insert({ username, displayName: username, role, passwordHash: 'unused' });
+    if (stored === 'taken') throw new Error(`user ${username} exists`);
+    return { userId: stored.id, username, displayName: username, role };
+  };
+  const token = async (role: UserRole): Promise<string> => tokens.sign(await user(role));
   const watch = async (options: ConstructorParameters<typeof SocketWatcher>[2] = {}, url = api.url) => {
     const w = new SocketWatcher(url, await token('operator'), options);
     watchers.push(w);
@@ -109,6 +115,9 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
     expect((await handshakeError(api.url, { token: forged }))?.code).toBe('AUTH_INVALID');
     expect(await handshakeError(api.url, { token: await token('integrator') })).toEqual({ message: expect.stringContaining('role integrator may not watch'), code: 'AUTH_FORBIDDEN' });
     for (const role of ['operator', 'supervisor', 'trainer', 'admin'] as const) expect(await handshakeError(api.url, { token: await token(role) })).toBeUndefined();
+    // A valid token whose user is not (or no longer) stored.
+    const ghost = await tokens.sign({ userId: '00000000-0000-4000-8000-00000000dead', username: 'ghost', displayName: 'ghost', role: 'operator' });
+    expect(await handshakeError(api.url, { token: ghost })).toEqual({ message: 'user no longer active', code: 'AUTH_INVALID' });
   });
 
   it('delivers live events by ward and domain room, each once, in seq order', async () => {
@@ -239,6 +248,29 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
         expect(w.seqs()).toEqual(committed.map((e) => e.seq));
         expect(w.duplicates).toBe(0);
       }
+    } finally {
+      await second.app.close();
+    }
+  });
+
+  it("closes a disabled user's sockets in every API process, and refuses the user's token from then on", async () => {
+    const second = await startApi(config);
+    try {
+      const admin = await user('admin');
+      const op = await user('operator');
+      const opToken = await tokens.sign(op);
+      const sockets = [new SocketWatcher(api.url, opToken, { reconnection: false }), new SocketWatcher(second.url, opToken, { reconnection: false })];
+      watchers.push(...sockets);
+      await Promise.all(sockets.map((w) => w.connected()));
+      const bystander = await watch({}, second.url);
+
+      // Disabled through the first process (as the users API does); the second process's socket closes as well.
+      await api.app.get(UserService).update(admin, op.userId, { disabled: true });
+      api.app.get(RealtimeService).disconnectUser(op.userId);
+      const closed = (w: SocketWatcher) => new Promise<void>((resolve) => (w.socket.disconnected ? resolve() : w.socket.once('disconnect', () => resolve())));
+      await Promise.all(sockets.map(closed));
+      expect(bystander.socket.connected).toBe(true);
+      expect(await handshakeError(api.url, { token: opToken })).toEqual({ message: 'user no longer active', code: 'AUTH_INVALID' });
     } finally {
       await second.app.close();
     }

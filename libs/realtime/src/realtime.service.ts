@@ -86,6 +86,15 @@ export class RealtimeService {
   connected(socket: IocSocket): void {
     this.clients.set(socket.id, { socket, sub: Subscription.ALL, mode: 'idle', lastSeq: 0, buffer: [], generation: 0 });
     for (const role of Object.keys(NOTIFY_ROLES)) if (NOTIFY_ROLES[role].includes(socket.data.principal.role)) void socket.join(`notify:${role}`);
+    void socket.join(userRoom(socket.data.principal.userId));
+  }
+
+  /**
+   * Closes every socket of a user, in every API process (through the Redis adapter): after the user is disabled or
+   * given another role. A client that connects again meets the handshake's check of the user as stored now.
+   */
+  disconnectUser(userId: string): void {
+    this.nsp?.in(userRoom(userId)).disconnectSockets(true);
   }
 
   disconnected(socket: IocSocket): void {
@@ -240,3 +249,6 @@ export class RealtimeService {
     return { ok: false as const, code, message };
   }
 }
+
+/** The room of one user's sockets. */
+const userRoom = (userId: string) => `user:${userId}`;

@@ -54,6 +54,32 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('users, field repor
     await expect(users.insertMissing([{ ...u, username: 'Bad Name' }])).rejects.toMatchObject({ code: '23514' });
   });
 
+  it('creates and changes users, and never leaves the IOC without an active admin, even under concurrent changes', async () => {
+    const users = new UserRepository(db);
+    const base = { displayName: 'Mười', passwordHash: '$argon2id$y' };
+    const made = await users.insert({ ...base, username: 'ops10', role: 'operator' });
+    expect(made).toMatchObject({ username: 'ops10', role: 'operator', disabled: false });
+    expect(await users.insert({ ...base, username: 'ops10', role: 'admin' })).toBe('taken');
+    const id = (made as { id: string }).id;
+    expect(await users.update(id, { role: 'supervisor', displayName: 'Mười Một' })).toMatchObject({ role: 'supervisor', displayName: 'Mười Một', passwordHash: '$argon2id$y' });
+    expect(await users.update(id, { passwordHash: '$argon2id$z', disabled: true })).toMatchObject({ role: 'supervisor', disabled: true, passwordHash: '$argon2id$z' });
+    expect(await users.update('00000000-0000-4000-8000-00000000abcd', { disabled: true })).toBe('not-found');
+    expect(await users.update('not-a-uuid', { disabled: true })).toBe('not-found');
+    await expect(users.update(id, { role: 'root' })).rejects.toMatchObject({ code: '23514' });
+    // The connection that failed is usable again (released broken or clean).
+    expect(await users.update(id, { disabled: false })).toMatchObject({ disabled: false });
+
+    // admin9 (first test) is the only active admin; a second one, then both try to disable each other at once.
+    const admin9 = (await users.findByUsername('admin9'))!;
+    expect(await users.update(admin9.id, { disabled: true })).toBe('last-admin');
+    expect(await users.update(admin9.id, { role: 'operator' })).toBe('last-admin');
+    expect(await users.findById(admin9.id)).toMatchObject({ role: 'admin', disabled: false });
+    const admin10 = (await users.insert({ ...base, username: 'admin10', role: 'admin' })) as { id: string };
+    const outcomes = await Promise.all([users.update(admin9.id, { disabled: true }), users.update(admin10.id, { disabled: true })]);
+    expect(outcomes.filter((o) => o === 'last-admin')).toHaveLength(1);
+    expect((await users.list()).filter((u) => u.role === 'admin' && !u.disabled)).toHaveLength(1);
+  });
+
   it('stores field reports and reads them newest first, by category, and in time order for replay', async () => {
     const reports = new FieldReportRepository(db);
     const a = report(0);

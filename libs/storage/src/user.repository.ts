@@ -19,6 +19,16 @@ export interface NewUser {
   readonly passwordHash: string;
 }
 
+export interface UserChanges {
+  readonly displayName?: string;
+  readonly role?: string;
+  readonly disabled?: boolean;
+  readonly passwordHash?: string;
+}
+
+/** Advisory lock key of user changes (any constant bigint: 'app_user' in ASCII, as decimal text for pg). */
+const USER_CHANGES_LOCK = '7021235374365304178';
+
 interface UserRow {
   id: string;
   username: string;
@@ -75,6 +85,51 @@ export class UserRepository {
   async count(): Promise<number> {
     const { rows } = await this.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app_user');
     return rows[0].n;
+  }
+
+  /** Inserts one user; 'taken' when the username is. */
+  async insert(user: NewUser): Promise<StoredUser | 'taken'> {
+    const { rows } = await this.db.pool.query<UserRow>(
+      `INSERT INTO app_user (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (username) DO NOTHING
+       RETURNING id, username, display_name, role, password_hash, created_at, disabled`,
+      [user.username, user.displayName, user.role, user.passwordHash],
+    );
+    return rows[0] ? toUser(rows[0]) : 'taken';
+  }
+
+  /**
+   * Changes a user (the fields given). 'not-found' for no such user; 'last-admin' (nothing changed) when no active
+   * admin would be left: changes are serialised by a transaction-level advisory lock, so two admins disabling each
+   * other at once cannot both succeed.
+   */
+  async update(id: string, changes: UserChanges): Promise<StoredUser | 'not-found' | 'last-admin'> {
+    if (!isUuid(id)) return 'not-found';
+    const client = await this.db.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [USER_CHANGES_LOCK]);
+      const { rows } = await client.query<UserRow>(
+        `UPDATE app_user SET display_name = COALESCE($2, display_name), role = COALESCE($3, role),
+                disabled = COALESCE($4, disabled), password_hash = COALESCE($5, password_hash)
+          WHERE id = $1
+          RETURNING id, username, display_name, role, password_hash, created_at, disabled`,
+        [id, changes.displayName ?? null, changes.role ?? null, changes.disabled ?? null, changes.passwordHash ?? null],
+      );
+      const admins = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled`);
+      const outcome = !rows[0] ? 'not-found' : admins.rows[0].n === 0 ? 'last-admin' : toUser(rows[0]);
+      await client.query(typeof outcome === 'string' ? 'ROLLBACK' : 'COMMIT');
+      return outcome;
+    } catch (err) {
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** Inserts the users whose username is free, in one statement; returns the usernames inserted. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Public, Roles, UserService, type Principal } from '@ioc/auth';
-import { LoginRequestSchema, type LoginRequest } from '@ioc/contracts';
+import { CurrentPrincipal, Public, UserService, type Principal } from '@ioc/auth';
+import { ChangePasswordRequestSchema, LoginRequestSchema, type ChangePasswordRequest, type LoginRequest } from '@ioc/contracts';
 import { ApiZodBody, ZodPipe } from './zod';
 
 @ApiTags('auth')
@@ -25,11 +25,12 @@ export class AuthController {
     return this.users.current(principal);
   }
 
-  @Get('users')
-  @Roles('supervisor')
+  @Post('auth/password')
+  @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Users and their roles (supervisor, admin)' })
-  list() {
-    return this.users.list();
+  @ApiOperation({ summary: 'Change your own password (the current one is required: 403 USER_PASSWORD_INCORRECT)' })
+  @ApiZodBody(ChangePasswordRequestSchema)
+  async changePassword(@Body(new ZodPipe(ChangePasswordRequestSchema, 'password change')) body: ChangePasswordRequest, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.users.changeOwnPassword(principal, body.currentPassword, body.newPassword);
   }
 }

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule, UsersModule } from '@ioc/auth';
 import { IncidentCommandsModule } from '@ioc/alerts';
 import { ApiServicesModule } from '@ioc/api';
+import { RealtimeModule } from '@ioc/realtime';
 import { AuthController } from './auth.controller';
 import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
@@ -11,6 +12,7 @@ import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { IocExceptionFilter } from './ioc-exception.filter';
 import { KpiController } from './kpi.controller';
+import { UsersController } from './users.controller';
 
 /**
  * The api role's HTTP edge: thin controllers over the services of libs; every route authenticated (global guard of
@@ -18,8 +20,8 @@ import { KpiController } from './kpi.controller';
  * are every process's (OpsHttpModule).
  */
 @Module({
-  imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule],
-  controllers: [AuthController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, IngestApiController],
+  imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule],
+  controllers: [AuthController, UsersController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, IngestApiController],
   providers: [{ provide: APP_FILTER, useClass: IocExceptionFilter }],
 })
 export class HttpApiModule {}

@@ -17,6 +17,7 @@ import {
 } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
 import { chunkBySize, namedStatementsFor, statement } from './statement-size';
+import { inTransaction } from './transaction';
 
 /** Advisory lock that orders seq allocation by commit (see the migration 20261121000600000_incidents.sql). */
 export const INCIDENT_SEQ_LOCK_KEY = 7_100_601;
@@ -438,22 +439,7 @@ export class IncidentRepository {
 
   /** Runs fn in one transaction (READ COMMITTED) on one connection; commits if it returns, rolls back if it throws. */
   async transaction<T>(fn: (tx: IncidentTransaction) => Promise<T>): Promise<T> {
-    const client = await this.db.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(new IncidentTransaction(client, this.db.maxStatementBytes, namedStatementsFor(this.db)));
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    return inTransaction(this.db.pool, (client) => fn(new IncidentTransaction(client, this.db.maxStatementBytes, namedStatementsFor(this.db))));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from './database';
+import { inTransaction } from './transaction';
 
 /** A user as stored; `role` is one of the auth library's roles (checked by the table). */
 export interface StoredUser {
@@ -105,31 +106,23 @@ export class UserRepository {
    */
   async update(id: string, changes: UserChanges): Promise<StoredUser | 'not-found' | 'last-admin'> {
     if (!isUuid(id)) return 'not-found';
-    const client = await this.db.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [USER_CHANGES_LOCK]);
-      const { rows } = await client.query<UserRow>(
-        `UPDATE app_user SET display_name = COALESCE($2, display_name), role = COALESCE($3, role),
-                disabled = COALESCE($4, disabled), password_hash = COALESCE($5, password_hash)
-          WHERE id = $1
-          RETURNING id, username, display_name, role, password_hash, created_at, disabled`,
-        [id, changes.displayName ?? null, changes.role ?? null, changes.disabled ?? null, changes.passwordHash ?? null],
-      );
-      const admins = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled`);
-      const outcome = !rows[0] ? 'not-found' : admins.rows[0].n === 0 ? 'last-admin' : toUser(rows[0]);
-      await client.query(typeof outcome === 'string' ? 'ROLLBACK' : 'COMMIT');
-      return outcome;
-    } catch (err) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    return inTransaction(
+      this.db.pool,
+      async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [USER_CHANGES_LOCK]);
+        const { rows } = await client.query<UserRow>(
+          `UPDATE app_user SET display_name = COALESCE($2, display_name), role = COALESCE($3, role),
+                  disabled = COALESCE($4, disabled), password_hash = COALESCE($5, password_hash)
+            WHERE id = $1
+            RETURNING id, username, display_name, role, password_hash, created_at, disabled`,
+          [id, changes.displayName ?? null, changes.role ?? null, changes.disabled ?? null, changes.passwordHash ?? null],
+        );
+        if (!rows[0]) return 'not-found' as const;
+        const admins = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled`);
+        return admins.rows[0].n === 0 ? ('last-admin' as const) : toUser(rows[0]);
+      },
+      (outcome) => typeof outcome !== 'string',
+    );
   }
 
   /** Inserts the users whose username is free, in one statement; returns the usernames inserted. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { deviceTopic } from '@ioc/contracts';
-import { projectRoot, type ServerHandle } from '@ioc/testing';
+import { apiClient, projectRoot, type ServerHandle } from '@ioc/testing';
 import { screenshot, startConsoleHarness, type ConsoleHarness } from './support/browser';
 
 /**
@@ -221,5 +221,20 @@ describe('operator console (browser)', () => {
     expect(await row(minh).count()).toBe(1);
     expect(Number(await minh.locator('.console').getAttribute('data-last-seq'))).toBeGreaterThanOrEqual(seqBefore);
     await screenshot(minh, '08-resolved-after-reconnect-en');
+  });
+
+  it("signs a console out when an admin disables its user: the server closes the socket and the handshake refuses it", async () => {
+    const admin = await apiClient(server.baseUrl, 'admin1');
+    const users = (await admin.get<Array<{ userId: string; username: string }>>('/api/v1/users')).body;
+    const operator2 = users.find((u) => u.username === 'operator2')!;
+    await minh.locator('[data-testid="feed-status"].feed-live').waitFor();
+    expect((await admin.patch(`/api/v1/users/${operator2.userId}`, { disabled: true })).status).toBe(200);
+    await minh.locator('[data-testid="login-form"]').waitFor({ timeout: 5_000 });
+    expect(await minh.locator('[data-testid="session-ended"]').textContent()).toContain('Your session has ended');
+    await screenshot(minh, '09-signed-out-after-disable-en');
+    // Re-enabled, she signs in again.
+    await admin.patch(`/api/v1/users/${operator2.userId}`, { disabled: false });
+    minh = await signIn('operator2', 'en');
+    await minh.locator('[data-testid="feed-status"].feed-live').waitFor();
   });
 });

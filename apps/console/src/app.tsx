@@ -5,13 +5,16 @@ import { ConsoleView } from './console-view';
 
 export function App() {
   const [session, setSession] = useState<Session | undefined>(() => loadSession());
-  if (!session) return <LoginPage onLogin={setSession} />;
+  /** Whether the last session was ended by the server (a refused token), not by its user: the login page says so. */
+  const [ended, setEnded] = useState(false);
+  if (!session) return <LoginPage onLogin={setSession} sessionEnded={ended} />;
   return (
     <ConsoleView
       key={session.token}
       session={session}
-      onLogout={() => {
+      onLogout={(byServer) => {
         clearSession();
+        setEnded(byServer);
         setSession(undefined);
       }}
     />

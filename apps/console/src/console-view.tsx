@@ -39,7 +39,8 @@ function usePolled<T>(read: () => Promise<T>, everyMs: number, deps: readonly un
   return value;
 }
 
-export function ConsoleView({ session, onLogout }: { readonly session: Session; readonly onLogout: () => void }) {
+/** `onLogout(true)`: the server refused the session (REST 401, socket handshake); false: the user signed out. */
+export function ConsoleView({ session, onLogout }: { readonly session: Session; readonly onLogout: (byServer: boolean) => void }) {
   const [city, setCity] = useState<CityModel>();
   const [cityError, setCityError] = useState<string>();
   useEffect(() => {
@@ -49,10 +50,10 @@ export function ConsoleView({ session, onLogout }: { readonly session: Session; 
   return <Console session={session} onLogout={onLogout} city={city} />;
 }
 
-function Console({ session, onLogout, city }: { readonly session: Session; readonly onLogout: () => void; readonly city: CityModel }) {
+function Console({ session, onLogout, city }: { readonly session: Session; readonly onLogout: (byServer: boolean) => void; readonly city: CityModel }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
-  const api = useMemo(() => new IocApi(() => session.token, onLogout), [session.token, onLogout]);
+  const api = useMemo(() => new IocApi(() => session.token, () => onLogout(true)), [session.token, onLogout]);
   const alarm = useMemo(() => new AlarmCue(), []);
   const live = useMemo(() => new LiveIncidents(api, session.token, lastSeqKey(session.user.userId), alarm), [api, session, alarm]);
   useEffect(() => {
@@ -65,6 +66,11 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
     };
   }, [live, alarm]);
   const snap = useSyncExternalStore(live.subscribe, live.getSnapshot);
+  // The socket's handshake refused this session (its user disabled, or no longer allowed to watch): sign out, as a
+  // refused REST call does.
+  useEffect(() => {
+    if (snap.status === 'unauthorised') onLogout(true);
+  }, [snap.status, onLogout]);
   const beeps = useSyncExternalStore(
     (l) => alarm.subscribe(l),
     () => alarm.count,
@@ -197,7 +203,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
         <span className="user" data-testid="user">
           {session.user.displayName} <small>({session.user.role})</small>
         </span>
-        <button type="button" className="logout" onClick={onLogout}>
+        <button type="button" className="logout" onClick={() => onLogout(false)}>
           {t('header.logout')}
         </button>
       </header>

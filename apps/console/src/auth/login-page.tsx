@@ -6,7 +6,7 @@ import { LanguageSwitch } from '../language-switch';
 import { ErrorNote } from '../error-note';
 import { saveSession, type Session } from './session';
 
-export function LoginPage({ onLogin }: { readonly onLogin: (s: Session) => void }) {
+export function LoginPage({ onLogin, sessionEnded = false }: { readonly onLogin: (s: Session) => void; readonly sessionEnded?: boolean }) {
   const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -35,6 +35,11 @@ export function LoginPage({ onLogin }: { readonly onLogin: (s: Session) => void 
         </div>
         <h1>{t('app.title')}</h1>
         <h2>{t('login.heading')}</h2>
+        {sessionEnded && (
+          <p className="notice" role="status" data-testid="session-ended">
+            {t('login.sessionEnded')}
+          </p>
+        )}
         <label>
           {t('login.username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />

@@ -10,6 +10,7 @@ export const en: Messages = {
     submit: 'Sign in',
     failed: 'Wrong username or password',
     unavailable: 'Cannot reach the server',
+    sessionEnded: 'Your session has ended (the sign-in expired, or your account was disabled or given another role). Please sign in again.',
   },
   header: { logout: 'Sign out', language: 'Language', mute: 'Mute alarm', unmute: 'Unmute alarm', live: 'Live', offline: 'Disconnected', reconnecting: 'Reconnecting…', silenced: 'Silenced: {{count}}', silencedHint: '{{count}} silences in force: some incidents are being held back' },
   tabs: { incidents: 'Incidents', devices: 'Devices', silences: 'Silences' },

@@ -8,6 +8,7 @@ export const vi = {
     submit: 'Đăng nhập',
     failed: 'Sai tên đăng nhập hoặc mật khẩu',
     unavailable: 'Không kết nối được máy chủ',
+    sessionEnded: 'Phiên làm việc đã kết thúc (hết hạn đăng nhập, hoặc tài khoản bị khoá hay đổi vai trò). Vui lòng đăng nhập lại.',
   },
   header: { logout: 'Đăng xuất', language: 'Ngôn ngữ', mute: 'Tắt âm báo', unmute: 'Bật âm báo', live: 'Trực tuyến', offline: 'Mất kết nối', reconnecting: 'Đang kết nối lại…', silenced: 'Đang tạm ẩn: {{count}}', silencedHint: 'Có {{count}} lệnh tạm ẩn cảnh báo đang hiệu lực: một số sự cố đang không được báo' },
   tabs: { incidents: 'Sự cố', devices: 'Thiết bị', silences: 'Tạm ẩn' },

@@ -48,7 +48,12 @@ export class RealtimeFeed {
     this.socket = socket;
     this.on.status('connecting');
     socket.on('connect', () => void this.resume(this.lastSeq()));
-    socket.on('disconnect', () => this.on.status('offline'));
+    socket.on('disconnect', (reason) => {
+      this.on.status('offline');
+      // Closed by the server on purpose (this user was disabled or given another role), which socket.io does not retry:
+      // connect again at once and let the handshake decide (refused: 'unauthorised').
+      if (reason === 'io server disconnect') socket.connect();
+    });
     socket.on('connect_error', (err: Error & { data?: RealtimeConnectError }) => {
       const code = err.data?.code;
       if (code === REALTIME_ERROR_CODES.unauthenticated || code === REALTIME_ERROR_CODES.forbidden) {

@@ -153,8 +153,16 @@ describe('REST API end to end', () => {
     expect((await hoa.get<ApiError>('/api/v1/quarantine')).body.code).toBe('AUTH_INVALID');
     await expect(apiClient(server.baseUrl, 'hoa.tran', 'mật-khẩu-mới-2')).rejects.toThrow(/401/);
     await admin.patch(`/api/v1/users/${made.body.userId}`, { disabled: false });
+    const signedInBefore = await apiClient(server.baseUrl, 'hoa.tran', 'mật-khẩu-mới-2');
+    expect((await signedInBefore.get('/api/v1/auth/me')).status).toBe(200);
+    // A new password voids the tokens issued before it (a token's issue time counts in whole seconds).
+    await new Promise((r) => setTimeout(r, 1_100));
     expect((await admin.post(`/api/v1/users/${made.body.userId}/password`, { password: 'đặt-lại-bởi-admin' })).status).toBe(200);
-    await expect(apiClient(server.baseUrl, 'hoa.tran', 'đặt-lại-bởi-admin')).resolves.toBeDefined();
+    const stale = await signedInBefore.get<ApiError>('/api/v1/auth/me');
+    expect(stale.status).toBe(401);
+    expect(stale.body.message).toContain('sign in again');
+    const fresh = await apiClient(server.baseUrl, 'hoa.tran', 'đặt-lại-bởi-admin');
+    expect((await fresh.get('/api/v1/auth/me')).status).toBe(200);
 
     // Never the last active admin; unknown users and empty changes are named.
     const admins = (await admin.get<User[]>('/api/v1/users')).body.filter((u) => u.role === 'admin' && !u.disabled);

@@ -6,7 +6,7 @@ import { IocError } from '@ioc/platform';
 import { Public, Roles, PRINCIPAL_PROPERTY } from './auth.decorators';
 import { AuthGuard, bearerToken, roleAllowed } from './auth.guard';
 import type { Principal } from './principal';
-import { TokenService } from './token.service';
+import { TokenService, type TokenPrincipal } from './token.service';
 
 @Controller()
 class Routes {
@@ -27,7 +27,7 @@ const tokens = new TokenService(new JwtService({ secret: 'guard-test', signOptio
 const disabled = new Set<string>();
 const storedRole = new Map<string, Principal['role']>();
 const guard = new AuthGuard(new Reflector(), tokens, {
-  active: async (p: Principal) => {
+  active: async ({ issuedAtS: _iat, ...p }: TokenPrincipal) => {
     if (disabled.has(p.userId)) throw new IocError('AUTH_INVALID', 'user no longer active');
     return { ...p, role: storedRole.get(p.userId) ?? p.role };
   },

@@ -19,9 +19,13 @@ async function authError(p: Promise<unknown>): Promise<IocError> {
 }
 
 describe('TokenService', () => {
-  it('round-trips a principal', async () => {
+  it('round-trips a principal, with the time it was issued (whole seconds)', async () => {
     const s = service('s1');
-    await expect(s.verify(await s.sign(alice))).resolves.toEqual(alice);
+    const before = Math.floor(Date.now() / 1000);
+    const verified = await s.verify(await s.sign(alice));
+    expect(verified).toEqual({ ...alice, issuedAtS: expect.any(Number) });
+    expect(verified.issuedAtS).toBeGreaterThanOrEqual(before);
+    expect(verified.issuedAtS).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
   });
 
   it('refuses a token signed with another secret, a tampered one and garbage', async () => {

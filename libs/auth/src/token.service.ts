@@ -8,7 +8,12 @@ interface TokenClaims {
   username: string;
   name: string;
   role: string;
+  /** Issued at, whole seconds since the epoch (set by the signer). */
+  iat?: number;
 }
+
+/** A verified token: its principal, and when it was issued (whole seconds), for UserService.active. */
+export type TokenPrincipal = Principal & { readonly issuedAtS: number };
 
 /** Signs and verifies the bearer tokens of REST calls and socket handshakes (HS256 JWT, AUTH_TOKEN_TTL_S). */
 @Injectable()
@@ -21,7 +26,7 @@ export class TokenService {
   }
 
   /** The token's principal; AUTH_INVALID when it is malformed, forged, expired or names no known role. */
-  async verify(token: string): Promise<Principal> {
+  async verify(token: string): Promise<TokenPrincipal> {
     let claims: Partial<TokenClaims>;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
@@ -29,10 +34,10 @@ export class TokenService {
       const reason = (e as Error).name === 'TokenExpiredError' ? 'token expired' : 'invalid token';
       throw new IocError('AUTH_INVALID', reason, undefined, { cause: e });
     }
-    const { sub, username, name, role } = claims;
-    if (typeof sub !== 'string' || typeof username !== 'string' || typeof name !== 'string' || !isUserRole(role)) {
+    const { sub, username, name, role, iat } = claims;
+    if (typeof sub !== 'string' || typeof username !== 'string' || typeof name !== 'string' || !isUserRole(role) || typeof iat !== 'number') {
       throw new IocError('AUTH_INVALID', 'invalid token claims');
     }
-    return { userId: sub, username, displayName: name, role };
+    return { userId: sub, username, displayName: name, role, issuedAtS: iat };
   }
 }

@@ -24,7 +24,7 @@ class FakeUsers {
   }
   async insert(u: NewUser) {
     if (this.rows.some((r) => r.username === u.username)) return 'taken' as const;
-    const row = { ...u, id: `id-${u.username}`, createdAt: new Date(0), disabled: false };
+    const row = { ...u, id: `id-${u.username}`, createdAt: new Date(0), disabled: false, tokensValidAfter: null };
     this.rows.push(row);
     return row;
   }
@@ -41,7 +41,7 @@ class FakeUsers {
     const added: string[] = [];
     for (const u of users) {
       if (this.rows.some((r) => r.username === u.username)) continue;
-      this.rows.push({ ...u, id: `id-${u.username}`, createdAt: new Date(0), disabled: false });
+      this.rows.push({ ...u, id: `id-${u.username}`, createdAt: new Date(0), disabled: false, tokensValidAfter: null });
       added.push(u.username);
     }
     return added;
@@ -76,7 +76,7 @@ describe('UserService', () => {
     const r = await service.login(' Operator1 ', DEMO_PASSWORD);
     expect(r.user).toEqual({ userId: 'id-operator1', username: 'operator1', displayName: 'Nguyễn Thị Lan', role: 'operator' });
     expect(r.expiresInS).toBe(43_200);
-    await expect(tokens.verify(r.token)).resolves.toEqual(r.user);
+    await expect(tokens.verify(r.token)).resolves.toEqual({ ...r.user, issuedAtS: expect.any(Number) });
     expect(await codeOf(service.login('operator1', 'wrong'))).toBe('AUTH_INVALID');
     expect(await codeOf(service.login('ghost', DEMO_PASSWORD))).toBe('AUTH_INVALID');
   });
@@ -130,10 +130,10 @@ describe('UserService: user management', () => {
   });
 
   it('takes a token user as active for a few seconds, and drops that at once when this process changes the user', async () => {
-    const { users, service } = setup();
+    const { users, service, tokens } = setup();
     await service.ensureDemoUsers();
-    const { user } = await service.login('operator1', DEMO_PASSWORD);
-    await expect(service.active(user, 0)).resolves.toMatchObject({ role: 'operator' });
+    const user = await tokens.verify((await service.login('operator1', DEMO_PASSWORD)).token);
+    await expect(service.active(user, 0)).resolves.toEqual({ userId: 'id-operator1', username: 'operator1', displayName: 'Nguyễn Thị Lan', role: 'operator' });
     // Changed behind this process's back (another API process): seen once the cached read is older than the limit.
     const i = users.rows.findIndex((u) => u.username === 'operator1');
     users.rows[i] = { ...users.rows[i], role: 'supervisor' };
@@ -143,6 +143,23 @@ describe('UserService: user management', () => {
     await service.update(admin, user.userId, { disabled: true });
     expect(await codeOf(service.active(user, ACTIVE_USER_CACHE_MS + 1))).toBe('AUTH_INVALID');
     expect(await codeOf(service.active({ ...user, userId: 'id-ghost' }))).toBe('AUTH_INVALID');
+  });
+
+  it("refuses a user's tokens issued before their password was last set, by an admin or by themselves", async () => {
+    const { service, tokens } = setup();
+    await service.ensureDemoUsers();
+    const before = await tokens.verify((await service.login('operator2', DEMO_PASSWORD)).token);
+    await expect(service.active(before)).resolves.toMatchObject({ username: 'operator2' });
+    await service.setPassword(admin, 'id-operator2', 'đặt-lại-sau-sự-cố');
+    const nowS = Math.floor(Date.now() / 1000);
+    // Issued a second before the change: refused; in the same second (signing in again at once) or later: valid.
+    expect(await codeOf(service.active({ ...before, issuedAtS: nowS - 1 }))).toBe('AUTH_INVALID');
+    await expect(service.active({ ...before, issuedAtS: nowS })).resolves.toMatchObject({ username: 'operator2' });
+    const again = await tokens.verify((await service.login('operator2', 'đặt-lại-sau-sự-cố')).token);
+    await expect(service.active(again)).resolves.toMatchObject({ username: 'operator2' });
+
+    await service.changeOwnPassword(again, 'đặt-lại-sau-sự-cố', 'tự-đổi-mật-khẩu');
+    expect(await codeOf(service.active({ ...again, issuedAtS: Math.floor(Date.now() / 1000) - 1 }))).toBe('AUTH_INVALID');
   });
 });
 

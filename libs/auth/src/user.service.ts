@@ -4,7 +4,7 @@ import { UserRepository, type StoredUser, type UserChanges } from '@ioc/storage'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 import { PASSWORD_HASHER, type PasswordHasher } from './password-hasher';
 import { isUserRole, type Principal, type UserRole } from './principal';
-import { TokenService } from './token.service';
+import { TokenService, type TokenPrincipal } from './token.service';
 
 export interface LoginResult {
   readonly token: string;
@@ -43,6 +43,12 @@ function toPrincipal(u: StoredUser): Principal {
   return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role };
 }
 
+/**
+ * Now, to the whole second: the limit a new password puts on its user's tokens. A token's `iat` is in whole seconds, so
+ * one issued in the same second as the change (a sign-in right after it) stays valid.
+ */
+const wholeSecondNow = () => new Date(Math.floor(Date.now() / 1000) * 1000);
+
 const toRecord = (u: StoredUser): UserRecord => ({ ...toPrincipal(u), disabled: u.disabled, createdAt: u.createdAt });
 
 /** Logins and the user table: password check, token issue, demo users on first start, user management by admins. */
@@ -50,8 +56,8 @@ const toRecord = (u: StoredUser): UserRecord => ({ ...toPrincipal(u), disabled: 
 export class UserService {
   /** Verified instead of a missing user's hash, so a wrong username costs as long as a wrong password. */
   private dummyHash?: Promise<string>;
-  /** Token user id → the user as last read (undefined: gone or disabled), and when. */
-  private readonly activeCache = new Map<string, { readonly user: Principal | undefined; readonly at: number }>();
+  /** Token user id → the user as last read (undefined: gone or disabled), the limit on its tokens' age, and when. */
+  private readonly activeCache = new Map<string, { readonly user: Principal | undefined; readonly validAfterS: number; readonly at: number }>();
 
   constructor(
     private readonly users: UserRepository,
@@ -83,17 +89,20 @@ export class UserService {
 
   /**
    * The REST guard's and the socket handshake's check of a valid token: its user as stored (its role now, not the
-   * token's), read at most every ACTIVE_USER_CACHE_MS; AUTH_INVALID once the user is gone or disabled.
+   * token's), read at most every ACTIVE_USER_CACHE_MS; AUTH_INVALID once the user is gone or disabled, or when the
+   * token was issued before the user's password was last set.
    */
-  async active(p: Principal, nowMs = Date.now()): Promise<Principal> {
+  async active(p: TokenPrincipal, nowMs = Date.now()): Promise<Principal> {
     let entry = this.activeCache.get(p.userId);
     if (!entry || nowMs - entry.at >= ACTIVE_USER_CACHE_MS) {
       const user = await this.users.findById(p.userId);
-      entry = { user: user && !user.disabled ? toPrincipal(user) : undefined, at: nowMs };
+      const validAfterS = user?.tokensValidAfter ? Math.floor(user.tokensValidAfter.getTime() / 1000) : 0;
+      entry = { user: user && !user.disabled ? toPrincipal(user) : undefined, validAfterS, at: nowMs };
       if (this.activeCache.size >= 10_000) this.activeCache.clear();
       this.activeCache.set(p.userId, entry);
     }
     if (!entry.user) throw new IocError('AUTH_INVALID', 'user no longer active');
+    if (p.issuedAtS < entry.validAfterS) throw new IocError('AUTH_INVALID', 'token issued before the password was last set: sign in again');
     return entry.user;
   }
 
@@ -118,7 +127,7 @@ export class UserService {
 
   /** An admin sets a user's password. USER_NOT_FOUND. */
   async setPassword(actor: Principal, userId: string, password: string): Promise<UserRecord> {
-    const user = this.changed(userId, await this.users.update(userId, { passwordHash: await this.hasher.hash(password) }));
+    const user = this.changed(userId, await this.users.update(userId, { passwordHash: await this.hasher.hash(password), tokensValidAfter: wholeSecondNow() }));
     this.logger.info({ userId, username: user.username, actor: actor.userId }, 'password set by an admin');
     return user;
   }
@@ -128,7 +137,7 @@ export class UserService {
     const user = await this.users.findById(p.userId);
     if (!user || user.disabled) throw new IocError('AUTH_INVALID', 'user no longer active');
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new IocError('USER_PASSWORD_INCORRECT', 'the current password is not correct');
-    this.changed(p.userId, await this.users.update(p.userId, { passwordHash: await this.hasher.hash(newPassword) } satisfies UserChanges));
+    this.changed(p.userId, await this.users.update(p.userId, { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: wholeSecondNow() } satisfies UserChanges));
     this.logger.info({ userId: p.userId, username: user.username }, 'password changed by its user');
   }
 

@@ -62,7 +62,9 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('users, field repor
     expect(await users.insert({ ...base, username: 'ops10', role: 'admin' })).toBe('taken');
     const id = (made as { id: string }).id;
     expect(await users.update(id, { role: 'supervisor', displayName: 'Mười Một' })).toMatchObject({ role: 'supervisor', displayName: 'Mười Một', passwordHash: '$argon2id$y' });
-    expect(await users.update(id, { passwordHash: '$argon2id$z', disabled: true })).toMatchObject({ role: 'supervisor', disabled: true, passwordHash: '$argon2id$z' });
+    expect(made).toMatchObject({ tokensValidAfter: null });
+    const validAfter = new Date('2026-11-22T02:00:00.000Z');
+    expect(await users.update(id, { passwordHash: '$argon2id$z', disabled: true, tokensValidAfter: validAfter })).toMatchObject({ role: 'supervisor', disabled: true, passwordHash: '$argon2id$z', tokensValidAfter: validAfter });
     expect(await users.update('00000000-0000-4000-8000-00000000abcd', { disabled: true })).toBe('not-found');
     expect(await users.update('not-a-uuid', { disabled: true })).toBe('not-found');
     await expect(users.update(id, { role: 'root' })).rejects.toMatchObject({ code: '23514' });

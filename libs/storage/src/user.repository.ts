@@ -11,6 +11,8 @@ export interface StoredUser {
   readonly passwordHash: string;
   readonly createdAt: Date;
   readonly disabled: boolean;
+  /** Tokens issued before this are refused (set with a new password); null: none are. */
+  readonly tokensValidAfter: Date | null;
 }
 
 export interface NewUser {
@@ -25,6 +27,8 @@ export interface UserChanges {
   readonly role?: string;
   readonly disabled?: boolean;
   readonly passwordHash?: string;
+  /** Refuse the user's tokens issued before this (with a new password). */
+  readonly tokensValidAfter?: Date;
 }
 
 /** Advisory lock key of user changes (any constant bigint: 'app_user' in ASCII, as decimal text for pg). */
@@ -38,6 +42,7 @@ interface UserRow {
   password_hash: string;
   created_at: Date;
   disabled: boolean;
+  tokens_valid_after: Date | null;
 }
 
 const toUser = (r: UserRow): StoredUser => ({
@@ -48,11 +53,13 @@ const toUser = (r: UserRow): StoredUser => ({
   passwordHash: r.password_hash,
   createdAt: r.created_at,
   disabled: r.disabled,
+  tokensValidAfter: r.tokens_valid_after,
 });
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
-const SELECT_USER = 'SELECT id, username, display_name, role, password_hash, created_at, disabled FROM app_user';
+const COLUMNS = 'id, username, display_name, role, password_hash, created_at, disabled, tokens_valid_after';
+const SELECT_USER = `SELECT ${COLUMNS} FROM app_user`;
 
 @Injectable()
 export class UserRepository {
@@ -93,7 +100,7 @@ export class UserRepository {
     const { rows } = await this.db.pool.query<UserRow>(
       `INSERT INTO app_user (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
        ON CONFLICT (username) DO NOTHING
-       RETURNING id, username, display_name, role, password_hash, created_at, disabled`,
+       RETURNING ${COLUMNS}`,
       [user.username, user.displayName, user.role, user.passwordHash],
     );
     return rows[0] ? toUser(rows[0]) : 'taken';
@@ -112,10 +119,11 @@ export class UserRepository {
         await client.query('SELECT pg_advisory_xact_lock($1)', [USER_CHANGES_LOCK]);
         const { rows } = await client.query<UserRow>(
           `UPDATE app_user SET display_name = COALESCE($2, display_name), role = COALESCE($3, role),
-                  disabled = COALESCE($4, disabled), password_hash = COALESCE($5, password_hash)
+                  disabled = COALESCE($4, disabled), password_hash = COALESCE($5, password_hash),
+                  tokens_valid_after = COALESCE($6, tokens_valid_after)
             WHERE id = $1
-            RETURNING id, username, display_name, role, password_hash, created_at, disabled`,
-          [id, changes.displayName ?? null, changes.role ?? null, changes.disabled ?? null, changes.passwordHash ?? null],
+            RETURNING ${COLUMNS}`,
+          [id, changes.displayName ?? null, changes.role ?? null, changes.disabled ?? null, changes.passwordHash ?? null, changes.tokensValidAfter ?? null],
         );
         if (!rows[0]) return 'not-found' as const;
         const admins = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled`);

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { JwtService } from '@nestjs/jwt';
-import { IocError, loadConfig } from '@ioc/platform';
+import { IocError, loadConfig, systemClock } from '@ioc/platform';
 import type { NewUser, StoredUser, UserChanges, UserRepository } from '@ioc/storage';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 import { argon2Hasher, type PasswordHasher } from './password-hasher';
@@ -54,7 +54,7 @@ const plainHasher: PasswordHasher = { hash: async (p) => `plain:${p}`, verify: a
 function setup() {
   const users = new FakeUsers();
   const tokens = new TokenService(new JwtService({ secret: 's', signOptions: { algorithm: 'HS256', expiresIn: 60 } }));
-  const service = new UserService(users as unknown as UserRepository, tokens, plainHasher, pino({ level: 'silent' }), loadConfig({}));
+  const service = new UserService(users as unknown as UserRepository, tokens, plainHasher, pino({ level: 'silent' }), loadConfig({}), systemClock);
   return { users, tokens, service };
 }
 

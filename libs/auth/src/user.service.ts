@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IOC_CONFIG, IocError, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
+import { CLOCK, IOC_CONFIG, IocError, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { UserRepository, type StoredUser, type UserChanges } from '@ioc/storage';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 import { PASSWORD_HASHER, type PasswordHasher } from './password-hasher';
@@ -43,12 +43,6 @@ function toPrincipal(u: StoredUser): Principal {
   return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role };
 }
 
-/**
- * Now, to the whole second: the limit a new password puts on its user's tokens. A token's `iat` is in whole seconds, so
- * one issued in the same second as the change (a sign-in right after it) stays valid.
- */
-const wholeSecondNow = () => new Date(Math.floor(Date.now() / 1000) * 1000);
-
 const toRecord = (u: StoredUser): UserRecord => ({ ...toPrincipal(u), disabled: u.disabled, createdAt: u.createdAt });
 
 /** Logins and the user table: password check, token issue, demo users on first start, user management by admins. */
@@ -65,7 +59,16 @@ export class UserService {
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(IOC_CONFIG) private readonly config: IocConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /**
+   * Now, to the whole second: the limit a new password puts on its user's tokens. A token's `iat` is in whole seconds,
+   * so one issued in the same second as the change (a sign-in right after it) stays valid.
+   */
+  private wholeSecondNow(): Date {
+    return new Date(Math.floor(this.clock.nowMs() / 1000) * 1000);
+  }
 
   /** AUTH_INVALID (one message for unknown user, wrong password and disabled user). */
   async login(username: string, password: string): Promise<LoginResult> {
@@ -92,7 +95,7 @@ export class UserService {
    * token's), read at most every ACTIVE_USER_CACHE_MS; AUTH_INVALID once the user is gone or disabled, or when the
    * token was issued before the user's password was last set.
    */
-  async active(p: TokenPrincipal, nowMs = Date.now()): Promise<Principal> {
+  async active(p: TokenPrincipal, nowMs = this.clock.nowMs()): Promise<Principal> {
     let entry = this.activeCache.get(p.userId);
     if (!entry || nowMs - entry.at >= ACTIVE_USER_CACHE_MS) {
       const user = await this.users.findById(p.userId);
@@ -127,7 +130,7 @@ export class UserService {
 
   /** An admin sets a user's password. USER_NOT_FOUND. */
   async setPassword(actor: Principal, userId: string, password: string): Promise<UserRecord> {
-    const user = this.changed(userId, await this.users.update(userId, { passwordHash: await this.hasher.hash(password), tokensValidAfter: wholeSecondNow() }));
+    const user = this.changed(userId, await this.users.update(userId, { passwordHash: await this.hasher.hash(password), tokensValidAfter: this.wholeSecondNow() }));
     this.logger.info({ userId, username: user.username, actor: actor.userId }, 'password set by an admin');
     return user;
   }
@@ -137,7 +140,7 @@ export class UserService {
     const user = await this.users.findById(p.userId);
     if (!user || user.disabled) throw new IocError('AUTH_INVALID', 'user no longer active');
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new IocError('USER_PASSWORD_INCORRECT', 'the current password is not correct');
-    this.changed(p.userId, await this.users.update(p.userId, { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: wholeSecondNow() } satisfies UserChanges));
+    this.changed(p.userId, await this.users.update(p.userId, { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: this.wholeSecondNow() } satisfies UserChanges));
     this.logger.info({ userId: p.userId, username: user.username }, 'password changed by its user');
   }
 

@@ -237,4 +237,35 @@ describe('operator console (browser)', () => {
     minh = await signIn('operator2', 'en');
     await minh.locator('[data-testid="feed-status"].feed-live').waitFor();
   });
+
+  it('lets an admin manage users in the console; a supervisor sees the list only; operators have no such tab', async () => {
+    const admin = await signIn('admin1', 'vi');
+    await admin.click('[data-testid="tab-users"]');
+    const form = admin.locator('[data-testid="user-form"]');
+    await form.locator('input[name="new-username"]').fill('tuan.le');
+    await form.locator('input[name="new-name"]').fill('Lê Minh Tuấn');
+    await form.locator('select[name="new-role"]').selectOption('supervisor');
+    await form.locator('input[name="new-password"]').fill('giám-sát-ca-sáng');
+    await form.locator('[data-testid="user-create"]').click();
+    const row = admin.locator('tr[data-username="tuan.le"]');
+    await row.waitFor();
+    expect(await row.locator('[data-testid="user-role"]').inputValue()).toBe('supervisor');
+    await expect(apiClient(server.baseUrl, 'tuan.le', 'giám-sát-ca-sáng')).resolves.toBeDefined();
+
+    await row.locator('[data-testid="user-toggle"]').click();
+    await admin.locator('tr[data-username="tuan.le"][data-disabled="true"]').waitFor();
+    await expect(apiClient(server.baseUrl, 'tuan.le', 'giám-sát-ca-sáng')).rejects.toThrow(/401/);
+    // The last active admin stays: the server's reason is shown, nothing changes.
+    await admin.locator('tr[data-username="admin1"] [data-testid="user-role"]').selectOption('operator');
+    await admin.locator('.users-view [role="alert"]').filter({ hasText: 'USER_LAST_ADMIN' }).waitFor();
+    expect(await admin.locator('tr[data-username="admin1"] [data-testid="user-role"]').inputValue()).toBe('admin');
+    await screenshot(admin, '10-users-admin-vi');
+
+    const supervisor = await signIn('supervisor1', 'en');
+    await supervisor.click('[data-testid="tab-users"]');
+    await supervisor.locator('tr[data-username="tuan.le"]').waitFor();
+    expect(await supervisor.locator('[data-testid="user-form"]').count()).toBe(0);
+    expect(await supervisor.locator('[data-testid="user-toggle"]').count()).toBe(0);
+    expect(await lan.locator('[data-testid="tab-users"]').count()).toBe(0);
+  });
 });

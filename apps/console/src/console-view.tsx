@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, type KpiReport, type SilenceDto } from '@ioc/contracts';
+import { roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES, type KpiReport, type SilenceDto } from '@ioc/contracts';
 import { AlarmCue } from './alarm/alarm-cue';
 import { IocApi, type DeviceDto } from './api/ioc-api';
 import { lastSeqKey, type Session } from './auth/session';
 import { CityModel } from './city/city-model';
 import type { Position } from './city/geometry';
+import { UsersView } from './users/users-view';
 import { DeviceHealthView, type DeviceRow } from './devices/device-health-view';
 import { deviceHealth } from './devices/device-health';
 import { IncidentList } from './incidents/incident-list';
@@ -88,12 +89,13 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   // Silences: polled like the other reads, and read again right after an action (the tick).
   const canReadSilences = roleMay(session.user.role, SILENCE_READ_ROLES);
   const canSilence = roleMay(session.user.role, SILENCE_WRITE_ROLES);
+  const canReadUsers = roleMay(session.user.role, USER_READ_ROLES);
   const [silenceTick, setSilenceTick] = useState(0);
   const silences = usePolled<SilenceDto[] | undefined>(() => (canReadSilences ? api.silences() : Promise.resolve(undefined)), SILENCES_EVERY_MS, [api, canReadSilences, silenceTick]);
   const refreshSilences = useCallback(() => setSilenceTick((n) => n + 1), []);
   const [silenceForm, setSilenceForm] = useState<{ readonly open: boolean; readonly key: number; readonly prefill?: SilencePrefill }>({ open: false, key: 0 });
 
-  const [tab, setTab] = useState<'incidents' | 'devices' | 'silences'>('incidents');
+  const [tab, setTab] = useState<'incidents' | 'devices' | 'silences' | 'users'>('incidents');
   const silenceSimilar = useCallback((i: IncidentView) => {
     setSilenceForm((f) => ({ open: true, key: f.key + 1, prefill: { type: i.type, zoneId: i.zone.id } }));
     setTab('silences');
@@ -246,11 +248,18 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
                 {t('tabs.silences')} {silencedNow ? <span className="tab-count">{silencedNow}</span> : null}
               </button>
             ) : null}
+            {canReadUsers ? (
+              <button type="button" className={tab === 'users' ? 'on' : ''} onClick={() => setTab('users')} data-testid="tab-users">
+                {t('tabs.users')}
+              </button>
+            ) : null}
           </nav>
           {tab === 'incidents' ? (
             <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={setSelectedId} city={city} wardOf={wardOf} />
           ) : tab === 'devices' ? (
             <DeviceHealthView rows={deviceRows} city={city} />
+          ) : tab === 'users' ? (
+            <UsersView api={api} canManage={session.user.role === 'admin'} selfId={session.user.userId} />
           ) : (
             <SilencesView
               silences={silences}

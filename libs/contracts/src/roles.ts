@@ -4,6 +4,8 @@
  */
 export const SILENCE_READ_ROLES = ['operator', 'supervisor', 'trainer'] as const;
 export const SILENCE_WRITE_ROLES = ['operator', 'supervisor'] as const;
+/** Who may see the users (GET /api/v1/users); changing them is the admin's alone. */
+export const USER_READ_ROLES = ['supervisor'] as const;
 
 /** Whether `role` may do what `allowed` lists (admin always may). */
 export function roleMay(role: string, allowed: readonly string[]): boolean {

@@ -1,4 +1,4 @@
-import type { KpiReport, LoginResponse, SilenceDto } from '@ioc/contracts';
+import type { ApiUserRecord, CreateUserRequest, KpiReport, LoginResponse, SilenceDto, UpdateUserRequest } from '@ioc/contracts';
 import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
 import type { SilenceBody } from '../silences/silence-form';
 import { HttpClient, type TokenSource, type UnauthorisedHandler } from './http-client';
@@ -124,5 +124,25 @@ export class IocApi {
   /** Ends a silence now; the record stays, with who ended it. */
   expireSilence(id: string): Promise<SilenceDto> {
     return this.http.post<SilenceDto>(`/silences/${encodeURIComponent(id)}/expire`);
+  }
+
+  /** Users (supervisor, admin). */
+  users(): Promise<ApiUserRecord[]> {
+    return this.http.get<ApiUserRecord[]>('/users');
+  }
+
+  /** Admin. */
+  createUser(body: CreateUserRequest): Promise<ApiUserRecord> {
+    return this.http.post<ApiUserRecord>('/users', body);
+  }
+
+  /** Admin. */
+  updateUser(id: string, changes: UpdateUserRequest): Promise<ApiUserRecord> {
+    return this.http.patch<ApiUserRecord>(`/users/${encodeURIComponent(id)}`, changes);
+  }
+
+  /** Admin. */
+  setUserPassword(id: string, password: string): Promise<ApiUserRecord> {
+    return this.http.post<ApiUserRecord>(`/users/${encodeURIComponent(id)}/password`, { password });
   }
 }

@@ -5,6 +5,7 @@ import {
   CreateUserRequestSchema,
   SetPasswordRequestSchema,
   UpdateUserRequestSchema,
+  USER_READ_ROLES,
   type CreateUserRequest,
   type SetPasswordRequest,
   type UpdateUserRequest,
@@ -27,7 +28,7 @@ export class UsersController {
   ) {}
 
   @Get()
-  @Roles('supervisor')
+  @Roles(...USER_READ_ROLES)
   @ApiOperation({ summary: 'Users, their roles and whether they are disabled (supervisor, admin)' })
   list() {
     return this.users.list();

@@ -102,7 +102,6 @@ export function UsersView({ api, canManage, selfId }: Props) {
         <thead>
           <tr>
             <th>{t('users.username')}</th>
-            <th>{t('users.name')}</th>
             <th>{t('users.role')}</th>
             <th>{t('users.status')}</th>
           </tr>
@@ -110,8 +109,10 @@ export function UsersView({ api, canManage, selfId }: Props) {
         <tbody>
           {(users ?? []).map((u) => (
             <tr key={u.userId} data-username={u.username} data-disabled={u.disabled} className={u.disabled ? 'disabled' : ''}>
-              <td>{u.username}</td>
-              <td>{u.displayName}</td>
+              <td>
+                <span className="user-name">{u.username}</span>
+                <span className="user-display">{u.displayName}</span>
+              </td>
               <td>
                 {canManage ? (
                   <select

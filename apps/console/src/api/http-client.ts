@@ -9,6 +9,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A failed request's reason for the operator: the server's code (or status) and message. */
+export function failureReason(err: unknown): string {
+  return err instanceof ApiError ? `${err.code ?? err.status}: ${err.message}` : (err as Error).message;
+}
+
 export const API_BASE = '/api/v1';
 
 export type TokenSource = () => string | undefined;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Evidence, StoredIncidentEvent } from '@ioc/domain';
-import { ApiError } from '../api/http-client';
+import { failureReason } from '../api/http-client';
 import type { IncidentDetailDto, IocApi, ReadingDto } from '../api/ioc-api';
 import { ReadingsChart, type ChartSeries } from '../charts/readings-chart';
 import type { CityModel } from '../city/city-model';
@@ -78,7 +78,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
         after?.();
         await onChanged(incident.id);
       } catch (err) {
-        setError(t('panel.actionFailed', { reason: err instanceof ApiError ? `${err.code ?? err.status}: ${err.message}` : (err as Error).message }));
+        setError(t('panel.actionFailed', { reason: failureReason(err) }));
       } finally {
         setBusy(false);
       }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiUserRecord, ApiUserRole } from '@ioc/contracts';
-import { ApiError } from '../api/http-client';
+import { failureReason } from '../api/http-client';
 import type { IocApi } from '../api/ioc-api';
 import { ErrorNote } from '../error-note';
 
@@ -14,8 +14,6 @@ interface Props {
   /** The signed-in user: an admin is not offered to disable themselves. */
   readonly selfId: string;
 }
-
-const reasonOf = (err: unknown) => (err instanceof ApiError ? `${err.code ?? err.status}: ${err.message}` : (err as Error).message);
 
 /**
  * The users tab (supervisor: the list; admin: user management): create a user, change a role, disable or enable,
@@ -33,7 +31,7 @@ export function UsersView({ api, canManage, selfId }: Props) {
   const load = useCallback(() => {
     api.users().then(
       (u) => setUsers([...u].sort((a, b) => a.username.localeCompare(b.username))),
-      (err: unknown) => setError(reasonOf(err)),
+      (err: unknown) => setError(failureReason(err)),
     );
   }, [api]);
   useEffect(load, [load]);
@@ -47,7 +45,7 @@ export function UsersView({ api, canManage, selfId }: Props) {
       load();
       return true;
     } catch (err) {
-      setError(t('users.failed', { reason: reasonOf(err) }));
+      setError(t('users.failed', { reason: failureReason(err) }));
       return false;
     }
   };

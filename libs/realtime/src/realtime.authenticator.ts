@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TokenService, UserService, type Principal } from '@ioc/auth';
+import { TokenService, UserService, type TokenPrincipal } from '@ioc/auth';
 import { REALTIME_WATCH_ROLES } from '@ioc/contracts';
 import { IocError } from '@ioc/platform';
 
@@ -14,11 +14,22 @@ export class RealtimeAuthenticator {
     @Inject(UserService) private readonly users: Pick<UserService, 'active'>,
   ) {}
 
-  async authenticate(token: unknown): Promise<Principal> {
+  /** The handshake: the token's user as stored, with the token's issue time (kept for `admit` later). */
+  async authenticate(token: unknown): Promise<TokenPrincipal> {
     if (typeof token !== 'string' || token.length === 0) {
       throw new IocError('AUTH_INVALID', 'missing token: connect with io(url, { auth: { token } })');
     }
-    const principal = await this.users.active(await this.tokens.verify(token));
+    return this.admit(await this.tokens.verify(token));
+  }
+
+  /**
+   * Whether a verified token still admits its socket: the user active, the token not older than their last password,
+   * their role as stored now one that watches. Made at the handshake and again, every ACTIVE_USER_CACHE_MS, for each
+   * open socket (the gateway), so that a change made where no socket server runs (another process's cache, the users
+   * CLI) also ends the user's open sockets.
+   */
+  async admit(credentials: TokenPrincipal): Promise<TokenPrincipal> {
+    const principal = { ...(await this.users.active(credentials)), issuedAtS: credentials.issuedAtS };
     if (!(REALTIME_WATCH_ROLES as readonly string[]).includes(principal.role)) {
       throw new IocError('AUTH_FORBIDDEN', `role ${principal.role} may not watch incidents (${REALTIME_WATCH_ROLES.join(', ')} may)`);
     }

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
 import { CLIENT_EVENTS, REALTIME_ERROR_CODES, REALTIME_PATH, type ResumeAck, type SubscribeAck } from '@ioc/contracts';
+import { ACTIVE_USER_CACHE_MS } from '@ioc/auth';
 import { LOGGER, isIocError, type Logger } from '@ioc/platform';
 import { RealtimeAuthenticator } from './realtime.authenticator';
 import { RealtimeService, type IocNamespace, type IocSocket } from './realtime.service';
@@ -24,8 +25,9 @@ export type SocketAdapterFactory = Parameters<Server['adapter']>[0];
  * processes behind one address need sticky sessions for polling; WebSocket-only clients do not).
  */
 @WebSocketGateway({ path: REALTIME_PATH, serveClient: false, transports: ['websocket', 'polling'] })
-export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<IocSocket>, OnGatewayDisconnect<IocSocket> {
+export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<IocSocket>, OnGatewayDisconnect<IocSocket>, OnModuleDestroy {
   private readonly log: Logger;
+  private recheck?: NodeJS.Timeout;
 
   constructor(
     private readonly service: RealtimeService,
@@ -53,7 +55,34 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
         },
       );
     });
-    this.service.attach(server.of('/') as unknown as IocNamespace);
+    const nsp = server.of('/') as unknown as IocNamespace;
+    this.service.attach(nsp);
+    this.recheck = setInterval(() => this.recheckSockets(nsp), ACTIVE_USER_CACHE_MS);
+    this.recheck.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.recheck);
+  }
+
+  /**
+   * Each open socket is admitted again as its handshake was: one whose user is disabled, has another role or a newer
+   * password since is closed (the client's reconnect then meets the handshake). A database that does not answer closes
+   * nothing.
+   */
+  private recheckSockets(nsp: IocNamespace): void {
+    for (const socket of nsp.sockets.values()) {
+      const was = socket.data.principal;
+      this.auth.admit(was).then(
+        (now) => {
+          if (now.role !== was.role) socket.disconnect(true);
+        },
+        (err: unknown) => {
+          if (isIocError(err, 'AUTH_INVALID') || isIocError(err, 'AUTH_FORBIDDEN')) socket.disconnect(true);
+          else this.log.warn({ err, userId: was.userId }, 'could not check an open socket\'s user');
+        },
+      );
+    }
   }
 
   handleConnection(socket: IocSocket): void {

@@ -1,6 +1,6 @@
 import { Module, type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TokenService, UserService, type Principal, type UserRole } from '@ioc/auth';
+import { ACTIVE_USER_CACHE_MS, TokenService, UserService, type Principal, type UserRole } from '@ioc/auth';
 import { IncidentService, IncidentsModule } from '@ioc/alerts';
 import type { IncidentDomain, IncidentSignal, IncidentType, StoredIncidentEvent } from '@ioc/domain';
 import { loadConfig, PlatformModule, type IocConfig } from '@ioc/platform';
@@ -274,5 +274,23 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
     } finally {
       await second.app.close();
     }
+  });
+
+  it('closes an open socket whose user was disabled where no socket server runs (the users CLI), at its next check', async () => {
+    const op = await user('operator');
+    const w = new SocketWatcher(api.url, await tokens.sign(op), { reconnection: false });
+    watchers.push(w);
+    await w.connected();
+    // Straight in the table, as the CLI or an API process without this one's cache would: no disconnect is sent.
+    expect(await api.app.get(UserRepository).update(op.userId, { disabled: true })).toMatchObject({ disabled: true });
+    // The cached view of the user expires, then the next check closes the socket: two periods; four are allowed.
+    await new Promise<void>((resolve, reject) => {
+      const late = setTimeout(() => reject(new Error('the socket of the disabled user is still open')), 4 * ACTIVE_USER_CACHE_MS);
+      w.socket.once('disconnect', () => {
+        clearTimeout(late);
+        resolve();
+      });
+    });
+    expect(w.socket.connected).toBe(false);
   });
 });

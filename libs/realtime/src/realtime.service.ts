@@ -10,7 +10,7 @@ import {
   type SubscribeAck,
 } from '@ioc/contracts';
 import type { IncidentNotification } from '@ioc/domain';
-import type { Principal } from '@ioc/auth';
+import type { TokenPrincipal } from '@ioc/auth';
 import type { FeedLog, IncidentFeed } from './incident-feed';
 import { Subscription } from './subscription';
 
@@ -18,7 +18,8 @@ export type IocNamespace = Namespace<ClientToServerEvents, ServerToClientEvents,
 export type IocSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SocketData {
-  principal: Principal;
+  /** The socket's user as the handshake (and each later check) found it, with its token's issue time. */
+  principal: TokenPrincipal;
 }
 
 export interface RealtimeOptions {

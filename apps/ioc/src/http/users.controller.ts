@@ -14,9 +14,9 @@ import { RealtimeService } from '@ioc/realtime';
 import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
 
 /**
- * User management (admin; the list also for supervisors). A user disabled or given another role loses the old access
- * at once in this process and within UserService's ACTIVE_USER_CACHE_MS in the others; their open sockets are closed in
- * every API process.
+ * User management (admin; the list also for supervisors). A user disabled, given another role or a new password loses
+ * the old access at once in this process and within UserService's ACTIVE_USER_CACHE_MS in the others; their open
+ * sockets are closed at once in every API process (and would be at the gateway's next check anyway).
  */
 @ApiTags('users')
 @ApiBearerAuth()
@@ -59,7 +59,9 @@ export class UsersController {
   @ApiUuidParam()
   @ApiOperation({ summary: "Set a user's password (admin)" })
   @ApiZodBody(SetPasswordRequestSchema)
-  setPassword(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(SetPasswordRequestSchema, 'password')) body: SetPasswordRequest, @CurrentPrincipal() p: Principal) {
-    return this.users.setPassword(p, id, body.password);
+  async setPassword(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(SetPasswordRequestSchema, 'password')) body: SetPasswordRequest, @CurrentPrincipal() p: Principal) {
+    const user = await this.users.setPassword(p, id, body.password);
+    this.realtime.disconnectUser(id);
+    return user;
   }
 }

@@ -77,7 +77,7 @@ describe('REST API end to end', () => {
   it('serves the OpenAPI document and health without a token', async () => {
     const doc = (await (await fetch(`${server.baseUrl}/api/docs-json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    for (const p of ['/api/v1/auth/login', '/api/v1/incidents', '/api/v1/incidents/{id}/acknowledge', '/api/v1/devices/{id}/series', '/api/v1/kpis', '/api/v1/field-reports', '/api/v1/users', '/api/v1/users/{id}', '/api/v1/users/{id}/password', '/api/v1/auth/password']) {
+    for (const p of ['/api/v1/auth/login', '/api/v1/incidents', '/api/v1/incidents/{id}/acknowledge', '/api/v1/devices/{id}/series', '/api/v1/kpis', '/api/v1/field-reports', '/api/v1/users', '/api/v1/users/{id}', '/api/v1/users/{id}/password', '/api/v1/auth/password', '/api/v1/recordings', '/api/v1/recordings/{id}', '/api/v1/exercises', '/api/v1/exercises/{id}', '/api/v1/exercises/{id}/stop']) {
       expect(doc.paths).toHaveProperty([p]);
     }
     expect((await fetch(`${server.baseUrl}/api/docs`)).status).toBe(200);

@@ -6,6 +6,7 @@ export interface ApiClient {
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
   post<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
   patch<T = unknown>(path: string, body: unknown): Promise<{ status: number; body: T }>;
+  delete<T = unknown>(path: string): Promise<{ status: number; body: T }>;
 }
 
 export async function login(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<string> {
@@ -31,5 +32,5 @@ export async function apiClient(baseUrl: string, username: string, password?: st
     }
     return { status: res.status, body: parsed as T };
   };
-  return { token, get: (path) => call('GET', path), post: (path, body = {}) => call('POST', path, body), patch: (path, body) => call('PATCH', path, body) };
+  return { token, get: (path) => call('GET', path), post: (path, body = {}) => call('POST', path, body), patch: (path, body) => call('PATCH', path, body), delete: (path) => call('DELETE', path) };
 }

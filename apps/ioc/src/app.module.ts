@@ -5,7 +5,7 @@ import { PlatformModule, type IocConfig } from '@ioc/platform';
 import { StorageModule } from '@ioc/storage';
 import { QueueModule } from '@ioc/queue';
 import { IngestModule } from '@ioc/ingest';
-import { CorrelationModule, EscalationModule } from '@ioc/alerts';
+import { CorrelationModule, EscalationModule, ExercisesModule } from '@ioc/alerts';
 import { RealtimeModule } from '@ioc/realtime';
 import { JobsModule } from './jobs.module';
 import { HttpApiModule } from './http/http-api.module';
@@ -23,6 +23,8 @@ export class AppModule {
     if (config.roles.has('jobs')) roles.push(JobsModule);
     // Timers are scheduled by the correlate role, cancelled by the api role, fired by the jobs role's worker.
     const escalation = ['api', 'correlate', 'jobs'].some((r) => config.roles.has(r as never)) ? [EscalationModule.forRoot({ worker: config.roles.has('jobs'), policyFile: config.escalation.policyFile })] : [];
+    // Exercises are started and stopped by the api role, replayed by the jobs role.
+    const exercises = config.roles.has('api') || config.roles.has('jobs') ? [ExercisesModule.forRoot({ worker: config.roles.has('jobs') })] : [];
     return {
       module: AppModule,
       imports: [
@@ -33,6 +35,7 @@ export class AppModule {
         // Every process answers /health and /metrics, whatever its roles.
         OpsHttpModule,
         ...escalation,
+        ...exercises,
         ...roles,
         // Last, so the API's routes come before the console's single-page fallback.
         ...(config.roles.has('api') ? [ConsoleStaticModule.forRoot(config.correlation.seedsDir)] : []),

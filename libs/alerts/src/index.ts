@@ -15,3 +15,4 @@ export * from './escalation';
 export * from './incident-commands.service';
 export * from './incident-commands.module';
 export * from './incident-change.fanout';
+export * from './exercises';

@@ -14,6 +14,8 @@ export const QUEUES = {
   maintenance: 'ioc-maintenance',
   /** Escalation timers: one delayed job per (incident, level). */
   escalation: 'ioc-escalation',
+  /** Trainers' exercises: one long-running job per exercise (its replay). */
+  exercises: 'ioc-exercises',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -25,6 +27,8 @@ export const JOBS = {
   escalateIncident: 'escalate-incident',
   /** Close incidents resolved longer than the lifecycle's auto-close period. */
   incidentHousekeeping: 'incident-housekeeping',
+  /** Replay one exercise's recording, paced, as exercise incidents (job id: exerciseJobId). */
+  runExercise: 'run-exercise',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -32,6 +36,7 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export const QUEUE_JOBS = {
   [QUEUES.maintenance]: [JOBS.storageMaintenance, JOBS.incidentHousekeeping],
   [QUEUES.escalation]: [JOBS.escalateIncident],
+  [QUEUES.exercises]: [JOBS.runExercise],
 } as const satisfies Record<QueueName, readonly JobName[]>;
 export type QueueJobName<Q extends QueueName> = (typeof QUEUE_JOBS)[Q][number];
 
@@ -40,6 +45,12 @@ export interface JobDataMap {
   [JOBS.storageMaintenance]: Record<string, never>;
   [JOBS.incidentHousekeeping]: Record<string, never>;
   [JOBS.escalateIncident]: { readonly incidentId: string; readonly level: number };
+  [JOBS.runExercise]: { readonly exerciseId: string };
+}
+
+/** The replay job of one exercise: starting it twice collapses into one job. */
+export function exerciseJobId(exerciseId: string): string {
+  return `exercise.${exerciseId}`;
 }
 
 /**

@@ -4,6 +4,9 @@
  */
 export const SILENCE_READ_ROLES = ['operator', 'supervisor', 'trainer'] as const;
 export const SILENCE_WRITE_ROLES = ['operator', 'supervisor'] as const;
+/** Exercises: trainers (and supervisors) record and run them; everyone who watches incidents may see them. */
+export const EXERCISE_READ_ROLES = ['operator', 'supervisor', 'trainer'] as const;
+export const EXERCISE_WRITE_ROLES = ['supervisor', 'trainer'] as const;
 /** Who may see the users (GET /api/v1/users); changing them is the admin's alone. */
 export const USER_READ_ROLES = ['supervisor'] as const;
 

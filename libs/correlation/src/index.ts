@@ -8,3 +8,4 @@ export { CorrelationEngine, type EngineOptions, type EngineStats, type Silence }
 export { backtest, type BacktestIncident, type BacktestResult } from './backtest';
 export { canonicalJson, signalDigest } from './signal-digest';
 export { findSeedsDir, loadRules, loadTopology, loadTopologySource } from './seeds.loader';
+export { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';

@@ -28,6 +28,13 @@ export const IOC_ERROR_CODES = [
   'USER_EXISTS',
   'USER_LAST_ADMIN',
   'USER_PASSWORD_INCORRECT',
+  // trainers' exercises (libs/alerts/src/exercises)
+  'RECORDING_INVALID',
+  'RECORDING_NOT_FOUND',
+  'RECORDING_IN_USE',
+  'EXERCISE_NOT_FOUND',
+  'EXERCISE_ACTIVE',
+  'EXERCISE_NOT_RUNNING',
   // REST API (apps/ioc/src/http, libs/api)
   'REQUEST_INVALID',
   'DEVICE_NOT_FOUND',

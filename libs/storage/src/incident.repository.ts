@@ -502,6 +502,15 @@ export class IncidentRepository {
     return rows[0] && toIncident(rows[0]);
   }
 
+  /** Keys starting with `prefix` whose incident is still active (open, acknowledged, assigned): an exercise's leftovers. */
+  async activeKeysWithPrefix(prefix: string, exercise: boolean): Promise<string[]> {
+    const { rows } = await this.db.pool.query<{ dedup_key: string }>(
+      `SELECT dedup_key FROM incident WHERE exercise = $2 AND state IN ('open', 'acknowledged', 'assigned') AND starts_with(dedup_key, $1) ORDER BY dedup_key`,
+      [prefix, exercise],
+    );
+    return rows.map((r) => r.dedup_key);
+  }
+
   /** Every event of one incident, oldest first (the audit trail). */
   async timeline(incidentId: string): Promise<StoredIncidentEvent[]> {
     const { rows } = await this.db.pool.query<EventRow>(

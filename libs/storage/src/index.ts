@@ -13,6 +13,7 @@ export * from './incident-notification.repository';
 export * from './incident-feed.repository';
 export * from './raw-message.repository';
 export * from './silence.repository';
+export * from './exercise.repository';
 export * from './maintenance.service';
 export * from './user.repository';
 export * from './field-report.repository';

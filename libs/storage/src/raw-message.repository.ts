@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { domainOf, type DeviceMessage, type MessageKind } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
 
-interface RawMessageRow {
+/** raw_message's columns (also exercise_recording_message's). */
+export interface RawMessageRow {
   time: Date;
   device_id: string;
   msg_id: string;
@@ -36,7 +37,7 @@ export class RawMessageRepository {
 
   async page(from: Date, to: Date, after: RawMessageCursor | undefined, limit: number): Promise<DeviceMessage[]> {
     const { rows } = await this.db.pool.query<RawMessageRow>(PAGE, [from, to, after?.time ?? null, after?.deviceId ?? null, after?.msgId ?? null, limit]);
-    return rows.map(toMessage);
+    return rows.map(toDeviceMessage);
   }
 
   /** Every message with from ≤ ts < to, in canonical order, page by page. */
@@ -58,7 +59,7 @@ export class RawMessageRepository {
   }
 }
 
-function toMessage(r: RawMessageRow): DeviceMessage {
+export function toDeviceMessage(r: RawMessageRow): DeviceMessage {
   return {
     deviceId: r.device_id,
     msgId: r.msg_id,

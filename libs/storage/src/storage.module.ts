@@ -3,6 +3,7 @@ import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { DATABASE, type Database } from './database';
 import { openDatabase } from './database.provider';
 import { DeviceRepository } from './device.repository';
+import { ExerciseRepository } from './exercise.repository';
 import { FieldReportRepository } from './field-report.repository';
 import { KpiRepository } from './kpi.repository';
 import { UserRepository } from './user.repository';
@@ -14,7 +15,7 @@ import { SilenceRepository } from './silence.repository';
 import { ReadingsRepository } from './readings.repository';
 import { TimeseriesRepository } from './timeseries.repository';
 
-const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, SilenceRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository];
+const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, SilenceRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository, ExerciseRepository];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */
 @Module({})

@@ -8,6 +8,7 @@ import { AuthController } from './auth.controller';
 import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
 import { SilencesController } from './silences.controller';
+import { ExercisesController, RecordingsController } from './exercises.controller';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { IocExceptionFilter } from './ioc-exception.filter';
@@ -21,7 +22,7 @@ import { UsersController } from './users.controller';
  */
 @Module({
   imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule],
-  controllers: [AuthController, UsersController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, IngestApiController],
+  controllers: [AuthController, UsersController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, RecordingsController, ExercisesController, IngestApiController],
   providers: [{ provide: APP_FILTER, useClass: IocExceptionFilter }],
 })
 export class HttpApiModule {}

@@ -5,3 +5,4 @@ export * from './devices.dto';
 export * from './kpi.dto';
 export * from './field-reports.dto';
 export * from './silences.dto';
+export * from './exercises.dto';

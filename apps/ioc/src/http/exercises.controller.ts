@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
+import { ExerciseService } from '@ioc/alerts';
+import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, ExerciseRequestSchema, RecordingRequestSchema, type ExerciseRequest, type RecordingRequest } from '@ioc/contracts';
+import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
+
+/** Recordings of stored history, the source of exercises. */
+@ApiTags('exercises')
+@ApiBearerAuth()
+@Controller('api/v1/recordings')
+export class RecordingsController {
+  constructor(@Inject(ExerciseService) private readonly exercises: ExerciseService) {}
+
+  @Post()
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: 'Record the device messages stored in [from, to) (at most 7 days) so exercises can replay them after retention' })
+  @ApiZodBody(RecordingRequestSchema)
+  create(@Body(new ZodPipe(RecordingRequestSchema, 'recording')) body: RecordingRequest, @CurrentPrincipal() p: Principal) {
+    return this.exercises.record(body, p.userId);
+  }
+
+  @Get()
+  @Roles(...EXERCISE_READ_ROLES)
+  @ApiOperation({ summary: 'Recordings, newest first' })
+  list() {
+    return this.exercises.recordings();
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: 'Delete a recording (not while an exercise of it runs; past exercises keep its name)' })
+  @ApiUuidParam()
+  async remove(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal): Promise<void> {
+    await this.exercises.deleteRecording(id, p.userId);
+  }
+}
+
+/** Exercises: a recording replayed through the correlation engine as exercise incidents, one at a time. */
+@ApiTags('exercises')
+@ApiBearerAuth()
+@Controller('api/v1/exercises')
+export class ExercisesController {
+  constructor(@Inject(ExerciseService) private readonly exercises: ExerciseService) {}
+
+  @Post()
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: 'Start replaying a recording at a speed (1–60) as exercise incidents; 409 EXERCISE_ACTIVE while one runs' })
+  @ApiZodBody(ExerciseRequestSchema)
+  start(@Body(new ZodPipe(ExerciseRequestSchema, 'exercise')) body: ExerciseRequest, @CurrentPrincipal() p: Principal) {
+    return this.exercises.start(body, p.userId);
+  }
+
+  @Get()
+  @Roles(...EXERCISE_READ_ROLES)
+  @ApiOperation({ summary: 'Exercises, newest first: status, how far the replay has got, decisions applied' })
+  list() {
+    return this.exercises.list();
+  }
+
+  @Get(':id')
+  @Roles(...EXERCISE_READ_ROLES)
+  @ApiOperation({ summary: 'One exercise' })
+  @ApiUuidParam()
+  get(@Param('id', uuidPipe()) id: string) {
+    return this.exercises.get(id);
+  }
+
+  @Post(':id/stop')
+  @HttpCode(200)
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: 'Stop a running exercise; its incidents still active are resolved' })
+  @ApiUuidParam()
+  stop(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.exercises.stop(id, p.userId);
+  }
+}

@@ -1,0 +1,151 @@
+import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
+import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet, type Topology } from '@ioc/correlation';
+import { isIocError, type Clock, type Logger } from '@ioc/platform';
+import { isTransientDbError, type ExerciseRecord, type ExerciseRepository } from '@ioc/storage';
+import type { IncidentChangeFanout } from '../incident-change.fanout';
+import type { IncidentChange, IncidentService } from '../incident.service';
+import { toEngineEvent } from '../correlation/correlation.service';
+import type { ExerciseService } from './exercise.service';
+
+export interface ExerciseRunnerOptions {
+  /** Wall time between two steps of a replay. */
+  readonly tickMs: number;
+  /** Recorded messages read per query. */
+  readonly pageSize: number;
+  /** Longest wait between two tries of a decision the database did not take. */
+  readonly retryMaxMs: number;
+}
+
+export const EXERCISE_RUNNER_DEFAULTS: ExerciseRunnerOptions = { tickMs: 250, pageSize: 2_000, retryMaxMs: 5_000 };
+
+/** How a run of the job ended: the exercise's own end, or the process stopping (the job is to be taken up again). */
+export type ExerciseRunOutcome = { readonly outcome: 'ended'; readonly status: string; readonly signalsApplied: number } | { readonly outcome: 'interrupted' };
+
+/** Reads a recording page by page, handing out its events up to a time. */
+class RecordingCursor {
+  private buffer: EngineEvent[] = [];
+  private last?: DeviceMessage;
+  private done = false;
+
+  constructor(
+    private readonly repo: ExerciseRepository,
+    private readonly recordingId: string,
+    private readonly pageSize: number,
+  ) {}
+
+  async upTo(t: number): Promise<EngineEvent[]> {
+    while (!this.done && (this.buffer.length === 0 || this.buffer[this.buffer.length - 1].ts <= t)) {
+      const after = this.last && { time: this.last.ts, deviceId: this.last.deviceId, msgId: this.last.msgId };
+      const page = await this.repo.recordingPage(this.recordingId, after, this.pageSize);
+      if (page.length) this.last = page[page.length - 1];
+      if (page.length < this.pageSize) this.done = true;
+      for (const m of page) this.buffer.push(toEngineEvent(m));
+    }
+    let n = 0;
+    while (n < this.buffer.length && this.buffer[n].ts <= t) n++;
+    return this.buffer.splice(0, n);
+  }
+}
+
+/**
+ * Runs one exercise (the run-exercise job, jobs role): replays its recording through an ExerciseReplay, a step every
+ * `tickMs`, to where the exercise's clock has got, and applies each decision as an exercise incident change (fanned out
+ * to the sockets like the engine's). After each step it checkpoints how far it got and how many decisions it applied,
+ * and learns whether the exercise still runs (a stop through the API ends it at the next step). A run interrupted by
+ * the process stopping leaves the exercise running; the job is taken up again and the replay, deterministic, is
+ * redone from the recording's start to the checkpoint without applying anything twice.
+ */
+export class ExerciseRunner {
+  private stopping = false;
+
+  constructor(
+    private readonly repo: ExerciseRepository,
+    private readonly service: ExerciseService,
+    private readonly incidents: IncidentService,
+    private readonly fanout: IncidentChangeFanout,
+    private readonly seeds: { readonly rules: RuleSet; readonly topology: Topology },
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly opts: ExerciseRunnerOptions = EXERCISE_RUNNER_DEFAULTS,
+  ) {}
+
+  /** The process is stopping: runs end at their next step, leaving their exercises running for the next worker. */
+  interrupt(): void {
+    this.stopping = true;
+  }
+
+  async run(exerciseId: string): Promise<ExerciseRunOutcome> {
+    const e = await this.repo.findExercise(exerciseId);
+    if (!e) {
+      this.logger.warn({ exerciseId }, 'no such exercise: nothing to run');
+      return { outcome: 'ended', status: 'missing', signalsApplied: 0 };
+    }
+    const log = this.logger.child({ exerciseId });
+    if (e.status !== 'running') return this.ended(e, log);
+    try {
+      const interrupted = await this.replay(e, log);
+      if (interrupted) return { outcome: 'interrupted' };
+    } catch (err) {
+      // A decision the lifecycle refuses, a recording gone: the exercise cannot go on.
+      log.error({ err }, 'exercise failed');
+      await this.repo.end(e.id, { status: 'failed', at: new Date(this.clock.nowMs()), error: (err as Error)?.message ?? String(err) });
+    }
+    const now = await this.repo.findExercise(e.id);
+    return this.ended(now ?? e, log);
+  }
+
+  /** True when interrupted by the process stopping (the exercise still runs). */
+  private async replay(e: ExerciseRecord, log: Logger): Promise<boolean> {
+    if (!e.recordingId) throw new Error('its recording was deleted');
+    const timeline: ExerciseTimeline = { from: e.from.getTime(), to: e.to.getTime(), speed: e.speed, startedAt: e.startedAt.getTime() };
+    const replay = new ExerciseReplay(this.seeds.rules, this.seeds.topology, timeline, e.keyPrefix);
+    const recording = new RecordingCursor(this.repo, e.recordingId, this.opts.pageSize);
+    let applied = e.signalsApplied;
+    if (applied > 0) log.info({ signalsApplied: applied, replayedTo: e.replayedTo }, 'exercise taken up again: replaying to its checkpoint');
+    for (;;) {
+      if (this.stopping) return true;
+      const target = replayedTo(timeline, this.clock.nowMs());
+      replay.push(await recording.upTo(target));
+      for (const { n, signal } of replay.advanceTo(target)) {
+        if (n < applied) continue;
+        const change = await this.apply(signal, log);
+        if (!change) return true;
+        await this.fanout.changed(change);
+        applied = n + 1;
+      }
+      const status = await this.repo.checkpoint(e.id, new Date(replay.position), applied);
+      if (status !== 'running') {
+        log.info({ status, signalsApplied: applied }, 'exercise no longer running: replay ends');
+        return false;
+      }
+      if (replay.finished) {
+        await this.repo.end(e.id, { status: 'finished', at: new Date(this.clock.nowMs()) });
+        log.info({ signalsApplied: applied, stats: replay.stats() }, 'exercise finished: the recording is over');
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, this.opts.tickMs));
+    }
+  }
+
+  /** Applies one decision, trying again while the database is away; undefined when the process stops meanwhile. */
+  private async apply(signal: IncidentSignal, log: Logger): Promise<IncidentChange | undefined> {
+    let delay = 100;
+    for (;;) {
+      try {
+        return await this.incidents.applySignal(signal, { exercise: true });
+      } catch (err) {
+        if (isIocError(err) || !isTransientDbError(err)) throw err;
+        if (this.stopping) return undefined;
+        log.warn({ err, key: signal.key, retryInMs: delay }, 'applying an exercise decision failed; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(this.opts.retryMaxMs, delay * 2);
+      }
+    }
+  }
+
+  private async ended(e: ExerciseRecord, log: Logger): Promise<ExerciseRunOutcome> {
+    const resolved = await this.service.windUp(e);
+    log.info({ status: e.status, signalsApplied: e.signalsApplied, resolved }, 'exercise wound up');
+    return { outcome: 'ended', status: e.status, signalsApplied: e.signalsApplied };
+  }
+}

@@ -1,0 +1,121 @@
+import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError } from 'bullmq';
+import { JOBS, QUEUES } from '@ioc/contracts';
+import { CLOCK, LOGGER, IOC_CONFIG, type Clock, type IocConfig, type Logger } from '@ioc/platform';
+import { JobRunner, type WorkerTuning } from '@ioc/queue';
+import { ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
+import { CITY_SEEDS, type CitySeeds } from '../city-seeds.module';
+import { IncidentChangeFanout } from '../incident-change.fanout';
+import { IncidentCommandsModule } from '../incident-commands.module';
+import { IncidentService } from '../incident.service';
+import { ExerciseRunner } from './exercise-runner';
+import { ExerciseService, exerciseJobOptions } from './exercise.service';
+
+export const EXERCISE_JOBS = Symbol('EXERCISE_JOBS');
+const RUN_WORKER = Symbol('EXERCISE_RUN_WORKER');
+
+/**
+ * One exercise job runs for as long as its replay (hours at speed 1): BullMQ renews its lock while it runs. A worker
+ * that dies leaves the lock to expire (30 s) and the stalled check (every 15 s) gives the job to the next worker,
+ * which takes the exercise up from its checkpoint; a job may stall that way many times before BullMQ gives it up.
+ */
+export const EXERCISE_WORKER: WorkerTuning = { concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 20 };
+/** How soon a run interrupted by a stopping process is taken up again (by another worker, or this one restarted). */
+const RESUME_AFTER_MS = 1_000;
+
+type ExerciseJobRunner = JobRunner<typeof QUEUES.exercises>;
+
+export interface ExercisesModuleOptions {
+  /** Run exercises in this process (the jobs role); otherwise only start and stop them (the api role). */
+  readonly worker: boolean;
+}
+
+/** Trainers' exercises: ExerciseService (recordings, start, stop) and, in the jobs role, the runner of their replays. */
+@Module({})
+export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(EXERCISE_JOBS) private readonly jobs: ExerciseJobRunner,
+    @Inject(ExerciseRunner) private readonly runner: ExerciseRunner,
+    @Inject(ExerciseService) private readonly service: ExerciseService,
+    @Inject(ExerciseRepository) private readonly repo: ExerciseRepository,
+    @Inject(RUN_WORKER) private readonly runWorker: boolean,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  static forRoot(opts: ExercisesModuleOptions): DynamicModule {
+    return {
+      module: ExercisesModule,
+      // Global: the api role's controllers use the service.
+      global: true,
+      imports: [IncidentCommandsModule],
+      providers: [
+        { provide: RUN_WORKER, useValue: opts.worker },
+        {
+          provide: EXERCISE_JOBS,
+          inject: [IOC_CONFIG, LOGGER],
+          useFactory: (config: IocConfig, logger: Logger): ExerciseJobRunner =>
+            new JobRunner({ redisUrl: config.redis.url, prefix: config.redis.prefix, queue: QUEUES.exercises, ...EXERCISE_WORKER }, logger.child({ component: 'exercises' })),
+        },
+        {
+          provide: ExerciseService,
+          inject: [ExerciseRepository, UserRepository, IncidentService, IncidentRepository, IncidentChangeFanout, EXERCISE_JOBS, CLOCK, LOGGER],
+          useFactory: (
+            repo: ExerciseRepository,
+            users: UserRepository,
+            incidents: IncidentService,
+            incidentRepo: IncidentRepository,
+            fanout: IncidentChangeFanout,
+            jobs: ExerciseJobRunner,
+            clock: Clock,
+            logger: Logger,
+          ) => new ExerciseService(repo, users, incidents, incidentRepo, fanout, jobs, clock, logger.child({ component: 'exercises' })),
+        },
+        {
+          provide: ExerciseRunner,
+          inject: [ExerciseRepository, ExerciseService, IncidentService, IncidentChangeFanout, CITY_SEEDS, CLOCK, LOGGER],
+          useFactory: (repo: ExerciseRepository, service: ExerciseService, incidents: IncidentService, fanout: IncidentChangeFanout, seeds: CitySeeds, clock: Clock, logger: Logger) =>
+            new ExerciseRunner(repo, service, incidents, fanout, seeds, clock, logger.child({ component: 'exercises' })),
+        },
+      ],
+      exports: [ExerciseService],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.runWorker) {
+      this.jobs.open();
+      return;
+    }
+    await this.jobs.start({
+      [JOBS.runExercise]: async (job, token) => {
+        const result = await this.runner.run(job.data.exerciseId);
+        if (result.outcome === 'interrupted' && token) {
+          await job.moveToDelayed(Date.now() + RESUME_AFTER_MS, token);
+          throw new DelayedError();
+        }
+        return result;
+      },
+    });
+    await this.reconcile();
+  }
+
+  /**
+   * What a crash can leave: a running exercise whose job is gone (Redis lost it, or adding it failed) gets its job
+   * again (a no-op while the job exists), and an ended one whose incidents were not resolved is wound up.
+   */
+  private async reconcile(): Promise<void> {
+    for (const e of await this.repo.listExercises(50)) {
+      try {
+        if (e.status === 'running') await this.jobs.add(JOBS.runExercise, { exerciseId: e.id }, exerciseJobOptions(e.id));
+        else if (!e.woundUp) await this.service.windUp(e);
+      } catch (err) {
+        this.logger.error({ err, exerciseId: e.id }, 'reconciling an exercise failed');
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.runner.interrupt();
+    await this.jobs.close();
+  }
+}

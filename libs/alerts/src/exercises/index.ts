@@ -1,0 +1,3 @@
+export * from './exercise.service';
+export * from './exercise-runner';
+export * from './exercises.module';

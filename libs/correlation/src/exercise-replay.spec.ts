@@ -1,0 +1,126 @@
+/**
+ * Exercise replays: a recording (here the October king-tide scenario, simulated) replayed through the engine gives the
+ * same numbered decisions however the runner slices it into steps, so a replay started again after a worker died
+ * reaches the same decisions and can skip those already applied; and the decisions come out under the exercise's key
+ * prefix and on its clock.
+ */
+import type { IncidentSignal } from '@ioc/domain';
+import { loadCity, loadScenario } from '../../../devices/src/seeds.loader';
+import { Simulation } from '../../../devices/src/core/simulation';
+import { backtest } from './backtest';
+import type { EngineEvent } from './event';
+import { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';
+import { loadRules, loadTopology } from './seeds.loader';
+import { signalDigest } from './signal-digest';
+
+const rules = loadRules();
+const topology = loadTopology();
+const scenario = loadScenario('king-tide-rain-october');
+/** The first six hours of the scenario: enough for its flood incidents to open, grow and clear. */
+const HOURS = 6;
+const timeline: ExerciseTimeline = { from: scenario.startMs, to: scenario.startMs + HOURS * 3_600_000, speed: 60, startedAt: Date.parse('2026-11-22T09:00:00+07:00') };
+const PREFIX = 'exercise-0a1b2c3d/';
+
+const recording: EngineEvent[] = (() => {
+  const sim = new Simulation({ city: loadCity(), scenario, seed: 7 });
+  const out: EngineEvent[] = [];
+  for (let t = 0; t < HOURS * 3600; ) {
+    t = Math.min(HOURS * 3600, t + 600);
+    for (const m of sim.advanceTo(t)) out.push({ deviceId: m.deviceId, msgId: String(m.body.msgId), kind: m.kind, ts: Date.parse(m.body.ts as string), body: m.body });
+  }
+  return out.filter((e) => e.ts < timeline.to).sort((a, b) => a.ts - b.ts);
+})();
+
+/** Runs a replay the way the runner does: at each step, push what the recording holds up to the target, then advance. */
+function replay(steps: readonly number[], skip = 0): NumberedSignal[] {
+  const r = new ExerciseReplay(rules, topology, timeline, PREFIX);
+  const out: NumberedSignal[] = [];
+  let i = 0;
+  for (const target of steps) {
+    const batch: EngineEvent[] = [];
+    while (i < recording.length && recording[i].ts <= target) batch.push(recording[i++]);
+    r.push(batch);
+    out.push(...r.advanceTo(target).filter((s) => s.n >= skip));
+  }
+  expect(r.finished).toBe(true);
+  expect(r.stats().late).toBe(0);
+  return out;
+}
+
+/** Targets from `from` to `to` in steps of `stepMs`, or of sizes from `size()`. */
+function steps(size: () => number): number[] {
+  const out: number[] = [];
+  for (let t = timeline.from; t < timeline.to; ) {
+    t = Math.min(timeline.to, t + size());
+    out.push(t);
+  }
+  return out;
+}
+
+const digest = (xs: readonly NumberedSignal[]) => signalDigest(xs.map((x) => x.signal));
+
+describe('ExerciseReplay', () => {
+  const tick = steps(() => 250 * timeline.speed);
+  const reference = replay(tick);
+
+  it('raises incidents from the recording, numbered in order', () => {
+    expect(recording.length).toBeGreaterThan(10_000);
+    expect(reference.filter((s) => s.signal.op === 'raise').length).toBeGreaterThan(0);
+    expect(reference.map((s) => s.n)).toEqual(reference.map((_, i) => i));
+  });
+
+  it('makes the same decisions however the replay is sliced (a tick of 250 ms at ×60, ragged steps, one step)', () => {
+    let seed = 3;
+    const ragged = () => ((seed = (seed * 16807) % 2147483647) % 900_000) + 1;
+    expect(digest(replay(steps(ragged)))).toBe(digest(reference));
+    expect(digest(replay([timeline.to]))).toBe(digest(reference));
+  });
+
+  it('makes the live engine’s decisions over the same history (as the backtest replays it), under its prefix and clock', () => {
+    const live = backtest(rules, topology, recording, { from: timeline.from, to: timeline.to }).signals;
+    expect(reference.map((s) => s.signal)).toEqual(live.map((s) => exerciseSignal(s, PREFIX, timeline)));
+  });
+
+  it('started again from the recording’s beginning, goes on exactly where the checkpoint left it', () => {
+    const applied = Math.floor(reference.length / 2);
+    const resumed = replay(steps(() => 3_600_000), applied);
+    expect(resumed.map((s) => s.n)).toEqual(reference.slice(applied).map((s) => s.n));
+    expect(digest(resumed)).toBe(digest(reference.slice(applied)));
+  });
+});
+
+describe('the exercise clock and keys', () => {
+  it('runs event time `speed` times faster than the wall clock from the start, capped at the recording’s end', () => {
+    const t: ExerciseTimeline = { from: 1_000_000, to: 1_000_000 + 3_600_000, speed: 60, startedAt: 5_000_000 };
+    expect(replayedTo(t, 4_000_000)).toBe(t.from);
+    expect(replayedTo(t, t.startedAt + 30_000)).toBe(t.from + 1_800_000);
+    expect(replayedTo(t, t.startedAt + 3_600_000)).toBe(t.to);
+    expect(exerciseTimeOf(t, t.from + 1_800_000)).toBe(t.startedAt + 30_000);
+  });
+
+  it('puts keys, absorbed keys and times of every signal on the exercise', () => {
+    const t: ExerciseTimeline = { from: 0, to: 600_000, speed: 10, startedAt: 1_000_000 };
+    const ev = { at: 100_000, source: 'sensor' as const, deviceId: 'wl-1', msgId: 'm1', kind: 'water-level', summary: 'wl-1 level 34 cm' };
+    const raise: IncidentSignal = {
+      op: 'raise',
+      key: 'urban-flooding:catch-1',
+      type: 'urban-flooding',
+      ruleId: 'r',
+      zone: { kind: 'catchment', id: 'catch-1' },
+      severity: 'major',
+      at: 200_000,
+      evidence: [ev],
+      title: { vi: 'Ngập', en: 'Flooding' },
+      absorbs: ['traffic-congestion:road-1'],
+    };
+    expect(exerciseSignal(raise, 'exercise-1/', t)).toEqual({
+      ...raise,
+      key: 'exercise-1/urban-flooding:catch-1',
+      at: 1_020_000,
+      evidence: [{ ...ev, at: 1_010_000 }],
+      absorbs: ['exercise-1/traffic-congestion:road-1'],
+    });
+    expect(exerciseSignal({ op: 'clear', key: 'k', at: 600_000, reason: 'level down' }, 'exercise-1/', t)).toEqual({ op: 'clear', key: 'exercise-1/k', at: 1_060_000, reason: 'level down' });
+    expect(exerciseSignal({ op: 'update', key: 'k', at: 0, evidence: [] }, 'exercise-1/', t)).toEqual({ op: 'update', key: 'exercise-1/k', at: 1_000_000, evidence: [] });
+  });
+});

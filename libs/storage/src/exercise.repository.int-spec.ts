@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import { ExerciseRepository, openDatabase, type Database, type RecordingRecord } from '@ioc/storage';
+
+jest.setTimeout(60_000);
+
+const T0 = Date.parse('2026-10-28T06:00:00.000Z');
+const at = (min: number) => new Date(T0 + min * 60_000);
+
+describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recordings and exercises (%s)', (path) => {
+  let plain: PlainTestDatabase | undefined;
+  let db: Database;
+  let repo: ExerciseRepository;
+
+  beforeAll(async () => {
+    if (path === 'postgres') {
+      plain = await createPlainTestDatabase();
+      db = await openDatabase({ url: plain.url, poolSize: 3, timescaledb: 'auto', migrate: true }, testLogger);
+    } else {
+      db = await openEmbeddedTestDatabase();
+    }
+    repo = new ExerciseRepository(db);
+    // Five readings of two devices inside [0, 10) min, one just before and one at the window's end.
+    const rows: Array<[number, string, string]> = [
+      [-1, 'wl-1', 'before'],
+      [1, 'wl-2', 'b'],
+      [1, 'wl-1', 'a'],
+      [3, 'wl-1', 'c'],
+      [3, 'wl-1', 'b'],
+      [9, 'wl-2', 'z'],
+      [10, 'wl-1', 'at-end'],
+    ];
+    for (const [min, device, msg] of rows) {
+      await db.pool.query(
+        `INSERT INTO raw_message (time, device_id, msg_id, kind, received_at, topic, body) VALUES ($1, $2, $3, 'water-level', $1, $4, $5)`,
+        [at(min), device, msg, `ioc/v1/flood/water-level/${device}`, { levelCm: min * 10 }],
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await plain?.drop();
+  });
+
+  const record = (from: number, to: number, max = 100) => repo.record({ id: randomUUID(), name: 'triều cường', from: at(from), to: at(to), createdBy: 'u-1' }, max);
+
+  it('copies the messages stored in [from, to) and reads them back page by page in canonical order', async () => {
+    const r = (await record(0, 10)) as RecordingRecord;
+    expect(r).toMatchObject({ name: 'triều cường', from: at(0), to: at(10), messages: 5, createdBy: 'u-1' });
+    expect(await repo.findRecording(r.id)).toEqual(r);
+
+    const read: string[] = [];
+    let after;
+    for (;;) {
+      const page = await repo.recordingPage(r.id, after, 2);
+      read.push(...page.map((m) => `${m.ts.getTime() - T0}/${m.deviceId}/${m.msgId}`));
+      if (page.length < 2) break;
+      const last = page[page.length - 1];
+      after = { time: last.ts, deviceId: last.deviceId, msgId: last.msgId };
+    }
+    expect(read).toEqual(['60000/wl-1/a', '60000/wl-2/b', '180000/wl-1/b', '180000/wl-1/c', '540000/wl-2/z']);
+    const [first] = await repo.recordingPage(r.id, undefined, 1);
+    expect(first).toMatchObject({ kind: 'water-level', domain: 'flood', topic: 'ioc/v1/flood/water-level/wl-1', body: { levelCm: 10 } });
+  });
+
+  it('keeps nothing of a window with no messages, or with more than the limit', async () => {
+    const before = (await repo.listRecordings(100)).length;
+    expect(await record(20, 30)).toBe('empty');
+    expect(await record(0, 10, 4)).toEqual({ tooMany: 5 });
+    expect((await repo.listRecordings(100)).length).toBe(before);
+  });
+
+  it('runs one exercise at a time, checkpoints it only while it runs, and ends it once', async () => {
+    const r = (await record(0, 10)) as RecordingRecord;
+    const start = (id = randomUUID()) => repo.start({ id, speed: 60, keyPrefix: `exercise-${id.slice(0, 8)}/`, startedBy: 'u-2', startedAt: at(100) }, r);
+    const e = await start();
+    if (e === 'active') throw new Error('expected a running exercise');
+    expect(e).toMatchObject({ recordingId: r.id, recordingName: 'triều cường', from: at(0), to: at(10), speed: 60, status: 'running', signalsApplied: 0, replayedTo: null, woundUp: false });
+    expect(await start()).toBe('active');
+
+    expect(await repo.checkpoint(e.id, at(4), 3)).toBe('running');
+    expect(await repo.findExercise(e.id)).toMatchObject({ replayedTo: at(4), signalsApplied: 3 });
+    expect(await repo.deleteRecording(r.id)).toBe('in-use');
+
+    expect(await repo.end(e.id, { status: 'stopped', at: at(101), by: 'u-3' })).toMatchObject({ status: 'stopped', endedAt: at(101), endedBy: 'u-3' });
+    expect(await repo.end(e.id, { status: 'finished', at: at(102) })).toBeUndefined();
+    // A runner that had not seen the stop learns it, and changes nothing.
+    expect(await repo.checkpoint(e.id, at(6), 5)).toBe('stopped');
+    expect(await repo.findExercise(e.id)).toMatchObject({ status: 'stopped', replayedTo: at(4), signalsApplied: 3 });
+    expect(await repo.checkpoint(randomUUID(), at(6), 5)).toBeUndefined();
+
+    await repo.markWoundUp(e.id);
+    const next = await start();
+    expect(next).not.toBe('active');
+    expect((await repo.listExercises(10)).map((x) => x.id)).toEqual(expect.arrayContaining([(next as { id: string }).id, e.id]));
+    await repo.end((next as { id: string }).id, { status: 'failed', at: at(103), error: 'boom' });
+
+    // The recording goes; its exercises keep its name and window.
+    expect(await repo.deleteRecording(r.id)).toBe('deleted');
+    expect(await repo.findRecording(r.id)).toBeUndefined();
+    expect(await repo.findExercise(e.id)).toMatchObject({ recordingId: null, recordingName: 'triều cường', from: at(0), woundUp: true });
+    expect(await repo.recordingPage(r.id, undefined, 10)).toEqual([]);
+    expect(await repo.deleteRecording(r.id)).toBe('not-found');
+    expect(await repo.deleteRecording('not-a-uuid')).toBe('not-found');
+  });
+});

@@ -1,0 +1,231 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DeviceMessage } from '@ioc/domain';
+import { DATABASE, type Database } from './database';
+import { toDeviceMessage, type RawMessageCursor, type RawMessageRow } from './raw-message.repository';
+import { inTransaction } from './transaction';
+
+export interface RecordingRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly messages: number;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+}
+
+export type ExerciseStatus = 'running' | 'finished' | 'stopped' | 'failed';
+
+export interface ExerciseRecord {
+  readonly id: string;
+  /** Null once the recording is deleted; its name and window stay here. */
+  readonly recordingId: string | null;
+  readonly recordingName: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly speed: number;
+  readonly keyPrefix: string;
+  readonly status: ExerciseStatus;
+  readonly startedBy: string;
+  readonly startedAt: Date;
+  readonly replayedTo: Date | null;
+  readonly signalsApplied: number;
+  readonly endedAt: Date | null;
+  readonly endedBy: string | null;
+  readonly error: string | null;
+  readonly woundUp: boolean;
+}
+
+interface RecordingRow {
+  id: string;
+  name: string;
+  window_from: Date;
+  window_to: Date;
+  messages: number;
+  created_by: string;
+  created_at: Date;
+}
+
+interface ExerciseRow {
+  id: string;
+  recording_id: string | null;
+  recording_name: string;
+  window_from: Date;
+  window_to: Date;
+  speed: number;
+  key_prefix: string;
+  status: ExerciseStatus;
+  started_by: string;
+  started_at: Date;
+  replayed_to: Date | null;
+  signals_applied: number;
+  ended_at: Date | null;
+  ended_by: string | null;
+  error: string | null;
+  wound_up: boolean;
+}
+
+const RECORDING_COLUMNS = 'id, name, window_from, window_to, messages, created_by, created_at';
+const EXERCISE_COLUMNS =
+  'id, recording_id, recording_name, window_from, window_to, speed, key_prefix, status, started_by, started_at, replayed_to, signals_applied, ended_at, ended_by, error, wound_up';
+
+const toRecording = (r: RecordingRow): RecordingRecord => ({
+  id: r.id,
+  name: r.name,
+  from: r.window_from,
+  to: r.window_to,
+  messages: r.messages,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+const toExercise = (r: ExerciseRow): ExerciseRecord => ({
+  id: r.id,
+  recordingId: r.recording_id,
+  recordingName: r.recording_name,
+  from: r.window_from,
+  to: r.window_to,
+  speed: r.speed,
+  keyPrefix: r.key_prefix,
+  status: r.status,
+  startedBy: r.started_by,
+  startedAt: r.started_at,
+  replayedTo: r.replayed_to,
+  signalsApplied: r.signals_applied,
+  endedAt: r.ended_at,
+  endedBy: r.ended_by,
+  error: r.error,
+  woundUp: r.wound_up,
+});
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+// Keyset paging in the engine's canonical order, as RawMessageRepository reads raw_message.
+const RECORDING_PAGE = `
+  SELECT time, device_id, msg_id, kind, received_at, topic, gateway_id, body
+  FROM exercise_recording_message
+  WHERE recording_id = $1
+    AND ($2::timestamptz IS NULL OR (time, device_id, msg_id) > ($2::timestamptz, $3::text, $4::text))
+  ORDER BY time, device_id, msg_id
+  LIMIT $5`;
+
+/** Recordings (copies of stored device messages) and the exercises that replay them. */
+@Injectable()
+export class ExerciseRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /**
+   * Copies the messages stored in [from, to) into a new recording, in one transaction. 'empty' when none were stored
+   * there; `{ tooMany }` (nothing kept) when more than `maxMessages` were.
+   */
+  async record(
+    r: Pick<RecordingRecord, 'id' | 'name' | 'from' | 'to' | 'createdBy'>,
+    maxMessages: number,
+  ): Promise<RecordingRecord | 'empty' | { readonly tooMany: number }> {
+    return inTransaction(
+      this.db.pool,
+      async (client) => {
+        const { rows } = await client.query<RecordingRow>(
+          `INSERT INTO exercise_recording (id, name, window_from, window_to, messages, created_by) VALUES ($1, $2, $3, $4, 0, $5) RETURNING ${RECORDING_COLUMNS}`,
+          [r.id, r.name, r.from, r.to, r.createdBy],
+        );
+        // LIMIT one more than allowed: a window past the limit is refused without copying all of it.
+        const copied = await client.query(
+          `INSERT INTO exercise_recording_message (recording_id, time, device_id, msg_id, kind, received_at, topic, gateway_id, body)
+           SELECT $1, time, device_id, msg_id, kind, received_at, topic, gateway_id, body
+           FROM raw_message WHERE time >= $2 AND time < $3
+           LIMIT $4`,
+          [r.id, r.from, r.to, maxMessages + 1],
+        );
+        const n = copied.rowCount ?? 0;
+        if (n === 0) return 'empty' as const;
+        if (n > maxMessages) return { tooMany: n };
+        await client.query('UPDATE exercise_recording SET messages = $2 WHERE id = $1', [r.id, n]);
+        return { ...toRecording(rows[0]), messages: n };
+      },
+      (result) => typeof result === 'object' && 'id' in result,
+    );
+  }
+
+  async findRecording(id: string): Promise<RecordingRecord | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.db.pool.query<RecordingRow>(`SELECT ${RECORDING_COLUMNS} FROM exercise_recording WHERE id = $1`, [id]);
+    return rows[0] && toRecording(rows[0]);
+  }
+
+  /** Newest first. */
+  async listRecordings(limit: number): Promise<RecordingRecord[]> {
+    const { rows } = await this.db.pool.query<RecordingRow>(`SELECT ${RECORDING_COLUMNS} FROM exercise_recording ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+    return rows.map(toRecording);
+  }
+
+  /** 'in-use' (nothing deleted) while an exercise of it runs; past exercises keep its name and window. */
+  async deleteRecording(id: string): Promise<'deleted' | 'not-found' | 'in-use'> {
+    if (!isUuid(id)) return 'not-found';
+    const { rows } = await this.db.pool.query<{ outcome: 'deleted' | 'in-use' }>(
+      `WITH running AS (SELECT 1 FROM exercise WHERE recording_id = $1 AND status = 'running'),
+            gone AS (DELETE FROM exercise_recording WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM running) RETURNING 1)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM gone) THEN 'deleted' ELSE 'in-use' END AS outcome
+       WHERE EXISTS (SELECT 1 FROM exercise_recording WHERE id = $1)`,
+      [id],
+    );
+    return rows[0]?.outcome ?? 'not-found';
+  }
+
+  /** A page of a recording's messages after `after`, in canonical order. */
+  async recordingPage(recordingId: string, after: RawMessageCursor | undefined, limit: number): Promise<DeviceMessage[]> {
+    const { rows } = await this.db.pool.query<RawMessageRow>(RECORDING_PAGE, [recordingId, after?.time ?? null, after?.deviceId ?? null, after?.msgId ?? null, limit]);
+    return rows.map(toDeviceMessage);
+  }
+
+  /** A new running exercise of a recording; 'active' (nothing stored) while another one runs. */
+  async start(
+    e: Pick<ExerciseRecord, 'id' | 'speed' | 'keyPrefix' | 'startedBy' | 'startedAt'>,
+    recording: RecordingRecord,
+  ): Promise<ExerciseRecord | 'active'> {
+    const { rows } = await this.db.pool.query<ExerciseRow>(
+      `INSERT INTO exercise (id, recording_id, recording_name, window_from, window_to, speed, key_prefix, status, started_by, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9)
+       ON CONFLICT ((true)) WHERE status = 'running' DO NOTHING
+       RETURNING ${EXERCISE_COLUMNS}`,
+      [e.id, recording.id, recording.name, recording.from, recording.to, e.speed, e.keyPrefix, e.startedBy, e.startedAt],
+    );
+    return rows[0] ? toExercise(rows[0]) : 'active';
+  }
+
+  async findExercise(id: string): Promise<ExerciseRecord | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.db.pool.query<ExerciseRow>(`SELECT ${EXERCISE_COLUMNS} FROM exercise WHERE id = $1`, [id]);
+    return rows[0] && toExercise(rows[0]);
+  }
+
+  /** Newest first. */
+  async listExercises(limit: number): Promise<ExerciseRecord[]> {
+    const { rows } = await this.db.pool.query<ExerciseRow>(`SELECT ${EXERCISE_COLUMNS} FROM exercise ORDER BY started_at DESC, id LIMIT $1`, [limit]);
+    return rows.map(toExercise);
+  }
+
+  /** The replay's checkpoint, kept only while the exercise runs; returns the status it has now (undefined: no such exercise). */
+  async checkpoint(id: string, replayedTo: Date, signalsApplied: number): Promise<ExerciseStatus | undefined> {
+    const { rows } = await this.db.pool.query<{ status: ExerciseStatus }>(
+      `WITH kept AS (UPDATE exercise SET replayed_to = $2, signals_applied = $3 WHERE id = $1 AND status = 'running' RETURNING status)
+       SELECT status FROM kept UNION ALL SELECT status FROM exercise WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM kept)`,
+      [id, replayedTo, signalsApplied],
+    );
+    return rows[0]?.status;
+  }
+
+  /** Ends a running exercise (stopped by `by`, finished or failed); undefined when it was not running. */
+  async end(id: string, outcome: { readonly status: Exclude<ExerciseStatus, 'running'>; readonly at: Date; readonly by?: string; readonly error?: string }): Promise<ExerciseRecord | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.db.pool.query<ExerciseRow>(
+      `UPDATE exercise SET status = $2, ended_at = $3, ended_by = $4, error = $5 WHERE id = $1 AND status = 'running' RETURNING ${EXERCISE_COLUMNS}`,
+      [id, outcome.status, outcome.at, outcome.by ?? null, outcome.error ?? null],
+    );
+    return rows[0] && toExercise(rows[0]);
+  }
+
+  async markWoundUp(id: string): Promise<void> {
+    await this.db.pool.query('UPDATE exercise SET wound_up = true WHERE id = $1', [id]);
+  }
+}

@@ -21,8 +21,11 @@ export const EXERCISE_RUNNER_DEFAULTS: ExerciseRunnerOptions = { tickMs: 250, pa
 /** How a run of the job ended: the exercise's own end, or the process stopping (the job is to be taken up again). */
 export type ExerciseRunOutcome = { readonly outcome: 'ended'; readonly status: string; readonly signalsApplied: number } | { readonly outcome: 'interrupted' };
 
-/** Reads a recording page by page, handing out its events up to a time. */
-class RecordingCursor {
+/**
+ * Reads a recording page by page, at most one page a step, so a replay that has fallen far behind its clock (taken up
+ * again after hours) catches up in bounded memory, a page at a time.
+ */
+export class RecordingCursor {
   private buffer: EngineEvent[] = [];
   private last?: DeviceMessage;
   private done = false;
@@ -33,17 +36,30 @@ class RecordingCursor {
     private readonly pageSize: number,
   ) {}
 
-  async upTo(t: number): Promise<EngineEvent[]> {
-    while (!this.done && (this.buffer.length === 0 || this.buffer[this.buffer.length - 1].ts <= t)) {
-      const after = this.last && { time: this.last.ts, deviceId: this.last.deviceId, msgId: this.last.msgId };
-      const page = await this.repo.recordingPage(this.recordingId, after, this.pageSize);
-      if (page.length) this.last = page[page.length - 1];
-      if (page.length < this.pageSize) this.done = true;
-      for (const m of page) this.buffer.push(toEngineEvent(m));
-    }
+  /**
+   * The recording's next events up to `goal`, and how far they reach: `goal` when every event up to it is in hand,
+   * otherwise just before the last one read (the next page may hold more of that millisecond, and an engine with no
+   * allowed lateness must have them all before it passes it).
+   */
+  async next(goal: number): Promise<{ readonly events: EngineEvent[]; readonly reached: number }> {
+    // Read until something can be handed out: the end, an event past the goal, or events before the last one's time.
+    while (!this.done && (this.buffer.length === 0 || (this.lastTs <= goal && this.buffer[0].ts === this.lastTs))) await this.read();
+    const reached = this.done || this.lastTs > goal ? goal : this.lastTs - 1;
     let n = 0;
-    while (n < this.buffer.length && this.buffer[n].ts <= t) n++;
-    return this.buffer.splice(0, n);
+    while (n < this.buffer.length && this.buffer[n].ts <= reached) n++;
+    return { events: this.buffer.splice(0, n), reached };
+  }
+
+  private get lastTs(): number {
+    return this.buffer[this.buffer.length - 1].ts;
+  }
+
+  private async read(): Promise<void> {
+    const after = this.last && { time: this.last.ts, deviceId: this.last.deviceId, msgId: this.last.msgId };
+    const page = await this.repo.recordingPage(this.recordingId, after, this.pageSize);
+    if (page.length) this.last = page[page.length - 1];
+    if (page.length < this.pageSize) this.done = true;
+    for (const m of page) this.buffer.push(toEngineEvent(m));
   }
 }
 
@@ -104,9 +120,10 @@ export class ExerciseRunner {
     if (applied > 0) log.info({ signalsApplied: applied, replayedTo: e.replayedTo }, 'exercise taken up again: replaying to its checkpoint');
     for (;;) {
       if (this.stopping) return true;
-      const target = replayedTo(timeline, this.clock.nowMs());
-      replay.push(await recording.upTo(target));
-      for (const { n, signal } of replay.advanceTo(target)) {
+      const goal = replayedTo(timeline, this.clock.nowMs());
+      const { events, reached } = await recording.next(goal);
+      replay.push(events);
+      for (const { n, signal } of replay.advanceTo(reached)) {
         if (n < applied) continue;
         const change = await this.apply(signal, log);
         if (!change) return true;
@@ -123,6 +140,8 @@ export class ExerciseRunner {
         log.info({ signalsApplied: applied, stats: replay.stats() }, 'exercise finished: the recording is over');
         return false;
       }
+      // Behind its clock (more of the recording to read for this step): go on at once.
+      if (reached < goal) continue;
       await new Promise((r) => setTimeout(r, this.opts.tickMs));
     }
   }

@@ -99,10 +99,21 @@ export class ExerciseService {
     const recording = await this.repo.findRecording(input.recordingId);
     if (!recording) throw new IocError('RECORDING_NOT_FOUND', `no recording ${input.recordingId}`, { recordingId: input.recordingId });
     const id = randomUUID();
-    const started = await this.repo.start({ id, speed: input.speed, keyPrefix: `${EXERCISE_KEY_PREFIX}${id.slice(0, 8)}/`, startedBy: by, startedAt: new Date(this.clock.nowMs()) }, recording);
+    const started = await this.repo
+      .start({ id, speed: input.speed, keyPrefix: `${EXERCISE_KEY_PREFIX}${id.slice(0, 8)}/`, startedBy: by, startedAt: new Date(this.clock.nowMs()) }, recording)
+      .catch((err: unknown) => {
+        // Deleted between the read and the insert (foreign key violation).
+        if ((err as { code?: string })?.code === '23503') throw new IocError('RECORDING_NOT_FOUND', `no recording ${input.recordingId}`, { recordingId: input.recordingId });
+        throw err;
+      });
     if (started === 'active') throw new IocError('EXERCISE_ACTIVE', 'an exercise is already running: stop it first', {});
-    // The row is the exercise; the job only runs it. Should adding the job fail, a stop ends the exercise cleanly.
-    await this.jobs.add(JOBS.runExercise, { exerciseId: id }, exerciseJobOptions(id));
+    // The row is the exercise, the job runs it: an exercise whose job cannot be queued must not hold the one slot.
+    try {
+      await this.jobs.add(JOBS.runExercise, { exerciseId: id }, exerciseJobOptions(id));
+    } catch (err) {
+      await this.repo.end(id, { status: 'failed', at: new Date(this.clock.nowMs()), error: 'its replay could not be queued' });
+      throw new IocError('QUEUE_UNAVAILABLE', `the exercise could not be queued: ${(err as Error)?.message ?? String(err)}`, { exerciseId: id }, { cause: err });
+    }
     this.logger.info({ exerciseId: id, recordingId: recording.id, speed: input.speed, by }, 'exercise started');
     return toExerciseDto(started, await this.namesOf([by]));
   }

@@ -3,6 +3,7 @@ import type { DeviceMessage } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
 import { toDeviceMessage, type RawMessageCursor, type RawMessageRow } from './raw-message.repository';
 import { inTransaction } from './transaction';
+import { isUuid } from './uuid';
 
 export interface RecordingRecord {
   readonly id: string;
@@ -97,8 +98,6 @@ const toExercise = (r: ExerciseRow): ExerciseRecord => ({
   error: r.error,
   woundUp: r.wound_up,
 });
-
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 // Keyset paging in the engine's canonical order, as RawMessageRepository reads raw_message.
 const RECORDING_PAGE = `

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from './database';
 import { inTransaction } from './transaction';
+import { isUuid } from './uuid';
 
 /** A user as stored; `role` is one of the auth library's roles (checked by the table). */
 export interface StoredUser {
@@ -55,8 +56,6 @@ const toUser = (r: UserRow): StoredUser => ({
   disabled: r.disabled,
   tokensValidAfter: r.tokens_valid_after,
 });
-
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 const COLUMNS = 'id, username, display_name, role, password_hash, created_at, disabled, tokens_valid_after';
 const SELECT_USER = `SELECT ${COLUMNS} FROM app_user`;

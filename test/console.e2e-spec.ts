@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { deviceTopic } from '@ioc/contracts';
-import { apiClient, projectRoot, type ServerHandle } from '@ioc/testing';
+import { apiClient, pollUntil, projectRoot, type ServerHandle } from '@ioc/testing';
 import { screenshot, startConsoleHarness, type ConsoleHarness } from './support/browser';
 
 /**
@@ -43,6 +43,13 @@ describe('operator console (browser)', () => {
 
   const publish = (kind: 'water-level' | 'rain', deviceId: string, body: Record<string, number>) =>
     publisher.publishAsync(deviceTopic(kind, deviceId), JSON.stringify({ msgId: `console-${process.pid}-${++msg}`, ts: new Date().toISOString(), ...body }), { qos: 1 });
+
+  /** A bin's reading at event time `at` (the bin-fire rule raises at 70 °C, major below 120 °C). */
+  const publishBin = (deviceId: string, at: number, temperatureC: number, msgId = `console-${process.pid}-${++msg}`) =>
+    publisher.publishAsync(deviceTopic('bin-fill', deviceId), JSON.stringify({ msgId, ts: new Date(at).toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 }), { qos: 1 }).then(() => msgId);
+
+  /** An instant as `<input type="datetime-local">` holds it in Sóc Trăng (UTC+7, no daylight saving). */
+  const cityLocal = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16);
 
   const signIn = (username: string, lang: 'vi' | 'en'): Promise<Page> => ui.signIn(username, lang);
 
@@ -267,5 +274,141 @@ describe('operator console (browser)', () => {
     expect(await supervisor.locator('[data-testid="user-form"]').count()).toBe(0);
     expect(await supervisor.locator('[data-testid="user-toggle"]').count()).toBe(0);
     expect(await lan.locator('[data-testid="tab-users"]').count()).toBe(0);
+  });
+
+  it('lets a trainer record stored readings and run them as an exercise, whose incidents a trainee handles apart from the live ones', async () => {
+    // A bin fire 3 h ago, hotter (critical) 40 s later (late for the live engine: they raise nothing live, but they are
+    // stored), and the same bin hot now: a live bin fire in its ward. The recording is 2 h from just before the old
+    // fire: at ×60 a 2-minute drill, the fire 0.3 s in.
+    const MINUTE = 60_000;
+    const from = Math.floor(Date.now() / MINUTE) * MINUTE - 180 * MINUTE;
+    const to = from + 120 * MINUTE;
+    const BIN = 'bin-p10-0041';
+    const WARD = 'ward-p10';
+    const NAME = 'Cháy thùng rác phường 10';
+    const oldFire = [await publishBin(BIN, from + 20_000, 95), await publishBin(BIN, from + 60_000, 135)];
+    await publishBin(BIN, Date.now(), 95);
+    await pollUntil(() => ui.stack.count(`SELECT count(*) AS n FROM raw_message WHERE msg_id IN ('${oldFire.join("','")}')`), (n) => n === 2, { timeoutMs: 15_000 });
+
+    const ha = await signIn('trainer1', 'vi');
+    const trainee = await signIn('operator2', 'en');
+    const liveFire = ha.locator(`.incident-row[data-type="bin-fire"][data-zone="${WARD}"]`);
+    await liveFire.waitFor({ timeout: 10_000 });
+    const liveFireId = await liveFire.getAttribute('data-incident-id');
+    expect(await ha.locator('[data-testid="exercise-indicator"]').count()).toBe(0);
+    await ha.click('[data-testid="tab-exercises"]');
+    const view = ha.locator('[data-testid="exercises-view"]');
+    await view.locator('.empty', { hasText: 'Chưa có buổi diễn tập nào' }).waitFor();
+
+    // A recording of an hour with nothing stored: the server's refusal, as it is; then the window of the old fire.
+    await view.locator('[data-testid="recording-new"]').click();
+    const form = view.locator('[data-testid="recording-form"]');
+    await form.locator('[data-testid="recording-name"]').fill(NAME);
+    await form.locator('[data-testid="recording-from"]').fill(cityLocal(from - 120 * MINUTE));
+    await form.locator('[data-testid="recording-to"]').fill(cityLocal(from - 60 * MINUTE));
+    await form.locator('[data-testid="recording-create"]').click();
+    await form.locator('[data-testid="recording-form-error"]', { hasText: 'RECORDING_INVALID: nothing was stored between' }).waitFor();
+    await form.locator('[data-testid="recording-from"]').fill(cityLocal(from));
+    await form.locator('[data-testid="recording-to"]').fill(cityLocal(to));
+    await form.locator('[data-testid="recording-create"]').click();
+    await form.waitFor({ state: 'detached' });
+    const recording = view.locator('[data-testid="recording"]', { hasText: NAME });
+    await recording.waitFor();
+    expect(await recording.textContent()).toContain('2 bản tin');
+    expect(await recording.textContent()).toContain('Phạm Thu Hà');
+
+    // Start it at ×60: running, shown in the header, and its bin fire listed as an exercise within seconds.
+    await view.locator('[data-testid="exercise-recording"]').selectOption({ label: NAME });
+    await view.locator('[data-testid="exercise-speed"]').fill('61');
+    await view.locator('[data-testid="exercise-start"]').click();
+    await view.locator('[data-testid="exercise-form"] [role="alert"]', { hasText: 'Tốc độ là số nguyên từ 1 đến 60' }).waitFor();
+    await view.locator('[data-testid="exercise-form"] button[data-speed="60"]').click();
+    expect(await view.locator('[data-testid="exercise-speed"]').inputValue()).toBe('60');
+    await screenshot(ha, '11a-exercise-forms-vi');
+    const beeps = await ha.locator('[data-testid="alarm-toggle"]').getAttribute('data-beeps');
+    const started = Date.now();
+    await view.locator('[data-testid="exercise-start"]').click();
+    const status = view.locator('[data-testid="exercise-status"]');
+    await view.locator('[data-testid="exercise-status"][data-status="running"]').waitFor({ timeout: 5_000 });
+    expect(await status.textContent()).toContain('×60');
+    expect(await status.textContent()).toContain('Đang chạy');
+    await ha.locator('[data-testid="exercise-indicator"]').waitFor({ timeout: 6_000 });
+    expect(await ha.locator('[data-testid="exercise-indicator"]').textContent()).toContain('Đang diễn tập');
+    expect(await view.locator('[data-testid="exercise-start"]').isDisabled()).toBe(true);
+    const row = view.locator(`[data-testid="exercise-incident"][data-type="bin-fire"][data-zone="${WARD}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    process.stdout.write(`exercise started → its incident in the tab in ${Date.now() - started} ms\n`);
+    const exerciseFireId = (await row.getAttribute('data-incident-id'))!;
+    // The drill's fire turns critical: no banner, no bell, no beep (exercise incidents never ring the alarm).
+    await view.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-severity="critical"]`).waitFor({ timeout: 5_000 });
+    expect(await ha.locator('[data-testid="critical-banner"]').count()).toBe(0);
+    expect(await ha.locator('[data-testid="alarm-toggle"].ringing').count()).toBe(0);
+    expect(await ha.locator('[data-testid="alarm-toggle"]').getAttribute('data-beeps')).toBe(beeps);
+    expect(exerciseFireId).not.toBe(liveFireId);
+    expect(await row.textContent()).toContain('DIỄN TẬP');
+    expect(await row.textContent()).toContain('Cháy thùng rác');
+    await row.click();
+    const panel = ha.locator('[data-testid="incident-panel"]');
+    await panel.locator('[data-testid="panel-exercise-badge"]').waitFor();
+    expect(await panel.getAttribute('data-incident-id')).toBe(exerciseFireId);
+    expect(await panel.locator('[data-testid="panel-state"]').getAttribute('class')).toContain('state-open');
+    expect(await panel.locator('[data-testid="action-silence-similar"]').count()).toBe(0);
+    // The trainer watches: the panel is read-only for her (the server would refuse her commands).
+    await panel.locator('[data-testid="panel-read-only"]').waitFor();
+    expect(await panel.locator('[data-testid="action-acknowledge"]').isVisible()).toBe(false);
+
+    // A trainee (operator2, English; incident commands are operators' and supervisors') finds it from the header and
+    // acknowledges it; the trainer's tab and panel follow.
+    await trainee.locator('[data-testid="exercise-indicator"]').waitFor({ timeout: 8_000 });
+    expect(await trainee.locator('[data-testid="exercise-indicator"]').textContent()).toContain('Exercise running');
+    await trainee.click('[data-testid="exercise-indicator"]');
+    const traineeRow = trainee.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"]`);
+    await traineeRow.waitFor({ timeout: 5_000 });
+    expect(await traineeRow.textContent()).toContain('EXERCISE');
+    expect(await trainee.locator('[data-testid="exercise-start"]').count()).toBe(0);
+    expect(await trainee.locator('[data-testid="exercise-stop"]').count()).toBe(0);
+    expect(await trainee.locator('[data-testid="recording-new"]').count()).toBe(0);
+    await traineeRow.click();
+    const traineePanel = trainee.locator('[data-testid="incident-panel"]');
+    await traineePanel.locator('[data-testid="panel-exercise-badge"]', { hasText: 'EXERCISE' }).waitFor();
+    await traineePanel.locator('[data-testid="action-acknowledge"]').click();
+    await traineePanel.locator('[data-testid="panel-state"].state-acknowledged').waitFor();
+    await trainee.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="acknowledged"]`).waitFor({ timeout: 5_000 });
+    await view.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="acknowledged"]`).waitFor({ timeout: 5_000 });
+    await panel.locator('[data-testid="panel-state"].state-acknowledged').waitFor({ timeout: 5_000 });
+    await panel.locator('[data-testid="acknowledged-by"]', { hasText: 'Trần Văn Minh' }).waitFor({ timeout: 5_000 });
+    await screenshot(ha, '11-exercise-trainer-vi');
+    await screenshot(trainee, '12-exercise-trainee-en');
+
+    // The live list: the live bin fire, never the exercise's.
+    for (const page of [ha, trainee]) {
+      await page.click('[data-testid="tab-incidents"]');
+      await page.selectOption('[data-testid="filter-state"]', 'all');
+      await page.locator(`.incident-row[data-incident-id="${liveFireId}"]`).waitFor();
+      expect(await page.locator(`.incident-row[data-incident-id="${exerciseFireId}"]`).count()).toBe(0);
+      expect(await page.locator(`.incident-row[data-type="bin-fire"][data-zone="${WARD}"]`).count()).toBe(1);
+    }
+
+    // Stop: stopped in the tab, the header pill gone, the drill's fire resolved by the system.
+    await ha.click('[data-testid="tab-exercises"]');
+    await view.locator('[data-testid="exercise-stop"]').click();
+    await view.locator('[data-testid="exercise-status"][data-status="stopped"]').waitFor({ timeout: 5_000 });
+    expect(await status.textContent()).toContain('Đã dừng');
+    expect(await status.textContent()).toContain('Phạm Thu Hà');
+    await ha.locator('[data-testid="exercise-indicator"]').waitFor({ state: 'detached', timeout: 6_000 });
+    await view.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="resolved"]`).waitFor({ timeout: 5_000 });
+    await view.locator('[data-testid="exercise-history"] tr[data-status="stopped"]').waitFor();
+    expect(await view.locator('[data-testid="exercise-start"]').isDisabled()).toBe(false);
+    await panel.locator('.close').click();
+    await screenshot(ha, '13-exercise-stopped-vi');
+    await view.locator('[data-testid="exercise-history"]').scrollIntoViewIfNeeded();
+    await screenshot(ha, '13b-exercise-history-vi');
+    await trainee.locator('[data-testid="exercise-indicator"]').waitFor({ state: 'detached', timeout: 8_000 });
+
+    // The recording is deleted after a confirmation; the past exercise keeps its name.
+    await recording.locator('[data-testid="recording-delete"]').click();
+    await recording.locator('[data-testid="recording-delete-confirm"]').click();
+    await recording.waitFor({ state: 'detached' });
+    expect(await view.locator('[data-testid="exercise-history"] tr[data-status="stopped"]').textContent()).toContain(NAME);
   });
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES, type KpiReport, type SilenceDto } from '@ioc/contracts';
+import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, INCIDENT_ACT_ROLES, roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES, type ExerciseDto, type KpiReport, type SilenceDto } from '@ioc/contracts';
 import { AlarmCue } from './alarm/alarm-cue';
 import { IocApi, type DeviceDto } from './api/ioc-api';
 import { lastSeqKey, type Session } from './auth/session';
@@ -9,6 +9,8 @@ import type { Position } from './city/geometry';
 import { UsersView } from './users/users-view';
 import { DeviceHealthView, type DeviceRow } from './devices/device-health-view';
 import { deviceHealth } from './devices/device-health';
+import { newer } from './exercises/exercise-model';
+import { ExercisesView } from './exercises/exercises-view';
 import { IncidentList } from './incidents/incident-list';
 import { IncidentPanel } from './incidents/incident-panel';
 import { bySeverityThenTime, matches, type IncidentFilter, type IncidentView } from './incidents/incident-store';
@@ -18,27 +20,16 @@ import { LanguageSwitch } from './language-switch';
 import { CityMap, type MapDevice, type PlacedIncident } from './map/city-map';
 import { activeSilences } from './silences/silence-form';
 import { SilencesView, type SilencePrefill } from './silences/silences-view';
+import { usePolled } from './use-polled';
 
 const DEVICES_EVERY_MS = 30_000;
 const KPIS_EVERY_MS = 15_000;
 const SILENCES_EVERY_MS = 15_000;
-
-/** Polls a REST read while mounted; keeps the last good answer. */
-function usePolled<T>(read: () => Promise<T>, everyMs: number, deps: readonly unknown[]): T | undefined {
-  const [value, setValue] = useState<T>();
-  useEffect(() => {
-    let live = true;
-    const tick = () => read().then((v) => live && setValue(v), () => undefined);
-    tick();
-    const h = setInterval(tick, everyMs);
-    return () => {
-      live = false;
-      clearInterval(h);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  return value;
-}
+/** Exercises: every 2 s while their tab is open, else every 5 s for the header's "exercise running". */
+const EXERCISES_TAB_EVERY_MS = 2_000;
+const EXERCISES_EVERY_MS = 5_000;
+/** An exercise incident open in the panel (exercise incidents never come over the socket). */
+const EXERCISE_INCIDENT_EVERY_MS = 2_000;
 
 /** `onLogout(true)`: the server refused the session (REST 401, socket handshake); false: the user signed out. */
 export function ConsoleView({ session, onLogout }: { readonly session: Session; readonly onLogout: (byServer: boolean) => void }) {
@@ -90,12 +81,25 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   const canReadSilences = roleMay(session.user.role, SILENCE_READ_ROLES);
   const canSilence = roleMay(session.user.role, SILENCE_WRITE_ROLES);
   const canReadUsers = roleMay(session.user.role, USER_READ_ROLES);
+  const canActOnIncidents = roleMay(session.user.role, INCIDENT_ACT_ROLES);
   const [silenceTick, setSilenceTick] = useState(0);
   const silences = usePolled<SilenceDto[] | undefined>(() => (canReadSilences ? api.silences() : Promise.resolve(undefined)), SILENCES_EVERY_MS, [api, canReadSilences, silenceTick]);
   const refreshSilences = useCallback(() => setSilenceTick((n) => n + 1), []);
   const [silenceForm, setSilenceForm] = useState<{ readonly open: boolean; readonly key: number; readonly prefill?: SilencePrefill }>({ open: false, key: 0 });
 
-  const [tab, setTab] = useState<'incidents' | 'devices' | 'silences' | 'users'>('incidents');
+  const [tab, setTab] = useState<'incidents' | 'devices' | 'silences' | 'users' | 'exercises'>('incidents');
+
+  // Exercises: the list (newest first) says whether one runs, for the header; the tab reads it more often.
+  const canReadExercises = roleMay(session.user.role, EXERCISE_READ_ROLES);
+  const canRunExercises = roleMay(session.user.role, EXERCISE_WRITE_ROLES);
+  const [exerciseTick, setExerciseTick] = useState(0);
+  const exercises = usePolled<ExerciseDto[] | undefined>(
+    () => (canReadExercises ? api.exercises() : Promise.resolve(undefined)),
+    tab === 'exercises' ? EXERCISES_TAB_EVERY_MS : EXERCISES_EVERY_MS,
+    [api, canReadExercises, exerciseTick],
+  );
+  const refreshExercises = useCallback(() => setExerciseTick((n) => n + 1), []);
+  const runningExercise = exercises?.find((e) => e.status === 'running');
   const silenceSimilar = useCallback((i: IncidentView) => {
     setSilenceForm((f) => ({ open: true, key: f.key + 1, prefill: { type: i.type, zoneId: i.zone.id } }));
     setTab('silences');
@@ -163,8 +167,26 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   );
   const criticalOpen = liveIncidents.filter((i) => i.severity === 'critical' && i.state === 'open');
   const silencedNow = activeSilences(silences, now).length;
-  const selected = selectedId ? snap.incidents.find((i) => i.id === selectedId) : undefined;
-  const refresh = useCallback((id: string) => live.refresh(id), [live]);
+
+  // An exercise incident picked in the Exercises tab: not in the live store (the socket feed is live incidents
+  // only), so the panel's record is the pick, read again over REST while it is open and after an action.
+  const [exercisePick, setExercisePick] = useState<IncidentView>();
+  const pickOpen = exercisePick && exercisePick.id === selectedId ? exercisePick.id : undefined;
+  const pickPolled = usePolled(() => (pickOpen ? api.incident(pickOpen).then((d) => d.incident) : Promise.resolve(undefined)), EXERCISE_INCIDENT_EVERY_MS, [api, pickOpen]);
+  const selectExerciseIncident = useCallback((i: IncidentView) => {
+    setExercisePick(i);
+    setSelectedId(i.id);
+  }, []);
+  const selected = selectedId
+    ? (snap.incidents.find((i) => i.id === selectedId && !i.exercise) ?? (pickOpen ? newer(exercisePick, pickPolled?.id === pickOpen ? pickPolled : undefined) : undefined))
+    : undefined;
+  const refresh = useCallback(
+    async (id: string) => {
+      if (id === pickOpen) setExercisePick((await api.incident(id)).incident);
+      else await live.refresh(id);
+    },
+    [live, api, pickOpen],
+  );
 
   return (
     <div className={`console${criticalOpen.length ? ' has-critical' : ''}`} data-feed={snap.status} data-last-seq={snap.lastSeq}>
@@ -201,6 +223,20 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
             {t('header.silenced', { count: silencedNow })}
           </button>
         ) : null}
+        {runningExercise ? (
+          <button
+            type="button"
+            className="exercise-indicator"
+            onClick={() => setTab('exercises')}
+            title={t('header.exerciseHint', { name: runningExercise.recordingName, speed: runningExercise.speed })}
+            aria-label={t('header.exerciseHint', { name: runningExercise.recordingName, speed: runningExercise.speed })}
+            data-testid="exercise-indicator"
+            data-exercise-id={runningExercise.id}
+          >
+            <span className="exercise-dot" aria-hidden="true" />
+            {t('header.exercise')}
+          </button>
+        ) : null}
         <LanguageSwitch />
         <span className="user" data-testid="user">
           {session.user.displayName} <small>({session.user.role})</small>
@@ -233,7 +269,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
       <div className="main">
         <div className="map-area">
           <CityMap city={city} devices={mapDevices} incidents={placed} selectedId={selectedId} onSelect={setSelectedId} />
-          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} zoneDevices={zoneDevices} onClose={() => setSelectedId(undefined)} onChanged={refresh} onSilenceSimilar={canSilence ? silenceSimilar : undefined} /> : null}
+          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} zoneDevices={zoneDevices} canAct={canActOnIncidents} onClose={() => setSelectedId(undefined)} onChanged={refresh} onSilenceSimilar={canSilence && !selected.exercise ? silenceSimilar : undefined} /> : null}
         </div>
         <div className="sidebar">
           <nav className="tabs">
@@ -253,6 +289,11 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
                 {t('tabs.users')}
               </button>
             ) : null}
+            {canReadExercises ? (
+              <button type="button" className={tab === 'exercises' ? 'on' : ''} onClick={() => setTab('exercises')} data-testid="tab-exercises">
+                {t('tabs.exercises')}
+              </button>
+            ) : null}
           </nav>
           {tab === 'incidents' ? (
             <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={setSelectedId} city={city} wardOf={wardOf} />
@@ -260,6 +301,8 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
             <DeviceHealthView rows={deviceRows} city={city} />
           ) : tab === 'users' ? (
             <UsersView api={api} canManage={session.user.role === 'admin'} selfId={session.user.userId} />
+          ) : tab === 'exercises' ? (
+            <ExercisesView api={api} exercises={exercises} canAct={canRunExercises} onChanged={refreshExercises} selectedId={selectedId} onSelectIncident={selectExerciseIncident} />
           ) : (
             <SilencesView
               silences={silences}

@@ -2,6 +2,9 @@
  * Which user roles may do what, where the server's guard and the console's screens must agree. Admin may do
  * everything (the server's guard lets admin through every route), so it is not listed.
  */
+/** Who reads incidents, and who acts on them (acknowledge, assign, comment, resolve, reopen, SOP steps). */
+export const INCIDENT_READ_ROLES = ['operator', 'supervisor', 'trainer'] as const;
+export const INCIDENT_ACT_ROLES = ['operator', 'supervisor'] as const;
 export const SILENCE_READ_ROLES = ['operator', 'supervisor', 'trainer'] as const;
 export const SILENCE_WRITE_ROLES = ['operator', 'supervisor'] as const;
 /** Exercises: trainers (and supervisors) record and run them; everyone who watches incidents may see them. */

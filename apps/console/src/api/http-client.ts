@@ -37,6 +37,10 @@ export class HttpClient {
     return this.request<T>('PATCH', path, body);
   }
 
+  delete(path: string): Promise<unknown> {
+    return this.request<unknown>('DELETE', path);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.token();

@@ -1,5 +1,6 @@
-import type { ApiUserRecord, CreateUserRequest, KpiReport, LoginResponse, SilenceDto, UpdateUserRequest } from '@ioc/contracts';
+import type { ApiUserRecord, CreateUserRequest, ExerciseDto, KpiReport, LoginResponse, RecordingDto, SilenceDto, UpdateUserRequest } from '@ioc/contracts';
 import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
+import type { RecordingBody } from '../exercises/exercise-model';
 import type { SilenceBody } from '../silences/silence-form';
 import { HttpClient, type TokenSource, type UnauthorisedHandler } from './http-client';
 
@@ -61,8 +62,9 @@ export class IocApi {
     return new HttpClient(() => undefined).post<LoginResponse>('/auth/login', { username, password });
   }
 
-  async incidents(query: { state?: readonly string[]; limit?: number } = {}): Promise<IncidentRecord[]> {
-    return items(await this.http.get<Page<IncidentRecord>>('/incidents', { state: query.state, limit: query.limit }));
+  /** Live incidents, or with `exercise: true` the trainers' exercise incidents instead. */
+  async incidents(query: { state?: readonly string[]; limit?: number; exercise?: boolean } = {}): Promise<IncidentRecord[]> {
+    return items(await this.http.get<Page<IncidentRecord>>('/incidents', { state: query.state, limit: query.limit, exercise: query.exercise === undefined ? undefined : String(query.exercise) }));
   }
 
   incident(id: string): Promise<IncidentDetailDto> {
@@ -144,5 +146,34 @@ export class IocApi {
   /** Admin. */
   setUserPassword(id: string, password: string): Promise<ApiUserRecord> {
     return this.http.post<ApiUserRecord>(`/users/${encodeURIComponent(id)}/password`, { password });
+  }
+
+  /** Recordings, newest first (operator, supervisor, trainer). */
+  recordings(): Promise<RecordingDto[]> {
+    return this.http.get<RecordingDto[]>('/recordings');
+  }
+
+  /** Keeps the readings stored in [from, to) for exercises (supervisor, trainer). */
+  createRecording(body: RecordingBody): Promise<RecordingDto> {
+    return this.http.post<RecordingDto>('/recordings', body);
+  }
+
+  /** Refused (`RECORDING_IN_USE`) while an exercise of it runs. */
+  deleteRecording(id: string): Promise<unknown> {
+    return this.http.delete(`/recordings/${encodeURIComponent(id)}`);
+  }
+
+  /** The last exercises, newest first (operator, supervisor, trainer). */
+  exercises(): Promise<ExerciseDto[]> {
+    return this.http.get<ExerciseDto[]>('/exercises');
+  }
+
+  /** Replays a recording as exercise incidents; one at a time (`EXERCISE_ACTIVE`). Supervisor, trainer. */
+  startExercise(body: { readonly recordingId: string; readonly speed: number }): Promise<ExerciseDto> {
+    return this.http.post<ExerciseDto>('/exercises', body);
+  }
+
+  stopExercise(id: string): Promise<ExerciseDto> {
+    return this.http.post<ExerciseDto>(`/exercises/${encodeURIComponent(id)}/stop`);
   }
 }

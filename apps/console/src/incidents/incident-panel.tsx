@@ -17,6 +17,8 @@ interface Props {
   readonly wardOf: (i: IncidentView) => string | undefined;
   /** Devices of the incident's zone of the kinds its evidence names (the neighbours behind a zone's median). */
   readonly zoneDevices: (i: IncidentView) => readonly string[];
+  /** Whether this user may act on incidents (INCIDENT_ACT_ROLES); trainers and others only read. */
+  readonly canAct: boolean;
   readonly onClose: () => void;
   /** After an action: take the server's record into the list now. */
   readonly onChanged: (id: string) => Promise<void>;
@@ -30,7 +32,7 @@ const MAX_CHART_LINES = 6;
 const CHART_BEFORE_MS = 60 * 60_000;
 
 /** The incident panel: state and actions, SOP checklist, readings chart, snapshots, evidence and the audit timeline. */
-export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClose, onChanged, onSilenceSimilar }: Props) {
+export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct, onClose, onChanged, onSilenceSimilar }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [detail, setDetail] = useState<IncidentDetailDto>();
@@ -54,7 +56,11 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
   }, [api, incident.id, incident.version]);
 
   // The evidence's devices first, then their neighbours in the zone; a stable key so polling does not refetch.
-  const devicesKey = [...new Set([...incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d), ...zoneDevices(incident)])].slice(0, MAX_CHART_DEVICES).join(',');
+  // An exercise incident's readings are its recording's, replayed on the exercise's clock: the devices' live readings
+  // would tell another story, so it has no chart (its evidence quotes the recorded values).
+  const devicesKey = incident.exercise
+    ? ''
+    : [...new Set([...incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d), ...zoneDevices(incident)])].slice(0, MAX_CHART_DEVICES).join(',');
   const devices = useMemo(() => (devicesKey ? devicesKey.split(',') : []), [devicesKey]);
   useEffect(() => {
     let live = true;
@@ -96,14 +102,26 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
   const doneCount = steps.filter((s) => progress.get(s.id)?.doneAt !== undefined || incident.sopDone.some((d) => d.stepId === s.id)).length;
 
   return (
-    <aside className={`panel sev-${incident.severity}`} data-testid="incident-panel" data-incident-id={incident.id} data-state={incident.state}>
+    <aside
+      className={`panel sev-${incident.severity}${incident.exercise ? ' exercise' : ''}`}
+      data-testid="incident-panel"
+      data-incident-id={incident.id}
+      data-state={incident.state}
+      data-exercise={incident.exercise}
+    >
       <header className="panel-head">
         <span className={`sev-badge sev-${incident.severity}`}>{t(`severity.${incident.severity}`)}</span>
+        {incident.exercise ? (
+          <span className="exercise-badge" data-testid="panel-exercise-badge">
+            {t('exercises.badge')}
+          </span>
+        ) : null}
         <h2>{incident.title[lang]}</h2>
         <button type="button" className="close" onClick={onClose} aria-label={t('panel.close')}>
           ×
         </button>
       </header>
+      {incident.exercise ? <p className="exercise-note">{t('panel.exerciseNote')}</p> : null}
       <dl className="facts">
         <dt>{t('panel.state')}</dt>
         <dd>
@@ -130,64 +148,73 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
         ) : null}
       </dl>
 
-      <div className="actions">
-        {incident.state === 'open' ? (
-          <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.acknowledge(incident.id))} data-testid="action-acknowledge">
-            {t('panel.acknowledge')}
-          </button>
-        ) : null}
-        {active ? (
+      {canAct ? (
+        <div className="actions">
+          {incident.state === 'open' ? (
+            <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.acknowledge(incident.id))} data-testid="action-acknowledge">
+              {t('panel.acknowledge')}
+            </button>
+          ) : null}
+          {active ? (
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (assignee.trim()) void act(() => api.assign(incident.id, assignee.trim()), () => setAssignee(''));
+              }}
+            >
+              <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder={t('panel.assignTo')} aria-label={t('panel.assignTo')} data-testid="assign-input" />
+              <button type="submit" disabled={busy || !assignee.trim()} data-testid="action-assign">
+                {t('panel.assign')}
+              </button>
+            </form>
+          ) : null}
           <form
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (assignee.trim()) void act(() => api.assign(incident.id, assignee.trim()), () => setAssignee(''));
+              if (comment.trim()) void act(() => api.comment(incident.id, comment.trim()), () => setComment(''));
             }}
           >
-            <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder={t('panel.assignTo')} aria-label={t('panel.assignTo')} data-testid="assign-input" />
-            <button type="submit" disabled={busy || !assignee.trim()} data-testid="action-assign">
-              {t('panel.assign')}
+            <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('panel.commentPlaceholder')} aria-label={t('panel.comment')} data-testid="comment-input" />
+            <button type="submit" disabled={busy || !comment.trim()} data-testid="action-comment">
+              {t('panel.send')}
             </button>
           </form>
-        ) : null}
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (comment.trim()) void act(() => api.comment(incident.id, comment.trim()), () => setComment(''));
-          }}
-        >
-          <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('panel.commentPlaceholder')} aria-label={t('panel.comment')} data-testid="comment-input" />
-          <button type="submit" disabled={busy || !comment.trim()} data-testid="action-comment">
-            {t('panel.send')}
-          </button>
-        </form>
-        {active ? (
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act(() => api.resolve(incident.id, resolution.trim() || undefined), () => setResolution(''));
-            }}
-          >
-            <input value={resolution} onChange={(e) => setResolution(e.target.value)} placeholder={t('panel.resolution')} aria-label={t('panel.resolution')} data-testid="resolve-input" />
-            <button type="submit" className="resolve" disabled={busy} data-testid="action-resolve">
-              {t('panel.resolve')}
+          {active ? (
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void act(() => api.resolve(incident.id, resolution.trim() || undefined), () => setResolution(''));
+              }}
+            >
+              <input value={resolution} onChange={(e) => setResolution(e.target.value)} placeholder={t('panel.resolution')} aria-label={t('panel.resolution')} data-testid="resolve-input" />
+              <button type="submit" className="resolve" disabled={busy} data-testid="action-resolve">
+                {t('panel.resolve')}
+              </button>
+            </form>
+          ) : null}
+          {incident.state === 'resolved' ? (
+            <button type="button" disabled={busy} onClick={() => void act(() => api.reopen(incident.id))} data-testid="action-reopen">
+              {t('panel.reopen')}
             </button>
-          </form>
-        ) : null}
-        {incident.state === 'resolved' ? (
-          <button type="button" disabled={busy} onClick={() => void act(() => api.reopen(incident.id))} data-testid="action-reopen">
-            {t('panel.reopen')}
-          </button>
-        ) : null}
-        {onSilenceSimilar ? (
-          <button type="button" className="silence-similar" onClick={() => onSilenceSimilar(incident)} data-testid="action-silence-similar">
-            {t('panel.silenceSimilar')}
-          </button>
-        ) : null}
-        <ErrorNote error={error} />
-      </div>
+          ) : null}
+          {onSilenceSimilar ? (
+            <button type="button" className="silence-similar" onClick={() => onSilenceSimilar(incident)} data-testid="action-silence-similar">
+              {t('panel.silenceSimilar')}
+            </button>
+          ) : null}
+          <ErrorNote error={error} />
+        </div>
+      ) : (
+        <div className="actions">
+          <p className="muted read-only" data-testid="panel-read-only">
+            {t('panel.readOnly')}
+          </p>
+          <ErrorNote error={error} />
+        </div>
+      )}
 
       <section className="sop" data-testid="sop">
         <h3>
@@ -201,7 +228,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
             return (
               <li key={s.id} className={`${done ? 'done' : ''}${p?.overdue ? ' overdue' : ''}`} data-step-id={s.id}>
                 <label>
-                  <input type="checkbox" checked={done} disabled={done || busy || !active} onChange={() => void act(() => api.completeSopStep(incident.id, s.id))} />
+                  <input type="checkbox" checked={done} disabled={done || busy || !active || !canAct} onChange={() => void act(() => api.completeSopStep(incident.id, s.id))} />
                   <span>{s.text[lang]}</span>
                 </label>
                 <small>
@@ -216,7 +243,11 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, onClos
 
       <section className="readings">
         <h3>{t('panel.readings')}</h3>
-        {series.length ? <ReadingsChart series={series} openedAt={incident.openedAt} from={chartFrom} /> : <p className="muted">{devices.length ? t('panel.loading') : t('panel.noReadings')}</p>}
+        {series.length ? (
+          <ReadingsChart series={series} openedAt={incident.openedAt} from={chartFrom} />
+        ) : (
+          <p className="muted">{incident.exercise ? t('panel.exerciseReadings') : devices.length ? t('panel.loading') : t('panel.noReadings')}</p>
+        )}
       </section>
 
       <section className="snapshots">

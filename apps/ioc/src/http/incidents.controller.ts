@@ -8,6 +8,8 @@ import {
   CommentRequestSchema,
   CompleteStepRequestSchema,
   EmptyRequestSchema,
+  INCIDENT_ACT_ROLES,
+  INCIDENT_READ_ROLES,
   IncidentEventsQuerySchema,
   IncidentListQuerySchema,
   ReopenRequestSchema,
@@ -23,9 +25,9 @@ import {
 import { IncidentQueryService } from '@ioc/api';
 import { ApiUuidParam, ApiZodBody, ApiZodQuery, uuidPipe, ZodPipe } from './zod';
 
-/** Who reads incidents, and who acts on them (admin may always). */
-const READERS = ['operator', 'supervisor', 'trainer'] as const;
-const ACTORS = ['operator', 'supervisor'] as const;
+/** Who reads incidents, and who acts on them (admin may always): shared with the console. */
+const READERS = INCIDENT_READ_ROLES;
+const ACTORS = INCIDENT_ACT_ROLES;
 
 const stepIdPipe = new ZodPipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), 'stepId');
 

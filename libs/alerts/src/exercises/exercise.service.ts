@@ -37,6 +37,8 @@ export const toExerciseDto = (e: ExerciseRecord, names: Names): ExerciseDto => (
   id: e.id,
   recordingId: e.recordingId ?? '',
   recordingName: e.recordingName,
+  from: e.from.toISOString(),
+  to: e.to.toISOString(),
   speed: e.speed,
   status: e.status,
   keyPrefix: e.keyPrefix,

@@ -57,6 +57,9 @@ export interface ExerciseDto {
   readonly id: string;
   readonly recordingId: string;
   readonly recordingName: string;
+  /** The recorded window replayed, [from, to), in the recording's own time (kept when the recording is deleted). */
+  readonly from: string;
+  readonly to: string;
   readonly speed: number;
   readonly status: ExerciseStatus;
   /** Exercise incidents' keys start with this (`exercise-1a2b3c4d/`), then the live key (`bin-fire:ward-p10`). */

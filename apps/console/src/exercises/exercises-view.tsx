@@ -22,6 +22,7 @@ import {
   type RecordingDraft,
   type RecordingFormError,
 } from './exercise-model';
+import { useCheckedForm } from '../forms/use-checked-form';
 
 /** While the tab is open: the exercise's incidents (they never come over the socket), and the recordings. */
 const INCIDENTS_EVERY_MS = 2_000;
@@ -405,30 +406,12 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
 /** A new recording: name and window in city time, checked as the server checks it. */
 function RecordingForm({ onCancel, onCreate }: { readonly onCancel: () => void; readonly onCreate: (body: RecordingBody) => Promise<void> }) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<RecordingDraft>(() => emptyRecordingDraft(Date.now()));
-  const [errors, setErrors] = useState<readonly RecordingFormError[]>([]);
-  const [serverError, setServerError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<RecordingDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setErrors([]);
-  };
-
-  const submit = async () => {
-    const r = buildRecordingRequest(draft);
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setBusy(true);
-    setServerError(undefined);
-    try {
-      await onCreate(r.body);
-    } catch (err) {
-      setServerError(t('exercises.recordingForm.failed', { reason: failureReason(err) }));
-      setBusy(false);
-    }
-  };
+  const { draft, set, errors, serverError, busy, submit } = useCheckedForm<RecordingDraft, RecordingBody, RecordingFormError>(
+    () => emptyRecordingDraft(Date.now()),
+    buildRecordingRequest,
+    onCreate,
+    (err) => t('exercises.recordingForm.failed', { reason: failureReason(err) }),
+  );
 
   return (
     <form

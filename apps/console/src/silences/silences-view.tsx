@@ -18,6 +18,7 @@ import {
   type SilenceDuration,
   type SilenceFormError,
 } from './silence-form';
+import { useCheckedForm } from '../forms/use-checked-form';
 
 /** What "Silence similar" hands the form: the incident's type and zone. */
 export interface SilencePrefill {
@@ -150,33 +151,15 @@ interface FormProps {
 /** A new silence: incident type and zone (at least one), how long, and why. */
 function SilenceForm({ city, prefill, onCancel, onCreate }: FormProps) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<SilenceDraft>(() => emptyDraft(prefill));
-  const [errors, setErrors] = useState<readonly SilenceFormError[]>([]);
-  const [serverError, setServerError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<SilenceDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setErrors([]);
-  };
+  const { draft, set, errors, serverError, busy, submit } = useCheckedForm<SilenceDraft, Parameters<IocApi['createSilence']>[0], SilenceFormError>(
+    () => emptyDraft(prefill),
+    (d) => buildSilenceRequest(d, Date.now()),
+    onCreate,
+    (err) => t('silences.form.failed', { reason: reason(err) }),
+  );
   const wards = city.wards.map((w) => featureId(w)).filter((id): id is string => !!id);
   // An incident's zone that is not a ward (a catchment, a site, a device) is offered as it is.
   const zones = draft.zoneId && !wards.includes(draft.zoneId) ? [draft.zoneId, ...wards] : wards;
-
-  const submit = async () => {
-    const r = buildSilenceRequest(draft, Date.now());
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setBusy(true);
-    setServerError(undefined);
-    try {
-      await onCreate(r.body);
-    } catch (err) {
-      setServerError(t('silences.form.failed', { reason: reason(err) }));
-      setBusy(false);
-    }
-  };
 
   return (
     <form

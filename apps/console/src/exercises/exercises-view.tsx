@@ -5,6 +5,7 @@ import { failureReason } from '../api/http-client';
 import type { IocApi } from '../api/ioc-api';
 import { ErrorNote } from '../error-note';
 import { formatPercent, formatTime } from '../format';
+import { IncidentRow } from '../incidents/incident-list';
 import { bySeverityThenTime, type IncidentView } from '../incidents/incident-store';
 import { usePolled } from '../use-polled';
 import {
@@ -187,28 +188,9 @@ function ExerciseIncidents({ api, keyPrefix, selectedId, onSelect }: { readonly 
       <ol className="incidents">
         {incidents.map((i) => (
           <li key={i.id}>
-            <button
-              type="button"
-              className={`incident-row exercise-row sev-${i.severity} state-${i.state}${i.id === selectedId ? ' selected' : ''}`}
-              onClick={() => onSelect(i)}
-              data-testid="exercise-incident"
-              data-incident-id={i.id}
-              data-severity={i.severity}
-              data-state={i.state}
-              data-type={i.type}
-              data-zone={i.zone.id}
-            >
-              <span className={`sev-badge sev-${i.severity}`}>{t(`severity.${i.severity}`)}</span>
-              <span className="row-main">
-                <span className="row-title">{i.title[lang]}</span>
-                <span className="row-meta">
-                  <span className="exercise-badge">{t('exercises.badge')}</span> {t('list.opened', { time: formatTime(i.openedAt, lang) })}
-                </span>
-              </span>
-              <span className={`state-badge state-${i.state}`} data-testid="incident-state">
-                {t(`state.${i.state}`)}
-              </span>
-            </button>
+            <IncidentRow incident={i} selected={i.id === selectedId} onSelect={() => onSelect(i)} className="exercise-row" testId="exercise-incident">
+              <span className="exercise-badge">{t('exercises.badge')}</span> {t('list.opened', { time: formatTime(i.openedAt, lang) })}
+            </IncidentRow>
           </li>
         ))}
       </ol>

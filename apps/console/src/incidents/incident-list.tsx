@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { INCIDENT_DOMAIN_NAMES, INCIDENT_STATES, SEVERITIES, type IncidentDomain, type IncidentState } from '@ioc/domain';
 import type { CityModel } from '../city/city-model';
@@ -65,32 +66,42 @@ export function IncidentList({ incidents, filter, onFilter, selectedId, onSelect
           const ward = wardOf(i);
           return (
             <li key={i.id}>
-              <button
-                type="button"
-                className={`incident-row sev-${i.severity} state-${i.state}${i.id === selectedId ? ' selected' : ''}`}
-                onClick={() => onSelect(i.id)}
-                data-incident-id={i.id}
-                data-severity={i.severity}
-                data-state={i.state}
-                data-type={i.type}
-                data-zone={i.zone.id}
-              >
-                <span className={`sev-badge sev-${i.severity}`}>{t(`severity.${i.severity}`)}</span>
-                <span className="row-main">
-                  <span className="row-title">{i.title[lang]}</span>
-                  <span className="row-meta">
-                    {t(`incidentType.${i.type}`)}
-                    {ward ? ` · ${city.wardName(ward)}` : ''} · {t('list.opened', { time: formatTime(i.openedAt, lang) })}
-                  </span>
-                </span>
-                <span className={`state-badge state-${i.state}`} data-testid="incident-state">
-                  {t(`state.${i.state}`)}
-                </span>
-              </button>
+              <IncidentRow incident={i} selected={i.id === selectedId} onSelect={() => onSelect(i.id)}>
+                {t(`incidentType.${i.type}`)}
+                {ward ? ` · ${city.wardName(ward)}` : ''} · {t('list.opened', { time: formatTime(i.openedAt, lang) })}
+              </IncidentRow>
             </li>
           );
         })}
       </ol>
     </section>
+  );
+}
+
+/** One incident in a list: severity, title, a line of details (the children), state; a click selects it. */
+export function IncidentRow({ incident: i, selected, onSelect, className = '', testId, children }: { readonly incident: IncidentView; readonly selected: boolean; readonly onSelect: () => void; readonly className?: string; readonly testId?: string; readonly children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'vi';
+  return (
+    <button
+      type="button"
+      className={`incident-row ${className} sev-${i.severity} state-${i.state}${selected ? ' selected' : ''}`}
+      onClick={onSelect}
+      data-testid={testId}
+      data-incident-id={i.id}
+      data-severity={i.severity}
+      data-state={i.state}
+      data-type={i.type}
+      data-zone={i.zone.id}
+    >
+      <span className={`sev-badge sev-${i.severity}`}>{t(`severity.${i.severity}`)}</span>
+      <span className="row-main">
+        <span className="row-title">{i.title[lang]}</span>
+        <span className="row-meta">{children}</span>
+      </span>
+      <span className={`state-badge state-${i.state}`} data-testid="incident-state">
+        {t(`state.${i.state}`)}
+      </span>
+    </button>
   );
 }

@@ -80,6 +80,9 @@ function citySamples(): Sample[] {
 interface Round {
   /** One per sample; a sample whose event never came counts as SAMPLE_TIMEOUT_MS. */
   latencies: number[];
+  /** Of each sample that arrived: publish → taken in by the server (its raw_message.received_at), and the rest. */
+  ingress: number[];
+  after: number[];
   missing: number;
   published: number;
   ms: number;
@@ -100,6 +103,8 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
 
   const published = new Map<string, number>();
   const latencies: number[] = [];
+  /** Per arrived sample: its msgId, when it was published (wall clock) and its latency. */
+  const arrived: Array<{ msgId: string; publishedAt: number; latency: number }> = [];
   let missing = 0;
   const watcher = new SocketWatcher(server.baseUrl, await login(server.baseUrl, 'operator1'), {
     keep: false,
@@ -126,8 +131,10 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
   log(`round ${index + 1}/${ROUNDS}: background load running; sampling`, { samples: samples.length, rate: RATE });
   for (const s of samples) {
     const mark = `${s.key}|${s.event}`;
+    const payload = s.payload();
+    const publishedAt = Date.now();
     published.set(mark, performance.now());
-    await hot.publishAsync(s.topic, s.payload(), { qos: 1 });
+    await hot.publishAsync(s.topic, payload, { qos: 1 });
     const deadline = performance.now() + SAMPLE_TIMEOUT_MS;
     while (published.has(mark) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     if (published.has(mark)) {
@@ -135,6 +142,8 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
       published.delete(mark);
       latencies.push(SAMPLE_TIMEOUT_MS);
       missing++;
+    } else {
+      arrived.push({ msgId: (JSON.parse(payload) as { msgId: string }).msgId, publishedAt, latency: latencies[latencies.length - 1] });
     }
     await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
   }
@@ -144,11 +153,29 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
 
   // Until the watermark has passed the last sample: the early raises are then all confirmed or withdrawn.
   await new Promise((r) => setTimeout(r, LATENESS_MS + TICK_MS + 500));
+  // Where each sample's time went: before the server took it in (broker, socket, MQTT handling ahead of it), or after
+  // (decode, engine, the incident's write, the push). Same host, same clock.
+  const received = new Map(
+    (await stack.pool.query<{ msg_id: string; received_at: Date }>('SELECT msg_id, received_at FROM raw_message WHERE msg_id = ANY($1)', [arrived.map((a) => a.msgId)])).rows.map((r) => [r.msg_id, r.received_at.getTime()]),
+  );
+  const ingress: number[] = [];
+  const after: number[] = [];
+  for (const a of arrived) {
+    const at = received.get(a.msgId);
+    if (at === undefined) continue;
+    ingress.push(at - a.publishedAt);
+    after.push(a.latency - (at - a.publishedAt));
+  }
+  const spread = (xs: number[]) => ({ p50: pct(xs, 50), p90: pct(xs, 90), max: Math.max(...xs) });
+  log(`round ${index + 1}/${ROUNDS}: where the time went, ms`, { publishToIngest: spread(ingress), ingestToSocket: spread(after) });
   const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as Record<string, unknown>;
   // How long the server's event loop was held up (every hop of a sample waits for it), from its Prometheus gauges;
   // prom-client samples the delay on a 10 ms timer, so its figures include those 10 ms (10 = no delay).
   const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text());
   const gauge = (name: string) => Number(metrics.match(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm'))?.[1]) * 1000;
+  // The incident write's share: the server's histogram of engine decisions committed (upper bounds of its buckets).
+  const applied = histogramQuantiles(metrics, 'ioc_correlate_signal_apply_seconds', [0.5, 0.9, 0.99]);
+  log(`round ${index + 1}/${ROUNDS}: engine decision → committed (ioc_correlate_signal_apply_seconds), ms at most`, applied);
   log(`round ${index + 1}/${ROUNDS}: server event-loop delay, ms`, { p50: +gauge('ioc_nodejs_eventloop_lag_p50_seconds').toFixed(1), p99: +gauge('ioc_nodejs_eventloop_lag_p99_seconds').toFixed(1), max: +gauge('ioc_nodejs_eventloop_lag_max_seconds').toFixed(1) });
   log(`round ${index + 1}/${ROUNDS}: server health`, { ingest: (health.ingest as { stats?: unknown })?.stats, correlate: health.correlate });
   if (process.env.BENCH_SERVER_LOG) writeFileSync(`${process.env.BENCH_SERVER_LOG}.${index + 1}`, server.logs());
@@ -156,7 +183,7 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
   await hot.endAsync();
   await server.stop();
   await stack.close();
-  return { latencies, missing, published: background.published, ms: background.ms };
+  return { latencies, ingress, after, missing, published: background.published, ms: background.ms };
 }
 
 async function main(): Promise<void> {
@@ -168,8 +195,31 @@ async function main(): Promise<void> {
   const published = rounds.reduce((t, r) => t + r.published, 0);
   log('done', { rounds: ROUNDS, samples: latencies.length, missing: rounds.reduce((t, r) => t + r.missing, 0), published, p90Ms: +pct(latencies, 90).toFixed(1), maxMs: +Math.max(...latencies).toFixed(1) });
   log('samples, ms, sorted', { ms: [...latencies].sort((a, b) => a - b).map((x) => Math.round(x)) });
+  const ingress = rounds.flatMap((r) => r.ingress);
+  const after = rounds.flatMap((r) => r.after);
+  log('where the time went, ms: publish → taken in by the server (received_at) | taken in → operator socket', {
+    publishToIngest: { p50: pct(ingress, 50), p90: pct(ingress, 90), p99: pct(ingress, 99) },
+    ingestToSocket: { p50: pct(after, 50), p90: pct(after, 90), p99: pct(after, 99) },
+  });
   const result = { bench: 'latency', rateMsgPerSec: Math.round(published / seconds), p50Ms: +pct(latencies, 50).toFixed(1), p99Ms: +pct(latencies, 99).toFixed(1) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Quantiles of a Prometheus histogram (all label sets summed), as the upper bounds of their buckets, in ms. */
+function histogramQuantiles(metrics: string, name: string, qs: readonly number[]): Record<string, number | null> {
+  const buckets = new Map<number, number>();
+  for (const m of metrics.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'))) {
+    const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
+  }
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+  const total = sorted.length ? sorted[sorted.length - 1][1] : 0;
+  const out: Record<string, number | null> = { count: total };
+  for (const q of qs) {
+    const hit = sorted.find(([, n]) => n >= q * total);
+    out[`p${Math.round(q * 100)}`] = total && hit ? (Number.isFinite(hit[0]) ? hit[0] * 1000 : null) : null;
+  }
+  return out;
 }
 
 main().catch((err) => {

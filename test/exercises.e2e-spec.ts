@@ -154,7 +154,7 @@ describe('exercises end to end', () => {
     expect(backwards.status).toBe(400);
     expect(JSON.stringify(backwards.body)).toContain('to must be after from');
     expect((await trainer.delete(`/api/v1/recordings/${recording.id}`)).status).toBe(204);
-    expect((await trainer.get<ExerciseDto>(`/api/v1/exercises/${started.id}`)).body).toMatchObject({ recordingName: 'Camera bị che', status: 'stopped' });
+    expect((await trainer.get<ExerciseDto>(`/api/v1/exercises/${started.id}`)).body).toMatchObject({ recordingId: null, recordingName: 'Camera bị che', status: 'stopped' });
   });
 
   it('goes on where it was when the jobs process stops in the middle, applying nothing twice', async () => {

@@ -35,7 +35,7 @@ export const toRecordingDto = (r: RecordingRecord, names: Names): RecordingDto =
 
 export const toExerciseDto = (e: ExerciseRecord, names: Names): ExerciseDto => ({
   id: e.id,
-  recordingId: e.recordingId ?? '',
+  recordingId: e.recordingId,
   recordingName: e.recordingName,
   from: e.from.toISOString(),
   to: e.to.toISOString(),

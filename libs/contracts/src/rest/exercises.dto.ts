@@ -55,7 +55,8 @@ export type ExerciseStatus = (typeof EXERCISE_STATUSES)[number];
 
 export interface ExerciseDto {
   readonly id: string;
-  readonly recordingId: string;
+  /** Null once the recording is deleted (its name and window stay). */
+  readonly recordingId: string | null;
   readonly recordingName: string;
   /** The recorded window replayed, [from, to), in the recording's own time (kept when the recording is deleted). */
   readonly from: string;

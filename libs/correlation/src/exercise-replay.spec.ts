@@ -12,6 +12,8 @@ import type { EngineEvent } from './event';
 import { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';
 import { loadRules, loadTopology } from './seeds.loader';
 import { signalDigest } from './signal-digest';
+import { at, binFill, every, raises, T0, traffic } from './testing/factories';
+import { scopeTopology } from './topology';
 
 const rules = loadRules();
 const topology = loadTopology();
@@ -30,10 +32,11 @@ const recording: EngineEvent[] = (() => {
   }
   return out.filter((e) => e.ts < timeline.to).sort((a, b) => a.ts - b.ts);
 })();
+const recorded = new Set(recording.map((e) => e.deviceId));
 
 /** Runs a replay the way the runner does: at each step, push what the recording holds up to the target, then advance. */
 function replay(steps: readonly number[], skip = 0): NumberedSignal[] {
-  const r = new ExerciseReplay(rules, topology, timeline, PREFIX);
+  const r = new ExerciseReplay(rules, topology, timeline, PREFIX, recorded);
   const out: NumberedSignal[] = [];
   let i = 0;
   for (const target of steps) {
@@ -77,7 +80,7 @@ describe('ExerciseReplay', () => {
   });
 
   it('makes the live engine’s decisions over the same history (as the backtest replays it), under its prefix and clock', () => {
-    const live = backtest(rules, topology, recording, { from: timeline.from, to: timeline.to }).signals;
+    const live = backtest(rules, scopeTopology(topology, recorded), recording, { from: timeline.from, to: timeline.to }).signals;
     expect(reference.map((s) => s.signal)).toEqual(live.map((s) => exerciseSignal(s, PREFIX, timeline)));
   });
 
@@ -86,6 +89,54 @@ describe('ExerciseReplay', () => {
     const resumed = replay(steps(() => 3_600_000), applied);
     expect(resumed.map((s) => s.n)).toEqual(reference.slice(applied).map((s) => s.n));
     expect(digest(resumed)).toBe(digest(reference.slice(applied)));
+  });
+});
+
+describe('the drill’s city: the devices the recording holds', () => {
+  const drill: ExerciseTimeline = { from: T0, to: at(120), speed: 60, startedAt: Date.parse('2026-11-22T09:00:00+07:00') };
+  const run = (events: readonly EngineEvent[], untilMin = 120) => {
+    const r = new ExerciseReplay(rules, topology, drill, PREFIX, new Set(events.map((e) => e.deviceId)));
+    r.push([...events].sort((a, b) => a.ts - b.ts));
+    return r.advanceTo(at(untilMin)).map((s) => s.signal);
+  };
+  const types = (signals: readonly IncidentSignal[]) => [...new Set(raises(signals).map((s) => `${s.type}:${s.zone.id}`))].sort();
+
+  it('a recording of one bin’s fire raises the fire and nothing else, though the rest of the city is silent', () => {
+    // 40 minutes: within the bin's own silence limit (45).
+    const fire = [binFill('bin-p10-0041', 1, 40, 95), binFill('bin-p10-0041', 3, 40, 135)];
+    expect(types(run(fire, 40))).toEqual(['bin-fire:ward-p10']);
+    // The whole city's engine over the same two messages finds every ward out (what the drill used to show).
+    const whole = backtest(rules, topology, fire, { from: drill.from, to: at(40) }).signals;
+    expect(types(whole).filter((t) => t.startsWith('zone-outage:')).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a recorded device that falls silent in the drill is found offline, and the devices that kept reporting are not', () => {
+    const cams = ['cam-thd-005', 'cam-thd-006', 'cam-thd-007', 'cam-thd-008'];
+    const events = [
+      ...every(0, 120, 1, (m) => cams.slice(1).map((c) => traffic(c, m, 'free'))),
+      ...every(0, 10, 1, (m) => traffic(cams[0], m, 'free')),
+    ];
+    const offline = raises(run(events)).filter((s) => s.type === 'device-offline');
+    expect(offline.map((s) => s.zone.id)).toEqual(['ward-p10']);
+    expect(offline[0].evidence.map((e) => e.deviceId)).toEqual([cams[0]]);
+  });
+});
+
+describe('scopeTopology', () => {
+  const ids = new Set(['cam-thd-005', 'bin-p10-0041', 'no-such-device']);
+  const scoped = scopeTopology(topology, ids);
+
+  it('keeps only the given devices the city has, in members and neighbours, and the zones and routes as they are', () => {
+    expect([...scoped.devices.keys()].sort()).toEqual(['bin-p10-0041', 'cam-thd-005']);
+    expect(scoped.membersOf('ward-p10').map((d) => d.id).sort()).toEqual(['bin-p10-0041', 'cam-thd-005']);
+    expect(scoped.membersOfType('ward-p10', 'camera').map((d) => d.id)).toEqual(['cam-thd-005']);
+    expect(topology.membersOfType('ward-p10', 'camera').length).toBeGreaterThan(1);
+    expect(scoped.neighbours('cam-thd-005', 100_000)).toEqual([]);
+    expect(scoped.neighbours('cam-thd-006', 100_000)).toEqual([]);
+    expect(scoped.zones).toBe(topology.zones);
+    expect(scoped.routes).toBe(topology.routes);
+    const bin = topology.devices.get('bin-p10-0041')!;
+    expect(scoped.locate(bin.lat, bin.lon)).toEqual(topology.locate(bin.lat, bin.lon));
   });
 });
 

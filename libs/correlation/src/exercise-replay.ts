@@ -2,7 +2,7 @@ import type { Evidence, IncidentSignal } from '@ioc/domain';
 import { CorrelationEngine, type EngineStats } from './engine';
 import type { EngineEvent } from './event';
 import type { Rule, RuleSet } from './rule.types';
-import type { Topology } from './topology';
+import { scopeTopology, type Topology } from './topology';
 
 /**
  * How an exercise maps a recording's event time onto the wall clock: the recording's `from` is the exercise's
@@ -63,13 +63,19 @@ export class ExerciseReplay {
   private made = 0;
   private reached: number;
 
+  /**
+   * `recordedDevices`: the devices the recording holds messages of. The drill's city is theirs alone (see
+   * `scopeTopology`): a device the recording never heard from is not in the drill, rather than silent in it, so a
+   * recording of one ward's bin fire does not also raise every other ward's outage.
+   */
   constructor(
     rules: RuleSet | readonly Rule[],
     topology: Topology,
     private readonly timeline: ExerciseTimeline,
     private readonly keyPrefix: string,
+    recordedDevices: ReadonlySet<string>,
   ) {
-    this.engine = new CorrelationEngine({ rules, topology, allowedLatenessMs: 0, startAt: timeline.from });
+    this.engine = new CorrelationEngine({ rules, topology: scopeTopology(topology, recordedDevices), allowedLatenessMs: 0, startAt: timeline.from });
     this.reached = timeline.from;
   }
 

@@ -62,6 +62,9 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
     expect(read).toEqual(['60000/wl-1/a', '60000/wl-2/b', '180000/wl-1/b', '180000/wl-1/c', '540000/wl-2/z']);
     const [first] = await repo.recordingPage(r.id, undefined, 1);
     expect(first).toMatchObject({ kind: 'water-level', domain: 'flood', topic: 'ioc/v1/flood/water-level/wl-1', body: { levelCm: 10 } });
+    expect(await repo.recordingDevices(r.id)).toEqual(['wl-1', 'wl-2']);
+    // In [2, 5) only wl-1 spoke.
+    expect(await repo.recordingDevices(((await record(2, 5)) as RecordingRecord).id)).toEqual(['wl-1']);
   });
 
   it('keeps nothing of a window with no messages, or with more than the limit', async () => {

@@ -177,6 +177,15 @@ export class ExerciseRepository {
     return rows.map(toDeviceMessage);
   }
 
+  /** The devices a recording holds messages of, sorted: the drill's city (see ExerciseReplay). */
+  async recordingDevices(recordingId: string): Promise<string[]> {
+    const { rows } = await this.db.pool.query<{ device_id: string }>(
+      'SELECT DISTINCT device_id FROM exercise_recording_message WHERE recording_id = $1 ORDER BY device_id',
+      [recordingId],
+    );
+    return rows.map((r) => r.device_id);
+  }
+
   /** A new running exercise of a recording; 'active' (nothing stored) while another one runs. */
   async start(
     e: Pick<ExerciseRecord, 'id' | 'speed' | 'keyPrefix' | 'startedBy' | 'startedAt'>,

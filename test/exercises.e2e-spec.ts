@@ -1,5 +1,5 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { deviceTopic, type ExerciseDto, type IncidentEventMessage, type RecordingDto } from '@ioc/contracts';
+import { deviceTopic, type ExerciseDto, type FieldReportDto, type IncidentEventMessage, type RecordingDto } from '@ioc/contracts';
 import { apiClient, pollUntil, SocketWatcher, startServer, startTestStack, type ApiClient, type ServerHandle, type TestStack } from '@ioc/testing';
 
 jest.setTimeout(180_000);
@@ -102,6 +102,39 @@ describe('exercises end to end', () => {
     expect(live.filter((i) => i.key.startsWith('exercise-'))).toEqual([]);
     watchLive.close();
     watchExercise.close();
+  });
+
+  it('replays the field reports of its window as evidence, as the live engine took them', async () => {
+    // Three reports of dumping at a camera's corner (a hotspot at three within 300 m of one camera in 2 hours), and no
+    // device message in the window: a recording of reports alone.
+    const operator = await apiClient(api!.baseUrl, 'operator1');
+    const reports: FieldReportDto[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const res = await operator.post<FieldReportDto>('/api/v1/field-reports', { lat: 9.58768, lon: 105.97593, category: 'dumping', text: `Đổ trộm rác lần ${i}`, photoRef: `reports/dump-${i}.jpg` });
+      expect(res.status).toBe(201);
+      reports.push(res.body);
+    }
+    const first = Date.parse(reports[0].reportedAt);
+    const last = Date.parse(reports[2].reportedAt);
+    const recording = (await trainer.post<RecordingDto>('/api/v1/recordings', { name: 'Đổ rác trộm', from: new Date(first - 1_000).toISOString(), to: new Date(last + 1_000).toISOString() })).body;
+    expect(recording).toMatchObject({ messages: 0, reports: 3 });
+
+    const watch = new SocketWatcher(api!.baseUrl, trainer.token, { subscription: { exercise: true } });
+    await watch.connected();
+    const started = (await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: recording.id, speed: 10 })).body;
+    const done = await until(started.id, (e) => e.status === 'finished');
+    await watch.waitFor((w) => story(w.events, done.keyPrefix).some((s) => s.startsWith('resolved')));
+    expect(story(watch.events, done.keyPrefix)).toEqual([
+      'opened illegal-dumping-hotspot:ward-p10 minor open',
+      'resolved illegal-dumping-hotspot:ward-p10 minor resolved (the exercise ended)',
+    ]);
+    // Its evidence is the reports, on the exercise's clock.
+    const opened = watch.events.find((m) => m.incident.key.startsWith(done.keyPrefix) && m.type === 'opened')!;
+    watch.close();
+    const { evidence } = (await trainer.get<{ incident: { evidence: Array<{ source: string; msgId: string; ref?: string; at: number }> } }>(`/api/v1/incidents/${opened.incident.id}`)).body.incident;
+    expect(evidence.filter((e) => e.source === 'report').map((e) => e.msgId)).toEqual(expect.arrayContaining([reports[2].id]));
+    expect(evidence.find((e) => e.msgId === reports[2].id)?.ref).toBe('reports/dump-3.jpg');
+    expect(evidence.every((e) => e.at >= Date.parse(done.startedAt))).toBe(true);
   });
 
   it('runs one exercise at a time; a stop resolves what it left active; bad requests are refused with a reason', async () => {

@@ -34,6 +34,11 @@ export interface EngineOptions {
    * on the arrival order, so such an engine is never the record (see EarlyFiring).
    */
   readonly lateEvents?: 'count' | 'apply';
+  /**
+   * The devices whose absence is judged (device offline, zone outage); default every device of the topology. An
+   * exercise watches the devices its recording holds: a recording can only say whether those spoke.
+   */
+  readonly watchedDevices?: ReadonlySet<string>;
 }
 
 /** A silence (Alertmanager's): matching incidents are not raised or updated while it lasts; a raise waits for its end. */
@@ -152,6 +157,7 @@ export class CorrelationEngine {
       get startedAt() {
         return self.startedAt;
       },
+      watched: (deviceId) => !this.opts.watchedDevices || this.opts.watchedDevices.has(deviceId),
       schedule: (due, target, arg) => this.timers.push(due, target, arg),
       emit: (s) => {
         this.out.push(s);

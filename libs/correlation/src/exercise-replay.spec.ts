@@ -12,8 +12,7 @@ import type { EngineEvent } from './event';
 import { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';
 import { loadRules, loadTopology } from './seeds.loader';
 import { signalDigest } from './signal-digest';
-import { at, binFill, every, raises, T0, traffic } from './testing/factories';
-import { scopeTopology } from './topology';
+import { at, binFill, every, fieldReport, raises, T0, traffic } from './testing/factories';
 
 const rules = loadRules();
 const topology = loadTopology();
@@ -80,7 +79,7 @@ describe('ExerciseReplay', () => {
   });
 
   it('makes the live engine’s decisions over the same history (as the backtest replays it), under its prefix and clock', () => {
-    const live = backtest(rules, scopeTopology(topology, recorded), recording, { from: timeline.from, to: timeline.to }).signals;
+    const live = backtest(rules, topology, recording, { from: timeline.from, to: timeline.to }).signals;
     expect(reference.map((s) => s.signal)).toEqual(live.map((s) => exerciseSignal(s, PREFIX, timeline)));
   });
 
@@ -110,6 +109,11 @@ describe('the drill’s city: the devices the recording holds', () => {
     expect(types(whole).filter((t) => t.startsWith('zone-outage:')).length).toBeGreaterThanOrEqual(5);
   });
 
+  it('only absence is narrowed: reports of dumping count at their nearest camera, though the recording holds none of its messages', () => {
+    const reports = [1, 2, 3].map((m) => fieldReport(m, 'dumping', 9.58768, 105.97593));
+    expect(types(run(reports, 40))).toEqual(['illegal-dumping-hotspot:ward-p10']);
+  });
+
   it('a recorded device that falls silent in the drill is found offline, and the devices that kept reporting are not', () => {
     const cams = ['cam-thd-005', 'cam-thd-006', 'cam-thd-007', 'cam-thd-008'];
     const events = [
@@ -119,24 +123,6 @@ describe('the drill’s city: the devices the recording holds', () => {
     const offline = raises(run(events)).filter((s) => s.type === 'device-offline');
     expect(offline.map((s) => s.zone.id)).toEqual(['ward-p10']);
     expect(offline[0].evidence.map((e) => e.deviceId)).toEqual([cams[0]]);
-  });
-});
-
-describe('scopeTopology', () => {
-  const ids = new Set(['cam-thd-005', 'bin-p10-0041', 'no-such-device']);
-  const scoped = scopeTopology(topology, ids);
-
-  it('keeps only the given devices the city has, in members and neighbours, and the zones and routes as they are', () => {
-    expect([...scoped.devices.keys()].sort()).toEqual(['bin-p10-0041', 'cam-thd-005']);
-    expect(scoped.membersOf('ward-p10').map((d) => d.id).sort()).toEqual(['bin-p10-0041', 'cam-thd-005']);
-    expect(scoped.membersOfType('ward-p10', 'camera').map((d) => d.id)).toEqual(['cam-thd-005']);
-    expect(topology.membersOfType('ward-p10', 'camera').length).toBeGreaterThan(1);
-    expect(scoped.neighbours('cam-thd-005', 100_000)).toEqual([]);
-    expect(scoped.neighbours('cam-thd-006', 100_000)).toEqual([]);
-    expect(scoped.zones).toBe(topology.zones);
-    expect(scoped.routes).toBe(topology.routes);
-    const bin = topology.devices.get('bin-p10-0041')!;
-    expect(scoped.locate(bin.lat, bin.lon)).toEqual(topology.locate(bin.lat, bin.lon));
   });
 });
 

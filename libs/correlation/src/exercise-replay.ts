@@ -2,7 +2,7 @@ import type { Evidence, IncidentSignal } from '@ioc/domain';
 import { CorrelationEngine, type EngineStats } from './engine';
 import type { EngineEvent } from './event';
 import type { Rule, RuleSet } from './rule.types';
-import { scopeTopology, type Topology } from './topology';
+import type { Topology } from './topology';
 
 /**
  * How an exercise maps a recording's event time onto the wall clock: the recording's `from` is the exercise's
@@ -64,9 +64,10 @@ export class ExerciseReplay {
   private reached: number;
 
   /**
-   * `recordedDevices`: the devices the recording holds messages of. The drill's city is theirs alone (see
-   * `scopeTopology`): a device the recording never heard from is not in the drill, rather than silent in it, so a
-   * recording of one ward's bin fire does not also raise every other ward's outage.
+   * `recordedDevices`: the devices the recording holds messages of, the only ones whose absence the drill judges. A
+   * recording can only say whether the devices it holds spoke: one it never heard from is not silent in the drill,
+   * so a recording of one ward's bin fire does not also raise every other ward's outage. Everything else of the city
+   * (zones, a report's nearest camera, neighbours) is the whole topology's, as live.
    */
   constructor(
     rules: RuleSet | readonly Rule[],
@@ -75,7 +76,7 @@ export class ExerciseReplay {
     private readonly keyPrefix: string,
     recordedDevices: ReadonlySet<string>,
   ) {
-    this.engine = new CorrelationEngine({ rules, topology: scopeTopology(topology, recordedDevices), allowedLatenessMs: 0, startAt: timeline.from });
+    this.engine = new CorrelationEngine({ rules, topology, allowedLatenessMs: 0, startAt: timeline.from, watchedDevices: recordedDevices });
     this.reached = timeline.from;
   }
 

@@ -14,6 +14,8 @@ export interface Runtime {
   readonly now: number;
   /** When the engine started watching (absence patterns measure from here at the earliest). */
   readonly startedAt: number;
+  /** Whether this device's absence is judged (EngineOptions.watchedDevices). */
+  watched(deviceId: string): boolean;
   schedule(due: number, target: TimerTarget, arg: string): void;
   emit(signal: IncidentSignal): void;
   /** End of the silence covering this incident, or undefined. */

@@ -258,31 +258,3 @@ export function buildTopology(src: TopologySource): Topology {
     },
   };
 }
-
-/**
- * The city as far as some of its devices go: the same zones and routes, but only these devices, in every device
- * list (members of a zone, neighbours). What an exercise's engine watches: a recording can only say whether the
- * devices it holds spoke, so absence is judged for them alone. Pure; caches like the topology it narrows.
- */
-export function scopeTopology(t: Topology, deviceIds: ReadonlySet<string>): Topology {
-  const devices = new Map([...t.devices].filter(([id]) => deviceIds.has(id)));
-  const keep = (list: readonly DeviceNode[]) => list.filter((d) => devices.has(d.id));
-  const memo = <K>(cache: Map<K, readonly DeviceNode[]>, key: K, make: () => readonly DeviceNode[]) => {
-    let list = cache.get(key);
-    if (!list) cache.set(key, (list = make()));
-    return list;
-  };
-  const members = new Map<string, readonly DeviceNode[]>();
-  const typed = new Map<string, readonly DeviceNode[]>();
-  const near = new Map<string, readonly DeviceNode[]>();
-  return {
-    devices,
-    zones: t.zones,
-    routes: t.routes,
-    utcOffsetMin: t.utcOffsetMin,
-    membersOf: (zoneId) => memo(members, zoneId, () => keep(t.membersOf(zoneId))),
-    membersOfType: (zoneId, type) => memo(typed, `${zoneId}|${type}`, () => keep(t.membersOfType(zoneId, type))),
-    neighbours: (deviceId, radiusM) => memo(near, `${deviceId}|${radiusM}`, () => (devices.has(deviceId) ? keep(t.neighbours(deviceId, radiusM)) : [])),
-    locate: (lat, lon) => t.locate(lat, lon),
-  };
-}

@@ -6,6 +6,12 @@ jest.setTimeout(60_000);
 
 const T0 = Date.parse('2026-10-28T06:00:00.000Z');
 const at = (min: number) => new Date(T0 + min * 60_000);
+/** Field reports: id, minute, photo. */
+const REPORTS: ReadonlyArray<[string, number, string | null]> = [
+  ['4b1f2c1e-0000-4000-8000-000000000004', 4, 'photos/4.jpg'],
+  ['4b1f2c1e-0000-4000-8000-000000000002', 2, null],
+  ['4b1f2c1e-0000-4000-8000-000000000015', 15, null],
+];
 
 describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recordings and exercises (%s)', (path) => {
   let plain: PlainTestDatabase | undefined;
@@ -36,6 +42,13 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
         [at(min), device, msg, `ioc/v1/flood/water-level/${device}`, { levelCm: min * 10 }],
       );
     }
+    // Field reports at minutes 4 and 2 (inside [0, 10)) and 15 (alone in [12, 18)).
+    for (const [id, min, photo] of REPORTS) {
+      await db.pool.query(
+        `INSERT INTO field_report (id, reported_at, channel, category, lat, lon, text, photo_ref, reported_by, ward_id) VALUES ($1, $2, 'report-api', 'flooding', 9.6, 105.97, $3, $4, 'u-9', 'ward-p2')`,
+        [id, at(min), `ngập ${min}`, photo],
+      );
+    }
   });
 
   afterAll(async () => {
@@ -47,7 +60,7 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
 
   it('copies the messages stored in [from, to) and reads them back page by page in canonical order', async () => {
     const r = (await record(0, 10)) as RecordingRecord;
-    expect(r).toMatchObject({ name: 'triều cường', from: at(0), to: at(10), messages: 5, createdBy: 'u-1' });
+    expect(r).toMatchObject({ name: 'triều cường', from: at(0), to: at(10), messages: 5, reports: 2, createdBy: 'u-1' });
     expect(await repo.findRecording(r.id)).toEqual(r);
 
     const read: string[] = [];
@@ -65,12 +78,26 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
     expect(await repo.recordingDevices(r.id)).toEqual(['wl-1', 'wl-2']);
     // In [2, 5) only wl-1 spoke.
     expect(await repo.recordingDevices(((await record(2, 5)) as RecordingRecord).id)).toEqual(['wl-1']);
+    // The window's field reports, oldest first, as the engine takes them.
+    expect(await repo.recordingReports(r.id)).toEqual([
+      { id: REPORTS[1][0], reportedAt: at(2).getTime(), channel: 'report-api', category: 'flooding', lat: 9.6, lon: 105.97, text: 'ngập 2' },
+      { id: REPORTS[0][0], reportedAt: at(4).getTime(), channel: 'report-api', category: 'flooding', lat: 9.6, lon: 105.97, text: 'ngập 4', photoRef: 'photos/4.jpg' },
+    ]);
+  });
+
+  it('records a window of field reports alone', async () => {
+    const r = (await record(12, 18)) as RecordingRecord;
+    expect(r).toMatchObject({ messages: 0, reports: 1 });
+    expect(await repo.recordingPage(r.id, undefined, 10)).toEqual([]);
+    expect((await repo.recordingReports(r.id)).map((x) => x.text)).toEqual(['ngập 15']);
   });
 
   it('keeps nothing of a window with no messages, or with more than the limit', async () => {
     const before = (await repo.listRecordings(100)).length;
     expect(await record(20, 30)).toBe('empty');
     expect(await record(0, 10, 4)).toEqual({ tooMany: 5 });
+    // Messages and reports count together: 5 + 2.
+    expect(await record(0, 10, 6)).toEqual({ tooMany: 7 });
     expect((await repo.listRecordings(100)).length).toBe(before);
   });
 

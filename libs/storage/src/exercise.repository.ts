@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DeviceMessage } from '@ioc/domain';
+import type { DeviceMessage, FieldReport } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
+import { toFieldReport } from './field-report.repository';
 import { toDeviceMessage, type RawMessageCursor, type RawMessageRow } from './raw-message.repository';
 import { inTransaction } from './transaction';
 import { isUuid } from './uuid';
@@ -11,6 +12,8 @@ export interface RecordingRecord {
   readonly from: Date;
   readonly to: Date;
   readonly messages: number;
+  /** Field reports of the window, replayed with the messages. */
+  readonly reports: number;
   readonly createdBy: string;
   readonly createdAt: Date;
 }
@@ -43,6 +46,7 @@ interface RecordingRow {
   window_from: Date;
   window_to: Date;
   messages: number;
+  reports: number;
   created_by: string;
   created_at: Date;
 }
@@ -66,7 +70,7 @@ interface ExerciseRow {
   wound_up: boolean;
 }
 
-const RECORDING_COLUMNS = 'id, name, window_from, window_to, messages, created_by, created_at';
+const RECORDING_COLUMNS = 'id, name, window_from, window_to, messages, reports, created_by, created_at';
 const EXERCISE_COLUMNS =
   'id, recording_id, recording_name, window_from, window_to, speed, key_prefix, status, started_by, started_at, replayed_to, signals_applied, ended_at, ended_by, error, wound_up';
 
@@ -76,6 +80,7 @@ const toRecording = (r: RecordingRow): RecordingRecord => ({
   from: r.window_from,
   to: r.window_to,
   messages: r.messages,
+  reports: r.reports,
   createdBy: r.created_by,
   createdAt: r.created_at,
 });
@@ -114,8 +119,9 @@ export class ExerciseRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   /**
-   * Copies the messages stored in [from, to) into a new recording, in one transaction. 'empty' when none were stored
-   * there; `{ tooMany }` (nothing kept) when more than `maxMessages` were.
+   * Copies the device messages stored in [from, to), and the field reports made in it, into a new recording, in one
+   * transaction. 'empty' when there were neither; `{ tooMany }` (nothing kept) when more than `maxMessages` were
+   * stored there, messages and reports together.
    */
   async record(
     r: Pick<RecordingRecord, 'id' | 'name' | 'from' | 'to' | 'createdBy'>,
@@ -136,11 +142,20 @@ export class ExerciseRepository {
            LIMIT $4`,
           [r.id, r.from, r.to, maxMessages + 1],
         );
-        const n = copied.rowCount ?? 0;
-        if (n === 0) return 'empty' as const;
-        if (n > maxMessages) return { tooMany: n };
-        await client.query('UPDATE exercise_recording SET messages = $2 WHERE id = $1', [r.id, n]);
-        return { ...toRecording(rows[0]), messages: n };
+        const messages = copied.rowCount ?? 0;
+        if (messages > maxMessages) return { tooMany: messages };
+        const reported = await client.query(
+          `INSERT INTO exercise_recording_report (recording_id, id, reported_at, channel, category, lat, lon, text, photo_ref)
+           SELECT $1, id, reported_at, channel, category, lat, lon, text, photo_ref
+           FROM field_report WHERE reported_at >= $2 AND reported_at < $3
+           LIMIT $4`,
+          [r.id, r.from, r.to, maxMessages + 1 - messages],
+        );
+        const reports = reported.rowCount ?? 0;
+        if (messages + reports === 0) return 'empty' as const;
+        if (messages + reports > maxMessages) return { tooMany: messages + reports };
+        await client.query('UPDATE exercise_recording SET messages = $2, reports = $3 WHERE id = $1', [r.id, messages, reports]);
+        return { ...toRecording(rows[0]), messages, reports };
       },
       (result) => typeof result === 'object' && 'id' in result,
     );
@@ -184,6 +199,16 @@ export class ExerciseRepository {
       [recordingId],
     );
     return rows.map((r) => r.device_id);
+  }
+
+  /** A recording's field reports, oldest first (as the engine orders them: time, then id). */
+  async recordingReports(recordingId: string): Promise<FieldReport[]> {
+    const { rows } = await this.db.pool.query<Parameters<typeof toFieldReport>[0]>(
+      `SELECT id, reported_at AS "reportedAt", channel, category, lat, lon, text, photo_ref AS "photoRef"
+       FROM exercise_recording_report WHERE recording_id = $1 ORDER BY reported_at, id`,
+      [recordingId],
+    );
+    return rows.map(toFieldReport);
   }
 
   /** A new running exercise of a recording; 'active' (nothing stored) while another one runs. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FieldReport } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
 
 export interface FieldReportRecord {
@@ -15,6 +16,20 @@ export interface FieldReportRecord {
   readonly reportedBy: string;
   /** Ward containing the point, when it is inside the city model. */
   readonly wardId: string | null;
+}
+
+/** A stored report as the correlation engine's evidence (the domain's FieldReport: epoch ms, no photo left out). */
+export function toFieldReport(r: Pick<FieldReportRecord, 'id' | 'reportedAt' | 'channel' | 'category' | 'lat' | 'lon' | 'text' | 'photoRef'>): FieldReport {
+  return {
+    id: r.id,
+    reportedAt: r.reportedAt.getTime(),
+    channel: r.channel,
+    category: r.category,
+    lat: r.lat,
+    lon: r.lon,
+    text: r.text,
+    ...(r.photoRef !== null && { photoRef: r.photoRef }),
+  };
 }
 
 export interface FieldReportQuery {

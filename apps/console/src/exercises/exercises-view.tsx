@@ -305,7 +305,7 @@ interface RecordingsProps {
   readonly onDelete: (id: string) => Promise<void>;
 }
 
-/** The recordings (newest first): name, window, messages, who made it; a form for a new one; delete, confirmed. */
+/** The recordings (newest first): name, window, messages and field reports, who made it; a form for a new one; delete, confirmed. */
 function Recordings({ recordings, error, canAct, onCreate, onDelete }: RecordingsProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
@@ -355,7 +355,10 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
           <li key={r.id} className="recording-item" data-recording-id={r.id} data-testid="recording">
             <div className="recording-top">
               <strong className="recording-name">{r.name}</strong>
-              <span className="recording-messages">{t('exercises.recordings.messages', { n: count(r.messages) })}</span>
+              <span className="recording-messages">
+                {t('exercises.recordings.messages', { n: count(r.messages) })}
+                {r.reports > 0 ? ` · ${t('exercises.recordings.reports', { n: count(r.reports) })}` : null}
+              </span>
             </div>
             <div className="recording-meta">
               <span className="time">{t('exercises.recordings.window', { from: time(r.from), to: time(r.to) })}</span>

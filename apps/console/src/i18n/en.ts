@@ -240,6 +240,7 @@ export const en: Messages = {
       empty: 'No recordings yet',
       window: '{{from}} → {{to}}',
       messages: '{{n}} messages',
+      reports: '{{n}} field reports',
       createdBy: 'Created by {{name}}, {{time}}',
       delete: 'Delete',
       confirmDelete: 'Delete this recording?',

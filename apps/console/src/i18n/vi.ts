@@ -238,6 +238,7 @@ export const vi = {
       empty: 'Chưa có bản ghi nào',
       window: '{{from}} → {{to}}',
       messages: '{{n}} bản tin',
+      reports: '{{n}} phản ánh',
       createdBy: 'Tạo bởi {{name}}, {{time}}',
       delete: 'Xoá',
       confirmDelete: 'Xoá bản ghi này?',

@@ -14,7 +14,7 @@ export class RecordingsController {
 
   @Post()
   @Roles(...EXERCISE_WRITE_ROLES)
-  @ApiOperation({ summary: 'Record the device messages stored in [from, to) (at most 7 days) so exercises can replay them after retention' })
+  @ApiOperation({ summary: 'Record the device messages and field reports stored in [from, to) (at most 7 days) so exercises can replay them after retention' })
   @ApiZodBody(RecordingRequestSchema)
   create(@Body(new ZodPipe(RecordingRequestSchema, 'recording')) body: RecordingRequest, @CurrentPrincipal() p: Principal) {
     return this.exercises.record(body, p.userId);

@@ -4,7 +4,7 @@ import type { DeviceMessage, FieldReport, IncidentType } from '@ioc/domain';
 import { Histogram, type Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
-import { FieldReportRepository, RawMessageRepository, SilenceRepository } from '@ioc/storage';
+import { FieldReportRepository, RawMessageRepository, SilenceRepository, toFieldReport } from '@ioc/storage';
 import { CITY_SEEDS, type CitySeeds } from '../city-seeds.module';
 import { IncidentService } from '../incident.service';
 import { IncidentChangeFanout } from '../incident-change.fanout';
@@ -68,17 +68,7 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
             },
             changed: (change) => fanout.changed(change),
             history: (from, to) => raw.range(from, to),
-            reports: async (from, to) =>
-              (await fieldReports.range(from, to)).map((r) => ({
-                id: r.id,
-                reportedAt: r.reportedAt.getTime(),
-                channel: r.channel,
-                category: r.category,
-                lat: r.lat,
-                lon: r.lon,
-                text: r.text,
-                ...(r.photoRef !== null && { photoRef: r.photoRef }),
-              })),
+            reports: async (from, to) => (await fieldReports.range(from, to)).map(toFieldReport),
             silences: async (since) =>
               (await silences.inForce(since)).map((x) => ({
                 id: x.id,

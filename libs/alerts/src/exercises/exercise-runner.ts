@@ -4,7 +4,7 @@ import { isIocError, type Clock, type Logger } from '@ioc/platform';
 import { isTransientDbError, type ExerciseRecord, type ExerciseRepository } from '@ioc/storage';
 import type { IncidentChangeFanout } from '../incident-change.fanout';
 import type { IncidentChange, IncidentService } from '../incident.service';
-import { toEngineEvent } from '../correlation/correlation.service';
+import { reportToEngineEvent, toEngineEvent } from '../correlation/correlation.service';
 import type { ExerciseService } from './exercise.service';
 
 export interface ExerciseRunnerOptions {
@@ -118,6 +118,9 @@ export class ExerciseRunner {
     const devices = new Set(await this.repo.recordingDevices(e.recordingId));
     const replay = new ExerciseReplay(this.seeds.rules, this.seeds.topology, timeline, e.keyPrefix, devices);
     const recording = new RecordingCursor(this.repo, e.recordingId, this.opts.pageSize);
+    // The window's field reports (evidence, as live), handed over with the messages of the step they fall in.
+    const reports = (await this.repo.recordingReports(e.recordingId)).map(reportToEngineEvent);
+    let reported = 0;
     let applied = e.signalsApplied;
     if (applied > 0) log.info({ signalsApplied: applied, replayedTo: e.replayedTo }, 'exercise taken up again: replaying to its checkpoint');
     for (;;) {
@@ -125,6 +128,9 @@ export class ExerciseRunner {
       const goal = replayedTo(timeline, this.clock.nowMs());
       const { events, reached } = await recording.next(goal);
       replay.push(events);
+      const from = reported;
+      while (reported < reports.length && reports[reported].ts <= reached) reported++;
+      if (reported > from) replay.push(reports.slice(from, reported));
       for (const { n, signal } of replay.advanceTo(reached)) {
         if (n < applied) continue;
         const change = await this.apply(signal, log);

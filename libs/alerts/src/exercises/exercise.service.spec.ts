@@ -13,6 +13,7 @@ const recording: RecordingRecord = {
   name: 'Triều cường tháng 10',
   from: new Date('2026-10-28T05:00:00+07:00'),
   to: new Date('2026-10-28T07:00:00+07:00'),
+  reports: 0,
   messages: 120_000,
   createdBy: 'u-trainer',
   createdAt: new Date(NOW - 3_600_000),

@@ -28,6 +28,7 @@ export const toRecordingDto = (r: RecordingRecord, names: Names): RecordingDto =
   from: r.from.toISOString(),
   to: r.to.toISOString(),
   messages: r.messages,
+  reports: r.reports,
   createdBy: r.createdBy,
   createdByName: names.get(r.createdBy) ?? null,
   createdAt: r.createdAt.toISOString(),
@@ -55,7 +56,7 @@ export const toExerciseDto = (e: ExerciseRecord, names: Names): ExerciseDto => (
 });
 
 /**
- * Trainers' exercises. A recording copies the device messages stored in a window of event time (a notable day: the
+ * Trainers' exercises. A recording copies the device messages and field reports of a window of event time (a notable day: the
  * October king tide); an exercise replays one recording through the correlation engine (ExerciseRunner, in the jobs
  * role) as exercise incidents under a key prefix of its own, which operators in training work like live ones. One
  * exercise runs at a time; stopping it, or its reaching the recording's end, resolves the incidents it leaves active.
@@ -77,9 +78,9 @@ export class ExerciseService {
     const window = { from: input.from.toISOString(), to: input.to.toISOString() };
     if (result === 'empty') throw new IocError('RECORDING_INVALID', `nothing was stored between ${window.from} and ${window.to}`, window);
     if ('tooMany' in result) {
-      throw new IocError('RECORDING_INVALID', `more than ${MAX_RECORDING_MESSAGES} messages were stored between ${window.from} and ${window.to}: record a shorter window`, window);
+      throw new IocError('RECORDING_INVALID', `more than ${MAX_RECORDING_MESSAGES} messages and field reports were stored between ${window.from} and ${window.to}: record a shorter window`, window);
     }
-    this.logger.info({ recordingId: result.id, messages: result.messages, ...window, by }, 'recording made');
+    this.logger.info({ recordingId: result.id, messages: result.messages, reports: result.reports, ...window, by }, 'recording made');
     return toRecordingDto(result, await this.namesOf([result.createdBy]));
   }
 

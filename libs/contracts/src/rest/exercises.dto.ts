@@ -3,7 +3,7 @@ import { isoTime } from './common.dto';
 
 /** A recording holds at most this much history: a drill is hours of a notable day, not the archive. */
 export const MAX_RECORDING_MS = 7 * 24 * 3_600_000;
-/** And at most this many stored messages (they are copied, and an exercise holds a page of them at a time). */
+/** And at most this many stored messages and field reports (they are copied, and an exercise holds a page of the messages at a time). */
 export const MAX_RECORDING_MESSAGES = 2_000_000;
 /** Replay speeds a trainer may choose: 1 = as it happened, 60 = an hour a minute. */
 export const EXERCISE_SPEED_MIN = 1;
@@ -35,6 +35,8 @@ export interface RecordingDto {
   readonly to: string;
   /** Stored device messages copied into the recording. */
   readonly messages: number;
+  /** Field reports of the window copied into the recording (evidence, replayed with the messages). */
+  readonly reports: number;
   readonly createdBy: string;
   readonly createdByName: string | null;
   readonly createdAt: string;

@@ -27,8 +27,9 @@ abstract class SilenceBase implements Detector {
     private readonly silenceAfterMs: Readonly<Record<string, number>>,
   ) {}
 
+  /** The device's silence limit; undefined when its absence is not judged (its type has none, or it is not watched). */
   protected limit(d: DeviceNode): number | undefined {
-    return this.silenceAfterMs[d.type as DeviceType];
+    return this.rt.watched(d.id) ? this.silenceAfterMs[d.type as DeviceType] : undefined;
   }
 
   start(): void {

@@ -21,14 +21,23 @@ export const EXERCISE_RUNNER_DEFAULTS: ExerciseRunnerOptions = { tickMs: 250, pa
 /** How a run of the job ended: the exercise's own end, or the process stopping (the job is to be taken up again). */
 export type ExerciseRunOutcome = { readonly outcome: 'ended'; readonly status: string; readonly signalsApplied: number } | { readonly outcome: 'interrupted' };
 
+/** Removes and returns the leading events of `list` (in time order) at or before `t`. */
+function takeUpTo(list: EngineEvent[], t: number): EngineEvent[] {
+  let n = 0;
+  while (n < list.length && list[n].ts <= t) n++;
+  return list.splice(0, n);
+}
+
 /**
  * Reads a recording page by page, at most one page a step, so a replay that has fallen far behind its clock (taken up
- * again after hours) catches up in bounded memory, a page at a time.
+ * again after hours) catches up in bounded memory, a page at a time. The recording's field reports (evidence, as live)
+ * are read once, at the first step, and handed out with the messages of the step they fall in.
  */
 export class RecordingCursor {
   private buffer: EngineEvent[] = [];
   private last?: DeviceMessage;
   private done = false;
+  private reports?: EngineEvent[];
 
   constructor(
     private readonly repo: ExerciseRepository,
@@ -42,12 +51,11 @@ export class RecordingCursor {
    * allowed lateness must have them all before it passes it).
    */
   async next(goal: number): Promise<{ readonly events: EngineEvent[]; readonly reached: number }> {
+    this.reports ??= (await this.repo.recordingReports(this.recordingId)).map(reportToEngineEvent);
     // Read until something can be handed out: the end, an event past the goal, or events before the last one's time.
     while (!this.done && (this.buffer.length === 0 || (this.lastTs <= goal && this.buffer[0].ts === this.lastTs))) await this.read();
     const reached = this.done || this.lastTs > goal ? goal : this.lastTs - 1;
-    let n = 0;
-    while (n < this.buffer.length && this.buffer[n].ts <= reached) n++;
-    return { events: this.buffer.splice(0, n), reached };
+    return { events: [...takeUpTo(this.buffer, reached), ...takeUpTo(this.reports, reached)], reached };
   }
 
   private get lastTs(): number {
@@ -118,9 +126,6 @@ export class ExerciseRunner {
     const devices = new Set(await this.repo.recordingDevices(e.recordingId));
     const replay = new ExerciseReplay(this.seeds.rules, this.seeds.topology, timeline, e.keyPrefix, devices);
     const recording = new RecordingCursor(this.repo, e.recordingId, this.opts.pageSize);
-    // The window's field reports (evidence, as live), handed over with the messages of the step they fall in.
-    const reports = (await this.repo.recordingReports(e.recordingId)).map(reportToEngineEvent);
-    let reported = 0;
     let applied = e.signalsApplied;
     if (applied > 0) log.info({ signalsApplied: applied, replayedTo: e.replayedTo }, 'exercise taken up again: replaying to its checkpoint');
     for (;;) {
@@ -128,9 +133,6 @@ export class ExerciseRunner {
       const goal = replayedTo(timeline, this.clock.nowMs());
       const { events, reached } = await recording.next(goal);
       replay.push(events);
-      const from = reported;
-      while (reported < reports.length && reports[reported].ts <= reached) reported++;
-      if (reported > from) replay.push(reports.slice(from, reported));
       for (const { n, signal } of replay.advanceTo(reached)) {
         if (n < applied) continue;
         const change = await this.apply(signal, log);

@@ -377,8 +377,8 @@ describe('operator console (browser)', () => {
     await view.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="acknowledged"]`).waitFor({ timeout: 5_000 });
     await panel.locator('[data-testid="panel-state"].state-acknowledged').waitFor({ timeout: 5_000 });
     await panel.locator('[data-testid="acknowledged-by"]', { hasText: 'Trần Văn Minh' }).waitFor({ timeout: 5_000 });
-    // 15 minutes into the drill, every camera of the city would be past its 6 silent minutes; but the drill's city is
-    // the devices the recording holds (the one bin), so the fire is the exercise's only incident: no zone outage.
+    // 15 minutes into the drill, every camera of the city would be past its 6 silent minutes; but absence is judged
+    // only for the devices the recording holds (the one bin), so the fire is the exercise's only incident: no outage.
     const drillAt = new Date(from + 15 * MINUTE).toISOString();
     await pollUntil(() => ui.stack.count(`SELECT count(*) AS n FROM exercise WHERE status = 'running' AND replayed_to >= '${drillAt}'`), (n) => n === 1, { timeoutMs: 20_000 });
     expect(await ui.stack.count(`SELECT count(*) AS n FROM incident WHERE exercise`)).toBe(1);

@@ -91,7 +91,7 @@ describe('ExerciseReplay', () => {
   });
 });
 
-describe('the drill’s city: the devices the recording holds', () => {
+describe('absence in the drill: judged only for the devices the recording holds', () => {
   const drill: ExerciseTimeline = { from: T0, to: at(120), speed: 60, startedAt: Date.parse('2026-11-22T09:00:00+07:00') };
   const run = (events: readonly EngineEvent[], untilMin = 120) => {
     const r = new ExerciseReplay(rules, topology, drill, PREFIX, new Set(events.map((e) => e.deviceId)));

@@ -192,7 +192,7 @@ export class ExerciseRepository {
     return rows.map(toDeviceMessage);
   }
 
-  /** The devices a recording holds messages of, sorted: the drill's city (see ExerciseReplay). */
+  /** The devices a recording holds messages of, sorted: the only ones whose absence its drill judges (see ExerciseReplay). */
   async recordingDevices(recordingId: string): Promise<string[]> {
     const { rows } = await this.db.pool.query<{ device_id: string }>(
       'SELECT DISTINCT device_id FROM exercise_recording_message WHERE recording_id = $1 ORDER BY device_id',

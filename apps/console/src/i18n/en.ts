@@ -203,7 +203,7 @@ export const en: Messages = {
   },
   exercises: {
     heading: 'Exercises',
-    intro: 'Replays recorded readings for training. Exercise incidents are kept apart: never in the live list, never ringing the alarm, never counted in the KPIs. Only the devices the recording holds take part: one it never heard from is not in the drill.',
+    intro: 'Replays recorded readings for training. Exercise incidents are kept apart: never in the live list, never ringing the alarm, never counted in the KPIs. A device the recording never heard from is not counted as offline in the drill.',
     badge: 'EXERCISE',
     loading: 'Loading…',
     none: 'No exercise yet',

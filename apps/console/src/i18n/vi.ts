@@ -201,7 +201,7 @@ export const vi = {
   },
   exercises: {
     heading: 'Diễn tập',
-    intro: 'Phát lại số liệu đã ghi để huấn luyện. Sự cố diễn tập được tách riêng: không hiện trong danh sách trực tiếp, không báo động, không tính vào chỉ số. Chỉ các thiết bị có trong bản ghi tham gia: thiết bị không có bản tin nào trong bản ghi thì không có mặt trong buổi diễn tập.',
+    intro: 'Phát lại số liệu đã ghi để huấn luyện. Sự cố diễn tập được tách riêng: không hiện trong danh sách trực tiếp, không báo động, không tính vào chỉ số. Thiết bị không có bản tin nào trong bản ghi không bị tính là mất kết nối trong buổi diễn tập.',
     badge: 'DIỄN TẬP',
     loading: 'Đang tải…',
     none: 'Chưa có buổi diễn tập nào',

@@ -122,7 +122,7 @@ export class ExerciseRunner {
   private async replay(e: ExerciseRecord, log: Logger): Promise<boolean> {
     if (!e.recordingId) throw new Error('its recording was deleted');
     const timeline: ExerciseTimeline = { from: e.from.getTime(), to: e.to.getTime(), speed: e.speed, startedAt: e.startedAt.getTime() };
-    // The drill's city: the devices the recording holds (one never heard from is not in the drill, rather than silent).
+    // Absence is judged only for the devices the recording holds: one it never heard from is not silent in the drill.
     const devices = new Set(await this.repo.recordingDevices(e.recordingId));
     const replay = new ExerciseReplay(this.seeds.rules, this.seeds.topology, timeline, e.keyPrefix, devices);
     const recording = new RecordingCursor(this.repo, e.recordingId, this.opts.pageSize);

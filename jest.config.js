@@ -2,6 +2,8 @@
 const swc = ['@swc/jest', require('./test/support/swc-options')];
 const moduleNameMapper = {
   '^@ioc/testing$': '<rootDir>/test/support',
+  '^@ioc/testing/escalation$': '<rootDir>/test/support/escalation/escalation-stack',
+  '^@ioc/devices$': '<rootDir>/devices/src',
   '^@ioc/(.*)$': '<rootDir>/libs/$1/src',
 };
 const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };

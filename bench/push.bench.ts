@@ -6,7 +6,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { TokenService } from '@ioc/auth';
-import { DEFAULT_LIFECYCLE_POLICY, IncidentsModule, SOP_CATALOG, attachable, decide, foldByIncident, type IncidentCommand, type SopCatalog } from '@ioc/alerts';
+import { DEFAULT_LIFECYCLE_POLICY, IncidentsModule, SOP_CATALOG, attachable, decide, foldByIncident, type IncidentCommand, type SopCatalog } from '@ioc/incidents';
 import type { IncidentDomain, IncidentEvent, IncidentRecord, IncidentSignal, IncidentType } from '@ioc/domain';
 import { loadConfig, PlatformModule } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';

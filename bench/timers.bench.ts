@@ -2,7 +2,7 @@ import pino from 'pino';
 import IORedis from 'ioredis';
 import { JOBS, QUEUES, escalationJobId } from '@ioc/contracts';
 import { JobRunner } from '@ioc/queue';
-import { ESCALATION_WORKER, type EscalationRunner } from '@ioc/alerts';
+import { ESCALATION_WORKER, type EscalationRunner } from '@ioc/incidents';
 import { startRedisServer, type RedisServerHandle } from '@ioc/testing';
 
 /**

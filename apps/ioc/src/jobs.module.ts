@@ -4,7 +4,7 @@ import { JOBS } from '@ioc/contracts';
 import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig } from '@ioc/platform';
 import { MaintenanceService } from '@ioc/storage';
 import { JobRunner, type JobHandlers } from '@ioc/queue';
-import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/alerts';
+import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
 
 /** How often resolved incidents past their auto-close period are closed. */
 const HOUSEKEEPING_EVERY_MS = 5 * 60_000;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadCitySeeds, runBacktest } from '@ioc/alerts';
+import { runBacktest } from '@ioc/correlate';
+import { loadCitySeeds } from '@ioc/incidents';
 import { createLogger, IocError, isIocError, loadConfig } from '@ioc/platform';
 import { openDatabase, RawMessageRepository } from '@ioc/storage';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CITY_SEEDS, IncidentsModule, type CitySeeds } from '@ioc/alerts';
+import { CITY_SEEDS, IncidentsModule, type CitySeeds } from '@ioc/incidents';
 import { CITY, cityFrom } from './city';
 import { DeviceQueryService } from './device-query.service';
 import { FieldReportService } from './field-report.service';

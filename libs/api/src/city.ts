@@ -1,4 +1,4 @@
-import type { CitySeeds } from '@ioc/alerts';
+import type { CitySeeds } from '@ioc/incidents';
 import type { Topology } from '@ioc/correlation';
 
 /** What the API reads from the city model (seeds/): the topology and how long each device type may stay silent. */

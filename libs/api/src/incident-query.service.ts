@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IncidentService, type IncidentDetail } from '@ioc/alerts';
+import { IncidentService, type IncidentDetail } from '@ioc/incidents';
 import type { IncidentListQueryDto } from '@ioc/contracts';
 import type { IncidentDomain } from '@ioc/domain';
 import { UserRepository, type StoredIncident } from '@ioc/storage';

@@ -1,8 +1,6 @@
-export * from './city';
-export * from './kpi';
-export * from './kpi.service';
-export * from './device-query.service';
-export * from './field-report.service';
-export * from './api-services.module';
-export * from './incident-query.service';
-export * from './silence.service';
+export { KpiService } from './kpi.service';
+export { DeviceQueryService } from './device-query.service';
+export { FieldReportService } from './field-report.service';
+export { ApiServicesModule } from './api-services.module';
+export { IncidentQueryService } from './incident-query.service';
+export { SilenceService } from './silence.service';

@@ -1,10 +1,8 @@
-export * from './principal';
-export * from './token.service';
-export * from './auth.module';
-export * from './jwt-secret';
-export * from './password-hasher';
-export * from './demo-users';
-export * from './auth.decorators';
-export * from './auth.guard';
-export * from './user.service';
-export * from './users.module';
+export type { Principal, UserRole } from './principal';
+export { TokenService, type TokenPrincipal } from './token.service';
+export { AuthModule } from './auth.module';
+export { argon2Hasher } from './password-hasher';
+export { DEMO_PASSWORD } from './demo-users';
+export { CurrentPrincipal, Public, Roles } from './auth.decorators';
+export { ACTIVE_USER_CACHE_MS, UserService } from './user.service';
+export { UsersModule } from './users.module';

@@ -4,8 +4,7 @@
  * from history by `backtest` (no lateness).
  */
 import type { IncidentSignal } from '@ioc/domain';
-import { loadCity, loadScenario } from '../../../devices/src/seeds.loader';
-import { Simulation } from '../../../devices/src/core/simulation';
+import { loadCity, loadScenario, Simulation } from '@ioc/devices';
 import { backtest } from './backtest';
 import { CorrelationEngine } from './engine';
 import type { EngineEvent } from './event';

@@ -5,8 +5,7 @@
  * prefix and on its clock.
  */
 import type { IncidentSignal } from '@ioc/domain';
-import { loadCity, loadScenario } from '../../../devices/src/seeds.loader';
-import { Simulation } from '../../../devices/src/core/simulation';
+import { loadCity, loadScenario, Simulation } from '@ioc/devices';
 import { backtest } from './backtest';
 import type { EngineEvent } from './event';
 import { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';

@@ -1,11 +1,8 @@
-export * from './event';
-export * from './duration';
-export * from './topology';
-export * from './rule.types';
-export { parseRuleFiles, RuleFileError, type RuleFileText } from './rule-file';
-export { PREDICATES, type Predicate, type PredicateContext } from './predicates';
-export { CorrelationEngine, type EngineOptions, type EngineStats, type Silence } from './engine';
-export { backtest, type BacktestIncident, type BacktestResult } from './backtest';
-export { canonicalJson, signalDigest } from './signal-digest';
+export { FIELD_REPORT, type EngineEvent, type FieldReportBody } from './event';
+export { buildTopology, type DeviceNode, type DeviceRecord, type RouteNode, type Topology } from './topology';
+export type { Rule, RuleSet } from './rule.types';
+export { parseRuleFiles } from './rule-file';
+export { CorrelationEngine, type EngineStats, type Silence } from './engine';
+export { backtest, type BacktestResult } from './backtest';
 export { findSeedsDir, loadRules, loadTopology, loadTopologySource } from './seeds.loader';
-export { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';
+export { ExerciseReplay, exerciseTimeOf, replayedTo, type ExerciseTimeline } from './exercise-replay';

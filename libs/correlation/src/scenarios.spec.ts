@@ -12,8 +12,7 @@
  * 10 minutes ahead of arrival, as INGEST_MAX_FUTURE_SKEW_S).
  */
 import type { IncidentSignal } from '@ioc/domain';
-import { loadCity, loadScenario, scenarioNames } from '../../../devices/src/seeds.loader';
-import { Simulation } from '../../../devices/src/core/simulation';
+import { loadCity, loadScenario, scenarioNames, Simulation } from '@ioc/devices';
 import { CorrelationEngine } from './engine';
 import type { EngineEvent } from './event';
 import { loadRules, loadTopology } from './seeds.loader';

@@ -1,6 +1,6 @@
 /**
  * The incident lifecycle as data: the record operators work on, the events that change it (the audit trail) and the
- * standard operating procedure attached to it. The decider in `@ioc/alerts` produces the events; `@ioc/storage`
+ * standard operating procedure attached to it. The decider in `@ioc/incidents` produces the events; `@ioc/storage`
  * persists them; the console renders them. Times are epoch milliseconds.
  */
 import type { Evidence, IncidentState, IncidentType, Severity, ZoneRef } from './incident';

@@ -1,9 +1,2 @@
-export * from './message-decoder';
-export * from './group-committer';
-export * from './device-directory';
-export * from './ingest-pipeline';
-export * from './mqtt-connector';
-export * from './mqtt-ingest.service';
-export * from './ingest.service';
-export * from './ingest.module';
-export * from './ingest-metrics';
+export { IngestService } from './ingest.service';
+export { IngestModule } from './ingest.module';

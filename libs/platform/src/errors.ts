@@ -8,7 +8,7 @@ export const IOC_ERROR_CODES = [
   'QUEUE_UNAVAILABLE',
   'SHUTTING_DOWN',
   'USAGE_INVALID',
-  // incident lifecycle (libs/alerts)
+  // incident lifecycle (libs/incidents)
   'INCIDENT_NOT_FOUND',
   'INCIDENT_INVALID_TRANSITION',
   'INCIDENT_INVALID_COMMAND',
@@ -18,7 +18,7 @@ export const IOC_ERROR_CODES = [
   'SOP_STEP_UNKNOWN',
   'SILENCE_NOT_FOUND',
   'SILENCE_INVALID',
-  // escalation (libs/alerts/src/escalation)
+  // escalation (libs/incidents/src/escalation)
   'ESCALATION_POLICY_INVALID',
   // authentication and authorisation (libs/auth)
   'AUTH_INVALID',
@@ -28,7 +28,7 @@ export const IOC_ERROR_CODES = [
   'USER_EXISTS',
   'USER_LAST_ADMIN',
   'USER_PASSWORD_INCORRECT',
-  // trainers' exercises (libs/alerts/src/exercises)
+  // trainers' exercises (libs/correlate/src/exercises)
   'RECORDING_INVALID',
   'RECORDING_NOT_FOUND',
   'RECORDING_IN_USE',

@@ -1,6 +1,6 @@
-export * from './errors';
-export * from './clock';
-export * from './config';
-export * from './logger';
-export * from './platform.module';
-export * from './metrics';
+export { IOC_ERROR_CODES, IocError, isIocError, type IocErrorCode } from './errors';
+export { CLOCK, systemClock, type Clock } from './clock';
+export { IOC_CONFIG, loadConfig, type IocConfig } from './config';
+export { LOGGER, createLogger, type Logger } from './logger';
+export { PlatformModule } from './platform.module';
+export { METRICS_REGISTRY } from './metrics';

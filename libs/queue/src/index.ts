@@ -1,9 +1,9 @@
-export * from './redis.provider';
-export * from './batch-stream';
-export * from './event-stream';
-export * from './incident-event-stream';
-export * from './in-process-tap';
-export * from './job-runner';
-export * from './queue.module';
-export * from './notification-stream';
-export * from './field-report-stream';
+export { REDIS, createRedis } from './redis.provider';
+export type { StreamEntry } from './batch-stream';
+export { DeviceMessageStream } from './event-stream';
+export { IncidentEventStream } from './incident-event-stream';
+export { AcceptedMessageTap, FieldReportTap, IncidentEventTap } from './in-process-tap';
+export { JobRunner, type JobHandler, type JobHandlers, type WorkerTuning } from './job-runner';
+export { QueueModule } from './queue.module';
+export { RedisStreamNotifier } from './notification-stream';
+export { FieldReportStream } from './field-report-stream';

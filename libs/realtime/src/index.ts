@@ -1,9 +1,2 @@
-export * from './ward-index';
-export * from './incident-summary';
-export * from './subscription';
-export * from './incident-feed';
-export * from './stream-tail';
-export * from './realtime.authenticator';
-export * from './realtime.service';
-export * from './realtime.gateway';
-export * from './realtime.module';
+export { RealtimeService } from './realtime.service';
+export { RealtimeModule } from './realtime.module';

@@ -1,7 +1,7 @@
 import { Module, type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ACTIVE_USER_CACHE_MS, TokenService, UserService, type Principal, type UserRole } from '@ioc/auth';
-import { IncidentService, IncidentsModule } from '@ioc/alerts';
+import { IncidentService, IncidentsModule } from '@ioc/incidents';
 import type { IncidentDomain, IncidentSignal, IncidentType, StoredIncidentEvent } from '@ioc/domain';
 import { loadConfig, PlatformModule, type IocConfig } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';

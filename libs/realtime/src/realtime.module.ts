@@ -2,7 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { AuthModule } from '@ioc/auth';
-import { CITY_SEEDS, IncidentsModule, IncidentService, type CitySeeds } from '@ioc/alerts';
+import { CITY_SEEDS, IncidentsModule, IncidentService, type CitySeeds } from '@ioc/incidents';
 import { EVENT_STREAMS } from '@ioc/contracts';
 import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { IncidentEventStream, IncidentEventTap, REDIS } from '@ioc/queue';

@@ -6,16 +6,7 @@ import type { Severity, IncidentState } from '@ioc/domain';
 import { systemClock } from '@ioc/platform';
 import { JobRunner, createRedis, RedisStreamNotifier, type WorkerTuning } from '@ioc/queue';
 import { IncidentNotificationRepository, openDatabase, type Database } from '@ioc/storage';
-import {
-  BullEscalationScheduler,
-  EscalationService,
-  escalateIncidentJob,
-  type EscalationFaultHook,
-  type EscalationIncident,
-  type EscalationIncidentPort,
-  type EscalationPolicy,
-  type EscalationRunner,
-} from '@ioc/alerts';
+import { BullEscalationScheduler, EscalationService, escalateIncidentJob, type EscalationFaultHook, type EscalationIncident, type EscalationIncidentPort, type EscalationPolicy, type EscalationRunner } from '@ioc/incidents';
 
 /**
  * Escalation tests read incidents from a small table of their own (the incident lifecycle's table is wired in by the

@@ -1,12 +1,12 @@
 /**
- * An escalation worker in its own process, for the crash tests (libs/alerts/src/escalation/escalation.int-spec.ts):
+ * An escalation worker in its own process, for the crash tests (libs/incidents/src/escalation/escalation.int-spec.ts):
  * the test kills it with SIGKILL, or it kills itself at a fault point, then starts another one.
  *
  * Environment: DATABASE_URL, REDIS_URL, REDIS_PREFIX, ESCALATION_POLICY (the policy's YAML text), LOCK_MS, STALLED_MS,
  * FAULT ("<point>:<level>", e.g. "after-claim:1": SIGKILL itself there, once). Prints "ready" when the worker runs.
  */
 import pino from 'pino';
-import { parseEscalationPolicy, type EscalationFaultPoint } from '@ioc/alerts';
+import { parseEscalationPolicy, type EscalationFaultPoint } from '@ioc/incidents';
 import { startEscalationStack } from './escalation-stack';
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
-import { ExerciseService } from '@ioc/alerts';
+import { ExerciseService } from '@ioc/correlate';
 import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, ExerciseRequestSchema, RecordingRequestSchema, type ExerciseRequest, type RecordingRequest } from '@ioc/contracts';
 import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
 

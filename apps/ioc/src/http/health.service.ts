@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { DATABASE, type Database } from '@ioc/storage';
 import { REDIS } from '@ioc/queue';
 import { IngestService } from '@ioc/ingest';
-import { CorrelationService } from '@ioc/alerts';
+import { CorrelationService } from '@ioc/correlate';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule, UsersModule } from '@ioc/auth';
-import { IncidentCommandsModule } from '@ioc/alerts';
+import { IncidentCommandsModule } from '@ioc/incidents';
 import { ApiServicesModule } from '@ioc/api';
 import { RealtimeModule } from '@ioc/realtime';
 import { AuthController } from './auth.controller';

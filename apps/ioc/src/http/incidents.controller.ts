@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } f
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
-import { CapExportService, IncidentCommandService, IncidentService, type IncidentChange, type OperatorCommand } from '@ioc/alerts';
+import { CapExportService, IncidentCommandService, IncidentService, type IncidentChange, type OperatorCommand } from '@ioc/incidents';
 import {
   AssignRequestSchema,
   CommentRequestSchema,

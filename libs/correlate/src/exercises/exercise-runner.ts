@@ -2,9 +2,8 @@ import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
 import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet, type Topology } from '@ioc/correlation';
 import { isIocError, type Clock, type Logger } from '@ioc/platform';
 import { isTransientDbError, type ExerciseRecord, type ExerciseRepository } from '@ioc/storage';
-import type { IncidentChangeFanout } from '../incident-change.fanout';
-import type { IncidentChange, IncidentService } from '../incident.service';
-import { reportToEngineEvent, toEngineEvent } from '../correlation/correlation.service';
+import type { IncidentChangeFanout, IncidentChange, IncidentService } from '@ioc/incidents';
+import { reportToEngineEvent, toEngineEvent } from '../correlation.service';
 import type { ExerciseService } from './exercise.service';
 
 export interface ExerciseRunnerOptions {

@@ -4,8 +4,7 @@ import { exerciseTimeOf } from '@ioc/correlation';
 import { IocError, type Clock, type Logger } from '@ioc/platform';
 import type { JobRunner } from '@ioc/queue';
 import type { ExerciseRecord, ExerciseRepository, IncidentRepository, RecordingRecord, UserRepository } from '@ioc/storage';
-import type { IncidentChangeFanout } from '../incident-change.fanout';
-import type { IncidentService } from '../incident.service';
+import type { IncidentChangeFanout, IncidentService } from '@ioc/incidents';
 
 /** Past exercises and recordings listed. */
 const LIST_LIMIT = 50;

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { loadRules, loadTopology, type Silence } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
-import type { IncidentChange } from '../incident.service';
+import type { IncidentChange } from '@ioc/incidents';
 import { CorrelationService, type CorrelationPorts } from './correlation.service';
 import { WITHDRAWN_REASON } from './early-firing';
 

@@ -2,8 +2,7 @@ import pino from 'pino';
 import type { IncidentSignal } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
 import type { ExerciseRecord, ExerciseRepository, IncidentRepository, RecordingRecord, UserRepository } from '@ioc/storage';
-import type { IncidentChangeFanout } from '../incident-change.fanout';
-import type { IncidentService } from '../incident.service';
+import type { IncidentChangeFanout, IncidentService } from '@ioc/incidents';
 import { EXERCISE_ENDED_REASON, ExerciseService, type ExerciseJobs } from './exercise.service';
 
 const NOW = Date.parse('2026-11-22T09:00:00+07:00');

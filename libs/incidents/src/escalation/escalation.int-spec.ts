@@ -4,9 +4,9 @@ import { escalationJobId } from '@ioc/contracts';
 import type { IncidentNotification } from '@ioc/domain';
 import { createPlainTestDatabase, deleteRedisPrefix, projectRoot, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { openDatabase } from '@ioc/storage';
-// Test-only helpers that need @ioc/alerts live outside @ioc/testing's index (which the libraries' own tests import).
-import { createTestIncidentTable, startEscalationStack, type EscalationStack } from '../../../../test/support/escalation/escalation-stack';
-import { ESCALATION_FAULT_POINTS, parseEscalationPolicy, type EscalationFaultPoint } from '@ioc/alerts';
+// Test-only helpers that need @ioc/incidents live outside @ioc/testing's index (which the libraries' own tests import).
+import { createTestIncidentTable, startEscalationStack, type EscalationStack } from '@ioc/testing/escalation';
+import { ESCALATION_FAULT_POINTS, parseEscalationPolicy, type EscalationFaultPoint } from '@ioc/incidents';
 
 jest.setTimeout(120_000);
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Silence, type Topology } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
-import type { IncidentChange } from '../incident.service';
+import type { IncidentChange } from '@ioc/incidents';
 import { EarlyFiring, type EarlyFiringStats } from './early-firing';
 
 /** Where the correlation role's side effects go: each a provider, so the service is tested with fakes. */

@@ -5,10 +5,7 @@ import { Histogram, type Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
 import { FieldReportRepository, RawMessageRepository, SilenceRepository, toFieldReport } from '@ioc/storage';
-import { CITY_SEEDS, type CitySeeds } from '../city-seeds.module';
-import { IncidentService } from '../incident.service';
-import { IncidentChangeFanout } from '../incident-change.fanout';
-import { IncidentCommandsModule } from '../incident-commands.module';
+import { CITY_SEEDS, type CitySeeds, IncidentService, IncidentChangeFanout, IncidentCommandsModule } from '@ioc/incidents';
 import { CorrelationService } from './correlation.service';
 import { StreamConsumer } from './stream-consumer';
 

@@ -4,10 +4,7 @@ import { JOBS, QUEUES } from '@ioc/contracts';
 import { CLOCK, LOGGER, IOC_CONFIG, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { JobRunner, type WorkerTuning } from '@ioc/queue';
 import { ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
-import { CITY_SEEDS, type CitySeeds } from '../city-seeds.module';
-import { IncidentChangeFanout } from '../incident-change.fanout';
-import { IncidentCommandsModule } from '../incident-commands.module';
-import { IncidentService } from '../incident.service';
+import { CITY_SEEDS, type CitySeeds, IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
 import { ExerciseRunner } from './exercise-runner';
 import { ExerciseService, exerciseJobOptions } from './exercise.service';
 

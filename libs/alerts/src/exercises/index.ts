@@ -1,3 +1,0 @@
-export * from './exercise.service';
-export * from './exercise-runner';
-export * from './exercises.module';

@@ -1,0 +1,16 @@
+export { DEFAULT_LIFECYCLE_POLICY, decide, foldByIncident, type IncidentCommand } from './incident.decider';
+export { attachable } from './sop/sop.schema';
+export { SopCatalog, loadSopCatalog } from './sop/sop.catalog';
+export { IncidentService, SOP_CATALOG, type IncidentChange, type IncidentDetail } from './incident.service';
+export { IncidentsModule } from './incidents.module';
+export { CITY_SEEDS, loadCitySeeds, type CitySeeds } from './city-seeds.module';
+export { CapExportService } from './cap/cap-export.service';
+export { escalateIncidentJob } from './escalation/escalate-incident.job';
+export { parseEscalationPolicy, type EscalationIncident, type EscalationPolicy } from './escalation/escalation-policy';
+export { EscalationModule } from './escalation/escalation.module';
+export { ESCALATION_FAULT_POINTS, type EscalationFaultHook, type EscalationFaultPoint, type EscalationIncidentPort } from './escalation/escalation.ports';
+export { BullEscalationScheduler, ESCALATION_WORKER, type EscalationRunner } from './escalation/escalation.scheduler';
+export { EscalationService } from './escalation/escalation.service';
+export { IncidentCommandService, type OperatorCommand } from './incident-commands.service';
+export { IncidentCommandsModule } from './incident-commands.module';
+export { IncidentChangeFanout } from './incident-change.fanout';

@@ -10,7 +10,7 @@ const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMa
 module.exports = {
   testTimeout: 300000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts', '<rootDir>/test/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,devices}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],

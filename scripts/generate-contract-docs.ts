@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildContractDocs } from '@ioc/contracts';
 
-/** Writes docs/mqtt/asyncapi.json and docs/mqtt/schemas/*.schema.json from @ioc/contracts (`npm run contract:docs`). */
+/** Writes docs/integrators/asyncapi.json and docs/integrators/schemas/*.schema.json from @ioc/contracts (`npm run contract:docs`). */
 function main(): void {
   // Compiled to dist/scripts/, two levels below the repository root.
-  const outDir = path.resolve(__dirname, '..', '..', 'docs', 'mqtt');
+  const outDir = path.resolve(__dirname, '..', '..', 'docs', 'integrators');
   const { files } = buildContractDocs();
   const schemasDir = path.join(outDir, 'schemas');
   fs.mkdirSync(schemasDir, { recursive: true });

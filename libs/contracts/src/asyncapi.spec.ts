@@ -69,8 +69,8 @@ describe('AsyncAPI contract document', () => {
   });
 });
 
-describe('docs/mqtt', () => {
-  const dir = path.resolve(__dirname, '../../../docs/mqtt');
+describe('docs/integrators', () => {
+  const dir = path.resolve(__dirname, '../../../docs/integrators');
   const { files } = buildContractDocs();
 
   it('has one JSON Schema file per message kind, equal to the schema the IOC validates with, plus the gateway batch', () => {

@@ -130,12 +130,12 @@ function infoDescription(): string {
     'Rejection codes (quarantined messages can also be listed with GET /api/v1/quarantine):',
     codes,
     '',
-    'Generated from @ioc/contracts by `npm run contract:docs`; see docs/mqtt/README.md for the integrator guide.',
+    'Generated from @ioc/contracts by `npm run contract:docs`; see docs/integrators/README.md for the integrator guide.',
   ].join('\n');
 }
 
 export interface ContractDocs {
-  /** Files under docs/mqtt/, by path relative to it, with their exact contents. */
+  /** Files under docs/integrators/, by path relative to it, with their exact contents. */
   readonly files: Readonly<Record<string, string>>;
 }
 
@@ -276,7 +276,7 @@ export function buildAsyncApi(): Record<string, unknown> {
   };
 }
 
-/** Every file of docs/mqtt/ that is generated: asyncapi.json and one JSON Schema per message kind plus the gateway batch. */
+/** Every file of docs/integrators/ that is generated: asyncapi.json and one JSON Schema per message kind plus the gateway batch. */
 export function buildContractDocs(): ContractDocs {
   const text = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   const files: Record<string, string> = { 'asyncapi.json': text(buildAsyncApi()) };

@@ -61,6 +61,11 @@ describe('httpStatusOf', () => {
     expect(Object.keys(STATUS_OF_CODE).sort()).toEqual([...EVERY_CODE].sort());
   });
 
+  it('answers 500 for a code it does not know', () => {
+    expect(httpStatusOf('NO_SUCH_CODE')).toBe(500);
+    expect(httpStatusOf('toString')).toBe(500);
+  });
+
   it('names plain HTTP errors', () => {
     expect(codeOfStatus(404)).toBe('ROUTE_NOT_FOUND');
     expect(codeOfStatus(400)).toBe('REQUEST_INVALID');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { runBacktest } from '@ioc/correlate';
 import { loadCitySeeds } from '@ioc/incidents';
-import { createLogger, IocError, isIocError, loadConfig } from '@ioc/platform';
+import { createLogger, isIocError, loadConfig, PlatformError } from '@ioc/platform';
 import { openDatabase, RawMessageRepository } from '@ioc/storage';
 
 const USAGE = 'usage: npm run rules:backtest -- [--rule <id>]... --from <ISO time> --to <ISO time> [--max-events N] [--json]';
@@ -10,7 +10,7 @@ const local = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0
 
 function parseTime(name: string, v: string | undefined): Date {
   const d = v === undefined ? undefined : new Date(v);
-  if (!d || Number.isNaN(d.getTime())) throw new IocError('USAGE_INVALID', `--${name} must be an ISO 8601 time (e.g. 2026-10-28T00:00:00+07:00)\n${USAGE}`);
+  if (!d || Number.isNaN(d.getTime())) throw new PlatformError('USAGE_INVALID', `--${name} must be an ISO 8601 time (e.g. 2026-10-28T00:00:00+07:00)\n${USAGE}`);
   return d;
 }
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const from = parseTime('from', values.from);
   const to = parseTime('to', values.to);
   const maxEvents = Number(values['max-events'] ?? 5_000_000);
-  if (!Number.isInteger(maxEvents) || maxEvents <= 0) throw new IocError('USAGE_INVALID', `--max-events must be a positive integer\n${USAGE}`);
+  if (!Number.isInteger(maxEvents) || maxEvents <= 0) throw new PlatformError('USAGE_INVALID', `--max-events must be a positive integer\n${USAGE}`);
   const config = loadConfig();
   const logger = createLogger({ ...config.log, level: 'warn' });
   const { rules, topology } = loadCitySeeds(config.correlation.seedsDir);

@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
-import { AuthModule, UserService, type Principal } from '@ioc/auth';
+import { AuthError, AuthModule, UserService, type Principal } from '@ioc/auth';
 import { CreateUserRequestSchema, SetPasswordRequestSchema, UpdateUserRequestSchema } from '@ioc/contracts';
-import { createLogger, IocError, isIocError, loadConfig, PlatformModule } from '@ioc/platform';
+import { createLogger, isIocError, loadConfig, PlatformError, PlatformModule } from '@ioc/platform';
 import { StorageModule, UserRepository } from '@ioc/storage';
 
 const USAGE = `usage (the password, where one is needed, is read as one line from standard input):
@@ -26,14 +26,14 @@ async function passwordFromStdin(): Promise<string> {
     lines.close();
     return line;
   }
-  throw new IocError('USAGE_INVALID', 'a password is read from standard input: none was given');
+  throw new PlatformError('USAGE_INVALID', 'a password is read from standard input: none was given');
 }
 
 /** Input checked with the REST API's own schemas: USAGE_INVALID naming each problem. */
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new IocError('USAGE_INVALID', r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  throw new PlatformError('USAGE_INVALID', r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
 }
 
 /**
@@ -44,7 +44,7 @@ function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' } } });
   const [command, username, arg] = positionals;
-  if (!command) throw new IocError('USAGE_INVALID', USAGE);
+  if (!command) throw new PlatformError('USAGE_INVALID', USAGE);
   const config = loadConfig();
   const logger = createLogger(config.log);
 
@@ -54,9 +54,9 @@ async function main(): Promise<void> {
   try {
     const users = app.get(UserService);
     const byName = async (name: string | undefined) => {
-      if (!name) throw new IocError('USAGE_INVALID', USAGE);
+      if (!name) throw new PlatformError('USAGE_INVALID', USAGE);
       const user = await app.get(UserRepository).findByUsername(name.trim().toLowerCase());
-      if (!user) throw new IocError('USER_NOT_FOUND', `no user "${name}"`);
+      if (!user) throw new AuthError('USER_NOT_FOUND', `no user "${name}"`);
       return user.id;
     };
     let result: unknown;
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
         result = await users.update(CLI_ACTOR, await byName(username), { disabled: command === 'disable' });
         break;
       default:
-        throw new IocError('USAGE_INVALID', `unknown command "${command}"\n${USAGE}`);
+        throw new PlatformError('USAGE_INVALID', `unknown command "${command}"\n${USAGE}`);
     }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {

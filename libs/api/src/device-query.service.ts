@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceListQuery, ReadingsQuery, SeriesQuery } from '@ioc/contracts';
 import { DOMAIN_OF_DEVICE_TYPE, type Device, type DeviceType, type Domain } from '@ioc/domain';
-import { CLOCK, IocError, type Clock } from '@ioc/platform';
+import { CLOCK, type Clock } from '@ioc/platform';
 import { DeviceRepository, isRollupName, ReadingsRepository, ROLLUP_NAMES, TimeseriesRepository, type RollupRow, type StoredReading } from '@ioc/storage';
+import { ApiServiceError } from './api.errors';
 import { CITY, DEFAULT_SILENCE_AFTER_MS, type City } from './city';
 
 /** A device as the console shows it: the city model's placement joined with the registry's status and last message. */
@@ -56,7 +57,7 @@ export class DeviceQueryService {
 
   async get(id: string): Promise<DeviceView> {
     const v = this.view(id, (await this.devices.findById(id)) ?? undefined, this.clock.nowMs());
-    if (!v) throw new IocError('DEVICE_NOT_FOUND', `no device "${id}"`, { deviceId: id });
+    if (!v) throw new ApiServiceError('DEVICE_NOT_FOUND', `no device "${id}"`, { deviceId: id });
     return v;
   }
 
@@ -65,19 +66,19 @@ export class DeviceQueryService {
     const device = await this.get(id);
     const to = q.to ?? new Date(this.clock.nowMs());
     const from = q.from ?? new Date(to.getTime() - 24 * HOUR_MS);
-    if (from >= to) throw new IocError('REQUEST_INVALID', 'from must be before to');
+    if (from >= to) throw new ApiServiceError('REQUEST_INVALID', 'from must be before to');
     return this.readingsRepo.history(id, device.domain, from, to, q.limit);
   }
 
   /** Bucketed aggregates of one rollup; default the last 6 h (1m rollups) or 7 days (1h rollups); at most 31 days of 1m buckets. */
   async timeseries(id: string, q: SeriesQuery): Promise<{ rollup: string; from: string; to: string; points: RollupRow[] }> {
-    if (!isRollupName(q.rollup)) throw new IocError('REQUEST_INVALID', `rollup must be one of ${ROLLUP_NAMES.join(', ')}`, { rollup: q.rollup });
+    if (!isRollupName(q.rollup)) throw new ApiServiceError('REQUEST_INVALID', `rollup must be one of ${ROLLUP_NAMES.join(', ')}`, { rollup: q.rollup });
     await this.get(id);
     const minute = q.rollup.endsWith('_1m');
     const to = q.to ?? new Date(this.clock.nowMs());
     const from = q.from ?? new Date(to.getTime() - (minute ? 6 * HOUR_MS : 7 * 24 * HOUR_MS));
-    if (from >= to) throw new IocError('REQUEST_INVALID', 'from must be before to');
-    if (minute && to.getTime() - from.getTime() > 31 * 24 * HOUR_MS) throw new IocError('REQUEST_INVALID', 'a 1m rollup spans at most 31 days; use the 1h rollup');
+    if (from >= to) throw new ApiServiceError('REQUEST_INVALID', 'from must be before to');
+    if (minute && to.getTime() - from.getTime() > 31 * 24 * HOUR_MS) throw new ApiServiceError('REQUEST_INVALID', 'a 1m rollup spans at most 31 days; use the 1h rollup');
     const points = await this.series.series({ rollup: q.rollup, deviceId: id, from, to });
     return { rollup: q.rollup, from: from.toISOString(), to: to.toISOString(), points };
   }

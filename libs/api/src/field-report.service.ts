@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FieldReportDto, FieldReportListQuery, FieldReportRequest } from '@ioc/contracts';
 import { FIELD_REPORT_API_CHANNEL, type FieldReport } from '@ioc/domain';
-import { CLOCK, IocError, LOGGER, type Clock, type Logger } from '@ioc/platform';
+import { CLOCK, LOGGER, type Clock, type Logger } from '@ioc/platform';
 import { FieldReportStream, FieldReportTap } from '@ioc/queue';
 import { FieldReportRepository, type FieldReportRecord } from '@ioc/storage';
+import { ApiServiceError } from './api.errors';
 import { CITY, type City } from './city';
 
 const toDto = (r: FieldReportRecord): FieldReportDto => ({
@@ -73,7 +74,7 @@ export class FieldReportService {
 
   async get(id: string): Promise<FieldReportDto> {
     const r = await this.reports.findById(id);
-    if (!r) throw new IocError('FIELD_REPORT_NOT_FOUND', `no field report ${id}`, { reportId: id });
+    if (!r) throw new ApiServiceError('FIELD_REPORT_NOT_FOUND', `no field report ${id}`, { reportId: id });
     return toDto(r);
   }
 }

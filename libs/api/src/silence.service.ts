@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { MAX_SILENCE_MS, type SilenceDto, type SilenceRequest } from '@ioc/contracts';
-import { CLOCK, IocError, LOGGER, type Clock, type Logger } from '@ioc/platform';
+import { CLOCK, LOGGER, type Clock, type Logger } from '@ioc/platform';
 import { SilenceRepository, UserRepository, type SilenceRecord } from '@ioc/storage';
+import { ApiServiceError } from './api.errors';
 
 /** Ended silences stay listed this long (why was it quiet last night?). */
 const LIST_ENDED_FOR_MS = 7 * 24 * 3_600_000;
@@ -41,9 +42,9 @@ export class SilenceService {
     const now = this.clock.nowMs();
     const startsAt = input.startsAt?.getTime() ?? now;
     const endsAt = input.endsAt.getTime();
-    if (endsAt <= now) throw new IocError('SILENCE_INVALID', 'endsAt must be in the future', { endsAt: input.endsAt.toISOString() });
-    if (endsAt <= startsAt) throw new IocError('SILENCE_INVALID', 'endsAt must be after startsAt', {});
-    if (endsAt - startsAt > MAX_SILENCE_MS) throw new IocError('SILENCE_INVALID', 'a silence lasts at most 7 days', {});
+    if (endsAt <= now) throw new ApiServiceError('SILENCE_INVALID', 'endsAt must be in the future', { endsAt: input.endsAt.toISOString() });
+    if (endsAt <= startsAt) throw new ApiServiceError('SILENCE_INVALID', 'endsAt must be after startsAt', {});
+    if (endsAt - startsAt > MAX_SILENCE_MS) throw new ApiServiceError('SILENCE_INVALID', 'a silence lasts at most 7 days', {});
     const s = await this.silences.create({ id: randomUUID(), matchers: input.matchers, startsAt: new Date(startsAt), endsAt: new Date(endsAt), comment: input.comment, createdBy: by });
     this.logger.info({ silenceId: s.id, matchers: s.matchers, endsAt: s.endsAt, by }, 'silence created');
     return toSilenceDto(s, now, await this.namesOf([s]));
@@ -59,7 +60,7 @@ export class SilenceService {
   async expire(id: string, by: string): Promise<SilenceDto> {
     const now = this.clock.nowMs();
     const s = await this.silences.expire(id, by, new Date(now));
-    if (!s) throw new IocError('SILENCE_NOT_FOUND', `no silence ${id}`, { silenceId: id });
+    if (!s) throw new ApiServiceError('SILENCE_NOT_FOUND', `no silence ${id}`, { silenceId: id });
     this.logger.info({ silenceId: id, by }, 'silence expired');
     return toSilenceDto(s, now, await this.namesOf([s]));
   }

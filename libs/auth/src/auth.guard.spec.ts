@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { ExecutionContext } from '@nestjs/common';
 import { IocError } from '@ioc/platform';
+import { AuthError } from './auth.errors';
 import { Public, Roles, PRINCIPAL_PROPERTY } from './auth.decorators';
 import { AuthGuard, bearerToken, roleAllowed } from './auth.guard';
 import type { Principal } from './principal';
@@ -28,7 +29,7 @@ const disabled = new Set<string>();
 const storedRole = new Map<string, Principal['role']>();
 const guard = new AuthGuard(new Reflector(), tokens, {
   active: async ({ issuedAtS: _iat, ...p }: TokenPrincipal) => {
-    if (disabled.has(p.userId)) throw new IocError('AUTH_INVALID', 'user no longer active');
+    if (disabled.has(p.userId)) throw new AuthError('AUTH_INVALID', 'user no longer active');
     return { ...p, role: storedRole.get(p.userId) ?? p.role };
   },
 });

@@ -1,4 +1,5 @@
 export type { Principal, UserRole } from './principal';
+export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from './auth.errors';
 export { TokenService, type TokenPrincipal } from './token.service';
 export { AuthModule } from './auth.module';
 export { argon2Hasher } from './password-hasher';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { IocError } from '@ioc/platform';
+import { AuthError } from './auth.errors';
 import { isUserRole, type Principal } from './principal';
 
 interface TokenClaims {
@@ -32,11 +32,11 @@ export class TokenService {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch (e) {
       const reason = (e as Error).name === 'TokenExpiredError' ? 'token expired' : 'invalid token';
-      throw new IocError('AUTH_INVALID', reason, undefined, { cause: e });
+      throw new AuthError('AUTH_INVALID', reason, undefined, { cause: e });
     }
     const { sub, username, name, role, iat } = claims;
     if (typeof sub !== 'string' || typeof username !== 'string' || typeof name !== 'string' || !isUserRole(role) || typeof iat !== 'number') {
-      throw new IocError('AUTH_INVALID', 'invalid token claims');
+      throw new AuthError('AUTH_INVALID', 'invalid token claims');
     }
     return { userId: sub, username, displayName: name, role, issuedAtS: iat };
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, IOC_CONFIG, IocError, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
+import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { UserRepository, type StoredUser, type UserChanges } from '@ioc/storage';
+import { AuthError } from './auth.errors';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 import { PASSWORD_HASHER, type PasswordHasher } from './password-hasher';
 import { isUserRole, type Principal, type UserRole } from './principal';
@@ -39,7 +40,7 @@ export interface UserChangeRequest {
 }
 
 function toPrincipal(u: StoredUser): Principal {
-  if (!isUserRole(u.role)) throw new IocError('AUTH_INVALID', `user ${u.username} has an unknown role`);
+  if (!isUserRole(u.role)) throw new AuthError('AUTH_INVALID', `user ${u.username} has an unknown role`);
   return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role };
 }
 
@@ -75,9 +76,9 @@ export class UserService {
     const user = await this.users.findByUsername(username.trim().toLowerCase());
     if (!user || user.disabled) {
       await this.hasher.verify(await (this.dummyHash ??= this.hasher.hash('not-a-password')), password);
-      throw new IocError('AUTH_INVALID', BAD_LOGIN);
+      throw new AuthError('AUTH_INVALID', BAD_LOGIN);
     }
-    if (!(await this.hasher.verify(user.passwordHash, password))) throw new IocError('AUTH_INVALID', BAD_LOGIN);
+    if (!(await this.hasher.verify(user.passwordHash, password))) throw new AuthError('AUTH_INVALID', BAD_LOGIN);
     const principal = toPrincipal(user);
     this.logger.info({ userId: user.id, username: user.username, role: user.role }, 'user logged in');
     return { token: await this.tokens.sign(principal), expiresInS: this.config.auth.tokenTtlS, user: principal };
@@ -86,7 +87,7 @@ export class UserService {
   /** The token's user as stored now; AUTH_INVALID once the user is gone or disabled. */
   async current(p: Principal): Promise<Principal> {
     const user = await this.users.findById(p.userId);
-    if (!user || user.disabled) throw new IocError('AUTH_INVALID', 'user no longer active');
+    if (!user || user.disabled) throw new AuthError('AUTH_INVALID', 'user no longer active');
     return toPrincipal(user);
   }
 
@@ -104,8 +105,8 @@ export class UserService {
       if (this.activeCache.size >= 10_000) this.activeCache.clear();
       this.activeCache.set(p.userId, entry);
     }
-    if (!entry.user) throw new IocError('AUTH_INVALID', 'user no longer active');
-    if (p.issuedAtS < entry.validAfterS) throw new IocError('AUTH_INVALID', 'token issued before the password was last set: sign in again');
+    if (!entry.user) throw new AuthError('AUTH_INVALID', 'user no longer active');
+    if (p.issuedAtS < entry.validAfterS) throw new AuthError('AUTH_INVALID', 'token issued before the password was last set: sign in again');
     return entry.user;
   }
 
@@ -116,7 +117,7 @@ export class UserService {
   /** USER_EXISTS when the username is taken. */
   async create(actor: Principal, req: NewUserRequest): Promise<UserRecord> {
     const stored = await this.users.insert({ username: req.username, displayName: req.displayName, role: req.role, passwordHash: await this.hasher.hash(req.password) });
-    if (stored === 'taken') throw new IocError('USER_EXISTS', `username "${req.username}" is taken`, { username: req.username });
+    if (stored === 'taken') throw new AuthError('USER_EXISTS', `username "${req.username}" is taken`, { username: req.username });
     this.logger.info({ userId: stored.id, username: stored.username, role: stored.role, actor: actor.userId }, 'user created');
     return toRecord(stored);
   }
@@ -138,16 +139,16 @@ export class UserService {
   /** A user changes their own password; USER_PASSWORD_INCORRECT when the current one is wrong. */
   async changeOwnPassword(p: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findById(p.userId);
-    if (!user || user.disabled) throw new IocError('AUTH_INVALID', 'user no longer active');
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new IocError('USER_PASSWORD_INCORRECT', 'the current password is not correct');
+    if (!user || user.disabled) throw new AuthError('AUTH_INVALID', 'user no longer active');
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new AuthError('USER_PASSWORD_INCORRECT', 'the current password is not correct');
     this.changed(p.userId, await this.users.update(p.userId, { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: this.wholeSecondNow() } satisfies UserChanges));
     this.logger.info({ userId: p.userId, username: user.username }, 'password changed by its user');
   }
 
   private changed(userId: string, outcome: StoredUser | 'not-found' | 'last-admin'): UserRecord {
     this.activeCache.delete(userId);
-    if (outcome === 'not-found') throw new IocError('USER_NOT_FOUND', `no user ${userId}`);
-    if (outcome === 'last-admin') throw new IocError('USER_LAST_ADMIN', 'this would leave no active admin: make another user admin first');
+    if (outcome === 'not-found') throw new AuthError('USER_NOT_FOUND', `no user ${userId}`);
+    if (outcome === 'last-admin') throw new AuthError('USER_LAST_ADMIN', 'this would leave no active admin: make another user admin first');
     return toRecord(outcome);
   }
 

@@ -1,5 +1,5 @@
 import { backtest, type BacktestResult, type RuleSet, type Topology } from '@ioc/correlation';
-import { IocError } from '@ioc/platform';
+import { PlatformError } from '@ioc/platform';
 import type { RawMessageRepository } from '@ioc/storage';
 import { toEngineEvent } from './correlation.service';
 
@@ -26,12 +26,12 @@ export async function runBacktest(cmd: BacktestCommand, raw: RawMessageRepositor
   const known = new Set(cmd.rules.rules.map((r) => r.id));
   const unknown = cmd.ruleIds.filter((id) => !known.has(id));
   if (unknown.length) {
-    throw new IocError('USAGE_INVALID', `unknown rule ${unknown.join(', ')}; rules are: ${[...known].sort().join(', ')}`, { unknown });
+    throw new PlatformError('USAGE_INVALID', `unknown rule ${unknown.join(', ')}; rules are: ${[...known].sort().join(', ')}`, { unknown });
   }
-  if (!(cmd.from.getTime() < cmd.to.getTime())) throw new IocError('USAGE_INVALID', '--from must be before --to', {});
+  if (!(cmd.from.getTime() < cmd.to.getTime())) throw new PlatformError('USAGE_INVALID', '--from must be before --to', {});
   const total = await raw.count(cmd.from, cmd.to);
   if (total > cmd.maxEvents) {
-    throw new IocError('USAGE_INVALID', `${total} stored messages in the range, more than --max-events ${cmd.maxEvents}: narrow the range or raise the limit`, { total });
+    throw new PlatformError('USAGE_INVALID', `${total} stored messages in the range, more than --max-events ${cmd.maxEvents}: narrow the range or raise the limit`, { total });
   }
   progress(`reading ${total} stored messages from ${cmd.from.toISOString()} to ${cmd.to.toISOString()}`);
   const events = [];

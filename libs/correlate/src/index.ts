@@ -1,5 +1,6 @@
 export { CorrelationService } from './correlation.service';
 export { CorrelationModule } from './correlation.module';
 export { runBacktest } from './backtest.command';
+export { EXERCISE_ERROR_CODES, ExerciseError, type ExerciseErrorCode } from './exercises/exercise.errors';
 export { ExerciseService } from './exercises/exercise.service';
 export { ExercisesModule } from './exercises/exercises.module';

@@ -1,4 +1,5 @@
 export { DEFAULT_LIFECYCLE_POLICY, decide, foldByIncident, type IncidentCommand } from './incident.decider';
+export { INCIDENT_ERROR_CODES, IncidentError, type IncidentErrorCode } from './incident.errors';
 export { attachable } from './sop/sop.schema';
 export { SopCatalog, loadSopCatalog } from './sop/sop.catalog';
 export { IncidentService, SOP_CATALOG, type IncidentChange, type IncidentDetail } from './incident.service';

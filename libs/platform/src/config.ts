@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as path from 'node:path';
-import { IocError } from './errors';
+import { PlatformError } from './errors';
 
 /** Process roles; all run in one process by default and can be split across processes. */
 export const ROLES = ['api', 'ingest', 'correlate', 'jobs'] as const;
@@ -125,7 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = ENV_SCHEMA.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new IocError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { problems });
+    throw new PlatformError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { problems });
   }
   const e = parsed.data;
   return {

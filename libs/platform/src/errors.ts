@@ -1,59 +1,30 @@
-/** Error codes the IOC raises; mapped to HTTP/MQTT reason codes at the edges. */
-export const IOC_ERROR_CODES = [
-  'CONFIG_INVALID',
-  'DB_UNAVAILABLE',
-  'DB_MIGRATION_FAILED',
-  'STORAGE_WRITE_FAILED',
-  'MQTT_UNAVAILABLE',
-  'QUEUE_UNAVAILABLE',
-  'SHUTTING_DOWN',
-  'USAGE_INVALID',
-  // incident lifecycle (libs/incidents)
-  'INCIDENT_NOT_FOUND',
-  'INCIDENT_INVALID_TRANSITION',
-  'INCIDENT_INVALID_COMMAND',
-  'INCIDENT_CONFLICT',
-  'SOP_INVALID',
-  'SOP_NOT_FOUND',
-  'SOP_STEP_UNKNOWN',
-  'SILENCE_NOT_FOUND',
-  'SILENCE_INVALID',
-  // escalation (libs/incidents/src/escalation)
-  'ESCALATION_POLICY_INVALID',
-  // authentication and authorisation (libs/auth)
-  'AUTH_INVALID',
-  'AUTH_FORBIDDEN',
-  // user management (libs/auth)
-  'USER_NOT_FOUND',
-  'USER_EXISTS',
-  'USER_LAST_ADMIN',
-  'USER_PASSWORD_INCORRECT',
-  // trainers' exercises (libs/correlate/src/exercises)
-  'RECORDING_INVALID',
-  'RECORDING_NOT_FOUND',
-  'RECORDING_IN_USE',
-  'EXERCISE_NOT_FOUND',
-  'EXERCISE_ACTIVE',
-  'EXERCISE_NOT_RUNNING',
-  // REST API (apps/ioc/src/http, libs/api)
-  'REQUEST_INVALID',
-  'DEVICE_NOT_FOUND',
-  'FIELD_REPORT_NOT_FOUND',
-] as const;
-export type IocErrorCode = (typeof IOC_ERROR_CODES)[number];
+/**
+ * Coded errors. Each library declares the codes it raises beside its own IocError subclass; the HTTP edge maps every
+ * library's codes to statuses in one exhaustive table (apps/ioc/src/http/error-status.ts).
+ */
 
-export class IocError extends Error {
+/** Codes of the platform itself (configuration) and of the server's command-line tools. */
+export const PLATFORM_ERROR_CODES = ['CONFIG_INVALID', 'USAGE_INVALID', 'SHUTTING_DOWN'] as const;
+export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
+
+/**
+ * Base of every coded error. Abstract: a code is raised through the subclass of the library that owns it, whose
+ * constructor takes only that library's codes, so a code no library declares does not compile.
+ */
+export abstract class IocError<C extends string = string> extends Error {
   constructor(
-    readonly code: IocErrorCode,
+    readonly code: C,
     message: string,
     readonly details?: Record<string, unknown>,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'IocError';
+    this.name = new.target.name;
   }
 }
 
-export function isIocError(e: unknown, code?: IocErrorCode): e is IocError {
+export class PlatformError extends IocError<PlatformErrorCode> {}
+
+export function isIocError<C extends string>(e: unknown, code?: C): e is IocError<C> {
   return e instanceof IocError && (code === undefined || e.code === code);
 }

@@ -1,4 +1,4 @@
-export { IOC_ERROR_CODES, IocError, isIocError, type IocErrorCode } from './errors';
+export { PLATFORM_ERROR_CODES, IocError, PlatformError, isIocError, type PlatformErrorCode } from './errors';
 export { CLOCK, systemClock, type Clock } from './clock';
 export { IOC_CONFIG, loadConfig, type IocConfig } from './config';
 export { LOGGER, createLogger, type Logger } from './logger';

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TokenService, UserService, type TokenPrincipal } from '@ioc/auth';
+import { AuthError, TokenService, UserService, type TokenPrincipal } from '@ioc/auth';
 import { REALTIME_WATCH_ROLES } from '@ioc/contracts';
-import { IocError } from '@ioc/platform';
 
 /**
  * Who may open a socket: a valid token (AUTH_INVALID otherwise) of a user still active (AUTH_INVALID once disabled)
@@ -17,7 +16,7 @@ export class RealtimeAuthenticator {
   /** The handshake: the token's user as stored, with the token's issue time (kept for `admit` later). */
   async authenticate(token: unknown): Promise<TokenPrincipal> {
     if (typeof token !== 'string' || token.length === 0) {
-      throw new IocError('AUTH_INVALID', 'missing token: connect with io(url, { auth: { token } })');
+      throw new AuthError('AUTH_INVALID', 'missing token: connect with io(url, { auth: { token } })');
     }
     return this.admit(await this.tokens.verify(token));
   }
@@ -31,7 +30,7 @@ export class RealtimeAuthenticator {
   async admit(credentials: TokenPrincipal): Promise<TokenPrincipal> {
     const principal = { ...(await this.users.active(credentials)), issuedAtS: credentials.issuedAtS };
     if (!(REALTIME_WATCH_ROLES as readonly string[]).includes(principal.role)) {
-      throw new IocError('AUTH_FORBIDDEN', `role ${principal.role} may not watch incidents (${REALTIME_WATCH_ROLES.join(', ')} may)`);
+      throw new AuthError('AUTH_FORBIDDEN', `role ${principal.role} may not watch incidents (${REALTIME_WATCH_ROLES.join(', ')} may)`);
     }
     return principal;
   }

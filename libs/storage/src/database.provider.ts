@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Pool } from 'pg';
-import { IocError, type Logger } from '@ioc/platform';
+import type { Logger } from '@ioc/platform';
 import type { Database, DatabaseFlavour, DatabaseOptions, TimescaleMode } from './database';
+import { StorageError } from './storage.errors';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
 import { migrate } from './migration.runner';
 
@@ -83,7 +84,7 @@ export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promi
       ({ pool, server } = await startEmbedded(opts.dataDir, log));
     }
   } catch (err) {
-    throw new IocError('DB_UNAVAILABLE', `Embedded database failed to start: ${(err as Error).message}`, {}, { cause: err });
+    throw new StorageError('DB_UNAVAILABLE', `Embedded database failed to start: ${(err as Error).message}`, {}, { cause: err });
   }
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
@@ -92,7 +93,7 @@ export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promi
     await pool.query('SELECT 1');
   } catch (err) {
     await db.close().catch(() => undefined);
-    throw new IocError('DB_UNAVAILABLE', `Database unreachable: ${(err as Error).message}`, { embedded: db.embedded }, { cause: err });
+    throw new StorageError('DB_UNAVAILABLE', `Database unreachable: ${(err as Error).message}`, { embedded: db.embedded }, { cause: err });
   }
   try {
     if (opts.migrate ?? true) await migrate(db, 'up', undefined, log);

@@ -2,6 +2,7 @@ export { DATABASE, type Database, type TimescaleMode } from './database';
 export { openDatabase } from './database.provider';
 export { MIGRATIONS_DIR, MIGRATIONS_TABLE, migrate } from './migration.runner';
 export { isDataRejection, isTransientDbError } from './db-errors';
+export { STORAGE_ERROR_CODES, StorageError, type StorageErrorCode } from './storage.errors';
 export { ROLLUP_NAMES, isRollupName, type RollupName, type RollupRow } from './rollups';
 export { DeviceRepository } from './device.repository';
 export { QuarantineRepository } from './quarantine.repository';

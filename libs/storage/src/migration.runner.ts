@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { runner } from 'node-pg-migrate';
-import { IocError, type Logger } from '@ioc/platform';
+import type { Logger } from '@ioc/platform';
 import type { Database } from './database';
+import { StorageError } from './storage.errors';
 
 /** Resolved from this file, so it holds for libs/storage/src (jest) and dist/libs/storage/src (build copies migrations/). */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
@@ -48,7 +49,7 @@ export async function migrate(db: Database, direction: MigrationDirection, count
     failed = err;
     // node-pg-migrate leaves a failed migration's transaction open on an external client.
     await client.query('ROLLBACK').catch(() => undefined);
-    throw new IocError('DB_MIGRATION_FAILED', `Migration ${direction} failed: ${(err as Error).message}`, { direction }, { cause: err });
+    throw new StorageError('DB_MIGRATION_FAILED', `Migration ${direction} failed: ${(err as Error).message}`, { direction }, { cause: err });
   } finally {
     await client.query('RESET ioc.timescaledb').catch(() => undefined);
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);

@@ -1,35 +1,69 @@
-import { IOC_ERROR_CODES } from '@ioc/platform';
+import { API_SERVICE_ERROR_CODES } from '@ioc/api';
+import { AUTH_ERROR_CODES } from '@ioc/auth';
+import { EXERCISE_ERROR_CODES } from '@ioc/correlate';
+import { INCIDENT_ERROR_CODES } from '@ioc/incidents';
+import { INGEST_ERROR_CODES } from '@ioc/ingest';
+import { PLATFORM_ERROR_CODES } from '@ioc/platform';
+import { STORAGE_ERROR_CODES } from '@ioc/storage';
 import { codeOfStatus, httpStatusOf } from './error-status';
 
-describe('httpStatusOf', () => {
-  it.each([
-    ['INCIDENT_NOT_FOUND', 404],
-    ['DEVICE_NOT_FOUND', 404],
-    ['SOP_STEP_UNKNOWN', 404],
-    ['INCIDENT_INVALID_TRANSITION', 409],
-    ['INCIDENT_CONFLICT', 409],
-    ['INCIDENT_INVALID_COMMAND', 400],
-    ['REQUEST_INVALID', 400],
-    ['AUTH_INVALID', 401],
-    ['AUTH_FORBIDDEN', 403],
-    ['USER_PASSWORD_INCORRECT', 403],
-    ['USER_NOT_FOUND', 404],
-    ['USER_EXISTS', 409],
-    ['USER_LAST_ADMIN', 409],
-    ['EXERCISE_ACTIVE', 409],
-    ['RECORDING_IN_USE', 409],
-    ['EXERCISE_NOT_RUNNING', 409],
-    ['RECORDING_INVALID', 400],
-    ['EXERCISE_NOT_FOUND', 404],
-    ['DB_UNAVAILABLE', 503],
-    ['SHUTTING_DOWN', 503],
-    ['CONFIG_INVALID', 500],
-    ['SOP_INVALID', 500],
-    ['STORAGE_WRITE_FAILED', 500],
-  ])('%s → %i', (code, status) => expect(httpStatusOf(code)).toBe(status));
+const EVERY_CODE = [
+  ...PLATFORM_ERROR_CODES,
+  ...STORAGE_ERROR_CODES,
+  ...INGEST_ERROR_CODES,
+  ...INCIDENT_ERROR_CODES,
+  ...AUTH_ERROR_CODES,
+  ...EXERCISE_ERROR_CODES,
+  ...API_SERVICE_ERROR_CODES,
+];
 
-  it('gives every known code a status', () => {
-    for (const code of IOC_ERROR_CODES) expect([400, 401, 403, 404, 409, 500, 503]).toContain(httpStatusOf(code));
+/** Every code's status as clients see it today: a change here is a change to the API. */
+const STATUS_OF_CODE = {
+  CONFIG_INVALID: 500,
+  DB_UNAVAILABLE: 503,
+  DB_MIGRATION_FAILED: 500,
+  STORAGE_WRITE_FAILED: 500,
+  MQTT_UNAVAILABLE: 503,
+  QUEUE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+  USAGE_INVALID: 400,
+  INCIDENT_NOT_FOUND: 404,
+  INCIDENT_INVALID_TRANSITION: 409,
+  INCIDENT_INVALID_COMMAND: 400,
+  INCIDENT_CONFLICT: 409,
+  SOP_INVALID: 500,
+  SOP_NOT_FOUND: 404,
+  SOP_STEP_UNKNOWN: 404,
+  SILENCE_NOT_FOUND: 404,
+  SILENCE_INVALID: 400,
+  ESCALATION_POLICY_INVALID: 500,
+  AUTH_INVALID: 401,
+  AUTH_FORBIDDEN: 403,
+  USER_NOT_FOUND: 404,
+  USER_EXISTS: 409,
+  USER_LAST_ADMIN: 409,
+  USER_PASSWORD_INCORRECT: 403,
+  RECORDING_INVALID: 400,
+  RECORDING_NOT_FOUND: 404,
+  RECORDING_IN_USE: 409,
+  EXERCISE_NOT_FOUND: 404,
+  EXERCISE_ACTIVE: 409,
+  EXERCISE_NOT_RUNNING: 409,
+  REQUEST_INVALID: 400,
+  DEVICE_NOT_FOUND: 404,
+  FIELD_REPORT_NOT_FOUND: 404,
+} as const;
+
+describe('httpStatusOf', () => {
+  it.each(Object.entries(STATUS_OF_CODE))('%s → %i', (code, status) => expect(httpStatusOf(code)).toBe(status));
+
+  it('pins every code of every library, each declared by one library', () => {
+    expect(Object.keys(STATUS_OF_CODE).sort()).toEqual([...EVERY_CODE].sort());
+  });
+
+  it('answers 500 for a code it does not know', () => {
+    expect(httpStatusOf('NO_SUCH_CODE')).toBe(500);
+    expect(httpStatusOf('toString')).toBe(500);
   });
 
   it('names plain HTTP errors', () => {

@@ -1,19 +1,70 @@
 import { HttpStatus } from '@nestjs/common';
+import type { ApiServiceErrorCode } from '@ioc/api';
+import type { AuthErrorCode } from '@ioc/auth';
+import type { ExerciseErrorCode } from '@ioc/correlate';
+import type { IncidentErrorCode } from '@ioc/incidents';
+import type { IngestErrorCode } from '@ioc/ingest';
+import type { PlatformErrorCode } from '@ioc/platform';
+import type { StorageErrorCode } from '@ioc/storage';
+
+/** Every code an IocError can carry: the union of each library's own (a library with a new IocError subclass adds its codes here). */
+type IocErrorCode = PlatformErrorCode | StorageErrorCode | IngestErrorCode | IncidentErrorCode | AuthErrorCode | ExerciseErrorCode | ApiServiceErrorCode;
 
 /**
- * The HTTP status of an IocError code, decided here at the edge only: *_NOT_FOUND 404, AUTH_INVALID 401,
- * AUTH_FORBIDDEN and a wrong current password 403, a transition the incident's state forbids (or a lost race), a taken
- * username, the last admin's removal, a second exercise at once or a recording in use 409, invalid input 400, a dependency
- * down 503, anything else 500.
+ * The HTTP status of each code, decided here at the edge only. Typed as a Record over the union, the literal must name
+ * every code (a code without a status does not compile) and nothing else (an excess property: a status for a code no
+ * library declares does not compile either).
  */
-export function httpStatusOf(code: string): number {
-  if (code === 'AUTH_INVALID') return HttpStatus.UNAUTHORIZED;
-  if (code === 'AUTH_FORBIDDEN' || code === 'USER_PASSWORD_INCORRECT') return HttpStatus.FORBIDDEN;
-  if (code.endsWith('_NOT_FOUND') || code === 'SOP_STEP_UNKNOWN') return HttpStatus.NOT_FOUND;
-  if (['INCIDENT_INVALID_TRANSITION', 'INCIDENT_CONFLICT', 'USER_EXISTS', 'USER_LAST_ADMIN', 'RECORDING_IN_USE', 'EXERCISE_ACTIVE', 'EXERCISE_NOT_RUNNING'].includes(code)) return HttpStatus.CONFLICT;
-  if (code.includes('_INVALID')) return code === 'CONFIG_INVALID' || code.endsWith('POLICY_INVALID') || code === 'SOP_INVALID' ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.BAD_REQUEST;
-  if (code.endsWith('_UNAVAILABLE') || code === 'SHUTTING_DOWN') return HttpStatus.SERVICE_UNAVAILABLE;
-  return HttpStatus.INTERNAL_SERVER_ERROR;
+const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
+  // platform
+  CONFIG_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
+  USAGE_INVALID: HttpStatus.BAD_REQUEST,
+  SHUTTING_DOWN: HttpStatus.SERVICE_UNAVAILABLE,
+  // storage
+  DB_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  DB_MIGRATION_FAILED: HttpStatus.INTERNAL_SERVER_ERROR,
+  STORAGE_WRITE_FAILED: HttpStatus.INTERNAL_SERVER_ERROR,
+  // ingest
+  MQTT_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  // incidents: a transition the incident's state forbids, or a lost race, is a conflict; a bad SOP or escalation file is ours
+  INCIDENT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  INCIDENT_INVALID_TRANSITION: HttpStatus.CONFLICT,
+  INCIDENT_INVALID_COMMAND: HttpStatus.BAD_REQUEST,
+  INCIDENT_CONFLICT: HttpStatus.CONFLICT,
+  SOP_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
+  SOP_NOT_FOUND: HttpStatus.NOT_FOUND,
+  SOP_STEP_UNKNOWN: HttpStatus.NOT_FOUND,
+  ESCALATION_POLICY_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
+  // auth: a wrong current password is forbidden (not 401, which would sign the console out)
+  AUTH_INVALID: HttpStatus.UNAUTHORIZED,
+  AUTH_FORBIDDEN: HttpStatus.FORBIDDEN,
+  USER_NOT_FOUND: HttpStatus.NOT_FOUND,
+  USER_EXISTS: HttpStatus.CONFLICT,
+  USER_LAST_ADMIN: HttpStatus.CONFLICT,
+  USER_PASSWORD_INCORRECT: HttpStatus.FORBIDDEN,
+  // exercises: one at a time, and a recording in use stays
+  RECORDING_INVALID: HttpStatus.BAD_REQUEST,
+  RECORDING_NOT_FOUND: HttpStatus.NOT_FOUND,
+  RECORDING_IN_USE: HttpStatus.CONFLICT,
+  EXERCISE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  EXERCISE_ACTIVE: HttpStatus.CONFLICT,
+  EXERCISE_NOT_RUNNING: HttpStatus.CONFLICT,
+  QUEUE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  // REST services
+  REQUEST_INVALID: HttpStatus.BAD_REQUEST,
+  DEVICE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  FIELD_REPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  SILENCE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  SILENCE_INVALID: HttpStatus.BAD_REQUEST,
+};
+
+function isIocErrorCode(code: string): code is IocErrorCode {
+  return Object.hasOwn(HTTP_STATUS_OF, code);
+}
+
+/** The HTTP status of an IocError's code; 500 for a code the table does not know. */
+export function httpStatusOf(code: string): HttpStatus {
+  return isIocErrorCode(code) ? HTTP_STATUS_OF[code] : HttpStatus.INTERNAL_SERVER_ERROR;
 }
 
 /** Code of an HttpException that carries none of its own (Nest's own 404 for an unknown route, …). */

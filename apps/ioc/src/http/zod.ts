@@ -1,7 +1,7 @@
 import { applyDecorators, type PipeTransform } from '@nestjs/common';
 import { ApiBody, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
-import { IocError } from '@ioc/platform';
+import { ApiServiceError } from '@ioc/api';
 
 /** "field: problem; …" for a 400's message; the issues themselves go in details. */
 function describe(error: z.ZodError): string {
@@ -18,7 +18,7 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   transform(value: unknown): z.output<S> {
     const r = this.schema.safeParse(value ?? {});
     if (!r.success) {
-      throw new IocError('REQUEST_INVALID', `invalid ${this.what}: ${describe(r.error)}`, {
+      throw new ApiServiceError('REQUEST_INVALID', `invalid ${this.what}: ${describe(r.error)}`, {
         issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       });
     }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EXERCISE_KEY_PREFIX, JOBS, MAX_RECORDING_MESSAGES, exerciseJobId, type ExerciseDto, type ExerciseRequest, type QUEUES, type RecordingDto, type RecordingRequest } from '@ioc/contracts';
 import { exerciseTimeOf } from '@ioc/correlation';
-import { IocError, type Clock, type Logger } from '@ioc/platform';
+import type { Clock, Logger } from '@ioc/platform';
 import type { JobRunner } from '@ioc/queue';
 import type { ExerciseRecord, ExerciseRepository, IncidentRepository, RecordingRecord, UserRepository } from '@ioc/storage';
 import type { IncidentChangeFanout, IncidentService } from '@ioc/incidents';
+import { ExerciseError } from './exercise.errors';
 
 /** Past exercises and recordings listed. */
 const LIST_LIMIT = 50;
@@ -75,9 +76,9 @@ export class ExerciseService {
   async record(input: RecordingRequest, by: string): Promise<RecordingDto> {
     const result = await this.repo.record({ id: randomUUID(), name: input.name, from: input.from, to: input.to, createdBy: by }, MAX_RECORDING_MESSAGES);
     const window = { from: input.from.toISOString(), to: input.to.toISOString() };
-    if (result === 'empty') throw new IocError('RECORDING_INVALID', `nothing was stored between ${window.from} and ${window.to}`, window);
+    if (result === 'empty') throw new ExerciseError('RECORDING_INVALID', `nothing was stored between ${window.from} and ${window.to}`, window);
     if ('tooMany' in result) {
-      throw new IocError('RECORDING_INVALID', `more than ${MAX_RECORDING_MESSAGES} messages and field reports were stored between ${window.from} and ${window.to}: record a shorter window`, window);
+      throw new ExerciseError('RECORDING_INVALID', `more than ${MAX_RECORDING_MESSAGES} messages and field reports were stored between ${window.from} and ${window.to}: record a shorter window`, window);
     }
     this.logger.info({ recordingId: result.id, messages: result.messages, reports: result.reports, ...window, by }, 'recording made');
     return toRecordingDto(result, await this.namesOf([result.createdBy]));
@@ -91,30 +92,30 @@ export class ExerciseService {
 
   async deleteRecording(id: string, by: string): Promise<void> {
     const outcome = await this.repo.deleteRecording(id);
-    if (outcome === 'not-found') throw new IocError('RECORDING_NOT_FOUND', `no recording ${id}`, { recordingId: id });
-    if (outcome === 'in-use') throw new IocError('RECORDING_IN_USE', 'an exercise of this recording is running: stop it first', { recordingId: id });
+    if (outcome === 'not-found') throw new ExerciseError('RECORDING_NOT_FOUND', `no recording ${id}`, { recordingId: id });
+    if (outcome === 'in-use') throw new ExerciseError('RECORDING_IN_USE', 'an exercise of this recording is running: stop it first', { recordingId: id });
     this.logger.info({ recordingId: id, by }, 'recording deleted');
   }
 
   /** Starts replaying a recording; EXERCISE_ACTIVE while another exercise runs. */
   async start(input: ExerciseRequest, by: string): Promise<ExerciseDto> {
     const recording = await this.repo.findRecording(input.recordingId);
-    if (!recording) throw new IocError('RECORDING_NOT_FOUND', `no recording ${input.recordingId}`, { recordingId: input.recordingId });
+    if (!recording) throw new ExerciseError('RECORDING_NOT_FOUND', `no recording ${input.recordingId}`, { recordingId: input.recordingId });
     const id = randomUUID();
     const started = await this.repo
       .start({ id, speed: input.speed, keyPrefix: `${EXERCISE_KEY_PREFIX}${id.slice(0, 8)}/`, startedBy: by, startedAt: new Date(this.clock.nowMs()) }, recording)
       .catch((err: unknown) => {
         // Deleted between the read and the insert (foreign key violation).
-        if ((err as { code?: string })?.code === '23503') throw new IocError('RECORDING_NOT_FOUND', `no recording ${input.recordingId}`, { recordingId: input.recordingId });
+        if ((err as { code?: string })?.code === '23503') throw new ExerciseError('RECORDING_NOT_FOUND', `no recording ${input.recordingId}`, { recordingId: input.recordingId });
         throw err;
       });
-    if (started === 'active') throw new IocError('EXERCISE_ACTIVE', 'an exercise is already running: stop it first', {});
+    if (started === 'active') throw new ExerciseError('EXERCISE_ACTIVE', 'an exercise is already running: stop it first', {});
     // The row is the exercise, the job runs it: an exercise whose job cannot be queued must not hold the one slot.
     try {
       await this.jobs.add(JOBS.runExercise, { exerciseId: id }, exerciseJobOptions(id));
     } catch (err) {
       await this.repo.end(id, { status: 'failed', at: new Date(this.clock.nowMs()), error: 'its replay could not be queued' });
-      throw new IocError('QUEUE_UNAVAILABLE', `the exercise could not be queued: ${(err as Error)?.message ?? String(err)}`, { exerciseId: id }, { cause: err });
+      throw new ExerciseError('QUEUE_UNAVAILABLE', `the exercise could not be queued: ${(err as Error)?.message ?? String(err)}`, { exerciseId: id }, { cause: err });
     }
     this.logger.info({ exerciseId: id, recordingId: recording.id, speed: input.speed, by }, 'exercise started');
     return toExerciseDto(started, await this.namesOf([by]));
@@ -128,7 +129,7 @@ export class ExerciseService {
 
   async get(id: string): Promise<ExerciseDto> {
     const e = await this.repo.findExercise(id);
-    if (!e) throw new IocError('EXERCISE_NOT_FOUND', `no exercise ${id}`, { exerciseId: id });
+    if (!e) throw new ExerciseError('EXERCISE_NOT_FOUND', `no exercise ${id}`, { exerciseId: id });
     return toExerciseDto(e, await this.namesOf(e.endedBy ? [e.startedBy, e.endedBy] : [e.startedBy]));
   }
 
@@ -137,8 +138,8 @@ export class ExerciseService {
     const ended = await this.repo.end(id, { status: 'stopped', at: new Date(this.clock.nowMs()), by });
     if (!ended) {
       const e = await this.repo.findExercise(id);
-      if (!e) throw new IocError('EXERCISE_NOT_FOUND', `no exercise ${id}`, { exerciseId: id });
-      throw new IocError('EXERCISE_NOT_RUNNING', `the exercise is already ${e.status}`, { exerciseId: id, status: e.status });
+      if (!e) throw new ExerciseError('EXERCISE_NOT_FOUND', `no exercise ${id}`, { exerciseId: id });
+      throw new ExerciseError('EXERCISE_NOT_RUNNING', `the exercise is already ${e.status}`, { exerciseId: id, status: e.status });
     }
     this.logger.info({ exerciseId: id, by }, 'exercise stopped');
     await this.windUp(ended);

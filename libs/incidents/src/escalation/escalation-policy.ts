@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { ESCALATION_ROLES, SEVERITIES, type EscalationRole, type IncidentState, type NotificationKind, type Severity } from '@ioc/domain';
-import { IocError } from '@ioc/platform';
+import { IncidentError } from '../incident.errors';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -72,12 +72,12 @@ export function parseEscalationPolicy(text: string, source = 'escalation policy'
     raw = parseYaml(text);
   } catch (err) {
     const where = err instanceof YAMLParseError ? ` at line ${err.linePos?.[0].line}` : '';
-    throw new IocError('ESCALATION_POLICY_INVALID', `${source}: not YAML${where}: ${(err as Error).message}`, { source });
+    throw new IncidentError('ESCALATION_POLICY_INVALID', `${source}: not YAML${where}: ${(err as Error).message}`, { source });
   }
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new IocError('ESCALATION_POLICY_INVALID', `${source}:\n  - ${problems.join('\n  - ')}`, { source, problems });
+    throw new IncidentError('ESCALATION_POLICY_INVALID', `${source}:\n  - ${problems.join('\n  - ')}`, { source, problems });
   }
   const severities: Partial<Record<Severity, EscalationLadder>> = {};
   for (const [severity, ladder] of Object.entries(parsed.data.severities) as Array<[Severity, z.infer<typeof ladderSchema>]>) {
@@ -94,7 +94,7 @@ export function defaultEscalationPolicyFile(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'seeds', 'escalation.yaml');
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new IocError('ESCALATION_POLICY_INVALID', `no seeds/escalation.yaml above ${__dirname}`);
+    if (path.dirname(dir) === dir) throw new IncidentError('ESCALATION_POLICY_INVALID', `no seeds/escalation.yaml above ${__dirname}`);
   }
 }
 

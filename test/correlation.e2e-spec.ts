@@ -87,9 +87,11 @@ describe('correlation end to end', () => {
 
     const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as { status: string; correlate: { recovered: boolean; engine: { processed: number; duplicates: number; activeAlarms: number } } };
     expect(health.status).toBe('ok');
-    expect(health.correlate).toMatchObject({ recovered: true, engine: { activeAlarms: 1 } });
+    expect(health.correlate).toMatchObject({ recovered: true, engine: { activeAlarms: 1 }, deadLettered: { count: 0, last: [] } });
     expect(health.correlate.engine.processed).toBeGreaterThanOrEqual(2);
     expect(health.correlate.engine.duplicates).toBeGreaterThanOrEqual(1);
+    const metrics = await fetch(`${server!.baseUrl}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^# TYPE ioc_correlate_signals_dead_lettered_total counter$/m);
   });
 
   it('escalates the unacknowledged incident once: a notification on the stream and the level in its audit trail', async () => {

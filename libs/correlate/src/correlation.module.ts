@@ -1,10 +1,10 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { DeviceMessage, FieldReport, IncidentType } from '@ioc/domain';
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
-import { FieldReportRepository, RawMessageRepository, SilenceRepository, toFieldReport } from '@ioc/storage';
+import { FieldReportRepository, RawMessageRepository, SignalDeadLetterRepository, SilenceRepository, toFieldReport } from '@ioc/storage';
 import { CITY_SEEDS, type CitySeeds, IncidentService, IncidentChangeFanout, IncidentCommandsModule } from '@ioc/incidents';
 import { CorrelationService } from './correlation.service';
 import { StreamConsumer } from './stream-consumer';
@@ -23,7 +23,7 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, CITY_SEEDS, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, CLOCK, LOGGER, METRICS_REGISTRY],
+      inject: [IOC_CONFIG, CITY_SEEDS, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, SignalDeadLetterRepository, CLOCK, LOGGER, METRICS_REGISTRY],
       useFactory: (
         config: IocConfig,
         seeds: CitySeeds,
@@ -32,6 +32,7 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
         raw: RawMessageRepository,
         fieldReports: FieldReportRepository,
         silences: SilenceRepository,
+        deadLetters: SignalDeadLetterRepository,
         clock: Clock,
         root: Logger,
         registry: Registry,
@@ -43,6 +44,12 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
           help: 'Time to commit one engine decision as incident events (IncidentService.applySignal), by operation.',
           labelNames: ['op'],
           buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+          registers: [registry],
+        });
+        const deadLettered = new Counter({
+          name: 'ioc_correlate_signals_dead_lettered_total',
+          help: 'Engine decisions set aside because applying them failed for a reason that would recur (kept in signal_dead_letter), by operation and failure code.',
+          labelNames: ['op', 'code'],
           registers: [registry],
         });
         return new CorrelationService(
@@ -74,6 +81,10 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
                 endsAt: x.endsAt.getTime(),
                 comment: x.comment,
               })),
+            deadLettered: async (letter) => {
+              deadLettered.inc({ op: letter.op, code: letter.code });
+              await deadLetters.add({ ...letter, failedAt: new Date(letter.at) });
+            },
           },
           clock,
           root.child({ component: 'correlate' }),

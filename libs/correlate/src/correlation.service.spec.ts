@@ -2,7 +2,8 @@ import pino from 'pino';
 import { loadRules, loadTopology, type Silence } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import type { IncidentChange } from '@ioc/incidents';
-import { CorrelationService, type CorrelationPorts } from './correlation.service';
+import { IocError } from '@ioc/platform';
+import { CorrelationService, type CorrelationPorts, type DeadLetter } from './correlation.service';
 import { WITHDRAWN_REASON } from './early-firing';
 
 const rules = loadRules();
@@ -11,16 +12,16 @@ const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 /** The signals of the bin-fire incident (the other devices of the seed registry, silent here, raise offline ones). */
 const fires = (signals: readonly IncidentSignal[]) => signals.filter((s) => s.key.startsWith('bin-fire'));
 
-function binReading(msgId: string, ts: number, temperatureC: number): DeviceMessage {
+function binReading(msgId: string, ts: number, temperatureC: number, deviceId = 'bin-p10-0041'): DeviceMessage {
   const body = { msgId, ts: new Date(ts).toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 };
   return {
-    deviceId: 'bin-p10-0041',
+    deviceId,
     msgId,
     kind: 'bin-fill',
     domain: 'waste',
     ts: new Date(ts),
     receivedAt: new Date(ts),
-    topic: 'ioc/v1/waste/bin-p10-0041/bin-fill',
+    topic: `ioc/v1/waste/${deviceId}/bin-fill`,
     body,
     bodyJson: JSON.stringify(body),
   };
@@ -28,15 +29,31 @@ function binReading(msgId: string, ts: number, temperatureC: number): DeviceMess
 
 function harness(
   history: DeviceMessage[] = [],
-  opts: { failFirst?: number; reports?: FieldReport[]; latenessMs?: number; realTime?: boolean; silences?: () => Silence[]; early?: boolean } = {},
+  opts: {
+    failFirst?: number;
+    /** The failure applying this signal meets, if any (before failFirst's). */
+    failWith?: (signal: IncidentSignal) => unknown;
+    sleep?: (ms: number) => Promise<void>;
+    retryMaxMs?: number;
+    reports?: FieldReport[];
+    latenessMs?: number;
+    realTime?: boolean;
+    silences?: () => Silence[];
+    early?: boolean;
+  } = {},
 ) {
   let now = T0;
   const offset = opts.realTime ? T0 - Date.now() : 0;
   const applied: IncidentSignal[] = [];
   const fanned: IncidentChange[] = [];
+  const attempts: IncidentSignal[] = [];
+  const letters: DeadLetter[] = [];
   let failures = opts.failFirst ?? 0;
   const ports: CorrelationPorts = {
     applySignal: async (signal) => {
+      attempts.push(signal);
+      const failure = opts.failWith?.(signal);
+      if (failure) throw failure;
       if (failures > 0) {
         failures--;
         throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
@@ -52,13 +69,18 @@ function harness(
     },
     ...(opts.silences && { silences: async (since: Date) => opts.silences!().filter((x) => x.endsAt > since.getTime()) }),
     reports: async (from, to) => (opts.reports ?? []).filter((r) => r.reportedAt >= from.getTime() && r.reportedAt < to.getTime()),
+    deadLettered: async (letter) => {
+      letters.push(letter);
+    },
   };
   const nowMs = () => (opts.realTime ? Date.now() + offset : now);
   const clock = { now: () => new Date(nowMs()), nowMs };
-  const service = new CorrelationService({ rules, topology, allowedLatenessMs: opts.latenessMs ?? 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: 5, earlyFiring: opts.early }, ports, clock, pino({ level: 'silent' }));
+  const service = new CorrelationService({ rules, topology, allowedLatenessMs: opts.latenessMs ?? 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: opts.retryMaxMs ?? 5, earlyFiring: opts.early, sleep: opts.sleep }, ports, clock, pino({ level: 'silent' }));
   return {
     service,
     applied,
+    attempts,
+    letters,
     fanned,
     clock,
     advance: (ms: number) => {
@@ -101,6 +123,69 @@ describe('CorrelationService (correlate role)', () => {
     expect(h.service.status()).toMatchObject({ appliedSignals: 1, failedAttempts: 2, queuedSignals: 0 });
     expect(h.fanned).toHaveLength(1);
     await h.service.stop();
+  });
+
+  describe('a signal that fails', () => {
+    /** Three bins catch fire a tenth of a second apart: three raises, decided in one tick. */
+    async function threeFires(h: ReturnType<typeof harness>) {
+      await h.service.start();
+      h.service.accept(['bin-p1-0001', 'bin-p2-0001', 'bin-p3-0001'].map((d, i) => binReading(`f-${i}`, T0 + 1_000 + i * 100, 95, d)));
+      h.advance(4_000);
+      const decided = fires(h.service.tick());
+      expect(decided.map((s) => s.op)).toEqual(['raise', 'raise', 'raise']);
+      return decided;
+    }
+    const firstFire = (s: IncidentSignal) => s.op === 'raise' && s.evidence[0]?.deviceId === 'bin-p1-0001';
+
+    it('for a reason that would recur (a constraint) is set aside, counted, and the ones behind it still apply', async () => {
+      const violation = Object.assign(new Error('new row violates check constraint "incident_severity_check"'), { code: '23514' });
+      const h = harness([], { failWith: (s) => (firstFire(s) ? violation : undefined) });
+      const decided = await threeFires(h);
+      await h.service.settled();
+      // Tried once, not again; the two behind it applied, in order.
+      expect(fires(h.attempts)).toEqual(decided);
+      expect(fires(h.applied)).toEqual(decided.slice(1));
+      const letter = { key: decided[0].key, op: 'raise', code: '23514', message: violation.message, deviceIds: ['bin-p1-0001'], signal: decided[0], at: T0 + 4_000 };
+      expect(h.letters).toEqual([letter]);
+      expect(h.service.status()).toMatchObject({ deadLettered: { count: 1, last: [letter] }, queuedSignals: 0, failedAttempts: 1 });
+      await h.service.stop();
+    });
+
+    it('with a refusal of the lifecycle (an IocError) is set aside under its code', async () => {
+      const refusal = new IocError('INCIDENT_INVALID_COMMAND', 'a raise without a zone');
+      const h = harness([], { failWith: (s) => (firstFire(s) ? refusal : undefined) });
+      const decided = await threeFires(h);
+      await h.service.settled();
+      expect(fires(h.applied)).toEqual(decided.slice(1));
+      expect(h.service.status().deadLettered).toMatchObject({ count: 1, last: [{ key: decided[0].key, code: 'INCIDENT_INVALID_COMMAND' }] });
+      await h.service.stop();
+    });
+
+    it('transiently is retried with capped backoff until the database is back, nothing behind it overtaking it', async () => {
+      const waits: number[] = [];
+      let down = 5;
+      const dbDown = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      const h = harness([], { retryMaxMs: 300, sleep: async (ms) => void waits.push(ms), failWith: (s) => (s.key.startsWith('bin-fire') && down-- > 0 ? dbDown : undefined) });
+      const decided = await threeFires(h);
+      await h.service.settled();
+      expect(waits).toEqual([50, 100, 200, 300, 300]);
+      // The first fire until the database takes it (six tries), then the others in order.
+      expect(fires(h.attempts)).toEqual([...Array(6).fill(decided[0]), decided[1], decided[2]]);
+      expect(fires(h.applied)).toEqual(decided);
+      expect(h.service.status()).toMatchObject({ failedAttempts: 5, deadLettered: { count: 0, last: [] } });
+      await h.service.stop();
+    });
+
+    it('transiently when the process stops ends the wait: not dead-lettered, left for the next start', async () => {
+      const dbDown = new Error('Connection terminated unexpectedly');
+      const h = harness([], { sleep: () => new Promise<void>(() => undefined), failWith: (s) => (s.key.startsWith('bin-fire') ? dbDown : undefined) });
+      await threeFires(h);
+      await new Promise((r) => setImmediate(r));
+      await h.service.stop();
+      expect(fires(h.applied)).toEqual([]);
+      expect(h.service.status()).toMatchObject({ queuedSignals: 3, deadLettered: { count: 0 } });
+      expect(h.letters).toEqual([]);
+    });
   });
 
   it('holds readings that arrive during the recovery and applies them after it', async () => {

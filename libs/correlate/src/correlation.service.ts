@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Silence, type Topology } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
-import type { Clock } from '@ioc/platform';
+import { retry, type Clock, type Sleep } from '@ioc/platform';
 import type { IncidentChange } from '@ioc/incidents';
 import { EarlyFiring, type EarlyFiringStats } from './early-firing';
+import { failureCode, isTransientSignalFailure } from './signal-failure';
 
 /** Where the correlation role's side effects go: each a provider, so the service is tested with fakes. */
 export interface CorrelationPorts {
@@ -17,6 +18,22 @@ export interface CorrelationPorts {
   readonly reports?: (from: Date, to: Date) => Promise<readonly FieldReport[]>;
   /** Silences ending after `since` (SilenceRepository.inForce): applied at start and re-read every few seconds. */
   readonly silences?: (since: Date) => Promise<readonly Silence[]>;
+  /** Told of each signal set aside (a metric, a durable record); a failure here is logged and does not hold the queue. */
+  readonly deadLettered?: (letter: DeadLetter) => Promise<void>;
+}
+
+/** A signal whose application failed for a reason that would recur: set aside so the ones behind it go on. */
+export interface DeadLetter {
+  /** Clock time of the failure, ms. */
+  readonly at: number;
+  readonly key: string;
+  readonly op: IncidentSignal['op'];
+  /** An IocError's code, a SQLSTATE, or the error's class name. */
+  readonly code: string;
+  readonly message: string;
+  /** The devices of the signal's evidence (none for a clear). */
+  readonly deviceIds: readonly string[];
+  readonly signal: IncidentSignal;
 }
 
 export interface CorrelationOptions {
@@ -27,6 +44,8 @@ export interface CorrelationOptions {
   readonly recoveryMs: number;
   /** Longest wait between retries of a signal the database refused for a transient reason. */
   readonly retryMaxMs?: number;
+  /** The wait between those retries (setTimeout when absent). */
+  readonly sleep?: Sleep;
   /** Raise incidents of one-reading rules when the reading arrives, confirmed or withdrawn at the watermark (EarlyFiring). */
   readonly earlyFiring?: boolean;
 }
@@ -37,6 +56,8 @@ export interface CorrelationStatus {
   readonly queuedSignals: number;
   readonly appliedSignals: number;
   readonly failedAttempts: number;
+  /** Signals set aside since start, and the latest of them (at most DEAD_LETTERS_KEPT). */
+  readonly deadLettered: { readonly count: number; readonly last: readonly DeadLetter[] };
   readonly engine: EngineStats;
   /** Absent when early firing is off. */
   readonly early?: EarlyFiringStats;
@@ -44,6 +65,9 @@ export interface CorrelationStatus {
 
 /** How often the correlate role re-reads the stored silences. */
 const SILENCE_SYNC_MS = 2_000;
+
+/** Dead letters held in memory for /health; the durable record (ports.deadLettered) keeps them all. */
+export const DEAD_LETTERS_KEPT = 20;
 
 export const toEngineEvent = (m: DeviceMessage): EngineEvent => ({ deviceId: m.deviceId, msgId: m.msgId, kind: m.kind, ts: m.ts.getTime(), body: m.body });
 
@@ -56,8 +80,11 @@ export function reportToEngineEvent(r: FieldReport): EngineEvent {
 /**
  * The correlate role: the pure engine driven by the injected clock. Readings come in (the ingest fast path before
  * their commit, or the post-commit stream from another process), the watermark advances every tick, and the engine's
- * signals are applied to incidents strictly in order, one transaction each, retried until the database takes them
- * (a signal is never dropped: a lost raise would leave its updates and clear with nothing to act on).
+ * signals are applied to incidents strictly in order, one transaction each. A transient failure (the database away)
+ * is retried with capped backoff until the database takes the signal, nothing behind it overtaking it: a lost raise
+ * would leave its updates and clear with nothing to act on. A failure that would recur (a lifecycle refusal, a
+ * constraint the signal violates, a bug) would hold every signal behind it for good instead: that signal is logged,
+ * counted and set aside as a dead letter (in memory for /health, and through ports.deadLettered), and the next goes on.
  *
  * The engine's state lives in memory. On start it is rebuilt by replaying the last `recoveryMs` of stored history
  * through the same engine (replay and live run the same code); only the alarms still active at the end of that
@@ -76,8 +103,11 @@ export class CorrelationService {
   private applying?: Promise<void>;
   private recovering = true;
   private stopped = false;
+  /** Aborted on stop: ends a retry's wait, so a shutdown during an outage does not wait the database out. */
+  private readonly halt = new AbortController();
   private buffered: EngineEvent[] = [];
-  private readonly counters = { recoveredEvents: 0, appliedSignals: 0, failedAttempts: 0 };
+  private readonly counters = { recoveredEvents: 0, appliedSignals: 0, failedAttempts: 0, deadLettered: 0 };
+  private readonly deadLetters: DeadLetter[] = [];
 
   constructor(
     private readonly opts: CorrelationOptions,
@@ -184,6 +214,7 @@ export class CorrelationService {
       queuedSignals: this.queue.length,
       appliedSignals: this.counters.appliedSignals,
       failedAttempts: this.counters.failedAttempts,
+      deadLettered: { count: this.counters.deadLettered, last: [...this.deadLetters] },
       engine: this.engine.stats(),
       ...(this.early && { early: this.early.stats() }),
     };
@@ -196,9 +227,10 @@ export class CorrelationService {
     this.silenceTimer = undefined;
     if (this.wake) clearTimeout(this.wake.handle);
     this.wake = undefined;
-    // Decided signals are applied before the process goes (the pool closes after this).
+    // Decided signals are applied before the process goes (the pool closes after this), unless the database is away.
     const drain = this.settled();
     this.stopped = true;
+    this.halt.abort();
     await drain;
   }
 
@@ -284,29 +316,50 @@ export class CorrelationService {
   }
 
   private async applyAll(): Promise<void> {
-    let delay = 50;
-    const maxDelay = this.opts.retryMaxMs ?? 5_000;
     while (this.queue.length) {
       const signal = this.queue[0];
-      try {
-        const change = await this.ports.applySignal(signal);
-        this.queue.shift();
-        this.counters.appliedSignals++;
-        delay = 50;
-        for (const inc of change.incidents) {
-          this.logger.info({ incidentId: inc.id, key: inc.key, op: signal.op, state: inc.state, severity: inc.severity }, 'incident changed by the engine');
-        }
-        await this.ports.changed(change).catch((err) => this.logger.error({ err, key: signal.key }, 'fan-out of an incident change failed'));
-      } catch (err) {
+      const outcome = await retry(() => this.ports.applySignal(signal), {
+        isTransient: isTransientSignalFailure,
+        backoff: { initialMs: 50, maxMs: this.opts.retryMaxMs ?? 5_000 },
+        sleep: this.opts.sleep,
+        signal: this.halt.signal,
+        onRetry: (err, attempt, delayMs) => {
+          this.counters.failedAttempts++;
+          this.logger.warn({ err, key: signal.key, op: signal.op, attempt, retryInMs: delayMs }, 'applying an engine signal failed; retrying');
+        },
+      }).then(
+        (change) => ({ change }),
+        (err: unknown) => ({ err }),
+      );
+      if ('err' in outcome) {
         this.counters.failedAttempts++;
-        if (this.stopped && this.counters.failedAttempts > 3) {
-          this.logger.error({ err, pending: this.queue.length }, 'stopping with engine signals not applied; they are decided again from history on the next start');
+        // retry() gives up on a transient failure only when stopped.
+        if (isTransientSignalFailure(outcome.err)) {
+          this.logger.error({ err: outcome.err, pending: this.queue.length }, 'stopping with engine signals not applied; they are decided again from history on the next start');
           return;
         }
-        this.logger.warn({ err, key: signal.key, op: signal.op, retryInMs: delay }, 'applying an engine signal failed; retrying');
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(maxDelay, delay * 2);
+        this.queue.shift();
+        await this.deadLetter(signal, outcome.err);
+        continue;
       }
+      const change = outcome.change;
+      this.queue.shift();
+      this.counters.appliedSignals++;
+      for (const inc of change.incidents) {
+        this.logger.info({ incidentId: inc.id, key: inc.key, op: signal.op, state: inc.state, severity: inc.severity }, 'incident changed by the engine');
+      }
+      await this.ports.changed(change).catch((err) => this.logger.error({ err, key: signal.key }, 'fan-out of an incident change failed'));
     }
+  }
+
+  private async deadLetter(signal: IncidentSignal, err: unknown): Promise<void> {
+    const deviceIds = signal.op === 'clear' ? [] : [...new Set(signal.evidence.flatMap((e) => (e.deviceId === undefined ? [] : [e.deviceId])))];
+    const letter: DeadLetter = { at: this.clock.nowMs(), key: signal.key, op: signal.op, code: failureCode(err), message: err instanceof Error ? err.message : String(err), deviceIds, signal };
+    this.counters.deadLettered++;
+    this.deadLetters.push(letter);
+    if (this.deadLetters.length > DEAD_LETTERS_KEPT) this.deadLetters.shift();
+    this.logger.error({ err, key: signal.key, op: signal.op, code: letter.code, deviceIds }, 'an engine signal failed for a reason that would recur: set aside as a dead letter, the next goes on');
+    const record = this.ports.deadLettered;
+    if (record) await Promise.resolve().then(() => record(letter)).catch((again) => this.logger.error({ err: again, key: signal.key }, 'recording a dead letter failed; it is kept in memory only'));
   }
 }

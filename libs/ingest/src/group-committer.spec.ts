@@ -82,6 +82,20 @@ describe('GroupCommitter', () => {
     expect(committer.stats.retries).toBe(5);
   });
 
+  it('backs off between retries, doubling up to retryMaxMs', async () => {
+    let failures = 5;
+    const waits: number[] = [];
+    const { committer } = setup({
+      retryMaxMs: 400,
+      sleep: async (ms) => void waits.push(ms),
+      commit: async () => {
+        if (failures-- > 0) throw new TransientError('db down');
+      },
+    });
+    await committer.submit(1);
+    expect(waits).toEqual([100, 200, 400, 400, 400]);
+  });
+
   it('isolates a poison unit by bisection and commits its replacement, the rest untouched', async () => {
     const { committer, committed } = setup({
       commit: async (units) => {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { realSleep, retry, type Sleep } from '@ioc/platform';
 
 export interface GroupCommitterOptions<U> {
   /** Upper bound of units in one commit. */
@@ -14,7 +15,7 @@ export interface GroupCommitterOptions<U> {
   /** A unit the database rejects on its own (not transiently): returns what to commit instead (e.g. its quarantine). */
   readonly onPoison: (unit: U, err: unknown) => U;
   readonly logger: Logger;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
 }
 
 interface Pending<U> {
@@ -34,12 +35,12 @@ export class GroupCommitter<U> {
   private scheduled = false;
   private failing = 0;
   private idleWaiters: Array<() => void> = [];
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: Sleep;
 
   readonly stats = { commits: 0, units: 0, retries: 0, poisoned: 0, maxBatch: 0 };
 
   constructor(private readonly opts: GroupCommitterOptions<U>) {
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = opts.sleep ?? realSleep;
   }
 
   submit(unit: U): Promise<void> {
@@ -96,22 +97,21 @@ export class GroupCommitter<U> {
 
   /** Retries transient failures with capped exponential backoff; isolates poison units by bisection. */
   private async commitWithRetry(units: U[]): Promise<void> {
-    let attempt = 0;
-    for (;;) {
-      try {
-        await this.opts.commit(units);
-        if (attempt > 0) this.failing = Math.max(0, this.failing - 1);
-        return;
-      } catch (err) {
-        if (!this.opts.isTransient(err)) return this.isolate(units, err);
-        if (attempt === 0) this.failing++;
-        attempt++;
+    let retried = false;
+    const failed = await retry(() => this.opts.commit(units), {
+      isTransient: this.opts.isTransient,
+      backoff: { initialMs: 100, maxMs: this.opts.retryMaxMs },
+      sleep: this.sleep,
+      onRetry: (err, attempt, delayMs) => {
+        if (!retried) this.failing++;
+        retried = true;
         this.stats.retries++;
-        const delay = Math.min(this.opts.retryMaxMs, 50 * 2 ** Math.min(attempt, 16));
-        this.opts.logger.warn({ err, attempt, delayMs: delay, units: units.length }, 'commit failed; retrying');
-        await this.sleep(delay);
-      }
-    }
+        this.opts.logger.warn({ err, attempt, delayMs, units: units.length }, 'commit failed; retrying');
+      },
+    }).then(() => undefined, (err: unknown) => ({ err }));
+    // Committed, or refused for good: either way the database answers again.
+    if (retried) this.failing = Math.max(0, this.failing - 1);
+    if (failed) await this.isolate(units, failed.err);
   }
 
   private async isolate(units: U[], err: unknown): Promise<void> {
@@ -119,16 +119,14 @@ export class GroupCommitter<U> {
       this.stats.poisoned++;
       this.opts.logger.error({ err }, 'the database rejected a message; quarantining it');
       const replacement = this.opts.onPoison(units[0], err);
-      // The replacement must commit; if it cannot, keep it unacknowledged and retry rather than lose it.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.opts.commit([replacement]);
-          return;
-        } catch (again) {
-          this.opts.logger.error({ err: again, attempt }, 'quarantining a rejected message failed; retrying');
-          await this.sleep(Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 16)));
-        }
-      }
+      // The replacement must commit, whatever the failure; if it cannot, keep it unacknowledged and retry rather than lose it.
+      await retry(() => this.opts.commit([replacement]), {
+        isTransient: () => true,
+        backoff: { initialMs: 200, maxMs: this.opts.retryMaxMs },
+        sleep: this.sleep,
+        onRetry: (again, attempt) => this.opts.logger.error({ err: again, attempt }, 'quarantining a rejected message failed; retrying'),
+      });
+      return;
     }
     const mid = units.length >> 1;
     await this.commitWithRetry(units.slice(0, mid));

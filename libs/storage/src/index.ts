@@ -13,6 +13,7 @@ export { IncidentNotificationRepository, type NewIncidentNotification } from './
 export { IncidentFeedRepository, type IncidentFeedRecord } from './incident-feed.repository';
 export { RawMessageRepository, type RawMessageCursor } from './raw-message.repository';
 export { SilenceRepository, type SilenceRecord } from './silence.repository';
+export { SignalDeadLetterRepository, type SignalDeadLetter, type StoredSignalDeadLetter } from './signal-dead-letter.repository';
 export { ExerciseRepository, type ExerciseRecord, type RecordingRecord } from './exercise.repository';
 export { MaintenanceService } from './maintenance.service';
 export { UserRepository, type NewUser, type StoredUser, type UserChanges } from './user.repository';

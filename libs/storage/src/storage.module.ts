@@ -2,6 +2,7 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { DATABASE, type Database } from './database';
 import { openDatabase } from './database.provider';
+import { SignalDeadLetterRepository } from './signal-dead-letter.repository';
 import { DeviceRepository } from './device.repository';
 import { ExerciseRepository } from './exercise.repository';
 import { FieldReportRepository } from './field-report.repository';
@@ -15,7 +16,7 @@ import { SilenceRepository } from './silence.repository';
 import { ReadingsRepository } from './readings.repository';
 import { TimeseriesRepository } from './timeseries.repository';
 
-const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, SilenceRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository, ExerciseRepository];
+const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, SilenceRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository, ExerciseRepository, SignalDeadLetterRepository];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */
 @Module({})

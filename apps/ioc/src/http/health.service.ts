@@ -17,6 +17,11 @@ export interface HealthReport {
     queuedSignals: number;
     appliedSignals: number;
     failedAttempts: number;
+    /**
+     * Signals set aside since this process started because applying them failed for a reason that would recur (the
+     * ones behind them went on); the latest few here, all of them in signal_dead_letter. Any makes the status degraded.
+     */
+    deadLettered: { count: number; last: Array<{ at: string; key: string; op: string; code: string; message: string; deviceIds: string[] }> };
     engine: { processed: number; late: number; duplicates: number; pending: number; activeAlarms: number };
     /** Early firing (absent when off): raises sent on arrival, and how many the watermark confirmed or withdrew. */
     early?: { raised: number; updated: number; confirmed: number; withdrawn: number; pending: number };
@@ -51,7 +56,7 @@ export class HealthService {
         }
       : undefined;
     const correlate = this.correlation ? this.correlationReport(this.correlation) : undefined;
-    const ok = database.ok && redis.ok && (!ingest || ingest.connected === ingest.connections) && (!correlate || correlate.recovered);
+    const ok = database.ok && redis.ok && (!ingest || ingest.connected === ingest.connections) && (!correlate || (correlate.recovered && correlate.deadLettered.count === 0));
     return { status: ok ? 'ok' : 'degraded', database, redis, ingest, correlate };
   }
 
@@ -64,6 +69,10 @@ export class HealthService {
       queuedSignals: s.queuedSignals,
       appliedSignals: s.appliedSignals,
       failedAttempts: s.failedAttempts,
+      deadLettered: {
+        count: s.deadLettered.count,
+        last: s.deadLettered.last.map((l) => ({ at: new Date(l.at).toISOString(), key: l.key, op: l.op, code: l.code, message: l.message, deviceIds: [...l.deviceIds] })),
+      },
       engine: { processed: e.processed, late: e.late, duplicates: e.duplicates, pending: e.pending, activeAlarms: e.active },
       ...(s.early && { early: { raised: s.early.raised, updated: s.early.updated, confirmed: s.early.confirmed, withdrawn: s.early.withdrawn, pending: s.early.pending } }),
     };

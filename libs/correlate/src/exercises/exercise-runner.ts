@@ -1,9 +1,10 @@
 import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
 import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet, type Topology } from '@ioc/correlation';
-import { isIocError, type Clock, type Logger } from '@ioc/platform';
-import { isTransientDbError, type ExerciseRecord, type ExerciseRepository } from '@ioc/storage';
+import { realSleep, retry, type Clock, type Logger, type Sleep } from '@ioc/platform';
+import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import type { IncidentChangeFanout, IncidentChange, IncidentService } from '@ioc/incidents';
 import { reportToEngineEvent, toEngineEvent } from '../correlation.service';
+import { describeFailure, isTransientSignalFailure } from '../signal-failure';
 import type { ExerciseService } from './exercise.service';
 
 export interface ExerciseRunnerOptions {
@@ -13,6 +14,8 @@ export interface ExerciseRunnerOptions {
   readonly pageSize: number;
   /** Longest wait between two tries of a decision the database did not take. */
   readonly retryMaxMs: number;
+  /** The waits between steps and between tries (setTimeout when absent). */
+  readonly sleep?: Sleep;
 }
 
 export const EXERCISE_RUNNER_DEFAULTS: ExerciseRunnerOptions = { tickMs: 250, pageSize: 2_000, retryMaxMs: 5_000 };
@@ -79,7 +82,7 @@ export class RecordingCursor {
  * redone from the recording's start to the checkpoint without applying anything twice.
  */
 export class ExerciseRunner {
-  private stopping = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly repo: ExerciseRepository,
@@ -94,7 +97,7 @@ export class ExerciseRunner {
 
   /** The process is stopping: runs end at their next step, leaving their exercises running for the next worker. */
   interrupt(): void {
-    this.stopping = true;
+    this.stopping.abort();
   }
 
   async run(exerciseId: string): Promise<ExerciseRunOutcome> {
@@ -109,9 +112,9 @@ export class ExerciseRunner {
       const interrupted = await this.replay(e, log);
       if (interrupted) return { outcome: 'interrupted' };
     } catch (err) {
-      // A decision the lifecycle refuses, a recording gone: the exercise cannot go on.
+      // A decision the lifecycle refuses, a recording gone: the exercise cannot go on. Its code says why.
       log.error({ err }, 'exercise failed');
-      await this.repo.end(e.id, { status: 'failed', at: new Date(this.clock.nowMs()), error: (err as Error)?.message ?? String(err) });
+      await this.repo.end(e.id, { status: 'failed', at: new Date(this.clock.nowMs()), error: describeFailure(err) });
     }
     const now = await this.repo.findExercise(e.id);
     return this.ended(now ?? e, log);
@@ -128,7 +131,7 @@ export class ExerciseRunner {
     let applied = e.signalsApplied;
     if (applied > 0) log.info({ signalsApplied: applied, replayedTo: e.replayedTo }, 'exercise taken up again: replaying to its checkpoint');
     for (;;) {
-      if (this.stopping) return true;
+      if (this.stopping.signal.aborted) return true;
       const goal = replayedTo(timeline, this.clock.nowMs());
       const { events, reached } = await recording.next(goal);
       replay.push(events);
@@ -151,23 +154,24 @@ export class ExerciseRunner {
       }
       // Behind its clock (more of the recording to read for this step): go on at once.
       if (reached < goal) continue;
-      await new Promise((r) => setTimeout(r, this.opts.tickMs));
+      await (this.opts.sleep ?? realSleep)(this.opts.tickMs, this.stopping.signal);
     }
   }
 
   /** Applies one decision, trying again while the database is away; undefined when the process stops meanwhile. */
   private async apply(signal: IncidentSignal, log: Logger): Promise<IncidentChange | undefined> {
-    let delay = 100;
-    for (;;) {
-      try {
-        return await this.incidents.applySignal(signal, { exercise: true });
-      } catch (err) {
-        if (isIocError(err) || !isTransientDbError(err)) throw err;
-        if (this.stopping) return undefined;
-        log.warn({ err, key: signal.key, retryInMs: delay }, 'applying an exercise decision failed; retrying');
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(this.opts.retryMaxMs, delay * 2);
-      }
+    try {
+      return await retry(() => this.incidents.applySignal(signal, { exercise: true }), {
+        isTransient: isTransientSignalFailure,
+        backoff: { initialMs: 100, maxMs: this.opts.retryMaxMs },
+        sleep: this.opts.sleep,
+        signal: this.stopping.signal,
+        onRetry: (err, attempt, delayMs) => log.warn({ err, key: signal.key, op: signal.op, attempt, retryInMs: delayMs }, 'applying an exercise decision failed; retrying'),
+      });
+    } catch (err) {
+      // Stopped while the database was away: the next worker takes the exercise up from its checkpoint.
+      if (this.stopping.signal.aborted && isTransientSignalFailure(err)) return undefined;
+      throw err;
     }
   }
 

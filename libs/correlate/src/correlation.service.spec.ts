@@ -1,8 +1,7 @@
 import pino from 'pino';
 import { loadRules, loadTopology, type Silence } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
-import type { IncidentChange } from '@ioc/incidents';
-import { IocError } from '@ioc/platform';
+import { IncidentError, type IncidentChange } from '@ioc/incidents';
 import { CorrelationService, type CorrelationPorts, type DeadLetter } from './correlation.service';
 import { WITHDRAWN_REASON } from './early-firing';
 
@@ -152,7 +151,7 @@ describe('CorrelationService (correlate role)', () => {
     });
 
     it('with a refusal of the lifecycle (an IocError) is set aside under its code', async () => {
-      const refusal = new IocError('INCIDENT_INVALID_COMMAND', 'a raise without a zone');
+      const refusal = new IncidentError('INCIDENT_INVALID_COMMAND', 'a raise without a zone');
       const h = harness([], { failWith: (s) => (firstFire(s) ? refusal : undefined) });
       const decided = await threeFires(h);
       await h.service.settled();

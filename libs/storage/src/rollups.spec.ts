@@ -57,7 +57,7 @@ describe('migration files', () => {
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
 
   it('are versioned with node-pg-migrate 17-digit UTC prefixes, in order', () => {
-    expect(files).toHaveLength(15);
+    expect(files).toHaveLength(16);
     for (const f of files) expect(f).toMatch(/^\d{17}_[a-z0-9-]+\.sql$/);
   });
 

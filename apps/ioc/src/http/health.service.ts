@@ -19,7 +19,9 @@ export interface HealthReport {
     failedAttempts: number;
     /**
      * Signals set aside since this process started because applying them failed for a reason that would recur (the
-     * ones behind them went on); the latest few here, all of them in signal_dead_letter. Any makes the status degraded.
+     * ones behind them went on); the latest few here, all of them in signal_dead_letter. They leave the status as it is:
+     * the process is healthy and a restart would not help, so an orchestrator must not restart it for them; alert on
+     * `ioc_correlate_signals_dead_lettered_total` instead.
      */
     deadLettered: { count: number; last: Array<{ at: string; key: string; op: string; code: string; message: string; deviceIds: string[] }> };
     engine: { processed: number; late: number; duplicates: number; pending: number; activeAlarms: number };
@@ -56,7 +58,7 @@ export class HealthService {
         }
       : undefined;
     const correlate = this.correlation ? this.correlationReport(this.correlation) : undefined;
-    const ok = database.ok && redis.ok && (!ingest || ingest.connected === ingest.connections) && (!correlate || (correlate.recovered && correlate.deadLettered.count === 0));
+    const ok = database.ok && redis.ok && (!ingest || ingest.connected === ingest.connections) && (!correlate || correlate.recovered);
     return { status: ok ? 'ok' : 'degraded', database, redis, ingest, correlate };
   }
 

@@ -1,8 +1,7 @@
 import pino from 'pino';
 import { loadRules, loadTopology } from '@ioc/correlation';
 import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
-import type { IncidentChange, IncidentChangeFanout, IncidentService } from '@ioc/incidents';
-import { IocError } from '@ioc/platform';
+import { IncidentError, type IncidentChange, type IncidentChangeFanout, type IncidentService } from '@ioc/incidents';
 import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import { ExerciseRunner } from './exercise-runner';
 import type { ExerciseService } from './exercise.service';
@@ -85,7 +84,7 @@ describe('ExerciseRunner', () => {
     let tries = 0;
     const h = harness(async () => {
       tries++;
-      throw new IocError('INCIDENT_INVALID_COMMAND', 'a raise without a zone');
+      throw new IncidentError('INCIDENT_INVALID_COMMAND', 'a raise without a zone');
     });
     await expect(h.runner.run('ex-1')).resolves.toMatchObject({ outcome: 'ended', status: 'failed' });
     expect(tries).toBe(1);

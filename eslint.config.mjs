@@ -1,6 +1,6 @@
-// ESLint (flat config): typescript-eslint's recommended rules plus the type-aware promise rules, React's hook rules for
-// the console, and Prettier's config last so that formatting is Prettier's alone. The import graph between apps and
-// libraries is checked by dependency-cruiser (.dependency-cruiser.cjs), not here.
+// ESLint (flat config): typescript-eslint's recommended rules plus the type-aware promise rules, React's two hook
+// rules (rules of hooks, exhaustive deps) for the console, and Prettier's config last so that formatting is Prettier's
+// alone. The import graph between apps and libraries is checked by dependency-cruiser (.dependency-cruiser.cjs).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -27,7 +27,7 @@ export default tseslint.config(
     files: ['apps/console/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   prettier,
 );

@@ -94,9 +94,12 @@ const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 export const CONTRACT_VERSION = '1.0.0';
 const MQTT_BINDING = '0.2.0';
 
+/** The gateway envelope's JSON Schema, as far as the generator changes it (its entries' `$ref`). */
+type EnvelopeSchema = Record<string, unknown> & { properties: { messages: { items: unknown } } };
+
 /** The standalone JSON Schema file of the gateway batch: its entries point at the entry header. */
 function gatewayFileSchema(): Record<string, unknown> {
-  const envelope = json<Record<string, any>>(GatewayEnvelopeSchema);
+  const envelope = json<EnvelopeSchema>(GatewayEnvelopeSchema);
   const { $id: _id, ...entry } = json<Record<string, unknown>>(GatewayEntryHeaderSchema);
   envelope.description =
     'A batch of many devices\' messages on one connection. The IOC checks this envelope, then judges each entry on its own: ' +
@@ -176,7 +179,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     };
   }
 
-  const { $id: _gid, ...envelope } = json<Record<string, any>>(GatewayEnvelopeSchema);
+  const { $id: _gid, ...envelope } = json<EnvelopeSchema>(GatewayEnvelopeSchema);
   envelope.properties.messages.items = { $ref: '#/components/schemas/gateway-entry' };
   const { $id: _eid, ...entry } = json<Record<string, unknown>>(GatewayEntryHeaderSchema);
   schemas['gateway-entry'] = { ...entry, description: 'deviceId and kind, plus every property of the message of that kind (see components/messages/<kind>).' };

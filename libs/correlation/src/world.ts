@@ -20,7 +20,10 @@ interface ZoneIncidentState {
 /** Latest (time, value) per device, updated in place (no allocation per reading). */
 export function setLatest(map: Map<string, { t: number; v: number }>, id: string, t: number, v: number): void {
   const x = map.get(id);
-  if (x) (x.t = t), (x.v = v);
+  if (x) {
+    x.t = t;
+    x.v = v;
+  }
   else map.set(id, { t, v });
 }
 
@@ -30,7 +33,10 @@ export function median(values: number[], n: number): number {
   for (let i = 1; i < n; i++) {
     const v = values[i];
     let j = i - 1;
-    while (j >= 0 && values[j] > v) (values[j + 1] = values[j]), j--;
+    while (j >= 0 && values[j] > v) {
+      values[j + 1] = values[j];
+      j--;
+    }
     values[j + 1] = v;
   }
   return n % 2 ? values[(n - 1) >> 1] : (values[n / 2 - 1] + values[n / 2]) / 2;

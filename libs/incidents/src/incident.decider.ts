@@ -8,13 +8,11 @@
  * reopens the same incident; resolved incidents close by themselves `autoCloseAfterMs` after resolution.
  */
 import {
-  INCIDENT_EVIDENCE_KEPT,
   INCIDENT_EVIDENCE_PER_EVENT,
   SEVERITIES,
   SYSTEM_ACTOR,
   evolve,
   isIncidentType,
-  maxSeverity,
   severityRank,
   type AttachedSop,
   type Evidence,

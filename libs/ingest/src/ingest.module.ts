@@ -36,10 +36,10 @@ import { createIngestMetrics } from './ingest-metrics';
         const directory = new DeviceDirectory(config.ingest.unknownDevices);
         const lastSeen = new LastSeenTracker();
         const decoder = new MessageDecoder(createMessageValidators(), config.ingest);
-        let connections: MqttIngestConnections | undefined;
-        let pipeline: IngestPipeline | undefined;
-        const observeCommit = createIngestMetrics(registry, () => pipeline?.pending ?? 0, () => connections?.connectedCount ?? 0);
-        pipeline = new IngestPipeline(
+        // The metrics, the pipeline and the connections refer to one another through callbacks that run only once all
+        // three exist.
+        const observeCommit = createIngestMetrics(registry, () => pipeline.pending, () => connections.connectedCount);
+        const pipeline: IngestPipeline = new IngestPipeline(
           decoder,
           directory,
           lastSeen,
@@ -48,7 +48,7 @@ import { createIngestMetrics } from './ingest-metrics';
             // Only a refusal of the data itself quarantines; every other failure is retried until it passes.
             isTransient: (err) => !isDataRejection(err),
             publishStored: (messages, wire) => stream.publish(messages, wire),
-            notifyRejected: (rejected) => connections?.notifyRejected(rejected),
+            notifyRejected: (rejected) => connections.notifyRejected(rejected),
             observeCommit,
             observeAccepted: (messages) => {
               if (tap.hasListeners) tap.emit(messages);
@@ -63,7 +63,7 @@ import { createIngestMetrics } from './ingest-metrics';
             retryMaxMs: config.ingest.retryMaxMs,
           },
         );
-        connections = new MqttIngestConnections({ mqtt: config.mqtt, ingest: config.ingest }, connector, pipeline, logger);
+        const connections = new MqttIngestConnections({ mqtt: config.mqtt, ingest: config.ingest }, connector, pipeline, logger);
         return new IngestService(config, new DeviceRepository(db), directory, lastSeen, pipeline, connections, logger);
       },
     },

@@ -53,7 +53,10 @@ export class CountDetector implements Detector {
     let bestM = this.p.reportRadiusM;
     for (const c of this.cameras) {
       const m = distanceM(lat, lon, c.lat, c.lon);
-      if (m <= bestM) (best = c), (bestM = m);
+      if (m <= bestM) {
+        best = c;
+        bestM = m;
+      }
     }
     return best;
   }

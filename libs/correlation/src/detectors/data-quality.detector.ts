@@ -34,7 +34,7 @@ export class StuckDetector implements Detector {
   onEvent(e: EngineEvent, d: DeviceNode | undefined): void {
     const v = readField(e.body, this.p.field);
     if (!d || typeof v !== 'number') return;
-    let s = this.state.get(d.id);
+    const s = this.state.get(d.id);
     if (!s || s.v !== v) {
       if (s) this.groups.put(d, false, 0);
       this.state.set(d.id, { v, since: e.ts, n: 1 });

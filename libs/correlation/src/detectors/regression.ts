@@ -5,7 +5,10 @@ export function slopePerHour(ts: readonly number[], vs: readonly number[], from:
   const t0 = ts[from];
   let st = 0;
   let sv = 0;
-  for (let i = from; i < to; i++) (st += (ts[i] - t0) / 3_600_000), (sv += vs[i]);
+  for (let i = from; i < to; i++) {
+    st += (ts[i] - t0) / 3_600_000;
+    sv += vs[i];
+  }
   const mt = st / n;
   const mv = sv / n;
   let num = 0;
@@ -38,8 +41,13 @@ export class WindowSeries {
     if (this.t[0] < t - this.windowMs) {
       let drop = 1;
       while (drop < this.t.length && this.t[drop] < t - this.windowMs) drop++;
-      if (drop === 1) (this.t.shift(), this.v.shift());
-      else (this.t.splice(0, drop), this.v.splice(0, drop));
+      if (drop === 1) {
+        this.t.shift();
+        this.v.shift();
+      } else {
+        this.t.splice(0, drop);
+        this.v.splice(0, drop);
+      }
     }
   }
 

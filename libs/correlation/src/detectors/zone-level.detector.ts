@@ -47,7 +47,11 @@ export class ZoneLevelDetector implements Detector {
     const v = readField(e.body, this.p.field);
     if (!zoneId || typeof v !== 'number') return;
     const x = this.latest.get(d.id);
-    if (x) (x.t = e.ts), (x.v = v), (x.msgId = e.msgId);
+    if (x) {
+      x.t = e.ts;
+      x.v = v;
+      x.msgId = e.msgId;
+    }
     else this.latest.set(d.id, { t: e.ts, v, msgId: e.msgId });
     const z: ZoneRef = { kind: this.p.zone, id: zoneId };
     const a = this.book.get(z);

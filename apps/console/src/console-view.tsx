@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, INCIDENT_ACT_ROLES, roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES, type ExerciseDto, type KpiReport, type SilenceDto } from '@ioc/contracts';
-import { AlarmCue } from './alarm/alarm-cue';
+import { AlarmBell } from './alarm/alarm-bell';
 import { IocApi, type DeviceDto } from './api/ioc-api';
-import { lastSeqKey, type Session } from './auth/session';
+import type { Session } from './auth/session';
 import { CityModel } from './city/city-model';
-import type { Position } from './city/geometry';
 import { UsersView } from './users/users-view';
 import { DeviceHealthView, type DeviceRow } from './devices/device-health-view';
 import { deviceHealth } from './devices/device-health';
@@ -13,11 +12,12 @@ import { newer } from './exercises/exercise-model';
 import { ExercisesView } from './exercises/exercises-view';
 import { IncidentList } from './incidents/incident-list';
 import { IncidentPanel } from './incidents/incident-panel';
-import { bySeverityThenTime, matches, type IncidentFilter, type IncidentView } from './incidents/incident-store';
-import { LiveIncidents } from './incidents/live-incidents';
+import type { IncidentFilter, IncidentView } from './incidents/incident-store';
+import { useIncidentPlaces, useListedIncidents } from './incidents/use-incident-places';
+import { useLiveIncidents } from './incidents/use-live-incidents';
 import { KpiTiles } from './kpi/kpi-tiles';
 import { LanguageSwitch } from './language-switch';
-import { CityMap, type MapDevice, type PlacedIncident } from './map/city-map';
+import { CityMap } from './map/city-map';
 import { activeSilences } from './silences/silence-form';
 import { SilencesView, type SilencePrefill } from './silences/silences-view';
 import { usePolled } from './use-polled';
@@ -46,31 +46,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const api = useMemo(() => new IocApi(() => session.token, () => onLogout(true)), [session.token, onLogout]);
-  const alarm = useMemo(() => new AlarmCue(), []);
-  const live = useMemo(() => new LiveIncidents(api, session.token, lastSeqKey(session.user.userId), alarm), [api, session, alarm]);
-  useEffect(() => {
-    live.start();
-    const unlock = () => alarm.unlock();
-    document.addEventListener('pointerdown', unlock, { once: true });
-    return () => {
-      live.stop();
-      document.removeEventListener('pointerdown', unlock);
-    };
-  }, [live, alarm]);
-  const snap = useSyncExternalStore(live.subscribe, live.getSnapshot);
-  // The socket's handshake refused this session (its user disabled, or no longer allowed to watch): sign out, as a
-  // refused REST call does.
-  useEffect(() => {
-    if (snap.status === 'unauthorised') onLogout(true);
-  }, [snap.status, onLogout]);
-  const beeps = useSyncExternalStore(
-    (l) => alarm.subscribe(l),
-    () => alarm.count,
-  );
-  const muted = useSyncExternalStore(
-    (l) => alarm.subscribe(l),
-    () => alarm.isMuted,
-  );
+  const { alarm, live, snap } = useLiveIncidents(api, session, onLogout);
 
   const devices = usePolled(() => api.devices(), DEVICES_EVERY_MS, [api]);
   // The KPIs follow incident changes too (at most every few seconds), so counts move with the list.
@@ -118,53 +94,8 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [devices, city],
   );
-  const devicePos = useMemo(() => {
-    const m = new Map<string, { at: Position; ward?: string }>();
-    for (const r of deviceRows) if (r.device.lat != null && r.device.lon != null) m.set(r.device.id, { at: [r.device.lon, r.device.lat], ward: r.ward });
-    return m;
-  }, [deviceRows]);
-  const mapDevices: MapDevice[] = useMemo(
-    () => deviceRows.filter((r) => devicePos.has(r.device.id)).map((r) => ({ id: r.device.id, type: r.device.type, health: r.health, at: devicePos.get(r.device.id)!.at })),
-    [deviceRows, devicePos],
-  );
-
-  /** Where an incident is: its zone in the city model, else the mean position of the devices in its evidence. */
-  const placeOf = useCallback(
-    (i: IncidentView): Position | undefined => {
-      const zone = city.centreOf(i.zone.id);
-      if (zone) return zone;
-      const ps = [i.zone.id, ...i.evidence.map((e) => e.deviceId)].map((id) => (id ? devicePos.get(id)?.at : undefined)).filter((p): p is Position => !!p);
-      if (ps.length === 0) return undefined;
-      return [ps.reduce((s, p) => s + p[0], 0) / ps.length, ps.reduce((s, p) => s + p[1], 0) / ps.length];
-    },
-    [city, devicePos],
-  );
-  const wardOf = useCallback(
-    (i: IncidentView): string | undefined => {
-      if (i.zone.kind === 'ward') return i.zone.id;
-      const dev = [i.zone.id, ...i.evidence.map((e) => e.deviceId)].map((id) => (id ? devicePos.get(id)?.ward : undefined)).find(Boolean);
-      if (dev) return dev;
-      const p = placeOf(i);
-      return p ? city.wardAt(p) : undefined;
-    },
-    [city, devicePos, placeOf],
-  );
-
-  const zoneDevices = useCallback(
-    (i: IncidentView): string[] => {
-      const types = new Set(i.evidence.map((e) => e.deviceId && deviceRows.find((r) => r.device.id === e.deviceId)?.device.type).filter(Boolean));
-      return deviceRows
-        .filter((r) => types.has(r.device.type) && r.health !== 'disabled' && (r.device.catchment === i.zone.id || r.ward === i.zone.id))
-        .map((r) => r.device.id);
-    },
-    [deviceRows],
-  );
-  const liveIncidents = useMemo(() => snap.incidents.filter((i) => !i.exercise && i.state !== 'closed'), [snap.incidents]);
-  const listed = useMemo(() => liveIncidents.filter((i) => matches(i, filter, wardOf)).sort(bySeverityThenTime), [liveIncidents, filter, wardOf]);
-  const placed: PlacedIncident[] = useMemo(
-    () => listed.map((incident) => ({ incident, at: placeOf(incident) })).filter((p): p is PlacedIncident => !!p.at),
-    [listed, placeOf],
-  );
+  const places = useIncidentPlaces(city, deviceRows);
+  const { liveIncidents, listed, placed } = useListedIncidents(snap.incidents, filter, places);
   const criticalOpen = liveIncidents.filter((i) => i.severity === 'critical' && i.state === 'open');
   const silencedNow = activeSilences(silences, now).length;
 
@@ -196,19 +127,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
         <span className={`feed feed-${snap.status}`} data-testid="feed-status">
           {snap.status === 'live' ? t('header.live') : snap.status === 'connecting' ? t('header.reconnecting') : t('header.offline')}
         </span>
-        <button
-          type="button"
-          className={`bell${criticalOpen.length ? ' ringing' : ''}${muted ? ' muted' : ''}`}
-          onClick={() => alarm.setMuted(!muted)}
-          title={muted ? t('header.unmute') : t('header.mute')}
-          aria-label={muted ? t('header.unmute') : t('header.mute')}
-          data-testid="alarm-toggle"
-          data-beeps={beeps}
-          data-muted={muted}
-        >
-          <BellIcon muted={muted} />
-          {criticalOpen.length ? <span className="bell-count">{criticalOpen.length}</span> : null}
-        </button>
+        <AlarmBell alarm={alarm} criticalOpen={criticalOpen.length} />
         {silencedNow ? (
           <button
             type="button"
@@ -268,8 +187,8 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
       <KpiTiles kpi={kpi} />
       <div className="main">
         <div className="map-area">
-          <CityMap city={city} devices={mapDevices} incidents={placed} selectedId={selectedId} onSelect={setSelectedId} />
-          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} zoneDevices={zoneDevices} canAct={canActOnIncidents} onClose={() => setSelectedId(undefined)} onChanged={refresh} onSilenceSimilar={canSilence && !selected.exercise ? silenceSimilar : undefined} /> : null}
+          <CityMap city={city} devices={places.mapDevices} incidents={placed} selectedId={selectedId} onSelect={setSelectedId} />
+          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={places.wardOf} zoneDevices={places.zoneDevices} canAct={canActOnIncidents} onClose={() => setSelectedId(undefined)} onChanged={refresh} onSilenceSimilar={canSilence && !selected.exercise ? silenceSimilar : undefined} /> : null}
         </div>
         <div className="sidebar">
           <nav className="tabs">
@@ -296,7 +215,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
             ) : null}
           </nav>
           {tab === 'incidents' ? (
-            <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={setSelectedId} city={city} wardOf={wardOf} />
+            <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={setSelectedId} city={city} wardOf={places.wardOf} />
           ) : tab === 'devices' ? (
             <DeviceHealthView rows={deviceRows} city={city} />
           ) : tab === 'users' ? (
@@ -330,17 +249,6 @@ function SilencedIcon() {
       <path d="M11 5 6 9H2v6h4l5 4V5z" />
       <path d="M22 9l-6 6" />
       <path d="M16 9l6 6" />
-    </svg>
-  );
-}
-
-/** Drawn, not an emoji: no emoji font needed. */
-function BellIcon({ muted }: { readonly muted: boolean }) {
-  return (
-    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-      {muted ? <path d="M3 3l18 18" /> : null}
     </svg>
   );
 }

@@ -1,192 +1,74 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, INCIDENT_ACT_ROLES, roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES, type ExerciseDto, type KpiReport, type SilenceDto } from '@ioc/contracts';
-import { AlarmCue } from './alarm/alarm-cue';
-import { IocApi, type DeviceDto } from './api/ioc-api';
-import { lastSeqKey, type Session } from './auth/session';
-import { CityModel } from './city/city-model';
-import type { Position } from './city/geometry';
+import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, INCIDENT_ACT_ROLES, roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES } from '@ioc/contracts';
+import { AlarmBell } from './alarm/alarm-bell';
+import { IocApi } from './api/ioc-api';
+import type { Session } from './auth/session';
+import type { CityModel } from './city/city-model';
 import { UsersView } from './users/users-view';
-import { DeviceHealthView, type DeviceRow } from './devices/device-health-view';
-import { deviceHealth } from './devices/device-health';
-import { newer } from './exercises/exercise-model';
+import { DeviceHealthView } from './devices/device-health-view';
+import { useDeviceRows } from './devices/use-devices';
 import { ExercisesView } from './exercises/exercises-view';
+import { useRunningExercise } from './exercises/use-exercises';
 import { IncidentList } from './incidents/incident-list';
 import { IncidentPanel } from './incidents/incident-panel';
-import { bySeverityThenTime, matches, type IncidentFilter, type IncidentView } from './incidents/incident-store';
-import { LiveIncidents } from './incidents/live-incidents';
+import type { IncidentFilter, IncidentView } from './incidents/incident-store';
+import { useIncidentPlaces, useListedIncidents } from './incidents/use-incident-places';
+import { useIncidentSelection } from './incidents/use-incident-selection';
+import { useLiveIncidents } from './incidents/use-live-incidents';
 import { KpiTiles } from './kpi/kpi-tiles';
 import { LanguageSwitch } from './language-switch';
-import { CityMap, type MapDevice, type PlacedIncident } from './map/city-map';
+import { CityMap } from './map/city-map';
+import { useCityModel } from './map/use-city-model';
 import { activeSilences } from './silences/silence-form';
 import { SilencesView, type SilencePrefill } from './silences/silences-view';
-import { usePolled } from './use-polled';
+import { useSilences } from './silences/use-silences';
 
-const DEVICES_EVERY_MS = 30_000;
-const KPIS_EVERY_MS = 15_000;
-const SILENCES_EVERY_MS = 15_000;
-/** Exercises: every 2 s while their tab is open, else every 5 s for the header's "exercise running". */
-const EXERCISES_TAB_EVERY_MS = 2_000;
-const EXERCISES_EVERY_MS = 5_000;
-/** An exercise incident open in the panel (exercise incidents never come over the socket). */
-const EXERCISE_INCIDENT_EVERY_MS = 2_000;
+type Tab = 'incidents' | 'devices' | 'silences' | 'users' | 'exercises';
 
 /** `onLogout(true)`: the server refused the session (REST 401, socket handshake); false: the user signed out. */
 export function ConsoleView({ session, onLogout }: { readonly session: Session; readonly onLogout: (byServer: boolean) => void }) {
-  const [city, setCity] = useState<CityModel>();
-  const [cityError, setCityError] = useState<string>();
-  useEffect(() => {
-    CityModel.load().then(setCity, (e: Error) => setCityError(e.message));
-  }, []);
-  if (!city) return <div className="loading">{cityError ?? '…'}</div>;
-  return <Console session={session} onLogout={onLogout} city={city} />;
+  const city = useCityModel();
+  if (!city.data) return <div className="loading">{city.error?.message ?? '…'}</div>;
+  return <Console session={session} onLogout={onLogout} city={city.data} />;
 }
 
+/**
+ * The console's shell: the header, the live feed, the map with the incident panel, and the tabs. Each tab reads its
+ * own data; the shell reads only what the header and the map show (devices, silences in force, a running exercise).
+ */
 function Console({ session, onLogout, city }: { readonly session: Session; readonly onLogout: (byServer: boolean) => void; readonly city: CityModel }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const api = useMemo(() => new IocApi(() => session.token, () => onLogout(true)), [session.token, onLogout]);
-  const alarm = useMemo(() => new AlarmCue(), []);
-  const live = useMemo(() => new LiveIncidents(api, session.token, lastSeqKey(session.user.userId), alarm), [api, session, alarm]);
-  useEffect(() => {
-    live.start();
-    const unlock = () => alarm.unlock();
-    document.addEventListener('pointerdown', unlock, { once: true });
-    return () => {
-      live.stop();
-      document.removeEventListener('pointerdown', unlock);
-    };
-  }, [live, alarm]);
-  const snap = useSyncExternalStore(live.subscribe, live.getSnapshot);
-  // The socket's handshake refused this session (its user disabled, or no longer allowed to watch): sign out, as a
-  // refused REST call does.
-  useEffect(() => {
-    if (snap.status === 'unauthorised') onLogout(true);
-  }, [snap.status, onLogout]);
-  const beeps = useSyncExternalStore(
-    (l) => alarm.subscribe(l),
-    () => alarm.count,
-  );
-  const muted = useSyncExternalStore(
-    (l) => alarm.subscribe(l),
-    () => alarm.isMuted,
-  );
+  const { alarm, live, snap } = useLiveIncidents(api, session, onLogout);
 
-  const devices = usePolled(() => api.devices(), DEVICES_EVERY_MS, [api]);
-  // The KPIs follow incident changes too (at most every few seconds), so counts move with the list.
-  const kpiTick = Math.floor(snap.revision / 5);
-  const kpi = usePolled<KpiReport>(() => api.kpis(), KPIS_EVERY_MS, [api, kpiTick]);
+  const role = session.user.role;
+  const canReadSilences = roleMay(role, SILENCE_READ_ROLES);
+  const canSilence = roleMay(role, SILENCE_WRITE_ROLES);
+  const canReadUsers = roleMay(role, USER_READ_ROLES);
+  const canActOnIncidents = roleMay(role, INCIDENT_ACT_ROLES);
+  const canReadExercises = roleMay(role, EXERCISE_READ_ROLES);
+  const canRunExercises = roleMay(role, EXERCISE_WRITE_ROLES);
 
-  // Silences: polled like the other reads, and read again right after an action (the tick).
-  const canReadSilences = roleMay(session.user.role, SILENCE_READ_ROLES);
-  const canSilence = roleMay(session.user.role, SILENCE_WRITE_ROLES);
-  const canReadUsers = roleMay(session.user.role, USER_READ_ROLES);
-  const canActOnIncidents = roleMay(session.user.role, INCIDENT_ACT_ROLES);
-  const [silenceTick, setSilenceTick] = useState(0);
-  const silences = usePolled<SilenceDto[] | undefined>(() => (canReadSilences ? api.silences() : Promise.resolve(undefined)), SILENCES_EVERY_MS, [api, canReadSilences, silenceTick]);
-  const refreshSilences = useCallback(() => setSilenceTick((n) => n + 1), []);
+  const [tab, setTab] = useState<Tab>('incidents');
+  const [filter, setFilter] = useState<IncidentFilter>({ state: 'active' });
+  // The silence form is opened from the Silences tab, or from the panel's "Silence similar" with a prefill.
   const [silenceForm, setSilenceForm] = useState<{ readonly open: boolean; readonly key: number; readonly prefill?: SilencePrefill }>({ open: false, key: 0 });
+  const { selectedId, select, selectExercise, selected } = useIncidentSelection(api, snap.incidents);
 
-  const [tab, setTab] = useState<'incidents' | 'devices' | 'silences' | 'users' | 'exercises'>('incidents');
+  const deviceRows = useDeviceRows(api, city);
+  const places = useIncidentPlaces(city, deviceRows);
+  const { liveIncidents, listed, placed } = useListedIncidents(snap.incidents, filter, places);
+  const silences = useSilences(api, canReadSilences);
+  const runningExercise = useRunningExercise(api, canReadExercises);
 
-  // Exercises: the list (newest first) says whether one runs, for the header; the tab reads it more often.
-  const canReadExercises = roleMay(session.user.role, EXERCISE_READ_ROLES);
-  const canRunExercises = roleMay(session.user.role, EXERCISE_WRITE_ROLES);
-  const [exerciseTick, setExerciseTick] = useState(0);
-  const exercises = usePolled<ExerciseDto[] | undefined>(
-    () => (canReadExercises ? api.exercises() : Promise.resolve(undefined)),
-    tab === 'exercises' ? EXERCISES_TAB_EVERY_MS : EXERCISES_EVERY_MS,
-    [api, canReadExercises, exerciseTick],
-  );
-  const refreshExercises = useCallback(() => setExerciseTick((n) => n + 1), []);
-  const runningExercise = exercises?.find((e) => e.status === 'running');
-  const silenceSimilar = useCallback((i: IncidentView) => {
+  const criticalOpen = liveIncidents.filter((i) => i.severity === 'critical' && i.state === 'open');
+  const silencedNow = activeSilences(silences, Date.now()).length;
+  const silenceSimilar = (i: IncidentView) => {
     setSilenceForm((f) => ({ open: true, key: f.key + 1, prefill: { type: i.type, zoneId: i.zone.id } }));
     setTab('silences');
-  }, []);
-  const [filter, setFilter] = useState<IncidentFilter>({ state: 'active' });
-  const [selectedId, setSelectedId] = useState<string>();
-
-  const now = Date.now();
-  const deviceRows: DeviceRow[] = useMemo(
-    () =>
-      (devices ?? []).map((d: DeviceDto) => ({
-        device: d,
-        health: deviceHealth(d, now),
-        ward: (d.ward ?? undefined) || (d.lat != null && d.lon != null ? city.wardAt([d.lon, d.lat]) : undefined),
-      })),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [devices, city],
-  );
-  const devicePos = useMemo(() => {
-    const m = new Map<string, { at: Position; ward?: string }>();
-    for (const r of deviceRows) if (r.device.lat != null && r.device.lon != null) m.set(r.device.id, { at: [r.device.lon, r.device.lat], ward: r.ward });
-    return m;
-  }, [deviceRows]);
-  const mapDevices: MapDevice[] = useMemo(
-    () => deviceRows.filter((r) => devicePos.has(r.device.id)).map((r) => ({ id: r.device.id, type: r.device.type, health: r.health, at: devicePos.get(r.device.id)!.at })),
-    [deviceRows, devicePos],
-  );
-
-  /** Where an incident is: its zone in the city model, else the mean position of the devices in its evidence. */
-  const placeOf = useCallback(
-    (i: IncidentView): Position | undefined => {
-      const zone = city.centreOf(i.zone.id);
-      if (zone) return zone;
-      const ps = [i.zone.id, ...i.evidence.map((e) => e.deviceId)].map((id) => (id ? devicePos.get(id)?.at : undefined)).filter((p): p is Position => !!p);
-      if (ps.length === 0) return undefined;
-      return [ps.reduce((s, p) => s + p[0], 0) / ps.length, ps.reduce((s, p) => s + p[1], 0) / ps.length];
-    },
-    [city, devicePos],
-  );
-  const wardOf = useCallback(
-    (i: IncidentView): string | undefined => {
-      if (i.zone.kind === 'ward') return i.zone.id;
-      const dev = [i.zone.id, ...i.evidence.map((e) => e.deviceId)].map((id) => (id ? devicePos.get(id)?.ward : undefined)).find(Boolean);
-      if (dev) return dev;
-      const p = placeOf(i);
-      return p ? city.wardAt(p) : undefined;
-    },
-    [city, devicePos, placeOf],
-  );
-
-  const zoneDevices = useCallback(
-    (i: IncidentView): string[] => {
-      const types = new Set(i.evidence.map((e) => e.deviceId && deviceRows.find((r) => r.device.id === e.deviceId)?.device.type).filter(Boolean));
-      return deviceRows
-        .filter((r) => types.has(r.device.type) && r.health !== 'disabled' && (r.device.catchment === i.zone.id || r.ward === i.zone.id))
-        .map((r) => r.device.id);
-    },
-    [deviceRows],
-  );
-  const liveIncidents = useMemo(() => snap.incidents.filter((i) => !i.exercise && i.state !== 'closed'), [snap.incidents]);
-  const listed = useMemo(() => liveIncidents.filter((i) => matches(i, filter, wardOf)).sort(bySeverityThenTime), [liveIncidents, filter, wardOf]);
-  const placed: PlacedIncident[] = useMemo(
-    () => listed.map((incident) => ({ incident, at: placeOf(incident) })).filter((p): p is PlacedIncident => !!p.at),
-    [listed, placeOf],
-  );
-  const criticalOpen = liveIncidents.filter((i) => i.severity === 'critical' && i.state === 'open');
-  const silencedNow = activeSilences(silences, now).length;
-
-  // An exercise incident picked in the Exercises tab: not in the live store (the socket feed is live incidents
-  // only), so the panel's record is the pick, read again over REST while it is open and after an action.
-  const [exercisePick, setExercisePick] = useState<IncidentView>();
-  const pickOpen = exercisePick && exercisePick.id === selectedId ? exercisePick.id : undefined;
-  const pickPolled = usePolled(() => (pickOpen ? api.incident(pickOpen).then((d) => d.incident) : Promise.resolve(undefined)), EXERCISE_INCIDENT_EVERY_MS, [api, pickOpen]);
-  const selectExerciseIncident = useCallback((i: IncidentView) => {
-    setExercisePick(i);
-    setSelectedId(i.id);
-  }, []);
-  const selected = selectedId
-    ? (snap.incidents.find((i) => i.id === selectedId && !i.exercise) ?? (pickOpen ? newer(exercisePick, pickPolled?.id === pickOpen ? pickPolled : undefined) : undefined))
-    : undefined;
-  const refresh = useCallback(
-    async (id: string) => {
-      if (id === pickOpen) setExercisePick((await api.incident(id)).incident);
-      else await live.refresh(id);
-    },
-    [live, api, pickOpen],
-  );
+  };
 
   return (
     <div className={`console${criticalOpen.length ? ' has-critical' : ''}`} data-feed={snap.status} data-last-seq={snap.lastSeq}>
@@ -196,19 +78,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
         <span className={`feed feed-${snap.status}`} data-testid="feed-status">
           {snap.status === 'live' ? t('header.live') : snap.status === 'connecting' ? t('header.reconnecting') : t('header.offline')}
         </span>
-        <button
-          type="button"
-          className={`bell${criticalOpen.length ? ' ringing' : ''}${muted ? ' muted' : ''}`}
-          onClick={() => alarm.setMuted(!muted)}
-          title={muted ? t('header.unmute') : t('header.mute')}
-          aria-label={muted ? t('header.unmute') : t('header.mute')}
-          data-testid="alarm-toggle"
-          data-beeps={beeps}
-          data-muted={muted}
-        >
-          <BellIcon muted={muted} />
-          {criticalOpen.length ? <span className="bell-count">{criticalOpen.length}</span> : null}
-        </button>
+        <AlarmBell alarm={alarm} criticalOpen={criticalOpen.length} />
         {silencedNow ? (
           <button
             type="button"
@@ -246,7 +116,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
         </button>
       </header>
       {criticalOpen.length ? (
-        <div className="critical-banner" role="alert" data-testid="critical-banner" onClick={() => setSelectedId(criticalOpen[0].id)}>
+        <div className="critical-banner" role="alert" data-testid="critical-banner" onClick={() => select(criticalOpen[0].id)}>
           ⚠ {t('list.criticalBanner', { count: criticalOpen.length })}: {criticalOpen.map((i) => i.title[lang]).join(' · ')}
         </div>
       ) : null}
@@ -255,7 +125,7 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
           {snap.notifications.slice(0, 3).map((n) => {
             const inc = snap.incidents.find((i) => i.id === n.incidentId);
             return (
-              <button type="button" key={n.id} className="escalation" onClick={() => setSelectedId(n.incidentId)}>
+              <button type="button" key={n.id} className="escalation" onClick={() => select(n.incidentId)}>
                 ▲ {t('escalation.notice', { level: n.level, kind: t(`escalation.kind.${n.kind}`) })}: {inc ? inc.title[lang] : n.incidentId}
               </button>
             );
@@ -265,11 +135,24 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
           </button>
         </div>
       ) : null}
-      <KpiTiles kpi={kpi} />
+      <KpiTiles api={api} live={live} />
       <div className="main">
         <div className="map-area">
-          <CityMap city={city} devices={mapDevices} incidents={placed} selectedId={selectedId} onSelect={setSelectedId} />
-          {selected ? <IncidentPanel key={selected.id} incident={selected} api={api} city={city} wardOf={wardOf} zoneDevices={zoneDevices} canAct={canActOnIncidents} onClose={() => setSelectedId(undefined)} onChanged={refresh} onSilenceSimilar={canSilence && !selected.exercise ? silenceSimilar : undefined} /> : null}
+          <CityMap city={city} devices={places.mapDevices} incidents={placed} selectedId={selectedId} onSelect={select} />
+          {selected ? (
+            <IncidentPanel
+              key={selected.id}
+              incident={selected}
+              api={api}
+              city={city}
+              wardOf={places.wardOf}
+              zoneDevices={places.zoneDevices}
+              canAct={canActOnIncidents}
+              onClose={() => select(undefined)}
+              onChanged={selected.exercise ? undefined : (id) => live.refresh(id)}
+              onSilenceSimilar={canSilence && !selected.exercise ? silenceSimilar : undefined}
+            />
+          ) : null}
         </div>
         <div className="sidebar">
           <nav className="tabs">
@@ -296,16 +179,15 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
             ) : null}
           </nav>
           {tab === 'incidents' ? (
-            <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={setSelectedId} city={city} wardOf={wardOf} />
+            <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={select} city={city} wardOf={places.wardOf} />
           ) : tab === 'devices' ? (
-            <DeviceHealthView rows={deviceRows} city={city} />
+            <DeviceHealthView api={api} city={city} />
           ) : tab === 'users' ? (
             <UsersView api={api} canManage={session.user.role === 'admin'} selfId={session.user.userId} />
           ) : tab === 'exercises' ? (
-            <ExercisesView api={api} exercises={exercises} canAct={canRunExercises} onChanged={refreshExercises} selectedId={selectedId} onSelectIncident={selectExerciseIncident} />
+            <ExercisesView api={api} canAct={canRunExercises} selectedId={selectedId} onSelectIncident={selectExercise} />
           ) : (
             <SilencesView
-              silences={silences}
               api={api}
               city={city}
               canAct={canSilence}
@@ -314,7 +196,6 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
               prefill={silenceForm.prefill}
               onOpenForm={() => setSilenceForm((f) => ({ open: true, key: f.key + 1 }))}
               onCloseForm={() => setSilenceForm((f) => ({ ...f, open: false, prefill: undefined }))}
-              onChanged={refreshSilences}
             />
           )}
         </div>
@@ -330,17 +211,6 @@ function SilencedIcon() {
       <path d="M11 5 6 9H2v6h4l5 4V5z" />
       <path d="M22 9l-6 6" />
       <path d="M16 9l6 6" />
-    </svg>
-  );
-}
-
-/** Drawn, not an emoji: no emoji font needed. */
-function BellIcon({ muted }: { readonly muted: boolean }) {
-  return (
-    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-      {muted ? <path d="M3 3l18 18" /> : null}
     </svg>
   );
 }

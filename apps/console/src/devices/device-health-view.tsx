@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DeviceDto } from '../api/ioc-api';
+import type { DeviceDto, IocApi } from '../api/ioc-api';
 import type { CityModel } from '../city/city-model';
 import { formatTime } from '../format';
 import { HEALTH_COLOURS } from '../map/city-map';
 import { HEALTH_ORDER, type DeviceHealth } from './device-health';
+import { useDeviceRows } from './use-devices';
 
 export interface DeviceRow {
   readonly device: DeviceDto;
@@ -15,8 +16,9 @@ export interface DeviceRow {
 const SHOWN = 300;
 
 /** Device health: counts per type and health, then the devices that need attention first. */
-export function DeviceHealthView({ rows, city }: { readonly rows: readonly DeviceRow[]; readonly city: CityModel }) {
+export function DeviceHealthView({ api, city }: { readonly api: IocApi; readonly city: CityModel }) {
   const { t, i18n } = useTranslation();
+  const rows = useDeviceRows(api, city);
   const [filter, setFilter] = useState('');
   const byType = useMemo(() => {
     const m = new Map<string, Record<DeviceHealth, number>>();

@@ -7,7 +7,6 @@ import { ErrorNote } from '../error-note';
 import { formatPercent, formatTime } from '../format';
 import { IncidentRow } from '../incidents/incident-list';
 import { bySeverityThenTime, type IncidentView } from '../incidents/incident-store';
-import { usePolled } from '../use-polled';
 import {
   buildRecordingRequest,
   currentExercise,
@@ -24,22 +23,12 @@ import {
   type RecordingFormError,
 } from './exercise-model';
 import { useCheckedForm } from '../forms/use-checked-form';
-
-/** While the tab is open: the exercise's incidents (they never come over the socket), and the recordings. */
-const INCIDENTS_EVERY_MS = 2_000;
-const RECORDINGS_EVERY_MS = 15_000;
-/** Exercise incidents as the tab lists them (the server's newest first; its last 100 cover a drill). */
-const INCIDENT_STATES = ['open', 'acknowledged', 'assigned', 'resolved'];
-const INCIDENT_LIMIT = 100;
+import { useCreateRecording, useDeleteRecording, useExerciseIncidents, useExercises, useRecordings, useStartExercise, useStopExercise } from './use-exercises';
 
 interface Props {
   readonly api: IocApi;
-  /** `GET /api/v1/exercises`, polled by the console (newest first); undefined until the first answer. */
-  readonly exercises?: readonly ExerciseDto[];
   /** Supervisors and trainers record, start, stop and delete; operators watch and handle the incidents. */
   readonly canAct: boolean;
-  /** After an action: read the exercises again now. */
-  readonly onChanged: () => void;
   readonly selectedId?: string;
   /** Opens an exercise incident in the incident panel. */
   readonly onSelectIncident: (incident: IncidentView) => void;
@@ -49,26 +38,15 @@ interface Props {
  * The Exercises tab (trainers): the running (or latest) exercise with its progress and its incidents, the form to
  * start one from a recording, the recordings (create, delete), and the exercises before it.
  */
-export function ExercisesView({ api, exercises, canAct, onChanged, selectedId, onSelectIncident }: Props) {
+export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Props) {
   const { t } = useTranslation();
-  const [recordingTick, setRecordingTick] = useState(0);
-  const [recordingsError, setRecordingsError] = useState<string>();
-  const recordings = usePolled(
-    () =>
-      api.recordings().then(
-        (r) => {
-          setRecordingsError(undefined);
-          return r;
-        },
-        (err: unknown) => {
-          setRecordingsError(t('exercises.loadFailed', { reason: failureReason(err) }));
-          throw err;
-        },
-      ),
-    RECORDINGS_EVERY_MS,
-    [api, recordingTick],
-  );
-  const refreshRecordings = () => setRecordingTick((n) => n + 1);
+  const exercises = useExercises(api);
+  const { data: recordings, error: recordingsFailure } = useRecordings(api);
+  const recordingsError = recordingsFailure ? t('exercises.loadFailed', { reason: failureReason(recordingsFailure) }) : undefined;
+  const start = useStartExercise(api);
+  const stop = useStopExercise(api);
+  const createRecording = useCreateRecording(api);
+  const deleteRecording = useDeleteRecording(api);
 
   const current = currentExercise(exercises);
   const running = current?.status === 'running' ? current : undefined;
@@ -85,8 +63,7 @@ export function ExercisesView({ api, exercises, canAct, onChanged, selectedId, o
             exercise={current}
             canStop={canAct}
             onStop={async () => {
-              await api.stopExercise(current.id);
-              onChanged();
+              await stop.mutateAsync(current.id);
             }}
           />
           <ExerciseIncidents api={api} keyPrefix={current.keyPrefix} selectedId={selectedId} onSelect={onSelectIncident} />
@@ -97,8 +74,7 @@ export function ExercisesView({ api, exercises, canAct, onChanged, selectedId, o
           recordings={recordings}
           running={!!running}
           onStart={async (body) => {
-            await api.startExercise(body);
-            onChanged();
+            await start.mutateAsync(body);
           }}
         />
       ) : null}
@@ -107,12 +83,10 @@ export function ExercisesView({ api, exercises, canAct, onChanged, selectedId, o
         error={recordingsError}
         canAct={canAct}
         onCreate={async (body) => {
-          await api.createRecording(body);
-          refreshRecordings();
+          await createRecording.mutateAsync(body);
         }}
         onDelete={async (id) => {
-          await api.deleteRecording(id);
-          refreshRecordings();
+          await deleteRecording.mutateAsync(id);
         }}
       />
       <History exercises={past} />
@@ -177,7 +151,7 @@ function ExerciseCard({ exercise: e, canStop, onStop }: { readonly exercise: Exe
 function ExerciseIncidents({ api, keyPrefix, selectedId, onSelect }: { readonly api: IocApi; readonly keyPrefix: string; readonly selectedId?: string; readonly onSelect: (i: IncidentView) => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
-  const all = usePolled(() => api.incidents({ exercise: true, state: INCIDENT_STATES, limit: INCIDENT_LIMIT }), INCIDENTS_EVERY_MS, [api]);
+  const all = useExerciseIncidents(api);
   const incidents = useMemo(() => incidentsOf(all ?? [], keyPrefix).sort(bySeverityThenTime), [all, keyPrefix]);
   return (
     <section className="exercise-incidents" data-testid="exercise-incidents">

@@ -1,14 +1,15 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Evidence, StoredIncidentEvent } from '@ioc/domain';
 import { failureReason } from '../api/http-client';
-import type { IncidentDetailDto, IocApi, ReadingDto } from '../api/ioc-api';
+import type { IocApi, ReadingDto } from '../api/ioc-api';
 import { ReadingsChart, type ChartSeries } from '../charts/readings-chart';
 import type { CityModel } from '../city/city-model';
 import { formatTime } from '../format';
 import { ErrorNote } from '../error-note';
 import type { IncidentView } from './incident-store';
+import { CHART_BEFORE_MS, useIncidentAction, useIncidentDetail, useIncidentReadings, type IncidentAction } from './use-incident';
 
 interface Props {
   readonly incident: IncidentView;
@@ -20,8 +21,8 @@ interface Props {
   /** Whether this user may act on incidents (INCIDENT_ACT_ROLES); trainers and others only read. */
   readonly canAct: boolean;
   readonly onClose: () => void;
-  /** After an action: take the server's record into the list now. */
-  readonly onChanged: (id: string) => Promise<void>;
+  /** After an action on a live incident: take the server's record into the live list now. */
+  readonly onChanged?: (id: string) => Promise<void>;
   /** "Silence similar": the silence form, filled with this incident's type and zone (operators and supervisors). */
   readonly onSilenceSimilar?: (i: IncidentView) => void;
 }
@@ -29,31 +30,20 @@ interface Props {
 /** Devices whose readings are fetched (the evidence's first), and lines drawn at most (those with readings). */
 const MAX_CHART_DEVICES = 12;
 const MAX_CHART_LINES = 6;
-const CHART_BEFORE_MS = 60 * 60_000;
+/** Until the first answer (and for an exercise incident, which has no chart): no readings. */
+const NO_READINGS: Readonly<Record<string, readonly ReadingDto[]>> = {};
 
 /** The incident panel: state and actions, SOP checklist, readings chart, snapshots, evidence and the audit timeline. */
 export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct, onClose, onChanged, onSilenceSimilar }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
-  const [detail, setDetail] = useState<IncidentDetailDto>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { data: detail, error: detailError } = useIncidentDetail(api, incident);
+  const action = useIncidentAction(incident, onChanged);
+  const busy = action.isPending;
+  const error = action.isError ? t('panel.actionFailed', { reason: failureReason(action.error) }) : detailError?.message;
   const [assignee, setAssignee] = useState('');
   const [comment, setComment] = useState('');
   const [resolution, setResolution] = useState('');
-  const [readings, setReadings] = useState<Record<string, ReadingDto[]>>({});
-
-  // The detail (timeline, SOP progress) is fetched again whenever the live record moves to a new version.
-  useEffect(() => {
-    let live = true;
-    api.incident(incident.id).then(
-      (d) => live && setDetail(d),
-      (err: Error) => live && setError(err.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, incident.id, incident.version]);
 
   // The evidence's devices first, then their neighbours in the zone; a stable key so polling does not refetch.
   // An exercise incident's readings are its recording's, replayed on the exercise's clock: the devices' live readings
@@ -62,35 +52,12 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
     ? ''
     : [...new Set([...incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d), ...zoneDevices(incident)])].slice(0, MAX_CHART_DEVICES).join(',');
   const devices = useMemo(() => (devicesKey ? devicesKey.split(',') : []), [devicesKey]);
-  useEffect(() => {
-    let live = true;
-    const from = new Date(Math.min(incident.openedAt, Date.now()) - CHART_BEFORE_MS);
-    const to = new Date(Date.now() + 60_000);
-    Promise.all(devices.map((d) => api.readings(d, from, to).then((r) => [d, r] as const, () => [d, []] as const))).then((pairs) => live && setReadings(Object.fromEntries(pairs)));
-    return () => {
-      live = false;
-    };
-  }, [api, devices, incident.openedAt, incident.evidenceCount]);
+  const readings = useIncidentReadings(api, devices, incident) ?? NO_READINGS;
 
   const series = useMemo(() => chartSeries(incident.evidence, readings), [incident.evidence, readings]);
   const chartFrom = Math.min(incident.openedAt, Date.now()) - CHART_BEFORE_MS;
 
-  const act = useCallback(
-    async (action: () => Promise<unknown>, after?: () => void) => {
-      setBusy(true);
-      setError(undefined);
-      try {
-        await action();
-        after?.();
-        await onChanged(incident.id);
-      } catch (err) {
-        setError(t('panel.actionFailed', { reason: failureReason(err) }));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [incident.id, onChanged, t],
-  );
+  const act = (run: IncidentAction['run'], after?: IncidentAction['after']) => action.mutate({ run, after });
 
   const actorName = (id: string) => detail?.actors?.[id]?.displayName ?? (id === 'system' ? 'IOC' : id);
   const ward = wardOf(incident);
@@ -151,7 +118,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
       {canAct ? (
         <div className="actions">
           {incident.state === 'open' ? (
-            <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.acknowledge(incident.id))} data-testid="action-acknowledge">
+            <button type="button" className="primary" disabled={busy} onClick={() => act(() => api.acknowledge(incident.id))} data-testid="action-acknowledge">
               {t('panel.acknowledge')}
             </button>
           ) : null}
@@ -160,7 +127,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
               className="inline-form"
               onSubmit={(e) => {
                 e.preventDefault();
-                if (assignee.trim()) void act(() => api.assign(incident.id, assignee.trim()), () => setAssignee(''));
+                if (assignee.trim()) act(() => api.assign(incident.id, assignee.trim()), () => setAssignee(''));
               }}
             >
               <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder={t('panel.assignTo')} aria-label={t('panel.assignTo')} data-testid="assign-input" />
@@ -173,7 +140,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (comment.trim()) void act(() => api.comment(incident.id, comment.trim()), () => setComment(''));
+              if (comment.trim()) act(() => api.comment(incident.id, comment.trim()), () => setComment(''));
             }}
           >
             <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('panel.commentPlaceholder')} aria-label={t('panel.comment')} data-testid="comment-input" />
@@ -186,7 +153,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
               className="inline-form"
               onSubmit={(e) => {
                 e.preventDefault();
-                void act(() => api.resolve(incident.id, resolution.trim() || undefined), () => setResolution(''));
+                act(() => api.resolve(incident.id, resolution.trim() || undefined), () => setResolution(''));
               }}
             >
               <input value={resolution} onChange={(e) => setResolution(e.target.value)} placeholder={t('panel.resolution')} aria-label={t('panel.resolution')} data-testid="resolve-input" />
@@ -196,7 +163,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
             </form>
           ) : null}
           {incident.state === 'resolved' ? (
-            <button type="button" disabled={busy} onClick={() => void act(() => api.reopen(incident.id))} data-testid="action-reopen">
+            <button type="button" disabled={busy} onClick={() => act(() => api.reopen(incident.id))} data-testid="action-reopen">
               {t('panel.reopen')}
             </button>
           ) : null}
@@ -228,7 +195,7 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
             return (
               <li key={s.id} className={`${done ? 'done' : ''}${p?.overdue ? ' overdue' : ''}`} data-step-id={s.id}>
                 <label>
-                  <input type="checkbox" checked={done} disabled={done || busy || !active || !canAct} onChange={() => void act(() => api.completeSopStep(incident.id, s.id))} />
+                  <input type="checkbox" checked={done} disabled={done || busy || !active || !canAct} onChange={() => act(() => api.completeSopStep(incident.id, s.id))} />
                   <span>{s.text[lang]}</span>
                 </label>
                 <small>

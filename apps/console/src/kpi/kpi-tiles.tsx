@@ -1,11 +1,14 @@
 import { useTranslation } from 'react-i18next';
-import type { KpiReport } from '@ioc/contracts';
 import { INCIDENT_DOMAIN_NAMES } from '@ioc/domain';
+import type { IocApi } from '../api/ioc-api';
 import { formatDuration, formatPercent } from '../format';
+import type { LiveIncidents } from '../incidents/live-incidents';
+import { useKpis } from './use-kpis';
 
-/** The KPI strip: every figure is the server's (`GET /api/v1/kpis`), refreshed periodically. */
-export function KpiTiles({ kpi }: { readonly kpi?: KpiReport }) {
+/** The KPI strip: every figure is the server's (`GET /api/v1/kpis`), refreshed periodically and as incidents change. */
+export function KpiTiles({ api, live }: { readonly api: IocApi; readonly live: LiveIncidents }) {
   const { t, i18n } = useTranslation();
+  const kpi = useKpis(api, live);
   const lang = i18n.language;
   const none = t('kpi.none');
   const bins = kpi?.binsEmptiedOnTime;

@@ -128,6 +128,8 @@ export function CityMap({ city, devices, incidents, selectedId, onSelect }: Prop
   onSelectRef.current = onSelect;
 
   useEffect(() => {
+    // The markers' map is the ref's one for good (it is only ever cleared): the cleanup holds it as it is now.
+    const placedMarkers = markers.current;
     const m = new maplibregl.Map({
       container: container.current!,
       style: cityStyle(city),
@@ -163,7 +165,7 @@ export function CityMap({ city, devices, incidents, selectedId, onSelect }: Prop
     return () => {
       m.remove();
       map.current = null;
-      markers.current.clear();
+      placedMarkers.clear();
     };
   }, [city]);
 

@@ -1,6 +1,4 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SilenceDto } from '@ioc/contracts';
 import { INCIDENT_DOMAIN_NAMES, INCIDENT_DOMAINS } from '@ioc/domain';
 import type { IocApi } from '../api/ioc-api';
 import { featureId, type CityModel } from '../city/city-model';
@@ -19,6 +17,7 @@ import {
   type SilenceFormError,
 } from './silence-form';
 import { useCheckedForm } from '../forms/use-checked-form';
+import { useCreateSilence, useExpireSilence, useSilences } from './use-silences';
 
 /** What "Silence similar" hands the form: the incident's type and zone. */
 export interface SilencePrefill {
@@ -27,8 +26,6 @@ export interface SilencePrefill {
 }
 
 interface Props {
-  /** Undefined until the first answer. */
-  readonly silences?: readonly SilenceDto[];
   readonly api: IocApi;
   readonly city: CityModel;
   /** Operators and supervisors create and end silences; trainers only read. */
@@ -39,34 +36,22 @@ interface Props {
   readonly formKey: number;
   readonly onOpenForm: () => void;
   readonly onCloseForm: () => void;
-  /** After a create or an expiry: read the list again now. */
-  readonly onChanged: () => void;
 }
 
 /** The server's own words (an ApiError carries its `message`), or the network error's. */
 const reason = (err: unknown) => (err as Error).message;
 
 /** Silences: the form to create one, then the ones in force, to come and ended in the last 7 days. */
-export function SilencesView({ silences, api, city, canAct, formOpen, prefill, formKey, onOpenForm, onCloseForm, onChanged }: Props) {
+export function SilencesView({ api, city, canAct, formOpen, prefill, formKey, onOpenForm, onCloseForm }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
-  const [busyId, setBusyId] = useState<string>();
-  const [error, setError] = useState<string>();
+  const silences = useSilences(api);
+  const create = useCreateSilence(api);
+  const expire = useExpireSilence(api);
+  const busyId = expire.isPending ? expire.variables : undefined;
+  const error = expire.isError ? t('silences.endFailed', { reason: reason(expire.error) }) : undefined;
   const now = Date.now();
   const sorted = sortSilences(silences ?? [], now);
-
-  const expire = async (id: string) => {
-    setBusyId(id);
-    setError(undefined);
-    try {
-      await api.expireSilence(id);
-      onChanged();
-    } catch (err) {
-      setError(t('silences.endFailed', { reason: reason(err) }));
-    } finally {
-      setBusyId(undefined);
-    }
-  };
 
   const matcherText = (key: string, value: string) => {
     if (key === 'type') return t(`incidentType.${value}`, { defaultValue: value });
@@ -92,9 +77,8 @@ export function SilencesView({ silences, api, city, canAct, formOpen, prefill, f
           prefill={prefill}
           onCancel={onCloseForm}
           onCreate={async (body) => {
-            await api.createSilence(body);
+            await create.mutateAsync(body);
             onCloseForm();
-            onChanged();
           }}
         />
       ) : null}
@@ -128,7 +112,7 @@ export function SilencesView({ silences, api, city, canAct, formOpen, prefill, f
                 ) : null}
               </div>
               {canAct && status !== 'ended' ? (
-                <button type="button" className="silence-end" disabled={busyId === s.id} onClick={() => void expire(s.id)} data-testid="silence-end">
+                <button type="button" className="silence-end" disabled={busyId === s.id} onClick={() => expire.mutate(s.id)} data-testid="silence-end">
                   {t('silences.endNow')}
                 </button>
               ) : null}

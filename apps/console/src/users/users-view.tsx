@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiUserRecord, ApiUserRole } from '@ioc/contracts';
+import type { ApiUserRole } from '@ioc/contracts';
 import { failureReason } from '../api/http-client';
 import type { IocApi } from '../api/ioc-api';
 import { ErrorNote } from '../error-note';
+import { useUserChanges, useUsers } from './use-users';
 
 const ROLES: readonly ApiUserRole[] = ['operator', 'supervisor', 'trainer', 'integrator', 'admin'];
 
@@ -22,30 +23,23 @@ interface Props {
  */
 export function UsersView({ api, canManage, selfId }: Props) {
   const { t } = useTranslation();
-  const [users, setUsers] = useState<readonly ApiUserRecord[]>();
-  const [error, setError] = useState<string>();
+  const { data: users, error: readError } = useUsers(api);
+  const change = useUserChanges(api);
+  const [actionError, setActionError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [draft, setDraft] = useState({ username: '', displayName: '', role: 'operator' as ApiUserRole, password: '' });
   const [passwordFor, setPasswordFor] = useState<{ id: string; password: string }>();
-
-  const load = useCallback(() => {
-    api.users().then(
-      (u) => setUsers([...u].sort((a, b) => a.username.localeCompare(b.username))),
-      (err: unknown) => setError(failureReason(err)),
-    );
-  }, [api]);
-  useEffect(load, [load]);
+  const error = actionError ?? (readError ? failureReason(readError) : undefined);
 
   const run = async (action: () => Promise<unknown>, done: string) => {
-    setError(undefined);
+    setActionError(undefined);
     setNotice(undefined);
     try {
       await action();
       setNotice(done);
-      load();
       return true;
     } catch (err) {
-      setError(t('users.failed', { reason: failureReason(err) }));
+      setActionError(t('users.failed', { reason: failureReason(err) }));
       return false;
     }
   };
@@ -53,7 +47,7 @@ export function UsersView({ api, canManage, selfId }: Props) {
   const create = async (e: React.FormEvent) => {
     e.preventDefault();
     const body = { ...draft, username: draft.username.trim().toLowerCase(), displayName: draft.displayName.trim() };
-    if (await run(() => api.createUser(body), t('users.created', { username: body.username }))) {
+    if (await run(() => change.create.mutateAsync(body), t('users.created', { username: body.username }))) {
       setDraft({ username: '', displayName: '', role: 'operator', password: '' });
     }
   };
@@ -117,7 +111,7 @@ export function UsersView({ api, canManage, selfId }: Props) {
                     aria-label={t('users.role')}
                     value={u.role}
                     data-testid="user-role"
-                    onChange={(e) => void run(() => api.updateUser(u.userId, { role: e.target.value as ApiUserRole }), t('users.changed', { username: u.username }))}
+                    onChange={(e) => void run(() => change.update.mutateAsync({ id: u.userId, changes: { role: e.target.value as ApiUserRole } }), t('users.changed', { username: u.username }))}
                   >
                     {ROLES.map((r) => (
                       <option key={r} value={r}>
@@ -135,7 +129,7 @@ export function UsersView({ api, canManage, selfId }: Props) {
                   <button
                     type="button"
                     data-testid="user-toggle"
-                    onClick={() => void run(() => api.updateUser(u.userId, { disabled: !u.disabled }), t(u.disabled ? 'users.enabledNote' : 'users.disabledNote', { username: u.username }))}
+                    onClick={() => void run(() => change.update.mutateAsync({ id: u.userId, changes: { disabled: !u.disabled } }), t(u.disabled ? 'users.enabledNote' : 'users.disabledNote', { username: u.username }))}
                   >
                     {u.disabled ? t('users.enable') : t('users.disable')}
                   </button>
@@ -146,7 +140,7 @@ export function UsersView({ api, canManage, selfId }: Props) {
                       className="user-password"
                       onSubmit={(e) => {
                         e.preventDefault();
-                        void run(() => api.setUserPassword(u.userId, passwordFor.password), t('users.passwordSet', { username: u.username })).then((ok) => ok && setPasswordFor(undefined));
+                        void run(() => change.setPassword.mutateAsync({ id: u.userId, password: passwordFor.password }), t('users.passwordSet', { username: u.username })).then((ok) => ok && setPasswordFor(undefined));
                       }}
                     >
                       <input type="password" aria-label={t('users.password')} value={passwordFor.password} onChange={(e) => setPasswordFor({ id: u.userId, password: e.target.value })} minLength={10} required autoComplete="new-password" />

@@ -1,0 +1,20 @@
+/**
+ * Every key of the console's query cache: a reader and the actions that change what it read name the same key here,
+ * and an action invalidates it. The cache is the session's (one per sign-in), so no key names the user.
+ */
+export const queryKeys = {
+  /** The city model (`/city/*.geojson`): read once a session. */
+  city: () => ['city'] as const,
+  devices: () => ['devices'] as const,
+  /** A device's readings behind an incident's chart: which devices, from when, for how much evidence. */
+  readings: (deviceIds: readonly string[], openedAt: number, evidenceCount: number) => ['readings', { deviceIds, openedAt, evidenceCount }] as const,
+  kpis: () => ['kpis'] as const,
+  silences: () => ['silences'] as const,
+  users: () => ['users'] as const,
+  recordings: () => ['recordings'] as const,
+  exercises: () => ['exercises'] as const,
+  /** Exercise incidents (never on the socket, which carries live ones): the Exercises tab lists them. */
+  exerciseIncidents: () => ['incidents', 'exercise'] as const,
+  /** One incident's detail (record, timeline, SOP progress): the panel's, and the record of a picked exercise incident. */
+  incident: (id: string) => ['incidents', 'detail', id] as const,
+};

@@ -180,7 +180,8 @@ export function CityMap({ city, devices, incidents, selectedId, onSelect }: Prop
         geometry: { type: 'Point' as const, coordinates: [...d.at] },
       })),
     };
-    const apply = () => (m.getSource('devices') as GeoJSONSource | undefined)?.setData(data);
+    // setData answers when the worker has taken the data; nothing waits for it.
+    const apply = () => void (m.getSource('devices') as GeoJSONSource | undefined)?.setData(data);
     if (m.isStyleLoaded()) apply();
     else m.once('load', apply);
   }, [devices, t]);

@@ -3,7 +3,7 @@ import { deviceTopic } from '@ioc/contracts';
 import { login, pollUntil, SocketWatcher, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
 
 /**
- * Roles split across processes, as README's Scaling describes: one process ingests (MQTT → database →
+ * Roles split across processes, as docs/operations.md's Scaling describes: one process ingests (MQTT → database →
  * `stream:device-messages`), another runs the correlation engine from that stream, the API and the jobs. A reading
  * published over MQTT reaches an operator's socket on the other process as an incident. Each process answers
  * /health and /metrics for its own roles, the ingest process without the api role too.

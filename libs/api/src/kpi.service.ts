@@ -7,7 +7,7 @@ import { activeIncidentsByDomain, binsEmptiedOnTime, cameraUptime, devicesOfType
 
 const DAY_MS = 86_400_000;
 
-/** The KPI tiles of the console; each definition is in kpi.ts and the README. */
+/** The KPI tiles of the console; each definition is in kpi.ts and docs/operators.md (KPIs). */
 @Injectable()
 export class KpiService {
   /** The first truck report, once found (it only moves when retention drops a year of data). */

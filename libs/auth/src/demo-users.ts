@@ -6,7 +6,7 @@ export interface DemoUser {
   readonly role: UserRole;
 }
 
-/** Shared by every demo user; listed in the README. Only created while the user table is empty (AUTH_DEMO_USERS). */
+/** Shared by every demo user; listed in the README (Demo users). Only created while the user table is empty (AUTH_DEMO_USERS). */
 export const DEMO_PASSWORD = 'ioc-demo-2025';
 
 /** One per role, and two operators (a hand-over between two consoles needs both). */

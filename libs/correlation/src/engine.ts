@@ -55,7 +55,7 @@ export interface EngineStats {
   readonly received: number;
   readonly processed: number;
   readonly duplicates: number;
-  /** Arrived after the watermark had passed their time: not applied (see README), only counted (and taken as a sign of life). */
+  /** Arrived after the watermark had passed their time: not applied (see docs/correlation.md, Late data), only counted (and taken as a sign of life). */
   readonly late: number;
   readonly lateByKind: Readonly<Record<string, number>>;
   readonly unknownDevices: number;

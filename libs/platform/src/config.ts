@@ -39,7 +39,7 @@ export const ENV_SCHEMA = z.object({
   MQTT_PASSWORD: z.string().optional(),
   INGEST_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc'),
   INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc-ingest'),
-  // At least 2: on a reconnect a session renews its shared subscription while the others hold it (README, Scaling).
+  // At least 2: on a reconnect a session renews its shared subscription while the others hold it (docs/operations.md, Scaling).
   INGEST_CONNECTIONS: int(2, 4096).default(16),
   INGEST_RECEIVE_MAXIMUM: int(1, 65535).default(1024),
   INGEST_SESSION_EXPIRY_S: int(0, 4294967295).default(7 * 24 * 3600),

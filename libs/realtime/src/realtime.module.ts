@@ -15,7 +15,7 @@ import { RealtimeService } from './realtime.service';
 import { StreamTail } from './stream-tail';
 import { WardIndex } from './ward-index';
 
-/** Tuning of the feed and the catch-up (constants for now; see README, Real-time). */
+/** Tuning of the feed and the catch-up (constants for now; see docs/realtime.md). */
 export const REALTIME_TUNING = {
   /**
    * A batch goes out at most this often per subscription room: ≤ 67 socket writes per second per socket. An idle feed

@@ -14,6 +14,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@ioc/domain': here('../../libs/domain/src/index.ts'),
+      '@ioc/city': here('../../libs/city/src/browser.ts'),
       '@ioc/contracts': here('src/contracts.ts'),
     },
   },

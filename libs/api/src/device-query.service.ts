@@ -3,7 +3,7 @@ import type { DeviceListQuery, ReadingsQuery, SeriesQuery } from '@ioc/contracts
 import { DOMAIN_OF_DEVICE_TYPE, type Device, type DeviceType, type Domain } from '@ioc/domain';
 import { CLOCK, IocError, type Clock } from '@ioc/platform';
 import { DeviceRepository, isRollupName, ReadingsRepository, ROLLUP_NAMES, TimeseriesRepository, type RollupRow, type StoredReading } from '@ioc/storage';
-import { CITY, DEFAULT_SILENCE_AFTER_MS, type City } from './city';
+import { API_CITY, DEFAULT_SILENCE_AFTER_MS, type ApiCity } from './city';
 
 /** A device as the console shows it: the city model's placement joined with the registry's status and last message. */
 export interface DeviceView {
@@ -35,7 +35,7 @@ export class DeviceQueryService {
     private readonly devices: DeviceRepository,
     private readonly readingsRepo: ReadingsRepository,
     private readonly series: TimeseriesRepository,
-    @Inject(CITY) private readonly city: City,
+    @Inject(API_CITY) private readonly city: ApiCity,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -5,7 +5,7 @@ import { FIELD_REPORT_API_CHANNEL, type FieldReport } from '@ioc/domain';
 import { CLOCK, IocError, LOGGER, type Clock, type Logger } from '@ioc/platform';
 import { FieldReportStream, FieldReportTap } from '@ioc/queue';
 import { FieldReportRepository, type FieldReportRecord } from '@ioc/storage';
-import { CITY, type City } from './city';
+import { API_CITY, type ApiCity } from './city';
 
 const toDto = (r: FieldReportRecord): FieldReportDto => ({
   id: r.id,
@@ -32,7 +32,7 @@ export class FieldReportService {
     private readonly reports: FieldReportRepository,
     @Inject(FieldReportTap) private readonly tap: FieldReportTap,
     @Inject(FieldReportStream) private readonly stream: FieldReportStream,
-    @Inject(CITY) private readonly city: City,
+    @Inject(API_CITY) private readonly city: ApiCity,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

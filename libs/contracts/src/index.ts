@@ -1,5 +1,5 @@
 export { TOPIC_FILTERS, TOPIC_ROOT, deviceTopic, feedbackTopic, gatewayTopic, parseTopic } from './topics';
-export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, MESSAGE_SCHEMAS } from './schemas';
+export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
 export { EVENT_STREAMS, JOBS, QUEUES, QUEUE_JOBS, escalationJobId, exerciseJobId, type JobDataMap, type QueueJobName, type QueueName } from './events';
 export { buildContractDocs } from './asyncapi';

@@ -1,5 +1,6 @@
 import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
-import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet, type Topology } from '@ioc/correlation';
+import type { Topology } from '@ioc/city';
+import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet } from '@ioc/correlation';
 import { isIocError, type Clock, type Logger } from '@ioc/platform';
 import { isTransientDbError, type ExerciseRecord, type ExerciseRepository } from '@ioc/storage';
 import type { IncidentChangeFanout, IncidentChange, IncidentService } from '@ioc/incidents';

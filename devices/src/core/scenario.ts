@@ -1,6 +1,5 @@
 import type { DeviceType } from '@ioc/domain';
-import type { LandUseKind } from './city';
-import type { LonLat } from './geo';
+import type { LandUseKind, LonLat } from '@ioc/city';
 import { parseTime } from './time';
 
 /** A scenario file (seeds/scenarios/*.json), as written by a trainer. Times are RFC 3339 with +07:00. */

@@ -1,7 +1,7 @@
 import { createMessageValidators } from '@ioc/contracts';
-import { loadCity, loadScenario, scenarioNames } from '../seeds.loader';
+import { loadCity, type City } from '@ioc/city';
+import { loadScenario, scenarioNames } from '../scenario.loader';
 import { StreamHash } from '../stream-hash';
-import type { City } from './city';
 import { stepCatchment } from './flood.model';
 import { selectFleet } from './fleet';
 import { createRng } from './rng';
@@ -37,12 +37,12 @@ const tsOf = (m: SimMessage) => Date.parse(m.body.ts as string);
  * simulator's behaviour shows here and is made knowingly, with the new hashes in the commit that changes it and why.
  */
 const PINNED_STREAMS: Record<string, string> = {
-  'king-tide-rain-october': '30223 47a9f9952ad5b58ee97b17a538e10b542a5366605e4eaa96416171d52d41d3ed',
-  'normal-day': '71219 3ac1a07ead52e1a0aeec5f9d3b86320fdb9a0069921c50460fe3b8116ab9b67a',
-  'ooc-om-boc-evening': '30546 022686454bd4a26b1fb9a5bf3ee17829236d71042355c39d164f948c7eb1dbf0',
-  'power-cut-p3': '22663 e37da128d4cd38d7bf306b0368bc14efefedae128ef6a6d7f57a8d78ab664df4',
-  'sensor-faults': '18390 49e4d89bdece99ee54863b1320331e8f323e200bc1fe203c6e96ca1109830f13',
-  'tet-waste-surge': '142415 63347e634c289492f984ed6bd6ea737b64de0cf4caa3432dc02173f6db2ccb40',
+  'king-tide-rain-october': '30237 c6163695cff1b3190c8824ded048470f962b8a4d8ad70b028228d74710b53b4b',
+  'normal-day': '71221 3b2e6881449eed4c45242b2ebffd810c0e8000abe470363666e68c32efc129d9',
+  'ooc-om-boc-evening': '30546 4ef85e6e4b7eba1979b94e322cbda3d9b74161c7e0e9cb129f97a72f9206c6c3',
+  'power-cut-p3': '22664 d79760c60d447d8ca7a5e3c733e2ed022ae49535d5cc944c90a73e0475dd20df',
+  'sensor-faults': '18391 84b31efb2ff69ce7a0b82a78634e36a8e89153d361f9d891e6bb2fb61f04bb2c',
+  'tet-waste-surge': '142417 7c5562dd858a740d4db3f5ad90f4e60a74b9a535f4c037f3df85542f639b5526',
 };
 const PINNED_NORMAL_DAY_3H = '57349 2b2fc28cc567367c610469473df7193a3342090801b4400799e12eb9d19df1f1';
 

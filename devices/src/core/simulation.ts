@@ -1,9 +1,8 @@
+import { bearingDeg, centreOf, distanceM, pointBetween, type Catchment, type City, type CollectionRoute, type DeviceSite, type LandUse, type LandUseKind, type LonLat } from '@ioc/city';
 import type { MessageKind } from '@ioc/domain';
 import { outfallFactor, gateShouldClose, pumpShouldRun, stepCatchment, type CatchmentState } from './flood.model';
 import { demandShare, floodCapacityFactor, laneCapacity, traffic } from './camera.model';
-import type { Catchment, City, CollectionRoute, DeviceSite, LandUse, LandUseKind } from './city';
 import { selectFleet } from './fleet';
-import { distanceM, headingDeg, lerp, type LonLat } from './geo';
 import { SlotHeap } from './heap';
 import { chance, createRng, normal, pick, poisson, uniform, type Rng } from './rng';
 import type { FaultSpec, FaultType, Scenario } from './scenario';
@@ -114,12 +113,6 @@ interface ActiveFault {
   readonly frozen: Map<number, number>;
 }
 
-const centroid = (ring: readonly LonLat[]): LonLat => {
-  let x = 0;
-  let y = 0;
-  for (const p of ring) (x += p[0]), (y += p[1]);
-  return [x / ring.length, y / ring.length];
-};
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r5 = (x: number) => Math.round(x * 1e5) / 1e5;
 
@@ -169,7 +162,7 @@ export class Simulation {
     const toT = (s: string) => (parseTime(s) - this.startMs) / 1000;
 
     const catchments = new Map<string, CatchmentRt>();
-    for (const c of city.catchments) catchments.set(c.id, { c, centre: centroid(c.ring), state: { waterMm: 0, depthCm: 0, pumpsRunning: 0 }, rainMmH: 0, pumps: [], gate: undefined });
+    for (const c of city.catchments) catchments.set(c.id, { c, centre: centreOf(c.ring), state: { waterMm: 0, depthCm: 0, pumpsRunning: 0 }, rainMmH: 0, pumps: [], gate: undefined });
     this.catchments = catchments;
     const landUse = new Map(city.landUse.map((l) => [l.id, l]));
     if (file.festival) {
@@ -183,7 +176,7 @@ export class Simulation {
       const rng = createRng(seed, `device/${site.id}`);
       const lu = (site.landUse ?? 'residential') as LandUseKind;
       const festivalSite = site.siteId && landUse.get(site.siteId)?.kind === 'festival-bank' ? landUse.get(site.siteId) : undefined;
-      const nearFestival = !!this.fest?.sites.some((s) => distanceM([site.lon, site.lat], centroid(s.ring)) < 1200);
+      const nearFestival = !!this.fest?.sites.some((s) => distanceM([site.lon, site.lat], centreOf(s.ring)) < 1200);
       const d: DeviceRt = {
         site,
         idx,
@@ -346,9 +339,9 @@ export class Simulation {
       const target: LonLat = tr.mode === 'route' ? [tr.stops[tr.i].site.lon, tr.stops[tr.i].site.lat] : tr.route.depot;
       const dist = distanceM(tr.pos, target);
       const step = TRUCK_SPEED_MS * budget;
-      if (dist > 0) tr.heading = headingDeg(tr.pos, target);
+      if (dist > 0) tr.heading = bearingDeg(tr.pos, target);
       if (step < dist) {
-        tr.pos = lerp(tr.pos, target, step / dist);
+        tr.pos = pointBetween(tr.pos, target, step / dist);
         tr.speedKmh = TRUCK_SPEED_MS * 3.6;
         budget = 0;
       } else {

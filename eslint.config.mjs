@@ -24,6 +24,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console's specs are typed by their own tsconfig (the server's contracts, not the bundle's browser entries).
+    files: ['apps/console/src/**/*.spec.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './apps/console/tsconfig.spec.json' } },
+  },
+  {
     files: ['apps/console/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

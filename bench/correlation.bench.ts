@@ -1,5 +1,6 @@
-import { buildTopology, CorrelationEngine, loadRules, loadTopologySource, type DeviceRecord, type EngineEvent } from '@ioc/correlation';
-import { loadCity, loadScenario, Simulation } from '../devices/src';
+import { buildTopology, loadCity } from '@ioc/city';
+import { CorrelationEngine, loadRules, type EngineEvent } from '@ioc/correlation';
+import { loadScenario, Simulation } from '../devices/src';
 
 /**
  * npm run bench:correlation — the pure correlation engine on one core with every rule of seeds/rules loaded. Events
@@ -17,9 +18,9 @@ const log = (msg: string, extra: Record<string, unknown> = {}) =>
 
 function main(): void {
   const scenario = loadScenario(SCENARIO);
-  const sim = new Simulation({ city: loadCity(), scenario, seed: 42, devices: DEVICES });
-  const source = loadTopologySource();
-  const topology = buildTopology({ ...source, devices: sim.devices.map((d) => d.site as DeviceRecord), routes: sim.routes });
+  const city = loadCity();
+  const sim = new Simulation({ city, scenario, seed: 42, devices: DEVICES });
+  const topology = buildTopology({ ...city, devices: sim.devices.map((d) => d.site), routes: sim.routes });
   const rules = loadRules();
   log('generating events', { scenario: SCENARIO, devices: sim.devices.length, rules: rules.rules.length });
   const g0 = performance.now();

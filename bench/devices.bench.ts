@@ -1,5 +1,6 @@
 import { startMosquitto } from '@ioc/testing';
-import { loadCity, loadScenario, MqttFleetRunner, planTopology, Simulation } from '../devices/src';
+import { loadCity } from '@ioc/city';
+import { loadScenario, MqttFleetRunner, planTopology, Simulation } from '../devices/src';
 
 /**
  * npm run bench:devices — the simulator at scale against a Mosquitto of its own on this machine: BENCH_DEVICES

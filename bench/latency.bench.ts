@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { connectAsync } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
-import { loadTopology } from '@ioc/correlation';
+import { buildTopology, loadCity } from '@ioc/city';
 import { loadConfig } from '@ioc/platform';
 import { login, SocketWatcher, startServer, startTestStack } from '@ioc/testing';
 import { runPublisher } from './publisher-process';
@@ -54,7 +54,7 @@ type Sample = { key: string; event: 'opened' | 'severity-raised'; topic: string;
 
 /** Per ward, from the city model: a bin that catches fire, a camera, and another bin whose battery runs flat. */
 function citySamples(): Sample[] {
-  const topology = loadTopology();
+  const topology = buildTopology(loadCity());
   const wards = [...topology.zones.values()].filter((z) => z.kind === 'ward').map((z) => z.id).sort();
   const ofType = (type: string, ward: string) => [...topology.devices.values()].filter((d) => d.type === type && d.ward === ward).map((d) => d.id);
   const samples: Sample[] = [];

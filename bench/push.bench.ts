@@ -11,7 +11,7 @@ import type { IncidentDomain, IncidentEvent, IncidentRecord, IncidentSignal, Inc
 import { loadConfig, PlatformModule } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
 import { IncidentRepository, StorageModule, UserRepository } from '@ioc/storage';
-import { createPlainTestDatabase, deleteRedisPrefix, startServer, testLogger } from '@ioc/testing';
+import { createPlainTestDatabase, deleteRedisPrefix, SeedsTestModule, startServer, testLogger } from '@ioc/testing';
 
 /**
  * npm run bench:push — operator sockets connected to the real server (api role, built), incidents changing at a fixed
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   // WAL flush, so the changes/s it can make are not bounded by this machine's fsync (the server under test only reads).
   const writerUrl = `${db.url}?options=${encodeURIComponent('-c synchronous_commit=off')}`;
   const config = loadConfig({ ...serverEnv, DATABASE_URL: writerUrl, DATABASE_POOL_SIZE: String(WRITERS + 2), LOG_LEVEL: 'silent' });
-  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, IncidentsModule] })
+  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, IncidentsModule] })
   class Writer {}
   const writer = await NestFactory.createApplicationContext(Writer, { logger: false });
   const stream = writer.get(IncidentEventStream);

@@ -14,7 +14,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@ioc/domain': here('../../libs/domain/src/index.ts'),
-      '@ioc/contracts': here('src/contracts.ts'),
+      '@ioc/city': here('../../libs/city/src/browser.ts'),
+      '@ioc/contracts': here('../../libs/contracts/src/browser.ts'),
     },
   },
   build: { outDir: here('../../dist/console'), emptyOutDir: true, chunkSizeWarningLimit: 2500, sourcemap: false },

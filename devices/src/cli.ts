@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
+import { loadCity } from '@ioc/city';
 import { Simulation } from './core/simulation';
 import { parseTime } from './core/time';
-import { loadCity, loadScenario, scenarioNames } from './seeds.loader';
+import { loadScenario, scenarioNames } from './scenario.loader';
 import { payloadOf, StreamHash } from './stream-hash';
 import { MqttFleetRunner } from './transport/mqtt-runner';
 import { planTopology } from './transport/topology';

@@ -1,5 +1,3 @@
-export * from './core/city';
-export * from './core/geo';
 export * from './core/rng';
 export * from './core/time';
 export * from './core/scenario';
@@ -10,7 +8,7 @@ export * from './core/waste.model';
 export * from './core/camera.model';
 export * from './core/fleet';
 export * from './core/simulation';
-export * from './seeds.loader';
+export * from './scenario.loader';
 export * from './stream-hash';
 export * from './transport/topology';
 export * from './transport/mqtt-runner';

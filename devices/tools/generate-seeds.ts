@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pointInRing } from '../src/core/geo';
+import { pointInPolygon, preparePolygon } from '@ioc/city';
 
 type P = [number, number]; // [lon, lat]
 const OUT = path.resolve(process.argv[2] ?? 'seeds');
@@ -64,7 +64,7 @@ function cellsRing(cells: Array<[number, number]>): P[] {
   const w = ring.map(wobble);
   return [...w, w[0]];
 }
-const inRing = (p: P, ring: P[]) => pointInRing(p, ring);
+const inRing = (p: P, ring: P[]) => pointInPolygon(p, preparePolygon(ring));
 const rect = (lon0: number, lat0: number, lon1: number, lat1: number): P[] => [
   [lon0, lat0],
   [lon1, lat0],

@@ -12,3 +12,4 @@ export * from './api-client';
 export * from './publish';
 export * from './wait-for';
 export * from './child';
+export * from './city';

@@ -8,6 +8,7 @@ import { IngestModule } from '@ioc/ingest';
 import { CorrelationModule, ExercisesModule } from '@ioc/correlate';
 import { EscalationModule } from '@ioc/incidents';
 import { RealtimeModule } from '@ioc/realtime';
+import { CityModule } from './city.module';
 import { JobsModule } from './jobs.module';
 import { HttpApiModule } from './http/http-api.module';
 import { ConsoleStaticModule } from './http/console-static.module';
@@ -33,6 +34,8 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
         StorageModule.forRoot(),
         QueueModule,
+        // The city and the rules, once for every role (global).
+        CityModule,
         // Every process answers /health and /metrics, whatever its roles.
         OpsHttpModule,
         ...escalation,

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { buildTopology, loadCity } from '@ioc/city';
 import { runBacktest } from '@ioc/correlate';
-import { loadCitySeeds } from '@ioc/incidents';
+import { loadRules } from '@ioc/correlation';
 import { createLogger, isIocError, loadConfig, PlatformError } from '@ioc/platform';
 import { openDatabase, RawMessageRepository } from '@ioc/storage';
 
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(maxEvents) || maxEvents <= 0) throw new PlatformError('USAGE_INVALID', `--max-events must be a positive integer\n${USAGE}`);
   const config = loadConfig();
   const logger = createLogger({ ...config.log, level: 'warn' });
-  const { rules, topology } = loadCitySeeds(config.correlation.seedsDir);
+  const seedsDir = config.correlation.seedsDir;
+  const topology = buildTopology(loadCity(seedsDir));
+  const rules = loadRules(seedsDir && path.join(seedsDir, 'rules'));
   const db = await openDatabase({ ...config.database, dataDir: config.dataDir, migrate: false }, logger);
   try {
     const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -1,5 +1,5 @@
 import type { DeviceType } from '@ioc/domain';
-import type { CollectionRoute, DeviceSite } from './city';
+import type { CollectionRoute, DeviceSite } from '@ioc/city';
 import { normal, type Rng } from './rng';
 
 /** Device types that are cloned to grow a fleet past the registry (sensors that come in thousands). */

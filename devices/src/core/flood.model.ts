@@ -1,4 +1,4 @@
-import type { Catchment } from './city';
+import type { Catchment } from '@ioc/city';
 
 /**
  * Water in one drainage catchment, as mm over its area. Inflow is rain × runoff plus river water over a low bank

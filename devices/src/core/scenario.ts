@@ -1,6 +1,5 @@
 import type { DeviceType } from '@ioc/domain';
-import type { LandUseKind } from './city';
-import type { LonLat } from './geo';
+import type { LandUseKind, LonLat } from '@ioc/city';
 import { parseTime } from './time';
 
 /** A scenario file (seeds/scenarios/*.json), as written by a trainer. Times are RFC 3339 with +07:00. */
@@ -108,14 +107,20 @@ export function resolveScenario(file: ScenarioFile): Scenario {
   };
   if (!file.name) problems.push('name is required');
   time('start', file.start);
-  for (const c of file.weather?.rainCells ?? []) (time(`rain cell ${c.id} from`, c.from), time(`rain cell ${c.id} to`, c.to));
+  for (const c of file.weather?.rainCells ?? []) {
+    time(`rain cell ${c.id} from`, c.from);
+    time(`rain cell ${c.id} to`, c.to);
+  }
   for (const [i, f] of (file.faults ?? []).entries()) {
     if (!(FAULT_TYPES as readonly string[]).includes(f.type)) problems.push(`faults[${i}]: unknown type "${f.type}"`);
     time(`faults[${i}].from`, f.from);
     time(`faults[${i}].to`, f.to);
   }
   if (!Array.isArray(file.expectedIncidents)) problems.push('expectedIncidents must be a list (possibly empty)');
-  for (const [i, x] of (file.expectedIncidents ?? []).entries()) (time(`expectedIncidents[${i}].from`, x.from), time(`expectedIncidents[${i}].to`, x.to));
+  for (const [i, x] of (file.expectedIncidents ?? []).entries()) {
+    time(`expectedIncidents[${i}].from`, x.from);
+    time(`expectedIncidents[${i}].to`, x.to);
+  }
   let durationS = 0;
   try {
     durationS = parseDuration(file.duration);

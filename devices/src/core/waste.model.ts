@@ -1,4 +1,4 @@
-import type { LandUseKind } from './city';
+import type { LandUseKind } from '@ioc/city';
 
 /** Base fill rate by land use, % of a 240 L bin per hour, averaged over the day. */
 const BASE_RATE: Record<LandUseKind, number> = {

@@ -1,5 +1,4 @@
-import type { LonLat } from './geo';
-import { distanceM, lerp } from './geo';
+import { distanceM, pointBetween, type LonLat } from '@ioc/city';
 import { normal, uniform, type Rng } from './rng';
 import type { RainCellSpec, ScenarioFile } from './scenario';
 import { parseTime } from './time';
@@ -42,7 +41,7 @@ function cellCentre(c: RainCell, f: number): LonLat {
   if (c.path.length === 1) return c.path[0];
   const x = f * (c.path.length - 1);
   const i = Math.min(c.path.length - 2, Math.floor(x));
-  return lerp(c.path[i], c.path[i + 1], x - i);
+  return pointBetween(c.path[i], c.path[i + 1], x - i);
 }
 
 /** Rain intensity (mm/h) at a point: every active cell, a Gaussian in space, a sine envelope in time. */

@@ -2,7 +2,8 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { createMessageValidators, parseTopic, TOPIC_FILTERS } from '@ioc/contracts';
 import { startMosquitto, type TestBroker } from '@ioc/testing';
 import { Simulation } from '../core/simulation';
-import { loadCity, loadScenario } from '../seeds.loader';
+import { loadCity } from '@ioc/city';
+import { loadScenario } from '../scenario.loader';
 import { MqttFleetRunner } from './mqtt-runner';
 import { planTopology } from './topology';
 

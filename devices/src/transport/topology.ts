@@ -1,5 +1,5 @@
 import type { DeviceType } from '@ioc/domain';
-import type { DeviceSite } from '../core/city';
+import type { DeviceSite } from '@ioc/city';
 import { hash32 } from '../core/rng';
 
 /** Which devices hold their own MQTT connection and which sit behind a gateway (`ioc/v1/gateway/{id}`). */

@@ -4,7 +4,7 @@ import { DOMAIN_OF_DEVICE_TYPE, type Device, type DeviceType, type Domain } from
 import { CLOCK, type Clock } from '@ioc/platform';
 import { DeviceRepository, isRollupName, ReadingsRepository, ROLLUP_NAMES, TimeseriesRepository, type RollupRow, type StoredReading } from '@ioc/storage';
 import { ApiServiceError } from './api.errors';
-import { CITY, DEFAULT_SILENCE_AFTER_MS, type City } from './city';
+import { API_CITY, DEFAULT_SILENCE_AFTER_MS, type ApiCity } from './city';
 
 /** A device as the console shows it: the city model's placement joined with the registry's status and last message. */
 export interface DeviceView {
@@ -36,7 +36,7 @@ export class DeviceQueryService {
     private readonly devices: DeviceRepository,
     private readonly readingsRepo: ReadingsRepository,
     private readonly series: TimeseriesRepository,
-    @Inject(CITY) private readonly city: City,
+    @Inject(API_CITY) private readonly city: ApiCity,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

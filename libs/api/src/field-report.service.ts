@@ -6,7 +6,7 @@ import { CLOCK, LOGGER, type Clock, type Logger } from '@ioc/platform';
 import { FieldReportStream, FieldReportTap } from '@ioc/queue';
 import { FieldReportRepository, type FieldReportRecord } from '@ioc/storage';
 import { ApiServiceError } from './api.errors';
-import { CITY, type City } from './city';
+import { API_CITY, type ApiCity } from './city';
 
 const toDto = (r: FieldReportRecord): FieldReportDto => ({
   id: r.id,
@@ -33,7 +33,7 @@ export class FieldReportService {
     private readonly reports: FieldReportRepository,
     @Inject(FieldReportTap) private readonly tap: FieldReportTap,
     @Inject(FieldReportStream) private readonly stream: FieldReportStream,
-    @Inject(CITY) private readonly city: City,
+    @Inject(API_CITY) private readonly city: ApiCity,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

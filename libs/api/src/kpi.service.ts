@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { KpiReport } from '@ioc/contracts';
 import { CLOCK, type Clock } from '@ioc/platform';
 import { DeviceRepository, KpiRepository, ReadingsRepository } from '@ioc/storage';
-import { CITY, type City } from './city';
+import { API_CITY, type ApiCity } from './city';
 import { activeIncidentsByDomain, binsEmptiedOnTime, cameraUptime, devicesOfType, floodSensorsOverWarning } from './kpi';
 
 const DAY_MS = 86_400_000;
@@ -17,7 +17,7 @@ export class KpiService {
     private readonly kpis: KpiRepository,
     private readonly devices: DeviceRepository,
     private readonly readings: ReadingsRepository,
-    @Inject(CITY) private readonly city: City,
+    @Inject(API_CITY) private readonly city: ApiCity,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

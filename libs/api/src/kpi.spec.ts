@@ -1,7 +1,7 @@
-import { loadTopology, type RouteNode } from '@ioc/correlation';
+import { buildTopology, loadCity, type RouteNode } from '@ioc/city';
 import { activeIncidentsByDomain, binsEmptiedOnTime, cameraUptime, devicesOfType, floodSensorsOverWarning, shiftsDueIn } from './kpi';
 
-const topology = loadTopology();
+const topology = buildTopology(loadCity());
 const MIN = 60_000;
 // Local (UTC+7) midnight of 2026-11-21.
 const DAY = Date.parse('2026-11-21T00:00:00+07:00');

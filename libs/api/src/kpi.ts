@@ -1,5 +1,5 @@
 import { incidentDomainOf, INCIDENT_DOMAIN_NAMES, isIncidentType, SEVERITIES } from '@ioc/domain';
-import type { DeviceNode, RouteNode, Topology } from '@ioc/correlation';
+import type { DeviceNode, RouteNode, Topology } from '@ioc/city';
 
 /** The 99.5 % collection target of the provincial resolution. */
 export const BINS_ON_TIME_TARGET = 0.995;

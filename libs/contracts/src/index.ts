@@ -1,5 +1,5 @@
 export { TOPIC_FILTERS, TOPIC_ROOT, deviceTopic, feedbackTopic, gatewayTopic, parseTopic } from './topics';
-export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, MESSAGE_SCHEMAS } from './schemas';
+export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
 export { EVENT_STREAMS, JOBS, QUEUES, QUEUE_JOBS, escalationJobId, exerciseJobId, type JobDataMap, type QueueJobName, type QueueName } from './events';
 export { buildContractDocs } from './asyncapi';
@@ -9,7 +9,7 @@ export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './sile
 export { ChangePasswordRequestSchema, CreateUserRequestSchema, LoginRequestSchema, SetPasswordRequestSchema, UpdateUserRequestSchema, type ApiUser, type ApiUserRecord, type ApiUserRole, type ChangePasswordRequest, type CreateUserRequest, type LoginRequest, type LoginResponse, type SetPasswordRequest, type UpdateUserRequest } from './rest/auth.dto';
 export type { ApiError } from './rest/common.dto';
 export { DeviceListQuerySchema, ReadingsQuerySchema, SeriesQuerySchema, type DeviceListQuery, type ReadingsQuery, type SeriesQuery } from './rest/devices.dto';
-export { EXERCISE_KEY_PREFIX, ExerciseRequestSchema, MAX_RECORDING_MESSAGES, RecordingRequestSchema, type ExerciseDto, type ExerciseRequest, type RecordingDto, type RecordingRequest } from './rest/exercises.dto';
+export { EXERCISE_KEY_PREFIX, EXERCISE_SPEED_MAX, EXERCISE_SPEED_MIN, ExerciseRequestSchema, MAX_RECORDING_MESSAGES, MAX_RECORDING_MS, RecordingRequestSchema, type ExerciseDto, type ExerciseRequest, type RecordingDto, type RecordingRequest } from './rest/exercises.dto';
 export { FieldReportListQuerySchema, FieldReportRequestSchema, type FieldReportDto, type FieldReportListQuery, type FieldReportRequest } from './rest/field-reports.dto';
 export { AssignRequestSchema, CommentRequestSchema, CompleteStepRequestSchema, EmptyRequestSchema, IncidentEventsQuerySchema, IncidentListQuerySchema, ReopenRequestSchema, ResolveRequestSchema, type AssignRequest, type CommentRequest, type CompleteStepRequest, type IncidentEventsQuery, type IncidentListQueryDto, type ReopenRequest, type ResolveRequest } from './rest/incidents.dto';
 export { KpiQuerySchema, type KpiQuery, type KpiReport } from './rest/kpi.dto';

@@ -1,11 +1,12 @@
-import { loadRules, loadTopology } from '@ioc/correlation';
+import { buildTopology, loadCity } from '@ioc/city';
+import { loadRules } from '@ioc/correlation';
 import type { DeviceMessage } from '@ioc/domain';
 import { IngestRepository, ingestRepositoryOptionsFor, openDatabase, RawMessageRepository, type Database } from '@ioc/storage';
 import { createPlainTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { runBacktest } from './backtest.command';
 
 const rules = loadRules();
-const topology = loadTopology();
+const topology = buildTopology(loadCity());
 const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 const MIN = 60_000;
 

@@ -1,4 +1,5 @@
-import { backtest, type BacktestResult, type RuleSet, type Topology } from '@ioc/correlation';
+import type { Topology } from '@ioc/city';
+import { backtest, type BacktestResult, type RuleSet } from '@ioc/correlation';
 import { PlatformError } from '@ioc/platform';
 import type { RawMessageRepository } from '@ioc/storage';
 import { toEngineEvent } from './correlation.service';

@@ -5,7 +5,9 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
 import { FieldReportRepository, RawMessageRepository, SignalDeadLetterRepository, SilenceRepository, toFieldReport } from '@ioc/storage';
-import { CITY_SEEDS, type CitySeeds, IncidentService, IncidentChangeFanout, IncidentCommandsModule } from '@ioc/incidents';
+import { TOPOLOGY, type Topology } from '@ioc/city';
+import { RULES, type RuleSet } from '@ioc/correlation';
+import { IncidentService, IncidentChangeFanout, IncidentCommandsModule } from '@ioc/incidents';
 import { CorrelationService } from './correlation.service';
 import { StreamConsumer } from './stream-consumer';
 
@@ -13,8 +15,8 @@ const CONSUMER_GROUP = 'ioc-correlate';
 const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
 
 /**
- * The correlate role. Rules and the city topology are read and validated at boot (a broken rule file stops the
- * start). Readings come from the ingest fast path when ingest runs in this process, otherwise from the stream.
+ * The correlate role, over the rules and the city topology the application read and validated at boot (RULES,
+ * TOPOLOGY: a broken rule or seed file stops the start). Readings come from the ingest fast path when ingest runs in this process, otherwise from the stream.
  * Committed changes go through IncidentChangeFanout (stream, escalation timers), as operators' do.
  */
 @Global()
@@ -23,10 +25,11 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, CITY_SEEDS, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, SignalDeadLetterRepository, CLOCK, LOGGER, METRICS_REGISTRY],
+      inject: [IOC_CONFIG, RULES, TOPOLOGY, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, SignalDeadLetterRepository, CLOCK, LOGGER, METRICS_REGISTRY],
       useFactory: (
         config: IocConfig,
-        seeds: CitySeeds,
+        rules: RuleSet,
+        topology: Topology,
         incidents: IncidentService,
         fanout: IncidentChangeFanout,
         raw: RawMessageRepository,
@@ -54,8 +57,8 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
         });
         return new CorrelationService(
           {
-            rules: seeds.rules,
-            topology: seeds.topology,
+            rules,
+            topology,
             allowedLatenessMs: config.correlation.allowedLatenessMs,
             tickMs: config.correlation.tickMs,
             earlyFiring: config.correlation.earlyFiring,

@@ -1,4 +1,5 @@
-import { loadRules, loadTopology } from '@ioc/correlation';
+import { buildTopology, loadCity } from '@ioc/city';
+import { loadRules } from '@ioc/correlation';
 import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
 import { IncidentService, loadSopCatalog } from '@ioc/incidents';
 import { IncidentRepository, openDatabase, SignalDeadLetterRepository, type Database } from '@ioc/storage';
@@ -42,7 +43,7 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('the correlate role
     // The first bin's raise carries a NUL in its title, which PostgreSQL refuses in text however often it is sent.
     const poisoned = (s: IncidentSignal): IncidentSignal => (s.op === 'raise' && s.evidence[0]?.deviceId === BINS[0] ? { ...s, title: { vi: 'cháy\u0000', en: 'fire\u0000' } } : s);
     const service = new CorrelationService(
-      { rules: loadRules(), topology: loadTopology(), allowedLatenessMs: 2_000, tickMs: 1_000_000, recoveryMs: 0, retryMaxMs: 50 },
+      { rules: loadRules(), topology: buildTopology(loadCity()), allowedLatenessMs: 2_000, tickMs: 1_000_000, recoveryMs: 0, retryMaxMs: 50 },
       {
         applySignal: (s) => incidents.applySignal(poisoned(s)),
         changed: async () => undefined,

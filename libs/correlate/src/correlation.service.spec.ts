@@ -1,12 +1,13 @@
 import pino from 'pino';
-import { loadRules, loadTopology, type Silence } from '@ioc/correlation';
+import { buildTopology, loadCity } from '@ioc/city';
+import { loadRules, type Silence } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import { IncidentError, type IncidentChange } from '@ioc/incidents';
 import { CorrelationService, type CorrelationPorts, type DeadLetter } from './correlation.service';
 import { WITHDRAWN_REASON } from './early-firing';
 
 const rules = loadRules();
-const topology = loadTopology();
+const topology = buildTopology(loadCity());
 const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 /** The signals of the bin-fire incident (the other devices of the seed registry, silent here, raise offline ones). */
 const fires = (signals: readonly IncidentSignal[]) => signals.filter((s) => s.key.startsWith('bin-fire'));

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Silence, type Topology } from '@ioc/correlation';
+import type { Topology } from '@ioc/city';
+import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Silence } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import { retry, type Clock, type Sleep } from '@ioc/platform';
 import type { IncidentChange } from '@ioc/incidents';

@@ -1,4 +1,5 @@
-import { CorrelationEngine, type EngineEvent, type EngineStats, type Rule, type RuleSet, type Silence, type Topology } from '@ioc/correlation';
+import type { Topology } from '@ioc/city';
+import { CorrelationEngine, type EngineEvent, type EngineStats, type Rule, type RuleSet, type Silence } from '@ioc/correlation';
 import type { Evidence, IncidentSignal } from '@ioc/domain';
 
 /** Detectors whose raise is decided by one arriving reading (a level crossed, a count reached), not by a timer. */

@@ -2,7 +2,7 @@ import type { IncidentSignal, IncidentType, Severity, ZoneRef } from '@ioc/domai
 import { CorrelationEngine, type EngineStats } from './engine';
 import { compareEvents, type EngineEvent } from './event';
 import type { Rule, RuleSet } from './rule.types';
-import type { Topology } from './topology';
+import type { Topology } from '@ioc/city';
 
 export interface BacktestIncident {
   readonly key: string;

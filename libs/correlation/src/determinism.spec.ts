@@ -4,21 +4,23 @@
  * from history by `backtest` (no lateness).
  */
 import type { IncidentSignal } from '@ioc/domain';
-import { loadCity, loadScenario, Simulation } from '@ioc/devices';
+import { buildTopology, loadCity } from '@ioc/city';
+import { loadScenario, Simulation } from '@ioc/devices';
 import { backtest } from './backtest';
 import { CorrelationEngine } from './engine';
 import type { EngineEvent } from './event';
-import { loadRules, loadTopology } from './seeds.loader';
+import { loadRules } from './rules.loader';
 import { signalDigest } from './signal-digest';
 
 const LATENESS_MS = 5 * 60_000;
 const rules = loadRules();
-const topology = loadTopology();
+const city = loadCity();
+const topology = buildTopology(city);
 const scenario = loadScenario('king-tide-rain-october');
 const endMs = scenario.startMs + scenario.durationS * 1000;
 
 function events(): EngineEvent[] {
-  const sim = new Simulation({ city: loadCity(), scenario, seed: 42 });
+  const sim = new Simulation({ city, scenario, seed: 42 });
   const out: EngineEvent[] = [];
   for (let t = 0; t < sim.durationS; ) {
     t = Math.min(sim.durationS, t + 600);

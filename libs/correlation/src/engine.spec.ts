@@ -1,5 +1,5 @@
 import { parseRuleFiles, RuleFileError } from './rule-file';
-import { loadRules } from './seeds.loader';
+import { loadRules } from './rules.loader';
 import { at, every, health, heartbeats, raises, runEngine, toyTopology, traffic, T0 } from './testing/factories';
 import { CorrelationEngine } from './engine';
 

@@ -13,7 +13,7 @@ import { compareEvents, type EngineEvent, type EngineEventKind } from './event';
 import type { Rule, RuleSet } from './rule.types';
 import type { Detector, Runtime } from './runtime';
 import { TimerHeap, type TimerTarget } from './timer-heap';
-import type { Topology } from './topology';
+import type { Topology } from '@ioc/city';
 import { World } from './world';
 
 export interface EngineOptions {

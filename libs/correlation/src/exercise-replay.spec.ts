@@ -5,16 +5,18 @@
  * prefix and on its clock.
  */
 import type { IncidentSignal } from '@ioc/domain';
-import { loadCity, loadScenario, Simulation } from '@ioc/devices';
+import { buildTopology, loadCity } from '@ioc/city';
+import { loadScenario, Simulation } from '@ioc/devices';
 import { backtest } from './backtest';
 import type { EngineEvent } from './event';
 import { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';
-import { loadRules, loadTopology } from './seeds.loader';
+import { loadRules } from './rules.loader';
 import { signalDigest } from './signal-digest';
 import { at, binFill, every, fieldReport, raises, T0, traffic } from './testing/factories';
 
 const rules = loadRules();
-const topology = loadTopology();
+const city = loadCity();
+const topology = buildTopology(city);
 const scenario = loadScenario('king-tide-rain-october');
 /** The first six hours of the scenario: enough for its flood incidents to open, grow and clear. */
 const HOURS = 6;
@@ -22,7 +24,7 @@ const timeline: ExerciseTimeline = { from: scenario.startMs, to: scenario.startM
 const PREFIX = 'exercise-0a1b2c3d/';
 
 const recording: EngineEvent[] = (() => {
-  const sim = new Simulation({ city: loadCity(), scenario, seed: 7 });
+  const sim = new Simulation({ city, scenario, seed: 7 });
   const out: EngineEvent[] = [];
   for (let t = 0; t < HOURS * 3600; ) {
     t = Math.min(HOURS * 3600, t + 600);

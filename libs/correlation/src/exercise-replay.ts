@@ -2,7 +2,7 @@ import type { Evidence, IncidentSignal } from '@ioc/domain';
 import { CorrelationEngine, type EngineStats } from './engine';
 import type { EngineEvent } from './event';
 import type { Rule, RuleSet } from './rule.types';
-import type { Topology } from './topology';
+import type { Topology } from '@ioc/city';
 
 /**
  * How an exercise maps a recording's event time onto the wall clock: the recording's `from` is the exercise's

@@ -2,7 +2,7 @@ import type { Evidence, ZoneRef } from '@ioc/domain';
 import { AlarmBook, severityOf, type Alarm } from './alarm';
 import type { GroupSpec, Rule } from './rule.types';
 import { selectZone, type Runtime } from './runtime';
-import type { DeviceNode } from './topology';
+import type { DeviceNode } from '@ioc/city';
 
 /**
  * Grouping (Alertmanager's group_by): devices whose own condition holds are members of their zone's incident; the

@@ -1,6 +1,6 @@
 import type { IncidentType, ZoneKind } from '@ioc/domain';
 import type { NumOrRef } from './rule.types';
-import type { DeviceNode } from './topology';
+import type { DeviceNode } from '@ioc/city';
 
 /** What a predicate may look at: the reading, the device and the engine's shared world state (joins across domains). */
 export interface PredicateContext {

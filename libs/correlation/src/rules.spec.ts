@@ -1,5 +1,5 @@
 import { INCIDENT_TYPES, type IncidentType } from '@ioc/domain';
-import { loadRules } from './seeds.loader';
+import { loadRules } from './rules.loader';
 import {
   at, binFill, detection, every, fieldReport, gate, health, heartbeats, pickup, pump, rain, raises, runEngine, tide, traffic, waterLevel,
 } from './testing/factories';

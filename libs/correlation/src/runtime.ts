@@ -2,7 +2,7 @@ import type { IncidentSignal, ZoneKind, ZoneRef } from '@ioc/domain';
 import type { EngineEvent, EngineEventKind } from './event';
 import type { Rule, ZoneSelector } from './rule.types';
 import type { TimerTarget } from './timer-heap';
-import type { DeviceNode, Topology } from './topology';
+import type { DeviceNode, Topology } from '@ioc/city';
 import type { World } from './world';
 import type { Alarm } from './alarm';
 

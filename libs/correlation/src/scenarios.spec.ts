@@ -12,14 +12,15 @@
  * 10 minutes ahead of arrival, as INGEST_MAX_FUTURE_SKEW_S).
  */
 import type { IncidentSignal } from '@ioc/domain';
-import { loadCity, loadScenario, scenarioNames, Simulation } from '@ioc/devices';
+import { buildTopology, loadCity } from '@ioc/city';
+import { loadScenario, scenarioNames, Simulation } from '@ioc/devices';
 import { CorrelationEngine } from './engine';
 import type { EngineEvent } from './event';
-import { loadRules, loadTopology } from './seeds.loader';
+import { loadRules } from './rules.loader';
 
 const city = loadCity();
 const rules = loadRules();
-const topology = loadTopology();
+const topology = buildTopology(city);
 const LATENESS_MS = 120_000;
 const MAX_FUTURE_MS = 600_000;
 const summary: string[] = [];

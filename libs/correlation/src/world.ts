@@ -2,7 +2,7 @@ import type { IncidentType, ZoneKind } from '@ioc/domain';
 import type { EngineEvent, FieldReportBody } from './event';
 import type { PredicateContext } from './predicates';
 import type { NumOrRef } from './rule.types';
-import type { DeviceNode, Topology } from './topology';
+import type { DeviceNode, Topology } from '@ioc/city';
 
 const RAIN_KEEP_MS = 12 * 3_600_000;
 const REPORT_KEEP_MS = 24 * 3_600_000;

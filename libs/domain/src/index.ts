@@ -6,4 +6,3 @@ export { INCIDENT_DOMAINS, INCIDENT_DOMAIN_NAMES, INCIDENT_EVIDENCE_KEPT, INCIDE
 export { ESCALATION_ROLES, type EscalationRole, type IncidentNotification, type NotificationKind, type Notifier } from './notification';
 export { FIELD_REPORT_API_CHANNEL, type FieldReport } from './field-report';
 export { evolve, evolveStatus } from './incident-evolve';
-export { pointInRing, type LonLat } from './geo';

@@ -8,7 +8,7 @@ import { validateXML } from 'xmllint-wasm';
 import { SYSTEM_ACTOR, type Evidence, type IncidentSignal } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, isIocError, loadConfig, type Clock } from '@ioc/platform';
 import { DATABASE, IncidentRepository, MIGRATIONS_DIR, migrate, openDatabase, type Database } from '@ioc/storage';
-import { createPlainTestDatabase, openEmbeddedTestDatabase, projectRoot, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import { createPlainTestDatabase, openEmbeddedTestDatabase, projectRoot, SeedsTestModule, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { CapExportService } from './cap/cap-export.service';
 import { IncidentService } from './incident.service';
 import { IncidentsModule } from './incidents.module';
@@ -188,7 +188,7 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
       exports: [DATABASE, CLOCK, IOC_CONFIG],
     })
     class Infra {}
-    const moduleRef = await Test.createTestingModule({ imports: [Infra, IncidentsModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [Infra, SeedsTestModule, IncidentsModule] }).compile();
     const cap = moduleRef.get(CapExportService);
     const wired = moduleRef.get(IncidentService);
     const key = newKey();

@@ -4,7 +4,6 @@ export { attachable } from './sop/sop.schema';
 export { SopCatalog, loadSopCatalog } from './sop/sop.catalog';
 export { IncidentService, SOP_CATALOG, type IncidentChange, type IncidentDetail } from './incident.service';
 export { IncidentsModule } from './incidents.module';
-export { CITY_SEEDS, loadCitySeeds, type CitySeeds } from './city-seeds.module';
 export { CapExportService } from './cap/cap-export.service';
 export { escalateIncidentJob } from './escalation/escalate-incident.job';
 export { parseEscalationPolicy, type EscalationIncident, type EscalationPolicy } from './escalation/escalation-policy';

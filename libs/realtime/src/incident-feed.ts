@@ -3,7 +3,7 @@ import type { StoredIncidentEvent } from '@ioc/domain';
 import type { IncidentFeedRecord } from '@ioc/storage';
 import type { Logger } from 'pino';
 import { evolveSummary, summaryFromRecord } from './incident-summary';
-import type { WardIndex } from './ward-index';
+import type { WardIndex } from '@ioc/city';
 
 /** The database side of the feed: the event log (source of truth, prefix-closed by seq) and incident summaries. */
 export interface FeedLog {

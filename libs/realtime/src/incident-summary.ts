@@ -1,7 +1,7 @@
 import type { IncidentSummary } from '@ioc/contracts';
 import { evolveStatus, incidentDomainOf, type StoredIncidentEvent } from '@ioc/domain';
 import type { IncidentFeedRecord } from '@ioc/storage';
-import type { WardIndex } from './ward-index';
+import type { WardIndex } from '@ioc/city';
 
 export function summaryFromRecord(r: IncidentFeedRecord, wards: WardIndex): IncidentSummary {
   return {

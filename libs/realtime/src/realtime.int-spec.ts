@@ -6,7 +6,7 @@ import type { IncidentDomain, IncidentSignal, IncidentType, StoredIncidentEvent 
 import { loadConfig, PlatformModule, type IocConfig } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
 import { StorageModule, UserRepository } from '@ioc/storage';
-import { createPlainTestDatabase, deleteRedisPrefix, handshakeError, SocketWatcher, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import { createPlainTestDatabase, deleteRedisPrefix, handshakeError, SeedsTestModule, SocketWatcher, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { RealtimeModule } from './realtime.module';
 import { RealtimeService } from './realtime.service';
 
@@ -14,7 +14,7 @@ jest.setTimeout(120_000);
 
 /** What the api role runs for sockets (no HTTP controllers needed here). */
 async function startApi(config: IocConfig): Promise<{ app: INestApplication; url: string }> {
-  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, RealtimeModule] })
+  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, RealtimeModule] })
   class ApiUnderTest {}
   const app = await NestFactory.create(ApiUnderTest, { logger: false });
   await app.listen(0, '127.0.0.1');
@@ -24,7 +24,7 @@ async function startApi(config: IocConfig): Promise<{ app: INestApplication; url
 
 /** A writer as the correlate role or an API process is: commits through IncidentService, then publishes. */
 async function startWriter(config: IocConfig): Promise<INestApplicationContext> {
-  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, IncidentsModule] })
+  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, IncidentsModule] })
   class Writer {}
   return NestFactory.createApplicationContext(Writer, { logger: false });
 }
@@ -207,7 +207,7 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
       await commit(raise('ward-p9', 'traffic'), false);
     }
     // Same port, as a restarted server: the client reconnects by itself and resumes from its last seq.
-    @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, RealtimeModule] })
+    @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, RealtimeModule] })
     class Restarted {}
     const app = await NestFactory.create(Restarted, { logger: false });
     await app.listen(Number(port), '127.0.0.1');

@@ -2,7 +2,8 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBoots
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { AuthModule } from '@ioc/auth';
-import { CITY_SEEDS, IncidentsModule, IncidentService, type CitySeeds } from '@ioc/incidents';
+import { TOPOLOGY, WardIndex, type Topology } from '@ioc/city';
+import { IncidentsModule, IncidentService } from '@ioc/incidents';
 import { EVENT_STREAMS } from '@ioc/contracts';
 import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { IncidentEventStream, IncidentEventTap, REDIS } from '@ioc/queue';
@@ -13,7 +14,6 @@ import { RealtimeAuthenticator } from './realtime.authenticator';
 import { RealtimeGateway, SOCKET_ADAPTER } from './realtime.gateway';
 import { RealtimeService } from './realtime.service';
 import { StreamTail } from './stream-tail';
-import { WardIndex } from './ward-index';
 
 /** Tuning of the feed and the catch-up (constants for now; see docs/realtime.md). */
 export const REALTIME_TUNING = {
@@ -44,14 +44,14 @@ const ADAPTER_CLIENTS = Symbol('ADAPTER_CLIENTS');
 /**
  * The real-time gateway of the api role: socket.io on the HTTP server, the process's incident feed (one blocking tail
  * of the incident-event stream, the database as the source of truth) and the socket.io Redis adapter so several API
- * processes serve one set of rooms. Needs StorageModule, QueueModule and PlatformModule.
+ * processes serve one set of rooms. Needs StorageModule, QueueModule, PlatformModule and the city (TOPOLOGY).
  */
 @Module({
   imports: [IncidentsModule, AuthModule],
   providers: [
     IncidentFeedRepository,
     RealtimeAuthenticator,
-    { provide: WardIndex, inject: [CITY_SEEDS], useFactory: (seeds: CitySeeds) => new WardIndex(seeds.topology) },
+    { provide: WardIndex, inject: [TOPOLOGY], useFactory: (topology: Topology) => new WardIndex(topology) },
     {
       provide: FEED_LOG,
       inject: [IncidentService, IncidentFeedRepository],

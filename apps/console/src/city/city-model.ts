@@ -1,7 +1,5 @@
-import { centroid, contains, type Feature, type FeatureCollection, type Position } from './geometry';
-
-export const CITY_LAYERS = ['wards', 'catchments', 'river', 'roads', 'land-use'] as const;
-export type CityLayer = (typeof CITY_LAYERS)[number];
+import { CITY_LAYERS, type CityLayer } from '@ioc/city';
+import { centroid, contains, shapeOf, type Feature, type FeatureCollection, type Position } from './geometry';
 
 /**
  * The city model the server runs on (`seeds/city/*.geojson`, served at `/city/`): the map's only base layers, and
@@ -9,6 +7,7 @@ export type CityLayer = (typeof CITY_LAYERS)[number];
  */
 export class CityModel {
   private readonly centroids = new Map<string, Position>();
+  private readonly wardShapes: ReadonlyArray<{ readonly id: string | undefined; readonly shape: ReturnType<typeof shapeOf> }>;
 
   constructor(readonly layers: Readonly<Record<CityLayer, FeatureCollection>>) {
     for (const layer of CITY_LAYERS)
@@ -16,6 +15,7 @@ export class CityModel {
         const id = featureId(f);
         if (id) this.centroids.set(id, centroid(f.geometry));
       }
+    this.wardShapes = this.wards.map((w) => ({ id: featureId(w), shape: shapeOf(w.geometry) }));
   }
 
   static async load(): Promise<CityModel> {
@@ -39,8 +39,7 @@ export class CityModel {
   }
 
   wardAt(p: Position): string | undefined {
-    const f = this.wards.find((w) => contains(w.geometry, p));
-    return f ? featureId(f) : undefined;
+    return this.wardShapes.find((w) => contains(w.shape, p))?.id;
   }
 
   wardName(wardId: string): string {

@@ -1,7 +1,10 @@
-/** Just enough planar geometry for a city a few kilometres across: centroids, bounds, point in polygon. Pure. */
-import { pointInRing } from '@ioc/domain';
+/**
+ * The console's view of the city's GeoJSON (as `/city/*.geojson` serves it) over the one geometry of @ioc/city:
+ * centres, bounds, point in polygon. Pure.
+ */
+import { boundsOf, centreOf, lineLengthM, pointAlong, pointInPolygon, preparePolygon, type LonLat, type PreparedPolygon } from '@ioc/city';
 
-export type Position = readonly [number, number];
+export type Position = LonLat;
 
 export interface Geometry {
   readonly type: string;
@@ -31,47 +34,34 @@ export function positions(g: Geometry): Position[] {
   return out;
 }
 
+/** South-west and north-east corners of the features, as MapLibre's `bounds` wants them. */
 export function bounds(features: readonly Feature[]): [Position, Position] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const f of features)
-    for (const [x, y] of positions(f.geometry)) {
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    }
+  const [w, s, e, n] = boundsOf(features.flatMap((f) => positions(f.geometry)));
   return [
-    [minX, minY],
-    [maxX, maxY],
+    [w, s],
+    [e, n],
   ];
 }
 
-/** Area-weighted centroid of a polygon's outer ring; the middle vertex of a line; the point itself. */
+/** Where a feature is drawn: a polygon's centre of mass (its first polygon's), a line's midpoint, the point itself. */
 export function centroid(g: Geometry): Position {
   if (g.type === 'Point') return g.coordinates as Position;
-  if (g.type === 'Polygon' || g.type === 'MultiPolygon') {
-    const ring = (g.type === 'Polygon' ? (g.coordinates as Position[][])[0] : (g.coordinates as Position[][][])[0][0]) ?? [];
-    let a = 0;
-    let cx = 0;
-    let cy = 0;
-    for (let i = 0; i < ring.length - 1; i++) {
-      const [x0, y0] = ring[i];
-      const [x1, y1] = ring[i + 1];
-      const cross = x0 * y1 - x1 * y0;
-      a += cross;
-      cx += (x0 + x1) * cross;
-      cy += (y0 + y1) * cross;
-    }
-    if (a !== 0) return [cx / (3 * a), cy / (3 * a)];
+  if (g.type === 'Polygon') return centreOf((g.coordinates as Position[][])[0]);
+  if (g.type === 'MultiPolygon') return centreOf((g.coordinates as Position[][][])[0][0]);
+  if (g.type === 'LineString') {
+    const line = g.coordinates as Position[];
+    return pointAlong(line, lineLengthM(line) / 2);
   }
   const ps = positions(g);
   return ps[Math.floor(ps.length / 2)] ?? [0, 0];
 }
 
-export function contains(g: Geometry, p: Position): boolean {
+/** A polygon or multipolygon prepared for `contains` (holes included). */
+export function shapeOf(g: Geometry): readonly PreparedPolygon[] {
   const polys = g.type === 'Polygon' ? [g.coordinates as Position[][]] : g.type === 'MultiPolygon' ? (g.coordinates as Position[][][]) : [];
-  return polys.some(([outer, ...holes]) => pointInRing(p, outer) && !holes.some((h) => pointInRing(p, h)));
+  return polys.map(([outer, ...holes]) => preparePolygon(outer, holes));
+}
+
+export function contains(shape: readonly PreparedPolygon[], p: Position): boolean {
+  return shape.some((poly) => pointInPolygon(p, poly));
 }

@@ -1,6 +1,6 @@
 // The server's own schemas and bounds (Node-side, zod): the spec checks the forms against them; the bundle never
 // imports them.
-import * as server from '../../../../libs/contracts/src/rest/exercises.dto';
+import * as server from '@ioc/contracts';
 import type { ExerciseDto } from '@ioc/contracts';
 import {
   buildRecordingRequest,

@@ -1,6 +1,5 @@
 // The server's own schema (Node-side, zod): the spec checks the form against it; the bundle never imports it.
-import { SilenceRequestSchema } from '../../../../libs/contracts/src/rest/silences.dto';
-import { MAX_SILENCE_MS as SERVER_MAX } from '../../../../libs/contracts/src/silence-limits';
+import { MAX_SILENCE_MS as SERVER_MAX, SilenceRequestSchema } from '@ioc/contracts';
 import { activeSilences, buildSilenceRequest, cityIso, cityLocalInput, emptyDraft, MAX_SILENCE_MS, parseCityLocal, silenceStatus, sortSilences, type SilenceDraft } from './silence-form';
 
 describe('silence form', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServeStaticModule, type ServeStaticModuleOptions } from '@nestjs/serve-static';
-import { findSeedsDir } from '@ioc/correlation';
+import { findSeedsDir } from '@ioc/city';
 
 /** Where `npm run build` puts the console (vite): dist/console, beside this file's dist/apps. */
 export const CONSOLE_DIST = path.resolve(__dirname, '../../../../console');

@@ -1,12 +1,13 @@
 import pino from 'pino';
-import { loadRules, loadTopology } from '@ioc/correlation';
+import { buildTopology, loadCity } from '@ioc/city';
+import { loadRules } from '@ioc/correlation';
 import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
 import { IncidentError, type IncidentChange, type IncidentChangeFanout, type IncidentService } from '@ioc/incidents';
 import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import { ExerciseRunner } from './exercise-runner';
 import type { ExerciseService } from './exercise.service';
 
-const seeds = { rules: loadRules(), topology: loadTopology() };
+const seeds = { rules: loadRules(), topology: buildTopology(loadCity()) };
 const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 const dbDown = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 

@@ -1,5 +1,6 @@
 import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
-import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet, type Topology } from '@ioc/correlation';
+import type { Topology } from '@ioc/city';
+import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet } from '@ioc/correlation';
 import { realSleep, retry, type Clock, type Logger, type Sleep } from '@ioc/platform';
 import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import type { IncidentChangeFanout, IncidentChange, IncidentService } from '@ioc/incidents';

@@ -4,7 +4,9 @@ import { JOBS, QUEUES } from '@ioc/contracts';
 import { CLOCK, LOGGER, IOC_CONFIG, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { JobRunner, type WorkerTuning } from '@ioc/queue';
 import { ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
-import { CITY_SEEDS, type CitySeeds, IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
+import { TOPOLOGY, type Topology } from '@ioc/city';
+import { RULES, type RuleSet } from '@ioc/correlation';
+import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
 import { ExerciseRunner } from './exercise-runner';
 import { ExerciseService, exerciseJobOptions } from './exercise.service';
 
@@ -69,9 +71,17 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
         },
         {
           provide: ExerciseRunner,
-          inject: [ExerciseRepository, ExerciseService, IncidentService, IncidentChangeFanout, CITY_SEEDS, CLOCK, LOGGER],
-          useFactory: (repo: ExerciseRepository, service: ExerciseService, incidents: IncidentService, fanout: IncidentChangeFanout, seeds: CitySeeds, clock: Clock, logger: Logger) =>
-            new ExerciseRunner(repo, service, incidents, fanout, seeds, clock, logger.child({ component: 'exercises' })),
+          inject: [ExerciseRepository, ExerciseService, IncidentService, IncidentChangeFanout, RULES, TOPOLOGY, CLOCK, LOGGER],
+          useFactory: (
+            repo: ExerciseRepository,
+            service: ExerciseService,
+            incidents: IncidentService,
+            fanout: IncidentChangeFanout,
+            rules: RuleSet,
+            topology: Topology,
+            clock: Clock,
+            logger: Logger,
+          ) => new ExerciseRunner(repo, service, incidents, fanout, { rules, topology }, clock, logger.child({ component: 'exercises' })),
         },
       ],
       exports: [ExerciseService],

@@ -4,7 +4,7 @@ import type { EngineEvent, FieldReportBody } from '../event';
 import { MemberGroups } from '../member-groups';
 import type { CountParams, Rule } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import { distanceM, type DeviceNode } from '../topology';
+import { distanceM, type DeviceNode } from '@ioc/city';
 import { fmt } from './field';
 
 interface Spot {
@@ -52,7 +52,7 @@ export class CountDetector implements Detector {
     let best: DeviceNode | undefined;
     let bestM = this.p.reportRadiusM;
     for (const c of this.cameras) {
-      const m = distanceM(lat, lon, c.lat, c.lon);
+      const m = distanceM([lon, lat], [c.lon, c.lat]);
       if (m <= bestM) {
         best = c;
         bestM = m;

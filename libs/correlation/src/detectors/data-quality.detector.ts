@@ -4,7 +4,7 @@ import type { EngineEvent } from '../event';
 import { MemberGroups } from '../member-groups';
 import type { DisagreementParams, DriftParams, NeighbourParams, Rule, StuckParams } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import type { DeviceNode } from '../topology';
+import type { DeviceNode } from '@ioc/city';
 import { median, setLatest } from '../world';
 import { fmt, readField } from './field';
 import { WindowSeries } from './regression';

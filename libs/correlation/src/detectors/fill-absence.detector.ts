@@ -4,7 +4,7 @@ import type { EngineEvent } from '../event';
 import { MemberGroups } from '../member-groups';
 import type { FillAbsenceParams, Rule } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import type { DeviceNode } from '../topology';
+import type { DeviceNode } from '@ioc/city';
 import { fmt } from './field';
 
 interface BinState {

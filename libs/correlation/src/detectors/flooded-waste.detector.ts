@@ -2,7 +2,7 @@ import { AlarmBook, severityOf, type Alarm } from '../alarm';
 import type { EngineEvent } from '../event';
 import type { FloodedWasteParams, Rule } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import type { DeviceNode } from '../topology';
+import type { DeviceNode } from '@ioc/city';
 import { fmt } from './field';
 
 /**

@@ -2,7 +2,7 @@ import { AlarmBook, severityOf, type Alarm } from '../alarm';
 import type { EngineEvent } from '../event';
 import type { RouteDeadlineParams, Rule } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import type { RouteNode } from '../topology';
+import type { RouteNode } from '@ioc/city';
 
 const DAY_MS = 86_400_000;
 

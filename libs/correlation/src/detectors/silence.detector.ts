@@ -5,7 +5,7 @@ import type { EngineEvent } from '../event';
 import { MemberGroups } from '../member-groups';
 import type { Rule, SilenceParams, ZoneSilenceParams } from '../rule.types';
 import { deviceInhibited, type Detector, type Runtime } from '../runtime';
-import type { DeviceNode } from '../topology';
+import type { DeviceNode } from '@ioc/city';
 
 /** While a silent device is inhibited (its zone is out), it is looked at again this often. */
 const RECHECK_MS = 60_000;

@@ -4,7 +4,7 @@ import { MemberGroups } from '../member-groups';
 import { PREDICATES } from '../predicates';
 import type { PredicateCall, Rule, ThresholdParams } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import type { DeviceNode } from '../topology';
+import type { DeviceNode } from '@ioc/city';
 import { fmt, readField } from './field';
 
 interface DeviceState {

@@ -3,7 +3,7 @@ import { AlarmBook, severityOf } from '../alarm';
 import type { EngineEvent } from '../event';
 import type { Rule, TrendParams } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import type { DeviceNode } from '../topology';
+import type { DeviceNode } from '@ioc/city';
 import { DEVICE_TYPE_OF_KIND, type DeviceType, type MessageKind } from '@ioc/domain';
 import { median, setLatest } from '../world';
 import { fmt, readField } from './field';

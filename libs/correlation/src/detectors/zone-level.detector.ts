@@ -4,7 +4,7 @@ import type { EngineEvent, FieldReportBody } from '../event';
 import { PREDICATES } from '../predicates';
 import type { Rule, ZoneLevelParams } from '../rule.types';
 import type { Detector, Runtime } from '../runtime';
-import type { DeviceNode } from '../topology';
+import type { DeviceNode } from '@ioc/city';
 import { DEVICE_TYPE_OF_KIND, type DeviceType, type MessageKind } from '@ioc/domain';
 import { median } from '../world';
 import { EvalThrottle } from './eval-throttle';

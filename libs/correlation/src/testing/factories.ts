@@ -2,7 +2,7 @@ import type { DeviceType, IncidentSignal } from '@ioc/domain';
 import { CorrelationEngine } from '../engine';
 import type { EngineEvent } from '../event';
 import type { RuleSet } from '../rule.types';
-import { buildTopology, type DeviceRecord, type GeoFeature, type Topology } from '../topology';
+import { buildTopology, type DeviceSite, type LonLat, type Topology } from '@ioc/city';
 
 /**
  * Small factories for rule tests: a two-ward toy city (one catchment per ward, a festival site, one route) and
@@ -11,14 +11,10 @@ import { buildTopology, type DeviceRecord, type GeoFeature, type Topology } from
 export const T0 = Date.parse('2026-06-10T00:00:00+07:00');
 export const at = (min: number): number => T0 + min * 60_000;
 
-const square = (lon: number, lat: number, d: number): GeoFeature['geometry'] => ({
-  type: 'Polygon',
-  coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
-});
-const feature = (properties: Record<string, unknown>, geometry: GeoFeature['geometry']): GeoFeature => ({ properties, geometry });
+const square = (lon: number, lat: number, d: number): LonLat[] => [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]];
 
 let seq = 0;
-const dev = (id: string, type: DeviceType, ward: string, lat: number, lon: number, extra: Partial<DeviceRecord> = {}): DeviceRecord => ({
+const dev = (id: string, type: DeviceType, ward: string, lat: number, lon: number, extra: Partial<DeviceSite> = {}): DeviceSite => ({
   id,
   type,
   ward,
@@ -30,7 +26,7 @@ const dev = (id: string, type: DeviceType, ward: string, lat: number, lon: numbe
 
 /** ward-a / catch-a (warning 20 cm, bank 160, outfall invert 95) and ward-b / catch-b; site-fest (3 persons/m²). */
 export function toyTopology(): Topology {
-  const devices: DeviceRecord[] = [];
+  const devices: DeviceSite[] = [];
   for (let i = 1; i <= 4; i++) devices.push(dev(`wl-a-${i}`, 'water-level-sensor', 'ward-a', 10.001 + i * 0.001, 106.001));
   for (let i = 1; i <= 4; i++) devices.push(dev(`wl-b-${i}`, 'water-level-sensor', 'ward-b', 10.001 + i * 0.001, 106.021));
   devices.push(dev('rg-a', 'rain-gauge', 'ward-a', 10.002, 106.002), dev('rg-b', 'rain-gauge', 'ward-b', 10.002, 106.022));
@@ -41,14 +37,15 @@ export function toyTopology(): Topology {
   for (let i = 1; i <= 6; i++) devices.push(dev(`bin-a-${i}`, 'bin', 'ward-a', 10.005, 106.001 + i * 0.001, { routeId: 'R-A' }));
   devices.push(dev('truck-a', 'truck', 'ward-a', 10.006, 106.006, { routeId: 'R-A' }));
   return buildTopology({
-    wards: { features: [feature({ id: 'ward-a', name: 'Phường A' }, square(106, 10, 0.01)), feature({ id: 'ward-b', name: 'Phường B' }, square(106.01, 10, 0.03))] },
-    catchments: {
-      features: [
-        feature({ id: 'catch-a', name: 'Lưu vực A', warningLevelCm: 20, bankCm: 160, outfall: { invertCm: 95 } }, square(106, 10, 0.01)),
-        feature({ id: 'catch-b', name: 'Lưu vực B', warningLevelCm: 20, bankCm: 170, outfall: { invertCm: 100 } }, square(106.01, 10, 0.03)),
-      ],
-    },
-    landUse: { features: [feature({ id: 'site-fest', name: 'Bờ sông', kind: 'festival-bank', capacityPersons: 300, areaM2: 100 }, square(106.011, 10.011, 0.003))] },
+    wards: [
+      { id: 'ward-a', name: 'Phường A', ring: square(106, 10, 0.01) },
+      { id: 'ward-b', name: 'Phường B', ring: square(106.01, 10, 0.03) },
+    ],
+    catchments: [
+      { id: 'catch-a', name: 'Lưu vực A', warningLevelCm: 20, bankCm: 160, outfall: { invertCm: 95 }, ring: square(106, 10, 0.01) },
+      { id: 'catch-b', name: 'Lưu vực B', warningLevelCm: 20, bankCm: 170, outfall: { invertCm: 100 }, ring: square(106.01, 10, 0.03) },
+    ],
+    landUse: [{ id: 'site-fest', name: 'Bờ sông', kind: 'festival-bank', capacityPersons: 300, areaM2: 100, ring: square(106.011, 10.011, 0.003) }],
     devices,
     routes: [{ id: 'R-A', truckId: 'truck-a', ward: 'ward-a', binIds: ['bin-a-1', 'bin-a-2', 'bin-a-3', 'bin-a-4', 'bin-a-5'], shifts: [{ start: '05:00', deadline: '09:00' }] }],
   });

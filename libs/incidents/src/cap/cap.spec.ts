@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { create } from 'xmlbuilder2';
+import { loadCity } from '@ioc/city';
 import { evolve, type Evidence, type IncidentRecord, type IncidentSignal, type StoredIncidentEvent, type ZoneRef } from '@ioc/domain';
 import { decide, foldByIncident, type IncidentCommand } from '../incident.decider';
 import { loadSopCatalog } from '../sop/sop.catalog';
 import { attachable } from '../sop/sop.schema';
 import { CapExporter, capDateTime, type CapMessage } from './cap.exporter';
-import { capPolygon, convexHull, loadCityModel, ZoneAreas } from './zone-areas';
+import { capPolygon, ZoneAreas } from './zone-areas';
 
 const XSD = readFileSync(path.resolve(__dirname, '../../../../docs/cap/CAP-v1.2.xsd'), 'utf8');
 const MIN = 60_000;
@@ -16,7 +17,7 @@ const T0 = Date.UTC(2026, 9, 20, 11, 0, 0);
 const policy = { reopenWindowMs: 30 * MIN, autoCloseAfterMs: 24 * 60 * MIN };
 
 const sops = loadSopCatalog();
-const city = loadCityModel();
+const city = loadCity();
 const exporter = new CapExporter(sops, new ZoneAreas(city), { sender: 'ioc@soctrang.local' });
 
 async function expectValid(xml: string): Promise<void> {
@@ -163,8 +164,7 @@ describe('CAP 1.2 export', () => {
       expect(lon).toBeGreaterThan(105.9);
       expect(lon).toBeLessThan(106.1);
     }
-    const feature = city.features.find((f) => f.properties.id === 'catch-trung-tam-bac')!;
-    const ring = (feature.geometry.coordinates as number[][][])[0];
+    const ring = city.catchments.find((c) => c.id === 'catch-trung-tam-bac')!.ring;
     expect(pairs[1]).toEqual([ring[1][1], ring[1][0]]);
     // an open ring is closed; fewer than three points is refused
     expect(capPolygon([[105.9, 9.6], [105.91, 9.6], [105.91, 9.61]])).toBe('9.6,105.9 9.6,105.91 9.61,105.91 9.6,105.9');
@@ -214,23 +214,6 @@ describe('CAP 1.2 export', () => {
       expect([area.polygon !== undefined, area.circle !== undefined]).toEqual([shape === 'polygon', shape === 'circle']);
       if (shape === 'circle') expect(area.circle).toBe('9.56842,105.94649 0.1');
     }
-  });
-
-  it('convex hull of a route keeps the outer points only', () => {
-    const hull = convexHull([
-      [0, 0],
-      [2, 0],
-      [1, 1],
-      [2, 2],
-      [0, 2],
-      [1, 0],
-    ]);
-    expect(hull).toEqual([
-      [0, 0],
-      [2, 0],
-      [2, 2],
-      [0, 2],
-    ]);
   });
 
   it('formats CAP times with an offset and whole seconds', () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findSeedsDir } from '@ioc/correlation';
+import { findSeedsDir } from '@ioc/city';
 import type { IncidentRecord, IncidentType, SopOwnerRole } from '@ioc/domain';
 import { IncidentError } from '../incident.errors';
 import { parseSop, type Sop } from './sop.schema';

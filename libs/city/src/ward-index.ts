@@ -1,5 +1,6 @@
 import type { ZoneRef } from '@ioc/domain';
-import type { Topology } from '@ioc/correlation';
+import { centreOf } from './geometry';
+import type { Topology } from './topology';
 
 /**
  * Which wards an incident's zone lies in, from the city model: a ward is itself; a catchment, site or the river spans
@@ -40,8 +41,7 @@ export class WardIndex {
           // A zone without devices (a site nobody instruments yet): the ward of its polygon's centre.
           const ring = t.zones.get(zone.id)?.ring;
           if (ring && ring.length > 0) {
-            const lon = ring.reduce((s, p) => s + p[0], 0) / ring.length;
-            const lat = ring.reduce((s, p) => s + p[1], 0) / ring.length;
+            const [lon, lat] = centreOf(ring);
             const w = t.locate(lat, lon).ward;
             if (w) fromMembers.add(w);
           }

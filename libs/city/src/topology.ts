@@ -1,12 +1,11 @@
-import { pointInRing, type DeviceType, type ZoneKind } from '@ioc/domain';
+import type { DeviceType, ZoneKind } from '@ioc/domain';
+import type { Catchment, CollectionRoute, DeviceSite, LandUse, River, Ward } from './city.model';
+import { distanceM, pointInPolygon, preparePolygon, type LonLat, type PreparedPolygon } from './geometry';
 
 /**
- * The city as the engine sees it: which zones a device belongs to, its neighbours, zone attributes (warning levels,
- * safe capacities) and collection routes. Built by a pure function from the parsed seed files (`seeds/city/*.geojson`,
- * `seeds/devices.json`, `seeds/routes.json`); reading them from disk is `seeds.loader.ts`'s job.
+ * The city as the correlation engine sees it: which zones a device belongs to, its neighbours, zone attributes
+ * (warning levels, safe capacities) and collection routes. Built by a pure function from the city model.
  */
-export type LonLat = readonly [number, number];
-
 export interface DeviceNode {
   readonly id: string;
   readonly type: DeviceType;
@@ -71,57 +70,23 @@ export interface Topology {
   locate(lat: number, lon: number): Readonly<Partial<Record<ZoneKind, string>>>;
 }
 
-// ------------------------------------------------------------------ seed shapes (as parsed from JSON)
-
-export interface GeoFeature {
-  readonly id?: string;
-  readonly properties: Readonly<Record<string, unknown>>;
-  readonly geometry: { readonly type: string; readonly coordinates: unknown };
-}
-export interface FeatureCollection {
-  readonly features: readonly GeoFeature[];
-}
-export interface DeviceRecord {
-  readonly id: string;
-  readonly type: DeviceType;
-  readonly ward: string;
-  readonly catchment: string;
-  readonly lat: number;
-  readonly lon: number;
-  readonly landUse?: string;
-  readonly siteId?: string;
-  readonly roadId?: string;
-  readonly roadClass?: string;
-  readonly routeId?: string;
-  readonly name?: string;
-}
-export interface RouteRecord {
-  readonly id: string;
-  readonly truckId: string;
-  readonly ward: string;
-  readonly binIds: readonly string[];
-  readonly shifts: ReadonlyArray<{ readonly start: string; readonly deadline: string }>;
-}
+/**
+ * What the topology is built from: the city model (`City` is one), or the part of it a test writes down — a toy city
+ * need not invent hydrology the engine never reads.
+ */
 export interface TopologySource {
-  readonly wards: FeatureCollection;
-  readonly catchments: FeatureCollection;
-  readonly landUse: FeatureCollection;
-  readonly river?: FeatureCollection;
-  readonly devices: readonly DeviceRecord[];
-  readonly routes: readonly RouteRecord[];
-  readonly utcOffsetMin?: number;
+  readonly wards: ReadonlyArray<Pick<Ward, 'id' | 'name' | 'ring'>>;
+  readonly catchments: ReadonlyArray<Pick<Catchment, 'id' | 'name' | 'ring' | 'warningLevelCm' | 'bankCm'> & { readonly outfall: Pick<Catchment['outfall'], 'invertCm'> }>;
+  readonly landUse: ReadonlyArray<Pick<LandUse, 'id' | 'name' | 'ring' | 'kind' | 'capacityPersons' | 'areaM2'>>;
+  readonly river?: Pick<River, 'id' | 'name'>;
+  readonly devices: readonly DeviceSite[];
+  readonly routes: ReadonlyArray<Pick<CollectionRoute, 'id' | 'truckId' | 'ward' | 'binIds' | 'shifts'>>;
 }
 
-// ------------------------------------------------------------------ geometry
-
-const EARTH_M = 6_371_008.8;
-export function distanceM(aLat: number, aLon: number, bLat: number, bLon: number): number {
-  const toRad = Math.PI / 180;
-  const dLat = (bLat - aLat) * toRad;
-  const dLon = (bLon - aLon) * toRad;
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * toRad) * Math.cos(bLat * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_M * Math.asin(Math.min(1, Math.sqrt(s)));
-}
+/** Sóc Trăng keeps Indochina Time, UTC+7, with no daylight saving. */
+const UTC_OFFSET_MIN = 7 * 60;
+/** The river zone every tide gauge reports on, when the source names no river. */
+const RIVER_ZONE = 'river-maspero';
 
 const clockMin = (hhmm: string): number => {
   const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
@@ -129,51 +94,19 @@ const clockMin = (hhmm: string): number => {
   return Number(m[1]) * 60 + Number(m[2]);
 };
 
-function ringOf(f: GeoFeature): LonLat[] | undefined {
-  if (f.geometry.type === 'Polygon') return (f.geometry.coordinates as LonLat[][])[0];
-  if (f.geometry.type === 'MultiPolygon') return (f.geometry.coordinates as LonLat[][][])[0][0];
-  return undefined;
-}
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-
-/** The river zone every tide gauge reports on. */
-export const RIVER_ZONE = 'river-maspero';
-
-/** Builds the engine's view of the city from parsed seed data. Pure: the same input gives the same topology. */
-export function buildTopology(src: TopologySource): Topology {
+/** Builds the engine's view of the city. Pure: the same city gives the same topology. */
+export function buildTopology(city: TopologySource): Topology {
   const zones = new Map<string, ZoneNode>();
-  for (const f of src.wards.features) {
-    const p = f.properties;
-    const id = str(p.id) ?? String(f.id);
-    zones.set(id, { id, kind: 'ward', name: str(p.name) ?? id, ring: ringOf(f) });
-  }
-  for (const f of src.catchments.features) {
-    const p = f.properties;
-    const id = str(p.id) ?? String(f.id);
-    const outfall = p.outfall as { invertCm?: number } | undefined;
-    zones.set(id, {
-      id,
-      kind: 'catchment',
-      name: str(p.name) ?? id,
-      ring: ringOf(f),
-      warningLevelCm: num(p.warningLevelCm),
-      bankCm: num(p.bankCm),
-      outfallInvertCm: num(outfall?.invertCm),
-    });
-  }
-  for (const f of src.landUse.features) {
-    const p = f.properties;
-    const id = str(p.id) ?? String(f.id);
-    zones.set(id, { id, kind: 'site', name: str(p.name) ?? id, ring: ringOf(f), landUse: str(p.kind), capacityPersons: num(p.capacityPersons), areaM2: num(p.areaM2) });
-  }
-  const riverFeature = src.river?.features.find((f) => f.geometry.type === 'LineString');
-  const riverId = str(riverFeature?.properties.id) ?? RIVER_ZONE;
-  zones.set(riverId, { id: riverId, kind: 'river', name: str(riverFeature?.properties.name) ?? 'Maspero' });
+  for (const w of city.wards) zones.set(w.id, { id: w.id, kind: 'ward', name: w.name, ring: w.ring });
+  for (const c of city.catchments)
+    zones.set(c.id, { id: c.id, kind: 'catchment', name: c.name, ring: c.ring, warningLevelCm: c.warningLevelCm, bankCm: c.bankCm, outfallInvertCm: c.outfall.invertCm });
+  for (const l of city.landUse) zones.set(l.id, { id: l.id, kind: 'site', name: l.name, ring: l.ring, landUse: l.kind, capacityPersons: l.capacityPersons, areaM2: l.areaM2 });
+  const riverId = city.river?.id ?? RIVER_ZONE;
+  zones.set(riverId, { id: riverId, kind: 'river', name: city.river?.name ?? 'Maspero' });
 
   const routes = new Map<string, RouteNode>();
   const routeOfBin = new Map<string, string>();
-  for (const r of src.routes) {
+  for (const r of city.routes) {
     routes.set(r.id, { id: r.id, truckId: r.truckId, ward: r.ward, binIds: r.binIds, shifts: r.shifts.map((s) => ({ startMin: clockMin(s.start), deadlineMin: clockMin(s.deadline) })) });
     zones.set(r.id, { id: r.id, kind: 'route', name: r.id, ward: r.ward });
     for (const b of r.binIds) routeOfBin.set(b, r.id);
@@ -187,7 +120,7 @@ export function buildTopology(src: TopologySource): Topology {
     if (!list) members.set(zoneId, (list = []));
     list.push(d);
   };
-  for (const r of src.devices) {
+  for (const r of city.devices) {
     const routeId = r.type === 'bin' ? routeOfBin.get(r.id) ?? r.routeId : r.routeId;
     const site = r.siteId ? zones.get(r.siteId) : undefined;
     const d: DeviceNode = {
@@ -222,13 +155,13 @@ export function buildTopology(src: TopologySource): Topology {
   const neighbourCache = new Map<string, readonly DeviceNode[]>();
   const typedMembers = new Map<string, readonly DeviceNode[]>();
   const empty: readonly DeviceNode[] = [];
-  const polygons = [...zones.values()].filter((z) => z.ring && z.kind !== 'route');
+  const polygons: Array<{ zone: ZoneNode; shape: PreparedPolygon }> = [...zones.values()].filter((z) => z.ring && z.kind !== 'route').map((zone) => ({ zone, shape: preparePolygon(zone.ring!) }));
 
   return {
     devices,
     zones,
     routes,
-    utcOffsetMin: src.utcOffsetMin ?? 7 * 60,
+    utcOffsetMin: UTC_OFFSET_MIN,
     membersOf: (zoneId) => members.get(zoneId) ?? empty,
     membersOfType(zoneId, type) {
       const key = `${zoneId}|${type}`;
@@ -242,9 +175,10 @@ export function buildTopology(src: TopologySource): Topology {
       if (hit) return hit;
       const d = devices.get(deviceId);
       if (!d) return empty;
+      const at: LonLat = [d.lon, d.lat];
       const list = (byType.get(d.type) ?? [])
         .filter((o) => o.id !== d.id)
-        .map((o) => ({ o, m: distanceM(d.lat, d.lon, o.lat, o.lon) }))
+        .map((o) => ({ o, m: distanceM(at, [o.lon, o.lat]) }))
         .filter((x) => x.m <= radiusM)
         .sort((a, b) => a.m - b.m || (a.o.id < b.o.id ? -1 : 1))
         .map((x) => x.o);
@@ -253,7 +187,8 @@ export function buildTopology(src: TopologySource): Topology {
     },
     locate(lat, lon) {
       const out: Partial<Record<ZoneKind, string>> = {};
-      for (const z of polygons) if (!out[z.kind] && pointInRing([lon, lat], z.ring!)) out[z.kind] = z.id;
+      const p: LonLat = [lon, lat];
+      for (const { zone, shape } of polygons) if (!out[zone.kind] && pointInPolygon(p, shape)) out[zone.kind] = zone.id;
       return out;
     },
   };

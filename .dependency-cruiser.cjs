@@ -59,7 +59,8 @@ module.exports = {
     },
     {
       name: 'lib-tests-only-test-support',
-      comment: "a library's tests may use the shared test support (@ioc/testing); the engine's scenario tests also play the simulator (@ioc/devices)",
+      comment:
+        "a library's tests may use the shared test support (@ioc/testing); the engine's scenario tests also play the simulator (@ioc/devices)",
       severity: 'error',
       from: { path: `^libs/.*${TEST_FILE}` },
       to: { path: '^(apps|bench|scripts)/|^test/(?!support/)' },
@@ -75,7 +76,10 @@ module.exports = {
       comment: `${PURE.join(', ')} import no framework, database, broker, queue or socket package`,
       severity: 'error',
       from: { path: `^libs/${any(PURE)}/` },
-      to: { dependencyTypes: ['npm', 'npm-dev'], path: '(^|/)node_modules/(@nestjs|pg|pg-copy-streams|mqtt|ioredis|bullmq|socket\\.io|@socket\\.io)/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev'],
+        path: '(^|/)node_modules/(@nestjs|pg|pg-copy-streams|mqtt|ioredis|bullmq|socket\\.io|@socket\\.io)/',
+      },
     },
     {
       name: 'simulator-imports',
@@ -86,7 +90,8 @@ module.exports = {
     },
     {
       name: 'console-imports',
-      comment: "the browser console reaches only the browser-safe libraries (the socket.io contract, DTO types, domain, the city's geometry)",
+      comment:
+        "the browser console reaches only the browser-safe libraries (the socket.io contract, DTO types, domain, the city's geometry)",
       severity: 'error',
       from: { path: '^apps/console/' },
       to: { path: '^libs/', pathNot: `^libs/${any(['domain', 'city', 'contracts'])}/` },
@@ -104,7 +109,11 @@ module.exports = {
     exclude: { path: '^(dist|node_modules|data|test-output)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
+    },
     skipAnalysisNotInRules: true,
   },
 };

@@ -30,7 +30,13 @@ function main(): void {
     const events: EngineEvent[] = [];
     for (const m of sim.advanceTo(t)) {
       if (m.malformed) continue;
-      events.push({ deviceId: m.deviceId, msgId: String(m.body.msgId), kind: m.kind, ts: Date.parse(m.body.ts as string), body: m.body });
+      events.push({
+        deviceId: m.deviceId,
+        msgId: String(m.body.msgId),
+        kind: m.kind,
+        ts: Date.parse(m.body.ts as string),
+        body: m.body,
+      });
     }
     total += events.length;
     batches.push({ until: scenario.startMs + t * 1000, events });
@@ -56,13 +62,28 @@ function main(): void {
     if (fed >= nextReport) {
       nextReport += 200_000;
       const sec = (performance.now() - t0) / 1000;
-      log('feeding', { events: fed, eventsPerSec: Math.round(fed / sec), incidents: raised, simTime: new Date(b.until + 7 * 3_600_000).toISOString().slice(11, 16) });
+      log('feeding', {
+        events: fed,
+        eventsPerSec: Math.round(fed / sec),
+        incidents: raised,
+        simTime: new Date(b.until + 7 * 3_600_000).toISOString().slice(11, 16),
+      });
     }
   }
   const seconds = (performance.now() - t0) / 1000;
   const st = engine.stats();
-  log('done', { seconds: Math.round(seconds * 1000) / 1000, signals, processed: st.processed, duplicates: st.duplicates, late: st.late, active: st.active, rssMb: Math.round(process.memoryUsage().rss / 1e6) });
-  process.stdout.write(`${JSON.stringify({ bench: 'correlation', events: total, eventsPerSec: Math.round(total / seconds), incidents: raised })}\n`);
+  log('done', {
+    seconds: Math.round(seconds * 1000) / 1000,
+    signals,
+    processed: st.processed,
+    duplicates: st.duplicates,
+    late: st.late,
+    active: st.active,
+    rssMb: Math.round(process.memoryUsage().rss / 1e6),
+  });
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'correlation', events: total, eventsPerSec: Math.round(total / seconds), incidents: raised })}\n`,
+  );
 }
 
 main();

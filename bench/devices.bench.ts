@@ -22,13 +22,34 @@ async function main(): Promise<void> {
   log('starting Mosquitto with docker/mosquitto/mosquitto.conf on a spare port');
   const broker = await startMosquitto();
   try {
-    const sim = new Simulation({ city: loadCity(), scenario: loadScenario('normal-day'), seed: 42, devices: DEVICES, reportIntervalS: 1 });
-    const topology = planTopology(sim.devices.map((d) => d.site), { directShare: DIRECT_SHARE, gatewaySize: GATEWAY_SIZE });
+    const sim = new Simulation({
+      city: loadCity(),
+      scenario: loadScenario('normal-day'),
+      seed: 42,
+      devices: DEVICES,
+      reportIntervalS: 1,
+    });
+    const topology = planTopology(
+      sim.devices.map((d) => d.site),
+      { directShare: DIRECT_SHARE, gatewaySize: GATEWAY_SIZE },
+    );
     log('fleet', { devices: sim.devices.length, direct: topology.direct.size, gateways: topology.gateways.length });
-    const runner = new MqttFleetRunner({ url: broker.url, sim, topology, speed: 1, untilS: SECONDS, tickMs: 100, connectConcurrency: 250, log });
+    const runner = new MqttFleetRunner({
+      url: broker.url,
+      sim,
+      topology,
+      speed: 1,
+      untilS: SECONDS,
+      tickMs: 100,
+      connectConcurrency: 250,
+      log,
+    });
     const c0 = performance.now();
     await runner.connect();
-    log('connected', { connections: runner.stats.connections, seconds: Math.round((performance.now() - c0) / 100) / 10 });
+    log('connected', {
+      connections: runner.stats.connections,
+      seconds: Math.round((performance.now() - c0) / 100) / 10,
+    });
     const t0 = performance.now();
     let last = { t: t0, acked: 0 };
     const perSecond: number[] = [];
@@ -37,14 +58,25 @@ async function main(): Promise<void> {
       const rate = ((runner.stats.acked - last.acked) * 1000) / (now - last.t);
       perSecond.push(rate);
       last = { t: now, acked: runner.stats.acked };
-      log('publishing', { ackedPerSec: Math.round(rate), acked: runner.stats.acked, lagS: Math.round(runner.stats.lagS * 10) / 10, rssMb: Math.round(process.memoryUsage().rss / 1e6) });
+      log('publishing', {
+        ackedPerSec: Math.round(rate),
+        acked: runner.stats.acked,
+        lagS: Math.round(runner.stats.lagS * 10) / 10,
+        rssMb: Math.round(process.memoryUsage().rss / 1e6),
+      });
     }, 5000);
     const stats = await runner.run();
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(progress);
     await runner.close();
     const msgPerSec = stats.acked / seconds;
-    log('done', { ...stats, seconds: Math.round(seconds * 10) / 10, targetMsgPerSec: sim.devices.length, minWindowRate: Math.round(Math.min(...perSecond)), finalLagS: Math.round(stats.lagS * 10) / 10 });
+    log('done', {
+      ...stats,
+      seconds: Math.round(seconds * 10) / 10,
+      targetMsgPerSec: sim.devices.length,
+      minWindowRate: Math.round(Math.min(...perSecond)),
+      finalLagS: Math.round(stats.lagS * 10) / 10,
+    });
     process.stdout.write(
       `${JSON.stringify({ bench: 'devices', devices: sim.devices.length, connections: stats.connections, msgPerSec: Math.round(msgPerSec) })}\n`,
     );

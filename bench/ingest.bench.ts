@@ -4,7 +4,15 @@ import { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { createPlainTestDatabase, deleteRedisPrefix, fleet, messageBody, startMosquitto, startServer, testLogger } from '@ioc/testing';
+import {
+  createPlainTestDatabase,
+  deleteRedisPrefix,
+  fleet,
+  messageBody,
+  startMosquitto,
+  startServer,
+  testLogger,
+} from '@ioc/testing';
 import { openDatabase } from '@ioc/storage';
 import { runPublisher as runPublisherProcess, type PublisherResult } from './publisher-process';
 
@@ -64,15 +72,34 @@ function postgresCpuSeconds(): number {
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`[bench:ingest] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
 
-function runPublisher(url: string, runId: string, durationMs: number, rate = 0, firstSeq = 0): Promise<PublisherResult> {
-  const args = { url, rate, firstSeq, devices: DEVICES, connections: PUB_CONNECTIONS, window: WINDOW, durationMs, runId };
-  return runPublisherProcess(args, PUBLISHER_NICE, (m) => log('publishing', { published: m.published, seconds: Math.round(m.ms / 1000) })).done;
+function runPublisher(
+  url: string,
+  runId: string,
+  durationMs: number,
+  rate = 0,
+  firstSeq = 0,
+): Promise<PublisherResult> {
+  const args = {
+    url,
+    rate,
+    firstSeq,
+    devices: DEVICES,
+    connections: PUB_CONNECTIONS,
+    window: WINDOW,
+    durationMs,
+    runId,
+  };
+  return runPublisherProcess(args, PUBLISHER_NICE, (m) =>
+    log('publishing', { published: m.published, seconds: Math.round(m.ms / 1000) }),
+  ).done;
 }
 
 async function brokerOnly(url: string): Promise<number> {
   log('baseline 1/2: broker alone, QoS 1 publish → shared subscription (8 connections), no database');
   const subs = await Promise.all(
-    Array.from({ length: 8 }, (_, i) => connectAsync(url, { clientId: `bench-base-sub-${i}`, protocolVersion: 5, clean: true })),
+    Array.from({ length: 8 }, (_, i) =>
+      connectAsync(url, { clientId: `bench-base-sub-${i}`, protocolVersion: 5, clean: true }),
+    ),
   );
   let received = 0;
   let first = 0;
@@ -114,7 +141,9 @@ async function copyBaseline(url: string): Promise<number> {
   try {
     await pipeline(
       Readable.from(rows()),
-      client.query(copyFrom('COPY raw_message (time, device_id, msg_id, kind, received_at, topic, gateway_id, body) FROM STDIN')),
+      client.query(
+        copyFrom('COPY raw_message (time, device_id, msg_id, kind, received_at, topic, gateway_id, body) FROM STDIN'),
+      ),
     );
   } finally {
     client.release();
@@ -138,7 +167,9 @@ async function main(): Promise<void> {
     const brokerOnlyMsgPerSec = await brokerOnly(broker.url);
     const copyRowsPerSec = await copyBaseline(db.url);
 
-    log(`ingest: ${INGEST_PROCESSES} IOC ingest process(es) × ${INGEST_CONNECTIONS ?? 'the default number of'} subscriber connections on one shared subscription, ${DEVICES} devices over ${PUB_CONNECTIONS} publisher connections, ${SECONDS} s`);
+    log(
+      `ingest: ${INGEST_PROCESSES} IOC ingest process(es) × ${INGEST_CONNECTIONS ?? 'the default number of'} subscriber connections on one shared subscription, ${DEVICES} devices over ${PUB_CONNECTIONS} publisher connections, ${SECONDS} s`,
+    );
     const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [];
     const servers = await Promise.all(
       Array.from({ length: INGEST_PROCESSES }, (_, i) =>
@@ -158,13 +189,21 @@ async function main(): Promise<void> {
       ),
     );
     const pool = new Pool({ connectionString: db.url, max: 1 });
-    const count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
+    const count = async () =>
+      Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message')).rows[0].n);
     // While publishing, progress comes from the servers' own counters of committed rows (GET /health): a count(*) of
     // raw_message every 250 ms would scan the growing table and take PostgreSQL CPU from the ingest being measured.
     // The final figures come from the table itself.
     const committed = async () => {
       const stats = await Promise.all(
-        servers.map(async (server) => ((await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: { stored?: number } } }).ingest?.stats),
+        servers.map(
+          async (server) =>
+            (
+              (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as {
+                ingest?: { stats?: { stored?: number } };
+              }
+            ).ingest?.stats,
+        ),
       );
       return stats.reduce((n, s) => n + (s?.stored ?? 0), 0);
     };
@@ -173,8 +212,10 @@ async function main(): Promise<void> {
       log(`warm-up: the fleet publishes for ${WARMUP_SECONDS} s (not measured)`);
       const warm = await runPublisher(broker.url, 'ingest', WARMUP_SECONDS * 1000, RATE);
       const until = Date.now() + 60_000;
-      while ((warmupStored = await committed()) < warm.published && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      if ((await count()) !== warmupStored) throw new Error(`warm-up: ${warm.published} published, ${warmupStored} stored`);
+      while ((warmupStored = await committed()) < warm.published && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+      if ((await count()) !== warmupStored)
+        throw new Error(`warm-up: ${warm.published} published, ${warmupStored} stored`);
       log('warm-up done', { published: warm.published, stored: warmupStored });
     }
     const samples: Array<{ t: number; n: number }> = [];
@@ -192,7 +233,8 @@ async function main(): Promise<void> {
     const pub = await runPublisher(broker.url, 'ingest', SECONDS * 1000, RATE, 1_000_000_000);
     log('publisher done; waiting for the last commits', { published: pub.published, refusedByBroker: pub.failed });
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && (samples.at(-1)?.n ?? 0) < pub.published) await new Promise((r) => setTimeout(r, 250));
+    while (Date.now() < deadline && (samples.at(-1)?.n ?? 0) < pub.published)
+      await new Promise((r) => setTimeout(r, 250));
     sampling = false;
     await sampler;
     // CPU used from the first publish to the last commit (before the counting queries below).
@@ -203,11 +245,18 @@ async function main(): Promise<void> {
     // The measured run's rows: every row less the warm-up's (duplicates are counted over both).
     const rows = await count();
     const stored = rows - warmupStored;
-    const distinct = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).rows[0].n);
+    const distinct = Number(
+      (
+        await pool.query<{ n: string }>(
+          'SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d',
+        )
+      ).rows[0].n,
+    );
     // Sustained rate: from the first committed rows to the moment the stored count reached its final value.
     const firstIdx = samples.findIndex((s) => s.n > 0);
     const lastIdx = samples.findIndex((s) => s.n >= stored);
-    const span = ((samples[lastIdx >= 0 ? lastIdx : samples.length - 1].t - samples[Math.max(0, firstIdx - 1)].t) / 1000) || 1;
+    const span =
+      (samples[lastIdx >= 0 ? lastIdx : samples.length - 1].t - samples[Math.max(0, firstIdx - 1)].t) / 1000 || 1;
     const msgPerSec = stored / span;
     // The committed rate second by second (from the samples), to see a warm-up or a stall.
     const perSecond: number[] = [];
@@ -225,14 +274,24 @@ async function main(): Promise<void> {
       postgres: perMessage(postgresCpu),
     });
     for (const server of servers) {
-      const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as { ingest?: { stats?: Record<string, number> } };
+      const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as {
+        ingest?: { stats?: Record<string, number> };
+      };
       log('ingest process stats', health.ingest?.stats ?? {});
-      const warnings = server.logs().split('\n').filter((l) => l.includes('"level":40') || l.includes('"level":50'));
+      const warnings = server
+        .logs()
+        .split('\n')
+        .filter((l) => l.includes('"level":40') || l.includes('"level":50'));
       if (warnings.length) log(`server warnings: ${warnings.length}; first: ${warnings[0].slice(0, 400)}`);
     }
     await pool.end();
     await Promise.all(servers.map((server) => server.stop()));
-    log('ingest', { published: pub.published, stored, seconds: Math.round(span * 10) / 10, msgPerSec: Math.round(msgPerSec) });
+    log('ingest', {
+      published: pub.published,
+      stored,
+      seconds: Math.round(span * 10) / 10,
+      msgPerSec: Math.round(msgPerSec),
+    });
     process.stdout.write(
       `${JSON.stringify({
         bench: 'ingest',

@@ -55,24 +55,52 @@ type Sample = { key: string; event: 'opened' | 'severity-raised'; topic: string;
 /** Per ward, from the city model: a bin that catches fire, a camera, and another bin whose battery runs flat. */
 function citySamples(): Sample[] {
   const topology = buildTopology(loadCity());
-  const wards = [...topology.zones.values()].filter((z) => z.kind === 'ward').map((z) => z.id).sort();
-  const ofType = (type: string, ward: string) => [...topology.devices.values()].filter((d) => d.type === type && d.ward === ward).map((d) => d.id);
+  const wards = [...topology.zones.values()]
+    .filter((z) => z.kind === 'ward')
+    .map((z) => z.id)
+    .sort();
+  const ofType = (type: string, ward: string) =>
+    [...topology.devices.values()].filter((d) => d.type === type && d.ward === ward).map((d) => d.id);
   const samples: Sample[] = [];
   let n = 0;
-  const binFill = (fields: Record<string, number>) => () => JSON.stringify({ msgId: `bin-${++n}`, ts: new Date().toISOString(), fillPct: 40, tiltDeg: 1, ...fields });
+  const binFill = (fields: Record<string, number>) => () =>
+    JSON.stringify({ msgId: `bin-${++n}`, ts: new Date().toISOString(), fillPct: 40, tiltDeg: 1, ...fields });
   for (const ward of wards) {
     const [bin, other] = ofType('bin', ward);
     const [cam] = ofType('camera', ward);
     if (bin) {
       const topic = deviceTopic('bin-fill', bin);
       samples.push({ key: `bin-fire:${ward}`, event: 'opened', topic, payload: binFill({ temperatureC: 95 }) });
-      samples.push({ key: `bin-fire:${ward}`, event: 'severity-raised', topic, payload: binFill({ temperatureC: 135 }) });
+      samples.push({
+        key: `bin-fire:${ward}`,
+        event: 'severity-raised',
+        topic,
+        payload: binFill({ temperatureC: 135 }),
+      });
     }
     if (cam) {
       const topic = deviceTopic('camera-health', cam);
-      samples.push({ key: `camera-tampered:${ward}`, event: 'opened', topic, payload: () => JSON.stringify({ msgId: `tamper-${++n}`, ts: new Date().toISOString(), online: true, tampered: true, fps: 25 }) });
+      samples.push({
+        key: `camera-tampered:${ward}`,
+        event: 'opened',
+        topic,
+        payload: () =>
+          JSON.stringify({
+            msgId: `tamper-${++n}`,
+            ts: new Date().toISOString(),
+            online: true,
+            tampered: true,
+            fps: 25,
+          }),
+      });
     }
-    if (other) samples.push({ key: `device-battery-low:${ward}`, event: 'opened', topic: deviceTopic('bin-fill', other), payload: binFill({ temperatureC: 28, batteryPct: 5 }) });
+    if (other)
+      samples.push({
+        key: `device-battery-low:${ward}`,
+        event: 'opened',
+        topic: deviceTopic('bin-fill', other),
+        payload: binFill({ temperatureC: 28, batteryPct: 5 }),
+      });
   }
   return samples;
 }
@@ -91,15 +119,25 @@ interface Round {
 /** One server on a fresh stack: its samples, one at a time under the background load. */
 async function round(index: number, samples: readonly Sample[]): Promise<Round> {
   const stack = await startTestStack(`bench-latency-${index}`);
-  const server = await startServer({
-    ...stack.env,
-    IOC_ROLES: 'api,ingest,correlate,jobs',
-    AUTH_JWT_SECRET: SECRET,
-    CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),
-    CORRELATION_TICK_MS: String(TICK_MS),
-    CORRELATION_EARLY_FIRING: EARLY_FIRING,
-  }, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [], SERVER_NICE);
-  log(`round ${index + 1}/${ROUNDS}: server up`, { lateness: LATENESS_MS, tick: TICK_MS, earlyFiring: EARLY_FIRING, serverNice: SERVER_NICE });
+  const server = await startServer(
+    {
+      ...stack.env,
+      IOC_ROLES: 'api,ingest,correlate,jobs',
+      AUTH_JWT_SECRET: SECRET,
+      CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),
+      CORRELATION_TICK_MS: String(TICK_MS),
+      CORRELATION_EARLY_FIRING: EARLY_FIRING,
+    },
+    60_000,
+    process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [],
+    SERVER_NICE,
+  );
+  log(`round ${index + 1}/${ROUNDS}: server up`, {
+    lateness: LATENESS_MS,
+    tick: TICK_MS,
+    earlyFiring: EARLY_FIRING,
+    serverNice: SERVER_NICE,
+  });
 
   const published = new Map<string, number>();
   const latencies: number[] = [];
@@ -123,7 +161,17 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
   const hot = await connectAsync(stack.broker.url, { clientId: 'bench-lat-hot', protocolVersion: 5, clean: true });
   // It runs until the sampling is over (stop() below); the duration is only a bound.
   const load = runPublisher(
-    { url: stack.broker.url, rate: RATE, firstSeq: 0, devices: DEVICES, connections: CONNECTIONS, window: 64, durationMs: 15 * 60_000, runId: `lat${index}`, liveTimestamps: true },
+    {
+      url: stack.broker.url,
+      rate: RATE,
+      firstSeq: 0,
+      devices: DEVICES,
+      connections: CONNECTIONS,
+      window: 64,
+      durationMs: 15 * 60_000,
+      runId: `lat${index}`,
+      liveTimestamps: true,
+    },
     PUBLISHER_NICE,
   );
   // Let the load settle, then one sample at a time, each after the previous one's event (or a timeout).
@@ -138,25 +186,45 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
     const deadline = performance.now() + SAMPLE_TIMEOUT_MS;
     while (published.has(mark) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     if (published.has(mark)) {
-      log(`no incident event within ${SAMPLE_TIMEOUT_MS} ms: counted as ${SAMPLE_TIMEOUT_MS} ms`, { key: s.key, event: s.event });
+      log(`no incident event within ${SAMPLE_TIMEOUT_MS} ms: counted as ${SAMPLE_TIMEOUT_MS} ms`, {
+        key: s.key,
+        event: s.event,
+      });
       published.delete(mark);
       latencies.push(SAMPLE_TIMEOUT_MS);
       missing++;
     } else {
-      arrived.push({ msgId: (JSON.parse(payload) as { msgId: string }).msgId, publishedAt, latency: latencies[latencies.length - 1] });
+      arrived.push({
+        msgId: (JSON.parse(payload) as { msgId: string }).msgId,
+        publishedAt,
+        latency: latencies[latencies.length - 1],
+      });
     }
     await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
   }
   load.stop();
   const background = await load.done;
-  log(`round ${index + 1}/${ROUNDS}: done`, { samples: latencies.length, missing, published: background.published, refusedByBroker: background.failed, seconds: +(background.ms / 1000).toFixed(1), p50Ms: +pct(latencies, 50).toFixed(1), maxMs: +Math.max(...latencies).toFixed(1) });
+  log(`round ${index + 1}/${ROUNDS}: done`, {
+    samples: latencies.length,
+    missing,
+    published: background.published,
+    refusedByBroker: background.failed,
+    seconds: +(background.ms / 1000).toFixed(1),
+    p50Ms: +pct(latencies, 50).toFixed(1),
+    maxMs: +Math.max(...latencies).toFixed(1),
+  });
 
   // Until the watermark has passed the last sample: the early raises are then all confirmed or withdrawn.
   await new Promise((r) => setTimeout(r, LATENESS_MS + TICK_MS + 500));
   // Where each sample's time went: before the server took it in (broker, socket, MQTT handling ahead of it), or after
   // (decode, engine, the incident's write, the push). Same host, same clock.
   const received = new Map(
-    (await stack.pool.query<{ msg_id: string; received_at: Date }>('SELECT msg_id, received_at FROM raw_message WHERE msg_id = ANY($1)', [arrived.map((a) => a.msgId)])).rows.map((r) => [r.msg_id, r.received_at.getTime()]),
+    (
+      await stack.pool.query<{ msg_id: string; received_at: Date }>(
+        'SELECT msg_id, received_at FROM raw_message WHERE msg_id = ANY($1)',
+        [arrived.map((a) => a.msgId)],
+      )
+    ).rows.map((r) => [r.msg_id, r.received_at.getTime()]),
   );
   const ingress: number[] = [];
   const after: number[] = [];
@@ -167,7 +235,10 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
     after.push(a.latency - (at - a.publishedAt));
   }
   const spread = (xs: number[]) => ({ p50: pct(xs, 50), p90: pct(xs, 90), max: Math.max(...xs) });
-  log(`round ${index + 1}/${ROUNDS}: where the time went, ms`, { publishToIngest: spread(ingress), ingestToSocket: spread(after) });
+  log(`round ${index + 1}/${ROUNDS}: where the time went, ms`, {
+    publishToIngest: spread(ingress),
+    ingestToSocket: spread(after),
+  });
   const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as Record<string, unknown>;
   // How long the server's event loop was held up (every hop of a sample waits for it), from its Prometheus gauges;
   // prom-client samples the delay on a 10 ms timer, so its figures include those 10 ms (10 = no delay).
@@ -175,9 +246,19 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
   const gauge = (name: string) => Number(metrics.match(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm'))?.[1]) * 1000;
   // The incident write's share: the server's histogram of engine decisions committed (upper bounds of its buckets).
   const applied = histogramQuantiles(metrics, 'ioc_correlate_signal_apply_seconds', [0.5, 0.9, 0.99]);
-  log(`round ${index + 1}/${ROUNDS}: engine decision → committed (ioc_correlate_signal_apply_seconds), ms at most`, applied);
-  log(`round ${index + 1}/${ROUNDS}: server event-loop delay, ms`, { p50: +gauge('ioc_nodejs_eventloop_lag_p50_seconds').toFixed(1), p99: +gauge('ioc_nodejs_eventloop_lag_p99_seconds').toFixed(1), max: +gauge('ioc_nodejs_eventloop_lag_max_seconds').toFixed(1) });
-  log(`round ${index + 1}/${ROUNDS}: server health`, { ingest: (health.ingest as { stats?: unknown })?.stats, correlate: health.correlate });
+  log(
+    `round ${index + 1}/${ROUNDS}: engine decision → committed (ioc_correlate_signal_apply_seconds), ms at most`,
+    applied,
+  );
+  log(`round ${index + 1}/${ROUNDS}: server event-loop delay, ms`, {
+    p50: +gauge('ioc_nodejs_eventloop_lag_p50_seconds').toFixed(1),
+    p99: +gauge('ioc_nodejs_eventloop_lag_p99_seconds').toFixed(1),
+    max: +gauge('ioc_nodejs_eventloop_lag_max_seconds').toFixed(1),
+  });
+  log(`round ${index + 1}/${ROUNDS}: server health`, {
+    ingest: (health.ingest as { stats?: unknown })?.stats,
+    correlate: health.correlate,
+  });
   if (process.env.BENCH_SERVER_LOG) writeFileSync(`${process.env.BENCH_SERVER_LOG}.${index + 1}`, server.logs());
   watcher.close();
   await hot.endAsync();
@@ -193,7 +274,14 @@ async function main(): Promise<void> {
   const latencies = rounds.flatMap((r) => r.latencies);
   const seconds = rounds.reduce((t, r) => t + r.ms, 0) / 1000;
   const published = rounds.reduce((t, r) => t + r.published, 0);
-  log('done', { rounds: ROUNDS, samples: latencies.length, missing: rounds.reduce((t, r) => t + r.missing, 0), published, p90Ms: +pct(latencies, 90).toFixed(1), maxMs: +Math.max(...latencies).toFixed(1) });
+  log('done', {
+    rounds: ROUNDS,
+    samples: latencies.length,
+    missing: rounds.reduce((t, r) => t + r.missing, 0),
+    published,
+    p90Ms: +pct(latencies, 90).toFixed(1),
+    maxMs: +Math.max(...latencies).toFixed(1),
+  });
   log('samples, ms, sorted', { ms: [...latencies].sort((a, b) => a - b).map((x) => Math.round(x)) });
   const ingress = rounds.flatMap((r) => r.ingress);
   const after = rounds.flatMap((r) => r.after);
@@ -201,7 +289,12 @@ async function main(): Promise<void> {
     publishToIngest: { p50: pct(ingress, 50), p90: pct(ingress, 90), p99: pct(ingress, 99) },
     ingestToSocket: { p50: pct(after, 50), p90: pct(after, 90), p99: pct(after, 99) },
   });
-  const result = { bench: 'latency', rateMsgPerSec: Math.round(published / seconds), p50Ms: +pct(latencies, 50).toFixed(1), p99Ms: +pct(latencies, 99).toFixed(1) };
+  const result = {
+    bench: 'latency',
+    rateMsgPerSec: Math.round(published / seconds),
+    p50Ms: +pct(latencies, 50).toFixed(1),
+    p99Ms: +pct(latencies, 99).toFixed(1),
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

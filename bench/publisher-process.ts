@@ -38,7 +38,11 @@ export interface PublisherRun {
  * Runs the load generator (`bench/publisher.ts`, built) as its own process at niceness `nice` (it stands in for field
  * devices that would not share the machine), reporting its progress lines to `onProgress`.
  */
-export function runPublisher(args: PublisherArgs, nice: number, onProgress: (p: { published: number; ms: number }) => void = () => undefined): PublisherRun {
+export function runPublisher(
+  args: PublisherArgs,
+  nice: number,
+  onProgress: (p: { published: number; ms: number }) => void = () => undefined,
+): PublisherRun {
   const command = [process.execPath, path.join(__dirname, 'publisher.js'), JSON.stringify(args)];
   const [file, ...argv] = atNiceness(command, nice);
   const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -56,7 +60,9 @@ export function runPublisher(args: PublisherArgs, nice: number, onProgress: (p: 
         else onProgress(m);
       }
     });
-    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`publisher exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 && result ? resolve(result) : reject(new Error(`publisher exited with ${code}`)),
+    );
   });
   return {
     done,

@@ -44,10 +44,14 @@ class Lane {
       this.flush();
     });
     this.socket.on('error', (err) => this.finish(err));
-    this.socket.on('close', () => this.finish(this.ended ? undefined : new Error(`${this.clientId}: connection closed by the broker`)));
+    this.socket.on('close', () =>
+      this.finish(this.ended ? undefined : new Error(`${this.clientId}: connection closed by the broker`)),
+    );
     this.parser.on('packet', (p: Packet) => this.onPacket(p));
     this.parser.on('error', (err) => this.finish(err));
-    this.socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, clientId, keepalive: 0 }, OPTS));
+    this.socket.write(
+      generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, clientId, keepalive: 0 }, OPTS),
+    );
   }
 
   private onPacket(p: Packet): void {
@@ -95,7 +99,12 @@ class Lane {
 
   private publish(messageId: number, m: { topic: string; payload: string }): void {
     this.inFlight++;
-    this.out.push(generate({ cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId, retain: false, dup: false }, OPTS));
+    this.out.push(
+      generate(
+        { cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId, retain: false, dup: false },
+        OPTS,
+      ),
+    );
   }
 
   private flush(): void {
@@ -149,19 +158,26 @@ async function main(): Promise<void> {
       { length: a.connections },
       (_, i) =>
         new Promise<void>((resolve, reject) => {
-          lanes.push(new Lane(url, `bench-pub-${a.runId}-${i}`, a.window, next, (err) => (err ? reject(err) : resolve())));
+          lanes.push(
+            new Lane(url, `bench-pub-${a.runId}-${i}`, a.window, next, (err) => (err ? reject(err) : resolve())),
+          );
         }),
     ),
   );
   const published = () => lanes.reduce((n, l) => n + l.published, 0);
   const pacer = a.rate > 0 ? setInterval(() => lanes.forEach((l) => l.pump()), 2) : undefined;
-  const progress = setInterval(() => process.stdout.write(`${JSON.stringify({ progress: true, published: published(), ms: Date.now() - t0 })}\n`), 1000);
+  const progress = setInterval(
+    () => process.stdout.write(`${JSON.stringify({ progress: true, published: published(), ms: Date.now() - t0 })}\n`),
+    1000,
+  );
   await done;
   clearInterval(progress);
   if (pacer) clearInterval(pacer);
   const cpu = process.cpuUsage();
   const failed = lanes.reduce((n, l) => n + l.failed, 0);
-  process.stdout.write(`${JSON.stringify({ done: true, published: published(), failed, ms: Date.now() - t0, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ done: true, published: published(), failed, ms: Date.now() - t0, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`,
+  );
 }
 
 main().catch((err) => {

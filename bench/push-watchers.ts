@@ -76,7 +76,8 @@ async function finish(m: Finish): Promise<void> {
   let lastAt = 0;
   for (let i = 0; i < deliveries.length; i++) {
     const t = committedAt.get(deliveries.seq[i]);
-    if (t !== undefined) histogram[Math.max(0, Math.min(HISTOGRAM_BUCKETS - 1, Math.floor((deliveries.at[i] - t) * 10)))]++;
+    if (t !== undefined)
+      histogram[Math.max(0, Math.min(HISTOGRAM_BUCKETS - 1, Math.floor((deliveries.at[i] - t) * 10)))]++;
     lastAt = Math.max(lastAt, deliveries.at[i]);
   }
   let missed = 0;
@@ -90,7 +91,19 @@ async function finish(m: Finish): Promise<void> {
   const sparse = histogram.flatMap((count, bucket) => (count ? [[bucket, count]] : []));
   for (const { w } of watchers) w.close();
   // Exit by itself once the result is out (a profile, if one was asked for, is written on a normal exit).
-  process.send?.({ type: 'result', delivered: received(), expected, missed, duplicated, outOfOrder, lastAt: lastAt || drainedAt, histogram: sparse }, () => process.exit(0));
+  process.send?.(
+    {
+      type: 'result',
+      delivered: received(),
+      expected,
+      missed,
+      duplicated,
+      outOfOrder,
+      lastAt: lastAt || drainedAt,
+      histogram: sparse,
+    },
+    () => process.exit(0),
+  );
 }
 
 process.on('message', (m: Start | Finish) => {

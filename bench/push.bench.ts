@@ -6,7 +6,16 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { TokenService } from '@ioc/auth';
-import { DEFAULT_LIFECYCLE_POLICY, IncidentsModule, SOP_CATALOG, attachable, decide, foldByIncident, type IncidentCommand, type SopCatalog } from '@ioc/incidents';
+import {
+  DEFAULT_LIFECYCLE_POLICY,
+  IncidentsModule,
+  SOP_CATALOG,
+  attachable,
+  decide,
+  foldByIncident,
+  type IncidentCommand,
+  type SopCatalog,
+} from '@ioc/incidents';
 import type { IncidentDomain, IncidentEvent, IncidentRecord, IncidentSignal, IncidentType } from '@ioc/domain';
 import { loadConfig, PlatformModule } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
@@ -58,7 +67,10 @@ const now = () => performance.timeOrigin + performance.now();
 /** The watcher process (bench/push-watchers.ts): request/response over its IPC channel. */
 function startWatchers(): { child: ChildProcess; next: <T>(type: string) => Promise<T> } {
   const execArgv = process.env.BENCH_WATCHER_NODE_ARGS ? process.env.BENCH_WATCHER_NODE_ARGS.split(' ') : [];
-  const child = fork(path.join(__dirname, 'push-watchers.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+  const child = fork(path.join(__dirname, 'push-watchers.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv,
+  });
   const waiting = new Map<string, (m: unknown) => void>();
   child.on('message', (m: { type: string }) => waiting.get(m.type)?.(m));
   child.on('exit', (code) => {
@@ -73,18 +85,43 @@ function startWatchers(): { child: ChildProcess; next: <T>(type: string) => Prom
 async function main(): Promise<void> {
   const db = await createPlainTestDatabase();
   const prefix = `ioc-bench-push-${process.pid}`;
-  const serverEnv = { DATABASE_URL: db.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api', AUTH_JWT_SECRET: SECRET, DATABASE_POOL_SIZE: '8' };
+  const serverEnv = {
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: prefix,
+    IOC_ROLES: 'api',
+    AUTH_JWT_SECRET: SECRET,
+    DATABASE_POOL_SIZE: '8',
+  };
   log('starting the server (api role)');
-  const server = await startServer(serverEnv, 60_000, process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []);
+  const server = await startServer(
+    serverEnv,
+    60_000,
+    process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [],
+  );
   // The generator stands in for the correlate role and API processes: its sessions commit without waiting for the
   // WAL flush, so the changes/s it can make are not bounded by this machine's fsync (the server under test only reads).
   const writerUrl = `${db.url}?options=${encodeURIComponent('-c synchronous_commit=off')}`;
-  const config = loadConfig({ ...serverEnv, DATABASE_URL: writerUrl, DATABASE_POOL_SIZE: String(WRITERS + 2), LOG_LEVEL: 'silent' });
-  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, IncidentsModule] })
+  const config = loadConfig({
+    ...serverEnv,
+    DATABASE_URL: writerUrl,
+    DATABASE_POOL_SIZE: String(WRITERS + 2),
+    LOG_LEVEL: 'silent',
+  });
+  @Module({
+    imports: [
+      PlatformModule.forRoot(config, testLogger),
+      StorageModule.forRoot(),
+      QueueModule,
+      SeedsTestModule,
+      IncidentsModule,
+    ],
+  })
   class Writer {}
   const writer = await NestFactory.createApplicationContext(Writer, { logger: false });
   const stream = writer.get(IncidentEventStream);
-  const tokens = new TokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }));
+  const tokens = new TokenService(
+    new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 3600 } }),
+  );
   const users = writer.get(UserRepository);
 
   // When each seq was committed (absolute ms), and the ward of its incident.
@@ -107,14 +144,43 @@ async function main(): Promise<void> {
   const sops = writer.get<SopCatalog>(SOP_CATALOG);
   const repo = writer.get(IncidentRepository);
   const commandFor = (i: number, inc: Live, at: number): IncidentCommand => {
-    const evidence = [{ at, source: 'sensor' as const, deviceId: `dev-${inc.ward}-${i % INCIDENTS}`, msgId: `m-${i}`, kind: 'water-level', summary: `dev-${inc.ward} level ${20 + (i % 40)} cm ≥ 20 cm`, value: 20 + (i % 40), unit: 'cm' }];
+    const evidence = [
+      {
+        at,
+        source: 'sensor' as const,
+        deviceId: `dev-${inc.ward}-${i % INCIDENTS}`,
+        msgId: `m-${i}`,
+        kind: 'water-level',
+        summary: `dev-${inc.ward} level ${20 + (i % 40)} cm ≥ 20 cm`,
+        value: 20 + (i % 40),
+        unit: 'cm',
+      },
+    ];
     const signal = (sig: IncidentSignal): IncidentCommand => {
       const sop = sig.op === 'raise' ? sops.forType(sig.type) : undefined;
-      return { kind: 'apply-signal', signal: sig, exercise: false, newIncidentId: randomUUID(), ...(sop && { sop: attachable(sop) }) };
+      return {
+        kind: 'apply-signal',
+        signal: sig,
+        exercise: false,
+        newIncidentId: randomUUID(),
+        ...(sop && { sop: attachable(sop) }),
+      };
     };
-    if (!inc.id) return signal({ op: 'raise', key: inc.key, type: inc.type, ruleId: `bench.${inc.type}`, zone: { kind: 'ward', id: inc.ward }, severity: 'minor', at, evidence, title: { vi: `Sự cố ${inc.key}`, en: `Incident ${inc.key}` } });
+    if (!inc.id)
+      return signal({
+        op: 'raise',
+        key: inc.key,
+        type: inc.type,
+        ruleId: `bench.${inc.type}`,
+        zone: { kind: 'ward', id: inc.ward },
+        severity: 'minor',
+        at,
+        evidence,
+        title: { vi: `Sự cố ${inc.key}`, en: `Incident ${inc.key}` },
+      });
     const step = inc.n++ % 10;
-    if (step === 3 && inc.severity < 3) return signal({ op: 'update', key: inc.key, at, severity: SEV[++inc.severity], evidence });
+    if (step === 3 && inc.severity < 3)
+      return signal({ op: 'update', key: inc.key, at, severity: SEV[++inc.severity], evidence });
     if (step === 5) return { kind: 'acknowledge', by: 'bench-operator' };
     if (step === 7) return { kind: 'comment', text: `ghi chú ${i}`, by: 'bench-operator' };
     if (step === 9) return signal({ op: 'clear', key: inc.key, at, reason: 'bench' });
@@ -175,7 +241,12 @@ async function main(): Promise<void> {
     // One stored operator per socket (the handshake checks the user as stored); the token is signed here, with the
     // server's secret, rather than logged in for (100 argon2 verifications).
     const username = `bench-op-${i}`;
-    const stored = await users.insert({ username, displayName: `Operator ${i}`, role: 'operator', passwordHash: 'not-used-by-the-bench' });
+    const stored = await users.insert({
+      username,
+      displayName: `Operator ${i}`,
+      role: 'operator',
+      passwordHash: 'not-used-by-the-bench',
+    });
     if (stored === 'taken') throw new Error(`user ${username} exists`);
     const token = await tokens.sign({ userId: stored.id, username, displayName: stored.displayName, role: 'operator' });
     sockets.push({ token, ...(ward && { ward }) });
@@ -184,7 +255,11 @@ async function main(): Promise<void> {
   await Promise.all(
     watchers.map((w, p) => {
       const ready = w.next('ready');
-      w.child.send({ type: 'start', baseUrl: server.baseUrl, sockets: sockets.filter((_, i) => i % WATCHER_PROCESSES === p) });
+      w.child.send({
+        type: 'start',
+        baseUrl: server.baseUrl,
+        sockets: sockets.filter((_, i) => i % WATCHER_PROCESSES === p),
+      });
       return ready;
     }),
   );
@@ -205,16 +280,31 @@ async function main(): Promise<void> {
       inFlight.add(p);
       next = to;
       if (due - next > RATE / 10) lateTicks++;
-      if (Math.floor((next - first) / (RATE * 5)) !== Math.floor((next - first - 1) / (RATE * 5)) || next === total) log('progress', { changes: next - first, seconds: Math.round((now() - start) / 1000) });
+      if (Math.floor((next - first) / (RATE * 5)) !== Math.floor((next - first - 1) / (RATE * 5)) || next === total)
+        log('progress', { changes: next - first, seconds: Math.round((now() - start) / 1000) });
     } else {
       await new Promise((r) => setTimeout(r, TICK_MS));
     }
   }
   await Promise.all(inFlight);
   const genMs = now() - start;
-  log('generated', { changes: total - first, events: committedAt.size, seconds: +(genMs / 1000).toFixed(1), changesPerSec: Math.round((total - first) / (genMs / 1000)), lateTicks });
+  log('generated', {
+    changes: total - first,
+    events: committedAt.size,
+    seconds: +(genMs / 1000).toFixed(1),
+    changesPerSec: Math.round((total - first) / (genMs / 1000)),
+    lateTicks,
+  });
 
-  interface WatchResult { delivered: number; expected: number; missed: number; duplicated: number; outOfOrder: number; lastAt: number; histogram: Array<[number, number]> }
+  interface WatchResult {
+    delivered: number;
+    expected: number;
+    missed: number;
+    duplicated: number;
+    outOfOrder: number;
+    lastAt: number;
+    histogram: Array<[number, number]>;
+  }
   const committed = [...committedAt].map(([seq, at]) => [seq, at, wardOf.get(seq)!]);
   const results = await Promise.all(
     watchers.map((w) => {
@@ -223,18 +313,32 @@ async function main(): Promise<void> {
       return done;
     }),
   );
-  const sum = (k: 'delivered' | 'expected' | 'missed' | 'duplicated' | 'outOfOrder') => results.reduce((n, x) => n + x[k], 0);
+  const sum = (k: 'delivered' | 'expected' | 'missed' | 'duplicated' | 'outOfOrder') =>
+    results.reduce((n, x) => n + x[k], 0);
   const histogram = new Map<number, number>();
-  for (const x of results) for (const [bucket, count] of x.histogram) histogram.set(bucket, (histogram.get(bucket) ?? 0) + count);
+  for (const x of results)
+    for (const [bucket, count] of x.histogram) histogram.set(bucket, (histogram.get(bucket) ?? 0) + count);
   const buckets = [...histogram].sort((a, b) => a[0] - b[0]);
   const samples = buckets.reduce((n, [, c]) => n + c, 0);
   /** Upper edge of the 0.1 ms bucket holding the p-th percentile. */
   const pct = (p: number) => {
     let seen = 0;
-    for (const [bucket, count] of buckets) if ((seen += count) > Math.min(samples - 1, Math.floor((p / 100) * samples))) return (bucket + 1) / 10;
+    for (const [bucket, count] of buckets)
+      if ((seen += count) > Math.min(samples - 1, Math.floor((p / 100) * samples))) return (bucket + 1) / 10;
     return NaN;
   };
-  const r = { delivered: sum('delivered'), expected: sum('expected'), missed: sum('missed'), duplicated: sum('duplicated'), outOfOrder: sum('outOfOrder'), lastAt: Math.max(...results.map((x) => x.lastAt)), p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) };
+  const r = {
+    delivered: sum('delivered'),
+    expected: sum('expected'),
+    missed: sum('missed'),
+    duplicated: sum('duplicated'),
+    outOfOrder: sum('outOfOrder'),
+    lastAt: Math.max(...results.map((x) => x.lastAt)),
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    max: pct(100),
+  };
   const elapsedS = (r.lastAt - start) / 1000;
   const result = {
     bench: 'push',
@@ -245,10 +349,24 @@ async function main(): Promise<void> {
     missed: r.missed,
     duplicated: r.duplicated,
   };
-  log('done', { delivered: r.delivered, expected: r.expected, outOfOrder: r.outOfOrder, events: committedAt.size, elapsedS: +elapsedS.toFixed(1), p90Ms: +r.p90.toFixed(1), maxMs: +r.max.toFixed(1) });
+  log('done', {
+    delivered: r.delivered,
+    expected: r.expected,
+    outOfOrder: r.outOfOrder,
+    events: committedAt.size,
+    elapsedS: +elapsedS.toFixed(1),
+    p90Ms: +r.p90.toFixed(1),
+    maxMs: +r.max.toFixed(1),
+  });
 
-  const warnings = server.logs().split('\n').filter((l) => l.includes('"level":40') || l.includes('"level":50'));
-  if (warnings.length) log(`server warnings: ${warnings.length}; first: ${warnings[0].slice(0, 400)}; last: ${warnings[warnings.length - 1].slice(0, 400)}`);
+  const warnings = server
+    .logs()
+    .split('\n')
+    .filter((l) => l.includes('"level":40') || l.includes('"level":50'));
+  if (warnings.length)
+    log(
+      `server warnings: ${warnings.length}; first: ${warnings[0].slice(0, 400)}; last: ${warnings[warnings.length - 1].slice(0, 400)}`,
+    );
   await writer.close();
   await server.stop();
   await db.drop();

@@ -40,13 +40,24 @@ async function main(): Promise<void> {
   }
   const admin = new IORedis(url);
   const prefix = `bench-timers-${process.pid}`;
-  const runner: EscalationRunner = new JobRunner({ redisUrl: url, prefix, queue: QUEUES.escalation, ...ESCALATION_WORKER, concurrency: CONCURRENCY }, pino({ level: 'silent' }));
+  const runner: EscalationRunner = new JobRunner(
+    { redisUrl: url, prefix, queue: QUEUES.escalation, ...ESCALATION_WORKER, concurrency: CONCURRENCY },
+    pino({ level: 'silent' }),
+  );
   try {
     const settings = Object.fromEntries(
-      await Promise.all(['hz', 'dynamic-hz', 'appendonly', 'appendfsync', 'maxmemory-policy'].map(async (k) => (await admin.config('GET', k)) as [string, string])),
+      await Promise.all(
+        ['hz', 'dynamic-hz', 'appendonly', 'appendfsync', 'maxmemory-policy'].map(
+          async (k) => (await admin.config('GET', k)) as [string, string],
+        ),
+      ),
     );
     const info = await admin.info('server');
-    log('redis', { version: /redis_version:(\S+)/.exec(info)?.[1], ...settings, worker: { ...ESCALATION_WORKER, concurrency: CONCURRENCY } });
+    log('redis', {
+      version: /redis_version:(\S+)/.exec(info)?.[1],
+      ...settings,
+      worker: { ...ESCALATION_WORKER, concurrency: CONCURRENCY },
+    });
 
     const dueById = new Map<string, number>();
     const lateness: number[] = [];
@@ -69,11 +80,20 @@ async function main(): Promise<void> {
         for (let i = next++; i < JOBS_N; i = next++) {
           const id = escalationJobId(`bench-${i}`, 1);
           dueById.set(id, dues[i]);
-          await runner.add(JOBS.escalateIncident, { incidentId: `bench-${i}`, level: 1 }, { jobId: id, delayMs: dues[i] - Date.now() });
+          await runner.add(
+            JOBS.escalateIncident,
+            { incidentId: `bench-${i}`, level: 1 },
+            { jobId: id, delayMs: dues[i] - Date.now() },
+          );
         }
       }),
     );
-    log('scheduled', { jobs: JOBS_N, ms: Date.now() - t0, firstDueInMs: first - Date.now(), spreadS: SPREAD_MS / 1000 });
+    log('scheduled', {
+      jobs: JOBS_N,
+      ms: Date.now() - t0,
+      firstDueInMs: first - Date.now(),
+      spreadS: SPREAD_MS / 1000,
+    });
     if (Date.now() > first) log('warning: scheduling overran the first due time; raise BENCH_LEAD_S');
 
     const deadline = first + SPREAD_MS + 30_000;
@@ -82,7 +102,16 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
       const recent = lateness.slice(shown).sort((a, b) => a - b);
       shown += recent.length;
-      log('running', { fired: lateness.length, of: JOBS_N, lastSecond: { jobs: recent.length, p50: percentile(recent, 50), p99: percentile(recent, 99), max: recent.at(-1) } });
+      log('running', {
+        fired: lateness.length,
+        of: JOBS_N,
+        lastSecond: {
+          jobs: recent.length,
+          p50: percentile(recent, 50),
+          p99: percentile(recent, 99),
+          max: recent.at(-1),
+        },
+      });
     }
     const sorted = [...lateness].sort((a, b) => a - b);
     const summary = {
@@ -98,7 +127,9 @@ async function main(): Promise<void> {
     };
     log('done', summary);
     if (sorted.length < JOBS_N) throw new Error(`only ${sorted.length} of ${JOBS_N} timers fired`);
-    process.stdout.write(`lateness ms: p50 ${summary.p50Ms}, p90 ${summary.p90Ms}, p99 ${summary.p99Ms}, p99.9 ${summary.p999Ms}, max ${summary.maxMs} (hz ${settings.hz})\n`);
+    process.stdout.write(
+      `lateness ms: p50 ${summary.p50Ms}, p90 ${summary.p90Ms}, p99 ${summary.p99Ms}, p99.9 ${summary.p999Ms}, max ${summary.maxMs} (hz ${settings.hz})\n`,
+    );
     process.stdout.write(`${JSON.stringify({ bench: 'timers', jobs: JOBS_N, p99LatenessMs: summary.p99Ms })}\n`);
   } finally {
     await runner.close();

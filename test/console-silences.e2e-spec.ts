@@ -26,7 +26,9 @@ describe('operator console: silences (browser)', () => {
 
   /** Bins by the ward the device registry puts them in (an id's `p4` is not always its ward). */
   const binsIn = (ward: string): string[] => {
-    const seeds = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'seeds', 'devices.json'), 'utf8')) as { devices: Array<{ id: string; type: string; ward?: string }> };
+    const seeds = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'seeds', 'devices.json'), 'utf8')) as {
+      devices: Array<{ id: string; type: string; ward?: string }>;
+    };
     const ids = seeds.devices.filter((d) => d.type === 'bin' && d.ward === ward).map((d) => d.id);
     if (ids.length < 2) throw new Error(`fewer than two bins in ${ward} in seeds/devices.json`);
     return ids;
@@ -36,20 +38,29 @@ describe('operator console: silences (browser)', () => {
   const publishHotBin = (deviceId: string, temperatureC = 95) =>
     publisher.publishAsync(
       deviceTopic('bin-fill', deviceId),
-      JSON.stringify({ msgId: `console-silences-${process.pid}-${++msg}`, ts: new Date().toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 }),
+      JSON.stringify({
+        msgId: `console-silences-${process.pid}-${++msg}`,
+        ts: new Date().toISOString(),
+        fillPct: 40,
+        temperatureC,
+        tiltDeg: 1,
+      }),
       { qos: 1 },
     );
 
   /** Readings the correlation engine has taken in (the public health report). */
   const processed = async (): Promise<number> => {
-    const body = (await (await fetch(`${server.baseUrl}/health`)).json()) as { correlate?: { engine: { processed: number } } };
+    const body = (await (await fetch(`${server.baseUrl}/health`)).json()) as {
+      correlate?: { engine: { processed: number } };
+    };
     return body.correlate?.engine.processed ?? 0;
   };
 
   async function waitUntil(ok: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server logs:\n${server.logs().slice(-4000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; server logs:\n${server.logs().slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -69,8 +80,10 @@ describe('operator console: silences (browser)', () => {
 
   let lan: Page; // operator1, Vietnamese
   let createdAt = 0;
-  const fireRow = (page: Page, ward: string) => page.locator(`.incident-row[data-type="bin-fire"][data-zone="${ward}"]`);
-  const fires = (ward: string) => ui.stack.count(`SELECT count(*) AS n FROM incident WHERE dedup_key = 'bin-fire:${ward}'`);
+  const fireRow = (page: Page, ward: string) =>
+    page.locator(`.incident-row[data-type="bin-fire"][data-zone="${ward}"]`);
+  const fires = (ward: string) =>
+    ui.stack.count(`SELECT count(*) AS n FROM incident WHERE dedup_key = 'bin-fire:${ward}'`);
 
   it('creates a silence from the form (checked before sending, the server’s refusal shown as it is), listed as active and counted in the header', async () => {
     lan = await signIn('operator1', 'vi');
@@ -99,7 +112,11 @@ describe('operator console: silences (browser)', () => {
     const refuse = '**/api/v1/silences';
     await lan.route(refuse, (route) =>
       route.request().method() === 'POST'
-        ? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ statusCode: 400, code: 'SILENCE_INVALID', message: 'endsAt must be in the future' }) })
+        ? route.fulfill({
+            status: 400,
+            contentType: 'application/json',
+            body: JSON.stringify({ statusCode: 400, code: 'SILENCE_INVALID', message: 'endsAt must be in the future' }),
+          })
         : route.continue(),
     );
     await form.locator('[data-testid="silence-submit"]').click();
@@ -113,7 +130,8 @@ describe('operator console: silences (browser)', () => {
     await item.waitFor();
     expect(await view.locator('.silence-item').count()).toBe(1);
     const text = await item.textContent();
-    for (const s of ['Đang hiệu lực', 'Cháy thùng rác', 'Phường 4', COMMENT, 'Nguyễn Thị Lan', 'Kết thúc ngay']) expect(text).toContain(s);
+    for (const s of ['Đang hiệu lực', 'Cháy thùng rác', 'Phường 4', COMMENT, 'Nguyễn Thị Lan', 'Kết thúc ngay'])
+      expect(text).toContain(s);
     const indicator = lan.locator('[data-testid="silences-indicator"][data-count="1"]');
     await indicator.waitFor();
     expect(await indicator.textContent()).toContain('Đang tạm ẩn: 1');
@@ -121,8 +139,15 @@ describe('operator console: silences (browser)', () => {
 
     // As the server has it.
     const api = await apiClient(server.baseUrl, 'operator1');
-    const listed = await api.get<Array<{ matchers: object; comment: string; active: boolean; endsAt: string }>>('/api/v1/silences');
-    expect(listed.body).toEqual([expect.objectContaining({ matchers: { type: 'bin-fire', zoneId: SILENCED_WARD }, comment: COMMENT, active: true })]);
+    const listed =
+      await api.get<Array<{ matchers: object; comment: string; active: boolean; endsAt: string }>>('/api/v1/silences');
+    expect(listed.body).toEqual([
+      expect.objectContaining({
+        matchers: { type: 'bin-fire', zoneId: SILENCED_WARD },
+        comment: COMMENT,
+        active: true,
+      }),
+    ]);
     const lastsMin = (Date.parse(listed.body[0].endsAt) - createdAt) / 60_000;
     expect(lastsMin).toBeGreaterThan(58);
     expect(lastsMin).toBeLessThanOrEqual(60);
@@ -194,11 +219,19 @@ describe('operator console: silences (browser)', () => {
     const hotBin = binsIn(SILENCED_WARD)[1];
     await publishHotBin(hotBin, 130);
     await lan.click('[data-testid="tab-incidents"]');
-    await lan.locator(`.incident-row[data-type="bin-fire"][data-zone="${SILENCED_WARD}"][data-severity="critical"]`).waitFor({ timeout: 15_000 });
+    await lan
+      .locator(`.incident-row[data-type="bin-fire"][data-zone="${SILENCED_WARD}"][data-severity="critical"]`)
+      .waitFor({ timeout: 15_000 });
     expect(await fireRow(lan, SILENCED_WARD).textContent()).toContain('Phường 4');
     const api = await apiClient(server.baseUrl, 'operator1');
-    const wardFires = () => api.get<{ items: Array<{ evidence: Array<{ deviceId?: string }> }> }>(`/api/v1/incidents?type=bin-fire&ward=${SILENCED_WARD}`);
-    await waitUntil(async () => (await wardFires()).body.items.some((i) => i.evidence.some((e) => e.deviceId === hotBin)), `${hotBin}'s reading in the incident's evidence`);
+    const wardFires = () =>
+      api.get<{ items: Array<{ evidence: Array<{ deviceId?: string }> }> }>(
+        `/api/v1/incidents?type=bin-fire&ward=${SILENCED_WARD}`,
+      );
+    await waitUntil(
+      async () => (await wardFires()).body.items.some((i) => i.evidence.some((e) => e.deviceId === hotBin)),
+      `${hotBin}'s reading in the incident's evidence`,
+    );
     expect((await wardFires()).body.items).toHaveLength(1);
     expect(await fires(SILENCED_WARD)).toBe(1);
     await screenshot(lan, 'silences-04-fire-after-end-vi');
@@ -210,7 +243,8 @@ describe('operator console: silences (browser)', () => {
     const view = lan.locator('[data-testid="silences-view"]');
     await view.locator('h2', { hasText: 'Silences' }).waitFor();
     const text = await view.locator('.silence-item').textContent();
-    for (const s of ['Ended', 'Bin fire', 'Phường 4', 'Created by Nguyễn Thị Lan', 'Ended early by Nguyễn Thị Lan']) expect(text).toContain(s);
+    for (const s of ['Ended', 'Bin fire', 'Phường 4', 'Created by Nguyễn Thị Lan', 'Ended early by Nguyễn Thị Lan'])
+      expect(text).toContain(s);
     await view.locator('[data-testid="silence-new"]').click();
     await view.locator('[data-testid="silence-duration"]').selectOption('until');
     await view.locator('[data-testid="silence-until"]').waitFor();

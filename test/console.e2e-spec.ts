@@ -36,17 +36,35 @@ describe('operator console (browser)', () => {
     // Escalation to the supervisor 15 s after a critical incident opens (shipped: 5 min), once.
     fs.writeFileSync(
       path.join(dir, 'escalation.yaml'),
-      ['version: 1', 'channel: console', 'severities:', '  critical:', '    levels:', '      - after: 15s', '        notify: [supervisor]'].join('\n'),
+      [
+        'version: 1',
+        'channel: console',
+        'severities:',
+        '  critical:',
+        '    levels:',
+        '      - after: 15s',
+        '        notify: [supervisor]',
+      ].join('\n'),
     );
     return dir;
   }
 
   const publish = (kind: 'water-level' | 'rain', deviceId: string, body: Record<string, number>) =>
-    publisher.publishAsync(deviceTopic(kind, deviceId), JSON.stringify({ msgId: `console-${process.pid}-${++msg}`, ts: new Date().toISOString(), ...body }), { qos: 1 });
+    publisher.publishAsync(
+      deviceTopic(kind, deviceId),
+      JSON.stringify({ msgId: `console-${process.pid}-${++msg}`, ts: new Date().toISOString(), ...body }),
+      { qos: 1 },
+    );
 
   /** A bin's reading at event time `at` (the bin-fire rule raises at 70 °C, major below 120 °C). */
   const publishBin = (deviceId: string, at: number, temperatureC: number, msgId = `console-${process.pid}-${++msg}`) =>
-    publisher.publishAsync(deviceTopic('bin-fill', deviceId), JSON.stringify({ msgId, ts: new Date(at).toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 }), { qos: 1 }).then(() => msgId);
+    publisher
+      .publishAsync(
+        deviceTopic('bin-fill', deviceId),
+        JSON.stringify({ msgId, ts: new Date(at).toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 }),
+        { qos: 1 },
+      )
+      .then(() => msgId);
 
   /** An instant as `<input type="datetime-local">` holds it in Sóc Trăng (UTC+7, no daylight saving). */
   const cityLocal = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16);
@@ -99,12 +117,15 @@ describe('operator console (browser)', () => {
     // caused pass, so the third reading is evaluated when it arrives. Meanwhile: the device view, both languages.
     const settle = Date.now() + 21_000;
     await lan.click('[data-testid="tab-devices"]');
-    await lan.locator('[data-testid="device-health"] tr[data-device-id="wl-p1-001"][data-health="online"]').waitFor({ timeout: 20_000 }).catch(async () => {
-      await lan.reload(); // device list is polled every 30 s
-      await lan.click('[data-testid="tab-devices"]');
-      await lan.fill('.device-filter', 'wl-p');
-      await lan.locator('tr[data-device-id="wl-p1-001"][data-health="online"]').waitFor({ timeout: 10_000 });
-    });
+    await lan
+      .locator('[data-testid="device-health"] tr[data-device-id="wl-p1-001"][data-health="online"]')
+      .waitFor({ timeout: 20_000 })
+      .catch(async () => {
+        await lan.reload(); // device list is polled every 30 s
+        await lan.click('[data-testid="tab-devices"]');
+        await lan.fill('.device-filter', 'wl-p');
+        await lan.locator('tr[data-device-id="wl-p1-001"][data-health="online"]').waitFor({ timeout: 10_000 });
+      });
     await screenshot(lan, '02-devices-vi');
     await lan.click('[data-testid="tab-incidents"]');
     await screenshot(minh, '03-console-en-before');
@@ -120,7 +141,9 @@ describe('operator console (browser)', () => {
       return Date.now() - started;
     };
     const [tLan, tMinh] = await Promise.all([seen(lan), seen(minh)]);
-    process.stdout.write(`reading → incident on the map and in the list: ${tLan} ms (operator1), ${tMinh} ms (operator2)\n`);
+    process.stdout.write(
+      `reading → incident on the map and in the list: ${tLan} ms (operator1), ${tMinh} ms (operator2)\n`,
+    );
     expect(tLan).toBeLessThanOrEqual(2_000);
     expect(tMinh).toBeLessThanOrEqual(2_000);
 
@@ -168,12 +191,16 @@ describe('operator console (browser)', () => {
     await panel.locator('[data-testid="action-acknowledge"]').click();
     await panel.locator('[data-testid="panel-state"].state-acknowledged').waitFor();
     const minhRow = minh.locator('.incident-row[data-type="urban-flooding"]');
-    await minh.locator('.incident-row[data-type="urban-flooding"][data-state="acknowledged"]').waitFor({ timeout: 5_000 });
+    await minh
+      .locator('.incident-row[data-type="urban-flooding"][data-state="acknowledged"]')
+      .waitFor({ timeout: 5_000 });
     process.stdout.write(`acknowledged by operator1 → shown to operator2 in ${Date.now() - started} ms\n`);
     expect(await minhRow.textContent()).toContain('Acknowledged');
     const minhPanel = minh.locator('[data-testid="incident-panel"]');
     // The name comes with the panel's detail, fetched again for each new version: wait for it, then check it.
-    await minhPanel.locator('[data-testid="acknowledged-by"]', { hasText: 'Nguyễn Thị Lan' }).waitFor({ timeout: 5_000 });
+    await minhPanel
+      .locator('[data-testid="acknowledged-by"]', { hasText: 'Nguyễn Thị Lan' })
+      .waitFor({ timeout: 5_000 });
     expect(await minhPanel.locator('[data-testid="acknowledged-by"]').textContent()).toContain('Nguyễn Thị Lan');
     await minhPanel.locator('[data-testid="timeline"] li[data-event-type="acknowledged"]').waitFor();
 
@@ -230,7 +257,7 @@ describe('operator console (browser)', () => {
     await screenshot(minh, '08-resolved-after-reconnect-en');
   });
 
-  it("signs a console out when an admin disables its user: the server closes the socket and the handshake refuses it", async () => {
+  it('signs a console out when an admin disables its user: the server closes the socket and the handshake refuses it', async () => {
     const admin = await apiClient(server.baseUrl, 'admin1');
     const users = (await admin.get<Array<{ userId: string; username: string }>>('/api/v1/users')).body;
     const operator2 = users.find((u) => u.username === 'operator2')!;
@@ -288,7 +315,11 @@ describe('operator console (browser)', () => {
     const NAME = 'Cháy thùng rác phường 10';
     const oldFire = [await publishBin(BIN, from + 20_000, 95), await publishBin(BIN, from + 60_000, 135)];
     await publishBin(BIN, Date.now(), 95);
-    await pollUntil(() => ui.stack.count(`SELECT count(*) AS n FROM raw_message WHERE msg_id IN ('${oldFire.join("','")}')`), (n) => n === 2, { timeoutMs: 15_000 });
+    await pollUntil(
+      () => ui.stack.count(`SELECT count(*) AS n FROM raw_message WHERE msg_id IN ('${oldFire.join("','")}')`),
+      (n) => n === 2,
+      { timeoutMs: 15_000 },
+    );
 
     const ha = await signIn('trainer1', 'vi');
     const trainee = await signIn('operator2', 'en');
@@ -307,7 +338,9 @@ describe('operator console (browser)', () => {
     await form.locator('[data-testid="recording-from"]').fill(cityLocal(from - 120 * MINUTE));
     await form.locator('[data-testid="recording-to"]').fill(cityLocal(from - 60 * MINUTE));
     await form.locator('[data-testid="recording-create"]').click();
-    await form.locator('[data-testid="recording-form-error"]', { hasText: 'RECORDING_INVALID: nothing was stored between' }).waitFor();
+    await form
+      .locator('[data-testid="recording-form-error"]', { hasText: 'RECORDING_INVALID: nothing was stored between' })
+      .waitFor();
     await form.locator('[data-testid="recording-from"]').fill(cityLocal(from));
     await form.locator('[data-testid="recording-to"]').fill(cityLocal(to));
     await form.locator('[data-testid="recording-create"]').click();
@@ -321,7 +354,9 @@ describe('operator console (browser)', () => {
     await view.locator('[data-testid="exercise-recording"]').selectOption({ label: NAME });
     await view.locator('[data-testid="exercise-speed"]').fill('61');
     await view.locator('[data-testid="exercise-start"]').click();
-    await view.locator('[data-testid="exercise-form"] [role="alert"]', { hasText: 'Tốc độ là số nguyên từ 1 đến 60' }).waitFor();
+    await view
+      .locator('[data-testid="exercise-form"] [role="alert"]', { hasText: 'Tốc độ là số nguyên từ 1 đến 60' })
+      .waitFor();
     await view.locator('[data-testid="exercise-form"] button[data-speed="60"]').click();
     expect(await view.locator('[data-testid="exercise-speed"]').inputValue()).toBe('60');
     await screenshot(ha, '11a-exercise-forms-vi');
@@ -340,7 +375,9 @@ describe('operator console (browser)', () => {
     process.stdout.write(`exercise started → its incident in the tab in ${Date.now() - started} ms\n`);
     const exerciseFireId = (await row.getAttribute('data-incident-id'))!;
     // The drill's fire turns critical: no banner, no bell, no beep (exercise incidents never ring the alarm).
-    await view.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-severity="critical"]`).waitFor({ timeout: 5_000 });
+    await view
+      .locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-severity="critical"]`)
+      .waitFor({ timeout: 5_000 });
     expect(await ha.locator('[data-testid="critical-banner"]').count()).toBe(0);
     expect(await ha.locator('[data-testid="alarm-toggle"].ringing').count()).toBe(0);
     expect(await ha.locator('[data-testid="alarm-toggle"]').getAttribute('data-beeps')).toBe(beeps);
@@ -373,14 +410,23 @@ describe('operator console (browser)', () => {
     await traineePanel.locator('[data-testid="panel-exercise-badge"]', { hasText: 'EXERCISE' }).waitFor();
     await traineePanel.locator('[data-testid="action-acknowledge"]').click();
     await traineePanel.locator('[data-testid="panel-state"].state-acknowledged').waitFor();
-    await trainee.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="acknowledged"]`).waitFor({ timeout: 5_000 });
-    await view.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="acknowledged"]`).waitFor({ timeout: 5_000 });
+    await trainee
+      .locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="acknowledged"]`)
+      .waitFor({ timeout: 5_000 });
+    await view
+      .locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="acknowledged"]`)
+      .waitFor({ timeout: 5_000 });
     await panel.locator('[data-testid="panel-state"].state-acknowledged').waitFor({ timeout: 5_000 });
     await panel.locator('[data-testid="acknowledged-by"]', { hasText: 'Trần Văn Minh' }).waitFor({ timeout: 5_000 });
     // 15 minutes into the drill, every camera of the city would be past its 6 silent minutes; but absence is judged
     // only for the devices the recording holds (the one bin), so the fire is the exercise's only incident: no outage.
     const drillAt = new Date(from + 15 * MINUTE).toISOString();
-    await pollUntil(() => ui.stack.count(`SELECT count(*) AS n FROM exercise WHERE status = 'running' AND replayed_to >= '${drillAt}'`), (n) => n === 1, { timeoutMs: 20_000 });
+    await pollUntil(
+      () =>
+        ui.stack.count(`SELECT count(*) AS n FROM exercise WHERE status = 'running' AND replayed_to >= '${drillAt}'`),
+      (n) => n === 1,
+      { timeoutMs: 20_000 },
+    );
     expect(await ui.stack.count(`SELECT count(*) AS n FROM incident WHERE exercise`)).toBe(1);
     expect(await view.locator('[data-testid="exercise-incident"]').count()).toBe(1);
     await screenshot(ha, '11-exercise-trainer-vi');
@@ -402,7 +448,9 @@ describe('operator console (browser)', () => {
     expect(await status.textContent()).toContain('Đã dừng');
     expect(await status.textContent()).toContain('Phạm Thu Hà');
     await ha.locator('[data-testid="exercise-indicator"]').waitFor({ state: 'detached', timeout: 6_000 });
-    await view.locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="resolved"]`).waitFor({ timeout: 5_000 });
+    await view
+      .locator(`[data-testid="exercise-incident"][data-incident-id="${exerciseFireId}"][data-state="resolved"]`)
+      .waitFor({ timeout: 5_000 });
     await view.locator('[data-testid="exercise-history"] tr[data-status="stopped"]').waitFor();
     expect(await view.locator('[data-testid="exercise-start"]').isDisabled()).toBe(false);
     await panel.locator('.close').click();
@@ -415,6 +463,8 @@ describe('operator console (browser)', () => {
     await recording.locator('[data-testid="recording-delete"]').click();
     await recording.locator('[data-testid="recording-delete-confirm"]').click();
     await recording.waitFor({ state: 'detached' });
-    expect(await view.locator('[data-testid="exercise-history"] tr[data-status="stopped"]').textContent()).toContain(NAME);
+    expect(await view.locator('[data-testid="exercise-history"] tr[data-status="stopped"]').textContent()).toContain(
+      NAME,
+    );
   });
 });

@@ -34,7 +34,15 @@ describe('correlation end to end', () => {
     // Escalation within seconds instead of minutes, so the whole chain runs inside the test.
     fs.writeFileSync(
       policyFile,
-      ['version: 1', 'channel: console', 'severities:', '  major:', '    levels:', '      - after: 2s', '        notify: [supervisor]'].join('\n'),
+      [
+        'version: 1',
+        'channel: console',
+        'severities:',
+        '  major:',
+        '    levels:',
+        '      - after: 2s',
+        '        notify: [supervisor]',
+      ].join('\n'),
     );
     stack = await startTestStack('correlate');
     server = await startServer(env());
@@ -59,9 +67,11 @@ describe('correlation end to end', () => {
     return payload;
   };
   const fireIncidents = () =>
-    stack.pool.query<{ id: string; state: string; severity: string; zone_id: string; evidence_count: number }>(
-      `SELECT id, state, severity, zone_id, evidence_count FROM incident WHERE type = 'bin-fire' ORDER BY opened_at`,
-    ).then((r) => r.rows);
+    stack.pool
+      .query<{ id: string; state: string; severity: string; zone_id: string; evidence_count: number }>(
+        `SELECT id, state, severity, zone_id, evidence_count FROM incident WHERE type = 'bin-fire' ORDER BY opened_at`,
+      )
+      .then((r) => r.rows);
 
   it('turns a hot bin into one bin-fire incident, pushed on the incident-event stream', async () => {
     const started = Date.now();
@@ -74,20 +84,33 @@ describe('correlation end to end', () => {
       () => redis.xrange(`${stack.prefix}:stream:incident-events`, '-', '+'),
       (e) => e.length > 0,
     );
-    const events = entries.flatMap(([, fields]) => JSON.parse(fields[fields.indexOf('events') + 1]) as Array<{ type: string; incidentId: string; seq: number }>);
+    const events = entries.flatMap(
+      ([, fields]) =>
+        JSON.parse(fields[fields.indexOf('events') + 1]) as Array<{ type: string; incidentId: string; seq: number }>,
+    );
     expect(events[0]).toMatchObject({ type: 'opened', incidentId: incident.id });
     expect(events[0].seq).toBeGreaterThan(0);
 
     // The same message again (a device retrying) and another hot reading: never a second incident.
     await publisher.publishAsync(topic, payload, { qos: 1 });
     await publishReading(97);
-    await waitFor(() => stack.stored(), (n) => n >= 2);
+    await waitFor(
+      () => stack.stored(),
+      (n) => n >= 2,
+    );
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await fireIncidents()).toEqual([incident]);
 
-    const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as { status: string; correlate: { recovered: boolean; engine: { processed: number; duplicates: number; activeAlarms: number } } };
+    const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as {
+      status: string;
+      correlate: { recovered: boolean; engine: { processed: number; duplicates: number; activeAlarms: number } };
+    };
     expect(health.status).toBe('ok');
-    expect(health.correlate).toMatchObject({ recovered: true, engine: { activeAlarms: 1 }, deadLettered: { count: 0, last: [] } });
+    expect(health.correlate).toMatchObject({
+      recovered: true,
+      engine: { activeAlarms: 1 },
+      deadLettered: { count: 0, last: [] },
+    });
     expect(health.correlate.engine.processed).toBeGreaterThanOrEqual(2);
     expect(health.correlate.engine.duplicates).toBeGreaterThanOrEqual(1);
     const metrics = await fetch(`${server!.baseUrl}/metrics`).then((r) => r.text());
@@ -97,16 +120,25 @@ describe('correlation end to end', () => {
   it('escalates the unacknowledged incident once: a notification on the stream and the level in its audit trail', async () => {
     const [incident] = await fireIncidents();
     const escalated = () =>
-      stack.pool.query<{ data: { level: number } }>(`SELECT data FROM incident_event WHERE incident_id = $1 AND type = 'escalated'`, [incident.id]).then((r) => r.rows);
+      stack.pool
+        .query<{ data: { level: number } }>(
+          `SELECT data FROM incident_event WHERE incident_id = $1 AND type = 'escalated'`,
+          [incident.id],
+        )
+        .then((r) => r.rows);
     await waitFor(escalated, (rows) => rows.length > 0);
     const notes = await redis.xrange(`${stack.prefix}:stream:notifications`, '-', '+');
     expect(notes).toHaveLength(1);
     expect(JSON.stringify(notes[0][1])).toContain(incident.id);
     expect(await escalated()).toEqual([{ data: { level: 1 } }]);
-    expect(await stack.count(`SELECT count(*) AS n FROM incident_notification WHERE incident_id = '${incident.id}'`)).toBe(1);
+    expect(
+      await stack.count(`SELECT count(*) AS n FROM incident_notification WHERE incident_id = '${incident.id}'`),
+    ).toBe(1);
     // The escalated event goes to the operators' sockets by the incident-event stream, not only the database.
     const streamed = async () =>
-      (await redis.xrange(`${stack.prefix}:stream:incident-events`, '-', '+')).flatMap(([, fields]) => JSON.parse(fields[1]) as Array<{ type: string; incidentId: string }>);
+      (await redis.xrange(`${stack.prefix}:stream:incident-events`, '-', '+')).flatMap(
+        ([, fields]) => JSON.parse(fields[1]) as Array<{ type: string; incidentId: string }>,
+      );
     await waitFor(streamed, (events) => events.some((e) => e.type === 'escalated' && e.incidentId === incident.id));
   });
 
@@ -116,7 +148,11 @@ describe('correlation end to end', () => {
     server = undefined;
     server = await startServer({ ...env(), LOG_LEVEL: 'info' });
     const rebuilt = await waitFor(
-      async () => server!.logs().split('\n').find((l) => l.includes('correlation state rebuilt')),
+      async () =>
+        server!
+          .logs()
+          .split('\n')
+          .find((l) => l.includes('correlation state rebuilt')),
       (line) => line !== undefined,
     );
     expect(JSON.parse(rebuilt!)).toMatchObject({ activeAlarms: 1 });
@@ -135,9 +171,16 @@ describe('correlation end to end', () => {
   it('keeps a silenced incident quiet, over HTTP, until the silence is expired', async () => {
     const supervisor = await apiClient(server!.baseUrl, 'supervisor1');
     const integrator = await apiClient(server!.baseUrl, 'integrator1');
-    const silence = { matchers: { type: 'bin-fire', zoneId: 'ward-p9' }, endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: 'thử nghiệm cảm biến nhiệt' };
+    const silence = {
+      matchers: { type: 'bin-fire', zoneId: 'ward-p9' },
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      comment: 'thử nghiệm cảm biến nhiệt',
+    };
     expect((await integrator.post('/api/v1/silences', silence)).status).toBe(403);
-    expect(await supervisor.post('/api/v1/silences', { ...silence, matchers: {} })).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID' } });
+    expect(await supervisor.post('/api/v1/silences', { ...silence, matchers: {} })).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST_INVALID' },
+    });
     const created = await supervisor.post<{ id: string; active: boolean }>('/api/v1/silences', silence);
     expect(created).toMatchObject({ status: 201, body: { active: true } });
     // The correlate role reads silences every 2 s.
@@ -148,12 +191,18 @@ describe('correlation end to end', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await p9Fires()).toBe(0);
 
-    expect(await supervisor.post(`/api/v1/silences/${created.body.id}/expire`)).toMatchObject({ status: 200, body: { active: false } });
+    expect(await supervisor.post(`/api/v1/silences/${created.body.id}/expire`)).toMatchObject({
+      status: 200,
+      body: { active: false },
+    });
     expect((await supervisor.post(`/api/v1/silences/00000000-0000-4000-8000-000000000000/expire`)).status).toBe(404);
     await new Promise((r) => setTimeout(r, 2_500));
     await publishReading(101, `corr-${++seq}`, p9);
     await waitFor(p9Fires, (n) => n === 1);
-    const listed = await supervisor.get<Array<{ id: string; expiredBy: string | null; createdByName: string | null; expiredByName: string | null }>>('/api/v1/silences');
+    const listed =
+      await supervisor.get<
+        Array<{ id: string; expiredBy: string | null; createdByName: string | null; expiredByName: string | null }>
+      >('/api/v1/silences');
     const mine = listed.body.find((x) => x.id === created.body.id);
     expect(mine?.expiredBy).toBeTruthy();
     // Who created and ended it, by name, for every reader (operators cannot list users).

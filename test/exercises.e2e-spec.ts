@@ -1,6 +1,21 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { deviceTopic, type ExerciseDto, type FieldReportDto, type IncidentEventMessage, type RecordingDto } from '@ioc/contracts';
-import { apiClient, pollUntil, SocketWatcher, startServer, startTestStack, type ApiClient, type ServerHandle, type TestStack } from '@ioc/testing';
+import {
+  deviceTopic,
+  type ExerciseDto,
+  type FieldReportDto,
+  type IncidentEventMessage,
+  type RecordingDto,
+} from '@ioc/contracts';
+import {
+  apiClient,
+  pollUntil,
+  SocketWatcher,
+  startServer,
+  startTestStack,
+  type ApiClient,
+  type ServerHandle,
+  type TestStack,
+} from '@ioc/testing';
 
 jest.setTimeout(180_000);
 
@@ -31,12 +46,29 @@ describe('exercises end to end', () => {
     publisher = await connectAsync(stack.broker.url, { clientId: `pub-exercise-${process.pid}`, protocolVersion: 5 });
     // A bin catches fire and then burns hotter (severity rises), a camera is tampered with: 1 s, 6 s and 11 s in.
     const readings: Array<[string, string, Record<string, unknown>]> = [
-      [deviceTopic('bin-fill', 'bin-p10-0041'), 'fire-1', { ts: iso(1_000), fillPct: 50, temperatureC: 95, tiltDeg: 1 }],
-      [deviceTopic('bin-fill', 'bin-p10-0041'), 'fire-2', { ts: iso(6_000), fillPct: 50, temperatureC: 135, tiltDeg: 1 }],
-      [deviceTopic('camera-health', 'cam-thd-005'), 'tamper-1', { ts: iso(11_000), online: true, tampered: true, fps: 25 }],
+      [
+        deviceTopic('bin-fill', 'bin-p10-0041'),
+        'fire-1',
+        { ts: iso(1_000), fillPct: 50, temperatureC: 95, tiltDeg: 1 },
+      ],
+      [
+        deviceTopic('bin-fill', 'bin-p10-0041'),
+        'fire-2',
+        { ts: iso(6_000), fillPct: 50, temperatureC: 135, tiltDeg: 1 },
+      ],
+      [
+        deviceTopic('camera-health', 'cam-thd-005'),
+        'tamper-1',
+        { ts: iso(11_000), online: true, tampered: true, fps: 25 },
+      ],
     ];
-    for (const [topic, msgId, body] of readings) await publisher.publishAsync(topic, JSON.stringify({ msgId, ...body }), { qos: 1 });
-    await pollUntil(() => stack.stored(), (n) => n >= 3, { timeoutMs: 15_000 });
+    for (const [topic, msgId, body] of readings)
+      await publisher.publishAsync(topic, JSON.stringify({ msgId, ...body }), { qos: 1 });
+    await pollUntil(
+      () => stack.stored(),
+      (n) => n >= 3,
+      { timeoutMs: 15_000 },
+    );
     trainer = await apiClient(api.baseUrl, 'trainer1');
   });
 
@@ -54,12 +86,19 @@ describe('exercises end to end', () => {
   };
   const exercise = async (id: string) => (await trainer.get<ExerciseDto>(`/api/v1/exercises/${id}`)).body;
   const until = (id: string, ok: (e: ExerciseDto) => boolean, timeoutMs = 30_000) =>
-    pollUntil(() => exercise(id), ok, { timeoutMs, everyMs: 100, context: () => `jobs logs:\n${jobs?.logs().slice(-4000)}` });
+    pollUntil(() => exercise(id), ok, {
+      timeoutMs,
+      everyMs: 100,
+      context: () => `jobs logs:\n${jobs?.logs().slice(-4000)}`,
+    });
   /** What an exercise's socket saw, without its key prefix: the same recording must give the same list. */
   const story = (events: readonly IncidentEventMessage[], prefix: string) =>
     events
       .filter((m) => m.incident.key.startsWith(prefix))
-      .map((m) => `${m.type} ${m.incident.key.slice(prefix.length)} ${m.incident.severity} ${m.incident.state}${m.type === 'resolved' ? ` (${(m.data as { reason?: string }).reason})` : ''}`);
+      .map(
+        (m) =>
+          `${m.type} ${m.incident.key.slice(prefix.length)} ${m.incident.severity} ${m.incident.state}${m.type === 'resolved' ? ` (${(m.data as { reason?: string }).reason})` : ''}`,
+      );
 
   it('replays a recording as exercise incidents that only exercise sockets see, the same every time', async () => {
     const watchLive = new SocketWatcher(api!.baseUrl, trainer.token);
@@ -74,13 +113,20 @@ describe('exercises end to end', () => {
       // 20 s of recording at ×10: 2 s.
       const started = await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: recording.id, speed: 10 });
       expect(started.status).toBe(201);
-      expect(started.body).toMatchObject({ status: 'running', speed: 10, recordingName: 'Cháy thùng rác phường 10', startedByName: 'Phạm Thu Hà' });
+      expect(started.body).toMatchObject({
+        status: 'running',
+        speed: 10,
+        recordingName: 'Cháy thùng rác phường 10',
+        startedByName: 'Phạm Thu Hà',
+      });
       expect(started.body.keyPrefix).toMatch(/^exercise-[0-9a-f]{8}\/$/);
       const done = await until(started.body.id, (e) => e.status === 'finished');
       expect(done.replayedTo).toBe(recording.to);
       expect(done.signalsApplied).toBe(3);
       // Its end resolves what it left active (the fire and the tampering).
-      await watchExercise.waitFor((w) => story(w.events, done.keyPrefix).filter((s) => s.startsWith('resolved')).length === 2);
+      await watchExercise.waitFor(
+        (w) => story(w.events, done.keyPrefix).filter((s) => s.startsWith('resolved')).length === 2,
+      );
       stories.push(story(watchExercise.events, done.keyPrefix));
     }
     expect(stories[0]).toEqual([
@@ -95,7 +141,9 @@ describe('exercises end to end', () => {
     expect(watchLive.events.filter((m) => m.incident.exercise || m.incident.key.startsWith('exercise-'))).toEqual([]);
 
     // The exercise's incidents are listed with exercise=true only; their times are the exercise's, not the recording's.
-    const listed = (await trainer.get<{ items: Array<{ key: string; openedAt: number }> }>('/api/v1/incidents?exercise=true&limit=50')).body.items;
+    const listed = (
+      await trainer.get<{ items: Array<{ key: string; openedAt: number }> }>('/api/v1/incidents?exercise=true&limit=50')
+    ).body.items;
     expect(listed.filter((i) => i.key.endsWith('/bin-fire:ward-p10'))).toHaveLength(2);
     expect(listed.every((i) => i.openedAt > base + 60_000)).toBe(true);
     const live = (await trainer.get<{ items: Array<{ key: string }> }>('/api/v1/incidents?limit=50')).body.items;
@@ -110,18 +158,31 @@ describe('exercises end to end', () => {
     const operator = await apiClient(api!.baseUrl, 'operator1');
     const reports: FieldReportDto[] = [];
     for (let i = 1; i <= 3; i++) {
-      const res = await operator.post<FieldReportDto>('/api/v1/field-reports', { lat: 9.58768, lon: 105.97593, category: 'dumping', text: `Đổ trộm rác lần ${i}`, photoRef: `reports/dump-${i}.jpg` });
+      const res = await operator.post<FieldReportDto>('/api/v1/field-reports', {
+        lat: 9.58768,
+        lon: 105.97593,
+        category: 'dumping',
+        text: `Đổ trộm rác lần ${i}`,
+        photoRef: `reports/dump-${i}.jpg`,
+      });
       expect(res.status).toBe(201);
       reports.push(res.body);
     }
     const first = Date.parse(reports[0].reportedAt);
     const last = Date.parse(reports[2].reportedAt);
-    const recording = (await trainer.post<RecordingDto>('/api/v1/recordings', { name: 'Đổ rác trộm', from: new Date(first - 1_000).toISOString(), to: new Date(last + 1_000).toISOString() })).body;
+    const recording = (
+      await trainer.post<RecordingDto>('/api/v1/recordings', {
+        name: 'Đổ rác trộm',
+        from: new Date(first - 1_000).toISOString(),
+        to: new Date(last + 1_000).toISOString(),
+      })
+    ).body;
     expect(recording).toMatchObject({ messages: 0, reports: 3 });
 
     const watch = new SocketWatcher(api!.baseUrl, trainer.token, { subscription: { exercise: true } });
     await watch.connected();
-    const started = (await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: recording.id, speed: 10 })).body;
+    const started = (await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: recording.id, speed: 10 }))
+      .body;
     const done = await until(started.id, (e) => e.status === 'finished');
     await watch.waitFor((w) => story(w.events, done.keyPrefix).some((s) => s.startsWith('resolved')));
     expect(story(watch.events, done.keyPrefix)).toEqual([
@@ -131,8 +192,14 @@ describe('exercises end to end', () => {
     // Its evidence is the reports, on the exercise's clock.
     const opened = watch.events.find((m) => m.incident.key.startsWith(done.keyPrefix) && m.type === 'opened')!;
     watch.close();
-    const { evidence } = (await trainer.get<{ incident: { evidence: Array<{ source: string; msgId: string; ref?: string; at: number }> } }>(`/api/v1/incidents/${opened.incident.id}`)).body.incident;
-    expect(evidence.filter((e) => e.source === 'report').map((e) => e.msgId)).toEqual(expect.arrayContaining([reports[2].id]));
+    const { evidence } = (
+      await trainer.get<{ incident: { evidence: Array<{ source: string; msgId: string; ref?: string; at: number }> } }>(
+        `/api/v1/incidents/${opened.incident.id}`,
+      )
+    ).body.incident;
+    expect(evidence.filter((e) => e.source === 'report').map((e) => e.msgId)).toEqual(
+      expect.arrayContaining([reports[2].id]),
+    );
     expect(evidence.find((e) => e.msgId === reports[2].id)?.ref).toBe('reports/dump-3.jpg');
     expect(evidence.every((e) => e.at >= Date.parse(done.startedAt))).toBe(true);
   });
@@ -149,10 +216,15 @@ describe('exercises end to end', () => {
     const again = await trainer.post<{ code: string }>('/api/v1/exercises', { recordingId: recording.id, speed: 5 });
     expect(again).toMatchObject({ status: 409, body: { code: 'EXERCISE_ACTIVE' } });
     expect((await operator.post<{ code: string }>(`/api/v1/exercises/${started.id}/stop`)).status).toBe(403);
-    expect((await trainer.delete(`/api/v1/recordings/${recording.id}`)).body).toMatchObject({ code: 'RECORDING_IN_USE' });
+    expect((await trainer.delete(`/api/v1/recordings/${recording.id}`)).body).toMatchObject({
+      code: 'RECORDING_IN_USE',
+    });
 
     const opened = await pollUntil(
-      () => trainer.get<{ items: Array<{ id: string; key: string; state: string }> }>('/api/v1/incidents?exercise=true&limit=50'),
+      () =>
+        trainer.get<{ items: Array<{ id: string; key: string; state: string }> }>(
+          '/api/v1/incidents?exercise=true&limit=50',
+        ),
       (r) => r.body.items.some((i) => i.key === `${started.keyPrefix}camera-tampered:ward-p10`),
       { timeoutMs: 15_000 },
     );
@@ -164,30 +236,53 @@ describe('exercises end to end', () => {
     expect(stopped).toMatchObject({ status: 200, body: { status: 'stopped', endedByName: 'Phạm Thu Hà' } });
     await watch.waitFor((w) => w.events.some((m) => m.incident.id === incident.id && m.type === 'resolved'));
     expect(story(watch.events, started.keyPrefix)).toEqual([
-      ...(watch.events.some((m) => m.incident.id === incident.id && m.type === 'opened') ? ['opened camera-tampered:ward-p10 moderate open'] : []),
+      ...(watch.events.some((m) => m.incident.id === incident.id && m.type === 'opened')
+        ? ['opened camera-tampered:ward-p10 moderate open']
+        : []),
       'acknowledged camera-tampered:ward-p10 moderate acknowledged',
       'resolved camera-tampered:ward-p10 moderate resolved (the exercise ended)',
     ]);
-    expect((await trainer.post<{ code: string }>(`/api/v1/exercises/${started.id}/stop`)).body).toMatchObject({ code: 'EXERCISE_NOT_RUNNING' });
+    expect((await trainer.post<{ code: string }>(`/api/v1/exercises/${started.id}/stop`)).body).toMatchObject({
+      code: 'EXERCISE_NOT_RUNNING',
+    });
     // The runner sees the stop at its next step and applies nothing more.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await exercise(started.id)).toMatchObject({ status: 'stopped', signalsApplied: 1 });
     watch.close();
 
     // Refusals, each with its reason.
-    expect(await operator.post('/api/v1/recordings', { name: 'x-ray', from: iso(0), to: iso(1000) })).toMatchObject({ status: 403 });
-    const bad = await trainer.post<{ code: string; message: string }>('/api/v1/exercises', { recordingId: recording.id, speed: 0 });
+    expect(await operator.post('/api/v1/recordings', { name: 'x-ray', from: iso(0), to: iso(1000) })).toMatchObject({
+      status: 403,
+    });
+    const bad = await trainer.post<{ code: string; message: string }>('/api/v1/exercises', {
+      recordingId: recording.id,
+      speed: 0,
+    });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('speed');
-    expect(await trainer.post('/api/v1/exercises', { recordingId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ status: 404, body: { code: 'RECORDING_NOT_FOUND' } });
-    const empty = await trainer.post<{ code: string; message: string }>('/api/v1/recordings', { name: 'Đêm yên tĩnh', from: iso(-3_600_000), to: iso(-1_800_000) });
+    expect(
+      await trainer.post('/api/v1/exercises', { recordingId: '00000000-0000-4000-8000-000000000000' }),
+    ).toMatchObject({ status: 404, body: { code: 'RECORDING_NOT_FOUND' } });
+    const empty = await trainer.post<{ code: string; message: string }>('/api/v1/recordings', {
+      name: 'Đêm yên tĩnh',
+      from: iso(-3_600_000),
+      to: iso(-1_800_000),
+    });
     expect(empty).toMatchObject({ status: 400, body: { code: 'RECORDING_INVALID' } });
     expect(empty.body.message).toContain('nothing was stored');
-    const backwards = await trainer.post<{ code: string }>('/api/v1/recordings', { name: 'Ngược', from: iso(1000), to: iso(0) });
+    const backwards = await trainer.post<{ code: string }>('/api/v1/recordings', {
+      name: 'Ngược',
+      from: iso(1000),
+      to: iso(0),
+    });
     expect(backwards.status).toBe(400);
     expect(JSON.stringify(backwards.body)).toContain('to must be after from');
     expect((await trainer.delete(`/api/v1/recordings/${recording.id}`)).status).toBe(204);
-    expect((await trainer.get<ExerciseDto>(`/api/v1/exercises/${started.id}`)).body).toMatchObject({ recordingId: null, recordingName: 'Camera bị che', status: 'stopped' });
+    expect((await trainer.get<ExerciseDto>(`/api/v1/exercises/${started.id}`)).body).toMatchObject({
+      recordingId: null,
+      recordingName: 'Camera bị che',
+      status: 'stopped',
+    });
   });
 
   it('goes on where it was when the jobs process stops in the middle, applying nothing twice', async () => {
@@ -195,7 +290,8 @@ describe('exercises end to end', () => {
     const watch = new SocketWatcher(api!.baseUrl, trainer.token, { subscription: { exercise: true } });
     await watch.connected();
     // ×1: the fire 1 s in, hotter 6 s in, the tampering 11 s in, the end 14 s in.
-    const started = (await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: recording.id, speed: 1 })).body;
+    const started = (await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: recording.id, speed: 1 }))
+      .body;
     await until(started.id, (e) => e.signalsApplied === 1);
     // A graceful stop: the runner leaves the exercise running and its job delayed for the next worker.
     expect(await jobs!.stop()).toBe(0);

@@ -32,7 +32,13 @@ describe('ingest through a broker restart', () => {
     // Persistent publisher sessions: what they had in flight when the broker went down is sent again after it.
     publishers = await Promise.all(
       Array.from({ length: 4 }, (_, i) =>
-        connectAsync(stack.broker.url, { clientId: `brk-pub-${i}`, protocolVersion: 5, clean: false, reconnectPeriod: 1000, properties: { sessionExpiryInterval: 600 } }),
+        connectAsync(stack.broker.url, {
+          clientId: `brk-pub-${i}`,
+          protocolVersion: 5,
+          clean: false,
+          reconnectPeriod: 1000,
+          properties: { sessionExpiryInterval: 600 },
+        }),
       ),
     );
     const publishing = publishSteadily(publishers, devices, total, t0);
@@ -50,9 +56,15 @@ describe('ingest through a broker restart', () => {
     const q = (sql: string) => stack.count(sql);
     expect(await stored()).toBe(total);
     expect(await q('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).toBe(total);
-    expect(await q('SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n')).toBe(total);
+    expect(
+      await q(
+        'SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n',
+      ),
+    ).toBe(total);
     expect(await q('SELECT count(*) AS n FROM quarantine')).toBe(0);
-    const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as { ingest: { connected: number; stats: { stored: number; duplicates: number } } };
+    const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as {
+      ingest: { connected: number; stats: { stored: number; duplicates: number } };
+    };
     expect(health.ingest.stats.stored).toBe(total);
     expect(await server!.stop()).toBe(0);
     server = undefined;

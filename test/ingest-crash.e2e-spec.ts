@@ -28,7 +28,9 @@ describe('ingest survives SIGKILL mid-stream', () => {
     const total = 30_000;
     const t0 = Date.now() - 3_600_000;
     publishers = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => connectAsync(stack.broker.url, { clientId: `crash-pub-${i}`, protocolVersion: 5 })),
+      Array.from({ length: 4 }, (_, i) =>
+        connectAsync(stack.broker.url, { clientId: `crash-pub-${i}`, protocolVersion: 5 }),
+      ),
     );
 
     // Publish in a steady stream from four connections; every publish must be acknowledged by the broker.
@@ -53,7 +55,11 @@ describe('ingest survives SIGKILL mid-stream', () => {
     const q = (sql: string) => stack.count(sql);
     expect(await stored()).toBe(total);
     expect(await q('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).toBe(total);
-    expect(await q('SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n')).toBe(total);
+    expect(
+      await q(
+        'SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n',
+      ),
+    ).toBe(total);
     expect(await q('SELECT count(*) AS n FROM quarantine')).toBe(0);
   });
 });

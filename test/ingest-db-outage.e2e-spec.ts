@@ -1,5 +1,14 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { fleet, messageBody, type ServerHandle, startServer, startTcpProxy, startTestStack, type TcpProxy, type TestStack } from '@ioc/testing';
+import {
+  fleet,
+  messageBody,
+  type ServerHandle,
+  startServer,
+  startTcpProxy,
+  startTestStack,
+  type TcpProxy,
+  type TestStack,
+} from '@ioc/testing';
 
 interface Health {
   database: { ok: boolean };
@@ -74,7 +83,9 @@ describe('ingest through a database outage', () => {
     while ((await stored()) < 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
     expect(await stored()).toBe(3000);
-    const distinct = await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d');
+    const distinct = await stack.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d',
+    );
     expect(Number(distinct.rows[0].n)).toBe(3000);
     const after = await health();
     expect(after.database.ok).toBe(true);

@@ -1,7 +1,15 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { fleet, messageBody, projectRoot, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
+import {
+  fleet,
+  messageBody,
+  projectRoot,
+  type ServerHandle,
+  startServer,
+  startTestStack,
+  type TestStack,
+} from '@ioc/testing';
 
 /**
  * Shared subscriptions route a share of the messages to every member of the group, connected or not. An instance that
@@ -33,7 +41,9 @@ describe('retiring an ingest instance', () => {
     Promise.all(
       Array.from({ length: to - from }, (_, k) => {
         const d = devices[(from + k) % devices.length];
-        return publisher.publishAsync(d.topic, JSON.stringify(messageBody(d.kind, from + k, new Date(t0 + from + k))), { qos: 1 });
+        return publisher.publishAsync(d.topic, JSON.stringify(messageBody(d.kind, from + k, new Date(t0 + from + k))), {
+          qos: 1,
+        });
       }),
     );
   const waitStored = async (n: number, ms: number) => {
@@ -55,10 +65,14 @@ describe('retiring an ingest instance', () => {
     }
     expect(beforeRetire).toBeLessThan(2000); // part of the traffic waits in the sessions of 'gone'
 
-    const retire = spawn(process.execPath, [path.join(projectRoot(), 'dist/apps/ioc/src/retire-ingest.js'), 'gone', '2'], {
-      env: { ...process.env, ...env, INGEST_CONNECTIONS: '8' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const retire = spawn(
+      process.execPath,
+      [path.join(projectRoot(), 'dist/apps/ioc/src/retire-ingest.js'), 'gone', '2'],
+      {
+        env: { ...process.env, ...env, INGEST_CONNECTIONS: '8' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     retire.stdout.on('data', (d) => (out += d));
     retire.stderr.on('data', (d) => (out += d));
@@ -72,7 +86,9 @@ describe('retiring an ingest instance', () => {
     await publish(2000, 3000);
     await waitStored(3000, 15_000);
     expect(await stored()).toBe(3000);
-    const distinct = await stack.pool.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d');
+    const distinct = await stack.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d',
+    );
     expect(Number(distinct.rows[0].n)).toBe(3000);
   });
 });

@@ -1,7 +1,15 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { gatewayTopic } from '@ioc/contracts';
-import { fleet, login, messageBody, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
+import {
+  fleet,
+  login,
+  messageBody,
+  type ServerHandle,
+  startServer,
+  startTestStack,
+  type TestStack,
+} from '@ioc/testing';
 
 /**
  * Whole system: a real Mosquitto, the built server in its own process, real PostgreSQL and Redis.
@@ -62,8 +70,19 @@ describe('ingest end to end', () => {
       { topic: devices[0].topic, payload: JSON.stringify({ msgId: 'no-ts' }), code: 'SCHEMA_INVALID' },
       { topic: 'ioc/v1/flood/wl-9/bin-fill', payload: '{}', code: 'TOPIC_INVALID' },
       { topic: 'ioc/v1/nothing-here', payload: '{}', code: 'TOPIC_INVALID' },
-      { topic: devices[0].topic, payload: JSON.stringify({ ...messageBody(devices[0].kind, 1, new Date(Date.now() + 3_600_000)), msgId: 'future' }), code: 'TIMESTAMP_IN_FUTURE' },
-      { topic: devices[3].topic, payload: JSON.stringify({ ...messageBody(devices[3].kind, 2, new Date(t0)), deviceId: 'someone-else' }), code: 'DEVICE_ID_MISMATCH' },
+      {
+        topic: devices[0].topic,
+        payload: JSON.stringify({
+          ...messageBody(devices[0].kind, 1, new Date(Date.now() + 3_600_000)),
+          msgId: 'future',
+        }),
+        code: 'TIMESTAMP_IN_FUTURE',
+      },
+      {
+        topic: devices[3].topic,
+        payload: JSON.stringify({ ...messageBody(devices[3].kind, 2, new Date(t0)), deviceId: 'someone-else' }),
+        code: 'DEVICE_ID_MISMATCH',
+      },
       { topic: gatewayTopic('gw-e2e'), payload: JSON.stringify({ messages: [] }), code: 'GATEWAY_EMPTY' },
     ];
     // devices[2] is a tide gauge, so x5 is a DEVICE_KIND_MISMATCH once the registry knows it (after phase one).
@@ -71,34 +90,49 @@ describe('ingest end to end', () => {
 
     const all: Array<{ topic: string; payload: Buffer | string }> = [...valid, ...resends, ...malformed];
     // Deterministic interleaving.
-    all.sort((a, b) => (String(a.payload).length * 31 + a.topic.length) % 7 - (String(b.payload).length * 31 + b.topic.length) % 7);
+    all.sort(
+      (a, b) =>
+        ((String(a.payload).length * 31 + a.topic.length) % 7) - ((String(b.payload).length * 31 + b.topic.length) % 7),
+    );
     const stored = () => count('SELECT count(*) AS n FROM raw_message');
     const quarantined = () => count('SELECT count(*) AS n FROM quarantine');
     await Promise.all(all.map((m) => publisher.publishAsync(m.topic, m.payload, { qos: 1 })));
     await waitFor(async () => (await stored()) >= valid.length && (await quarantined()) >= malformed.length);
 
-    await publisher.publishAsync(gatewayTopic('gw-e2e'), JSON.stringify({ messages: [...gwEntries, ...gwBad] }), { qos: 1 });
+    await publisher.publishAsync(gatewayTopic('gw-e2e'), JSON.stringify({ messages: [...gwEntries, ...gwBad] }), {
+      qos: 1,
+    });
     const expectedStored = valid.length + gwEntries.length;
     const expectedQuarantine = malformed.length + gwBad.length;
     await waitFor(async () => (await stored()) >= expectedStored && (await quarantined()) >= expectedQuarantine);
     await new Promise((r) => setTimeout(r, 1000)); // nothing more may arrive
 
     expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(expectedStored);
-    expect(await count('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).toBe(expectedStored);
-    const perDomain = await count(`SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n`);
+    expect(await count('SELECT count(*) AS n FROM (SELECT DISTINCT device_id, msg_id FROM raw_message) d')).toBe(
+      expectedStored,
+    );
+    const perDomain = await count(
+      `SELECT (SELECT count(*) FROM flood_reading) + (SELECT count(*) FROM waste_reading) + (SELECT count(*) FROM camera_event) AS n`,
+    );
     expect(perDomain).toBe(expectedStored);
     expect(await count('SELECT count(*) AS n FROM quarantine')).toBe(expectedQuarantine);
 
-    const codes = (await stack.pool.query<{ code: string; n: string }>('SELECT code, count(*) AS n FROM quarantine GROUP BY code')).rows;
+    const codes = (
+      await stack.pool.query<{ code: string; n: string }>('SELECT code, count(*) AS n FROM quarantine GROUP BY code')
+    ).rows;
     const byCode = Object.fromEntries(codes.map((r) => [r.code, Number(r.n)]));
     for (const m of malformed) expect(byCode[m.code]).toBeGreaterThan(0);
     expect(byCode.SCHEMA_INVALID).toBe(5);
     expect(byCode.DEVICE_KIND_MISMATCH).toBe(1);
-    const gw = await stack.pool.query<{ msg_id: string; gateway_id: string }>(`SELECT msg_id, gateway_id FROM quarantine WHERE gateway_id = 'gw-e2e' AND code <> 'GATEWAY_EMPTY' ORDER BY msg_id`);
+    const gw = await stack.pool.query<{ msg_id: string; gateway_id: string }>(
+      `SELECT msg_id, gateway_id FROM quarantine WHERE gateway_id = 'gw-e2e' AND code <> 'GATEWAY_EMPTY' ORDER BY msg_id`,
+    );
     expect(gw.rows.map((r) => r.msg_id)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5']);
 
     // Bytes are kept as received, also when they are not UTF-8.
-    const bin = await stack.pool.query<{ payload: Buffer; reason: string }>(`SELECT payload, reason FROM quarantine WHERE code = 'PAYLOAD_NOT_UTF8'`);
+    const bin = await stack.pool.query<{ payload: Buffer; reason: string }>(
+      `SELECT payload, reason FROM quarantine WHERE code = 'PAYLOAD_NOT_UTF8'`,
+    );
     expect(bin.rows[0].payload.equals(Buffer.from([0xc3, 0x28, 0xff]))).toBe(true);
 
     // Devices were registered on first sight, with the type their messages imply.
@@ -108,7 +142,9 @@ describe('ingest end to end', () => {
     const redis = new IORedis();
     const entries = await redis.xrange(`${stack.prefix}:stream:device-messages`, '-', '+');
     await redis.quit();
-    const streamed = entries.flatMap(([, f]) => JSON.parse(f[f.indexOf('batch') + 1]) as Array<{ deviceId: string; msgId: string }>);
+    const streamed = entries.flatMap(
+      ([, f]) => JSON.parse(f[f.indexOf('batch') + 1]) as Array<{ deviceId: string; msgId: string }>,
+    );
     expect(streamed).toHaveLength(expectedStored);
     expect(new Set(streamed.map((m) => `${m.deviceId}/${m.msgId}`)).size).toBe(expectedStored);
 
@@ -118,7 +154,9 @@ describe('ingest end to end', () => {
     expect(res.status).toBe(200);
     const rows = (await res.json()) as Array<{ reason: string; deviceId: string }>;
     expect(rows[0].reason).toContain('someone-else');
-    const notUtf8 = (await (await fetch(`${server.baseUrl}/api/v1/quarantine?code=PAYLOAD_NOT_UTF8`, auth)).json()) as Array<{ payloadBase64: string; payloadText: string | null }>;
+    const notUtf8 = (await (
+      await fetch(`${server.baseUrl}/api/v1/quarantine?code=PAYLOAD_NOT_UTF8`, auth)
+    ).json()) as Array<{ payloadBase64: string; payloadText: string | null }>;
     expect(Buffer.from(notUtf8[0].payloadBase64, 'base64').equals(Buffer.from([0xc3, 0x28, 0xff]))).toBe(true);
     expect(notUtf8[0].payloadText).toBeNull();
     expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`, auth)).status).toBe(400);
@@ -126,7 +164,14 @@ describe('ingest end to end', () => {
 
     // Operators see the same in the metrics.
     const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
-    const value = (line: string) => Number(metrics.split('\n').find((l) => l.startsWith(line))?.split(' ').pop());
+    const value = (line: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.split(' ')
+          .pop(),
+      );
     expect(value('ioc_ingest_messages_total{outcome="stored"')).toBe(expectedStored);
     expect(value('ioc_ingest_messages_total{outcome="duplicate"')).toBe(resends.length);
     expect(value('ioc_ingest_messages_total{outcome="quarantined"')).toBe(expectedQuarantine);

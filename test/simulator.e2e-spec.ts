@@ -4,7 +4,9 @@ import { projectRoot, type ServerHandle, startServer, startTestStack, type TestS
 
 /** Runs the simulator CLI to the end of its scenario; resolves with its final stats line. */
 function runSimulator(args: string[]): Promise<{ sent: number; acked: number; errors: number }> {
-  const child = spawn(process.execPath, [path.join(projectRoot(), 'dist/devices/src/cli.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(projectRoot(), 'dist/devices/src/cli.js'), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d) => (err = (err + d).slice(-20_000)));
   return new Promise((resolve, reject) =>
@@ -33,8 +35,18 @@ describe('simulator to IOC', () => {
 
   it('stores everything a normal day sends, from every device type, and refuses nothing', async () => {
     const stats = await runSimulator([
-      '--scenario', 'normal-day', '--speed', '7200', '--devices', '150', '--seed', '7',
-      '--url', stack.broker.url, '--wait-for', `${server.baseUrl}/health`,
+      '--scenario',
+      'normal-day',
+      '--speed',
+      '7200',
+      '--devices',
+      '150',
+      '--seed',
+      '7',
+      '--url',
+      stack.broker.url,
+      '--wait-for',
+      `${server.baseUrl}/health`,
     ]);
     expect(stats.errors).toBe(0);
     expect(stats.acked).toBe(stats.sent);
@@ -42,12 +54,24 @@ describe('simulator to IOC', () => {
 
     const count = (sql: string) => stack.count(sql);
     const deadline = Date.now() + 60_000;
-    while ((await count('SELECT count(*) AS n FROM raw_message')) < stats.acked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((await count('SELECT count(*) AS n FROM raw_message')) < stats.acked && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(await count('SELECT count(*) AS n FROM raw_message')).toBe(stats.acked);
     expect(await count('SELECT count(*) AS n FROM quarantine')).toBe(0);
     // Every device type reported, through its own connection or a ward gateway.
-    const types = (await stack.pool.query<{ type: string }>('SELECT DISTINCT type FROM device ORDER BY type')).rows.map((r) => r.type);
-    expect(types).toEqual(['bin', 'camera', 'pump', 'rain-gauge', 'sluice-gate', 'tide-gauge', 'truck', 'water-level-sensor']);
+    const types = (await stack.pool.query<{ type: string }>('SELECT DISTINCT type FROM device ORDER BY type')).rows.map(
+      (r) => r.type,
+    );
+    expect(types).toEqual([
+      'bin',
+      'camera',
+      'pump',
+      'rain-gauge',
+      'sluice-gate',
+      'tide-gauge',
+      'truck',
+      'water-level-sensor',
+    ]);
     expect(await count('SELECT count(*) AS n FROM raw_message WHERE gateway_id IS NOT NULL')).toBeGreaterThan(0);
     expect(await count('SELECT count(*) AS n FROM raw_message WHERE gateway_id IS NULL')).toBeGreaterThan(0);
   });

@@ -1,6 +1,14 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
-import { login, pollUntil, SocketWatcher, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
+import {
+  login,
+  pollUntil,
+  SocketWatcher,
+  startServer,
+  startTestStack,
+  type ServerHandle,
+  type TestStack,
+} from '@ioc/testing';
 
 /**
  * Roles split across processes, as docs/operations.md's Scaling describes: one process ingests (MQTT → database →
@@ -17,7 +25,12 @@ describe('roles split across processes', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('split');
-    ingest = await startServer({ ...stack.env, IOC_ROLES: 'ingest', INGEST_CONNECTIONS: '4', INGEST_INSTANCE_ID: 'split-ingest' });
+    ingest = await startServer({
+      ...stack.env,
+      IOC_ROLES: 'ingest',
+      INGEST_CONNECTIONS: '4',
+      INGEST_INSTANCE_ID: 'split-ingest',
+    });
     core = await startServer({
       ...stack.env,
       IOC_ROLES: 'api,correlate,jobs',
@@ -36,12 +49,18 @@ describe('roles split across processes', () => {
   });
 
   const logs = () => `ingest logs:\n${ingest?.logs().slice(-3000)}\ncore logs:\n${core?.logs().slice(-3000)}`;
-  const json = (url: string) => fetch(url).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+  const json = (url: string) =>
+    fetch(url).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
   it('serves /health and /metrics in the process without the api role, and nothing of the API', async () => {
     const health = await json(`${ingest!.baseUrl}/health`);
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ status: 'ok', database: { ok: true }, redis: { ok: true }, ingest: { connections: 4, connected: 4 } });
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      database: { ok: true },
+      redis: { ok: true },
+      ingest: { connections: 4, connected: 4 },
+    });
     expect(health.body.correlate).toBeUndefined();
 
     const metrics = await fetch(`${ingest!.baseUrl}/metrics`).then((r) => r.text());
@@ -80,7 +99,10 @@ describe('roles split across processes', () => {
     expect(ingestHealth.body.ingest).toMatchObject({ stats: { stored: 1 } });
     // (The incident was raised early, on arrival; the watermark engine takes the reading in once the lateness passes.)
     await pollUntil(
-      () => json(`${core!.baseUrl}/health`).then((h) => (h.body.correlate as { engine: { processed: number } }).engine.processed),
+      () =>
+        json(`${core!.baseUrl}/health`).then(
+          (h) => (h.body.correlate as { engine: { processed: number } }).engine.processed,
+        ),
       (processed) => processed >= 1,
       { timeoutMs: 5_000, context: logs },
     );

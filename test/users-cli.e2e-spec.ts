@@ -39,12 +39,22 @@ describe('users CLI', () => {
       child.on('exit', (code) => resolve({ code, out, err }));
     });
   const stored = (username: string) =>
-    pool.query<{ id: string; role: string; disabled: boolean; password_hash: string; display_name: string }>('SELECT * FROM app_user WHERE username = $1', [username]).then((r) => r.rows[0]);
+    pool
+      .query<{ id: string; role: string; disabled: boolean; password_hash: string; display_name: string }>(
+        'SELECT * FROM app_user WHERE username = $1',
+        [username],
+      )
+      .then((r) => r.rows[0]);
 
   it('creates the first admin with the password from standard input, hashed', async () => {
     const r = await cli(['create', 'quantri', '--role', 'admin', '--name', 'Quản trị viên'], 'mật-khẩu-quản-trị\n');
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
-    expect(JSON.parse(r.out)).toMatchObject({ username: 'quantri', role: 'admin', displayName: 'Quản trị viên', disabled: false });
+    expect(JSON.parse(r.out)).toMatchObject({
+      username: 'quantri',
+      role: 'admin',
+      displayName: 'Quản trị viên',
+      disabled: false,
+    });
     const row = await stored('quantri');
     expect(row.password_hash.startsWith('$argon2id$')).toBe(true);
     expect(await argon2Hasher.verify(row.password_hash, 'mật-khẩu-quản-trị')).toBe(true);
@@ -53,7 +63,9 @@ describe('users CLI', () => {
   });
 
   it('sets a password, changes a role, disables and enables, keeping the last active admin', async () => {
-    expect((await cli(['create', 'ca.dem', '--role', 'operator', '--name', 'Ca đêm'], 'ca-đêm-mật-khẩu\n')).code).toBe(0);
+    expect((await cli(['create', 'ca.dem', '--role', 'operator', '--name', 'Ca đêm'], 'ca-đêm-mật-khẩu\n')).code).toBe(
+      0,
+    );
     expect((await cli(['set-password', 'ca.dem'], 'mật-khẩu-mới-123\n')).code).toBe(0);
     expect(await argon2Hasher.verify((await stored('ca.dem')).password_hash, 'mật-khẩu-mới-123')).toBe(true);
     expect((await cli(['role', 'ca.dem', 'supervisor'])).code).toBe(0);
@@ -73,9 +85,14 @@ describe('users CLI', () => {
     expect(bad.code).toBe(64);
     for (const field of ['username', 'role', 'displayName', 'password']) expect(bad.err).toContain(field);
     expect((await cli(['frobnicate'])).err).toContain('unknown command "frobnicate"');
-    expect((await cli(['create', 'nopass', '--role', 'operator', '--name', 'No pass'])).err).toContain('[USAGE_INVALID] a password is read from standard input');
+    expect((await cli(['create', 'nopass', '--role', 'operator', '--name', 'No pass'])).err).toContain(
+      '[USAGE_INVALID] a password is read from standard input',
+    );
     const ghost = await cli(['disable', 'ghost']);
     expect({ code: ghost.code, err: ghost.err.trim() }).toEqual({ code: 1, err: '[USER_NOT_FOUND] no user "ghost"' });
-    expect((await pool.query('SELECT username FROM app_user ORDER BY username')).rows.map((r) => r.username)).toEqual(['ca.dem', 'quantri']);
+    expect((await pool.query('SELECT username FROM app_user ORDER BY username')).rows.map((r) => r.username)).toEqual([
+      'ca.dem',
+      'quantri',
+    ]);
   });
 });

@@ -13,14 +13,24 @@ import { planTopology } from './transport/topology';
  *   [--direct-share X] [--gateway-size N] [--interval S] [--wait-for URL] [--dry-run] [--list]
  * Logs go to stderr; --dry-run writes the stream to stdout as JSON lines (no broker) and ends with its hash.
  */
-const log = (msg: string, extra: Record<string, unknown> = {}) => process.stderr.write(`[devices] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
+const log = (msg: string, extra: Record<string, unknown> = {}) =>
+  process.stderr.write(`[devices] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
 const DAY_MS = 86_400_000;
 
 /** ts shift: `auto` keeps the IOC's timestamp limits happy (live = now; faster = whole days back so the run ends by now). */
-export function tsOffsetFor(start: string, scenarioStartMs: number, durationS: number, speed: number, nowMs: number): number {
+export function tsOffsetFor(
+  start: string,
+  scenarioStartMs: number,
+  durationS: number,
+  speed: number,
+  nowMs: number,
+): number {
   if (start === 'scenario') return 0;
   if (start === 'now') return nowMs - scenarioStartMs;
-  if (start === 'auto') return speed <= 1 ? nowMs - scenarioStartMs : Math.floor((nowMs - (scenarioStartMs + durationS * 1000)) / DAY_MS) * DAY_MS;
+  if (start === 'auto')
+    return speed <= 1
+      ? nowMs - scenarioStartMs
+      : Math.floor((nowMs - (scenarioStartMs + durationS * 1000)) / DAY_MS) * DAY_MS;
   return parseTime(start) - scenarioStartMs;
 }
 
@@ -32,7 +42,10 @@ export async function waitFor(url: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let said = false;
   for (;;) {
-    const ok = await fetch(url).then((r) => r.status === 200, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
     if (!said) log('waiting for the IOC', { url });
@@ -69,7 +82,13 @@ async function main(): Promise<void> {
   const scenario = loadScenario(a.scenario!);
   const seed = /^\d+$/.test(a.seed!) ? Number(a.seed) : a.seed!;
   // A dry run is for inspection and hashing: scenario dates unless asked otherwise.
-  const tsOffsetMs = tsOffsetFor(a.start ?? (a['dry-run'] ? 'scenario' : 'auto'), scenario.startMs, scenario.durationS, speed, Date.now());
+  const tsOffsetMs = tsOffsetFor(
+    a.start ?? (a['dry-run'] ? 'scenario' : 'auto'),
+    scenario.startMs,
+    scenario.durationS,
+    speed,
+    Date.now(),
+  );
   const sim = new Simulation({
     city: loadCity(),
     scenario,
@@ -78,25 +97,38 @@ async function main(): Promise<void> {
     reportIntervalS: a.interval ? Number(a.interval) : undefined,
     tsOffsetMs,
   });
-  log('scenario', { name: scenario.name, devices: sim.devices.length, durationS: scenario.durationS, speed, seed, tsOffsetDays: Math.round(tsOffsetMs / DAY_MS * 100) / 100 });
+  log('scenario', {
+    name: scenario.name,
+    devices: sim.devices.length,
+    durationS: scenario.durationS,
+    speed,
+    seed,
+    tsOffsetDays: Math.round((tsOffsetMs / DAY_MS) * 100) / 100,
+  });
 
   if (a['dry-run']) {
     const hash = new StreamHash();
-    for (let t = 0; t < sim.durationS; ) {
+    for (let t = 0; t < sim.durationS;) {
       t = Math.min(sim.durationS, t + 600);
       const batch = sim.advanceTo(t);
       hash.add(batch);
-      for (const m of batch) process.stdout.write(`${JSON.stringify({ sendT: m.sendT, deviceId: m.deviceId, kind: m.kind, payload: payloadOf(m) })}\n`);
+      for (const m of batch)
+        process.stdout.write(
+          `${JSON.stringify({ sendT: m.sendT, deviceId: m.deviceId, kind: m.kind, payload: payloadOf(m) })}\n`,
+        );
     }
     log('done', { messages: hash.count, sha256: hash.digest() });
     return;
   }
 
   if (a['wait-for']) await waitFor(a['wait-for']);
-  const topology = planTopology(sim.devices.map((d) => d.site), {
-    directShare: a['direct-share'] ? Number(a['direct-share']) : undefined,
-    gatewaySize: a['gateway-size'] ? Number(a['gateway-size']) : undefined,
-  });
+  const topology = planTopology(
+    sim.devices.map((d) => d.site),
+    {
+      directShare: a['direct-share'] ? Number(a['direct-share']) : undefined,
+      gatewaySize: a['gateway-size'] ? Number(a['gateway-size']) : undefined,
+    },
+  );
   const runner = new MqttFleetRunner({
     url: a.url!,
     sim,

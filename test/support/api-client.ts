@@ -10,7 +10,11 @@ export interface ApiClient {
 }
 
 export async function login(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -32,5 +36,11 @@ export async function apiClient(baseUrl: string, username: string, password?: st
     }
     return { status: res.status, body: parsed as T };
   };
-  return { token, get: (path) => call('GET', path), post: (path, body = {}) => call('POST', path, body), patch: (path, body) => call('PATCH', path, body), delete: (path) => call('DELETE', path) };
+  return {
+    token,
+    get: (path) => call('GET', path),
+    post: (path, body = {}) => call('POST', path, body),
+    patch: (path, body) => call('PATCH', path, body),
+    delete: (path) => call('DELETE', path),
+  };
 }

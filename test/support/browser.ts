@@ -14,11 +14,18 @@ import { startTestStack, type TestStack } from './stack';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--no-sandbox',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
 }
 
@@ -41,7 +48,10 @@ export async function signInToConsole(
   baseUrl: string,
   user: { readonly username: string; readonly password: string; readonly lang: 'vi' | 'en' },
 ): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: user.lang === 'vi' ? 'vi-VN' : 'en-GB' });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: user.lang === 'vi' ? 'vi-VN' : 'en-GB',
+  });
   const page = await context.newPage();
   page.on('pageerror', (err) => process.stdout.write(`[${user.username}] page error: ${err.message}\n`));
   page.on('console', (m) => m.type() === 'error' && process.stdout.write(`[${user.username}] console: ${m.text()}\n`));

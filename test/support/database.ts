@@ -41,6 +41,11 @@ export async function createPlainTestDatabase(adminUrl = TEST_PG_ADMIN_URL): Pro
 }
 
 /** The embedded TimescaleDB (PGlite), migrated; in memory unless dataDir is given. */
-export function openEmbeddedTestDatabase(opts: { dataDir?: string; timescaledb?: TimescaleMode; migrate?: boolean } = {}): Promise<Database> {
-  return openDatabase({ poolSize: 1, timescaledb: opts.timescaledb ?? 'auto', dataDir: opts.dataDir, migrate: opts.migrate }, testLogger);
+export function openEmbeddedTestDatabase(
+  opts: { dataDir?: string; timescaledb?: TimescaleMode; migrate?: boolean } = {},
+): Promise<Database> {
+  return openDatabase(
+    { poolSize: 1, timescaledb: opts.timescaledb ?? 'auto', dataDir: opts.dataDir, migrate: opts.migrate },
+    testLogger,
+  );
 }

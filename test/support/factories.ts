@@ -21,13 +21,37 @@ export function messageBody(kind: MessageKind, seq: number, ts: Date): Record<st
     case 'bin-fill':
       return { msgId, ts: iso, fillPct: x, temperatureC: 30, tiltDeg: 1 };
     case 'truck-position':
-      return { msgId, ts: iso, lat: 9.6 + x / 10000, lon: 105.97 + x / 10000, speedKmh: 20, routeId: 'R-1', progressPct: x };
+      return {
+        msgId,
+        ts: iso,
+        lat: 9.6 + x / 10000,
+        lon: 105.97 + x / 10000,
+        speedKmh: 20,
+        routeId: 'R-1',
+        progressPct: x,
+      };
     case 'truck-pickup':
       return { msgId, ts: iso, binId: `bin-${x}`, routeId: 'R-1', weightKg: 20 + x };
     case 'camera-traffic':
-      return { msgId, ts: iso, intervalS: 60, lanes: [{ lane: 1, vehicleCount: x, avgSpeedKmh: 30 }, { lane: 2, vehicleCount: 10, avgSpeedKmh: 40 }], congestion: 'free' };
+      return {
+        msgId,
+        ts: iso,
+        intervalS: 60,
+        lanes: [
+          { lane: 1, vehicleCount: x, avgSpeedKmh: 30 },
+          { lane: 2, vehicleCount: 10, avgSpeedKmh: 40 },
+        ],
+        congestion: 'free',
+      };
     case 'camera-detection':
-      return { msgId, ts: iso, eventType: 'illegal_parking', confidence: 0.5 + x / 200, modelVersion: 'v1', snapshotRef: `snap-${seq}` };
+      return {
+        msgId,
+        ts: iso,
+        eventType: 'illegal_parking',
+        confidence: 0.5 + x / 200,
+        modelVersion: 'v1',
+        snapshotRef: `snap-${seq}`,
+      };
     case 'camera-health':
       return { msgId, ts: iso, online: true, tampered: false, fps: 25 };
   }

@@ -21,9 +21,13 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
   const port = await freePort();
   const dir = await mkdtemp(path.join(tmpdir(), 'ioc-redis-'));
   const conf = path.join(projectRoot(), 'docker/redis/redis.conf');
-  const child: ChildProcess = spawn('redis-server', [conf, '--bind', '127.0.0.1', '--port', String(port), '--dir', dir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    [conf, '--bind', '127.0.0.1', '--port', String(port), '--dir', dir, ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   killWithParent(child);
   let out = '';
   child.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
@@ -35,7 +39,10 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${out}`);
     const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined); // refused until the server listens
-    const ok = await probe.connect().then(() => probe.ping(), () => undefined);
+    const ok = await probe.connect().then(
+      () => probe.ping(),
+      () => undefined,
+    );
     probe.disconnect();
     if (ok === 'PONG') break;
     if (Date.now() > deadline) {

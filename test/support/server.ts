@@ -26,7 +26,12 @@ export const SERVER_NODE_ARGS = ['--max-semi-space-size=64'];
  * Runs the built server (`npm run build` first) as its own process, at niceness `nice` (0: as is), and waits until
  * /health answers 200.
  */
-export async function startServer(env: Record<string, string>, readyTimeoutMs = 60_000, nodeArgs: string[] = [], nice = 0): Promise<ServerHandle> {
+export async function startServer(
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+  nodeArgs: string[] = [],
+  nice = 0,
+): Promise<ServerHandle> {
   const port = await freePort();
   const [file, ...argv] = atNiceness([process.execPath, ...SERVER_NODE_ARGS, ...nodeArgs, MAIN], nice);
   const child: ChildProcess = spawn(file, argv, {
@@ -42,7 +47,10 @@ export async function startServer(env: Record<string, string>, readyTimeoutMs = 
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    const ok = await fetch(`${baseUrl}/health`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${baseUrl}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -93,7 +93,10 @@ export class SocketWatcher {
   async waitFor(predicate: (w: SocketWatcher) => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this)) {
-      if (Date.now() > deadline) throw new Error(`watcher: condition not met in ${timeoutMs} ms (received ${this.received}, last seq ${this.lastSeq})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `watcher: condition not met in ${timeoutMs} ms (received ${this.received}, last seq ${this.lastSeq})`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -103,9 +106,13 @@ export class SocketWatcher {
   }
 
   private async start(): Promise<void> {
-    const sub: SubscribeAck = await this.socket.timeout(10_000).emitWithAck(CLIENT_EVENTS.subscribe, this.options.subscription ?? {});
+    const sub: SubscribeAck = await this.socket
+      .timeout(10_000)
+      .emitWithAck(CLIENT_EVENTS.subscribe, this.options.subscription ?? {});
     if (!sub.ok) throw new Error(`subscribe refused: ${sub.code} ${sub.message}`);
-    const ack: ResumeAck = await this.socket.timeout(30_000).emitWithAck(CLIENT_EVENTS.resume, { afterSeq: this.lastSeq });
+    const ack: ResumeAck = await this.socket
+      .timeout(30_000)
+      .emitWithAck(CLIENT_EVENTS.resume, { afterSeq: this.lastSeq });
     this.acks.push(ack);
     if (!ack.ok) throw new Error(`resume refused: ${ack.code} ${ack.message}`);
     if (this.lastSeq === null) this.lastSeq = ack.headSeq;
@@ -113,12 +120,23 @@ export class SocketWatcher {
 }
 
 /** The handshake refusal of a connection attempt, or undefined when it connects. */
-export async function handshakeError(url: string, auth: Record<string, unknown>): Promise<{ message: string; code?: string } | undefined> {
-  const socket: WatcherSocket = io(url, { path: REALTIME_PATH, transports: ['websocket'], auth, reconnection: false, forceNew: true });
+export async function handshakeError(
+  url: string,
+  auth: Record<string, unknown>,
+): Promise<{ message: string; code?: string } | undefined> {
+  const socket: WatcherSocket = io(url, {
+    path: REALTIME_PATH,
+    transports: ['websocket'],
+    auth,
+    reconnection: false,
+    forceNew: true,
+  });
   try {
     return await new Promise((resolve) => {
       socket.once('connect', () => resolve(undefined));
-      socket.once('connect_error', (err) => resolve({ message: err.message, code: (err as Error & { data?: { code?: string } }).data?.code }));
+      socket.once('connect_error', (err) =>
+        resolve({ message: err.message, code: (err as Error & { data?: { code?: string } }).data?.code }),
+      );
     });
   } finally {
     socket.disconnect();
@@ -141,7 +159,7 @@ export class SeqSet {
       grown.set(this.bits);
       this.bits = grown;
     }
-    const bit = 1 << seq % 8;
+    const bit = 1 << (seq % 8);
     if (this.bits[byte] & bit) return false;
     this.bits[byte] |= bit;
     return true;

@@ -11,7 +11,8 @@ export async function pollUntil<T>(
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out (last: ${JSON.stringify(v)})${opts.context ? `; ${opts.context()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out (last: ${JSON.stringify(v)})${opts.context ? `; ${opts.context()}` : ''}`);
     await new Promise((r) => setTimeout(r, opts.everyMs ?? 25));
   }
 }

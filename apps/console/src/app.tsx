@@ -11,7 +11,8 @@ interface SignedIn {
   readonly queries: QueryClient;
 }
 
-const signedIn = (session: Session | undefined): SignedIn | undefined => (session ? { session, queries: createQueryClient() } : undefined);
+const signedIn = (session: Session | undefined): SignedIn | undefined =>
+  session ? { session, queries: createQueryClient() } : undefined;
 
 export function App() {
   const [current, setCurrent] = useState<SignedIn | undefined>(() => signedIn(loadSession()));

@@ -1,6 +1,14 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, INCIDENT_ACT_ROLES, roleMay, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES } from '@ioc/contracts';
+import {
+  EXERCISE_READ_ROLES,
+  EXERCISE_WRITE_ROLES,
+  INCIDENT_ACT_ROLES,
+  roleMay,
+  SILENCE_READ_ROLES,
+  SILENCE_WRITE_ROLES,
+  USER_READ_ROLES,
+} from '@ioc/contracts';
 import { AlarmBell } from './alarm/alarm-bell';
 import { IocApi } from './api/ioc-api';
 import type { Session } from './auth/session';
@@ -27,7 +35,13 @@ import { useSilences } from './silences/use-silences';
 type Tab = 'incidents' | 'devices' | 'silences' | 'users' | 'exercises';
 
 /** `onLogout(true)`: the server refused the session (REST 401, socket handshake); false: the user signed out. */
-export function ConsoleView({ session, onLogout }: { readonly session: Session; readonly onLogout: (byServer: boolean) => void }) {
+export function ConsoleView({
+  session,
+  onLogout,
+}: {
+  readonly session: Session;
+  readonly onLogout: (byServer: boolean) => void;
+}) {
   const city = useCityModel();
   if (!city.data) return <div className="loading">{city.error?.message ?? '…'}</div>;
   return <Console session={session} onLogout={onLogout} city={city.data} />;
@@ -37,10 +51,25 @@ export function ConsoleView({ session, onLogout }: { readonly session: Session; 
  * The console's shell: the header, the live feed, the map with the incident panel, and the tabs. Each tab reads its
  * own data; the shell reads only what the header and the map show (devices, silences in force, a running exercise).
  */
-function Console({ session, onLogout, city }: { readonly session: Session; readonly onLogout: (byServer: boolean) => void; readonly city: CityModel }) {
+function Console({
+  session,
+  onLogout,
+  city,
+}: {
+  readonly session: Session;
+  readonly onLogout: (byServer: boolean) => void;
+  readonly city: CityModel;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
-  const api = useMemo(() => new IocApi(() => session.token, () => onLogout(true)), [session.token, onLogout]);
+  const api = useMemo(
+    () =>
+      new IocApi(
+        () => session.token,
+        () => onLogout(true),
+      ),
+    [session.token, onLogout],
+  );
   const { alarm, live, snap } = useLiveIncidents(api, session, onLogout);
 
   const role = session.user.role;
@@ -54,7 +83,11 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   const [tab, setTab] = useState<Tab>('incidents');
   const [filter, setFilter] = useState<IncidentFilter>({ state: 'active' });
   // The silence form is opened from the Silences tab, or from the panel's "Silence similar" with a prefill.
-  const [silenceForm, setSilenceForm] = useState<{ readonly open: boolean; readonly key: number; readonly prefill?: SilencePrefill }>({ open: false, key: 0 });
+  const [silenceForm, setSilenceForm] = useState<{
+    readonly open: boolean;
+    readonly key: number;
+    readonly prefill?: SilencePrefill;
+  }>({ open: false, key: 0 });
   const { selectedId, select, selectExercise, selected } = useIncidentSelection(api, snap.incidents);
 
   const deviceRows = useDeviceRows(api, city);
@@ -71,12 +104,20 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
   };
 
   return (
-    <div className={`console${criticalOpen.length ? ' has-critical' : ''}`} data-feed={snap.status} data-last-seq={snap.lastSeq}>
+    <div
+      className={`console${criticalOpen.length ? ' has-critical' : ''}`}
+      data-feed={snap.status}
+      data-last-seq={snap.lastSeq}
+    >
       <header className="topbar">
         <div className="brand">IOC</div>
         <h1>{t('app.title')}</h1>
         <span className={`feed feed-${snap.status}`} data-testid="feed-status">
-          {snap.status === 'live' ? t('header.live') : snap.status === 'connecting' ? t('header.reconnecting') : t('header.offline')}
+          {snap.status === 'live'
+            ? t('header.live')
+            : snap.status === 'connecting'
+              ? t('header.reconnecting')
+              : t('header.offline')}
         </span>
         <AlarmBell alarm={alarm} criticalOpen={criticalOpen.length} />
         {silencedNow ? (
@@ -116,8 +157,14 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
         </button>
       </header>
       {criticalOpen.length ? (
-        <div className="critical-banner" role="alert" data-testid="critical-banner" onClick={() => select(criticalOpen[0].id)}>
-          ⚠ {t('list.criticalBanner', { count: criticalOpen.length })}: {criticalOpen.map((i) => i.title[lang]).join(' · ')}
+        <div
+          className="critical-banner"
+          role="alert"
+          data-testid="critical-banner"
+          onClick={() => select(criticalOpen[0].id)}
+        >
+          ⚠ {t('list.criticalBanner', { count: criticalOpen.length })}:{' '}
+          {criticalOpen.map((i) => i.title[lang]).join(' · ')}
         </div>
       ) : null}
       {snap.notifications.length ? (
@@ -126,7 +173,8 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
             const inc = snap.incidents.find((i) => i.id === n.incidentId);
             return (
               <button type="button" key={n.id} className="escalation" onClick={() => select(n.incidentId)}>
-                ▲ {t('escalation.notice', { level: n.level, kind: t(`escalation.kind.${n.kind}`) })}: {inc ? inc.title[lang] : n.incidentId}
+                ▲ {t('escalation.notice', { level: n.level, kind: t(`escalation.kind.${n.kind}`) })}:{' '}
+                {inc ? inc.title[lang] : n.incidentId}
               </button>
             );
           })}
@@ -138,7 +186,13 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
       <KpiTiles api={api} live={live} />
       <div className="main">
         <div className="map-area">
-          <CityMap city={city} devices={places.mapDevices} incidents={placed} selectedId={selectedId} onSelect={select} />
+          <CityMap
+            city={city}
+            devices={places.mapDevices}
+            incidents={placed}
+            selectedId={selectedId}
+            onSelect={select}
+          />
           {selected ? (
             <IncidentPanel
               key={selected.id}
@@ -156,36 +210,76 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
         </div>
         <div className="sidebar">
           <nav className="tabs">
-            <button type="button" className={tab === 'incidents' ? 'on' : ''} onClick={() => setTab('incidents')} data-testid="tab-incidents">
-              {t('tabs.incidents')} <span className="tab-count">{liveIncidents.filter((i) => i.state !== 'resolved').length}</span>
+            <button
+              type="button"
+              className={tab === 'incidents' ? 'on' : ''}
+              onClick={() => setTab('incidents')}
+              data-testid="tab-incidents"
+            >
+              {t('tabs.incidents')}{' '}
+              <span className="tab-count">{liveIncidents.filter((i) => i.state !== 'resolved').length}</span>
             </button>
-            <button type="button" className={tab === 'devices' ? 'on' : ''} onClick={() => setTab('devices')} data-testid="tab-devices">
+            <button
+              type="button"
+              className={tab === 'devices' ? 'on' : ''}
+              onClick={() => setTab('devices')}
+              data-testid="tab-devices"
+            >
               {t('tabs.devices')}
             </button>
             {canReadSilences ? (
-              <button type="button" className={tab === 'silences' ? 'on' : ''} onClick={() => setTab('silences')} data-testid="tab-silences">
+              <button
+                type="button"
+                className={tab === 'silences' ? 'on' : ''}
+                onClick={() => setTab('silences')}
+                data-testid="tab-silences"
+              >
                 {t('tabs.silences')} {silencedNow ? <span className="tab-count">{silencedNow}</span> : null}
               </button>
             ) : null}
             {canReadUsers ? (
-              <button type="button" className={tab === 'users' ? 'on' : ''} onClick={() => setTab('users')} data-testid="tab-users">
+              <button
+                type="button"
+                className={tab === 'users' ? 'on' : ''}
+                onClick={() => setTab('users')}
+                data-testid="tab-users"
+              >
                 {t('tabs.users')}
               </button>
             ) : null}
             {canReadExercises ? (
-              <button type="button" className={tab === 'exercises' ? 'on' : ''} onClick={() => setTab('exercises')} data-testid="tab-exercises">
+              <button
+                type="button"
+                className={tab === 'exercises' ? 'on' : ''}
+                onClick={() => setTab('exercises')}
+                data-testid="tab-exercises"
+              >
                 {t('tabs.exercises')}
               </button>
             ) : null}
           </nav>
           {tab === 'incidents' ? (
-            <IncidentList incidents={listed} total={liveIncidents.length} filter={filter} onFilter={setFilter} selectedId={selectedId} onSelect={select} city={city} wardOf={places.wardOf} />
+            <IncidentList
+              incidents={listed}
+              total={liveIncidents.length}
+              filter={filter}
+              onFilter={setFilter}
+              selectedId={selectedId}
+              onSelect={select}
+              city={city}
+              wardOf={places.wardOf}
+            />
           ) : tab === 'devices' ? (
             <DeviceHealthView api={api} city={city} />
           ) : tab === 'users' ? (
             <UsersView api={api} canManage={session.user.role === 'admin'} selfId={session.user.userId} />
           ) : tab === 'exercises' ? (
-            <ExercisesView api={api} canAct={canRunExercises} selectedId={selectedId} onSelectIncident={selectExercise} />
+            <ExercisesView
+              api={api}
+              canAct={canRunExercises}
+              selectedId={selectedId}
+              onSelectIncident={selectExercise}
+            />
           ) : (
             <SilencesView
               api={api}
@@ -207,7 +301,17 @@ function Console({ session, onLogout, city }: { readonly session: Session; reado
 /** A bell struck through with a pause: alerts held back. Drawn, like the bell. */
 function SilencedIcon() {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M11 5 6 9H2v6h4l5 4V5z" />
       <path d="M22 9l-6 6" />
       <path d="M16 9l6 6" />

@@ -26,5 +26,8 @@ export function formatDuration(ms: number, t: TFunction): string {
 
 export function formatPercent(ratio: number | null, lang: string): string {
   if (ratio === null) return '—';
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
+  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  }).format(ratio);
 }

@@ -6,7 +6,14 @@ export function LanguageSwitch() {
   return (
     <div className="lang-switch" role="group" aria-label={t('header.language')}>
       {LANGUAGES.map((l) => (
-        <button key={l} type="button" className={i18n.language === l ? 'on' : ''} aria-pressed={i18n.language === l} onClick={() => void setLanguage(l)} data-lang={l}>
+        <button
+          key={l}
+          type="button"
+          className={i18n.language === l ? 'on' : ''}
+          aria-pressed={i18n.language === l}
+          onClick={() => void setLanguage(l)}
+          data-lang={l}
+        >
           {l.toUpperCase()}
         </button>
       ))}

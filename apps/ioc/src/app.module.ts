@@ -24,9 +24,14 @@ export class AppModule {
     if (config.roles.has('correlate')) roles.push(CorrelationModule);
     if (config.roles.has('jobs')) roles.push(JobsModule);
     // Timers are scheduled by the correlate role, cancelled by the api role, fired by the jobs role's worker.
-    const escalation = ['api', 'correlate', 'jobs'].some((r) => config.roles.has(r as never)) ? [EscalationModule.forRoot({ worker: config.roles.has('jobs'), policyFile: config.escalation.policyFile })] : [];
+    const escalation = ['api', 'correlate', 'jobs'].some((r) => config.roles.has(r as never))
+      ? [EscalationModule.forRoot({ worker: config.roles.has('jobs'), policyFile: config.escalation.policyFile })]
+      : [];
     // Exercises are started and stopped by the api role, replayed by the jobs role.
-    const exercises = config.roles.has('api') || config.roles.has('jobs') ? [ExercisesModule.forRoot({ worker: config.roles.has('jobs') })] : [];
+    const exercises =
+      config.roles.has('api') || config.roles.has('jobs')
+        ? [ExercisesModule.forRoot({ worker: config.roles.has('jobs') })]
+        : [];
     return {
       module: AppModule,
       imports: [

@@ -14,7 +14,11 @@ import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
   providers: [
     { provide: CITY, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadCity(c.correlation.seedsDir) },
     { provide: TOPOLOGY, inject: [CITY], useFactory: (city: City) => buildTopology(city) },
-    { provide: RULES, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadRules(c.correlation.seedsDir && path.join(c.correlation.seedsDir, 'rules')) },
+    {
+      provide: RULES,
+      inject: [IOC_CONFIG],
+      useFactory: (c: IocConfig) => loadRules(c.correlation.seedsDir && path.join(c.correlation.seedsDir, 'rules')),
+    },
   ],
   exports: [CITY, TOPOLOGY, RULES],
 })

@@ -52,6 +52,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err) => {
-  process.stderr.write(`IOC failed to start: ${isIocError(err) ? `[${err.code}] ` : ''}${(err as Error).stack ?? err}\n`);
+  process.stderr.write(
+    `IOC failed to start: ${isIocError(err) ? `[${err.code}] ` : ''}${(err as Error).stack ?? err}\n`,
+  );
   process.exit(1);
 });

@@ -7,7 +7,8 @@ async function main(): Promise<void> {
   const [direction = 'up', countArg] = process.argv.slice(2);
   if (direction !== 'up' && direction !== 'down') throw new Error(`usage: migrate up|down [count]; got "${direction}"`);
   const count = countArg === undefined ? undefined : countArg === 'all' ? Infinity : Number(countArg);
-  if (count !== undefined && !(count === Infinity || (Number.isInteger(count) && count > 0))) throw new Error('count must be a positive integer or "all"');
+  if (count !== undefined && !(count === Infinity || (Number.isInteger(count) && count > 0)))
+    throw new Error('count must be a positive integer or "all"');
   const config = loadConfig();
   const logger = createLogger(config.log);
   const db = await openDatabase({ ...config.database, dataDir: config.dataDir, migrate: false }, logger);

@@ -33,7 +33,10 @@ async function passwordFromStdin(): Promise<string> {
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new PlatformError('USAGE_INVALID', r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  throw new PlatformError(
+    'USAGE_INVALID',
+    r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+  );
 }
 
 /**
@@ -42,7 +45,10 @@ function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
  * same rules as the REST API's user management (libs/auth UserService): the last active admin stays.
  */
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { role: { type: 'string' }, name: { type: 'string' } },
+  });
   const [command, username, arg] = positionals;
   if (!command) throw new PlatformError('USAGE_INVALID', USAGE);
   const config = loadConfig();
@@ -65,17 +71,28 @@ async function main(): Promise<void> {
         result = await users.list();
         break;
       case 'create': {
-        const req = valid(CreateUserRequestSchema, { username, role: values.role, displayName: values.name, password: await passwordFromStdin() });
+        const req = valid(CreateUserRequestSchema, {
+          username,
+          role: values.role,
+          displayName: values.name,
+          password: await passwordFromStdin(),
+        });
         result = await users.create(CLI_ACTOR, req);
         break;
       }
       case 'set-password': {
         const id = await byName(username);
-        result = await users.setPassword(CLI_ACTOR, id, valid(SetPasswordRequestSchema, { password: await passwordFromStdin() }).password);
+        result = await users.setPassword(
+          CLI_ACTOR,
+          id,
+          valid(SetPasswordRequestSchema, { password: await passwordFromStdin() }).password,
+        );
         break;
       }
       case 'role':
-        result = await users.update(CLI_ACTOR, await byName(username), { role: valid(UpdateUserRequestSchema, { role: arg }).role });
+        result = await users.update(CLI_ACTOR, await byName(username), {
+          role: valid(UpdateUserRequestSchema, { role: arg }).role,
+        });
         break;
       case 'disable':
       case 'enable':

@@ -1,7 +1,10 @@
 import type { Road } from '@ioc/city';
 
 /** Traffic demand by local hour, as a share of the lane capacity (morning and evening peaks, quiet nights). */
-export const DAILY_DEMAND = [0.08, 0.05, 0.04, 0.04, 0.08, 0.25, 0.55, 0.85, 0.75, 0.55, 0.5, 0.55, 0.6, 0.5, 0.5, 0.55, 0.7, 0.88, 0.8, 0.6, 0.45, 0.35, 0.22, 0.12];
+export const DAILY_DEMAND = [
+  0.08, 0.05, 0.04, 0.04, 0.08, 0.25, 0.55, 0.85, 0.75, 0.55, 0.5, 0.55, 0.6, 0.5, 0.5, 0.55, 0.7, 0.88, 0.8, 0.6, 0.45,
+  0.35, 0.22, 0.12,
+];
 
 const CAPACITY_VEH_H: Record<Road['roadClass'], number> = { national: 1300, arterial: 900, ring: 1000, collector: 600 };
 const FREE_SPEED_KMH: Record<Road['roadClass'], number> = { national: 55, arterial: 40, ring: 45, collector: 30 };

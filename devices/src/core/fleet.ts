@@ -15,7 +15,12 @@ export interface Fleet {
  * plus clones of bins, water-level sensors and cameras near their originals (n larger; ids `<original>-x<k>`;
  * cloned bins join their original's route right after it). Deterministic in (registry, n, rng).
  */
-export function selectFleet(registry: readonly DeviceSite[], routes: readonly CollectionRoute[], n: number | undefined, rng: Rng): Fleet {
+export function selectFleet(
+  registry: readonly DeviceSite[],
+  routes: readonly CollectionRoute[],
+  n: number | undefined,
+  rng: Rng,
+): Fleet {
   if (n === undefined || n === registry.length) return { devices: registry, routes };
   if (n < registry.length) {
     const byType = new Map<DeviceType, DeviceSite[]>();

@@ -14,7 +14,10 @@ export interface ScenarioFile {
   traffic?: { demandFactor?: number };
   waste?: { surge?: Array<{ landUse: LandUseKind[]; factor: number }>; holiday?: string };
   festival?: FestivalSpec;
-  cameras?: { falsePositivesPerCamH?: number; dumping?: Array<{ camera: string; perH: number; from?: string; to?: string }> };
+  cameras?: {
+    falsePositivesPerCamH?: number;
+    dumping?: Array<{ camera: string; perH: number; from?: string; to?: string }>;
+  };
   faults?: FaultSpec[];
   expectedIncidents: ExpectedIncident[];
 }
@@ -69,7 +72,14 @@ export interface FaultSpec {
   from: string;
   to: string;
   /** stuck: —; drift: ratePerH; battery-low: value; clock-skew: skewS; late: delayS; out-of-order: windowS; duplicate/malformed: probability. */
-  params?: { ratePerH?: number; value?: number; skewS?: number; delayS?: number; windowS?: number; probability?: number };
+  params?: {
+    ratePerH?: number;
+    value?: number;
+    skewS?: number;
+    delayS?: number;
+    windowS?: number;
+    probability?: number;
+  };
   note?: string;
 }
 

@@ -12,12 +12,15 @@ import { parseTime } from './time';
 const city: City = loadCity();
 const validators = createMessageValidators();
 
-function run(scenario: Scenario | string, opts: { seed?: number; devices?: number; untilS?: number } = {}): { sim: Simulation; messages: SimMessage[] } {
+function run(
+  scenario: Scenario | string,
+  opts: { seed?: number; devices?: number; untilS?: number } = {},
+): { sim: Simulation; messages: SimMessage[] } {
   const sc = typeof scenario === 'string' ? loadScenario(scenario) : scenario;
   const sim = new Simulation({ city, scenario: sc, seed: opts.seed ?? 42, devices: opts.devices });
   const messages: SimMessage[] = [];
   const end = Math.min(opts.untilS ?? sim.durationS, sim.durationS);
-  for (let t = 0; t < end; ) {
+  for (let t = 0; t < end;) {
     t = Math.min(end, t + 600);
     for (const m of sim.advanceTo(t)) messages.push(m);
   }
@@ -65,7 +68,15 @@ describe('city seeds', () => {
 
   it('every scenario file resolves and names its expected incidents inside its own time span', () => {
     const names = scenarioNames();
-    expect(names).toEqual(expect.arrayContaining(['normal-day', 'king-tide-rain-october', 'ooc-om-boc-evening', 'tet-waste-surge', 'power-cut-p3']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'normal-day',
+        'king-tide-rain-october',
+        'ooc-om-boc-evening',
+        'tet-waste-surge',
+        'power-cut-p3',
+      ]),
+    );
     for (const n of names) {
       const sc = loadScenario(n);
       for (const x of sc.file.expectedIncidents) {
@@ -100,36 +111,46 @@ describe('determinism', () => {
     const sim = new Simulation({ city, scenario: loadScenario('sensor-faults'), seed: 7, devices: 300 });
     const chunks: SimMessage[] = [];
     for (let t = 0; t < 7200; t += 37) chunks.push(...sim.advanceTo(t + 37));
-    const whole = new Simulation({ city, scenario: loadScenario('sensor-faults'), seed: 7, devices: 300 }).advanceTo(7200 + 37 * 0);
+    const whole = new Simulation({ city, scenario: loadScenario('sensor-faults'), seed: 7, devices: 300 }).advanceTo(
+      7200 + 37 * 0,
+    );
     expect(hashOf(chunks.filter((m) => m.sendT <= 7200))).toBe(hashOf(whole));
   });
 });
 
 describe('conformance', () => {
-  it.each(scenarioNames())('every message of %s validates against the contract (and breaks it only when a fault says so); the stream is the pinned one', (name) => {
-    const { messages } = run(name, { devices: 250 });
-    expect(messages.length).toBeGreaterThan(100);
-    // Plain checks in the loop (jest's expect costs microseconds each); one assertion on the collected problems.
-    const seen = new Set<string>();
-    const problems: string[] = [];
-    for (const m of messages) {
-      const ok = validators.kinds[m.kind](m.body);
-      if (m.malformed) {
-        if (ok && m.raw === undefined) problems.push(`${m.deviceId} malformed but valid: ${JSON.stringify(m.body)}`);
-        continue;
+  it.each(scenarioNames())(
+    'every message of %s validates against the contract (and breaks it only when a fault says so); the stream is the pinned one',
+    (name) => {
+      const { messages } = run(name, { devices: 250 });
+      expect(messages.length).toBeGreaterThan(100);
+      // Plain checks in the loop (jest's expect costs microseconds each); one assertion on the collected problems.
+      const seen = new Set<string>();
+      const problems: string[] = [];
+      for (const m of messages) {
+        const ok = validators.kinds[m.kind](m.body);
+        if (m.malformed) {
+          if (ok && m.raw === undefined) problems.push(`${m.deviceId} malformed but valid: ${JSON.stringify(m.body)}`);
+          continue;
+        }
+        if (!ok)
+          problems.push(
+            `${m.deviceId} ${m.kind} ${JSON.stringify(m.body)}: ${JSON.stringify(validators.kinds[m.kind].errors)}`,
+          );
+        if (!validators.gatewayEntry({ deviceId: m.deviceId, kind: m.kind, ...m.body }))
+          problems.push(`${m.deviceId}: not a valid gateway entry`);
+        if (!validators.kinds[m.kind]({ deviceId: m.deviceId, ...m.body }))
+          problems.push(`${m.deviceId}: invalid with deviceId`);
+        const key = `${m.deviceId}/${m.body.msgId}`;
+        if (!m.duplicate) {
+          if (seen.has(key)) problems.push(`${key}: msgId reused`);
+          seen.add(key);
+        }
       }
-      if (!ok) problems.push(`${m.deviceId} ${m.kind} ${JSON.stringify(m.body)}: ${JSON.stringify(validators.kinds[m.kind].errors)}`);
-      if (!validators.gatewayEntry({ deviceId: m.deviceId, kind: m.kind, ...m.body })) problems.push(`${m.deviceId}: not a valid gateway entry`);
-      if (!validators.kinds[m.kind]({ deviceId: m.deviceId, ...m.body })) problems.push(`${m.deviceId}: invalid with deviceId`);
-      const key = `${m.deviceId}/${m.body.msgId}`;
-      if (!m.duplicate) {
-        if (seen.has(key)) problems.push(`${key}: msgId reused`);
-        seen.add(key);
-      }
-    }
-    expect(problems.slice(0, 5)).toEqual([]);
-    expect(`${messages.length} ${hashOf(messages)}`).toBe(PINNED_STREAMS[name]);
-  });
+      expect(problems.slice(0, 5)).toEqual([]);
+      expect(`${messages.length} ${hashOf(messages)}`).toBe(PINNED_STREAMS[name]);
+    },
+  );
 });
 
 describe('plausibility', () => {
@@ -153,17 +174,40 @@ describe('plausibility', () => {
     const sc = sim;
     const expected = loadScenario('king-tide-rain-october').file.expectedIncidents;
     for (const x of expected.filter((e) => e.type === 'urban-flooding')) {
-      const levels = messages.filter((m) => m.kind === 'water-level' && sim.device(m.deviceId)!.site.catchment === x.zone);
+      const levels = messages.filter(
+        (m) => m.kind === 'water-level' && sim.device(m.deviceId)!.site.catchment === x.zone,
+      );
       const inWindow = levels.filter((m) => m.t >= at(sc, x.from) && m.t <= at(sc, x.to));
       const warning = city.catchments.find((c) => c.id === x.zone)!.warningLevelCm;
       expect(inWindow.some((m) => (m.body.levelCm as number) > warning)).toBe(true);
       // Dry before the storm.
-      expect(levels.filter((m) => m.t < at(sc, '2026-10-28T12:00:00+07:00')).every((m) => (m.body.levelCm as number) < 3)).toBe(true);
+      expect(
+        levels.filter((m) => m.t < at(sc, '2026-10-28T12:00:00+07:00')).every((m) => (m.body.levelCm as number) < 3),
+      ).toBe(true);
     }
     const watch = expected.find((e) => e.type === 'king-tide-watch')!;
-    expect(messages.some((m) => m.kind === 'tide' && (m.body.levelCm as number) > 160 && m.t >= at(sc, watch.from) && m.t <= at(sc, watch.to))).toBe(true);
-    expect(messages.filter((m) => m.deviceId === 'pump-p3-01' && m.t > at(sc, '2026-10-28T13:00:00+07:00') && m.t < at(sc, '2026-10-28T18:00:00+07:00')).every((m) => m.body.status === 'fault')).toBe(true);
-    const jams = messages.filter((m) => m.kind === 'camera-traffic' && m.body.congestion === 'jammed' && sim.device(m.deviceId)!.site.catchment === 'catch-trung-tam-bac');
+    expect(
+      messages.some(
+        (m) =>
+          m.kind === 'tide' && (m.body.levelCm as number) > 160 && m.t >= at(sc, watch.from) && m.t <= at(sc, watch.to),
+      ),
+    ).toBe(true);
+    expect(
+      messages
+        .filter(
+          (m) =>
+            m.deviceId === 'pump-p3-01' &&
+            m.t > at(sc, '2026-10-28T13:00:00+07:00') &&
+            m.t < at(sc, '2026-10-28T18:00:00+07:00'),
+        )
+        .every((m) => m.body.status === 'fault'),
+    ).toBe(true);
+    const jams = messages.filter(
+      (m) =>
+        m.kind === 'camera-traffic' &&
+        m.body.congestion === 'jammed' &&
+        sim.device(m.deviceId)!.site.catchment === 'catch-trung-tam-bac',
+    );
     expect(jams.length).toBeGreaterThan(0);
     expect(jams.every((m) => m.t >= at(sc, '2026-10-28T13:30:00+07:00'))).toBe(true);
     // The water goes down again once the rain stops, the tide ebbs and the pumps work.
@@ -194,7 +238,10 @@ describe('plausibility', () => {
     const vehicles = (fromH: number) =>
       messages
         .filter((m) => m.kind === 'camera-traffic' && m.t >= fromH * 3600 && m.t < (fromH + 1) * 3600)
-        .reduce((a, m) => a + (m.body.lanes as Array<{ vehicleCount: number }>).reduce((x, l) => x + l.vehicleCount, 0), 0);
+        .reduce(
+          (a, m) => a + (m.body.lanes as Array<{ vehicleCount: number }>).reduce((x, l) => x + l.vehicleCount, 0),
+          0,
+        );
     expect(vehicles(7)).toBeGreaterThan(5 * vehicles(2));
     expect(vehicles(17)).toBeGreaterThan(1.3 * vehicles(13));
   });
@@ -204,22 +251,50 @@ describe('plausibility', () => {
     const crowd = messages.filter((m) => m.kind === 'camera-detection' && m.body.eventType === 'crowd_density');
     const over = crowd.filter((m) => (m.body.densityPerM2 as number) > 3);
     expect(over.length).toBeGreaterThan(0);
-    const window = loadScenario('ooc-om-boc-evening').file.expectedIncidents.find((x) => x.type === 'crowd-over-capacity')!;
+    const window = loadScenario('ooc-om-boc-evening').file.expectedIncidents.find(
+      (x) => x.type === 'crowd-over-capacity',
+    )!;
     expect(over.every((m) => m.t >= at(sim, window.from) && m.t <= at(sim, window.to))).toBe(true);
-    expect(messages.some((m) => m.kind === 'camera-traffic' && m.body.congestion === 'jammed' && sim.device(m.deviceId)!.site.ward === 'ward-p1')).toBe(true);
-    expect(messages.some((m) => m.kind === 'bin-fill' && (m.body.fillPct as number) >= 90 && sim.device(m.deviceId)!.site.siteId === 'site-festival-bank-north')).toBe(true);
-    expect(messages.filter((m) => m.deviceId === 'cam-ds-002' && m.body.eventType === 'illegal_dumping').length).toBeGreaterThanOrEqual(5);
+    expect(
+      messages.some(
+        (m) =>
+          m.kind === 'camera-traffic' &&
+          m.body.congestion === 'jammed' &&
+          sim.device(m.deviceId)!.site.ward === 'ward-p1',
+      ),
+    ).toBe(true);
+    expect(
+      messages.some(
+        (m) =>
+          m.kind === 'bin-fill' &&
+          (m.body.fillPct as number) >= 90 &&
+          sim.device(m.deviceId)!.site.siteId === 'site-festival-bank-north',
+      ),
+    ).toBe(true);
+    expect(
+      messages.filter((m) => m.deviceId === 'cam-ds-002' && m.body.eventType === 'illegal_dumping').length,
+    ).toBeGreaterThanOrEqual(5);
   });
 
   it('Tết surge: the broken-down truck misses its route and its bins overflow; markets overflow', () => {
     const { sim, messages } = run('tet-waste-surge', { untilS: 20 * 3600 });
     const route = city.routes.find((r) => r.id === 'R-P5-01')!;
     const down = [at(sim, '2027-02-03T05:00:00+07:00'), at(sim, '2027-02-04T11:00:00+07:00')];
-    expect(messages.filter((m) => m.deviceId === 'truck-10' && m.kind === 'truck-pickup' && m.t >= down[0] && m.t < down[1])).toHaveLength(0);
+    expect(
+      messages.filter((m) => m.deviceId === 'truck-10' && m.kind === 'truck-pickup' && m.t >= down[0] && m.t < down[1]),
+    ).toHaveLength(0);
     const routeBins = new Set(route.binIds);
-    expect(messages.filter((m) => m.kind === 'bin-fill' && routeBins.has(m.deviceId) && (m.body.fillPct as number) >= 90).length).toBeGreaterThan(20);
+    expect(
+      messages.filter((m) => m.kind === 'bin-fill' && routeBins.has(m.deviceId) && (m.body.fillPct as number) >= 90)
+        .length,
+    ).toBeGreaterThan(20);
     for (const ward of ['ward-p1', 'ward-p8']) {
-      expect(messages.some((m) => m.kind === 'bin-fill' && (m.body.fillPct as number) >= 90 && sim.device(m.deviceId)!.site.ward === ward)).toBe(true);
+      expect(
+        messages.some(
+          (m) =>
+            m.kind === 'bin-fill' && (m.body.fillPct as number) >= 90 && sim.device(m.deviceId)!.site.ward === ward,
+        ),
+      ).toBe(true);
     }
   });
 });
@@ -227,7 +302,8 @@ describe('plausibility', () => {
 describe('faults', () => {
   const faults = run('sensor-faults');
   const { sim, messages } = faults;
-  const of = (id: string, from: string, to: string) => messages.filter((m) => m.deviceId === id && m.t >= at(sim, from) && m.t < at(sim, to));
+  const of = (id: string, from: string, to: string) =>
+    messages.filter((m) => m.deviceId === id && m.t >= at(sim, from) && m.t < at(sim, to));
 
   it('stuck, drift and battery-low change the values they say', () => {
     const stuck = of('wl-p2-001', '2026-06-11T07:00:00+07:00', '2026-06-11T12:00:00+07:00');
@@ -236,11 +312,21 @@ describe('faults', () => {
     expect(new Set(before.map((m) => m.body.levelCm)).size).toBeGreaterThan(1);
     const drift = of('wl-p2-003', '2026-06-11T07:00:00+07:00', '2026-06-11T12:00:00+07:00');
     expect((drift.at(-1)!.body.levelCm as number) - (drift[0].body.levelCm as number)).toBeGreaterThan(25);
-    expect(of('bin-p10-0040', '2026-06-11T06:00:00+07:00', '2026-06-11T12:00:00+07:00').every((m) => (m.body.batteryPct as number) <= 6)).toBe(true);
+    expect(
+      of('bin-p10-0040', '2026-06-11T06:00:00+07:00', '2026-06-11T12:00:00+07:00').every(
+        (m) => (m.body.batteryPct as number) <= 6,
+      ),
+    ).toBe(true);
   });
 
   it('clock skew shifts ts; late delivers later; out-of-order reorders; duplicate repeats the same msgId', () => {
-    const skewed = messages.filter((m) => m.kind === 'rain' && sim.device(m.deviceId)!.site.ward === 'ward-p1' && m.t >= at(sim, '2026-06-11T08:00:00+07:00') && m.t < at(sim, '2026-06-11T10:00:00+07:00'));
+    const skewed = messages.filter(
+      (m) =>
+        m.kind === 'rain' &&
+        sim.device(m.deviceId)!.site.ward === 'ward-p1' &&
+        m.t >= at(sim, '2026-06-11T08:00:00+07:00') &&
+        m.t < at(sim, '2026-06-11T10:00:00+07:00'),
+    );
     expect(skewed.length).toBeGreaterThan(0);
     for (const m of skewed) expect(tsOf(m) - (sim.startMs + m.t * 1000)).toBe(3_600_000);
     const late = of('wl-p9-001', '2026-06-11T08:00:00+07:00', '2026-06-11T09:00:00+07:00');
@@ -257,12 +343,23 @@ describe('faults', () => {
     expect(bad.length).toBeGreaterThan(10);
     for (const m of bad) {
       expect(m.malformed).toBe(true);
-      const parsed = m.raw !== undefined ? (() => { try { return JSON.parse(m.raw!); } catch { return undefined; } })() : m.body;
+      const parsed =
+        m.raw !== undefined
+          ? (() => {
+              try {
+                return JSON.parse(m.raw!);
+              } catch {
+                return undefined;
+              }
+            })()
+          : m.body;
       expect(parsed !== undefined && validators.kinds.tide(parsed)).toBe(false);
     }
     expect(of('cam-ph-001', '2026-06-11T09:00:00+07:00', '2026-06-11T11:00:00+07:00')).toHaveLength(0);
     expect(of('cam-ph-001', '2026-06-11T11:00:00+07:00', '2026-06-11T12:00:00+07:00').length).toBeGreaterThan(0);
-    const health = of('cam-thd-002', '2026-06-11T09:00:00+07:00', '2026-06-11T10:00:00+07:00').filter((m) => m.kind === 'camera-health');
+    const health = of('cam-thd-002', '2026-06-11T09:00:00+07:00', '2026-06-11T10:00:00+07:00').filter(
+      (m) => m.kind === 'camera-health',
+    );
     expect(health.length).toBeGreaterThan(0);
     expect(health.every((m) => m.body.tampered === true)).toBe(true);
   });
@@ -286,12 +383,23 @@ describe('faults', () => {
       description: 'test',
       start: '2027-02-04T18:00:00+07:00',
       duration: '3h',
-      faults: [{ type: 'bin-fire', devices: ['bin-p10-0041'], from: '2027-02-04T19:00:00+07:00', to: '2027-02-04T20:00:00+07:00' }],
+      faults: [
+        {
+          type: 'bin-fire',
+          devices: ['bin-p10-0041'],
+          from: '2027-02-04T19:00:00+07:00',
+          to: '2027-02-04T20:00:00+07:00',
+        },
+      ],
       expectedIncidents: [],
     };
     const { messages: ms } = run(resolveScenario(file));
-    const temps = ms.filter((m) => m.kind === 'bin-fill').map((m) => ({ id: m.deviceId, t: m.t, c: m.body.temperatureC as number }));
-    expect(Math.max(...temps.filter((x) => x.id === 'bin-p10-0041' && x.t > 4500 && x.t < 7200).map((x) => x.c))).toBeGreaterThan(80);
+    const temps = ms
+      .filter((m) => m.kind === 'bin-fill')
+      .map((m) => ({ id: m.deviceId, t: m.t, c: m.body.temperatureC as number }));
+    expect(
+      Math.max(...temps.filter((x) => x.id === 'bin-p10-0041' && x.t > 4500 && x.t < 7200).map((x) => x.c)),
+    ).toBeGreaterThan(80);
     expect(Math.max(...temps.filter((x) => x.id !== 'bin-p10-0041').map((x) => x.c))).toBeLessThan(40);
   });
 });

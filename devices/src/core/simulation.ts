@@ -1,4 +1,12 @@
-import { centreOf, type City, type CollectionRoute, type DeviceSite, type LandUse, type LandUseKind, type LonLat } from '@ioc/city';
+import {
+  centreOf,
+  type City,
+  type CollectionRoute,
+  type DeviceSite,
+  type LandUse,
+  type LandUseKind,
+  type LonLat,
+} from '@ioc/city';
 import type { MessageKind } from '@ioc/domain';
 import { r1, type CatchmentRt, type DeviceWorld, type Festival, type SimDevice } from './device-model';
 import { createDeviceModels, type DeviceModels } from './device-models';
@@ -44,7 +52,13 @@ export interface SimulationOptions {
   readonly physicsStepS?: number;
 }
 
-const PRIMARY: Partial<Record<MessageKind, string>> = { 'water-level': 'levelCm', tide: 'levelCm', rain: 'rainMm', 'bin-fill': 'fillPct', pump: 'flowM3h' };
+const PRIMARY: Partial<Record<MessageKind, string>> = {
+  'water-level': 'levelCm',
+  tide: 'levelCm',
+  rain: 'rainMm',
+  'bin-fill': 'fillPct',
+  pump: 'flowM3h',
+};
 
 interface ActiveFault {
   readonly spec: FaultSpec;
@@ -106,13 +120,28 @@ export class Simulation implements DeviceWorld {
     const toT = (s: string) => (parseTime(s) - this.startMs) / 1000;
 
     const catchments = new Map<string, CatchmentRt>();
-    for (const c of city.catchments) catchments.set(c.id, { c, centre: centreOf(c.ring), state: { waterMm: 0, depthCm: 0, pumpsRunning: 0 }, rainMmH: 0, pumps: [], gate: undefined });
+    for (const c of city.catchments)
+      catchments.set(c.id, {
+        c,
+        centre: centreOf(c.ring),
+        state: { waterMm: 0, depthCm: 0, pumpsRunning: 0 },
+        rainMmH: 0,
+        pumps: [],
+        gate: undefined,
+      });
     this.catchments = catchments;
     this.sites = new Map(city.landUse.map((l) => [l.id, l]));
     if (file.festival) {
       const f = file.festival;
       const sites = f.sites.map((s) => this.sites.get(s)).filter((s): s is LandUse => !!s);
-      this.festival = { fromT: toT(f.from), toT: toT(f.to), sites, peak: f.peakPersons, traffic: f.trafficFactor ?? 1.8, littering: f.litteringPerCamH ?? 3 };
+      this.festival = {
+        fromT: toT(f.from),
+        toT: toT(f.to),
+        sites,
+        peak: f.peakPersons,
+        traffic: f.trafficFactor ?? 1.8,
+        littering: f.litteringPerCamH ?? 3,
+      };
     }
     for (const s of file.waste?.surge ?? []) for (const lu of s.landUse) this.surge[lu] = s.factor;
 
@@ -138,7 +167,13 @@ export class Simulation implements DeviceWorld {
       if (d.site.type === 'pump') d.catchment?.pumps.push({ device: d, running: false });
       if (d.site.type === 'sluice-gate' && d.catchment) d.catchment.gate = { device: d, closed: false };
     }
-    this.faults = (file.faults ?? []).map((spec, index) => ({ spec, index, fromT: toT(spec.from), toT: toT(spec.to), frozen: new Map() }));
+    this.faults = (file.faults ?? []).map((spec, index) => ({
+      spec,
+      index,
+      fromT: toT(spec.from),
+      toT: toT(spec.to),
+      frozen: new Map(),
+    }));
     this.faultsOf = this.devices.map(() => []);
     for (const f of this.faults) {
       for (const d of this.devices) if (matches(f.spec, d.site)) this.faultsOf[d.idx].push(f);
@@ -151,7 +186,9 @@ export class Simulation implements DeviceWorld {
 
     // Stagger first reports over one interval so the fleet does not speak in unison.
     for (const d of this.devices)
-      this.models[d.site.type].channelIntervalsS.forEach((iv, ch) => this.heap.push({ t: Math.floor(d.rng.next() * (this.reportIntervalS ?? iv)), dev: d.idx, ch }));
+      this.models[d.site.type].channelIntervalsS.forEach((iv, ch) =>
+        this.heap.push({ t: Math.floor(d.rng.next() * (this.reportIntervalS ?? iv)), dev: d.idx, ch }),
+      );
     this.stepWorld(0);
   }
 
@@ -251,7 +288,8 @@ export class Simulation implements DeviceWorld {
           gate = c.gate.closed ? 'closed' : 'open';
         }
       }
-      if (dtS > 0) c.state = stepCatchment(c.c, c.state, { rainMmH: c.rainMmH, tideCm: this.tideCm, pumpMmH, gate }, dtS);
+      if (dtS > 0)
+        c.state = stepCatchment(c.c, c.state, { rainMmH: c.rainMmH, tideCm: this.tideCm, pumpMmH, gate }, dtS);
       c.state.pumpsRunning = running;
     }
     if (dtS > 0) for (const d of this.stepping) this.models[d.site.type].step!(d, t, dtS);
@@ -298,7 +336,8 @@ export class Simulation implements DeviceWorld {
           }
           break;
         case 'drift':
-          if (key && typeof fields[key] === 'number') fields[key] = r1(clampFor(kind, (fields[key] as number) + ((p.ratePerH ?? 5) * (t - f.fromT)) / 3600));
+          if (key && typeof fields[key] === 'number')
+            fields[key] = r1(clampFor(kind, (fields[key] as number) + ((p.ratePerH ?? 5) * (t - f.fromT)) / 3600));
           break;
         case 'battery-low':
           if ('batteryPct' in fields) fields.batteryPct = Math.min(fields.batteryPct as number, p.value ?? 7);
@@ -323,7 +362,11 @@ export class Simulation implements DeviceWorld {
       }
     }
     d.seq++;
-    const body: Record<string, unknown> = { msgId: String(d.seq), ts: formatTs(this.startMs + this.tsOffsetMs + (t + skewS) * 1000), ...fields };
+    const body: Record<string, unknown> = {
+      msgId: String(d.seq),
+      ts: formatTs(this.startMs + this.tsOffsetMs + (t + skewS) * 1000),
+      ...fields,
+    };
     let msg: SimMessage = { deviceId: d.site.id, kind, t, sendT: t + delayS, body };
     if (malformed) msg = corrupt(msg, malformed);
     this.queue(msg);
@@ -338,13 +381,16 @@ export class Simulation implements DeviceWorld {
   private deliver(end: number): SimMessage[] {
     if (!this.pending.length) return this.out;
     const due: SimMessage[] = [];
-    for (let i = 0; i < this.pending.length; ) {
+    for (let i = 0; i < this.pending.length;) {
       if (this.pending[i].sendT <= end) due.push(...this.pending.splice(i, 1));
       else i++;
     }
     if (!due.length) return this.out;
     // Stable sort by delivery time: generation order breaks ties, so the stream stays deterministic.
-    return [...this.out, ...due].map((m, i) => ({ m, i })).sort((a, b) => a.m.sendT - b.m.sendT || a.i - b.i).map((x) => x.m);
+    return [...this.out, ...due]
+      .map((m, i) => ({ m, i }))
+      .sort((a, b) => a.m.sendT - b.m.sendT || a.i - b.i)
+      .map((x) => x.m);
   }
 }
 

@@ -11,8 +11,14 @@ const BASE_RATE: Record<LandUseKind, number> = {
 };
 
 // Hourly weights (mean ≈ 1): households throw out after meals; markets from before dawn to noon.
-const HOUSEHOLD = [0.3, 0.2, 0.2, 0.2, 0.4, 0.9, 1.6, 1.7, 1.2, 1.0, 1.0, 1.4, 1.5, 1.0, 0.8, 0.8, 1.1, 1.5, 1.8, 1.8, 1.5, 1.1, 0.7, 0.5];
-const MARKET = [0.2, 0.2, 0.4, 1.2, 2.4, 2.8, 2.8, 2.6, 2.4, 2.0, 1.6, 1.2, 0.8, 0.6, 0.6, 0.7, 0.8, 0.7, 0.4, 0.2, 0.2, 0.2, 0.2, 0.2];
+const HOUSEHOLD = [
+  0.3, 0.2, 0.2, 0.2, 0.4, 0.9, 1.6, 1.7, 1.2, 1.0, 1.0, 1.4, 1.5, 1.0, 0.8, 0.8, 1.1, 1.5, 1.8, 1.8, 1.5, 1.1, 0.7,
+  0.5,
+];
+const MARKET = [
+  0.2, 0.2, 0.4, 1.2, 2.4, 2.8, 2.8, 2.6, 2.4, 2.0, 1.6, 1.2, 0.8, 0.6, 0.6, 0.7, 0.8, 0.7, 0.4, 0.2, 0.2, 0.2, 0.2,
+  0.2,
+];
 
 export interface FillContext {
   readonly localHour: number;

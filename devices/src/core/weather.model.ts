@@ -13,7 +13,13 @@ export interface RainCell {
   readonly path: readonly LonLat[];
 }
 
-export function cellsFromScenario(file: ScenarioFile, startMs: number, durationS: number, centre: LonLat, rng: Rng): RainCell[] {
+export function cellsFromScenario(
+  file: ScenarioFile,
+  startMs: number,
+  durationS: number,
+  centre: LonLat,
+  rng: Rng,
+): RainCell[] {
   const cells: RainCell[] = (file.weather?.rainCells ?? []).map((c: RainCellSpec) => ({
     id: c.id,
     fromMs: parseTime(c.from),
@@ -31,7 +37,14 @@ export function cellsFromScenario(file: ScenarioFile, startMs: number, durationS
       const life = uniform(rng, 1800, 5400) * 1000;
       const a: LonLat = [centre[0] - 0.05 + normal(rng, 0, 0.01), centre[1] - 0.04 + normal(rng, 0, 0.02)];
       const b: LonLat = [centre[0] + 0.05 + normal(rng, 0, 0.01), centre[1] + 0.04 + normal(rng, 0, 0.02)];
-      cells.push({ id: `shower-${i + 1}`, fromMs: from, toMs: from + life, peakMmH: showers.peakMmH * uniform(rng, 0.5, 1), radiusM: (showers.radiusKm ?? 2) * 1000, path: [a, b] });
+      cells.push({
+        id: `shower-${i + 1}`,
+        fromMs: from,
+        toMs: from + life,
+        peakMmH: showers.peakMmH * uniform(rng, 0.5, 1),
+        radiusM: (showers.radiusKm ?? 2) * 1000,
+        path: [a, b],
+      });
     }
   }
   return cells;

@@ -27,13 +27,23 @@ describe('MqttFleetRunner against a real Mosquitto', () => {
       const p = parseTopic(topic);
       const json = JSON.parse(payload.toString()) as Record<string, unknown>;
       if (p.type === 'device') received.push({ via: 'device', deviceId: p.deviceId, body: json });
-      else if (p.type === 'gateway') for (const e of json.messages as Array<Record<string, unknown>>) received.push({ via: 'gateway', deviceId: e.deviceId as string, body: e });
+      else if (p.type === 'gateway')
+        for (const e of json.messages as Array<Record<string, unknown>>)
+          received.push({ via: 'gateway', deviceId: e.deviceId as string, body: e });
     });
     const sim = new Simulation({ city: loadCity(), scenario: loadScenario('normal-day'), seed: 3, devices: 300 });
     const topology = planTopology(sim.devices.map((d) => d.site));
     expect(topology.direct.size).toBeGreaterThan(10);
     expect(topology.gateways.length).toBeGreaterThan(3);
-    const runner = new MqttFleetRunner({ url: broker.url, sim, topology, speed: 1800, untilS: 1800, tickMs: 50, clientIdPrefix: 'int-' });
+    const runner = new MqttFleetRunner({
+      url: broker.url,
+      sim,
+      topology,
+      speed: 1800,
+      untilS: 1800,
+      tickMs: 50,
+      clientIdPrefix: 'int-',
+    });
     await runner.connect();
     expect(runner.stats.connections).toBe(topology.direct.size + topology.gateways.length);
     const stats = await runner.run();

@@ -53,7 +53,15 @@ export class MqttFleetRunner {
   async connect(): Promise<void> {
     const ids = [...this.o.topology.direct, ...this.o.topology.gateways];
     const prefix = this.o.clientIdPrefix ?? '';
-    const base: IClientOptions = { protocolVersion: 5, clean: true, keepalive: 120, reconnectPeriod: 2000, connectTimeout: 30_000, username: this.o.username, password: this.o.password };
+    const base: IClientOptions = {
+      protocolVersion: 5,
+      clean: true,
+      keepalive: 120,
+      reconnectPeriod: 2000,
+      connectTimeout: 30_000,
+      username: this.o.username,
+      password: this.o.password,
+    };
     const concurrency = this.o.connectConcurrency ?? 200;
     let next = 0;
     await Promise.all(
@@ -64,7 +72,8 @@ export class MqttFleetRunner {
           c.on('error', () => this.stats.errors++);
           this.clients.set(id, c);
           this.stats.connections++;
-          if (this.stats.connections % 1000 === 0) this.o.log?.('connected', { connections: this.stats.connections, of: ids.length });
+          if (this.stats.connections % 1000 === 0)
+            this.o.log?.('connected', { connections: this.stats.connections, of: ids.length });
         }
       }),
     );

@@ -24,7 +24,10 @@ export function planTopology(devices: readonly DeviceSite[], opts: TopologyOptio
   const direct = new Set<string>();
   const byWard = new Map<string, string[]>();
   for (const d of devices) {
-    const isDirect = opts.directShare === undefined ? DIRECT_TYPES.includes(d.type) : hash32(d.id) % 10_000 < opts.directShare * 10_000;
+    const isDirect =
+      opts.directShare === undefined
+        ? DIRECT_TYPES.includes(d.type)
+        : hash32(d.id) % 10_000 < opts.directShare * 10_000;
     if (isDirect) direct.add(d.id);
     else byWard.set(d.ward, [...(byWard.get(d.ward) ?? []), d.id]);
   }

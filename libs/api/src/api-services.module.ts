@@ -12,7 +12,14 @@ import { SilenceService } from './silence.service';
 /** The api role's read models and intake: incidents, devices, KPIs, field reports. Needs StorageModule, QueueModule, PlatformModule. */
 @Module({
   imports: [IncidentsModule],
-  providers: [IncidentQueryService, { provide: API_CITY, inject: [TOPOLOGY, RULES], useFactory: apiCityFrom }, DeviceQueryService, KpiService, FieldReportService, SilenceService],
+  providers: [
+    IncidentQueryService,
+    { provide: API_CITY, inject: [TOPOLOGY, RULES], useFactory: apiCityFrom },
+    DeviceQueryService,
+    KpiService,
+    FieldReportService,
+    SilenceService,
+  ],
   exports: [IncidentQueryService, DeviceQueryService, KpiService, FieldReportService, SilenceService, API_CITY],
 })
 export class ApiServicesModule {}

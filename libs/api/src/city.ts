@@ -15,6 +15,7 @@ export const DEFAULT_SILENCE_AFTER_MS = 15 * 60_000;
 
 export function apiCityFrom(topology: Topology, rules: RuleSet): ApiCity {
   const offline = rules.rules.find((r) => r.type === 'device-offline');
-  const silenceAfterMs = offline && 'silenceAfterMs' in offline.params ? (offline.params.silenceAfterMs as Record<string, number>) : {};
+  const silenceAfterMs =
+    offline && 'silenceAfterMs' in offline.params ? (offline.params.silenceAfterMs as Record<string, number>) : {};
   return { topology, silenceAfterMs };
 }

@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceListQuery, ReadingsQuery, SeriesQuery } from '@ioc/contracts';
 import { DOMAIN_OF_DEVICE_TYPE, type Device, type DeviceType, type Domain } from '@ioc/domain';
 import { CLOCK, type Clock } from '@ioc/platform';
-import { DeviceRepository, isRollupName, ReadingsRepository, ROLLUP_NAMES, TimeseriesRepository, type RollupRow, type StoredReading } from '@ioc/storage';
+import {
+  DeviceRepository,
+  isRollupName,
+  ReadingsRepository,
+  ROLLUP_NAMES,
+  TimeseriesRepository,
+  type RollupRow,
+  type StoredReading,
+} from '@ioc/storage';
 import { ApiServiceError } from './api.errors';
 import { API_CITY, DEFAULT_SILENCE_AFTER_MS, type ApiCity } from './city';
 
@@ -45,14 +53,20 @@ export class DeviceQueryService {
     const byId = new Map(registry.map((d) => [d.id, d]));
     const ids = new Set<string>(registry.map((d) => d.id));
     for (const d of this.city.topology.devices.values()) {
-      if ((!q.type || q.type.includes(d.type)) && (!q.domain || DOMAIN_OF_DEVICE_TYPE[d.type] === q.domain)) ids.add(d.id);
+      if ((!q.type || q.type.includes(d.type)) && (!q.domain || DOMAIN_OF_DEVICE_TYPE[d.type] === q.domain))
+        ids.add(d.id);
     }
     const now = this.clock.nowMs();
     return [...ids]
       .sort()
       .map((id) => this.view(id, byId.get(id), now))
       .filter((v): v is DeviceView => v !== undefined)
-      .filter((v) => (!q.ward || v.ward === q.ward) && (!q.status || v.status === q.status) && (q.online === undefined || v.online === q.online));
+      .filter(
+        (v) =>
+          (!q.ward || v.ward === q.ward) &&
+          (!q.status || v.status === q.status) &&
+          (q.online === undefined || v.online === q.online),
+      );
   }
 
   async get(id: string): Promise<DeviceView> {
@@ -71,14 +85,21 @@ export class DeviceQueryService {
   }
 
   /** Bucketed aggregates of one rollup; default the last 6 h (1m rollups) or 7 days (1h rollups); at most 31 days of 1m buckets. */
-  async timeseries(id: string, q: SeriesQuery): Promise<{ rollup: string; from: string; to: string; points: RollupRow[] }> {
-    if (!isRollupName(q.rollup)) throw new ApiServiceError('REQUEST_INVALID', `rollup must be one of ${ROLLUP_NAMES.join(', ')}`, { rollup: q.rollup });
+  async timeseries(
+    id: string,
+    q: SeriesQuery,
+  ): Promise<{ rollup: string; from: string; to: string; points: RollupRow[] }> {
+    if (!isRollupName(q.rollup))
+      throw new ApiServiceError('REQUEST_INVALID', `rollup must be one of ${ROLLUP_NAMES.join(', ')}`, {
+        rollup: q.rollup,
+      });
     await this.get(id);
     const minute = q.rollup.endsWith('_1m');
     const to = q.to ?? new Date(this.clock.nowMs());
     const from = q.from ?? new Date(to.getTime() - (minute ? 6 * HOUR_MS : 7 * 24 * HOUR_MS));
     if (from >= to) throw new ApiServiceError('REQUEST_INVALID', 'from must be before to');
-    if (minute && to.getTime() - from.getTime() > 31 * 24 * HOUR_MS) throw new ApiServiceError('REQUEST_INVALID', 'a 1m rollup spans at most 31 days; use the 1h rollup');
+    if (minute && to.getTime() - from.getTime() > 31 * 24 * HOUR_MS)
+      throw new ApiServiceError('REQUEST_INVALID', 'a 1m rollup spans at most 31 days; use the 1h rollup');
     const points = await this.series.series({ rollup: q.rollup, deviceId: id, from, to });
     return { rollup: q.rollup, from: from.toISOString(), to: to.toISOString(), points };
   }

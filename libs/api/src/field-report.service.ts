@@ -63,8 +63,19 @@ export class FieldReportService {
       ...(record.photoRef !== null && { photoRef: record.photoRef }),
     };
     if (this.tap.hasListeners) this.tap.emit([report]);
-    else await this.stream.publish([report]).catch((err) => this.logger.error({ err, reportId: report.id }, 'handing a field report to correlation failed; it is replayed on the next correlation recovery'));
-    this.logger.info({ reportId: record.id, category: record.category, wardId: record.wardId, userId: reportedBy }, 'field report taken');
+    else
+      await this.stream
+        .publish([report])
+        .catch((err) =>
+          this.logger.error(
+            { err, reportId: report.id },
+            'handing a field report to correlation failed; it is replayed on the next correlation recovery',
+          ),
+        );
+    this.logger.info(
+      { reportId: record.id, category: record.category, wardId: record.wardId, userId: reportedBy },
+      'field report taken',
+    );
     return toDto(record);
   }
 

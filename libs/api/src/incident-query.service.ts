@@ -12,7 +12,9 @@ export interface IncidentPage {
 
 export interface IncidentDetailView extends IncidentDetail {
   /** The users named in the timeline (actors), for display: user id → name and role. */
-  readonly actors: Readonly<Record<string, { readonly username: string; readonly displayName: string; readonly role: string }>>;
+  readonly actors: Readonly<
+    Record<string, { readonly username: string; readonly displayName: string; readonly role: string }>
+  >;
 }
 
 /** The console's reads of incidents: pages with an opaque cursor, detail with the names of who acted. */

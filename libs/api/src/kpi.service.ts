@@ -3,7 +3,13 @@ import type { KpiReport } from '@ioc/contracts';
 import { CLOCK, type Clock } from '@ioc/platform';
 import { DeviceRepository, KpiRepository, ReadingsRepository } from '@ioc/storage';
 import { API_CITY, type ApiCity } from './city';
-import { activeIncidentsByDomain, binsEmptiedOnTime, cameraUptime, devicesOfType, floodSensorsOverWarning } from './kpi';
+import {
+  activeIncidentsByDomain,
+  binsEmptiedOnTime,
+  cameraUptime,
+  devicesOfType,
+  floodSensorsOverWarning,
+} from './kpi';
 
 const DAY_MS = 86_400_000;
 
@@ -32,20 +38,36 @@ export class KpiService {
     const sensors = devicesOfType(topology, 'water-level-sensor').map((d) => d.id);
     const latest = await this.readings.latest(sensors);
     const levels = new Map<string, { at: number; levelCm: number }>();
-    for (const [id, r] of latest) if (typeof r.values.levelCm === 'number') levels.set(id, { at: r.time.getTime(), levelCm: r.values.levelCm });
+    for (const [id, r] of latest)
+      if (typeof r.values.levelCm === 'number') levels.set(id, { at: r.time.getTime(), levelCm: r.values.levelCm });
     const flood = floodSensorsOverWarning(topology, levels, now);
 
     const registry = await this.devices.list({ types: ['camera', 'truck'] });
     const registryCameras = registry.filter((d) => d.type === 'camera');
-    const cameraIds = new Set([...devicesOfType(topology, 'camera').map((d) => d.id), ...registryCameras.map((d) => d.id)]);
+    const cameraIds = new Set([
+      ...devicesOfType(topology, 'camera').map((d) => d.id),
+      ...registryCameras.map((d) => d.id),
+    ]);
     const lastSeen = new Map(registryCameras.filter((d) => d.lastSeenAt).map((d) => [d.id, d.lastSeenAt!.getTime()]));
     const cameras = cameraUptime(cameraIds, lastSeen, now);
 
     // Pick-ups from a day before the window: a shift may start before `from` and end inside it.
-    const pickups = (await this.kpis.pickups(new Date(from - DAY_MS), new Date(to))).map((p) => ({ binId: p.binId, at: p.at.getTime() }));
-    const truckIds = () => [...new Set([...devicesOfType(topology, 'truck'), ...registry.filter((d) => d.type === 'truck')].map((d) => d.id))];
+    const pickups = (await this.kpis.pickups(new Date(from - DAY_MS), new Date(to))).map((p) => ({
+      binId: p.binId,
+      at: p.at.getTime(),
+    }));
+    const truckIds = () => [
+      ...new Set([...devicesOfType(topology, 'truck'), ...registry.filter((d) => d.type === 'truck')].map((d) => d.id)),
+    ];
     const observedFrom = await this.collectionObservedFrom(truckIds);
-    const bins = binsEmptiedOnTime(topology.routes.values(), pickups, from, Math.min(to, now), topology.utcOffsetMin, observedFrom);
+    const bins = binsEmptiedOnTime(
+      topology.routes.values(),
+      pickups,
+      from,
+      Math.min(to, now),
+      topology.utcOffsetMin,
+      observedFrom,
+    );
 
     const times = await this.kpis.responseTimes(new Date(from), new Date(to));
     return {
@@ -61,7 +83,8 @@ export class KpiService {
   }
 
   private async collectionObservedFrom(truckIds: () => string[]): Promise<number | null> {
-    if (this.observedFrom === null) this.observedFrom = (await this.kpis.firstCollectionReport(truckIds()))?.getTime() ?? null;
+    if (this.observedFrom === null)
+      this.observedFrom = (await this.kpis.firstCollectionReport(truckIds()))?.getTime() ?? null;
     return this.observedFrom;
   }
 }

@@ -1,12 +1,28 @@
 import { buildTopology, loadCity, type RouteNode } from '@ioc/city';
-import { activeIncidentsByDomain, binsEmptiedOnTime, cameraUptime, devicesOfType, floodSensorsOverWarning, shiftsDueIn } from './kpi';
+import {
+  activeIncidentsByDomain,
+  binsEmptiedOnTime,
+  cameraUptime,
+  devicesOfType,
+  floodSensorsOverWarning,
+  shiftsDueIn,
+} from './kpi';
 
 const topology = buildTopology(loadCity());
 const MIN = 60_000;
 // Local (UTC+7) midnight of 2026-11-21.
 const DAY = Date.parse('2026-11-21T00:00:00+07:00');
 const local = (hhmm: string, day = DAY) => day + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * MIN;
-const route: RouteNode = { id: 'R-X', truckId: 'truck-x', ward: 'ward-p1', binIds: ['b1', 'b2', 'b3', 'b4'], shifts: [{ startMin: 270, deadlineMin: 480 }, { startMin: 22 * 60, deadlineMin: 60 }] };
+const route: RouteNode = {
+  id: 'R-X',
+  truckId: 'truck-x',
+  ward: 'ward-p1',
+  binIds: ['b1', 'b2', 'b3', 'b4'],
+  shifts: [
+    { startMin: 270, deadlineMin: 480 },
+    { startMin: 22 * 60, deadlineMin: 60 },
+  ],
+};
 
 describe('KPI definitions', () => {
   it('counts active incidents by domain and severity', () => {
@@ -43,15 +59,25 @@ describe('KPI definitions', () => {
     const r = binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, observed);
     // Night shift (deadline 01:00) and morning shift (deadline 08:00): 2 × 4 scheduled; b1 twice and b2 once on time.
     expect(r).toEqual({ scheduled: 8, onTime: 3, ratio: 3 / 8, target: 0.995, meetsTarget: false });
-    expect(binsEmptiedOnTime([route], [], local('09:00'), local('12:00'), 420, observed)).toMatchObject({ scheduled: 0, ratio: null, meetsTarget: null });
+    expect(binsEmptiedOnTime([route], [], local('09:00'), local('12:00'), 420, observed)).toMatchObject({
+      scheduled: 0,
+      ratio: null,
+      meetsTarget: null,
+    });
   });
 
   it('judges only the shifts that began once collection data was coming in (a fresh IOC shows nothing, not 0 %)', () => {
     const pickups = [{ binId: 'b1', at: local('05:00') }];
     // No truck has reported yet: nothing can be judged.
-    expect(binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, null)).toMatchObject({ scheduled: 0, ratio: null });
+    expect(binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, null)).toMatchObject({
+      scheduled: 0,
+      ratio: null,
+    });
     // Data since 02:00: the night shift (started the evening before) is unknown; the morning shift counts.
-    expect(binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, local('02:00'))).toMatchObject({ scheduled: 4, onTime: 1 });
+    expect(binsEmptiedOnTime([route], pickups, local('00:00'), local('12:00'), 420, local('02:00'))).toMatchObject({
+      scheduled: 4,
+      onTime: 1,
+    });
   });
 
   it('counts flood sensors at or over their catchment warning level, only with a fresh reading', () => {
@@ -64,12 +90,26 @@ describe('KPI definitions', () => {
       [b.id, { at: now - MIN, levelCm: warn(b.id) - 1 }],
       [c.id, { at: now - 31 * MIN, levelCm: warn(c.id) + 50 }], // stale
     ]);
-    expect(floodSensorsOverWarning(topology, latest, now)).toEqual({ over: 1, reporting: 2, total: sensors.length, freshWithinS: 1800, deviceIds: [a.id] });
+    expect(floodSensorsOverWarning(topology, latest, now)).toEqual({
+      over: 1,
+      reporting: 2,
+      total: sensors.length,
+      freshWithinS: 1800,
+      deviceIds: [a.id],
+    });
   });
 
   it('counts cameras seen within 6 minutes', () => {
     const now = DAY;
-    const r = cameraUptime(new Set(['c1', 'c2', 'c3', 'c4']), new Map([['c1', now - 6 * MIN], ['c2', now - 6 * MIN - 1], ['c3', now]]), now);
+    const r = cameraUptime(
+      new Set(['c1', 'c2', 'c3', 'c4']),
+      new Map([
+        ['c1', now - 6 * MIN],
+        ['c2', now - 6 * MIN - 1],
+        ['c3', now],
+      ]),
+      now,
+    );
     expect(r).toEqual({ online: 2, total: 4, ratio: 0.5, seenWithinS: 360 });
     expect(cameraUptime(new Set(), new Map(), now).ratio).toBeNull();
   });

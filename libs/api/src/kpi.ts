@@ -43,11 +43,22 @@ export function floodSensorsOverWarning(
     const warning = topology.zones.get(s.zones.catchment ?? s.catchment)?.warningLevelCm;
     if (warning !== undefined && r.levelCm >= warning) overIds.push(s.id);
   }
-  return { over: overIds.length, reporting, total: sensors.length, freshWithinS: freshMs / 1000, deviceIds: overIds.sort() };
+  return {
+    over: overIds.length,
+    reporting,
+    total: sensors.length,
+    freshWithinS: freshMs / 1000,
+    deviceIds: overIds.sort(),
+  };
 }
 
 /** Cameras (of the city model and of the registry) heard from within `withinMs`. */
-export function cameraUptime(cameraIds: ReadonlySet<string>, lastSeen: ReadonlyMap<string, number>, now: number, withinMs = CAMERA_SEEN_WITHIN_MS) {
+export function cameraUptime(
+  cameraIds: ReadonlySet<string>,
+  lastSeen: ReadonlyMap<string, number>,
+  now: number,
+  withinMs = CAMERA_SEEN_WITHIN_MS,
+) {
   let online = 0;
   for (const id of cameraIds) {
     const t = lastSeen.get(id);
@@ -58,7 +69,12 @@ export function cameraUptime(cameraIds: ReadonlySet<string>, lastSeen: ReadonlyM
 }
 
 /** The shift occurrences of a route whose deadline falls in (from, to]: [start, deadline] in epoch ms. */
-export function shiftsDueIn(route: RouteNode, from: number, to: number, utcOffsetMin: number): Array<{ start: number; deadline: number }> {
+export function shiftsDueIn(
+  route: RouteNode,
+  from: number,
+  to: number,
+  utcOffsetMin: number,
+): Array<{ start: number; deadline: number }> {
   const off = utcOffsetMin * 60_000;
   const out: Array<{ start: number; deadline: number }> = [];
   // Local days from the one before `from` (a shift may end after midnight) to the one of `to`.

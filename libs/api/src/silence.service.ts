@@ -42,10 +42,21 @@ export class SilenceService {
     const now = this.clock.nowMs();
     const startsAt = input.startsAt?.getTime() ?? now;
     const endsAt = input.endsAt.getTime();
-    if (endsAt <= now) throw new ApiServiceError('SILENCE_INVALID', 'endsAt must be in the future', { endsAt: input.endsAt.toISOString() });
+    if (endsAt <= now)
+      throw new ApiServiceError('SILENCE_INVALID', 'endsAt must be in the future', {
+        endsAt: input.endsAt.toISOString(),
+      });
     if (endsAt <= startsAt) throw new ApiServiceError('SILENCE_INVALID', 'endsAt must be after startsAt', {});
-    if (endsAt - startsAt > MAX_SILENCE_MS) throw new ApiServiceError('SILENCE_INVALID', 'a silence lasts at most 7 days', {});
-    const s = await this.silences.create({ id: randomUUID(), matchers: input.matchers, startsAt: new Date(startsAt), endsAt: new Date(endsAt), comment: input.comment, createdBy: by });
+    if (endsAt - startsAt > MAX_SILENCE_MS)
+      throw new ApiServiceError('SILENCE_INVALID', 'a silence lasts at most 7 days', {});
+    const s = await this.silences.create({
+      id: randomUUID(),
+      matchers: input.matchers,
+      startsAt: new Date(startsAt),
+      endsAt: new Date(endsAt),
+      comment: input.comment,
+      createdBy: by,
+    });
     this.logger.info({ silenceId: s.id, matchers: s.matchers, endsAt: s.endsAt, by }, 'silence created');
     return toSilenceDto(s, now, await this.namesOf([s]));
   }
@@ -67,7 +78,9 @@ export class SilenceService {
 
   /** Display names of the users who created or ended these silences. */
   private async namesOf(silences: readonly SilenceRecord[]): Promise<Names> {
-    const users = await this.users.findByIds(silences.flatMap((s) => (s.expiredBy ? [s.createdBy, s.expiredBy] : [s.createdBy])));
+    const users = await this.users.findByIds(
+      silences.flatMap((s) => (s.expiredBy ? [s.createdBy, s.expiredBy] : [s.createdBy])),
+    );
     return new Map([...users].map(([id, u]) => [id, u.displayName]));
   }
 }

@@ -23,7 +23,9 @@ class Routes {
   act() {}
 }
 
-const tokens = new TokenService(new JwtService({ secret: 'guard-test', signOptions: { algorithm: 'HS256', expiresIn: 60 } }));
+const tokens = new TokenService(
+  new JwtService({ secret: 'guard-test', signOptions: { algorithm: 'HS256', expiresIn: 60 } }),
+);
 /** The users as stored: active unless listed as disabled; their stored role may differ from the token's. */
 const disabled = new Set<string>();
 const storedRole = new Map<string, Principal['role']>();
@@ -61,16 +63,24 @@ describe('AuthGuard', () => {
   it('refuses a missing or bad token with AUTH_INVALID', async () => {
     expect(await code(guard.canActivate(ctx('anyone').context))).toBe('AUTH_INVALID');
     expect(await code(guard.canActivate(ctx('anyone', 'Bearer nonsense').context))).toBe('AUTH_INVALID');
-    expect(await code(guard.canActivate(ctx('anyone', `Basic ${Buffer.from('a:b').toString('base64')}`).context))).toBe('AUTH_INVALID');
+    expect(await code(guard.canActivate(ctx('anyone', `Basic ${Buffer.from('a:b').toString('base64')}`).context))).toBe(
+      'AUTH_INVALID',
+    );
   });
 
   it('puts the principal on the request and checks the roles of the route (admin always allowed)', async () => {
     const op = ctx('act', `Bearer ${await tokens.sign(user('operator'))}`);
     await expect(guard.canActivate(op.context)).resolves.toBe(true);
     expect(op.req[PRINCIPAL_PROPERTY]).toEqual(user('operator'));
-    expect(await code(guard.canActivate(ctx('act', `Bearer ${await tokens.sign(user('integrator'))}`).context))).toBe('AUTH_FORBIDDEN');
-    await expect(guard.canActivate(ctx('act', `Bearer ${await tokens.sign(user('admin'))}`).context)).resolves.toBe(true);
-    await expect(guard.canActivate(ctx('anyone', `Bearer ${await tokens.sign(user('integrator'))}`).context)).resolves.toBe(true);
+    expect(await code(guard.canActivate(ctx('act', `Bearer ${await tokens.sign(user('integrator'))}`).context))).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    await expect(guard.canActivate(ctx('act', `Bearer ${await tokens.sign(user('admin'))}`).context)).resolves.toBe(
+      true,
+    );
+    await expect(
+      guard.canActivate(ctx('anyone', `Bearer ${await tokens.sign(user('integrator'))}`).context),
+    ).resolves.toBe(true);
   });
 
   it('refuses a valid token of a user disabled since, and judges by the role the user has now', async () => {

@@ -35,14 +35,24 @@ export class AuthGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true; // sockets authenticate in their own handshake
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> } & Record<string, unknown>>();
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | string[] | undefined> } & Record<string, unknown>>();
     const token = bearerToken(req.headers.authorization);
-    if (!token) throw new AuthError('AUTH_INVALID', 'missing bearer token (Authorization: Bearer <token>; POST /api/v1/auth/login)');
+    if (!token)
+      throw new AuthError(
+        'AUTH_INVALID',
+        'missing bearer token (Authorization: Bearer <token>; POST /api/v1/auth/login)',
+      );
     const principal: Principal = await this.users.active(await this.tokens.verify(token));
     req[PRINCIPAL_PROPERTY] = principal;
     const allowed = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (!roleAllowed(principal.role, allowed)) {
-      throw new AuthError('AUTH_FORBIDDEN', `role ${principal.role} may not do this (allowed: ${['admin', ...(allowed ?? [])].join(', ')})`, { role: principal.role, allowed });
+      throw new AuthError(
+        'AUTH_FORBIDDEN',
+        `role ${principal.role} may not do this (allowed: ${['admin', ...(allowed ?? [])].join(', ')})`,
+        { role: principal.role, allowed },
+      );
     }
     return true;
   }

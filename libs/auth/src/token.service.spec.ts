@@ -7,12 +7,26 @@ import { JWT_SECRET_FILE, resolveJwtSecret } from './jwt-secret';
 import type { Principal } from './principal';
 import { TokenService } from './token.service';
 
-const alice: Principal = { userId: '7f7c1a52-4a55-4e0b-9d59-6a0e2b3c4d5e', username: 'operator1', displayName: 'Nguyễn Thị Lan', role: 'operator' };
+const alice: Principal = {
+  userId: '7f7c1a52-4a55-4e0b-9d59-6a0e2b3c4d5e',
+  username: 'operator1',
+  displayName: 'Nguyễn Thị Lan',
+  role: 'operator',
+};
 const service = (secret: string, expiresIn = 3600) =>
-  new TokenService(new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn }, verifyOptions: { algorithms: ['HS256'] } }));
+  new TokenService(
+    new JwtService({
+      secret,
+      signOptions: { algorithm: 'HS256', expiresIn },
+      verifyOptions: { algorithms: ['HS256'] },
+    }),
+  );
 
 async function authError(p: Promise<unknown>): Promise<IocError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(IocError);
   expect((e as IocError).code).toBe('AUTH_INVALID');
   return e as IocError;
@@ -32,7 +46,9 @@ describe('TokenService', () => {
     const token = await service('other').sign(alice);
     await authError(service('s1').verify(token));
     const [h, , sig] = (await service('s1').sign(alice)).split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: alice.userId, username: 'x', name: 'x', role: 'admin' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ sub: alice.userId, username: 'x', name: 'x', role: 'admin' })).toString(
+      'base64url',
+    );
     await authError(service('s1').verify(`${h}.${forged}.${sig}`));
     await authError(service('s1').verify('not-a-token'));
   });
@@ -41,7 +57,10 @@ describe('TokenService', () => {
     const s = service('s1', 1);
     const token = await s.sign(alice);
     const jwt = new JwtService({ secret: 's1' });
-    const expired = await jwt.signAsync({ ...jwt.decode<Record<string, unknown>>(token), exp: Math.floor(Date.now() / 1000) - 10 });
+    const expired = await jwt.signAsync({
+      ...jwt.decode<Record<string, unknown>>(token),
+      exp: Math.floor(Date.now() / 1000) - 10,
+    });
     expect((await authError(s.verify(expired))).message).toBe('token expired');
   });
 

@@ -35,7 +35,13 @@ export class TokenService {
       throw new AuthError('AUTH_INVALID', reason, undefined, { cause: e });
     }
     const { sub, username, name, role, iat } = claims;
-    if (typeof sub !== 'string' || typeof username !== 'string' || typeof name !== 'string' || !isUserRole(role) || typeof iat !== 'number') {
+    if (
+      typeof sub !== 'string' ||
+      typeof username !== 'string' ||
+      typeof name !== 'string' ||
+      !isUserRole(role) ||
+      typeof iat !== 'number'
+    ) {
       throw new AuthError('AUTH_INVALID', 'invalid token claims');
     }
     return { userId: sub, username, displayName: name, role, issuedAtS: iat };

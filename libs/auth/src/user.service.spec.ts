@@ -54,17 +54,30 @@ const plainHasher: PasswordHasher = { hash: async (p) => `plain:${p}`, verify: a
 function setup() {
   const users = new FakeUsers();
   const tokens = new TokenService(new JwtService({ secret: 's', signOptions: { algorithm: 'HS256', expiresIn: 60 } }));
-  const service = new UserService(users as unknown as UserRepository, tokens, plainHasher, pino({ level: 'silent' }), loadConfig({}), systemClock);
+  const service = new UserService(
+    users as unknown as UserRepository,
+    tokens,
+    plainHasher,
+    pino({ level: 'silent' }),
+    loadConfig({}),
+    systemClock,
+  );
   return { users, tokens, service };
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof IocError ? e.code : e));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => (e instanceof IocError ? e.code : e),
+  );
 
 describe('UserService', () => {
   it('creates one demo user per role on an empty table, and only then', async () => {
     const { users, service } = setup();
     expect(await service.ensureDemoUsers()).toEqual(DEMO_USERS.map((u) => u.username));
-    expect(new Set(users.rows.map((u) => u.role))).toEqual(new Set(['operator', 'supervisor', 'trainer', 'integrator', 'admin']));
+    expect(new Set(users.rows.map((u) => u.role))).toEqual(
+      new Set(['operator', 'supervisor', 'trainer', 'integrator', 'admin']),
+    );
     expect(users.rows.every((u) => u.passwordHash === `plain:${DEMO_PASSWORD}`)).toBe(true);
     users.rows.splice(1);
     expect(await service.ensureDemoUsers()).toEqual([]);
@@ -74,7 +87,12 @@ describe('UserService', () => {
     const { service, tokens } = setup();
     await service.ensureDemoUsers();
     const r = await service.login(' Operator1 ', DEMO_PASSWORD);
-    expect(r.user).toEqual({ userId: 'id-operator1', username: 'operator1', displayName: 'Nguyễn Thị Lan', role: 'operator' });
+    expect(r.user).toEqual({
+      userId: 'id-operator1',
+      username: 'operator1',
+      displayName: 'Nguyễn Thị Lan',
+      role: 'operator',
+    });
     expect(r.expiresInS).toBe(43_200);
     await expect(tokens.verify(r.token)).resolves.toEqual({ ...r.user, issuedAtS: expect.any(Number) });
     expect(await codeOf(service.login('operator1', 'wrong'))).toBe('AUTH_INVALID');
@@ -98,17 +116,29 @@ describe('UserService: user management', () => {
   it('creates users with a hashed password once per username; they log in', async () => {
     const { users, service } = setup();
     await service.ensureDemoUsers();
-    const made = await service.create(admin, { username: 'lan.nguyen', displayName: 'Nguyễn Lan', role: 'operator', password: 'mật-khẩu-dài' });
+    const made = await service.create(admin, {
+      username: 'lan.nguyen',
+      displayName: 'Nguyễn Lan',
+      role: 'operator',
+      password: 'mật-khẩu-dài',
+    });
     expect(made).toMatchObject({ username: 'lan.nguyen', role: 'operator', disabled: false });
     expect(users.rows.find((u) => u.username === 'lan.nguyen')?.passwordHash).toBe('plain:mật-khẩu-dài');
     expect((await service.login('lan.nguyen', 'mật-khẩu-dài')).user.role).toBe('operator');
-    expect(await codeOf(service.create(admin, { username: 'lan.nguyen', displayName: 'x', role: 'admin', password: 'mật-khẩu-dài' }))).toBe('USER_EXISTS');
+    expect(
+      await codeOf(
+        service.create(admin, { username: 'lan.nguyen', displayName: 'x', role: 'admin', password: 'mật-khẩu-dài' }),
+      ),
+    ).toBe('USER_EXISTS');
   });
 
   it('changes, disables and re-enables users, but never the last active admin', async () => {
     const { service } = setup();
     await service.ensureDemoUsers();
-    expect(await service.update(admin, 'id-operator2', { role: 'supervisor', displayName: 'Minh' })).toMatchObject({ role: 'supervisor', displayName: 'Minh' });
+    expect(await service.update(admin, 'id-operator2', { role: 'supervisor', displayName: 'Minh' })).toMatchObject({
+      role: 'supervisor',
+      displayName: 'Minh',
+    });
     expect(await service.update(admin, 'id-operator2', { disabled: true })).toMatchObject({ disabled: true });
     expect(await codeOf(service.login('operator2', DEMO_PASSWORD))).toBe('AUTH_INVALID');
     expect(await service.update(admin, 'id-operator2', { disabled: false })).toMatchObject({ disabled: false });
@@ -133,7 +163,12 @@ describe('UserService: user management', () => {
     const { users, service, tokens } = setup();
     await service.ensureDemoUsers();
     const user = await tokens.verify((await service.login('operator1', DEMO_PASSWORD)).token);
-    await expect(service.active(user, 0)).resolves.toEqual({ userId: 'id-operator1', username: 'operator1', displayName: 'Nguyễn Thị Lan', role: 'operator' });
+    await expect(service.active(user, 0)).resolves.toEqual({
+      userId: 'id-operator1',
+      username: 'operator1',
+      displayName: 'Nguyễn Thị Lan',
+      role: 'operator',
+    });
     // Changed behind this process's back (another API process): seen once the cached read is older than the limit.
     const i = users.rows.findIndex((u) => u.username === 'operator1');
     users.rows[i] = { ...users.rows[i], role: 'supervisor' };
@@ -159,7 +194,9 @@ describe('UserService: user management', () => {
     await expect(service.active(again)).resolves.toMatchObject({ username: 'operator2' });
 
     await service.changeOwnPassword(again, 'đặt-lại-sau-sự-cố', 'tự-đổi-mật-khẩu');
-    expect(await codeOf(service.active({ ...again, issuedAtS: Math.floor(Date.now() / 1000) - 1 }))).toBe('AUTH_INVALID');
+    expect(await codeOf(service.active({ ...again, issuedAtS: Math.floor(Date.now() / 1000) - 1 }))).toBe(
+      'AUTH_INVALID',
+    );
   });
 });
 

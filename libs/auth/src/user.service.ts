@@ -52,7 +52,10 @@ export class UserService {
   /** Verified instead of a missing user's hash, so a wrong username costs as long as a wrong password. */
   private dummyHash?: Promise<string>;
   /** Token user id → the user as last read (undefined: gone or disabled), the limit on its tokens' age, and when. */
-  private readonly activeCache = new Map<string, { readonly user: Principal | undefined; readonly validAfterS: number; readonly at: number }>();
+  private readonly activeCache = new Map<
+    string,
+    { readonly user: Principal | undefined; readonly validAfterS: number; readonly at: number }
+  >();
 
   constructor(
     private readonly users: UserRepository,
@@ -106,7 +109,8 @@ export class UserService {
       this.activeCache.set(p.userId, entry);
     }
     if (!entry.user) throw new AuthError('AUTH_INVALID', 'user no longer active');
-    if (p.issuedAtS < entry.validAfterS) throw new AuthError('AUTH_INVALID', 'token issued before the password was last set: sign in again');
+    if (p.issuedAtS < entry.validAfterS)
+      throw new AuthError('AUTH_INVALID', 'token issued before the password was last set: sign in again');
     return entry.user;
   }
 
@@ -116,9 +120,18 @@ export class UserService {
 
   /** USER_EXISTS when the username is taken. */
   async create(actor: Principal, req: NewUserRequest): Promise<UserRecord> {
-    const stored = await this.users.insert({ username: req.username, displayName: req.displayName, role: req.role, passwordHash: await this.hasher.hash(req.password) });
-    if (stored === 'taken') throw new AuthError('USER_EXISTS', `username "${req.username}" is taken`, { username: req.username });
-    this.logger.info({ userId: stored.id, username: stored.username, role: stored.role, actor: actor.userId }, 'user created');
+    const stored = await this.users.insert({
+      username: req.username,
+      displayName: req.displayName,
+      role: req.role,
+      passwordHash: await this.hasher.hash(req.password),
+    });
+    if (stored === 'taken')
+      throw new AuthError('USER_EXISTS', `username "${req.username}" is taken`, { username: req.username });
+    this.logger.info(
+      { userId: stored.id, username: stored.username, role: stored.role, actor: actor.userId },
+      'user created',
+    );
     return toRecord(stored);
   }
 
@@ -131,7 +144,13 @@ export class UserService {
 
   /** An admin sets a user's password. USER_NOT_FOUND. */
   async setPassword(actor: Principal, userId: string, password: string): Promise<UserRecord> {
-    const user = this.changed(userId, await this.users.update(userId, { passwordHash: await this.hasher.hash(password), tokensValidAfter: this.wholeSecondNow() }));
+    const user = this.changed(
+      userId,
+      await this.users.update(userId, {
+        passwordHash: await this.hasher.hash(password),
+        tokensValidAfter: this.wholeSecondNow(),
+      }),
+    );
     this.logger.info({ userId, username: user.username, actor: actor.userId }, 'password set by an admin');
     return user;
   }
@@ -140,15 +159,23 @@ export class UserService {
   async changeOwnPassword(p: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findById(p.userId);
     if (!user || user.disabled) throw new AuthError('AUTH_INVALID', 'user no longer active');
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new AuthError('USER_PASSWORD_INCORRECT', 'the current password is not correct');
-    this.changed(p.userId, await this.users.update(p.userId, { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: this.wholeSecondNow() } satisfies UserChanges));
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword)))
+      throw new AuthError('USER_PASSWORD_INCORRECT', 'the current password is not correct');
+    this.changed(
+      p.userId,
+      await this.users.update(p.userId, {
+        passwordHash: await this.hasher.hash(newPassword),
+        tokensValidAfter: this.wholeSecondNow(),
+      } satisfies UserChanges),
+    );
     this.logger.info({ userId: p.userId, username: user.username }, 'password changed by its user');
   }
 
   private changed(userId: string, outcome: StoredUser | 'not-found' | 'last-admin'): UserRecord {
     this.activeCache.delete(userId);
     if (outcome === 'not-found') throw new AuthError('USER_NOT_FOUND', `no user ${userId}`);
-    if (outcome === 'last-admin') throw new AuthError('USER_LAST_ADMIN', 'this would leave no active admin: make another user admin first');
+    if (outcome === 'last-admin')
+      throw new AuthError('USER_LAST_ADMIN', 'this would leave no active admin: make another user admin first');
     return toRecord(outcome);
   }
 
@@ -158,7 +185,11 @@ export class UserService {
     const users = [];
     for (const u of DEMO_USERS) users.push({ ...u, passwordHash: await this.hasher.hash(DEMO_PASSWORD) });
     const created = await this.users.insertMissing(users);
-    if (created.length) this.logger.warn({ usernames: created }, 'demo users created (AUTH_DEMO_USERS=true); set it false for a real deployment');
+    if (created.length)
+      this.logger.warn(
+        { usernames: created },
+        'demo users created (AUTH_DEMO_USERS=true); set it false for a real deployment',
+      );
     return created;
   }
 }

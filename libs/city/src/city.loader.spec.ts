@@ -38,13 +38,29 @@ describe('loadCity', () => {
     expect(city.wards.map((w) => w.id)).toEqual(Array.from({ length: 10 }, (_, i) => `ward-p${i + 1}`));
     for (const w of city.wards) expect(w.codes.map((c) => c.scheme)).toEqual(['pre-2025', '2025']);
     expect(city.catchments).toHaveLength(8);
-    expect(city.catchments.find((c) => c.id === 'catch-trung-tam-bac')!.outfall).toEqual({ at: [105.9705, 9.6013], invertCm: 95, sluiceGateId: 'sg-p1-01' });
-    expect(city.river).toMatchObject({ id: 'river-maspero', name: 'Sông Maspero', reach: { id: 'river-maspero-tidal-reach' } });
+    expect(city.catchments.find((c) => c.id === 'catch-trung-tam-bac')!.outfall).toEqual({
+      at: [105.9705, 9.6013],
+      invertCm: 95,
+      sluiceGateId: 'sg-p1-01',
+    });
+    expect(city.river).toMatchObject({
+      id: 'river-maspero',
+      name: 'Sông Maspero',
+      reach: { id: 'river-maspero-tidal-reach' },
+    });
     expect(city.river.bridges.map((b) => b.name)).toContain('Cầu chữ Y');
     expect(city.roads).toHaveLength(12);
-    expect(city.landUse.find((l) => l.id === 'site-festival-bank-north')).toMatchObject({ kind: 'festival-bank', capacityPersons: 45000, areaM2: 15000 });
+    expect(city.landUse.find((l) => l.id === 'site-festival-bank-north')).toMatchObject({
+      kind: 'festival-bank',
+      capacityPersons: 45000,
+      areaM2: 15000,
+    });
     expect(city.devices).toHaveLength(1729);
-    expect(city.devices.find((d) => d.id === 'pump-p3-01')).toMatchObject({ type: 'pump', capacityMmH: 22, flowM3h: 2400 });
+    expect(city.devices.find((d) => d.id === 'pump-p3-01')).toMatchObject({
+      type: 'pump',
+      capacityMmH: 22,
+      flowM3h: 2400,
+    });
     expect(city.routes).toHaveLength(25);
     // Read-only data: the rings are the file's own.
     expect(city.wards[0].ring[0]).toEqual(city.wards[0].ring[city.wards[0].ring.length - 1]);
@@ -93,7 +109,9 @@ describe('loadCity', () => {
     );
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^devices\.json devices\[8\]: id ".*" is used twice \(first at devices\.json devices\[7\]\)$/),
+        expect.stringMatching(
+          /^devices\.json devices\[8\]: id ".*" is used twice \(first at devices\.json devices\[7\]\)$/,
+        ),
         'devices.json devices[5].ward: "ward-p99" is not a ward of city/wards.geojson',
         'routes.json routes[0].binIds[0]: "cam-ql1-001" is not a bin of devices.json',
         'routes.json routes[1].truckId: "truck-99" is not a truck of devices.json',
@@ -102,7 +120,9 @@ describe('loadCity', () => {
   });
 
   it('names a missing file or one that is not JSON', () => {
-    const problems = problemsOf(brokenSeeds({ 'city/roads.geojson': () => undefined, 'routes.json': () => '{ "routes": [' }));
+    const problems = problemsOf(
+      brokenSeeds({ 'city/roads.geojson': () => undefined, 'routes.json': () => '{ "routes": [' }),
+    );
     expect(problems).toEqual(['city/roads.geojson: missing', expect.stringMatching(/^routes\.json: .*JSON/)]);
   });
 });

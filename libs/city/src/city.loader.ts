@@ -7,7 +7,8 @@ import { CITY_FILES, parseCity, type CityDocuments } from './city.schema';
 /** The repository's `seeds/`, found upwards from `from` (this file, in the sources or in dist/). */
 export function findSeedsDir(from = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'seeds', 'devices.json')) && existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'seeds');
+    if (existsSync(path.join(dir, 'seeds', 'devices.json')) && existsSync(path.join(dir, 'package.json')))
+      return path.join(dir, 'seeds');
     if (path.dirname(dir) === dir) throw new Error(`no seeds/ above ${from}`);
   }
 }
@@ -23,7 +24,9 @@ export function loadCity(seedsDir = findSeedsDir()): City {
       try {
         return [key, JSON.parse(readFileSync(path.join(seedsDir, file), 'utf8')) as unknown];
       } catch (err) {
-        problems.push(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (err as Error).message}`);
+        problems.push(
+          `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (err as Error).message}`,
+        );
         return [key, undefined];
       }
     }),

@@ -75,7 +75,14 @@ export interface Road {
   readonly line: readonly LonLat[];
 }
 
-export const LAND_USE_KINDS = ['market', 'wholesale-market', 'residential', 'festival-bank', 'lake', 'commercial'] as const;
+export const LAND_USE_KINDS = [
+  'market',
+  'wholesale-market',
+  'residential',
+  'festival-bank',
+  'lake',
+  'commercial',
+] as const;
 export type LandUseKind = (typeof LAND_USE_KINDS)[number];
 
 export interface LandUse {

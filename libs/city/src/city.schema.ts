@@ -14,20 +14,31 @@ const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(9
 const ring = z
   .array(lonLat)
   .min(4, 'a ring needs at least four positions')
-  .refine((r) => r.length < 4 || (r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]), 'a ring must end where it starts');
-const polygon = z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).length(1, 'one outer ring and no holes') });
+  .refine(
+    (r) => r.length < 4 || (r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]),
+    'a ring must end where it starts',
+  );
+const polygon = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z.array(ring).length(1, 'one outer ring and no holes'),
+});
 const line = z.object({ type: z.literal('LineString'), coordinates: z.array(lonLat).min(2) });
 const point = z.object({ type: z.literal('Point'), coordinates: lonLat });
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'an id is letters, digits and . _ : -');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM');
 
-const sameId = (f: { id?: string | number; properties: { id: string } }) => f.id === undefined || f.id === f.properties.id;
+const sameId = (f: { id?: string | number; properties: { id: string } }) =>
+  f.id === undefined || f.id === f.properties.id;
 /** A GeoJSON feature whose `id`, when present, is its `properties.id`. */
 const feature = <P extends z.ZodObject<{ id: typeof id }>, G extends z.ZodType>(properties: P, geometry: G) =>
   z
     .object({ type: z.literal('Feature'), id: z.union([z.string(), z.number()]).optional(), properties, geometry })
-    .refine((f) => sameId(f as unknown as { id?: string | number; properties: { id: string } }), { message: 'the feature id differs from properties.id', path: ['id'] });
-const collection = <F extends z.ZodType>(f: F) => z.object({ type: z.literal('FeatureCollection'), features: z.array(f) });
+    .refine((f) => sameId(f as unknown as { id?: string | number; properties: { id: string } }), {
+      message: 'the feature id differs from properties.id',
+      path: ['id'],
+    });
+const collection = <F extends z.ZodType>(f: F) =>
+  z.object({ type: z.literal('FeatureCollection'), features: z.array(f) });
 
 const wardCode = z.object({
   scheme: z.enum(['pre-2025', '2025']),
@@ -37,7 +48,9 @@ const wardCode = z.object({
   validTo: z.string().optional(),
   approximate: z.boolean().optional(),
 });
-const wards = collection(feature(z.object({ id, short: z.string().min(1), name: z.string().min(1), codes: z.array(wardCode) }), polygon));
+const wards = collection(
+  feature(z.object({ id, short: z.string().min(1), name: z.string().min(1), codes: z.array(wardCode) }), polygon),
+);
 
 const catchments = collection(
   feature(
@@ -60,15 +73,26 @@ const catchments = collection(
 const named = z.object({ id, name: z.string().min(1) });
 const river = collection(z.union([feature(named, line), feature(named, polygon), feature(named, point)])).refine(
   (c) => c.features.filter((f) => f.geometry.type === 'LineString').length === 1,
-  { message: 'the river is one LineString feature (with an optional tidal-reach Polygon and bridge Points)', path: ['features'] },
+  {
+    message: 'the river is one LineString feature (with an optional tidal-reach Polygon and bridge Points)',
+    path: ['features'],
+  },
 );
 
 const roadClass = z.enum(['national', 'arterial', 'ring', 'collector']);
-const roads = collection(feature(z.object({ id, name: z.string().min(1), roadClass, lanes: z.number().int().min(1).max(16) }), line));
+const roads = collection(
+  feature(z.object({ id, name: z.string().min(1), roadClass, lanes: z.number().int().min(1).max(16) }), line),
+);
 
 const landUse = collection(
   feature(
-    z.object({ id, name: z.string().min(1), kind: z.enum(LAND_USE_KINDS), capacityPersons: z.number().int().positive().optional(), areaM2: z.number().positive().optional() }),
+    z.object({
+      id,
+      name: z.string().min(1),
+      kind: z.enum(LAND_USE_KINDS),
+      capacityPersons: z.number().int().positive().optional(),
+      areaM2: z.number().positive().optional(),
+    }),
     polygon,
   ),
 );
@@ -153,8 +177,14 @@ export function parseCity(docs: CityDocuments): City {
       id: riverLine.properties.id,
       name: riverLine.properties.name,
       line: riverLine.geometry.coordinates as Array<[number, number]>,
-      reach: reach && { id: reach.properties.id, name: reach.properties.name, ring: (reach.geometry.coordinates as Array<Array<[number, number]>>)[0] },
-      bridges: r.features.filter((f) => f.geometry.type === 'Point').map((f) => ({ id: f.properties.id, name: f.properties.name, at: f.geometry.coordinates as [number, number] })),
+      reach: reach && {
+        id: reach.properties.id,
+        name: reach.properties.name,
+        ring: (reach.geometry.coordinates as Array<Array<[number, number]>>)[0],
+      },
+      bridges: r.features
+        .filter((f) => f.geometry.type === 'Point')
+        .map((f) => ({ id: f.properties.id, name: f.properties.name, at: f.geometry.coordinates as [number, number] })),
     },
     roads: ro.features.map((f) => ({ ...f.properties, line: f.geometry.coordinates })),
     landUse: l.features.map((f) => ({ ...f.properties, ring: f.geometry.coordinates[0] })),
@@ -180,21 +210,57 @@ function crossCheck(city: City): string[] {
   };
   // Zones share one namespace: an incident's zone id names one of them.
   const zones = new Map<string, string>();
-  unique(CITY_FILES.wards, 'features', city.wards.map((x) => x.id), zones);
-  unique(CITY_FILES.catchments, 'features', city.catchments.map((x) => x.id), zones);
-  unique(CITY_FILES['land-use'], 'features', city.landUse.map((x) => x.id), zones);
-  unique(CITY_FILES.roads, 'features', city.roads.map((x) => x.id), zones);
-  unique(CITY_FILES.routes, 'routes', city.routes.map((x) => x.id), zones);
-  unique(CITY_FILES.devices, 'devices', city.devices.map((x) => x.id));
+  unique(
+    CITY_FILES.wards,
+    'features',
+    city.wards.map((x) => x.id),
+    zones,
+  );
+  unique(
+    CITY_FILES.catchments,
+    'features',
+    city.catchments.map((x) => x.id),
+    zones,
+  );
+  unique(
+    CITY_FILES['land-use'],
+    'features',
+    city.landUse.map((x) => x.id),
+    zones,
+  );
+  unique(
+    CITY_FILES.roads,
+    'features',
+    city.roads.map((x) => x.id),
+    zones,
+  );
+  unique(
+    CITY_FILES.routes,
+    'routes',
+    city.routes.map((x) => x.id),
+    zones,
+  );
+  unique(
+    CITY_FILES.devices,
+    'devices',
+    city.devices.map((x) => x.id),
+  );
 
   const ids = (list: ReadonlyArray<{ id: string }>) => new Set(list.map((x) => x.id));
-  const [wardIds, catchmentIds, siteIds, roadIds, routeIds] = [ids(city.wards), ids(city.catchments), ids(city.landUse), ids(city.roads), ids(city.routes)];
+  const [wardIds, catchmentIds, siteIds, roadIds, routeIds] = [
+    ids(city.wards),
+    ids(city.catchments),
+    ids(city.landUse),
+    ids(city.roads),
+    ids(city.routes),
+  ];
   const deviceType = new Map(city.devices.map((x) => [x.id, x.type]));
   const refers = (where: string, value: string | undefined, known: ReadonlySet<string>, what: string) => {
     if (value !== undefined && !known.has(value)) problems.push(`${where}: "${value}" is not ${what}`);
   };
   const isA = (where: string, value: string | undefined, type: string) => {
-    if (value !== undefined && deviceType.get(value) !== type) problems.push(`${where}: "${value}" is not a ${type} of ${CITY_FILES.devices}`);
+    if (value !== undefined && deviceType.get(value) !== type)
+      problems.push(`${where}: "${value}" is not a ${type} of ${CITY_FILES.devices}`);
   };
   city.devices.forEach((x, i) => {
     const at = `${CITY_FILES.devices} devices[${i}]`;
@@ -216,6 +282,12 @@ function crossCheck(city: City): string[] {
       else routeOfBin.set(b, r.id);
     });
   });
-  city.catchments.forEach((x, i) => isA(`${CITY_FILES.catchments} features[${i}].properties.outfall.sluiceGateId`, x.outfall.sluiceGateId, 'sluice-gate'));
+  city.catchments.forEach((x, i) =>
+    isA(
+      `${CITY_FILES.catchments} features[${i}].properties.outfall.sluiceGateId`,
+      x.outfall.sluiceGateId,
+      'sluice-gate',
+    ),
+  );
   return problems;
 }

@@ -1,10 +1,25 @@
-import { bearingDeg, boundsOf, centreOf, convexHull, distanceM, lineLengthM, pointAlong, pointBetween, pointInPolygon, preparePolygon, type LonLat } from './geometry';
+import {
+  bearingDeg,
+  boundsOf,
+  centreOf,
+  convexHull,
+  distanceM,
+  lineLengthM,
+  pointAlong,
+  pointBetween,
+  pointInPolygon,
+  preparePolygon,
+  type LonLat,
+} from './geometry';
 
 describe('geometry', () => {
   it('measures great-circle distances and bearings in metres and degrees', () => {
     // One degree of latitude on the mean sphere: 111.195 km; a degree of longitude shrinks with cos(latitude).
     expect(distanceM([105.97, 9.6], [105.97, 10.6])).toBeCloseTo(111_195, -1);
-    expect(distanceM([105.97, 9.6], [106.97, 9.6]) / distanceM([105.97, 9.6], [105.97, 10.6])).toBeCloseTo(Math.cos((9.6 * Math.PI) / 180), 3);
+    expect(distanceM([105.97, 9.6], [106.97, 9.6]) / distanceM([105.97, 9.6], [105.97, 10.6])).toBeCloseTo(
+      Math.cos((9.6 * Math.PI) / 180),
+      3,
+    );
     expect(distanceM([105.97, 9.6], [105.97, 9.6])).toBe(0);
     expect(bearingDeg([105.97, 9.6], [105.98, 9.6])).toBeCloseTo(90, 1);
     expect(bearingDeg([105.97, 9.6], [105.96, 9.6])).toBeCloseTo(270, 1);
@@ -50,9 +65,24 @@ describe('geometry', () => {
     expect(lon).toBeCloseTo(105.5, 9);
     expect(lat).toBeCloseTo(9.5, 9);
     // The centre of mass, not the mean of the vertices: extra vertices along one side do not pull it.
-    const dense: LonLat[] = [[105, 9], [105.25, 9], [105.5, 9], [105.75, 9], [106, 9], [106, 10], [105, 10], [105, 9]];
+    const dense: LonLat[] = [
+      [105, 9],
+      [105.25, 9],
+      [105.5, 9],
+      [105.75, 9],
+      [106, 9],
+      [106, 10],
+      [105, 10],
+      [105, 9],
+    ];
     expect(centreOf(dense)[1]).toBeCloseTo(9.5, 9);
-    expect(boundsOf([[1, 2], [3, -1], [2, 5]])).toEqual([1, -1, 3, 5]);
+    expect(
+      boundsOf([
+        [1, 2],
+        [3, -1],
+        [2, 5],
+      ]),
+    ).toEqual([1, -1, 3, 5]);
   });
 
   it('the convex hull keeps the outer points only, as a closed ring', () => {
@@ -66,6 +96,11 @@ describe('geometry', () => {
     ]);
     expect(hull[0]).toEqual(hull[hull.length - 1]);
     expect(new Set(hull.map((p) => p.join(',')))).toEqual(new Set(['0,0', '2,0', '2,2', '0,2']));
-    expect(convexHull([[0, 0], [1, 1]])).toEqual([]);
+    expect(
+      convexHull([
+        [0, 0],
+        [1, 1],
+      ]),
+    ).toEqual([]);
   });
 });

@@ -35,6 +35,14 @@ export {
   type LonLat,
   type PreparedPolygon,
 } from './geometry';
-export { buildTopology, type DeviceNode, type RouteNode, type RouteShiftNode, type Topology, type TopologySource, type ZoneNode } from './topology';
+export {
+  buildTopology,
+  type DeviceNode,
+  type RouteNode,
+  type RouteShiftNode,
+  type Topology,
+  type TopologySource,
+  type ZoneNode,
+} from './topology';
 export { WardIndex } from './ward-index';
 export { CITY, TOPOLOGY } from './city.tokens';

@@ -9,13 +9,24 @@ describe('topology', () => {
   it('knows every device and zone of the city, and the members of each zone', () => {
     expect(topology.devices.size).toBe(city.devices.length);
     const kinds = (k: string) => [...topology.zones.values()].filter((z) => z.kind === k).length;
-    expect([kinds('ward'), kinds('catchment'), kinds('site'), kinds('river'), kinds('route')]).toEqual([10, 8, 7, 1, 25]);
+    expect([kinds('ward'), kinds('catchment'), kinds('site'), kinds('river'), kinds('route')]).toEqual([
+      10, 8, 7, 1, 25,
+    ]);
     const gauges = topology.membersOf('river-maspero');
     expect(gauges.map((d) => d.type)).toEqual(['tide-gauge', 'tide-gauge', 'tide-gauge']);
     const route = topology.routes.get('R-P1-01')!;
-    expect(topology.membersOfType('R-P1-01', 'bin').map((d) => d.id).sort()).toEqual([...route.binIds].sort());
+    expect(
+      topology
+        .membersOfType('R-P1-01', 'bin')
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([...route.binIds].sort());
     expect(topology.membersOfType('R-P1-01', 'truck').map((d) => d.id)).toEqual([route.truckId]);
-    expect(topology.zones.get('catch-trung-tam-bac')).toMatchObject({ warningLevelCm: 20, bankCm: 165, outfallInvertCm: 95 });
+    expect(topology.zones.get('catch-trung-tam-bac')).toMatchObject({
+      warningLevelCm: 20,
+      bankCm: 165,
+      outfallInvertCm: 95,
+    });
   });
 
   it('finds neighbours of the same type within a radius, nearest first, and keeps the answer', () => {

@@ -76,7 +76,11 @@ export interface Topology {
  */
 export interface TopologySource {
   readonly wards: ReadonlyArray<Pick<Ward, 'id' | 'name' | 'ring'>>;
-  readonly catchments: ReadonlyArray<Pick<Catchment, 'id' | 'name' | 'ring' | 'warningLevelCm' | 'bankCm'> & { readonly outfall: Pick<Catchment['outfall'], 'invertCm'> }>;
+  readonly catchments: ReadonlyArray<
+    Pick<Catchment, 'id' | 'name' | 'ring' | 'warningLevelCm' | 'bankCm'> & {
+      readonly outfall: Pick<Catchment['outfall'], 'invertCm'>;
+    }
+  >;
   readonly landUse: ReadonlyArray<Pick<LandUse, 'id' | 'name' | 'ring' | 'kind' | 'capacityPersons' | 'areaM2'>>;
   readonly river?: Pick<River, 'id' | 'name'>;
   readonly devices: readonly DeviceSite[];
@@ -99,15 +103,38 @@ export function buildTopology(city: TopologySource): Topology {
   const zones = new Map<string, ZoneNode>();
   for (const w of city.wards) zones.set(w.id, { id: w.id, kind: 'ward', name: w.name, ring: w.ring });
   for (const c of city.catchments)
-    zones.set(c.id, { id: c.id, kind: 'catchment', name: c.name, ring: c.ring, warningLevelCm: c.warningLevelCm, bankCm: c.bankCm, outfallInvertCm: c.outfall.invertCm });
-  for (const l of city.landUse) zones.set(l.id, { id: l.id, kind: 'site', name: l.name, ring: l.ring, landUse: l.kind, capacityPersons: l.capacityPersons, areaM2: l.areaM2 });
+    zones.set(c.id, {
+      id: c.id,
+      kind: 'catchment',
+      name: c.name,
+      ring: c.ring,
+      warningLevelCm: c.warningLevelCm,
+      bankCm: c.bankCm,
+      outfallInvertCm: c.outfall.invertCm,
+    });
+  for (const l of city.landUse)
+    zones.set(l.id, {
+      id: l.id,
+      kind: 'site',
+      name: l.name,
+      ring: l.ring,
+      landUse: l.kind,
+      capacityPersons: l.capacityPersons,
+      areaM2: l.areaM2,
+    });
   const riverId = city.river?.id ?? RIVER_ZONE;
   zones.set(riverId, { id: riverId, kind: 'river', name: city.river?.name ?? 'Maspero' });
 
   const routes = new Map<string, RouteNode>();
   const routeOfBin = new Map<string, string>();
   for (const r of city.routes) {
-    routes.set(r.id, { id: r.id, truckId: r.truckId, ward: r.ward, binIds: r.binIds, shifts: r.shifts.map((s) => ({ startMin: clockMin(s.start), deadlineMin: clockMin(s.deadline) })) });
+    routes.set(r.id, {
+      id: r.id,
+      truckId: r.truckId,
+      ward: r.ward,
+      binIds: r.binIds,
+      shifts: r.shifts.map((s) => ({ startMin: clockMin(s.start), deadlineMin: clockMin(s.deadline) })),
+    });
     zones.set(r.id, { id: r.id, kind: 'route', name: r.id, ward: r.ward });
     for (const b of r.binIds) routeOfBin.set(b, r.id);
   }
@@ -121,7 +148,7 @@ export function buildTopology(city: TopologySource): Topology {
     list.push(d);
   };
   for (const r of city.devices) {
-    const routeId = r.type === 'bin' ? routeOfBin.get(r.id) ?? r.routeId : r.routeId;
+    const routeId = r.type === 'bin' ? (routeOfBin.get(r.id) ?? r.routeId) : r.routeId;
     const site = r.siteId ? zones.get(r.siteId) : undefined;
     const d: DeviceNode = {
       id: r.id,
@@ -136,7 +163,14 @@ export function buildTopology(city: TopologySource): Topology {
       routeId,
       roadId: r.roadId,
       roadClass: r.roadClass,
-      zones: { ward: r.ward, catchment: r.catchment, site: r.siteId, route: routeId, river: r.type === 'tide-gauge' ? riverId : undefined, device: r.id },
+      zones: {
+        ward: r.ward,
+        catchment: r.catchment,
+        site: r.siteId,
+        route: routeId,
+        river: r.type === 'tide-gauge' ? riverId : undefined,
+        device: r.id,
+      },
     };
     devices.set(r.id, d);
     join(r.ward, d);
@@ -155,7 +189,9 @@ export function buildTopology(city: TopologySource): Topology {
   const neighbourCache = new Map<string, readonly DeviceNode[]>();
   const typedMembers = new Map<string, readonly DeviceNode[]>();
   const empty: readonly DeviceNode[] = [];
-  const polygons: Array<{ zone: ZoneNode; shape: PreparedPolygon }> = [...zones.values()].filter((z) => z.ring && z.kind !== 'route').map((zone) => ({ zone, shape: preparePolygon(zone.ring!) }));
+  const polygons: Array<{ zone: ZoneNode; shape: PreparedPolygon }> = [...zones.values()]
+    .filter((z) => z.ring && z.kind !== 'route')
+    .map((zone) => ({ zone, shape: preparePolygon(zone.ring!) }));
 
   return {
     devices,

@@ -32,34 +32,50 @@ describe('AsyncAPI contract document', () => {
     }
   });
 
-  it.each(MESSAGE_KIND_NAMES)('has a channel for %s whose one message carries exactly its schema, received with QoS 1', (kind) => {
-    const channels = Object.values<Doc>(doc.channels).filter((c) => c.address.endsWith(`/${kind}`));
-    expect(channels).toHaveLength(1);
-    const [channel] = channels;
-    expect(channel.address).toBe(`ioc/v1/${domainOf(kind)}/{deviceId}/${kind}`);
-    // The address with a concrete device id is a topic the ingest accepts for this kind.
-    expect(parseTopic(channel.address.replace('{deviceId}', 'dev-1'))).toMatchObject({ type: 'device', kind });
-    const messages = Object.values<Doc>(channel.messages).map((m) => deref(doc, m));
-    expect(messages).toHaveLength(1);
-    expect(messages[0].payload).toEqual(asJson(MESSAGE_SCHEMAS[kind]));
-    const op = Object.values<Doc>(doc.operations).find((o) => deref(doc, o.channel) === channel);
-    expect(op).toMatchObject({ action: 'receive', bindings: { mqtt: { qos: 1 } } });
-  });
+  it.each(MESSAGE_KIND_NAMES)(
+    'has a channel for %s whose one message carries exactly its schema, received with QoS 1',
+    (kind) => {
+      const channels = Object.values<Doc>(doc.channels).filter((c) => c.address.endsWith(`/${kind}`));
+      expect(channels).toHaveLength(1);
+      const [channel] = channels;
+      expect(channel.address).toBe(`ioc/v1/${domainOf(kind)}/{deviceId}/${kind}`);
+      // The address with a concrete device id is a topic the ingest accepts for this kind.
+      expect(parseTopic(channel.address.replace('{deviceId}', 'dev-1'))).toMatchObject({ type: 'device', kind });
+      const messages = Object.values<Doc>(channel.messages).map((m) => deref(doc, m));
+      expect(messages).toHaveLength(1);
+      expect(messages[0].payload).toEqual(asJson(MESSAGE_SCHEMAS[kind]));
+      const op = Object.values<Doc>(doc.operations).find((o) => deref(doc, o.channel) === channel);
+      expect(op).toMatchObject({ action: 'receive', bindings: { mqtt: { qos: 1 } } });
+    },
+  );
 
   it('documents the gateway batch and the feedback channel', () => {
     const gateway = Object.values<Doc>(doc.channels).find((c) => c.address === 'ioc/v1/gateway/{gatewayId}');
     expect(gateway).toBeDefined();
     const feedback = Object.values<Doc>(doc.channels).find((c) => c.address === 'ioc/feedback/v1/{deviceId}');
     const notice = deref(doc, Object.values<Doc>(feedback!.messages)[0]).payload;
-    expect(Object.keys(notice.properties).sort()).toEqual(['code', 'gatewayId', 'msgId', 'reason', 'receivedAt', 'topic']);
+    expect(Object.keys(notice.properties).sort()).toEqual([
+      'code',
+      'gatewayId',
+      'msgId',
+      'reason',
+      'receivedAt',
+      'topic',
+    ]);
     expect(notice.properties.code.anyOf.map((c: Doc) => c.const)).toEqual([...REJECTION_CODES]);
-    for (const code of REJECTION_CODES) expect(doc.info.description).toContain(`\`${code}\`: ${REJECTION_CODE_MEANINGS[code]}`);
+    for (const code of REJECTION_CODES)
+      expect(doc.info.description).toContain(`\`${code}\`: ${REJECTION_CODE_MEANINGS[code]}`);
     expect(DOMAINS.every((d) => MESSAGE_KIND_NAMES.some((k) => domainOf(k) === d))).toBe(true);
   });
 
   it('shows examples the IOC accepts', () => {
     const v = createMessageValidators();
-    for (const kind of MESSAGE_KIND_NAMES) expect({ kind, ok: v.kinds[kind](MESSAGE_EXAMPLES[kind]), errors: v.kinds[kind].errors }).toEqual({ kind, ok: true, errors: null });
+    for (const kind of MESSAGE_KIND_NAMES)
+      expect({ kind, ok: v.kinds[kind](MESSAGE_EXAMPLES[kind]), errors: v.kinds[kind].errors }).toEqual({
+        kind,
+        ok: true,
+        errors: null,
+      });
     const batch = doc.components.messages.gateway.examples[0].payload;
     expect(v.gateway(batch)).toBe(true);
     for (const entry of batch.messages) {
@@ -75,9 +91,11 @@ describe('docs/integrators', () => {
   const { files } = buildContractDocs();
 
   it('has one JSON Schema file per message kind, equal to the schema the IOC validates with, plus the gateway batch', () => {
-    expect(Object.keys(files).filter((f) => f.startsWith('schemas/')).sort()).toEqual(
-      [...MESSAGE_KIND_NAMES.map((k) => `schemas/${k}.schema.json`), 'schemas/gateway.schema.json'].sort(),
-    );
+    expect(
+      Object.keys(files)
+        .filter((f) => f.startsWith('schemas/'))
+        .sort(),
+    ).toEqual([...MESSAGE_KIND_NAMES.map((k) => `schemas/${k}.schema.json`), 'schemas/gateway.schema.json'].sort());
     for (const kind of MESSAGE_KIND_NAMES) {
       const { $schema, ...schema } = JSON.parse(files[`schemas/${kind}.schema.json`]);
       expect($schema).toBe('http://json-schema.org/draft-07/schema#');
@@ -87,11 +105,14 @@ describe('docs/integrators', () => {
     expect(gateway.properties.messages.maxItems).toBe(asJson(GatewayEnvelopeSchema).properties.messages.maxItems);
   });
 
-  it.each(Object.keys(buildContractDocs().files))('committed %s matches the contract (if not: run `npm run contract:docs` and commit)', (rel) => {
-    const file = path.join(dir, rel);
-    const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)';
-    expect(committed).toBe(files[rel]);
-  });
+  it.each(Object.keys(buildContractDocs().files))(
+    'committed %s matches the contract (if not: run `npm run contract:docs` and commit)',
+    (rel) => {
+      const file = path.join(dir, rel);
+      const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)';
+      expect(committed).toBe(files[rel]);
+    },
+  );
 
   it('holds no schema file the contract no longer has (if not: run `npm run contract:docs`)', () => {
     const present = fs.readdirSync(path.join(dir, 'schemas')).map((f) => `schemas/${f}`);

@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { domainOf, MESSAGE_KIND_NAMES, REJECTION_CODES, type MessageKind, type RejectionCode } from '@ioc/domain';
-import { GATEWAY_MAX_MESSAGES, GatewayEntryHeaderSchema, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS, Timestamp } from './schemas';
+import {
+  GATEWAY_MAX_MESSAGES,
+  GatewayEntryHeaderSchema,
+  GatewayEnvelopeSchema,
+  ID_PATTERN,
+  MESSAGE_SCHEMAS,
+  Timestamp,
+} from './schemas';
 import { FEEDBACK_ROOT, TOPIC_ROOT } from './topics';
 
 /** One line per rejection code; a Record so a new code cannot ship without its meaning. */
@@ -9,16 +16,21 @@ export const REJECTION_CODE_MEANINGS: Readonly<Record<RejectionCode, string>> = 
   PAYLOAD_NOT_UTF8: 'The payload is not valid UTF-8.',
   PAYLOAD_NOT_JSON: 'The payload is not parseable JSON.',
   PAYLOAD_TOO_LARGE: 'The payload is larger than the configured limit (INGEST_MAX_PAYLOAD_BYTES, 256 KiB by default).',
-  SCHEMA_INVALID: 'The message does not match the JSON Schema of its kind (missing or unknown property, wrong type, out of range, bad timestamp format).',
+  SCHEMA_INVALID:
+    'The message does not match the JSON Schema of its kind (missing or unknown property, wrong type, out of range, bad timestamp format).',
   DEVICE_ID_MISMATCH: 'The payload carries a deviceId different from the device named in the topic.',
-  DEVICE_UNKNOWN: 'The device is not in the registry and the IOC is configured to reject unknown devices (INGEST_UNKNOWN_DEVICES=reject).',
-  DEVICE_KIND_MISMATCH: 'The device is registered as a type that does not send this message kind (e.g. a bin sending water-level).',
+  DEVICE_UNKNOWN:
+    'The device is not in the registry and the IOC is configured to reject unknown devices (INGEST_UNKNOWN_DEVICES=reject).',
+  DEVICE_KIND_MISMATCH:
+    'The device is registered as a type that does not send this message kind (e.g. a bin sending water-level).',
   DEVICE_DISABLED: 'The device is disabled in the registry.',
-  TIMESTAMP_IN_FUTURE: 'ts is further ahead of the IOC clock than allowed (INGEST_MAX_FUTURE_SKEW_S, 10 minutes by default).',
+  TIMESTAMP_IN_FUTURE:
+    'ts is further ahead of the IOC clock than allowed (INGEST_MAX_FUTURE_SKEW_S, 10 minutes by default).',
   TIMESTAMP_TOO_OLD: 'ts is older than allowed (INGEST_MAX_AGE_S, 30 days by default).',
   GATEWAY_EMPTY: 'A gateway batch with an empty messages array.',
   GATEWAY_TOO_MANY: `A gateway batch with more than ${GATEWAY_MAX_MESSAGES} messages.`,
-  STORAGE_REJECTED: 'The message passed validation but the database refused it (reported with the SQL error); nothing is lost, it is kept in quarantine.',
+  STORAGE_REJECTED:
+    'The message passed validation but the database refused it (reported with the SQL error); nothing is lost, it is kept in quarantine.',
 };
 
 /** The rejection notice the IOC publishes (QoS 0) on ioc/feedback/v1/{deviceId} after the rejection is committed. */
@@ -30,8 +42,12 @@ export const RejectionNoticeSchema = Type.Object(
     ),
     reason: Type.String({ description: 'Human-readable detail, e.g. "water-level: /levelCm must be <= 500".' }),
     topic: Type.String({ description: 'The topic the refused message was published on.' }),
-    msgId: Type.Union([Type.String(), Type.Null()], { description: 'msgId of the refused message, when it could be read.' }),
-    gatewayId: Type.Union([Type.String(), Type.Null()], { description: 'Set when the message came in a gateway batch.' }),
+    msgId: Type.Union([Type.String(), Type.Null()], {
+      description: 'msgId of the refused message, when it could be read.',
+    }),
+    gatewayId: Type.Union([Type.String(), Type.Null()], {
+      description: 'Set when the message came in a gateway batch.',
+    }),
     receivedAt: { ...Timestamp, description: 'When the IOC received the message (UTC).' },
   },
   { $id: 'rejection-notice', title: 'Rejection notice', additionalProperties: false },
@@ -46,8 +62,24 @@ export const MESSAGE_EXAMPLES: Readonly<Record<MessageKind, Record<string, unkno
   tide: { msgId: 'tg-maspero-1-000789', ts: EXAMPLE_TS, levelCm: 142 },
   pump: { msgId: 'pump-p5-01-000012', ts: EXAMPLE_TS, status: 'running', flowM3h: 1200 },
   'sluice-gate': { msgId: 'sg-p7-02-000034', ts: EXAMPLE_TS, status: 'closed', openingPct: 0 },
-  'bin-fill': { msgId: 'bin-p8-0042-000077', ts: EXAMPLE_TS, fillPct: 91, temperatureC: 31.5, tiltDeg: 2, attrs: { firmware: '2.4.1', rssi: -71 } },
-  'truck-position': { msgId: 'truck-07-001234', ts: EXAMPLE_TS, lat: 9.6025, lon: 105.9739, speedKmh: 22, headingDeg: 90, routeId: 'R-P8-01', progressPct: 40 },
+  'bin-fill': {
+    msgId: 'bin-p8-0042-000077',
+    ts: EXAMPLE_TS,
+    fillPct: 91,
+    temperatureC: 31.5,
+    tiltDeg: 2,
+    attrs: { firmware: '2.4.1', rssi: -71 },
+  },
+  'truck-position': {
+    msgId: 'truck-07-001234',
+    ts: EXAMPLE_TS,
+    lat: 9.6025,
+    lon: 105.9739,
+    speedKmh: 22,
+    headingDeg: 90,
+    routeId: 'R-P8-01',
+    progressPct: 40,
+  },
   'truck-pickup': { msgId: 'truck-07-001235', ts: EXAMPLE_TS, binId: 'bin-p8-0042', routeId: 'R-P8-01', weightKg: 35 },
   'camera-traffic': {
     msgId: 'cam-hv-01-000901',
@@ -102,10 +134,16 @@ function gatewayFileSchema(): Record<string, unknown> {
   const envelope = json<EnvelopeSchema>(GatewayEnvelopeSchema);
   const { $id: _id, ...entry } = json<Record<string, unknown>>(GatewayEntryHeaderSchema);
   envelope.description =
-    'A batch of many devices\' messages on one connection. The IOC checks this envelope, then judges each entry on its own: ' +
+    "A batch of many devices' messages on one connection. The IOC checks this envelope, then judges each entry on its own: " +
     'the entry header (definitions/entry) and then the schema of its kind (without the "kind" property). One bad entry is quarantined alone.';
   envelope.properties.messages.items = { $ref: '#/definitions/entry' };
-  return { $schema: DRAFT_07, ...envelope, definitions: { entry: { ...entry, description: 'deviceId and kind, plus every property of the message of that kind.' } } };
+  return {
+    $schema: DRAFT_07,
+    ...envelope,
+    definitions: {
+      entry: { ...entry, description: 'deviceId and kind, plus every property of the message of that kind.' },
+    },
+  };
 }
 
 function deviceChannelId(kind: MessageKind): string {
@@ -182,7 +220,10 @@ export function buildAsyncApi(): Record<string, unknown> {
   const { $id: _gid, ...envelope } = json<EnvelopeSchema>(GatewayEnvelopeSchema);
   envelope.properties.messages.items = { $ref: '#/components/schemas/gateway-entry' };
   const { $id: _eid, ...entry } = json<Record<string, unknown>>(GatewayEntryHeaderSchema);
-  schemas['gateway-entry'] = { ...entry, description: 'deviceId and kind, plus every property of the message of that kind (see components/messages/<kind>).' };
+  schemas['gateway-entry'] = {
+    ...entry,
+    description: 'deviceId and kind, plus every property of the message of that kind (see components/messages/<kind>).',
+  };
   messages.gateway = {
     name: 'gateway',
     title: 'Gateway batch',
@@ -205,7 +246,8 @@ export function buildAsyncApi(): Record<string, unknown> {
   channels.gateway = {
     address: `${TOPIC_ROOT}/gateway/{gatewayId}`,
     title: 'Gateway batch',
-    description: 'Many devices\' messages on one connection. The IOC stores the valid entries and quarantines each bad one with its reason.',
+    description:
+      "Many devices' messages on one connection. The IOC stores the valid entries and quarantines each bad one with its reason.",
     parameters: { gatewayId: idParam('The gateway id') },
     messages: { gateway: { $ref: '#/components/messages/gateway' } },
   };
@@ -250,7 +292,8 @@ export function buildAsyncApi(): Record<string, unknown> {
   operations.sendRejectionNotice = {
     action: 'send',
     channel: { $ref: '#/channels/feedback' },
-    summary: 'The IOC publishes a rejection notice with QoS 0; the quarantine (GET /api/v1/quarantine) is the durable record.',
+    summary:
+      'The IOC publishes a rejection notice with QoS 0; the quarantine (GET /api/v1/quarantine) is the durable record.',
     bindings: { mqtt: { qos: 0, retain: false, bindingVersion: MQTT_BINDING } },
     messages: [{ $ref: '#/channels/feedback/messages/rejection-notice' }],
   };
@@ -284,7 +327,10 @@ export function buildContractDocs(): ContractDocs {
   const text = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   const files: Record<string, string> = { 'asyncapi.json': text(buildAsyncApi()) };
   for (const kind of MESSAGE_KIND_NAMES) {
-    files[`schemas/${kind}.schema.json`] = text({ $schema: DRAFT_07, ...json<Record<string, unknown>>(MESSAGE_SCHEMAS[kind]) });
+    files[`schemas/${kind}.schema.json`] = text({
+      $schema: DRAFT_07,
+      ...json<Record<string, unknown>>(MESSAGE_SCHEMAS[kind]),
+    });
   }
   files['schemas/gateway.schema.json'] = text(gatewayFileSchema());
   return { files };

@@ -25,4 +25,3 @@ export function decodeDeviceMessages(json: string): DeviceMessage[] {
     bodyJson: JSON.stringify(m.body),
   }));
 }
-

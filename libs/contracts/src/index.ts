@@ -1,17 +1,107 @@
 export { TOPIC_FILTERS, TOPIC_ROOT, deviceTopic, feedbackTopic, gatewayTopic, parseTopic } from './topics';
 export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
-export { EVENT_STREAMS, JOBS, QUEUES, QUEUE_JOBS, escalationJobId, exerciseJobId, type JobDataMap, type QueueJobName, type QueueName } from './events';
+export {
+  EVENT_STREAMS,
+  JOBS,
+  QUEUES,
+  QUEUE_JOBS,
+  escalationJobId,
+  exerciseJobId,
+  type JobDataMap,
+  type QueueJobName,
+  type QueueName,
+} from './events';
 export { buildContractDocs } from './asyncapi';
-export { CLIENT_EVENTS, REALTIME_ERROR_CODES, REALTIME_PATH, REALTIME_WATCH_ROLES, SERVER_EVENTS, type ClientToServerEvents, type IncidentEventMessage, type IncidentSummary, type RealtimeConnectError, type ResumeAck, type ResyncRequired, type ServerToClientEvents, type SubscribeAck, type SubscribeRequest } from './realtime';
-export { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, INCIDENT_ACT_ROLES, INCIDENT_READ_ROLES, SILENCE_READ_ROLES, SILENCE_WRITE_ROLES, USER_READ_ROLES, roleMay } from './roles';
+export {
+  CLIENT_EVENTS,
+  REALTIME_ERROR_CODES,
+  REALTIME_PATH,
+  REALTIME_WATCH_ROLES,
+  SERVER_EVENTS,
+  type ClientToServerEvents,
+  type IncidentEventMessage,
+  type IncidentSummary,
+  type RealtimeConnectError,
+  type ResumeAck,
+  type ResyncRequired,
+  type ServerToClientEvents,
+  type SubscribeAck,
+  type SubscribeRequest,
+} from './realtime';
+export {
+  EXERCISE_READ_ROLES,
+  EXERCISE_WRITE_ROLES,
+  INCIDENT_ACT_ROLES,
+  INCIDENT_READ_ROLES,
+  SILENCE_READ_ROLES,
+  SILENCE_WRITE_ROLES,
+  USER_READ_ROLES,
+  roleMay,
+} from './roles';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
-export { ChangePasswordRequestSchema, CreateUserRequestSchema, LoginRequestSchema, SetPasswordRequestSchema, UpdateUserRequestSchema, type ApiUser, type ApiUserRecord, type ApiUserRole, type ChangePasswordRequest, type CreateUserRequest, type LoginRequest, type LoginResponse, type SetPasswordRequest, type UpdateUserRequest } from './rest/auth.dto';
+export {
+  ChangePasswordRequestSchema,
+  CreateUserRequestSchema,
+  LoginRequestSchema,
+  SetPasswordRequestSchema,
+  UpdateUserRequestSchema,
+  type ApiUser,
+  type ApiUserRecord,
+  type ApiUserRole,
+  type ChangePasswordRequest,
+  type CreateUserRequest,
+  type LoginRequest,
+  type LoginResponse,
+  type SetPasswordRequest,
+  type UpdateUserRequest,
+} from './rest/auth.dto';
 export type { ApiError } from './rest/common.dto';
-export { DeviceListQuerySchema, ReadingsQuerySchema, SeriesQuerySchema, type DeviceListQuery, type ReadingsQuery, type SeriesQuery } from './rest/devices.dto';
-export { EXERCISE_KEY_PREFIX, EXERCISE_SPEED_MAX, EXERCISE_SPEED_MIN, ExerciseRequestSchema, MAX_RECORDING_MESSAGES, MAX_RECORDING_MS, RecordingRequestSchema, type ExerciseDto, type ExerciseRequest, type RecordingDto, type RecordingRequest } from './rest/exercises.dto';
-export { FieldReportListQuerySchema, FieldReportRequestSchema, type FieldReportDto, type FieldReportListQuery, type FieldReportRequest } from './rest/field-reports.dto';
-export { AssignRequestSchema, CommentRequestSchema, CompleteStepRequestSchema, EmptyRequestSchema, IncidentEventsQuerySchema, IncidentListQuerySchema, ReopenRequestSchema, ResolveRequestSchema, type AssignRequest, type CommentRequest, type CompleteStepRequest, type IncidentEventsQuery, type IncidentListQueryDto, type ReopenRequest, type ResolveRequest } from './rest/incidents.dto';
+export {
+  DeviceListQuerySchema,
+  ReadingsQuerySchema,
+  SeriesQuerySchema,
+  type DeviceListQuery,
+  type ReadingsQuery,
+  type SeriesQuery,
+} from './rest/devices.dto';
+export {
+  EXERCISE_KEY_PREFIX,
+  EXERCISE_SPEED_MAX,
+  EXERCISE_SPEED_MIN,
+  ExerciseRequestSchema,
+  MAX_RECORDING_MESSAGES,
+  MAX_RECORDING_MS,
+  RecordingRequestSchema,
+  type ExerciseDto,
+  type ExerciseRequest,
+  type RecordingDto,
+  type RecordingRequest,
+} from './rest/exercises.dto';
+export {
+  FieldReportListQuerySchema,
+  FieldReportRequestSchema,
+  type FieldReportDto,
+  type FieldReportListQuery,
+  type FieldReportRequest,
+} from './rest/field-reports.dto';
+export {
+  AssignRequestSchema,
+  CommentRequestSchema,
+  CompleteStepRequestSchema,
+  EmptyRequestSchema,
+  IncidentEventsQuerySchema,
+  IncidentListQuerySchema,
+  ReopenRequestSchema,
+  ResolveRequestSchema,
+  type AssignRequest,
+  type CommentRequest,
+  type CompleteStepRequest,
+  type IncidentEventsQuery,
+  type IncidentListQueryDto,
+  type ReopenRequest,
+  type ResolveRequest,
+} from './rest/incidents.dto';
 export { KpiQuerySchema, type KpiQuery, type KpiReport } from './rest/kpi.dto';
 export { SilenceRequestSchema, type SilenceDto, type SilenceRequest } from './rest/silences.dto';
 export { decodeDeviceMessages, encodeDeviceMessages } from './device-message-wire';

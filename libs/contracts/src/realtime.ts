@@ -7,7 +7,16 @@
  * client keeps the highest seq it has applied and, on every (re)connect, sends `subscribe` then `resume { afterSeq }`:
  * the server sends everything committed after it (from the database) and then live events, in seq order, each once.
  */
-import type { IncidentDomain, IncidentNotification, IncidentState, IncidentType, Severity, StoredIncidentEvent, ZoneRef, BilingualText } from '@ioc/domain';
+import type {
+  IncidentDomain,
+  IncidentNotification,
+  IncidentState,
+  IncidentType,
+  Severity,
+  StoredIncidentEvent,
+  ZoneRef,
+  BilingualText,
+} from '@ioc/domain';
 
 /** Engine.IO path of the gateway (same HTTP port as the REST API). */
 export const REALTIME_PATH = '/socket.io';
@@ -94,7 +103,14 @@ export interface RealtimeNack {
   readonly headSeq?: number;
 }
 
-export type SubscribeAck = { readonly ok: true; readonly wards: readonly string[]; readonly domains: readonly IncidentDomain[]; readonly exercise: boolean } | RealtimeNack;
+export type SubscribeAck =
+  | {
+      readonly ok: true;
+      readonly wards: readonly string[];
+      readonly domains: readonly IncidentDomain[];
+      readonly exercise: boolean;
+    }
+  | RealtimeNack;
 
 /** Sent after the catch-up events: delivery is live from here on. */
 export type ResumeAck =

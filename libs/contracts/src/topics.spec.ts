@@ -2,8 +2,17 @@ import { deviceTopic, feedbackTopic, gatewayTopic, parseTopic, TOPIC_ROOT } from
 
 describe('topic routing', () => {
   it('parses a device topic into domain, device and kind', () => {
-    expect(parseTopic('ioc/v1/flood/wl-p3-007/water-level')).toEqual({ type: 'device', domain: 'flood', deviceId: 'wl-p3-007', kind: 'water-level' });
-    expect(parseTopic('ioc/v1/camera/cam-12/camera-detection')).toMatchObject({ type: 'device', domain: 'camera', kind: 'camera-detection' });
+    expect(parseTopic('ioc/v1/flood/wl-p3-007/water-level')).toEqual({
+      type: 'device',
+      domain: 'flood',
+      deviceId: 'wl-p3-007',
+      kind: 'water-level',
+    });
+    expect(parseTopic('ioc/v1/camera/cam-12/camera-detection')).toMatchObject({
+      type: 'device',
+      domain: 'camera',
+      kind: 'camera-detection',
+    });
   });
 
   it('parses a gateway topic', () => {
@@ -28,7 +37,12 @@ describe('topic routing', () => {
   });
 
   it('builds topics that parse back', () => {
-    expect(parseTopic(deviceTopic('bin-fill', 'bin-0001'))).toEqual({ type: 'device', domain: 'waste', deviceId: 'bin-0001', kind: 'bin-fill' });
+    expect(parseTopic(deviceTopic('bin-fill', 'bin-0001'))).toEqual({
+      type: 'device',
+      domain: 'waste',
+      deviceId: 'bin-0001',
+      kind: 'bin-fill',
+    });
     expect(parseTopic(gatewayTopic('gw-1'))).toEqual({ type: 'gateway', gatewayId: 'gw-1' });
   });
 

@@ -21,8 +21,7 @@ export const TOPIC_FILTERS = {
 const idRe = new RegExp(ID_PATTERN);
 
 export type ParsedTopic =
-  | { type: 'device'; domain: Domain; deviceId: string; kind: MessageKind }
-  | { type: 'gateway'; gatewayId: string };
+  { type: 'device'; domain: Domain; deviceId: string; kind: MessageKind } | { type: 'gateway'; gatewayId: string };
 
 export type TopicError = { type: 'invalid'; reason: string };
 
@@ -45,10 +44,12 @@ export function parseTopic(topic: string): ParsedTopic | TopicError {
   }
   if (parts[2] === 'gateway') {
     if (parts.length !== 4) return { type: 'invalid', reason: `gateway topic is ${TOPIC_ROOT}/gateway/{gatewayId}` };
-    if (!idRe.test(parts[3])) return { type: 'invalid', reason: `gateway id "${parts[3]}" does not match ${ID_PATTERN}` };
+    if (!idRe.test(parts[3]))
+      return { type: 'invalid', reason: `gateway id "${parts[3]}" does not match ${ID_PATTERN}` };
     return { type: 'gateway', gatewayId: parts[3] };
   }
-  if (parts.length !== 5) return { type: 'invalid', reason: `device topic is ${TOPIC_ROOT}/{domain}/{deviceId}/{kind}` };
+  if (parts.length !== 5)
+    return { type: 'invalid', reason: `device topic is ${TOPIC_ROOT}/{domain}/{deviceId}/{kind}` };
   const [, , domain, deviceId, kind] = parts;
   if (!(DOMAINS as readonly string[]).includes(domain)) {
     return { type: 'invalid', reason: `unknown domain "${domain}" (expected one of ${DOMAINS.join(', ')})` };

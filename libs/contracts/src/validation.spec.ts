@@ -12,8 +12,21 @@ const examples: Record<string, Record<string, unknown>> = {
   'bin-fill': { msgId: 'm1', ts, fillPct: 91, temperatureC: 31, tiltDeg: 2 },
   'truck-position': { msgId: 'm1', ts, lat: 9.6, lon: 105.97, speedKmh: 22, routeId: 'R-P8-01', progressPct: 40 },
   'truck-pickup': { msgId: 'm1', ts, binId: 'bin-0001', routeId: 'R-P8-01', weightKg: 35 },
-  'camera-traffic': { msgId: 'm1', ts, intervalS: 60, lanes: [{ lane: 1, vehicleCount: 42, avgSpeedKmh: 31 }], congestion: 'moderate' },
-  'camera-detection': { msgId: 'm1', ts, eventType: 'illegal_dumping', confidence: 0.91, modelVersion: 'yolo-8.2', snapshotRef: 's3://snap/1.jpg' },
+  'camera-traffic': {
+    msgId: 'm1',
+    ts,
+    intervalS: 60,
+    lanes: [{ lane: 1, vehicleCount: 42, avgSpeedKmh: 31 }],
+    congestion: 'moderate',
+  },
+  'camera-detection': {
+    msgId: 'm1',
+    ts,
+    eventType: 'illegal_dumping',
+    confidence: 0.91,
+    modelVersion: 'yolo-8.2',
+    snapshotRef: 's3://snap/1.jpg',
+  },
   'camera-health': { msgId: 'm1', ts, online: true, tampered: false, fps: 25 },
 };
 

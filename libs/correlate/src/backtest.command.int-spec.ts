@@ -1,7 +1,13 @@
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules } from '@ioc/correlation';
 import type { DeviceMessage } from '@ioc/domain';
-import { IngestRepository, ingestRepositoryOptionsFor, openDatabase, RawMessageRepository, type Database } from '@ioc/storage';
+import {
+  IngestRepository,
+  ingestRepositoryOptionsFor,
+  openDatabase,
+  RawMessageRepository,
+  type Database,
+} from '@ioc/storage';
 import { createPlainTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { runBacktest } from './backtest.command';
 
@@ -14,7 +20,17 @@ function binReading(i: number, temperatureC: number): DeviceMessage {
   const ts = new Date(T0 + i * 15 * MIN);
   const body = { msgId: `bt-${i}`, ts: ts.toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 };
   const deviceId = 'bin-p10-0041';
-  return { deviceId, msgId: `bt-${i}`, kind: 'bin-fill', domain: 'waste', ts, receivedAt: ts, topic: `ioc/v1/waste/${deviceId}/bin-fill`, body, bodyJson: JSON.stringify(body) };
+  return {
+    deviceId,
+    msgId: `bt-${i}`,
+    kind: 'bin-fill',
+    domain: 'waste',
+    ts,
+    receivedAt: ts,
+    topic: `ioc/v1/waste/${deviceId}/bin-fill`,
+    body,
+    bodyJson: JSON.stringify(body),
+  };
 }
 
 describe('rules:backtest over stored history (plain PostgreSQL)', () => {
@@ -43,11 +59,19 @@ describe('rules:backtest over stored history (plain PostgreSQL)', () => {
 
   it('shows what one rule would have raised, when, and when it cleared', async () => {
     const lines: string[] = [];
-    const report = await runBacktest({ rules, topology, ruleIds: ['waste.bin-fire'], ...range }, raw, (l) => lines.push(l));
+    const report = await runBacktest({ rules, topology, ruleIds: ['waste.bin-fire'], ...range }, raw, (l) =>
+      lines.push(l),
+    );
     expect(report.events).toBe(16);
     expect(report.incidents).toHaveLength(1);
     const [fire] = report.incidents;
-    expect(fire).toMatchObject({ type: 'bin-fire', ruleId: 'waste.bin-fire', zone: { kind: 'ward', id: 'ward-p10' }, raisedAt: T0 + 60 * MIN, severity: 'major' });
+    expect(fire).toMatchObject({
+      type: 'bin-fire',
+      ruleId: 'waste.bin-fire',
+      zone: { kind: 'ward', id: 'ward-p10' },
+      raisedAt: T0 + 60 * MIN,
+      severity: 'major',
+    });
     expect(fire.clearedAt).toBeGreaterThan(T0 + 90 * MIN);
     expect(lines[0]).toContain('reading 16 stored messages');
   });
@@ -58,8 +82,15 @@ describe('rules:backtest over stored history (plain PostgreSQL)', () => {
   });
 
   it('refuses an unknown rule, an empty range and a range larger than allowed, with coded errors', async () => {
-    await expect(runBacktest({ rules, topology, ruleIds: ['no.such-rule'], ...range }, raw)).rejects.toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('waste.bin-fire') });
-    await expect(runBacktest({ rules, topology, ruleIds: [], ...range, to: range.from }, raw)).rejects.toMatchObject({ code: 'USAGE_INVALID' });
-    await expect(runBacktest({ rules, topology, ruleIds: [], ...range, maxEvents: 10 }, raw)).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+    await expect(runBacktest({ rules, topology, ruleIds: ['no.such-rule'], ...range }, raw)).rejects.toMatchObject({
+      code: 'USAGE_INVALID',
+      message: expect.stringContaining('waste.bin-fire'),
+    });
+    await expect(runBacktest({ rules, topology, ruleIds: [], ...range, to: range.from }, raw)).rejects.toMatchObject({
+      code: 'USAGE_INVALID',
+    });
+    await expect(runBacktest({ rules, topology, ruleIds: [], ...range, maxEvents: 10 }, raw)).rejects.toMatchObject({
+      code: 'USAGE_INVALID',
+    });
   });
 });

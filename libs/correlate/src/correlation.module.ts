@@ -4,7 +4,13 @@ import type { DeviceMessage, FieldReport, IncidentType } from '@ioc/domain';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
-import { FieldReportRepository, RawMessageRepository, SignalDeadLetterRepository, SilenceRepository, toFieldReport } from '@ioc/storage';
+import {
+  FieldReportRepository,
+  RawMessageRepository,
+  SignalDeadLetterRepository,
+  SilenceRepository,
+  toFieldReport,
+} from '@ioc/storage';
 import { TOPOLOGY, type Topology } from '@ioc/city';
 import { RULES, type RuleSet } from '@ioc/correlation';
 import { IncidentService, IncidentChangeFanout, IncidentCommandsModule } from '@ioc/incidents';
@@ -25,7 +31,20 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
   providers: [
     {
       provide: CorrelationService,
-      inject: [IOC_CONFIG, RULES, TOPOLOGY, IncidentService, IncidentChangeFanout, RawMessageRepository, FieldReportRepository, SilenceRepository, SignalDeadLetterRepository, CLOCK, LOGGER, METRICS_REGISTRY],
+      inject: [
+        IOC_CONFIG,
+        RULES,
+        TOPOLOGY,
+        IncidentService,
+        IncidentChangeFanout,
+        RawMessageRepository,
+        FieldReportRepository,
+        SilenceRepository,
+        SignalDeadLetterRepository,
+        CLOCK,
+        LOGGER,
+        METRICS_REGISTRY,
+      ],
       useFactory: (
         config: IocConfig,
         rules: RuleSet,
@@ -124,7 +143,13 @@ export class CorrelationModule implements OnApplicationBootstrap, BeforeApplicat
     if (!this.fastPath) {
       this.consumerRedis = this.redis.duplicate();
       const stream = new DeviceMessageStream(this.consumerRedis, this.config.redis.prefix);
-      const consumer = new StreamConsumer(stream, CONSUMER_GROUP, this.config.ingest.instanceId, (m) => this.correlation.accept(m), this.logger);
+      const consumer = new StreamConsumer(
+        stream,
+        CONSUMER_GROUP,
+        this.config.ingest.instanceId,
+        (m) => this.correlation.accept(m),
+        this.logger,
+      );
       this.consumer = consumer;
       await consumer.start();
     }

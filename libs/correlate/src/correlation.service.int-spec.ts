@@ -13,7 +13,17 @@ const BINS = ['bin-p1-0001', 'bin-p2-0001', 'bin-p3-0001'];
 
 function hotBin(deviceId: string, msgId: string, ts: number): DeviceMessage {
   const body = { msgId, ts: new Date(ts).toISOString(), fillPct: 40, temperatureC: 95, tiltDeg: 1 };
-  return { deviceId, msgId, kind: 'bin-fill', domain: 'waste', ts: new Date(ts), receivedAt: new Date(ts), topic: `ioc/v1/waste/${deviceId}/bin-fill`, body, bodyJson: JSON.stringify(body) };
+  return {
+    deviceId,
+    msgId,
+    kind: 'bin-fill',
+    domain: 'waste',
+    ts: new Date(ts),
+    receivedAt: new Date(ts),
+    topic: `ioc/v1/waste/${deviceId}/bin-fill`,
+    body,
+    bodyJson: JSON.stringify(body),
+  };
 }
 
 describe.each(['postgres', 'timescaledb-embedded'] as const)('the correlate role on %s', (path) => {
@@ -38,12 +48,28 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('the correlate role
     let now = T0;
     const clock = { now: () => new Date(now), nowMs: () => now };
     const repo = new IncidentRepository(db);
-    const incidents = new IncidentService(repo, loadSopCatalog(), clock, { reopenWindowMs: 1_800_000, autoCloseAfterMs: 86_400_000 }, testLogger);
+    const incidents = new IncidentService(
+      repo,
+      loadSopCatalog(),
+      clock,
+      { reopenWindowMs: 1_800_000, autoCloseAfterMs: 86_400_000 },
+      testLogger,
+    );
     const deadLetters = new SignalDeadLetterRepository(db);
     // The first bin's raise carries a NUL in its title, which PostgreSQL refuses in text however often it is sent.
-    const poisoned = (s: IncidentSignal): IncidentSignal => (s.op === 'raise' && s.evidence[0]?.deviceId === BINS[0] ? { ...s, title: { vi: 'cháy\u0000', en: 'fire\u0000' } } : s);
+    const poisoned = (s: IncidentSignal): IncidentSignal =>
+      s.op === 'raise' && s.evidence[0]?.deviceId === BINS[0]
+        ? { ...s, title: { vi: 'cháy\u0000', en: 'fire\u0000' } }
+        : s;
     const service = new CorrelationService(
-      { rules: loadRules(), topology: buildTopology(loadCity()), allowedLatenessMs: 2_000, tickMs: 1_000_000, recoveryMs: 0, retryMaxMs: 50 },
+      {
+        rules: loadRules(),
+        topology: buildTopology(loadCity()),
+        allowedLatenessMs: 2_000,
+        tickMs: 1_000_000,
+        recoveryMs: 0,
+        retryMaxMs: 50,
+      },
       {
         applySignal: (s) => incidents.applySignal(poisoned(s)),
         changed: async () => undefined,
@@ -61,9 +87,16 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('the correlate role
     await service.settled();
 
     expect(await repo.findActiveByKey(fires[0].key)).toBeUndefined();
-    for (const s of fires.slice(1)) expect(await repo.findActiveByKey(s.key)).toMatchObject({ key: s.key, state: 'open' });
+    for (const s of fires.slice(1))
+      expect(await repo.findActiveByKey(s.key)).toMatchObject({ key: s.key, state: 'open' });
     const [stored] = await deadLetters.recent(10);
-    expect(stored).toMatchObject({ key: fires[0].key, op: 'raise', code: expect.stringMatching(/^22/), deviceIds: [BINS[0]], signal: JSON.parse(JSON.stringify(fires[0])) });
+    expect(stored).toMatchObject({
+      key: fires[0].key,
+      op: 'raise',
+      code: expect.stringMatching(/^22/),
+      deviceIds: [BINS[0]],
+      signal: JSON.parse(JSON.stringify(fires[0])),
+    });
     expect(service.status().deadLettered).toMatchObject({ count: 1, last: [{ key: fires[0].key, code: stored.code }] });
     await service.stop();
   });

@@ -67,15 +67,32 @@ function harness(
     history: async function* (from, to) {
       yield history.filter((m) => m.ts >= from && m.ts < to);
     },
-    ...(opts.silences && { silences: async (since: Date) => opts.silences!().filter((x) => x.endsAt > since.getTime()) }),
-    reports: async (from, to) => (opts.reports ?? []).filter((r) => r.reportedAt >= from.getTime() && r.reportedAt < to.getTime()),
+    ...(opts.silences && {
+      silences: async (since: Date) => opts.silences!().filter((x) => x.endsAt > since.getTime()),
+    }),
+    reports: async (from, to) =>
+      (opts.reports ?? []).filter((r) => r.reportedAt >= from.getTime() && r.reportedAt < to.getTime()),
     deadLettered: async (letter) => {
       letters.push(letter);
     },
   };
   const nowMs = () => (opts.realTime ? Date.now() + offset : now);
   const clock = { now: () => new Date(nowMs()), nowMs };
-  const service = new CorrelationService({ rules, topology, allowedLatenessMs: opts.latenessMs ?? 2_000, tickMs: 1_000_000, recoveryMs: 3_600_000, retryMaxMs: opts.retryMaxMs ?? 5, earlyFiring: opts.early, sleep: opts.sleep }, ports, clock, pino({ level: 'silent' }));
+  const service = new CorrelationService(
+    {
+      rules,
+      topology,
+      allowedLatenessMs: opts.latenessMs ?? 2_000,
+      tickMs: 1_000_000,
+      recoveryMs: 3_600_000,
+      retryMaxMs: opts.retryMaxMs ?? 5,
+      earlyFiring: opts.early,
+      sleep: opts.sleep,
+    },
+    ports,
+    clock,
+    pino({ level: 'silent' }),
+  );
   return {
     service,
     applied,
@@ -105,7 +122,10 @@ describe('CorrelationService (correlate role)', () => {
   });
 
   it('does not raise what history already cleared', async () => {
-    const h = harness([binReading('h-1', T0 - 3_000_000, 95), ...Array.from({ length: 50 }, (_, i) => binReading(`h-c${i}`, T0 - 2_900_000 + i * 60_000, 30))]);
+    const h = harness([
+      binReading('h-1', T0 - 3_000_000, 95),
+      ...Array.from({ length: 50 }, (_, i) => binReading(`h-c${i}`, T0 - 2_900_000 + i * 60_000, 30)),
+    ]);
     await h.service.start();
     expect(fires(h.applied)).toEqual([]);
     await h.service.stop();
@@ -129,7 +149,9 @@ describe('CorrelationService (correlate role)', () => {
     /** Three bins catch fire a tenth of a second apart: three raises, decided in one tick. */
     async function threeFires(h: ReturnType<typeof harness>) {
       await h.service.start();
-      h.service.accept(['bin-p1-0001', 'bin-p2-0001', 'bin-p3-0001'].map((d, i) => binReading(`f-${i}`, T0 + 1_000 + i * 100, 95, d)));
+      h.service.accept(
+        ['bin-p1-0001', 'bin-p2-0001', 'bin-p3-0001'].map((d, i) => binReading(`f-${i}`, T0 + 1_000 + i * 100, 95, d)),
+      );
       h.advance(4_000);
       const decided = fires(h.service.tick());
       expect(decided.map((s) => s.op)).toEqual(['raise', 'raise', 'raise']);
@@ -138,16 +160,30 @@ describe('CorrelationService (correlate role)', () => {
     const firstFire = (s: IncidentSignal) => s.op === 'raise' && s.evidence[0]?.deviceId === 'bin-p1-0001';
 
     it('for a reason that would recur (a constraint) is set aside, counted, and the ones behind it still apply', async () => {
-      const violation = Object.assign(new Error('new row violates check constraint "incident_severity_check"'), { code: '23514' });
+      const violation = Object.assign(new Error('new row violates check constraint "incident_severity_check"'), {
+        code: '23514',
+      });
       const h = harness([], { failWith: (s) => (firstFire(s) ? violation : undefined) });
       const decided = await threeFires(h);
       await h.service.settled();
       // Tried once, not again; the two behind it applied, in order.
       expect(fires(h.attempts)).toEqual(decided);
       expect(fires(h.applied)).toEqual(decided.slice(1));
-      const letter = { key: decided[0].key, op: 'raise', code: '23514', message: violation.message, deviceIds: ['bin-p1-0001'], signal: decided[0], at: T0 + 4_000 };
+      const letter = {
+        key: decided[0].key,
+        op: 'raise',
+        code: '23514',
+        message: violation.message,
+        deviceIds: ['bin-p1-0001'],
+        signal: decided[0],
+        at: T0 + 4_000,
+      };
       expect(h.letters).toEqual([letter]);
-      expect(h.service.status()).toMatchObject({ deadLettered: { count: 1, last: [letter] }, queuedSignals: 0, failedAttempts: 1 });
+      expect(h.service.status()).toMatchObject({
+        deadLettered: { count: 1, last: [letter] },
+        queuedSignals: 0,
+        failedAttempts: 1,
+      });
       await h.service.stop();
     });
 
@@ -157,7 +193,10 @@ describe('CorrelationService (correlate role)', () => {
       const decided = await threeFires(h);
       await h.service.settled();
       expect(fires(h.applied)).toEqual(decided.slice(1));
-      expect(h.service.status().deadLettered).toMatchObject({ count: 1, last: [{ key: decided[0].key, code: 'INCIDENT_INVALID_COMMAND' }] });
+      expect(h.service.status().deadLettered).toMatchObject({
+        count: 1,
+        last: [{ key: decided[0].key, code: 'INCIDENT_INVALID_COMMAND' }],
+      });
       await h.service.stop();
     });
 
@@ -165,7 +204,11 @@ describe('CorrelationService (correlate role)', () => {
       const waits: number[] = [];
       let down = 5;
       const dbDown = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-      const h = harness([], { retryMaxMs: 300, sleep: async (ms) => void waits.push(ms), failWith: (s) => (s.key.startsWith('bin-fire') && down-- > 0 ? dbDown : undefined) });
+      const h = harness([], {
+        retryMaxMs: 300,
+        sleep: async (ms) => void waits.push(ms),
+        failWith: (s) => (s.key.startsWith('bin-fire') && down-- > 0 ? dbDown : undefined),
+      });
       const decided = await threeFires(h);
       await h.service.settled();
       expect(waits).toEqual([50, 100, 200, 300, 300]);
@@ -178,7 +221,10 @@ describe('CorrelationService (correlate role)', () => {
 
     it('transiently when the process stops ends the wait: not dead-lettered, left for the next start', async () => {
       const dbDown = new Error('Connection terminated unexpectedly');
-      const h = harness([], { sleep: () => new Promise<void>(() => undefined), failWith: (s) => (s.key.startsWith('bin-fire') ? dbDown : undefined) });
+      const h = harness([], {
+        sleep: () => new Promise<void>(() => undefined),
+        failWith: (s) => (s.key.startsWith('bin-fire') ? dbDown : undefined),
+      });
       await threeFires(h);
       await new Promise((r) => setImmediate(r));
       await h.service.stop();
@@ -203,8 +249,18 @@ describe('CorrelationService (correlate role)', () => {
 
   describe('field reports', () => {
     // Three dumping reports within 300 m of a market camera (cam-cho-001) make an illegal-dumping hotspot.
-    const report = (n: number, ts: number): FieldReport => ({ id: `00000000-0000-4000-8000-00000000000${n}`, reportedAt: ts, channel: 'report-api', category: 'dumping', lat: 9.60386, lon: 105.97495, text: `dumping ${n}`, photoRef: `p/${n}.jpg` });
-    const hotspots = (signals: readonly IncidentSignal[]) => signals.filter((s) => s.key.startsWith('illegal-dumping-hotspot') && s.op === 'raise');
+    const report = (n: number, ts: number): FieldReport => ({
+      id: `00000000-0000-4000-8000-00000000000${n}`,
+      reportedAt: ts,
+      channel: 'report-api',
+      category: 'dumping',
+      lat: 9.60386,
+      lon: 105.97495,
+      text: `dumping ${n}`,
+      photoRef: `p/${n}.jpg`,
+    });
+    const hotspots = (signals: readonly IncidentSignal[]) =>
+      signals.filter((s) => s.key.startsWith('illegal-dumping-hotspot') && s.op === 'raise');
 
     it('takes reports live as evidence', async () => {
       const h = harness();
@@ -214,12 +270,19 @@ describe('CorrelationService (correlate role)', () => {
       h.service.tick();
       await h.service.settled();
       const [raise] = hotspots(h.applied) as Array<Extract<IncidentSignal, { op: 'raise' }>>;
-      expect(raise.evidence.at(-1)).toMatchObject({ source: 'report', kind: 'field-report', deviceId: 'report-api', ref: 'p/3.jpg' });
+      expect(raise.evidence.at(-1)).toMatchObject({
+        source: 'report',
+        kind: 'field-report',
+        deviceId: 'report-api',
+        ref: 'p/3.jpg',
+      });
       await h.service.stop();
     });
 
     it('replays stored reports with the history on start', async () => {
-      const h = harness([binReading('h-1', T0 - 900_000, 30)], { reports: [report(1, T0 - 1_200_000), report(2, T0 - 600_000), report(3, T0 - 300_000)] });
+      const h = harness([binReading('h-1', T0 - 900_000, 30)], {
+        reports: [report(1, T0 - 1_200_000), report(2, T0 - 600_000), report(3, T0 - 300_000)],
+      });
       await h.service.start();
       expect(hotspots(h.applied)).toHaveLength(1);
       expect(h.service.status().recoveredEvents).toBe(4);
@@ -269,7 +332,14 @@ describe('CorrelationService (correlate role)', () => {
   });
 
   it('applies stored silences: a silenced key is not raised, and is once the silence is expired early', async () => {
-    let stored: Silence[] = [{ id: 'sil-1', matchers: { type: 'bin-fire', zoneId: 'ward-p10' }, startsAt: T0 - 60_000, endsAt: T0 + 3_600_000 }];
+    let stored: Silence[] = [
+      {
+        id: 'sil-1',
+        matchers: { type: 'bin-fire', zoneId: 'ward-p10' },
+        startsAt: T0 - 60_000,
+        endsAt: T0 + 3_600_000,
+      },
+    ];
     const h = harness([], { silences: () => stored });
     await h.service.start();
     h.service.accept([binReading('s-1', T0 + 1_000, 95)]);
@@ -290,7 +360,8 @@ describe('CorrelationService (correlate role)', () => {
   });
 
   describe('early firing', () => {
-    const ops = (signals: readonly IncidentSignal[]) => fires(signals).map((s) => (s.op === 'update' ? `update:${s.severity ?? '-'}` : s.op));
+    const ops = (signals: readonly IncidentSignal[]) =>
+      fires(signals).map((s) => (s.op === 'update' ? `update:${s.severity ?? '-'}` : s.op));
 
     it('raises a one-reading rule when the reading arrives, and the watermark confirms it', async () => {
       const h = harness([], { early: true });
@@ -356,7 +427,12 @@ describe('CorrelationService (correlate role)', () => {
     });
 
     it('holds an early raise the stored silences cover', async () => {
-      const h = harness([], { early: true, silences: () => [{ id: 'sil-e', matchers: { type: 'bin-fire' }, startsAt: T0 - 60_000, endsAt: T0 + 3_600_000 }] });
+      const h = harness([], {
+        early: true,
+        silences: () => [
+          { id: 'sil-e', matchers: { type: 'bin-fire' }, startsAt: T0 - 60_000, endsAt: T0 + 3_600_000 },
+        ],
+      });
       await h.service.start();
       h.service.accept([binReading('e-3', T0 - 5, 95)]);
       await h.service.settled();

@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
 import type { Topology } from '@ioc/city';
-import { CorrelationEngine, FIELD_REPORT, type EngineEvent, type EngineStats, type FieldReportBody, type RuleSet, type Silence } from '@ioc/correlation';
+import {
+  CorrelationEngine,
+  FIELD_REPORT,
+  type EngineEvent,
+  type EngineStats,
+  type FieldReportBody,
+  type RuleSet,
+  type Silence,
+} from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import { retry, type Clock, type Sleep } from '@ioc/platform';
 import type { IncidentChange } from '@ioc/incidents';
@@ -70,12 +78,31 @@ const SILENCE_SYNC_MS = 2_000;
 /** Dead letters held in memory for /health; the durable record (ports.deadLettered) keeps them all. */
 export const DEAD_LETTERS_KEPT = 20;
 
-export const toEngineEvent = (m: DeviceMessage): EngineEvent => ({ deviceId: m.deviceId, msgId: m.msgId, kind: m.kind, ts: m.ts.getTime(), body: m.body });
+export const toEngineEvent = (m: DeviceMessage): EngineEvent => ({
+  deviceId: m.deviceId,
+  msgId: m.msgId,
+  kind: m.kind,
+  ts: m.ts.getTime(),
+  body: m.body,
+});
 
 /** A field report as the engine's input: the channel is its device, the report id its message id. */
 export function reportToEngineEvent(r: FieldReport): EngineEvent {
-  const body: FieldReportBody = { reportId: r.id, category: r.category, lat: r.lat, lon: r.lon, text: r.text, ...(r.photoRef !== undefined && { photoRef: r.photoRef }) };
-  return { deviceId: r.channel, msgId: r.id, kind: FIELD_REPORT, ts: r.reportedAt, body: body as unknown as Record<string, unknown> };
+  const body: FieldReportBody = {
+    reportId: r.id,
+    category: r.category,
+    lat: r.lat,
+    lon: r.lon,
+    text: r.text,
+    ...(r.photoRef !== undefined && { photoRef: r.photoRef }),
+  };
+  return {
+    deviceId: r.channel,
+    msgId: r.id,
+    kind: FIELD_REPORT,
+    ts: r.reportedAt,
+    body: body as unknown as Record<string, unknown>,
+  };
 }
 
 /**
@@ -162,11 +189,14 @@ export class CorrelationService {
    * reading undecided until the next regular tick. So it waits out the rest first.
    */
   private wakeAtTime(at: number): void {
-    const handle = setTimeout(() => {
-      this.wake = undefined;
-      if (this.clock.nowMs() < at) this.wakeAtTime(at);
-      else this.tick();
-    }, Math.max(0, at - this.clock.nowMs()));
+    const handle = setTimeout(
+      () => {
+        this.wake = undefined;
+        if (this.clock.nowMs() < at) this.wakeAtTime(at);
+        else this.tick();
+      },
+      Math.max(0, at - this.clock.nowMs()),
+    );
     handle.unref?.();
     this.wake = { at, handle };
   }
@@ -176,7 +206,13 @@ export class CorrelationService {
     this.timer = setInterval(() => this.tick(), this.opts.tickMs);
     this.timer.unref?.();
     if (this.ports.silences) {
-      this.silenceTimer = setInterval(() => void this.syncSilences().catch((err) => this.logger.warn({ err }, 'reading silences failed; keeping the last ones')), SILENCE_SYNC_MS);
+      this.silenceTimer = setInterval(
+        () =>
+          void this.syncSilences().catch((err) =>
+            this.logger.warn({ err }, 'reading silences failed; keeping the last ones'),
+          ),
+        SILENCE_SYNC_MS,
+      );
       this.silenceTimer.unref?.();
     }
   }
@@ -198,7 +234,9 @@ export class CorrelationService {
     if (this.recovering || this.stopped) return [];
     const now = this.clock.nowMs();
     const decided = this.engine.advanceTo(now);
-    const signals = this.early ? [...this.early.reconcile(decided, this.engine.watermark), ...this.early.advance(now)] : decided;
+    const signals = this.early
+      ? [...this.early.reconcile(decided, this.engine.watermark), ...this.early.advance(now)]
+      : decided;
     if (signals.length) this.enqueue(signals);
     return signals;
   }
@@ -236,7 +274,12 @@ export class CorrelationService {
   }
 
   private newEngine(startAt: number): CorrelationEngine {
-    const engine = new CorrelationEngine({ rules: this.opts.rules, topology: this.opts.topology, allowedLatenessMs: this.opts.allowedLatenessMs, startAt });
+    const engine = new CorrelationEngine({
+      rules: this.opts.rules,
+      topology: this.opts.topology,
+      allowedLatenessMs: this.opts.allowedLatenessMs,
+      startAt,
+    });
     engine.setSilences(this.silenceSet);
     if (this.opts.earlyFiring) {
       const early = new EarlyFiring(this.opts.rules, this.opts.topology, startAt);
@@ -267,12 +310,20 @@ export class CorrelationService {
         else if (s.op === 'clear') active.delete(s.key);
         else {
           const raised = active.get(s.key);
-          if (raised) active.set(s.key, { ...raised, severity: s.severity ?? raised.severity, evidence: [...raised.evidence, ...s.evidence].slice(-50) });
+          if (raised)
+            active.set(s.key, {
+              ...raised,
+              severity: s.severity ?? raised.severity,
+              evidence: [...raised.evidence, ...s.evidence].slice(-50),
+            });
         }
       }
     };
     // Field reports are few: all of the window at once, merged into the history pages by time.
-    const reports = this.opts.recoveryMs > 0 && this.ports.reports ? (await this.ports.reports(new Date(from), new Date(until))).map(reportToEngineEvent) : [];
+    const reports =
+      this.opts.recoveryMs > 0 && this.ports.reports
+        ? (await this.ports.reports(new Date(from), new Date(until))).map(reportToEngineEvent)
+        : [];
     let nextReport = 0;
     if (this.opts.recoveryMs > 0) {
       for await (const page of this.ports.history(new Date(from), new Date(until))) {
@@ -302,7 +353,10 @@ export class CorrelationService {
     this.buffered = [];
     track(this.engine.advanceTo(this.clock.nowMs()));
     this.early?.recovered(active);
-    this.logger.info({ events: this.counters.recoveredEvents, activeAlarms: active.size, from: new Date(from).toISOString() }, 'correlation state rebuilt from stored history');
+    this.logger.info(
+      { events: this.counters.recoveredEvents, activeAlarms: active.size, from: new Date(from).toISOString() },
+      'correlation state rebuilt from stored history',
+    );
     if (active.size) this.enqueue([...active.values()]);
     await this.settled();
   }
@@ -326,7 +380,10 @@ export class CorrelationService {
         signal: this.halt.signal,
         onRetry: (err, attempt, delayMs) => {
           this.counters.failedAttempts++;
-          this.logger.warn({ err, key: signal.key, op: signal.op, attempt, retryInMs: delayMs }, 'applying an engine signal failed; retrying');
+          this.logger.warn(
+            { err, key: signal.key, op: signal.op, attempt, retryInMs: delayMs },
+            'applying an engine signal failed; retrying',
+          );
         },
       }).then(
         (change) => ({ change }),
@@ -336,7 +393,10 @@ export class CorrelationService {
         this.counters.failedAttempts++;
         // retry() gives up on a transient failure only when stopped.
         if (isTransientSignalFailure(outcome.err)) {
-          this.logger.error({ err: outcome.err, pending: this.queue.length }, 'stopping with engine signals not applied; they are decided again from history on the next start');
+          this.logger.error(
+            { err: outcome.err, pending: this.queue.length },
+            'stopping with engine signals not applied; they are decided again from history on the next start',
+          );
           return;
         }
         this.queue.shift();
@@ -347,20 +407,47 @@ export class CorrelationService {
       this.queue.shift();
       this.counters.appliedSignals++;
       for (const inc of change.incidents) {
-        this.logger.info({ incidentId: inc.id, key: inc.key, op: signal.op, state: inc.state, severity: inc.severity }, 'incident changed by the engine');
+        this.logger.info(
+          { incidentId: inc.id, key: inc.key, op: signal.op, state: inc.state, severity: inc.severity },
+          'incident changed by the engine',
+        );
       }
-      await this.ports.changed(change).catch((err) => this.logger.error({ err, key: signal.key }, 'fan-out of an incident change failed'));
+      await this.ports
+        .changed(change)
+        .catch((err) => this.logger.error({ err, key: signal.key }, 'fan-out of an incident change failed'));
     }
   }
 
   private async deadLetter(signal: IncidentSignal, err: unknown): Promise<void> {
-    const deviceIds = signal.op === 'clear' ? [] : [...new Set(signal.evidence.flatMap((e) => (e.deviceId === undefined ? [] : [e.deviceId])))];
-    const letter: DeadLetter = { at: this.clock.nowMs(), key: signal.key, op: signal.op, code: failureCode(err), message: err instanceof Error ? err.message : String(err), deviceIds, signal };
+    const deviceIds =
+      signal.op === 'clear'
+        ? []
+        : [...new Set(signal.evidence.flatMap((e) => (e.deviceId === undefined ? [] : [e.deviceId])))];
+    const letter: DeadLetter = {
+      at: this.clock.nowMs(),
+      key: signal.key,
+      op: signal.op,
+      code: failureCode(err),
+      message: err instanceof Error ? err.message : String(err),
+      deviceIds,
+      signal,
+    };
     this.counters.deadLettered++;
     this.deadLetters.push(letter);
     if (this.deadLetters.length > DEAD_LETTERS_KEPT) this.deadLetters.shift();
-    this.logger.error({ err, key: signal.key, op: signal.op, code: letter.code, deviceIds }, 'an engine signal failed for a reason that would recur: set aside as a dead letter, the next goes on');
+    this.logger.error(
+      { err, key: signal.key, op: signal.op, code: letter.code, deviceIds },
+      'an engine signal failed for a reason that would recur: set aside as a dead letter, the next goes on',
+    );
     const record = this.ports.deadLettered;
-    if (record) await Promise.resolve().then(() => record(letter)).catch((again) => this.logger.error({ err: again, key: signal.key }, 'recording a dead letter failed; it is kept in memory only'));
+    if (record)
+      await Promise.resolve()
+        .then(() => record(letter))
+        .catch((again) =>
+          this.logger.error(
+            { err: again, key: signal.key },
+            'recording a dead letter failed; it is kept in memory only',
+          ),
+        );
   }
 }

@@ -8,7 +8,13 @@ describe('firesEarly', () => {
         .rules.filter(firesEarly)
         .map((r) => r.id)
         .sort(),
-    ).toEqual(['devices.battery-low', 'devices.camera-tampered', 'traffic.illegal-parking', 'waste.bin-fire', 'waste.illegal-dumping-hotspot']);
+    ).toEqual([
+      'devices.battery-low',
+      'devices.camera-tampered',
+      'traffic.illegal-parking',
+      'waste.bin-fire',
+      'waste.illegal-dumping-hotspot',
+    ]);
   });
 
   it('leaves out a rule with a hold time, and one whose members must hold first', () => {

@@ -1,5 +1,12 @@
 import type { Topology } from '@ioc/city';
-import { CorrelationEngine, type EngineEvent, type EngineStats, type Rule, type RuleSet, type Silence } from '@ioc/correlation';
+import {
+  CorrelationEngine,
+  type EngineEvent,
+  type EngineStats,
+  type Rule,
+  type RuleSet,
+  type Silence,
+} from '@ioc/correlation';
 import type { Evidence, IncidentSignal } from '@ioc/domain';
 
 /** Detectors whose raise is decided by one arriving reading (a level crossed, a count reached), not by a timer. */
@@ -108,7 +115,14 @@ export class EarlyFiring {
         this.active.set(s.key, s.ruleId);
         if (this.awaiting.delete(s.key)) {
           this.counters.confirmed++;
-          out.push({ op: 'update', key: s.key, at: s.at, severity: s.severity, evidence: s.evidence, ...(s.absorbs && { absorbs: s.absorbs }) });
+          out.push({
+            op: 'update',
+            key: s.key,
+            at: s.at,
+            severity: s.severity,
+            evidence: s.evidence,
+            ...(s.absorbs && { absorbs: s.absorbs }),
+          });
           continue;
         }
       } else if (s.op === 'clear') this.active.delete(s.key);
@@ -149,7 +163,8 @@ export class EarlyFiring {
 function ownTimes(evidence: readonly Evidence[], arrived: readonly EngineEvent[]): readonly Evidence[] {
   if (arrived.length === 0) return evidence;
   return evidence.map((e) => {
-    const reading = e.msgId === undefined ? undefined : arrived.find((a) => a.msgId === e.msgId && a.deviceId === e.deviceId);
+    const reading =
+      e.msgId === undefined ? undefined : arrived.find((a) => a.msgId === e.msgId && a.deviceId === e.deviceId);
     return reading === undefined || reading.ts === e.at ? e : { ...e, at: reading.ts };
   });
 }

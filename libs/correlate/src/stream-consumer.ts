@@ -43,7 +43,10 @@ export class StreamConsumer<T> {
       try {
         const entries = await this.stream.read(this.group, this.consumer, 100, 500);
         for (const e of entries) this.handle(e.items);
-        await this.stream.ack(this.group, entries.map((e) => e.id));
+        await this.stream.ack(
+          this.group,
+          entries.map((e) => e.id),
+        );
       } catch (err) {
         if (!this.running) return;
         this.logger.warn({ err }, 'reading a stream failed; retrying');

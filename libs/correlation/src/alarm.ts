@@ -201,7 +201,12 @@ export class AlarmBook implements TimerTarget {
 }
 
 /** The most severe band matching x (bands may refer to zone attributes, e.g. multiples of the warning level). */
-export function severityOf(spec: SeveritySpec, x: number, resolve: (v: import('./rule.types').NumOrRef) => number, confirmed = false): Severity {
+export function severityOf(
+  spec: SeveritySpec,
+  x: number,
+  resolve: (v: import('./rule.types').NumOrRef) => number,
+  confirmed = false,
+): Severity {
   let best: Severity | undefined;
   for (const b of spec.bands) {
     if (b.atLeast !== undefined && !(x >= resolve(b.atLeast))) continue;
@@ -209,6 +214,7 @@ export function severityOf(spec: SeveritySpec, x: number, resolve: (v: import('.
     if (!best || severityRank(b.level) > severityRank(best)) best = b.level;
   }
   let s: Severity = best ?? spec.bands[0].level;
-  if (confirmed && spec.confirmedBoost) s = (['minor', 'moderate', 'major', 'critical'] as const)[Math.min(3, severityRank(s) + 1)];
+  if (confirmed && spec.confirmedBoost)
+    s = (['minor', 'moderate', 'major', 'critical'] as const)[Math.min(3, severityRank(s) + 1)];
   return s;
 }

@@ -59,7 +59,16 @@ export function backtest(
     if (s.op === 'raise') {
       ruleOf.set(s.key, s.ruleId);
       if (only && !only.has(s.ruleId)) continue;
-      const inc: BacktestIncident = { key: s.key, type: s.type, ruleId: s.ruleId, zone: s.zone, raisedAt: s.at, severity: s.severity, evidence: s.evidence.length, title: s.title };
+      const inc: BacktestIncident = {
+        key: s.key,
+        type: s.type,
+        ruleId: s.ruleId,
+        zone: s.zone,
+        raisedAt: s.at,
+        severity: s.severity,
+        evidence: s.evidence.length,
+        title: s.title,
+      };
       incidents.push(inc);
       open.set(s.key, { inc, severity: s.severity, evidence: s.evidence.length });
       kept.push(s);

@@ -22,9 +22,16 @@ const endMs = scenario.startMs + scenario.durationS * 1000;
 function events(): EngineEvent[] {
   const sim = new Simulation({ city, scenario, seed: 42 });
   const out: EngineEvent[] = [];
-  for (let t = 0; t < sim.durationS; ) {
+  for (let t = 0; t < sim.durationS;) {
     t = Math.min(sim.durationS, t + 600);
-    for (const m of sim.advanceTo(t)) out.push({ deviceId: m.deviceId, msgId: String(m.body.msgId), kind: m.kind, ts: Date.parse(m.body.ts as string), body: m.body });
+    for (const m of sim.advanceTo(t))
+      out.push({
+        deviceId: m.deviceId,
+        msgId: String(m.body.msgId),
+        kind: m.kind,
+        ts: Date.parse(m.body.ts as string),
+        body: m.body,
+      });
   }
   return out;
 }
@@ -46,7 +53,7 @@ function live(evs: readonly EngineEvent[], arrival: readonly number[], batch: ()
   const order = evs.map((_, i) => i).sort((a, b) => arrival[a] - arrival[b] || a - b);
   const engine = new CorrelationEngine({ rules, topology, allowedLatenessMs: LATENESS_MS, startAt: scenario.startMs });
   const signals: IncidentSignal[] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const n = Math.max(1, batch());
     const slice = order.slice(i, i + n);
     i += n;
@@ -60,7 +67,11 @@ function live(evs: readonly EngineEvent[], arrival: readonly number[], batch: ()
 
 describe('determinism', () => {
   const evs = events();
-  const inOrder = live(evs, evs.map((e) => e.ts), () => 500);
+  const inOrder = live(
+    evs,
+    evs.map((e) => e.ts),
+    () => 500,
+  );
 
   it('the scenario raises incidents (so the comparison means something)', () => {
     expect(inOrder.filter((s) => s.op === 'raise').length).toBeGreaterThan(8);
@@ -82,7 +93,12 @@ describe('determinism', () => {
   });
 
   it('duplicates and events later than the allowed lateness never change what was already decided', () => {
-    const engine = new CorrelationEngine({ rules, topology, allowedLatenessMs: LATENESS_MS, startAt: scenario.startMs });
+    const engine = new CorrelationEngine({
+      rules,
+      topology,
+      allowedLatenessMs: LATENESS_MS,
+      startAt: scenario.startMs,
+    });
     const half = evs.filter((e) => e.ts < scenario.startMs + 5 * 3_600_000);
     engine.push(half);
     const first = engine.advanceTo(scenario.startMs + 5 * 3_600_000 + LATENESS_MS);

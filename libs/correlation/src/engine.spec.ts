@@ -10,7 +10,13 @@ const jam = cams.flatMap((c) => every(0, 90, 1, (m) => traffic(c, m, m >= 5 ? 'j
 describe('noise control', () => {
   it('a silence holds a raise until it ends (then raises if the condition still holds); it expires by itself', () => {
     const engine = new CorrelationEngine({ rules, topology: toyTopology(), allowedLatenessMs: 0, startAt: T0 });
-    engine.addSilence({ id: 'works', matchers: { type: 'congestion', zoneId: 'ward-a' }, startsAt: at(0), endsAt: at(40), comment: 'road works' });
+    engine.addSilence({
+      id: 'works',
+      matchers: { type: 'congestion', zoneId: 'ward-a' },
+      startsAt: at(0),
+      endsAt: at(40),
+      comment: 'road works',
+    });
     engine.push([...heartbeats(0, 90, cams), ...jam]);
     const signals = engine.advanceTo(at(90));
     expect(raises(signals).filter((s) => s.type === 'congestion')).toMatchObject([{ at: at(40) }]);
@@ -20,12 +26,23 @@ describe('noise control', () => {
 
   it('a silence ended early lets the raise it held through at the next watermark, without waiting for more data', () => {
     const engine = new CorrelationEngine({ rules, topology: toyTopology(), allowedLatenessMs: 0, startAt: T0 });
-    engine.addSilence({ id: 'works', matchers: { type: 'congestion', zoneId: 'ward-a' }, startsAt: at(0), endsAt: at(600), comment: 'road works' });
+    engine.addSilence({
+      id: 'works',
+      matchers: { type: 'congestion', zoneId: 'ward-a' },
+      startsAt: at(0),
+      endsAt: at(600),
+      comment: 'road works',
+    });
     // The jam lasts; the cameras' last readings are at minute 30.
-    engine.push([...heartbeats(0, 30, cams), ...cams.flatMap((c) => every(0, 30, 1, (m) => traffic(c, m, m >= 5 ? 'jammed' : 'free')))]);
+    engine.push([
+      ...heartbeats(0, 30, cams),
+      ...cams.flatMap((c) => every(0, 30, 1, (m) => traffic(c, m, m >= 5 ? 'jammed' : 'free'))),
+    ]);
     expect(raises(engine.advanceTo(at(30))).filter((s) => s.type === 'congestion')).toEqual([]);
     expect(engine.removeSilence('works')).toBe(true);
-    expect(raises(engine.advanceTo(at(31))).filter((s) => s.type === 'congestion')).toMatchObject([{ key: 'congestion:ward-a' }]);
+    expect(raises(engine.advanceTo(at(31))).filter((s) => s.type === 'congestion')).toMatchObject([
+      { key: 'congestion:ward-a' },
+    ]);
     expect(engine.removeSilence('works')).toBe(false);
   });
 
@@ -40,7 +57,11 @@ describe('noise control', () => {
 
   it('deduplicates by key: one incident per zone however many devices and messages confirm it', () => {
     const { signals } = runEngine(rules, [...heartbeats(0, 90, cams), ...jam, ...jam], 90);
-    expect(raises(signals).filter((s) => s.type === 'congestion').map((s) => s.key)).toEqual(['congestion:ward-a']);
+    expect(
+      raises(signals)
+        .filter((s) => s.type === 'congestion')
+        .map((s) => s.key),
+    ).toEqual(['congestion:ward-a']);
   });
 });
 
@@ -53,12 +74,20 @@ describe('event time', () => {
     expect(engine.stats()).toMatchObject({ late: 1, lateByKind: { 'camera-health': 1 } });
     // Nothing more arrives: the watermark alone moves time on and the whole city goes silent.
     const signals = engine.advanceTo(at(40));
-    expect(raises(signals).map((s) => s.key)).toEqual(expect.arrayContaining(['zone-outage:ward-a', 'zone-outage:ward-b']));
+    expect(raises(signals).map((s) => s.key)).toEqual(
+      expect.arrayContaining(['zone-outage:ward-a', 'zone-outage:ward-b']),
+    );
     expect(raises(signals).filter((s) => s.type === 'camera-tampered')).toEqual([]);
   });
 
   it("with lateEvents 'apply' (early firing), an event behind the watermark is applied at the watermark", () => {
-    const engine = new CorrelationEngine({ rules, topology: toyTopology(), allowedLatenessMs: 0, startAt: T0, lateEvents: 'apply' });
+    const engine = new CorrelationEngine({
+      rules,
+      topology: toyTopology(),
+      allowedLatenessMs: 0,
+      startAt: T0,
+      lateEvents: 'apply',
+    });
     engine.push(heartbeats(0, 10));
     engine.advanceTo(at(11));
     engine.push([health('cam-a-1', 2, true)]);

@@ -44,7 +44,12 @@ export interface EngineOptions {
 /** A silence (Alertmanager's): matching incidents are not raised or updated while it lasts; a raise waits for its end. */
 export interface Silence {
   readonly id: string;
-  readonly matchers: { readonly type?: IncidentType; readonly zoneId?: string; readonly key?: string; readonly ruleId?: string };
+  readonly matchers: {
+    readonly type?: IncidentType;
+    readonly zoneId?: string;
+    readonly key?: string;
+    readonly ruleId?: string;
+  };
   readonly startsAt: number;
   readonly endsAt: number;
   readonly comment?: string;
@@ -67,7 +72,11 @@ export interface EngineStats {
   readonly suppressed: { readonly inhibited: number; readonly silenced: number; readonly absorbed: number };
 }
 
-type DetectorFactory = (rule: Rule, rt: Runtime, zoneInhibited: (a: Alarm) => boolean) => Detector & { book?: AlarmBook; groups?: { book: AlarmBook } };
+type DetectorFactory = (
+  rule: Rule,
+  rt: Runtime,
+  zoneInhibited: (a: Alarm) => boolean,
+) => Detector & { book?: AlarmBook; groups?: { book: AlarmBook } };
 
 const FACTORIES: Record<Rule['detector'], DetectorFactory> = {
   threshold: (r, rt, z) => new ThresholdDetector(r as never, rt, z),
@@ -101,7 +110,10 @@ export class CorrelationEngine {
   private readonly world: World;
   private readonly timers = new TimerHeap();
   private readonly detectors: Detector[] = [];
-  private readonly byKind = new Map<EngineEventKind, Array<{ readonly d: Detector; readonly inhibitedBy: readonly IncidentType[] | undefined }>>();
+  private readonly byKind = new Map<
+    EngineEventKind,
+    Array<{ readonly d: Detector; readonly inhibitedBy: readonly IncidentType[] | undefined }>
+  >();
   private readonly forAll: Detector[] = [];
   private readonly books = new Map<IncidentType, AlarmBook[]>();
   private readonly absorbers = new Map<IncidentType, Array<{ rule: Rule; scope: 'zone' | 'members' }>>();
@@ -116,7 +128,19 @@ export class CorrelationEngine {
   private started = false;
   private startedAt = 0;
   private now = -Infinity;
-  private readonly counters = { received: 0, processed: 0, duplicates: 0, late: 0, unknownDevices: 0, raise: 0, update: 0, clear: 0, inhibited: 0, silenced: 0, absorbed: 0 };
+  private readonly counters = {
+    received: 0,
+    processed: 0,
+    duplicates: 0,
+    late: 0,
+    unknownDevices: 0,
+    raise: 0,
+    update: 0,
+    clear: 0,
+    inhibited: 0,
+    silenced: 0,
+    absorbed: 0,
+  };
   private readonly lateByKind: Record<string, number> = {};
 
   constructor(private readonly opts: EngineOptions) {
@@ -125,11 +149,16 @@ export class CorrelationEngine {
     this.lateness = opts.allowedLatenessMs;
     this.dedupSize = opts.dedupPerDevice ?? 32;
     this.rules = ('rules' in opts.rules ? opts.rules.rules : opts.rules).filter((r) => r.enabled);
-    for (const r of this.rules) for (const a of r.absorbs) this.absorbers.set(a.type, [...(this.absorbers.get(a.type) ?? []), { rule: r, scope: a.scope }]);
+    for (const r of this.rules)
+      for (const a of r.absorbs)
+        this.absorbers.set(a.type, [...(this.absorbers.get(a.type) ?? []), { rule: r, scope: a.scope }]);
     const rt = this.runtime();
     for (const rule of this.rules) {
       const zoneScoped = rule.inhibitedBy.filter((i) => i.scope !== 'device');
-      const zoneInhibited = (a: Alarm) => zoneScoped.some((i) => i.scope === a.zone.kind && this.world.zoneActiveOrHeld(i.type, a.zone.id, i.holdAfterClearMs));
+      const zoneInhibited = (a: Alarm) =>
+        zoneScoped.some(
+          (i) => i.scope === a.zone.kind && this.world.zoneActiveOrHeld(i.type, a.zone.id, i.holdAfterClearMs),
+        );
       const d = FACTORIES[rule.detector](rule, rt, zoneInhibited);
       this.detectors.push(d);
       const book = d.book ?? d.groups?.book;
@@ -329,7 +358,13 @@ export class CorrelationEngine {
     for (const s of this.silenceList) {
       if (this.now < s.startsAt || this.now >= s.endsAt) continue;
       const m = s.matchers;
-      if ((m.type && m.type !== rule.type) || (m.zoneId && m.zoneId !== zone.id) || (m.key && m.key !== key) || (m.ruleId && m.ruleId !== rule.id)) continue;
+      if (
+        (m.type && m.type !== rule.type) ||
+        (m.zoneId && m.zoneId !== zone.id) ||
+        (m.key && m.key !== key) ||
+        (m.ruleId && m.ruleId !== rule.id)
+      )
+        continue;
       until = Math.max(until ?? 0, s.endsAt);
     }
     return until;
@@ -343,7 +378,10 @@ export class CorrelationEngine {
       for (const book of this.books.get(spec.type) ?? []) {
         for (const b of book.alarms.values()) {
           if (!b.raised) continue;
-          const hit = spec.scope === 'zone' ? b.zone.id === alarm.zone.id : [...b.members.keys()].some((id) => alarm.members.has(id));
+          const hit =
+            spec.scope === 'zone'
+              ? b.zone.id === alarm.zone.id
+              : [...b.members.keys()].some((id) => alarm.members.has(id));
           if (!hit) continue;
           book.clear(b, this.now, `absorbed by ${alarm.key}`);
           keys.push(b.key);
@@ -356,7 +394,8 @@ export class CorrelationEngine {
   private isAbsorbed(rule: Rule, alarm: Alarm): boolean {
     for (const a of this.absorbers.get(rule.type) ?? []) {
       if (a.scope === 'zone' && this.world.zoneActive(a.rule.type, alarm.zone.id)) return true;
-      if (a.scope === 'members') for (const id of alarm.members.keys()) if (this.world.isFlagged(a.rule.type, id)) return true;
+      if (a.scope === 'members')
+        for (const id of alarm.members.keys()) if (this.world.isFlagged(a.rule.type, id)) return true;
     }
     return false;
   }
@@ -364,7 +403,8 @@ export class CorrelationEngine {
   stats(): EngineStats {
     const c = this.counters;
     let active = 0;
-    for (const list of this.books.values()) for (const b of list) for (const a of b.alarms.values()) if (a.raised) active++;
+    for (const list of this.books.values())
+      for (const b of list) for (const a of b.alarms.values()) if (a.raised) active++;
     return {
       received: c.received,
       processed: c.processed,

@@ -9,7 +9,14 @@ import { buildTopology, loadCity } from '@ioc/city';
 import { loadScenario, Simulation } from '@ioc/devices';
 import { backtest } from './backtest';
 import type { EngineEvent } from './event';
-import { ExerciseReplay, exerciseSignal, exerciseTimeOf, replayedTo, type ExerciseTimeline, type NumberedSignal } from './exercise-replay';
+import {
+  ExerciseReplay,
+  exerciseSignal,
+  exerciseTimeOf,
+  replayedTo,
+  type ExerciseTimeline,
+  type NumberedSignal,
+} from './exercise-replay';
 import { loadRules } from './rules.loader';
 import { signalDigest } from './signal-digest';
 import { at, binFill, every, fieldReport, raises, T0, traffic } from './testing/factories';
@@ -20,15 +27,27 @@ const topology = buildTopology(city);
 const scenario = loadScenario('king-tide-rain-october');
 /** The first six hours of the scenario: enough for its flood incidents to open, grow and clear. */
 const HOURS = 6;
-const timeline: ExerciseTimeline = { from: scenario.startMs, to: scenario.startMs + HOURS * 3_600_000, speed: 60, startedAt: Date.parse('2026-11-22T09:00:00+07:00') };
+const timeline: ExerciseTimeline = {
+  from: scenario.startMs,
+  to: scenario.startMs + HOURS * 3_600_000,
+  speed: 60,
+  startedAt: Date.parse('2026-11-22T09:00:00+07:00'),
+};
 const PREFIX = 'exercise-0a1b2c3d/';
 
 const recording: EngineEvent[] = (() => {
   const sim = new Simulation({ city, scenario, seed: 7 });
   const out: EngineEvent[] = [];
-  for (let t = 0; t < HOURS * 3600; ) {
+  for (let t = 0; t < HOURS * 3600;) {
     t = Math.min(HOURS * 3600, t + 600);
-    for (const m of sim.advanceTo(t)) out.push({ deviceId: m.deviceId, msgId: String(m.body.msgId), kind: m.kind, ts: Date.parse(m.body.ts as string), body: m.body });
+    for (const m of sim.advanceTo(t))
+      out.push({
+        deviceId: m.deviceId,
+        msgId: String(m.body.msgId),
+        kind: m.kind,
+        ts: Date.parse(m.body.ts as string),
+        body: m.body,
+      });
   }
   return out.filter((e) => e.ts < timeline.to).sort((a, b) => a.ts - b.ts);
 })();
@@ -53,7 +72,7 @@ function replay(steps: readonly number[], skip = 0): NumberedSignal[] {
 /** Targets from `from` to `to` in steps of `stepMs`, or of sizes from `size()`. */
 function steps(size: () => number): number[] {
   const out: number[] = [];
-  for (let t = timeline.from; t < timeline.to; ) {
+  for (let t = timeline.from; t < timeline.to;) {
     t = Math.min(timeline.to, t + size());
     out.push(t);
   }
@@ -86,20 +105,29 @@ describe('ExerciseReplay', () => {
 
   it('started again from the recording’s beginning, goes on exactly where the checkpoint left it', () => {
     const applied = Math.floor(reference.length / 2);
-    const resumed = replay(steps(() => 3_600_000), applied);
+    const resumed = replay(
+      steps(() => 3_600_000),
+      applied,
+    );
     expect(resumed.map((s) => s.n)).toEqual(reference.slice(applied).map((s) => s.n));
     expect(digest(resumed)).toBe(digest(reference.slice(applied)));
   });
 });
 
 describe('absence in the drill: judged only for the devices the recording holds', () => {
-  const drill: ExerciseTimeline = { from: T0, to: at(120), speed: 60, startedAt: Date.parse('2026-11-22T09:00:00+07:00') };
+  const drill: ExerciseTimeline = {
+    from: T0,
+    to: at(120),
+    speed: 60,
+    startedAt: Date.parse('2026-11-22T09:00:00+07:00'),
+  };
   const run = (events: readonly EngineEvent[], untilMin = 120) => {
     const r = new ExerciseReplay(rules, topology, drill, PREFIX, new Set(events.map((e) => e.deviceId)));
     r.push([...events].sort((a, b) => a.ts - b.ts));
     return r.advanceTo(at(untilMin)).map((s) => s.signal);
   };
-  const types = (signals: readonly IncidentSignal[]) => [...new Set(raises(signals).map((s) => `${s.type}:${s.zone.id}`))].sort();
+  const types = (signals: readonly IncidentSignal[]) =>
+    [...new Set(raises(signals).map((s) => `${s.type}:${s.zone.id}`))].sort();
 
   it('a recording of one bin’s fire raises the fire and nothing else, though the rest of the city is silent', () => {
     // 40 minutes: within the bin's own silence limit (45).
@@ -138,7 +166,14 @@ describe('the exercise clock and keys', () => {
 
   it('puts keys, absorbed keys and times of every signal on the exercise', () => {
     const t: ExerciseTimeline = { from: 0, to: 600_000, speed: 10, startedAt: 1_000_000 };
-    const ev = { at: 100_000, source: 'sensor' as const, deviceId: 'wl-1', msgId: 'm1', kind: 'water-level', summary: 'wl-1 level 34 cm' };
+    const ev = {
+      at: 100_000,
+      source: 'sensor' as const,
+      deviceId: 'wl-1',
+      msgId: 'm1',
+      kind: 'water-level',
+      summary: 'wl-1 level 34 cm',
+    };
     const raise: IncidentSignal = {
       op: 'raise',
       key: 'urban-flooding:catch-1',
@@ -158,7 +193,17 @@ describe('the exercise clock and keys', () => {
       evidence: [{ ...ev, at: 1_010_000 }],
       absorbs: ['exercise-1/traffic-congestion:road-1'],
     });
-    expect(exerciseSignal({ op: 'clear', key: 'k', at: 600_000, reason: 'level down' }, 'exercise-1/', t)).toEqual({ op: 'clear', key: 'exercise-1/k', at: 1_060_000, reason: 'level down' });
-    expect(exerciseSignal({ op: 'update', key: 'k', at: 0, evidence: [] }, 'exercise-1/', t)).toEqual({ op: 'update', key: 'exercise-1/k', at: 1_000_000, evidence: [] });
+    expect(exerciseSignal({ op: 'clear', key: 'k', at: 600_000, reason: 'level down' }, 'exercise-1/', t)).toEqual({
+      op: 'clear',
+      key: 'exercise-1/k',
+      at: 1_060_000,
+      reason: 'level down',
+    });
+    expect(exerciseSignal({ op: 'update', key: 'k', at: 0, evidence: [] }, 'exercise-1/', t)).toEqual({
+      op: 'update',
+      key: 'exercise-1/k',
+      at: 1_000_000,
+      evidence: [],
+    });
   });
 });

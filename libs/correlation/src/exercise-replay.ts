@@ -76,7 +76,13 @@ export class ExerciseReplay {
     private readonly keyPrefix: string,
     recordedDevices: ReadonlySet<string>,
   ) {
-    this.engine = new CorrelationEngine({ rules, topology, allowedLatenessMs: 0, startAt: timeline.from, watchedDevices: recordedDevices });
+    this.engine = new CorrelationEngine({
+      rules,
+      topology,
+      allowedLatenessMs: 0,
+      startAt: timeline.from,
+      watchedDevices: recordedDevices,
+    });
     this.reached = timeline.from;
   }
 
@@ -90,7 +96,9 @@ export class ExerciseReplay {
     const target = Math.min(this.timeline.to, t);
     if (target < this.reached) return [];
     this.reached = target;
-    return this.engine.advanceTo(target).map((s) => ({ n: this.made++, signal: exerciseSignal(s, this.keyPrefix, this.timeline) }));
+    return this.engine
+      .advanceTo(target)
+      .map((s) => ({ n: this.made++, signal: exerciseSignal(s, this.keyPrefix, this.timeline) }));
   }
 
   /** How far the replay has got, in the recording's time. */

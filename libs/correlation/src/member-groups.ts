@@ -87,7 +87,11 @@ export class MemberGroups {
   private denominator(zone: ZoneRef, sample: DeviceNode): number {
     const k = `${zone.id}|${sample.type}`;
     let n = this.denominators.get(k);
-    if (n === undefined) this.denominators.set(k, (n = Math.max(1, this.rt.topology.membersOf(zone.id).filter((d) => d.type === sample.type).length)));
+    if (n === undefined)
+      this.denominators.set(
+        k,
+        (n = Math.max(1, this.rt.topology.membersOf(zone.id).filter((d) => d.type === sample.type).length)),
+      );
     return n;
   }
 }

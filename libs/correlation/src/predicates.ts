@@ -18,7 +18,13 @@ export interface PredicateContext {
   resolve(level: NumOrRef, zoneIds: Readonly<Partial<Record<ZoneKind, string>>>): number;
 }
 
-export type Predicate = (ctx: PredicateContext, body: Readonly<Record<string, unknown>>, device: DeviceNode | undefined, zoneId: string | undefined, args: Readonly<Record<string, unknown>>) => boolean;
+export type Predicate = (
+  ctx: PredicateContext,
+  body: Readonly<Record<string, unknown>>,
+  device: DeviceNode | undefined,
+  zoneId: string | undefined,
+  args: Readonly<Record<string, unknown>>,
+) => boolean;
 
 const ms = (v: unknown, fallback: number): number => {
   if (typeof v === 'number') return v;
@@ -47,7 +53,8 @@ export const PREDICATES: Readonly<Record<string, Predicate>> = {
   /** body[field] is one of values. */
   fieldIn: (_ctx, body, _d, _z, a) => (a.values as unknown[]).includes(body[a.field as string]),
   /** Detection confidence at least `value`. */
-  minConfidence: (_ctx, body, _d, _z, a) => typeof body.confidence === 'number' && body.confidence >= (a.value as number),
+  minConfidence: (_ctx, body, _d, _z, a) =>
+    typeof body.confidence === 'number' && body.confidence >= (a.value as number),
   /** The catchment's gauges measured at least `minMm` of rain within `within`. */
   rainInZone: (ctx, _b, d, z, a) => {
     const c = catchmentOf(d, z);

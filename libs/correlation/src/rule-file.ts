@@ -21,12 +21,30 @@ const duration = z.string().transform((s, ctx) => {
 const kind = z.enum([...MESSAGE_KIND_NAMES, FIELD_REPORT] as unknown as [string, ...string[]]);
 const zoneKind = z.enum(ZONE_KINDS);
 const incidentType = z.enum(INCIDENT_TYPES);
-const numOrRef = z.union([z.number(), z.strictObject({ ref: z.enum(ZONE_REF_NAMES), times: z.number().optional(), plus: z.number().optional() })]);
+const numOrRef = z.union([
+  z.number(),
+  z.strictObject({ ref: z.enum(ZONE_REF_NAMES), times: z.number().optional(), plus: z.number().optional() }),
+]);
 const predicate = z
-  .union([z.string(), z.strictObject({ fn: z.string(), args: z.record(z.string(), z.unknown()).optional(), negate: z.boolean().optional() })])
-  .transform((p) => (typeof p === 'string' ? { fn: p, args: {}, negate: false } : { fn: p.fn, args: p.args ?? {}, negate: p.negate ?? false }))
+  .union([
+    z.string(),
+    z.strictObject({
+      fn: z.string(),
+      args: z.record(z.string(), z.unknown()).optional(),
+      negate: z.boolean().optional(),
+    }),
+  ])
+  .transform((p) =>
+    typeof p === 'string'
+      ? { fn: p, args: {}, negate: false }
+      : { fn: p.fn, args: p.args ?? {}, negate: p.negate ?? false },
+  )
   .superRefine((p, ctx) => {
-    if (!Object.prototype.hasOwnProperty.call(PREDICATES, p.fn)) ctx.addIssue({ code: 'custom', message: `unknown predicate "${p.fn}" (known: ${Object.keys(PREDICATES).join(', ')})` });
+    if (!Object.prototype.hasOwnProperty.call(PREDICATES, p.fn))
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown predicate "${p.fn}" (known: ${Object.keys(PREDICATES).join(', ')})`,
+      });
   });
 
 /** `ward`, `catchment`, or a preference list like `[site:festival-bank, ward]`. */
@@ -35,7 +53,10 @@ const zoneSelector = z.union([z.string(), z.array(z.string()).min(1)]).transform
   for (const item of typeof v === 'string' ? [v] : v) {
     const [k, landUse] = item.split(':');
     if (!(ZONE_KINDS as readonly string[]).includes(k)) {
-      ctx.addIssue({ code: 'custom', message: `"${item}": zone kind must be one of ${ZONE_KINDS.join(', ')} (optionally kind:landUse)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${item}": zone kind must be one of ${ZONE_KINDS.join(', ')} (optionally kind:landUse)`,
+      });
       return z.NEVER;
     }
     prefer.push({ kind: k as (typeof ZONE_KINDS)[number], landUse: landUse ? [landUse] : undefined });
@@ -43,10 +64,19 @@ const zoneSelector = z.union([z.string(), z.array(z.string()).min(1)]).transform
   return { prefer };
 });
 const group = z
-  .strictObject({ by: zoneSelector, minMembers: z.number().int().min(1).default(1), minShare: z.number().min(0).max(1).default(0), clearBelowMembers: z.number().int().min(1).optional() })
+  .strictObject({
+    by: zoneSelector,
+    minMembers: z.number().int().min(1).default(1),
+    minShare: z.number().min(0).max(1).default(0),
+    clearBelowMembers: z.number().int().min(1).optional(),
+  })
   .transform((g) => ({ ...g, clearBelowMembers: Math.min(g.clearBelowMembers ?? 1, g.minMembers) }));
 const band = z.strictObject({ atLeast: numOrRef.optional(), atMost: numOrRef.optional(), level: z.enum(SEVERITIES) });
-const severity = z.strictObject({ by: z.enum(['value', 'members', 'leadMinutes']).default('value'), bands: z.array(band).min(1), confirmedBoost: z.boolean().optional() });
+const severity = z.strictObject({
+  by: z.enum(['value', 'members', 'leadMinutes']).default('value'),
+  bands: z.array(band).min(1),
+  confirmedBoost: z.boolean().optional(),
+});
 const silenceAfter = z.record(z.string(), duration);
 
 const common = {
@@ -58,16 +88,30 @@ const common = {
   raiseAfter: duration.default(0),
   clearAfter: duration.default(0),
   severity,
-  inhibitedBy: z.array(z.strictObject({ type: incidentType, scope: z.union([z.literal('device'), zoneKind]), holdAfterClear: duration.default(0) })).default([]),
+  inhibitedBy: z
+    .array(
+      z.strictObject({
+        type: incidentType,
+        scope: z.union([z.literal('device'), zoneKind]),
+        holdAfterClear: duration.default(0),
+      }),
+    )
+    .default([]),
   absorbs: z.array(z.strictObject({ type: incidentType, scope: z.enum(['zone', 'members']) })).default([]),
   flap: z.strictObject({ maxRaises: z.number().int().min(1), window: duration, clearAfter: duration }).optional(),
   evidenceLimit: z.number().int().min(1).max(200).default(20),
 };
 
 const condition = z.union([
-  z.strictObject({ above: numOrRef, clearBelow: numOrRef.optional() }).transform((c) => ({ op: 'above' as const, level: c.above, clear: c.clearBelow ?? c.above })),
-  z.strictObject({ below: numOrRef, clearAbove: numOrRef.optional() }).transform((c) => ({ op: 'below' as const, level: c.below, clear: c.clearAbove ?? c.below })),
-  z.strictObject({ in: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1) }).transform((c) => ({ op: 'in' as const, values: c.in })),
+  z
+    .strictObject({ above: numOrRef, clearBelow: numOrRef.optional() })
+    .transform((c) => ({ op: 'above' as const, level: c.above, clear: c.clearBelow ?? c.above })),
+  z
+    .strictObject({ below: numOrRef, clearAbove: numOrRef.optional() })
+    .transform((c) => ({ op: 'below' as const, level: c.below, clear: c.clearAbove ?? c.below })),
+  z
+    .strictObject({ in: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1) })
+    .transform((c) => ({ op: 'in' as const, values: c.in })),
 ]);
 const neighbour = {
   kind,
@@ -108,7 +152,13 @@ const detectors = z.discriminatedUnion('detector', [
       staleAfter: duration,
       excludeFlagged: z.array(incidentType).default([]),
       requiresAny: z.array(predicate).default([]),
-      confirm: z.strictObject({ detections: z.array(z.string()).default([]), reportCategories: z.array(z.string()).default([]), within: duration }).optional(),
+      confirm: z
+        .strictObject({
+          detections: z.array(z.string()).default([]),
+          reportCategories: z.array(z.string()).default([]),
+          within: duration,
+        })
+        .optional(),
     }),
   }),
   z.strictObject({
@@ -132,14 +182,29 @@ const detectors = z.discriminatedUnion('detector', [
   z.strictObject({
     ...common,
     detector: z.literal('zone-silence'),
-    params: z.strictObject({ silenceAfter, zone: zoneKind, minSilent: z.number().int().min(1), raiseShare: z.number().gt(0).max(1), clearShare: z.number().min(0).max(1) }),
+    params: z.strictObject({
+      silenceAfter,
+      zone: zoneKind,
+      minSilent: z.number().int().min(1),
+      raiseShare: z.number().gt(0).max(1),
+      clearShare: z.number().min(0).max(1),
+    }),
   }),
   z.strictObject({
     ...common,
     detector: z.literal('fill-absence'),
-    params: z.strictObject({ fillAbove: z.number().min(0).max(100), resetBelow: z.number().min(0).max(100), noPickupWithin: duration, group }),
+    params: z.strictObject({
+      fillAbove: z.number().min(0).max(100),
+      resetBelow: z.number().min(0).max(100),
+      noPickupWithin: duration,
+      group,
+    }),
   }),
-  z.strictObject({ ...common, detector: z.literal('route-deadline'), params: z.strictObject({ minShare: z.number().gt(0).max(1), clearShare: z.number().gt(0).max(1) }) }),
+  z.strictObject({
+    ...common,
+    detector: z.literal('route-deadline'),
+    params: z.strictObject({ minShare: z.number().gt(0).max(1), clearShare: z.number().gt(0).max(1) }),
+  }),
   z.strictObject({
     ...common,
     detector: z.literal('count'),
@@ -157,12 +222,23 @@ const detectors = z.discriminatedUnion('detector', [
   z.strictObject({
     ...common,
     detector: z.literal('stuck'),
-    params: z.strictObject({ kind, field: z.string(), minReadings: z.number().int().min(2), minDuration: duration, zone: zoneKind }),
+    params: z.strictObject({
+      kind,
+      field: z.string(),
+      minReadings: z.number().int().min(2),
+      minDuration: duration,
+      zone: zoneKind,
+    }),
   }),
   z.strictObject({
     ...common,
     detector: z.literal('drift'),
-    params: z.strictObject({ ...neighbour, window: duration, minRatePerH: z.number().positive(), minOffset: z.number().positive() }),
+    params: z.strictObject({
+      ...neighbour,
+      window: duration,
+      minRatePerH: z.number().positive(),
+      minOffset: z.number().positive(),
+    }),
   }),
   z.strictObject({
     ...common,
@@ -172,7 +248,12 @@ const detectors = z.discriminatedUnion('detector', [
   z.strictObject({
     ...common,
     detector: z.literal('flooded-waste'),
-    params: z.strictObject({ floodType: incidentType, fillAbove: z.number().min(0).max(100), minBins: z.number().int().min(1), staleAfter: duration }),
+    params: z.strictObject({
+      floodType: incidentType,
+      fillAbove: z.number().min(0).max(100),
+      minBins: z.number().int().min(1),
+      staleAfter: duration,
+    }),
   }),
 ]);
 
@@ -196,7 +277,11 @@ function renameMs(params: Record<string, unknown>): Record<string, unknown> {
   // Durations are written without unit suffix in YAML (`staleAfter: 30m`) and carried as `…Ms` in code.
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) {
-    if (['memberAfter', 'staleAfter', 'window', 'horizon', 'noPickupWithin', 'quietAfter', 'minDuration'].includes(k) && typeof v === 'number') out[`${k}Ms`] = v;
+    if (
+      ['memberAfter', 'staleAfter', 'window', 'horizon', 'noPickupWithin', 'quietAfter', 'minDuration'].includes(k) &&
+      typeof v === 'number'
+    )
+      out[`${k}Ms`] = v;
     else if (k === 'silenceAfter') out.silenceAfterMs = v;
     else if (k === 'confirm' && v && typeof v === 'object') {
       const c = v as { detections: string[]; reportCategories: string[]; within: number };
@@ -228,10 +313,14 @@ export function parseRuleFiles(files: readonly RuleFileText[]): RuleSet {
       continue;
     }
     top.data.rules.forEach((raw, index) => {
-      const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${index + 1}`;
+      const id =
+        raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string'
+          ? (raw as { id: string }).id
+          : `#${index + 1}`;
       const parsed = detectors.safeParse(raw);
       if (!parsed.success) {
-        for (const i of parsed.error.issues) problems.push(`${f.name}: rule ${id}: ${i.path.join('.') || '(rule)'}: ${i.message}`);
+        for (const i of parsed.error.issues)
+          problems.push(`${f.name}: rule ${id}: ${i.path.join('.') || '(rule)'}: ${i.message}`);
         return;
       }
       const r = parsed.data;

@@ -8,7 +8,12 @@ import type { EngineEventKind } from './event';
  */
 export type NumOrRef = number | { readonly ref: ZoneRefName; readonly times?: number; readonly plus?: number };
 /** Zone attributes a level can refer to. */
-export const ZONE_REF_NAMES = ['catchment.warningLevelCm', 'catchment.bankCm', 'catchment.outfallInvertCm', 'site.capacityDensity'] as const;
+export const ZONE_REF_NAMES = [
+  'catchment.warningLevelCm',
+  'catchment.bankCm',
+  'catchment.outfallInvertCm',
+  'site.capacityDensity',
+] as const;
 export type ZoneRefName = (typeof ZONE_REF_NAMES)[number];
 
 export interface SeverityBand {
@@ -120,7 +125,11 @@ export interface ZoneLevelParams {
   /** At least one of these must hold for the zone (rain, high river…). Empty: no requirement. */
   readonly requiresAny: readonly PredicateCall[];
   /** Evidence that confirms (camera standing water, field reports), within `confirmWithinMs`. */
-  readonly confirm: { readonly detections: readonly string[]; readonly reportCategories: readonly string[]; readonly withinMs: number };
+  readonly confirm: {
+    readonly detections: readonly string[];
+    readonly reportCategories: readonly string[];
+    readonly withinMs: number;
+  };
 }
 
 export interface TrendParams {

@@ -50,10 +50,15 @@ describe('scenarios against their ground truth', () => {
   afterAll(() => console.log(`correlation scenarios (precision, recall):\n${summary.join('\n')}`));
 
   it.each(scenarioNames())('%s: every expected incident raised in its window, nothing else', (name) => {
-    const expected = loadScenario(name).file.expectedIncidents.map((x) => ({ ...x, fromMs: Date.parse(x.from), toMs: Date.parse(x.to) }));
+    const expected = loadScenario(name).file.expectedIncidents.map((x) => ({
+      ...x,
+      fromMs: Date.parse(x.from),
+      toMs: Date.parse(x.to),
+    }));
     const { signals, stats } = play(name);
     const raised = signals.filter((s): s is Extract<IncidentSignal, { op: 'raise' }> => s.op === 'raise');
-    const matches = (r: (typeof raised)[number], x: (typeof expected)[number]) => r.type === x.type && r.zone.id === x.zone && r.at >= x.fromMs && r.at <= x.toMs;
+    const matches = (r: (typeof raised)[number], x: (typeof expected)[number]) =>
+      r.type === x.type && r.zone.id === x.zone && r.at >= x.fromMs && r.at <= x.toMs;
     const unexpected = raised.filter((r) => !expected.some((x) => matches(r, x)));
     const missed = expected.filter((x) => !raised.some((r) => matches(r, x)));
     const precision = raised.length ? (raised.length - unexpected.length) / raised.length : 1;

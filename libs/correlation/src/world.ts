@@ -23,8 +23,7 @@ export function setLatest(map: Map<string, { t: number; v: number }>, id: string
   if (x) {
     x.t = t;
     x.v = v;
-  }
-  else map.set(id, { t, v });
+  } else map.set(id, { t, v });
 }
 
 export function median(values: number[], n: number): number {
@@ -99,7 +98,8 @@ export class World implements PredicateContext {
 
   /** A late message still proves its device alive (its values come too late to use). */
   heartbeat(deviceId: string, at: number): void {
-    if (this.topology.devices.has(deviceId)) this.lastSeen.set(deviceId, Math.max(this.lastSeen.get(deviceId) ?? -Infinity, at));
+    if (this.topology.devices.has(deviceId))
+      this.lastSeen.set(deviceId, Math.max(this.lastSeen.get(deviceId) ?? -Infinity, at));
   }
 
   // ---------------------------------------------------------------- predicate context
@@ -152,7 +152,8 @@ export class World implements PredicateContext {
     const zone = zoneIds[kind] ? this.topology.zones.get(zoneIds[kind]!) : undefined;
     let base = NaN;
     if (zone) {
-      if (attr === 'capacityDensity') base = zone.capacityPersons && zone.areaM2 ? zone.capacityPersons / zone.areaM2 : NaN;
+      if (attr === 'capacityDensity')
+        base = zone.capacityPersons && zone.areaM2 ? zone.capacityPersons / zone.areaM2 : NaN;
       else base = (zone as unknown as Record<string, number | undefined>)[attr] ?? NaN;
     }
     return base * (level.times ?? 1) + (level.plus ?? 0);

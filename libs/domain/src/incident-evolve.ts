@@ -19,7 +19,10 @@ const NEXT_STATE: Partial<Record<IncidentEvent['type'], IncidentState>> = {
  * What one later event (not `opened`) does to an incident's state and severity: the part of `evolve` that a summary
  * (the real-time feed's) keeps, so the two cannot drift apart. Severity only rises.
  */
-export function evolveStatus<S extends { readonly state: IncidentState; readonly severity: Severity }>(s: S, event: IncidentEvent): S {
+export function evolveStatus<S extends { readonly state: IncidentState; readonly severity: Severity }>(
+  s: S,
+  event: IncidentEvent,
+): S {
   if (event.type === 'severity-raised') return { ...s, severity: maxSeverity(s.severity, event.data.to) };
   const state = NEXT_STATE[event.type];
   return state ? { ...s, state } : s;
@@ -53,7 +56,8 @@ export function evolve(state: IncidentRecord | undefined, event: IncidentEvent):
       version: 1,
     };
   }
-  if (!state || state.id !== event.incidentId) throw new Error(`event ${event.type} for ${event.incidentId} applied to ${state?.id ?? 'nothing'}`);
+  if (!state || state.id !== event.incidentId)
+    throw new Error(`event ${event.type} for ${event.incidentId} applied to ${state?.id ?? 'nothing'}`);
   const s = evolveStatus({ ...state, version: state.version + 1 }, event);
   switch (event.type) {
     case 'evidence-added':
@@ -74,7 +78,16 @@ export function evolve(state: IncidentRecord | undefined, event: IncidentEvent):
       return { ...s, resolvedAt: event.at, resolvedBy: event.actor, resolution: event.data.reason };
     case 'reopened': {
       // Back to open: someone must acknowledge again; who held it before stays in the audit trail.
-      const { resolvedAt: _r, resolvedBy: _b, resolution: _n, acknowledgedAt: _a, acknowledgedBy: _ab, assignee: _as, assignedAt: _aa, ...rest } = s;
+      const {
+        resolvedAt: _r,
+        resolvedBy: _b,
+        resolution: _n,
+        acknowledgedAt: _a,
+        acknowledgedBy: _ab,
+        assignee: _as,
+        assignedAt: _aa,
+        ...rest
+      } = s;
       // The escalation level is kept: notifications are once per (incident, level) over the incident's whole life.
       return { ...rest, reopenCount: s.reopenCount + 1 };
     }
@@ -83,7 +96,17 @@ export function evolve(state: IncidentRecord | undefined, event: IncidentEvent):
     case 'escalated':
       return { ...s, escalationLevel: Math.max(s.escalationLevel, event.data.level) };
     case 'sop-step-completed':
-      return { ...s, sopDone: [...s.sopDone, { stepId: event.data.stepId, at: event.at, by: event.actor, ...(event.data.note && { note: event.data.note }) }] };
+      return {
+        ...s,
+        sopDone: [
+          ...s.sopDone,
+          {
+            stepId: event.data.stepId,
+            at: event.at,
+            by: event.actor,
+            ...(event.data.note && { note: event.data.note }),
+          },
+        ],
+      };
   }
 }
-

@@ -19,7 +19,14 @@ export const INCIDENT_DOMAINS = {
   waste: ['bin-overflow', 'missed-collection', 'illegal-dumping-hotspot', 'bin-fire'],
   traffic: ['congestion', 'illegal-parking', 'crowd-over-capacity'],
   'cross-domain': ['flood-induced-congestion', 'waste-in-flooded-zone', 'zone-outage'],
-  'device-health': ['device-offline', 'device-battery-low', 'camera-tampered', 'sensor-stuck', 'sensor-drift', 'sensor-disagreement'],
+  'device-health': [
+    'device-offline',
+    'device-battery-low',
+    'camera-tampered',
+    'sensor-stuck',
+    'sensor-drift',
+    'sensor-disagreement',
+  ],
 } as const satisfies Record<string, readonly IncidentType[]>;
 export type IncidentDomain = keyof typeof INCIDENT_DOMAINS;
 export const INCIDENT_DOMAIN_NAMES = Object.keys(INCIDENT_DOMAINS) as IncidentDomain[];
@@ -30,7 +37,16 @@ export function incidentDomainOf(type: IncidentType): IncidentDomain {
 }
 
 /** Who owns an SOP step. */
-export const SOP_OWNER_ROLES = ['operator', 'supervisor', 'field-team', 'drainage-team', 'waste-team', 'traffic-police', 'maintenance', 'ward-staff'] as const;
+export const SOP_OWNER_ROLES = [
+  'operator',
+  'supervisor',
+  'field-team',
+  'drainage-team',
+  'waste-team',
+  'traffic-police',
+  'maintenance',
+  'ward-staff',
+] as const;
 export type SopOwnerRole = (typeof SOP_OWNER_ROLES)[number];
 
 export interface SopStep {
@@ -124,7 +140,10 @@ export type IncidentEvent = EventBase &
           readonly sop?: AttachedSop;
         };
       }
-    | { readonly type: 'evidence-added'; readonly data: { readonly evidence: readonly Evidence[]; readonly absorbs?: readonly string[] } }
+    | {
+        readonly type: 'evidence-added';
+        readonly data: { readonly evidence: readonly Evidence[]; readonly absorbs?: readonly string[] };
+      }
     | { readonly type: 'severity-raised'; readonly data: { readonly from: Severity; readonly to: Severity } }
     | { readonly type: 'acknowledged'; readonly data: Record<string, never> }
     | { readonly type: 'assigned'; readonly data: { readonly assignee: string; readonly previous?: string } }

@@ -29,7 +29,11 @@ export class IncidentChangeFanout {
     if (change.events.length === 0) return;
     // This process's own sockets first (no Redis round trip), then every process's through the stream.
     this.local.emit(change.events);
-    await this.events.publish(change.events).catch((err) => this.logger.error({ err }, 'publishing incident events failed; sockets catch up from the database'));
+    await this.events
+      .publish(change.events)
+      .catch((err) =>
+        this.logger.error({ err }, 'publishing incident events failed; sockets catch up from the database'),
+      );
     const types = new Map<string, Set<string>>();
     for (const e of change.events) types.set(e.incidentId, (types.get(e.incidentId) ?? new Set()).add(e.type));
     for (const [incidentId, happened] of types) {
@@ -37,7 +41,10 @@ export class IncidentChangeFanout {
         if ([...happened].some((t) => PLAN.has(t))) await this.escalation.schedule(incidentId);
         else if ([...happened].some((t) => CANCEL.has(t))) await this.escalation.cancel(incidentId);
       } catch (err) {
-        this.logger.error({ err, incidentId }, 'updating escalation timers failed; the escalation job re-checks the incident when it fires');
+        this.logger.error(
+          { err, incidentId },
+          'updating escalation timers failed; the escalation job re-checks the incident when it fires',
+        );
       }
     }
   }

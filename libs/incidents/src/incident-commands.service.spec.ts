@@ -7,15 +7,18 @@ import { IncidentCommandService } from './incident-commands.service';
 import type { IncidentChange, IncidentService } from './incident.service';
 
 const ID = '0b7f3c2e-6a51-4a8e-9f3e-1d2c3b4a5e6f';
-const event = (type: StoredIncidentEvent['type'], seq: number) => ({ incidentId: ID, at: 1, actor: 'u1', type, data: {}, seq, version: seq }) as unknown as StoredIncidentEvent;
+const event = (type: StoredIncidentEvent['type'], seq: number) =>
+  ({ incidentId: ID, at: 1, actor: 'u1', type, data: {}, seq, version: seq }) as unknown as StoredIncidentEvent;
 
 function setup(result: (method: string, args: unknown[]) => IncidentChange, opts: { publishFails?: boolean } = {}) {
   const calls: Array<[string, ...unknown[]]> = [];
   const incidents = new Proxy({} as IncidentService, {
-    get: (_, method: string) => async (...args: unknown[]) => {
-      calls.push([method, ...args]);
-      return result(method, args);
-    },
+    get:
+      (_, method: string) =>
+      async (...args: unknown[]) => {
+        calls.push([method, ...args]);
+        return result(method, args);
+      },
   });
   const published: StoredIncidentEvent[][] = [];
   const stream = {
@@ -33,7 +36,16 @@ function setup(result: (method: string, args: unknown[]) => IncidentChange, opts
   const local = new IncidentEventTap();
   const delivered: Array<readonly StoredIncidentEvent[]> = [];
   local.subscribe((events) => delivered.push(events));
-  return { service: new IncidentCommandService(incidents, new IncidentChangeFanout(stream, local, escalation, pino({ level: 'silent' }))), calls, published, delivered, timers };
+  return {
+    service: new IncidentCommandService(
+      incidents,
+      new IncidentChangeFanout(stream, local, escalation, pino({ level: 'silent' })),
+    ),
+    calls,
+    published,
+    delivered,
+    timers,
+  };
 }
 
 const change = (...events: StoredIncidentEvent[]): IncidentChange => ({ events, incidents: [] });
@@ -82,7 +94,9 @@ describe('IncidentCommandService', () => {
     expect(none.published).toEqual([]);
     expect(none.timers).toEqual([]);
     const down = setup(() => change(event('acknowledged', 9)), { publishFails: true });
-    await expect(down.service.execute({ action: 'acknowledge', incidentId: ID, by: 'u1' })).resolves.toEqual(change(event('acknowledged', 9)));
+    await expect(down.service.execute({ action: 'acknowledge', incidentId: ID, by: 'u1' })).resolves.toEqual(
+      change(event('acknowledged', 9)),
+    );
     expect(down.timers).toEqual([`cancel ${ID}`]);
   });
 
@@ -90,7 +104,9 @@ describe('IncidentCommandService', () => {
     const h = setup(() => {
       throw Object.assign(new Error('no'), { code: 'INCIDENT_INVALID_TRANSITION' });
     });
-    await expect(h.service.execute({ action: 'close', incidentId: ID, by: 'u1' })).rejects.toMatchObject({ code: 'INCIDENT_INVALID_TRANSITION' });
+    await expect(h.service.execute({ action: 'close', incidentId: ID, by: 'u1' })).rejects.toMatchObject({
+      code: 'INCIDENT_INVALID_TRANSITION',
+    });
     expect(h.published).toEqual([]);
   });
 });

@@ -1,6 +1,20 @@
-import { evolve, SYSTEM_ACTOR, type Evidence, type IncidentEvent, type IncidentRecord, type IncidentSignal } from '@ioc/domain';
+import {
+  evolve,
+  SYSTEM_ACTOR,
+  type Evidence,
+  type IncidentEvent,
+  type IncidentRecord,
+  type IncidentSignal,
+} from '@ioc/domain';
 import { isIocError } from '@ioc/platform';
-import { decide, foldByIncident, validatePolicy, type DecideContext, type IncidentCommand, type LifecyclePolicy } from './incident.decider';
+import {
+  decide,
+  foldByIncident,
+  validatePolicy,
+  type DecideContext,
+  type IncidentCommand,
+  type LifecyclePolicy,
+} from './incident.decider';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 9, 20, 11, 0, 0);
@@ -40,10 +54,19 @@ const sop = {
 };
 
 let ids = 0;
-const signal = (s: IncidentSignal, exercise = false): IncidentCommand => ({ kind: 'apply-signal', signal: s, exercise, newIncidentId: `inc-${++ids}`, sop });
+const signal = (s: IncidentSignal, exercise = false): IncidentCommand => ({
+  kind: 'apply-signal',
+  signal: s,
+  exercise,
+  newIncidentId: `inc-${++ids}`,
+  sop,
+});
 
 /** Runs commands in order, like the service does (state = the incident of the key that is not closed). */
-function run(steps: Array<[IncidentCommand, number]>, start?: IncidentRecord): { state: IncidentRecord | undefined; events: IncidentEvent[] } {
+function run(
+  steps: Array<[IncidentCommand, number]>,
+  start?: IncidentRecord,
+): { state: IncidentRecord | undefined; events: IncidentEvent[] } {
   let state = start;
   const events: IncidentEvent[] = [];
   for (const [cmd, now] of steps) {
@@ -123,7 +146,10 @@ describe('incident decider', () => {
     const acked = run([[{ kind: 'acknowledge', by: 'op' }, T0]], open).state!;
     expectCode(() => decide({ kind: 'acknowledge', by: 'op2' }, acked, ctx(T0)), 'INCIDENT_INVALID_TRANSITION');
     const assigned = run([[{ kind: 'assign', assignee: 'a', by: 'op' }, T0]], acked).state!;
-    expectCode(() => decide({ kind: 'assign', assignee: 'a', by: 'op' }, assigned, ctx(T0)), 'INCIDENT_INVALID_TRANSITION');
+    expectCode(
+      () => decide({ kind: 'assign', assignee: 'a', by: 'op' }, assigned, ctx(T0)),
+      'INCIDENT_INVALID_TRANSITION',
+    );
     const closed = run(
       [
         [{ kind: 'resolve', by: 'op' }, T0],
@@ -151,9 +177,18 @@ describe('incident decider', () => {
     expectCode(() => decide({ kind: 'acknowledge', by: SYSTEM_ACTOR }, open, ctx(T0)), 'INCIDENT_INVALID_COMMAND');
     expectCode(() => decide({ kind: 'acknowledge', by: '' }, open, ctx(T0)), 'INCIDENT_INVALID_COMMAND');
     expectCode(() => decide({ kind: 'escalate', level: 0 }, open, ctx(T0)), 'INCIDENT_INVALID_COMMAND');
-    expectCode(() => decide(signal(raise(T0, { severity: 'huge' as never })), undefined, ctx(T0)), 'INCIDENT_INVALID_COMMAND');
-    expectCode(() => decide(signal(raise(T0, { type: 'volcano' as never })), undefined, ctx(T0)), 'INCIDENT_INVALID_COMMAND');
-    expectCode(() => decide({ kind: 'complete-sop-step', stepId: 'nope', by: 'op' }, open, ctx(T0)), 'SOP_STEP_UNKNOWN');
+    expectCode(
+      () => decide(signal(raise(T0, { severity: 'huge' as never })), undefined, ctx(T0)),
+      'INCIDENT_INVALID_COMMAND',
+    );
+    expectCode(
+      () => decide(signal(raise(T0, { type: 'volcano' as never })), undefined, ctx(T0)),
+      'INCIDENT_INVALID_COMMAND',
+    );
+    expectCode(
+      () => decide({ kind: 'complete-sop-step', stepId: 'nope', by: 'op' }, open, ctx(T0)),
+      'SOP_STEP_UNKNOWN',
+    );
     expectCode(() => validatePolicy({ reopenWindowMs: 10, autoCloseAfterMs: 5 }), 'INCIDENT_INVALID_COMMAND');
   });
 
@@ -172,11 +207,38 @@ describe('incident decider', () => {
     const { state, events } = run([
       [signal(raise(T0)), T0],
       [signal(raise(T0 + MIN, { evidence: [ev(T0, 'm1'), ev(T0 + MIN, 'm2', 40)] })), T0 + MIN],
-      [signal({ op: 'update', key: raise(0).key, at: T0 + 2 * MIN, severity: 'critical', evidence: [ev(T0 + 2 * MIN, 'm3', 60)] }), T0 + 2 * MIN],
-      [signal({ op: 'update', key: raise(0).key, at: T0 + 3 * MIN, severity: 'minor', evidence: [ev(T0 + 3 * MIN, 'm4', 25)] }), T0 + 3 * MIN],
-      [signal({ op: 'update', key: raise(0).key, at: T0 + 4 * MIN, evidence: [ev(T0 + 3 * MIN, 'm4', 25)] }), T0 + 4 * MIN],
+      [
+        signal({
+          op: 'update',
+          key: raise(0).key,
+          at: T0 + 2 * MIN,
+          severity: 'critical',
+          evidence: [ev(T0 + 2 * MIN, 'm3', 60)],
+        }),
+        T0 + 2 * MIN,
+      ],
+      [
+        signal({
+          op: 'update',
+          key: raise(0).key,
+          at: T0 + 3 * MIN,
+          severity: 'minor',
+          evidence: [ev(T0 + 3 * MIN, 'm4', 25)],
+        }),
+        T0 + 3 * MIN,
+      ],
+      [
+        signal({ op: 'update', key: raise(0).key, at: T0 + 4 * MIN, evidence: [ev(T0 + 3 * MIN, 'm4', 25)] }),
+        T0 + 4 * MIN,
+      ],
     ]);
-    expect(events.map((e) => e.type)).toEqual(['opened', 'evidence-added', 'evidence-added', 'severity-raised', 'evidence-added']);
+    expect(events.map((e) => e.type)).toEqual([
+      'opened',
+      'evidence-added',
+      'evidence-added',
+      'severity-raised',
+      'evidence-added',
+    ]);
     expect(events[1]).toMatchObject({ data: { evidence: [{ msgId: 'm2' }] } });
     expect(events[3]).toMatchObject({ data: { from: 'moderate', to: 'critical' } });
     expect(state).toMatchObject({ severity: 'critical', evidenceCount: 4, state: 'open' });
@@ -198,7 +260,10 @@ describe('incident decider', () => {
     const { state, events } = run([
       [signal(raise(T0)), T0],
       [{ kind: 'acknowledge', by: 'op' }, T0 + MIN],
-      [signal({ op: 'clear', key: raise(0).key, at: T0 + 40 * MIN, reason: 'level below 15 cm for 10 min' }), T0 + 40 * MIN],
+      [
+        signal({ op: 'clear', key: raise(0).key, at: T0 + 40 * MIN, reason: 'level below 15 cm for 10 min' }),
+        T0 + 40 * MIN,
+      ],
       [signal({ op: 'clear', key: raise(0).key, at: T0 + 41 * MIN, reason: 'again' }), T0 + 41 * MIN],
     ]);
     expect(events.map((e) => [e.type, e.actor])).toEqual([
@@ -206,7 +271,11 @@ describe('incident decider', () => {
       ['acknowledged', 'op'],
       ['resolved', 'system'],
     ]);
-    expect(state).toMatchObject({ state: 'resolved', resolvedBy: SYSTEM_ACTOR, resolution: 'level below 15 cm for 10 min' });
+    expect(state).toMatchObject({
+      state: 'resolved',
+      resolvedBy: SYSTEM_ACTOR,
+      resolution: 'level below 15 cm for 10 min',
+    });
     expect(decide(signal({ op: 'clear', key: 'other', at: T0, reason: 'x' }), undefined, ctx(T0))).toEqual([]);
     expect(decide(signal({ op: 'update', key: 'other', at: T0, evidence: [] }), undefined, ctx(T0))).toEqual([]);
   });
@@ -217,7 +286,11 @@ describe('incident decider', () => {
       [{ kind: 'assign', assignee: 'a', by: 'sup' }, T0 + MIN],
       [signal({ op: 'clear', key: raise(0).key, at: T0 + 20 * MIN, reason: 'below' }), T0 + 20 * MIN],
     ]).state!;
-    const within = decide(signal(raise(T0 + 45 * MIN, { severity: 'major', evidence: [ev(T0 + 45 * MIN, 'm9', 50)] })), cleared, ctx(T0 + 45 * MIN));
+    const within = decide(
+      signal(raise(T0 + 45 * MIN, { severity: 'major', evidence: [ev(T0 + 45 * MIN, 'm9', 50)] })),
+      cleared,
+      ctx(T0 + 45 * MIN),
+    );
     expect(within.map((e) => [e.type, e.incidentId])).toEqual([
       ['reopened', cleared.id],
       ['evidence-added', cleared.id],
@@ -244,7 +317,11 @@ describe('incident decider', () => {
     ]).state!;
     expect(resolved).toMatchObject({ state: 'resolved', resolvedBy: 'op' });
     const reopened = run([[{ kind: 'reopen', by: 'sup', reason: 'still flooded' }, T0 + 2 * MIN]], resolved);
-    expect(reopened.events[0]).toMatchObject({ type: 'reopened', actor: 'sup', data: { reason: 'still flooded', auto: false } });
+    expect(reopened.events[0]).toMatchObject({
+      type: 'reopened',
+      actor: 'sup',
+      data: { reason: 'still flooded', auto: false },
+    });
     const closed = run(
       [
         [{ kind: 'resolve', by: 'op' }, T0 + 3 * MIN],
@@ -253,7 +330,9 @@ describe('incident decider', () => {
       reopened.state,
     ).state!;
     const cmd = signal(raise(T0 + 5 * MIN));
-    expect(decide(cmd, closed, ctx(T0 + 5 * MIN)).map((e) => [e.type, e.incidentId])).toEqual([['opened', (cmd as { newIncidentId: string }).newIncidentId]]);
+    expect(decide(cmd, closed, ctx(T0 + 5 * MIN)).map((e) => [e.type, e.incidentId])).toEqual([
+      ['opened', (cmd as { newIncidentId: string }).newIncidentId],
+    ]);
   });
 
   it('auto-close closes a resolved incident only when its time has come (a timer can repeat safely)', () => {
@@ -263,7 +342,15 @@ describe('incident decider', () => {
     ]).state!;
     expect(decide({ kind: 'auto-close' }, resolved, ctx(T0 + MIN + policy.autoCloseAfterMs - 1))).toEqual([]);
     const events = decide({ kind: 'auto-close' }, resolved, ctx(T0 + MIN + policy.autoCloseAfterMs));
-    expect(events).toEqual([{ type: 'closed', incidentId: resolved.id, at: T0 + MIN + policy.autoCloseAfterMs, actor: SYSTEM_ACTOR, data: { reason: 'auto-close' } }]);
+    expect(events).toEqual([
+      {
+        type: 'closed',
+        incidentId: resolved.id,
+        at: T0 + MIN + policy.autoCloseAfterMs,
+        actor: SYSTEM_ACTOR,
+        data: { reason: 'auto-close' },
+      },
+    ]);
     const open = run([[signal(raise(T0)), T0]]).state!;
     expect(decide({ kind: 'auto-close' }, open, ctx(T0 + 10 * policy.autoCloseAfterMs))).toEqual([]);
   });
@@ -288,10 +375,20 @@ describe('incident decider', () => {
   it('SOP steps complete once and only with an SOP attached', () => {
     const open = run([[signal(raise(T0)), T0]]).state!;
     const done = run([[{ kind: 'complete-sop-step', stepId: 'confirm', by: 'op' }, T0 + MIN]], open).state!;
-    expectCode(() => decide({ kind: 'complete-sop-step', stepId: 'confirm', by: 'op' }, done, ctx(T0)), 'INCIDENT_INVALID_TRANSITION');
-    const bare = decide({ kind: 'apply-signal', signal: raise(T0), exercise: false, newIncidentId: 'x' }, undefined, ctx(T0));
+    expectCode(
+      () => decide({ kind: 'complete-sop-step', stepId: 'confirm', by: 'op' }, done, ctx(T0)),
+      'INCIDENT_INVALID_TRANSITION',
+    );
+    const bare = decide(
+      { kind: 'apply-signal', signal: raise(T0), exercise: false, newIncidentId: 'x' },
+      undefined,
+      ctx(T0),
+    );
     const noSop = evolve(undefined, bare[0]);
-    expectCode(() => decide({ kind: 'complete-sop-step', stepId: 'confirm', by: 'op' }, noSop, ctx(T0)), 'SOP_NOT_FOUND');
+    expectCode(
+      () => decide({ kind: 'complete-sop-step', stepId: 'confirm', by: 'op' }, noSop, ctx(T0)),
+      'SOP_NOT_FOUND',
+    );
   });
 
   it('keeps the exercise flag and refuses to mix an exercise signal into a live incident', () => {
@@ -304,7 +401,15 @@ describe('incident decider', () => {
     const script = (): Array<[IncidentCommand, number]> => [
       [{ kind: 'apply-signal', signal: raise(T0), exercise: false, newIncidentId: 'fixed', sop }, T0],
       [{ kind: 'acknowledge', by: 'op' }, T0 + MIN],
-      [{ kind: 'apply-signal', signal: { op: 'clear', key: raise(0).key, at: T0 + 2 * MIN, reason: 'r' }, exercise: false, newIncidentId: 'unused' }, T0 + 2 * MIN],
+      [
+        {
+          kind: 'apply-signal',
+          signal: { op: 'clear', key: raise(0).key, at: T0 + 2 * MIN, reason: 'r' },
+          exercise: false,
+          newIncidentId: 'unused',
+        },
+        T0 + 2 * MIN,
+      ],
     ];
     expect(JSON.stringify(run(script()).events)).toBe(JSON.stringify(run(script()).events));
   });

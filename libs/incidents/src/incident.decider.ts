@@ -31,11 +31,18 @@ export interface LifecyclePolicy {
   readonly autoCloseAfterMs: number;
 }
 
-export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = { reopenWindowMs: 30 * 60_000, autoCloseAfterMs: 24 * 3_600_000 };
+export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = {
+  reopenWindowMs: 30 * 60_000,
+  autoCloseAfterMs: 24 * 3_600_000,
+};
 
 export function validatePolicy(p: LifecyclePolicy): LifecyclePolicy {
   if (!(p.reopenWindowMs >= 0) || !(p.autoCloseAfterMs >= p.reopenWindowMs)) {
-    throw new IncidentError('INCIDENT_INVALID_COMMAND', 'lifecycle policy needs 0 ≤ reopenWindowMs ≤ autoCloseAfterMs', { ...p });
+    throw new IncidentError(
+      'INCIDENT_INVALID_COMMAND',
+      'lifecycle policy needs 0 ≤ reopenWindowMs ≤ autoCloseAfterMs',
+      { ...p },
+    );
   }
   return p;
 }
@@ -93,7 +100,8 @@ function requireState(state: IncidentRecord | undefined, command: IncidentComman
 
 /** Operators are named users; `system` is reserved for the engine and timers so the audit trail tells them apart. */
 function operator(by: string): string {
-  if (typeof by !== 'string' || by.trim() === '' || by.length > MAX_ID) invalid('the acting user id must be a non-empty string of at most 200 characters');
+  if (typeof by !== 'string' || by.trim() === '' || by.length > MAX_ID)
+    invalid('the acting user id must be a non-empty string of at most 200 characters');
   if (by === SYSTEM_ACTOR) invalid(`"${SYSTEM_ACTOR}" is reserved for automatic actions`);
   return by;
 }
@@ -104,7 +112,9 @@ function isSeverity(s: unknown): s is Severity {
 
 /** Same reading twice (the engine re-sends evidence it already sent): one identity per piece. */
 export function evidenceIdentity(e: Evidence): string {
-  return e.msgId !== undefined ? `${e.deviceId ?? ''}|${e.msgId}` : `${e.at}|${e.source}|${e.kind}|${e.deviceId ?? ''}|${e.summary}`;
+  return e.msgId !== undefined
+    ? `${e.deviceId ?? ''}|${e.msgId}`
+    : `${e.at}|${e.source}|${e.kind}|${e.deviceId ?? ''}|${e.summary}`;
 }
 
 function newEvidence(state: IncidentRecord | undefined, evidence: readonly Evidence[]): Evidence[] {
@@ -121,14 +131,16 @@ function newEvidence(state: IncidentRecord | undefined, evidence: readonly Evide
 }
 
 function validateSignal(s: IncidentSignal): void {
-  if (typeof s.key !== 'string' || s.key === '' || s.key.length > 500) invalid('signal key must be a non-empty string of at most 500 characters');
+  if (typeof s.key !== 'string' || s.key === '' || s.key.length > 500)
+    invalid('signal key must be a non-empty string of at most 500 characters');
   if (!Number.isFinite(s.at)) invalid('signal time must be a finite epoch-ms number', { key: s.key });
   if (s.op === 'raise') {
     if (!isIncidentType(s.type)) invalid(`unknown incident type ${String(s.type)}`, { key: s.key });
     if (!isSeverity(s.severity)) invalid(`unknown severity ${String(s.severity)}`, { key: s.key });
     if (!s.zone?.kind || !s.zone.id) invalid('a raise needs a zone', { key: s.key });
   }
-  if (s.op === 'update' && s.severity !== undefined && !isSeverity(s.severity)) invalid(`unknown severity ${String(s.severity)}`, { key: s.key });
+  if (s.op === 'update' && s.severity !== undefined && !isSeverity(s.severity))
+    invalid(`unknown severity ${String(s.severity)}`, { key: s.key });
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -137,7 +149,12 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function evidenceEvents(incidentId: string, at: number, evidence: readonly Evidence[], absorbs: readonly string[]): IncidentEvent[] {
+function evidenceEvents(
+  incidentId: string,
+  at: number,
+  evidence: readonly Evidence[],
+  absorbs: readonly string[],
+): IncidentEvent[] {
   const parts = chunks(evidence, INCIDENT_EVIDENCE_PER_EVENT);
   if (parts.length === 0 && absorbs.length > 0) parts.push([]);
   return parts.map((part, i) => ({
@@ -150,17 +167,32 @@ function evidenceEvents(incidentId: string, at: number, evidence: readonly Evide
 }
 
 /** Evidence and a severity rise for an incident that exists (raise or update of an active key). */
-function growth(state: IncidentRecord, at: number, evidence: readonly Evidence[], severity: Severity | undefined, absorbs?: readonly string[]): IncidentEvent[] {
+function growth(
+  state: IncidentRecord,
+  at: number,
+  evidence: readonly Evidence[],
+  severity: Severity | undefined,
+  absorbs?: readonly string[],
+): IncidentEvent[] {
   const fresh = newEvidence(state, evidence);
   const newAbsorbs = [...new Set(absorbs ?? [])].filter((k) => !state.absorbs.includes(k));
   const events = evidenceEvents(state.id, at, fresh, newAbsorbs);
   if (severity !== undefined && severityRank(severity) > severityRank(state.severity)) {
-    events.push({ type: 'severity-raised', incidentId: state.id, at, actor: SYSTEM_ACTOR, data: { from: state.severity, to: severity } });
+    events.push({
+      type: 'severity-raised',
+      incidentId: state.id,
+      at,
+      actor: SYSTEM_ACTOR,
+      data: { from: state.severity, to: severity },
+    });
   }
   return events;
 }
 
-function opened(command: Extract<IncidentCommand, { kind: 'apply-signal' }>, signal: Extract<IncidentSignal, { op: 'raise' }>): IncidentEvent[] {
+function opened(
+  command: Extract<IncidentCommand, { kind: 'apply-signal' }>,
+  signal: Extract<IncidentSignal, { op: 'raise' }>,
+): IncidentEvent[] {
   const [first = [], ...rest] = chunks(newEvidence(undefined, signal.evidence), INCIDENT_EVIDENCE_PER_EVENT);
   const open: IncidentEvent = {
     type: 'opened',
@@ -183,7 +215,11 @@ function opened(command: Extract<IncidentCommand, { kind: 'apply-signal' }>, sig
   return [open, ...rest.flatMap((part) => evidenceEvents(command.newIncidentId, signal.at, part, []))];
 }
 
-function decideSignal(command: Extract<IncidentCommand, { kind: 'apply-signal' }>, state: IncidentRecord | undefined, ctx: DecideContext): IncidentEvent[] {
+function decideSignal(
+  command: Extract<IncidentCommand, { kind: 'apply-signal' }>,
+  state: IncidentRecord | undefined,
+  ctx: DecideContext,
+): IncidentEvent[] {
   const signal = command.signal;
   validateSignal(signal);
   if (state && (state.key !== signal.key || state.exercise !== command.exercise)) {
@@ -205,22 +241,44 @@ function decideSignal(command: Extract<IncidentCommand, { kind: 'apply-signal' }
         };
         return [reopened, ...growth(state, signal.at, signal.evidence, signal.severity, signal.absorbs)];
       }
-      if (command.newIncidentId === state.id) invalid('newIncidentId must differ from the superseded incident', { incidentId: state.id });
-      return [{ type: 'closed', incidentId: state.id, at: signal.at, actor: SYSTEM_ACTOR, data: { reason: 'superseded' } }, ...opened(command, signal)];
+      if (command.newIncidentId === state.id)
+        invalid('newIncidentId must differ from the superseded incident', { incidentId: state.id });
+      return [
+        { type: 'closed', incidentId: state.id, at: signal.at, actor: SYSTEM_ACTOR, data: { reason: 'superseded' } },
+        ...opened(command, signal),
+      ];
     }
     case 'update':
       // Nothing to update (unknown key, or closed): the engine's view is ahead of ours only after a lost raise,
       // which the raise's retry repairs; an update cannot open an incident (it lacks type and zone).
       if (!state) return [];
       // Resolved by an operator while the condition persists: keep the evidence, respect the decision.
-      return growth(state, signal.at, signal.evidence, isActive(state.state) ? signal.severity : undefined, signal.absorbs);
+      return growth(
+        state,
+        signal.at,
+        signal.evidence,
+        isActive(state.state) ? signal.severity : undefined,
+        signal.absorbs,
+      );
     case 'clear':
       if (!state || !isActive(state.state)) return [];
-      return [{ type: 'resolved', incidentId: state.id, at: signal.at, actor: SYSTEM_ACTOR, data: { reason: signal.reason, auto: true } }];
+      return [
+        {
+          type: 'resolved',
+          incidentId: state.id,
+          at: signal.at,
+          actor: SYSTEM_ACTOR,
+          data: { reason: signal.reason, auto: true },
+        },
+      ];
   }
 }
 
-export function decide(command: IncidentCommand, state: IncidentRecord | undefined, ctx: DecideContext): IncidentEvent[] {
+export function decide(
+  command: IncidentCommand,
+  state: IncidentRecord | undefined,
+  ctx: DecideContext,
+): IncidentEvent[] {
   if (command.kind === 'apply-signal') return decideSignal(command, state, ctx);
   const s = requireState(state, command.kind);
   const base = { incidentId: s.id, at: ctx.now };
@@ -233,15 +291,29 @@ export function decide(command: IncidentCommand, state: IncidentRecord | undefin
     case 'assign': {
       const by = operator(command.by);
       const assignee = command.assignee;
-      if (typeof assignee !== 'string' || assignee.trim() === '' || assignee.length > MAX_ID || assignee === SYSTEM_ACTOR) invalid('assignee must be a user id');
+      if (
+        typeof assignee !== 'string' ||
+        assignee.trim() === '' ||
+        assignee.length > MAX_ID ||
+        assignee === SYSTEM_ACTOR
+      )
+        invalid('assignee must be a user id');
       if (!isActive(s.state)) transition(s, 'assign');
       if (s.state === 'assigned' && s.assignee === assignee) {
-        throw new IncidentError('INCIDENT_INVALID_TRANSITION', `incident is already assigned to ${assignee}`, { incidentId: s.id, assignee });
+        throw new IncidentError('INCIDENT_INVALID_TRANSITION', `incident is already assigned to ${assignee}`, {
+          incidentId: s.id,
+          assignee,
+        });
       }
       const events: IncidentEvent[] = [];
       // Assigning is a decision about the incident: it acknowledges it if nobody had (MTTA counts from here).
       if (s.state === 'open') events.push({ ...base, actor: by, type: 'acknowledged', data: {} });
-      events.push({ ...base, actor: by, type: 'assigned', data: { assignee, ...(s.assignee !== undefined && { previous: s.assignee }) } });
+      events.push({
+        ...base,
+        actor: by,
+        type: 'assigned',
+        data: { assignee, ...(s.assignee !== undefined && { previous: s.assignee }) },
+      });
       return events;
     }
     case 'comment': {
@@ -260,7 +332,14 @@ export function decide(command: IncidentCommand, state: IncidentRecord | undefin
     case 'reopen': {
       const by = operator(command.by);
       if (s.state !== 'resolved') transition(s, 'reopen');
-      return [{ ...base, actor: by, type: 'reopened', data: { reason: command.reason?.trim() || 'reopened by operator', auto: false } }];
+      return [
+        {
+          ...base,
+          actor: by,
+          type: 'reopened',
+          data: { reason: command.reason?.trim() || 'reopened by operator', auto: false },
+        },
+      ];
     }
     case 'close': {
       const by = operator(command.by);
@@ -268,11 +347,13 @@ export function decide(command: IncidentCommand, state: IncidentRecord | undefin
       return [{ ...base, actor: by, type: 'closed', data: { reason: 'operator' } }];
     }
     case 'auto-close': {
-      if (s.state !== 'resolved' || s.resolvedAt === undefined || ctx.now - s.resolvedAt < ctx.policy.autoCloseAfterMs) return [];
+      if (s.state !== 'resolved' || s.resolvedAt === undefined || ctx.now - s.resolvedAt < ctx.policy.autoCloseAfterMs)
+        return [];
       return [{ ...base, actor: SYSTEM_ACTOR, type: 'closed', data: { reason: 'auto-close' } }];
     }
     case 'escalate': {
-      if (!Number.isInteger(command.level) || command.level < 1 || command.level > 100) invalid('escalation level must be an integer from 1 to 100');
+      if (!Number.isInteger(command.level) || command.level < 1 || command.level > 100)
+        invalid('escalation level must be an integer from 1 to 100');
       const by = command.by === undefined || command.by === SYSTEM_ACTOR ? SYSTEM_ACTOR : operator(command.by);
       if (!isActive(s.state)) transition(s, 'escalate');
       if (command.level <= s.escalationLevel) return [];
@@ -281,7 +362,11 @@ export function decide(command: IncidentCommand, state: IncidentRecord | undefin
     case 'complete-sop-step': {
       const by = operator(command.by);
       if (s.state === 'closed') transition(s, 'complete an SOP step of');
-      if (!s.sop) throw new IncidentError('SOP_NOT_FOUND', 'this incident has no SOP attached', { incidentId: s.id, type: s.type });
+      if (!s.sop)
+        throw new IncidentError('SOP_NOT_FOUND', 'this incident has no SOP attached', {
+          incidentId: s.id,
+          type: s.type,
+        });
       if (!s.sop.steps.some((step) => step.id === command.stepId)) {
         throw new IncidentError('SOP_STEP_UNKNOWN', `SOP ${s.sop.id} v${s.sop.version} has no step ${command.stepId}`, {
           incidentId: s.id,
@@ -289,11 +374,16 @@ export function decide(command: IncidentCommand, state: IncidentRecord | undefin
         });
       }
       if (s.sopDone.some((d) => d.stepId === command.stepId)) {
-        throw new IncidentError('INCIDENT_INVALID_TRANSITION', `SOP step ${command.stepId} is already completed`, { incidentId: s.id, stepId: command.stepId });
+        throw new IncidentError('INCIDENT_INVALID_TRANSITION', `SOP step ${command.stepId} is already completed`, {
+          incidentId: s.id,
+          stepId: command.stepId,
+        });
       }
       const note = command.note?.trim();
       if (note !== undefined && note.length > MAX_TEXT) invalid(`a step note has at most ${MAX_TEXT} characters`);
-      return [{ ...base, actor: by, type: 'sop-step-completed', data: { stepId: command.stepId, ...(note && { note }) } }];
+      return [
+        { ...base, actor: by, type: 'sop-step-completed', data: { stepId: command.stepId, ...(note && { note }) } },
+      ];
     }
   }
 }
@@ -302,7 +392,10 @@ export function decide(command: IncidentCommand, state: IncidentRecord | undefin
  * Folds a command's events per incident (a raise can close one incident and open another).
  * Returns the records in the order their first event appears.
  */
-export function foldByIncident(state: IncidentRecord | undefined, events: readonly IncidentEvent[]): Map<string, IncidentRecord> {
+export function foldByIncident(
+  state: IncidentRecord | undefined,
+  events: readonly IncidentEvent[],
+): Map<string, IncidentRecord> {
   const out = new Map<string, IncidentRecord>();
   for (const e of events) {
     const prev = out.get(e.incidentId) ?? (state?.id === e.incidentId ? state : undefined);

@@ -8,7 +8,14 @@ import { validateXML } from 'xmllint-wasm';
 import { SYSTEM_ACTOR, type Evidence, type IncidentSignal } from '@ioc/domain';
 import { CLOCK, IOC_CONFIG, isIocError, loadConfig, type Clock } from '@ioc/platform';
 import { DATABASE, IncidentRepository, MIGRATIONS_DIR, migrate, openDatabase, type Database } from '@ioc/storage';
-import { createPlainTestDatabase, openEmbeddedTestDatabase, projectRoot, SeedsTestModule, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import {
+  createPlainTestDatabase,
+  openEmbeddedTestDatabase,
+  projectRoot,
+  SeedsTestModule,
+  testLogger,
+  type PlainTestDatabase,
+} from '@ioc/testing';
 import { CapExportService } from './cap/cap-export.service';
 import { IncidentService } from './incident.service';
 import { IncidentsModule } from './incidents.module';
@@ -41,7 +48,11 @@ const evidence = (at: number, msgId: string, value = 30): Evidence => ({
   unit: 'cm',
 });
 
-const raise = (key: string, at: number, over: Partial<Extract<IncidentSignal, { op: 'raise' }>> = {}): IncidentSignal => ({
+const raise = (
+  key: string,
+  at: number,
+  over: Partial<Extract<IncidentSignal, { op: 'raise' }>> = {},
+): IncidentSignal => ({
   op: 'raise',
   key,
   type: 'urban-flooding',
@@ -112,7 +123,13 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     await service.escalate(id, 1);
     expect((await service.escalate(id, 1)).events).toEqual([]);
     clock.t = T0 + 6 * MIN;
-    const upd = await service.applySignal({ op: 'update', key, at: T0 + 6 * MIN, severity: 'critical', evidence: [evidence(T0 + 6 * MIN, 'm-up', 55)] });
+    const upd = await service.applySignal({
+      op: 'update',
+      key,
+      at: T0 + 6 * MIN,
+      severity: 'critical',
+      evidence: [evidence(T0 + 6 * MIN, 'm-up', 55)],
+    });
     expect(upd.events.map((e) => e.type)).toEqual(['evidence-added', 'severity-raised']);
     clock.t = T0 + 50 * MIN;
     await service.resolve(id, 'team-drain-1', 'drains cleared');
@@ -158,7 +175,11 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
       ['closed', 'sup-minh', T0 + 55 * MIN, 10],
     ]);
     expect(detail.timeline[2].data).toEqual({ text: 'Camera cam-hv-012 thấy nước đọng' });
-    expect(detail.timeline[0].data).toMatchObject({ key, sop: { id: 'sop-urban-flooding' }, evidence: [{ msgId: `m-${T0}` }] });
+    expect(detail.timeline[0].data).toMatchObject({
+      key,
+      sop: { id: 'sop-urban-flooding' },
+      evidence: [{ msgId: `m-${T0}` }],
+    });
     const seqs = detail.timeline.map((e) => e.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
 
@@ -168,7 +189,7 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     expect(await service.eventsSince(seqs[seqs.length - 1], 100)).toEqual([]);
   });
 
-  it('keeps last_seq at the incident\'s latest event, and locks several incidents in one statement', async () => {
+  it("keeps last_seq at the incident's latest event, and locks several incidents in one statement", async () => {
     clock.t = T0 + 30_000;
     const a = (await service.applySignal(raise(newKey(), T0))).incidents[0];
     const b = (await service.applySignal(raise(newKey(), T0))).incidents[0];
@@ -176,7 +197,9 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     const stored = (await repo.findById(a.id))!;
     expect(stored.lastSeq).toBe(Math.max(...(await repo.timeline(a.id)).map((e) => e.seq)));
     expect(stored.lastSeq).toBe(acked.events.at(-1)!.seq);
-    const locked = await repo.transaction((tx) => tx.lockByIds([b.id, a.id, a.id, '00000000-0000-4000-8000-000000000000']));
+    const locked = await repo.transaction((tx) =>
+      tx.lockByIds([b.id, a.id, a.id, '00000000-0000-4000-8000-000000000000']),
+    );
     expect([...locked.keys()].sort()).toEqual([a.id, b.id].sort());
     expect(locked.get(a.id)).toMatchObject({ state: 'acknowledged', lastSeq: stored.lastSeq });
   });
@@ -184,7 +207,11 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
   it('exports the stored timeline as a valid CAP 1.2 chain, and wires up as a Nest module', async () => {
     @Global()
     @Module({
-      providers: [{ provide: DATABASE, useValue: db }, { provide: CLOCK, useValue: clock }, { provide: IOC_CONFIG, useValue: loadConfig({}) }],
+      providers: [
+        { provide: DATABASE, useValue: db },
+        { provide: CLOCK, useValue: clock },
+        { provide: IOC_CONFIG, useValue: loadConfig({}) },
+      ],
       exports: [DATABASE, CLOCK, IOC_CONFIG],
     })
     class Infra {}
@@ -192,7 +219,9 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     const cap = moduleRef.get(CapExportService);
     const wired = moduleRef.get(IncidentService);
     const key = newKey();
-    const { incidents } = await wired.applySignal(raise(key, T0, { title: { vi: 'Ngập < 1 m & đang lên', en: 'Flooding < 1 m & rising' } }));
+    const { incidents } = await wired.applySignal(
+      raise(key, T0, { title: { vi: 'Ngập < 1 m & đang lên', en: 'Flooding < 1 m & rising' } }),
+    );
     clock.t = T0 + 20 * MIN;
     await wired.resolve(incidents[0].id, 'op-lan', 'water gone');
     const messages = await cap.messages(incidents[0].id);
@@ -200,7 +229,10 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     expect(messages[1].references).toEqual([`${messages[0].sender},${messages[0].identifier},${messages[0].sent}`]);
     const xsd = readFileSync(path.join(projectRoot(), 'docs/cap/CAP-v1.2.xsd'), 'utf8');
     for (const m of messages) {
-      const r = await validateXML({ xml: [{ fileName: 'a.xml', contents: m.xml }], schema: [{ fileName: 'CAP-v1.2.xsd', contents: xsd }] });
+      const r = await validateXML({
+        xml: [{ fileName: 'a.xml', contents: m.xml }],
+        schema: [{ fileName: 'CAP-v1.2.xsd', contents: xsd }],
+      });
       expect(r.errors).toEqual([]);
     }
     expect(messages[0].xml).toContain('<headline>Ngập &lt; 1 m &amp; đang lên</headline>');
@@ -224,17 +256,26 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     const key = newKey();
     const first = await service.applySignal(raise(key, T0));
     const id = first.incidents[0].id;
-    const cleared = await service.applySignal({ op: 'clear', key, at: T0 + 10 * MIN, reason: 'below 15 cm for 10 min' });
+    const cleared = await service.applySignal({
+      op: 'clear',
+      key,
+      at: T0 + 10 * MIN,
+      reason: 'below 15 cm for 10 min',
+    });
     expect(cleared.events).toMatchObject([{ type: 'resolved', actor: SYSTEM_ACTOR, incidentId: id }]);
     expect((await service.applySignal({ op: 'clear', key, at: T0 + 11 * MIN, reason: 'again' })).events).toEqual([]);
 
-    const again = await service.applySignal(raise(key, T0 + 30 * MIN, { evidence: [evidence(T0 + 30 * MIN, 'm-again')] }));
+    const again = await service.applySignal(
+      raise(key, T0 + 30 * MIN, { evidence: [evidence(T0 + 30 * MIN, 'm-again')] }),
+    );
     expect(again.events.map((e) => [e.type, e.incidentId])).toEqual([
       ['reopened', id],
       ['evidence-added', id],
     ]);
     await service.applySignal({ op: 'clear', key, at: T0 + 40 * MIN, reason: 'below' });
-    const later = await service.applySignal(raise(key, T0 + 80 * MIN, { evidence: [evidence(T0 + 80 * MIN, 'm-later')] }));
+    const later = await service.applySignal(
+      raise(key, T0 + 80 * MIN, { evidence: [evidence(T0 + 80 * MIN, 'm-later')] }),
+    );
     expect(later.events.map((e) => e.type)).toEqual(['closed', 'opened']);
     const successor = later.incidents.find((i) => i.id !== id)!;
     expect((await repo.findById(id))!.state).toBe('closed');
@@ -248,16 +289,31 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     const transactions = jest.spyOn(repo, 'transaction');
     const saves = jest.spyOn(repo, 'saveIfUnchanged');
     try {
-      const update = await service.applySignal({ op: 'update', key, at: T0 + MIN, severity: 'critical', evidence: [evidence(T0 + MIN, 'm-known')] });
+      const update = await service.applySignal({
+        op: 'update',
+        key,
+        at: T0 + MIN,
+        severity: 'critical',
+        evidence: [evidence(T0 + MIN, 'm-known')],
+      });
       expect(update.events.map((e) => e.type)).toEqual(['evidence-added', 'severity-raised']);
       expect([reads.mock.calls.length, transactions.mock.calls.length, saves.mock.calls.length]).toEqual([0, 0, 1]);
       // Acknowledged through another service (another process): the remembered version is stale, the write refused,
       // and the locking transaction adds the evidence to the acknowledged incident.
       await new IncidentService(repo, sops, clock, POLICY).acknowledge(first.incidents[0].id, 'operator2');
-      const later = await service.applySignal({ op: 'update', key, at: T0 + 2 * MIN, evidence: [evidence(T0 + 2 * MIN, 'm-stale')] });
+      const later = await service.applySignal({
+        op: 'update',
+        key,
+        at: T0 + 2 * MIN,
+        evidence: [evidence(T0 + 2 * MIN, 'm-stale')],
+      });
       expect(later.events.map((e) => e.type)).toEqual(['evidence-added']);
       expect(transactions.mock.calls.length).toBe(2);
-      expect(await repo.findById(first.incidents[0].id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'operator2', evidenceCount: 3 });
+      expect(await repo.findById(first.incidents[0].id)).toMatchObject({
+        state: 'acknowledged',
+        acknowledgedBy: 'operator2',
+        evidenceCount: 3,
+      });
     } finally {
       jest.restoreAllMocks();
     }
@@ -272,13 +328,20 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     expect((await service.closeExpired()).events.filter((e) => e.incidentId === incidents[0].id)).toEqual([]);
     clock.t = T0 + MIN + POLICY.autoCloseAfterMs;
     const closed = await service.closeExpired();
-    expect(closed.events.filter((e) => e.incidentId === incidents[0].id)).toMatchObject([{ type: 'closed', actor: SYSTEM_ACTOR, data: { reason: 'auto-close' } }]);
+    expect(closed.events.filter((e) => e.incidentId === incidents[0].id)).toMatchObject([
+      { type: 'closed', actor: SYSTEM_ACTOR, data: { reason: 'auto-close' } },
+    ]);
     expect((await service.closeExpired()).events.filter((e) => e.incidentId === incidents[0].id)).toEqual([]);
   });
 
   it('keeps exercises apart: same key, separate incidents, filtered out of the live list', async () => {
     const key = newKey('crowd-over-capacity:site-festival-bank-north');
-    const signal = raise(key, T0, { type: 'crowd-over-capacity', ruleId: 'traffic.crowd', zone: { kind: 'site', id: 'site-festival-bank-north' }, severity: 'major' });
+    const signal = raise(key, T0, {
+      type: 'crowd-over-capacity',
+      ruleId: 'traffic.crowd',
+      zone: { kind: 'site', id: 'site-festival-bank-north' },
+      severity: 'major',
+    });
     const live = await service.applySignal(signal);
     const ex = await service.applySignal(signal, { exercise: true });
     expect(live.incidents[0].id).not.toBe(ex.incidents[0].id);
@@ -307,12 +370,21 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     await service.acknowledge(made[1], 'op');
     const range = { from: base, to: base + 5 * MIN };
     expect((await service.list({ ...range, limit: 50 })).map((i) => i.id)).toEqual([...made].reverse());
-    expect((await service.list({ ...range, severities: ['major'], limit: 50 })).map((i) => i.id)).toEqual([made[3], made[1]]);
+    expect((await service.list({ ...range, severities: ['major'], limit: 50 })).map((i) => i.id)).toEqual([
+      made[3],
+      made[1],
+    ]);
     expect((await service.list({ ...range, states: ['acknowledged'], limit: 50 })).map((i) => i.id)).toEqual([made[1]]);
     expect((await service.list({ ...range, domains: ['waste'], limit: 50 })).length).toBe(5);
     expect((await service.list({ ...range, domains: ['flood'], limit: 50 })).length).toBe(0);
-    expect((await service.list({ ...range, types: ['bin-overflow'], zoneKind: 'ward', zoneId: 'ward-p8', limit: 50 })).length).toBe(5);
-    expect((await service.list({ from: base + 2 * MIN, to: base + 4 * MIN, limit: 50 })).map((i) => i.id)).toEqual([made[3], made[2]]);
+    expect(
+      (await service.list({ ...range, types: ['bin-overflow'], zoneKind: 'ward', zoneId: 'ward-p8', limit: 50 }))
+        .length,
+    ).toBe(5);
+    expect((await service.list({ from: base + 2 * MIN, to: base + 4 * MIN, limit: 50 })).map((i) => i.id)).toEqual([
+      made[3],
+      made[2],
+    ]);
     const page1 = await service.list({ ...range, limit: 2 });
     const last = page1[page1.length - 1];
     const page2 = await service.list({ ...range, limit: 2, before: { openedAt: last.openedAt, id: last.id } });
@@ -321,8 +393,18 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
 
   it('stores a large evidence batch in bounded events and keeps the latest evidence on the incident', async () => {
     const key = newKey('zone-outage:ward-p3');
-    const many = Array.from({ length: 180 }, (_, i) => ({ ...evidence(T0 + i, `silent-${i}`), summary: `device wl-p3-${String(i).padStart(3, '0')} silent for 15 min (last seen ${T0})` }));
-    const out = await service.applySignal(raise(key, T0, { type: 'zone-outage', ruleId: 'x.zone-outage', zone: { kind: 'ward', id: 'ward-p3' }, evidence: many }));
+    const many = Array.from({ length: 180 }, (_, i) => ({
+      ...evidence(T0 + i, `silent-${i}`),
+      summary: `device wl-p3-${String(i).padStart(3, '0')} silent for 15 min (last seen ${T0})`,
+    }));
+    const out = await service.applySignal(
+      raise(key, T0, {
+        type: 'zone-outage',
+        ruleId: 'x.zone-outage',
+        zone: { kind: 'ward', id: 'ward-p3' },
+        evidence: many,
+      }),
+    );
     expect(out.events.map((e) => e.type)).toEqual(['opened', 'evidence-added', 'evidence-added', 'evidence-added']);
     const stored = await repo.findById(out.incidents[0].id);
     expect(stored).toMatchObject({ evidenceCount: 180 });
@@ -332,7 +414,9 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
   it('50 parallel raises of one key through several pool connections give exactly one incident', async () => {
     const key = newKey();
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => service.applySignal(raise(key, T0, { evidence: [evidence(T0 + i, `p-${i}`)] }))),
+      Array.from({ length: 50 }, (_, i) =>
+        service.applySignal(raise(key, T0, { evidence: [evidence(T0 + i, `p-${i}`)] })),
+      ),
     );
     const openedCount = results.filter((r) => r.events.some((e) => e.type === 'opened')).length;
     expect(openedCount).toBe(1);
@@ -365,7 +449,13 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
     const keysHere = Array.from({ length: 6 }, () => newKey('congestion:road-hung-vuong'));
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        service.applySignal(raise(keysHere[i % 6], T0, { type: 'congestion', ruleId: 'traffic.congestion', evidence: [evidence(T0 + i, `c-${i}`)] })),
+        service.applySignal(
+          raise(keysHere[i % 6], T0, {
+            type: 'congestion',
+            ruleId: 'traffic.congestion',
+            evidence: [evidence(T0 + i, `c-${i}`)],
+          }),
+        ),
       ),
     );
     writing = false;
@@ -378,11 +468,15 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
   });
 
   it('migrates down and up again', async () => {
-    const all = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    const all = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     const count = all.length - all.indexOf('20261121000600000_incidents.sql');
     const down = await migrate(db, 'down', count, testLogger);
     expect(down[down.length - 1]).toBe('20261121000600000_incidents');
-    const { rows } = await db.pool.query(`SELECT to_regclass('incident')::text AS t, to_regclass('incident_event')::text AS e`);
+    const { rows } = await db.pool.query(
+      `SELECT to_regclass('incident')::text AS t, to_regclass('incident_event')::text AS e`,
+    );
     expect(rows[0]).toEqual({ t: null, e: null });
     expect(await migrate(db, 'up', undefined, testLogger)).toEqual([...down].reverse());
     expect(await repo.eventsSince(0, 10)).toEqual([]);
@@ -391,13 +485,28 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
   if (storagePath === 'postgres') {
     it('two processes and a second pool raising one key at once give exactly one incident', async () => {
       const key = newKey();
-      const other = await openDatabase({ url: plain!.url, poolSize: 8, timescaledb: 'auto', migrate: false }, testLogger);
+      const other = await openDatabase(
+        { url: plain!.url, poolSize: 8, timescaledb: 'auto', migrate: false },
+        testLogger,
+      );
       const otherService = new IncidentService(new IncidentRepository(other), sops, clock, POLICY);
       const root = projectRoot();
       const children: ChildProcessWithoutNullStreams[] = ['a', 'b'].map((tag) =>
-        spawn(process.execPath, ['-r', path.join(root, 'test/support/swc-register.js'), path.join(root, 'test/fixtures/incident-raiser.ts'), plain!.url, key, '25', tag], {
-          cwd: root,
-        }),
+        spawn(
+          process.execPath,
+          [
+            '-r',
+            path.join(root, 'test/support/swc-register.js'),
+            path.join(root, 'test/fixtures/incident-raiser.ts'),
+            plain!.url,
+            key,
+            '25',
+            tag,
+          ],
+          {
+            cwd: root,
+          },
+        ),
       );
       const lines = children.map((c) => createInterface({ input: c.stdout })[Symbol.asyncIterator]());
       const stderr = children.map((c) => {
@@ -412,12 +521,22 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
         }
         for (const c of children) c.stdin.write('go\n');
         const local = await Promise.all([
-          ...Array.from({ length: 25 }, (_, i) => service.applySignal(raise(key, T0, { evidence: [evidence(T0, `local-${i}`)] }))),
-          ...Array.from({ length: 25 }, (_, i) => otherService.applySignal(raise(key, T0, { evidence: [evidence(T0, `other-${i}`)] }))),
+          ...Array.from({ length: 25 }, (_, i) =>
+            service.applySignal(raise(key, T0, { evidence: [evidence(T0, `local-${i}`)] })),
+          ),
+          ...Array.from({ length: 25 }, (_, i) =>
+            otherService.applySignal(raise(key, T0, { evidence: [evidence(T0, `other-${i}`)] })),
+          ),
         ]);
-        const childResults = await Promise.all(lines.map(async (it) => JSON.parse((await it.next()).value as string) as { opened: number; failed: string[] }));
+        const childResults = await Promise.all(
+          lines.map(
+            async (it) => JSON.parse((await it.next()).value as string) as { opened: number; failed: string[] },
+          ),
+        );
         for (const r of childResults) expect(r.failed).toEqual([]);
-        const opened = local.filter((r) => r.events.some((e) => e.type === 'opened')).length + childResults.reduce((n, r) => n + r.opened, 0);
+        const opened =
+          local.filter((r) => r.events.some((e) => e.type === 'opened')).length +
+          childResults.reduce((n, r) => n + r.opened, 0);
         expect(opened).toBe(1);
         const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM incident WHERE dedup_key = $1`, [key]);
         expect(rows[0].n).toBe(1);
@@ -427,6 +546,5 @@ describe.each(PATHS)('incidents on %s', (storagePath) => {
         await other.close();
       }
     });
-
   }
 });

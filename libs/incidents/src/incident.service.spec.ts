@@ -21,9 +21,14 @@ class FakeIncidentRepository {
 
   async transaction<T>(fn: (tx: IncidentTransaction) => Promise<T>): Promise<T> {
     const tx = {
-      lockActiveByKey: async (key: string, exercise: boolean) => [...this.rows.values()].find((r) => r.key === key && r.exercise === exercise && r.state !== 'closed'),
+      lockActiveByKey: async (key: string, exercise: boolean) =>
+        [...this.rows.values()].find((r) => r.key === key && r.exercise === exercise && r.state !== 'closed'),
       lockById: async (id: string) => this.rows.get(id),
-      save: async (records: ReadonlyMap<string, IncidentRecord>, previous: ReadonlyMap<string, number>, events: readonly IncidentEvent[]) => {
+      save: async (
+        records: ReadonlyMap<string, IncidentRecord>,
+        previous: ReadonlyMap<string, number>,
+        events: readonly IncidentEvent[],
+      ) => {
         this.saves.locked++;
         return this.store(records, events);
       },
@@ -40,23 +45,36 @@ class FakeIncidentRepository {
   }
 
   /** Like the real one: nothing written if a record moved on from the version read or a new key is taken. */
-  async saveIfUnchanged(records: ReadonlyMap<string, IncidentRecord>, previous: ReadonlyMap<string, number>, events: readonly IncidentEvent[]) {
+  async saveIfUnchanged(
+    records: ReadonlyMap<string, IncidentRecord>,
+    previous: ReadonlyMap<string, number>,
+    events: readonly IncidentEvent[],
+  ) {
     this.saves.optimistic++;
     for (const [id, version] of previous) if (this.rows.get(id)?.version !== version) return 'conflict';
     return this.store(records, events);
   }
 
-  private store(records: ReadonlyMap<string, IncidentRecord>, events: readonly IncidentEvent[]): StoredIncidentEvent[] | 'conflict' {
+  private store(
+    records: ReadonlyMap<string, IncidentRecord>,
+    events: readonly IncidentEvent[],
+  ): StoredIncidentEvent[] | 'conflict' {
     for (const [id, r] of records) {
       if (this.rows.has(id)) continue;
       if (this.rivalOnFirstInsert) {
         this.put(this.rivalOnFirstInsert, 0);
         this.rivalOnFirstInsert = undefined;
       }
-      if ([...this.rows.values()].some((x) => x.key === r.key && x.exercise === r.exercise && x.state !== 'closed' && !records.has(x.id))) return 'conflict';
+      if (
+        [...this.rows.values()].some(
+          (x) => x.key === r.key && x.exercise === r.exercise && x.state !== 'closed' && !records.has(x.id),
+        )
+      )
+        return 'conflict';
     }
     const stored = events.map((e) => ({ ...e, seq: ++this.seq, version: 0 }) as StoredIncidentEvent);
-    for (const [id, r] of records) this.put(r, Math.max(...stored.filter((e) => e.incidentId === id).map((e) => e.seq)));
+    for (const [id, r] of records)
+      this.put(r, Math.max(...stored.filter((e) => e.incidentId === id).map((e) => e.seq)));
     this.events.push(...stored);
     return stored;
   }
@@ -78,7 +96,9 @@ const raise: IncidentSignal = {
   zone: { kind: 'device', id: 'bin-p1-0001' },
   severity: 'major',
   at: T0,
-  evidence: [{ at: T0, source: 'sensor', deviceId: 'bin-p1-0001', msgId: 'm1', kind: 'bin-fill', summary: 'bin-p1-0001 72 °C' }],
+  evidence: [
+    { at: T0, source: 'sensor', deviceId: 'bin-p1-0001', msgId: 'm1', kind: 'bin-fill', summary: 'bin-p1-0001 72 °C' },
+  ],
   title: { vi: 'Cháy thùng rác', en: 'Bin fire' },
 };
 
@@ -115,7 +135,10 @@ describe('IncidentService', () => {
   it('returns nothing for commands that change nothing, and both incidents when a raise supersedes', async () => {
     const { repo, service } = setup();
     const { incidents } = await service.applySignal(raise);
-    expect(await service.applySignal({ op: 'update', key: raise.key, at: T0, evidence: raise.evidence })).toEqual({ events: [], incidents: [] });
+    expect(await service.applySignal({ op: 'update', key: raise.key, at: T0, evidence: raise.evidence })).toEqual({
+      events: [],
+      incidents: [],
+    });
     await service.escalate(incidents[0].id, 1);
     expect((await service.escalate(incidents[0].id, 1)).events).toEqual([]);
     await service.applySignal({ op: 'clear', key: raise.key, at: T0 + 60_000, reason: 'cooled down' });
@@ -129,14 +152,29 @@ describe('IncidentService', () => {
   it('writes a signal for a key it knows in one statement, without reading; a raise of an unknown key reads nothing either', async () => {
     const { repo, service } = setup();
     await service.applySignal(raise);
-    const update = await service.applySignal({ op: 'update', key: raise.key, at: T0 + 1_000, severity: 'critical', evidence: [{ ...raise.evidence[0], msgId: 'm2' }] });
+    const update = await service.applySignal({
+      op: 'update',
+      key: raise.key,
+      at: T0 + 1_000,
+      severity: 'critical',
+      evidence: [{ ...raise.evidence[0], msgId: 'm2' }],
+    });
     expect(update.events.map((e) => e.type)).toEqual(['evidence-added', 'severity-raised']);
     expect(repo.reads).toBe(0);
     expect(repo.saves).toEqual({ optimistic: 2, locked: 0 });
     // A key this process has not seen (an update after a restart): read first.
     const other = setup();
     other.repo.rows.set(update.incidents[0].id, repo.rows.get(update.incidents[0].id)!);
-    expect((await other.service.applySignal({ op: 'update', key: raise.key, at: T0 + 2_000, evidence: [{ ...raise.evidence[0], msgId: 'm3' }] })).events.map((e) => e.type)).toEqual(['evidence-added']);
+    expect(
+      (
+        await other.service.applySignal({
+          op: 'update',
+          key: raise.key,
+          at: T0 + 2_000,
+          evidence: [{ ...raise.evidence[0], msgId: 'm3' }],
+        })
+      ).events.map((e) => e.type),
+    ).toEqual(['evidence-added']);
     expect(other.repo.reads).toBe(1);
   });
 
@@ -145,9 +183,18 @@ describe('IncidentService', () => {
     const { incidents } = await service.applySignal(raise);
     const elsewhere = new IncidentService(repo as unknown as IncidentRepository, loadSopCatalog(), clock);
     await elsewhere.acknowledge(incidents[0].id, 'operator2');
-    const change = await service.applySignal({ op: 'update', key: raise.key, at: T0 + 1_000, evidence: [{ ...raise.evidence[0], msgId: 'm2' }] });
+    const change = await service.applySignal({
+      op: 'update',
+      key: raise.key,
+      at: T0 + 1_000,
+      evidence: [{ ...raise.evidence[0], msgId: 'm2' }],
+    });
     expect(change.events.map((e) => e.type)).toEqual(['evidence-added']);
-    expect(repo.rows.get(incidents[0].id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'operator2', evidenceCount: 2 });
+    expect(repo.rows.get(incidents[0].id)).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'operator2',
+      evidenceCount: 2,
+    });
     expect(repo.saves).toEqual({ optimistic: 2, locked: 2 });
     // Closed elsewhere: the raise that believed it open opens a new incident instead.
     await elsewhere.resolve(incidents[0].id, 'operator2');
@@ -162,7 +209,11 @@ describe('IncidentService', () => {
     const { incidents } = await service.applySignal(raise);
     await service.applySignal({ op: 'clear', key: raise.key, at: T0 + 60_000, reason: 'cooled down' });
     // Reopened elsewhere: this process still holds it resolved, where a clear is nothing to do.
-    await new IncidentService(repo as unknown as IncidentRepository, loadSopCatalog(), clock).reopen(incidents[0].id, 'operator2', 'still smoking');
+    await new IncidentService(repo as unknown as IncidentRepository, loadSopCatalog(), clock).reopen(
+      incidents[0].id,
+      'operator2',
+      'still smoking',
+    );
     const change = await service.applySignal({ op: 'clear', key: raise.key, at: T0 + 120_000, reason: 'cooled down' });
     expect(change.events.map((e) => e.type)).toEqual(['resolved']);
     expect(repo.reads).toBe(1);

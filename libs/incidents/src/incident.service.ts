@@ -3,7 +3,14 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { IncidentEvent, IncidentRecord, IncidentSignal, StoredIncidentEvent } from '@ioc/domain';
 import { CLOCK, LOGGER, type Clock, type Logger } from '@ioc/platform';
 import { IncidentRepository, type IncidentListQuery, type StoredIncident } from '@ioc/storage';
-import { DEFAULT_LIFECYCLE_POLICY, decide, foldByIncident, validatePolicy, type IncidentCommand, type LifecyclePolicy } from './incident.decider';
+import {
+  DEFAULT_LIFECYCLE_POLICY,
+  decide,
+  foldByIncident,
+  validatePolicy,
+  type IncidentCommand,
+  type LifecyclePolicy,
+} from './incident.decider';
 import { IncidentError } from './incident.errors';
 import { KnownIncidents } from './known-incidents';
 import { sopProgress, type SopCatalog, type SopStepProgress } from './sop/sop.catalog';
@@ -62,8 +69,15 @@ export class IncidentService {
   async applySignal(signal: IncidentSignal, opts: { readonly exercise?: boolean } = {}): Promise<IncidentChange> {
     const exercise = opts.exercise ?? false;
     const sop = signal.op === 'raise' ? this.sops.forType(signal.type) : undefined;
-    const command: IncidentCommand = { kind: 'apply-signal', signal, exercise, newIncidentId: randomUUID(), ...(sop && { sop: attachable(sop) }) };
-    const save = (current: StoredIncident | undefined) => this.decideAndSave((r, p, e) => this.repo.saveIfUnchanged(r, p, e), command, current);
+    const command: IncidentCommand = {
+      kind: 'apply-signal',
+      signal,
+      exercise,
+      newIncidentId: randomUUID(),
+      ...(sop && { sop: attachable(sop) }),
+    };
+    const save = (current: StoredIncident | undefined) =>
+      this.decideAndSave((r, p, e) => this.repo.saveIfUnchanged(r, p, e), command, current);
     // Optimistic first: decide from what this process last knew of the key's incident (a raise of a key it knows
     // nothing of: none), and write it all in one statement that holds only if nothing changed meanwhile (one round
     // trip). A decision to do nothing proves nothing, so it is made again from an unlocked read (two round trips), as
@@ -78,7 +92,10 @@ export class IncidentService {
     // Lost (the key's incident moved on, or the key was taken), or too large for one statement: the locking transaction.
     let change = optimistic === 'conflict' || optimistic === 'too-large' ? undefined : optimistic;
     for (let attempt = 1; !change; attempt++) {
-      if (attempt > MAX_ATTEMPTS) throw new IncidentError('INCIDENT_CONFLICT', `could not settle the incident of key ${signal.key}`, { key: signal.key });
+      if (attempt > MAX_ATTEMPTS)
+        throw new IncidentError('INCIDENT_CONFLICT', `could not settle the incident of key ${signal.key}`, {
+          key: signal.key,
+        });
       // Lost the race for a new key: this transaction is rolled back, and the next one reads the winner's incident.
       change = await this.repo
         .transaction(async (tx) => {
@@ -95,7 +112,15 @@ export class IncidentService {
     }
     this.known.note(change.incidents, this.clock.nowMs());
     if (change.events.length > 0) {
-      this.log?.info({ key: signal.key, op: signal.op, incidentId: change.incidents[0]?.id, events: change.events.map((e) => e.type) }, 'incident signal applied');
+      this.log?.info(
+        {
+          key: signal.key,
+          op: signal.op,
+          incidentId: change.incidents[0]?.id,
+          events: change.events.map((e) => e.type),
+        },
+        'incident signal applied',
+      );
     }
     return change;
   }
@@ -163,22 +188,34 @@ export class IncidentService {
     return this.repo.eventsSince(seq, limit);
   }
 
-  private async onIncident(incidentId: string, command: Exclude<IncidentCommand, { kind: 'apply-signal' }>): Promise<IncidentChange> {
+  private async onIncident(
+    incidentId: string,
+    command: Exclude<IncidentCommand, { kind: 'apply-signal' }>,
+  ): Promise<IncidentChange> {
     const change = await this.repo.transaction(async (tx) => {
       const current = await tx.lockById(incidentId);
       if (!current) throw new IncidentError('INCIDENT_NOT_FOUND', `no incident ${incidentId}`, { incidentId });
       const result = await this.decideAndSave((r, p, e) => tx.save(r, p, e), command, current);
       // Only a new incident can conflict, and commands on an existing one never create one.
-      if (result === 'conflict') throw new IncidentError('INCIDENT_CONFLICT', `incident ${incidentId} conflicted`, { incidentId });
+      if (result === 'conflict')
+        throw new IncidentError('INCIDENT_CONFLICT', `incident ${incidentId} conflicted`, { incidentId });
       return result;
     });
     this.known.note(change.incidents, this.clock.nowMs());
-    if (change.events.length > 0) this.log?.info({ incidentId, command: command.kind, by: 'by' in command ? command.by : undefined }, 'incident command applied');
+    if (change.events.length > 0)
+      this.log?.info(
+        { incidentId, command: command.kind, by: 'by' in command ? command.by : undefined },
+        'incident command applied',
+      );
     return change;
   }
 
   private async decideAndSave<R extends 'conflict' | 'too-large'>(
-    save: (records: ReadonlyMap<string, IncidentRecord>, previous: ReadonlyMap<string, number>, events: readonly IncidentEvent[]) => Promise<StoredIncidentEvent[] | R>,
+    save: (
+      records: ReadonlyMap<string, IncidentRecord>,
+      previous: ReadonlyMap<string, number>,
+      events: readonly IncidentEvent[],
+    ) => Promise<StoredIncidentEvent[] | R>,
     command: IncidentCommand,
     current: StoredIncident | undefined,
   ): Promise<IncidentChange | R> {

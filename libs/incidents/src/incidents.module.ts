@@ -19,7 +19,11 @@ import { loadSopCatalog, type SopCatalog } from './sop/sop.catalog';
   providers: [
     IncidentRepository,
     // IOC_SEEDS_DIR, when set, holds the SOPs like the city model and the rules.
-    { provide: SOP_CATALOG, inject: [IOC_CONFIG], useFactory: (c: IocConfig) => loadSopCatalog(c.correlation.seedsDir && path.join(c.correlation.seedsDir, 'sops')) },
+    {
+      provide: SOP_CATALOG,
+      inject: [IOC_CONFIG],
+      useFactory: (c: IocConfig) => loadSopCatalog(c.correlation.seedsDir && path.join(c.correlation.seedsDir, 'sops')),
+    },
     {
       provide: CAP_EXPORTER,
       inject: [SOP_CATALOG, CITY],

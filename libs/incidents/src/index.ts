@@ -8,7 +8,12 @@ export { CapExportService } from './cap/cap-export.service';
 export { escalateIncidentJob } from './escalation/escalate-incident.job';
 export { parseEscalationPolicy, type EscalationIncident, type EscalationPolicy } from './escalation/escalation-policy';
 export { EscalationModule } from './escalation/escalation.module';
-export { ESCALATION_FAULT_POINTS, type EscalationFaultHook, type EscalationFaultPoint, type EscalationIncidentPort } from './escalation/escalation.ports';
+export {
+  ESCALATION_FAULT_POINTS,
+  type EscalationFaultHook,
+  type EscalationFaultPoint,
+  type EscalationIncidentPort,
+} from './escalation/escalation.ports';
 export { BullEscalationScheduler, ESCALATION_WORKER, type EscalationRunner } from './escalation/escalation.scheduler';
 export { EscalationService } from './escalation/escalation.service';
 export { IncidentCommandService, type OperatorCommand } from './incident-commands.service';

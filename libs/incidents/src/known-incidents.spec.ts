@@ -22,7 +22,11 @@ describe('KnownIncidents', () => {
     known.note([record('a'), record('b')], 1);
     known.get('a', false);
     known.note([record('c')], 2);
-    expect([known.get('a', false)?.key, known.get('b', false)?.key, known.get('c', false)?.key]).toEqual(['a', undefined, 'c']);
+    expect([known.get('a', false)?.key, known.get('b', false)?.key, known.get('c', false)?.key]).toEqual([
+      'a',
+      undefined,
+      'c',
+    ]);
     expect(known.size).toBe(2);
   });
 });

@@ -3,7 +3,10 @@ import { DeviceDirectory, LastSeenTracker } from './device-directory';
 describe('DeviceDirectory', () => {
   it('registers unknown devices with the type their message implies', () => {
     const d = new DeviceDirectory('register');
-    expect(d.check({ deviceId: 'bin-1', kind: 'bin-fill' })).toEqual({ ok: true, newDevice: { id: 'bin-1', type: 'bin', domain: 'waste' } });
+    expect(d.check({ deviceId: 'bin-1', kind: 'bin-fill' })).toEqual({
+      ok: true,
+      newDevice: { id: 'bin-1', type: 'bin', domain: 'waste' },
+    });
     d.confirm([{ id: 'bin-1', type: 'bin', domain: 'waste' }]);
     expect(d.check({ deviceId: 'bin-1', kind: 'bin-fill' })).toEqual({ ok: true });
   });
@@ -20,7 +23,10 @@ describe('DeviceDirectory', () => {
       { id: 'cam-2', type: 'camera', status: 'disabled' },
     ]);
     expect(d.check({ deviceId: 'cam-1', kind: 'camera-health' })).toEqual({ ok: true });
-    expect(d.check({ deviceId: 'cam-1', kind: 'water-level' })).toMatchObject({ ok: false, code: 'DEVICE_KIND_MISMATCH' });
+    expect(d.check({ deviceId: 'cam-1', kind: 'water-level' })).toMatchObject({
+      ok: false,
+      code: 'DEVICE_KIND_MISMATCH',
+    });
     expect(d.check({ deviceId: 'cam-2', kind: 'camera-health' })).toMatchObject({ ok: false, code: 'DEVICE_DISABLED' });
   });
 });

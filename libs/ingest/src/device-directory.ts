@@ -1,4 +1,11 @@
-import { DEVICE_TYPE_OF_KIND, DOMAIN_OF_DEVICE_TYPE, type DeviceMessage, type DeviceStatus, type DeviceType, type RejectionCode } from '@ioc/domain';
+import {
+  DEVICE_TYPE_OF_KIND,
+  DOMAIN_OF_DEVICE_TYPE,
+  type DeviceMessage,
+  type DeviceStatus,
+  type DeviceType,
+  type RejectionCode,
+} from '@ioc/domain';
 import type { NewDevice } from '@ioc/storage';
 
 export interface DirectoryEntry {
@@ -38,16 +45,22 @@ export class DeviceDirectory {
       }
       return { ok: true, newDevice: { id: m.deviceId, type: expected, domain: DOMAIN_OF_DEVICE_TYPE[expected] } };
     }
-    if (known.status === 'disabled') return { ok: false, code: 'DEVICE_DISABLED', reason: `device "${m.deviceId}" is disabled` };
+    if (known.status === 'disabled')
+      return { ok: false, code: 'DEVICE_DISABLED', reason: `device "${m.deviceId}" is disabled` };
     if (known.type !== expected) {
-      return { ok: false, code: 'DEVICE_KIND_MISMATCH', reason: `device "${m.deviceId}" is a ${known.type}; "${m.kind}" comes from a ${expected}` };
+      return {
+        ok: false,
+        code: 'DEVICE_KIND_MISMATCH',
+        reason: `device "${m.deviceId}" is a ${known.type}; "${m.kind}" comes from a ${expected}`,
+      };
     }
     return { ok: true };
   }
 
   /** Called once the registering transaction has committed. */
   confirm(devices: readonly NewDevice[]): void {
-    for (const d of devices) if (!this.devices.has(d.id)) this.devices.set(d.id, { id: d.id, type: d.type, status: 'active' });
+    for (const d of devices)
+      if (!this.devices.has(d.id)) this.devices.set(d.id, { id: d.id, type: d.type, status: 'active' });
   }
 }
 

@@ -108,7 +108,10 @@ export class GroupCommitter<U> {
         this.stats.retries++;
         this.opts.logger.warn({ err, attempt, delayMs, units: units.length }, 'commit failed; retrying');
       },
-    }).then(() => undefined, (err: unknown) => ({ err }));
+    }).then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
     // Committed, or refused for good: either way the database answers again.
     if (retried) this.failing = Math.max(0, this.failing - 1);
     if (failed) await this.isolate(units, failed.err);
@@ -124,7 +127,8 @@ export class GroupCommitter<U> {
         isTransient: () => true,
         backoff: { initialMs: 200, maxMs: this.opts.retryMaxMs },
         sleep: this.sleep,
-        onRetry: (again, attempt) => this.opts.logger.error({ err: again, attempt }, 'quarantining a rejected message failed; retrying'),
+        onRetry: (again, attempt) =>
+          this.opts.logger.error({ err: again, attempt }, 'quarantining a rejected message failed; retrying'),
       });
       return;
     }

@@ -27,8 +27,22 @@ export function createIngestMetrics(registry: Registry, pending: () => number, c
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
     registers: [registry],
   });
-  new Gauge({ name: 'ioc_ingest_pending', help: 'Messages received and not yet acknowledged.', registers: [registry], collect() { this.set(pending()); } });
-  new Gauge({ name: 'ioc_ingest_connections_up', help: 'Ingest MQTT sessions connected.', registers: [registry], collect() { this.set(connected()); } });
+  new Gauge({
+    name: 'ioc_ingest_pending',
+    help: 'Messages received and not yet acknowledged.',
+    registers: [registry],
+    collect() {
+      this.set(pending());
+    },
+  });
+  new Gauge({
+    name: 'ioc_ingest_connections_up',
+    help: 'Ingest MQTT sessions connected.',
+    registers: [registry],
+    collect() {
+      this.set(connected());
+    },
+  });
 
   return (c: CommitObservation): void => {
     messages.inc({ outcome: 'stored' }, c.stored);

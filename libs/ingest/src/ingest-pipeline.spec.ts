@@ -11,7 +11,11 @@ const clock = { now: () => now, nowMs: () => now.getTime() };
 const payload = (msgId: string) => Buffer.from(JSON.stringify({ msgId, ts: '2026-11-21T02:59:00.000Z', levelCm: 20 }));
 
 function pipelineWith(ports: Partial<IngestPorts>) {
-  const decoder = new MessageDecoder(createMessageValidators(), { maxPayloadBytes: 4096, maxFutureSkewMs: 600_000, maxAgeMs: 86_400_000 });
+  const decoder = new MessageDecoder(createMessageValidators(), {
+    maxPayloadBytes: 4096,
+    maxFutureSkewMs: 600_000,
+    maxAgeMs: 86_400_000,
+  });
   const full: IngestPorts = {
     commit: async (batch: IngestBatch): Promise<IngestCommitResult> => ({ stored: [...batch.accepted], duplicates: 0 }),
     isTransient: () => false,
@@ -19,11 +23,19 @@ function pipelineWith(ports: Partial<IngestPorts>) {
     notifyRejected: () => undefined,
     ...ports,
   };
-  return new IngestPipeline(decoder, new DeviceDirectory('register'), new LastSeenTracker(), full, clock, pino({ level: 'silent' }), {
-    maxBatch: 100,
-    maxConcurrentFlushes: 1,
-    retryMaxMs: 10,
-  });
+  return new IngestPipeline(
+    decoder,
+    new DeviceDirectory('register'),
+    new LastSeenTracker(),
+    full,
+    clock,
+    pino({ level: 'silent' }),
+    {
+      maxBatch: 100,
+      maxConcurrentFlushes: 1,
+      retryMaxMs: 10,
+    },
+  );
 }
 
 describe('IngestPipeline fast path', () => {

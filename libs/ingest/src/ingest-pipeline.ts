@@ -61,7 +61,14 @@ export interface IngestPipelineOptions {
  * message's outcome, stored or quarantined, is committed, so the MQTT acknowledgement never precedes durability.
  */
 export class IngestPipeline {
-  readonly stats: IngestStats = { received: 0, accepted: 0, stored: 0, duplicates: 0, quarantined: 0, streamFailures: 0 };
+  readonly stats: IngestStats = {
+    received: 0,
+    accepted: 0,
+    stored: 0,
+    duplicates: 0,
+    quarantined: 0,
+    streamFailures: 0,
+  };
   private readonly committer: GroupCommitter<IngestUnit>;
 
   constructor(
@@ -150,7 +157,17 @@ export class IngestPipeline {
     this.stats.quarantined += batch.quarantined.length;
     if (batch.quarantined.length) {
       for (const q of batch.quarantined) {
-        this.logger.warn({ deviceId: q.deviceId, gatewayId: q.gatewayId, msgId: q.msgId, code: q.code, topic: q.topic, reason: q.reason }, 'message quarantined');
+        this.logger.warn(
+          {
+            deviceId: q.deviceId,
+            gatewayId: q.gatewayId,
+            msgId: q.msgId,
+            code: q.code,
+            topic: q.topic,
+            reason: q.reason,
+          },
+          'message quarantined',
+        );
       }
       this.ports.notifyRejected(batch.quarantined);
     }
@@ -178,7 +195,9 @@ function quarantineAccepted(
   return {
     receivedAt: m.receivedAt,
     topic: unit.topic,
-    payload: m.gatewayId ? Buffer.from(JSON.stringify({ ...m.body, deviceId: m.deviceId, kind: m.kind })) : unit.payload,
+    payload: m.gatewayId
+      ? Buffer.from(JSON.stringify({ ...m.body, deviceId: m.deviceId, kind: m.kind }))
+      : unit.payload,
     code,
     reason,
     deviceId: m.deviceId,
@@ -198,7 +217,9 @@ export function poisonToQuarantine(unit: IngestUnit, err: unknown): IngestUnit {
     newDevices: [],
     quarantined: [
       ...unit.quarantined,
-      ...unit.accepted.map((m) => quarantineAccepted(m, unit, 'STORAGE_REJECTED', reason, sqlstate ? { sqlstate } : undefined)),
+      ...unit.accepted.map((m) =>
+        quarantineAccepted(m, unit, 'STORAGE_REJECTED', reason, sqlstate ? { sqlstate } : undefined),
+      ),
     ],
   };
 }

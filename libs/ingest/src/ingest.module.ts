@@ -3,7 +3,14 @@ import type { Logger } from 'pino';
 import { createMessageValidators } from '@ioc/contracts';
 import type { Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig } from '@ioc/platform';
-import { DATABASE, DeviceRepository, IngestRepository, ingestRepositoryOptionsFor, isDataRejection, type Database } from '@ioc/storage';
+import {
+  DATABASE,
+  DeviceRepository,
+  IngestRepository,
+  ingestRepositoryOptionsFor,
+  isDataRejection,
+  type Database,
+} from '@ioc/storage';
 import { AcceptedMessageTap, DeviceMessageStream } from '@ioc/queue';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { IngestPipeline } from './ingest-pipeline';
@@ -20,7 +27,16 @@ import { createIngestMetrics } from './ingest-metrics';
     { provide: MQTT_CONNECTOR, useValue: mqttConnector },
     {
       provide: IngestService,
-      inject: [IOC_CONFIG, DATABASE, DeviceMessageStream, MQTT_CONNECTOR, CLOCK, LOGGER, METRICS_REGISTRY, AcceptedMessageTap],
+      inject: [
+        IOC_CONFIG,
+        DATABASE,
+        DeviceMessageStream,
+        MQTT_CONNECTOR,
+        CLOCK,
+        LOGGER,
+        METRICS_REGISTRY,
+        AcceptedMessageTap,
+      ],
       useFactory: (
         config: IocConfig,
         db: Database,
@@ -38,7 +54,11 @@ import { createIngestMetrics } from './ingest-metrics';
         const decoder = new MessageDecoder(createMessageValidators(), config.ingest);
         // The metrics, the pipeline and the connections refer to one another through callbacks that run only once all
         // three exist.
-        const observeCommit = createIngestMetrics(registry, () => pipeline.pending, () => connections.connectedCount);
+        const observeCommit = createIngestMetrics(
+          registry,
+          () => pipeline.pending,
+          () => connections.connectedCount,
+        );
         const pipeline: IngestPipeline = new IngestPipeline(
           decoder,
           directory,
@@ -59,11 +79,18 @@ import { createIngestMetrics } from './ingest-metrics';
           {
             maxBatch: config.ingest.maxBatch,
             // The embedded database serves one connection, so one transaction at a time.
-            maxConcurrentFlushes: db.embedded ? 1 : Math.min(config.ingest.maxConcurrentFlushes, config.database.poolSize - 1),
+            maxConcurrentFlushes: db.embedded
+              ? 1
+              : Math.min(config.ingest.maxConcurrentFlushes, config.database.poolSize - 1),
             retryMaxMs: config.ingest.retryMaxMs,
           },
         );
-        const connections = new MqttIngestConnections({ mqtt: config.mqtt, ingest: config.ingest }, connector, pipeline, logger);
+        const connections = new MqttIngestConnections(
+          { mqtt: config.mqtt, ingest: config.ingest },
+          connector,
+          pipeline,
+          logger,
+        );
         return new IngestService(config, new DeviceRepository(db), directory, lastSeen, pipeline, connections, logger);
       },
     },

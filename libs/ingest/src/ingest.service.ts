@@ -30,7 +30,12 @@ export class IngestService {
     await this.reloadDirectory();
     await this.connections.start();
     this.timers.push(setInterval(() => void this.flushLastSeen(), this.config.jobs.deviceActivityFlushMs));
-    this.timers.push(setInterval(() => void this.reloadDirectory().catch((err) => this.logger.warn({ err }, 'device directory reload failed')), DIRECTORY_RELOAD_MS));
+    this.timers.push(
+      setInterval(
+        () => void this.reloadDirectory().catch((err) => this.logger.warn({ err }, 'device directory reload failed')),
+        DIRECTORY_RELOAD_MS,
+      ),
+    );
   }
 
   async reloadDirectory(): Promise<void> {
@@ -58,12 +63,18 @@ export class IngestService {
 
   /** Empties and deletes this instance's broker sessions (see MqttIngestConnections.retire); the instance is gone after. */
   async retire(idleMs: number): Promise<number> {
-    this.logger.info({ instanceId: this.config.ingest.instanceId }, 'retiring: draining the sessions, then deleting them');
+    this.logger.info(
+      { instanceId: this.config.ingest.instanceId },
+      'retiring: draining the sessions, then deleting them',
+    );
     let received = 0;
     await this.shutdown(async () => {
       received = await this.connections.retire(idleMs);
     });
-    this.logger.info({ instanceId: this.config.ingest.instanceId, ...this.pipeline.stats }, 'retired: sessions deleted');
+    this.logger.info(
+      { instanceId: this.config.ingest.instanceId, ...this.pipeline.stats },
+      'retired: sessions deleted',
+    );
     return received;
   }
 

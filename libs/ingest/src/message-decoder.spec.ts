@@ -2,16 +2,32 @@ import { createMessageValidators } from '@ioc/contracts';
 import { MessageDecoder } from './message-decoder';
 
 const now = new Date('2026-11-21T03:00:00.000Z');
-const decoder = new MessageDecoder(createMessageValidators(), { maxPayloadBytes: 4096, maxFutureSkewMs: 600_000, maxAgeMs: 86_400_000 });
+const decoder = new MessageDecoder(createMessageValidators(), {
+  maxPayloadBytes: 4096,
+  maxFutureSkewMs: 600_000,
+  maxAgeMs: 86_400_000,
+});
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
-const wl = (over: Record<string, unknown> = {}) => ({ msgId: 'm-1', ts: '2026-11-21T02:59:00.000Z', levelCm: 20, ...over });
+const wl = (over: Record<string, unknown> = {}) => ({
+  msgId: 'm-1',
+  ts: '2026-11-21T02:59:00.000Z',
+  levelCm: 20,
+  ...over,
+});
 
 describe('MessageDecoder', () => {
   it('accepts a valid device message with event time, receive time and domain', () => {
     const r = decoder.decode('ioc/v1/flood/wl-1/water-level', json(wl()), now);
     expect(r.rejected).toEqual([]);
     expect(r.accepted).toEqual([
-      expect.objectContaining({ deviceId: 'wl-1', msgId: 'm-1', kind: 'water-level', domain: 'flood', ts: new Date('2026-11-21T02:59:00.000Z'), receivedAt: now }),
+      expect.objectContaining({
+        deviceId: 'wl-1',
+        msgId: 'm-1',
+        kind: 'water-level',
+        domain: 'flood',
+        ts: new Date('2026-11-21T02:59:00.000Z'),
+        receivedAt: now,
+      }),
     ]);
   });
 
@@ -39,11 +55,21 @@ describe('MessageDecoder', () => {
   });
 
   it('judges every publish on a topic the same way, the first time and every time after (topics are parsed once)', () => {
-    const fresh = new MessageDecoder(createMessageValidators(), { maxPayloadBytes: 4096, maxFutureSkewMs: 600_000, maxAgeMs: 86_400_000 });
+    const fresh = new MessageDecoder(createMessageValidators(), {
+      maxPayloadBytes: 4096,
+      maxFutureSkewMs: 600_000,
+      maxAgeMs: 86_400_000,
+    });
     for (let i = 0; i < 3; i++) {
-      expect(fresh.decode('ioc/v1/flood/wl-1/bin-fill', json(wl()), now).rejected[0]).toMatchObject({ code: 'TOPIC_INVALID' });
-      expect(fresh.decode('ioc/v1/flood/wl-1/water-level', json(wl({ msgId: `m-${i}` })), now).accepted[0]).toMatchObject({ deviceId: 'wl-1', msgId: `m-${i}` });
-      expect(fresh.decode('ioc/v1/flood/wl-2/water-level', json(wl()), now).accepted[0]).toMatchObject({ deviceId: 'wl-2' });
+      expect(fresh.decode('ioc/v1/flood/wl-1/bin-fill', json(wl()), now).rejected[0]).toMatchObject({
+        code: 'TOPIC_INVALID',
+      });
+      expect(
+        fresh.decode('ioc/v1/flood/wl-1/water-level', json(wl({ msgId: `m-${i}` })), now).accepted[0],
+      ).toMatchObject({ deviceId: 'wl-1', msgId: `m-${i}` });
+      expect(fresh.decode('ioc/v1/flood/wl-2/water-level', json(wl()), now).accepted[0]).toMatchObject({
+        deviceId: 'wl-2',
+      });
     }
   });
 
@@ -80,7 +106,7 @@ describe('MessageDecoder', () => {
 
   it('never throws, whatever the bytes', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 2000; i++) {
       const bytes = Buffer.from(Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256)));
       const topic = ['ioc/v1/flood/wl-1/water-level', 'ioc/v1/gateway/g', 'ioc/v1/#/x', ''][i % 4];

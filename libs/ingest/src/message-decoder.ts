@@ -48,7 +48,11 @@ export class MessageDecoder {
     const ids = route.type === 'device' ? { deviceId: route.deviceId } : { gatewayId: route.gatewayId };
 
     if (payload.length > this.options.maxPayloadBytes) {
-      return reject('PAYLOAD_TOO_LARGE', `payload is ${payload.length} bytes; the limit is ${this.options.maxPayloadBytes}`, ids);
+      return reject(
+        'PAYLOAD_TOO_LARGE',
+        `payload is ${payload.length} bytes; the limit is ${this.options.maxPayloadBytes}`,
+        ids,
+      );
     }
     let text: string;
     try {
@@ -71,9 +75,14 @@ export class MessageDecoder {
     }
 
     const messages = (json as { messages?: unknown } | null)?.messages;
-    if (Array.isArray(messages) && messages.length === 0) return reject('GATEWAY_EMPTY', 'gateway envelope has no messages', ids);
+    if (Array.isArray(messages) && messages.length === 0)
+      return reject('GATEWAY_EMPTY', 'gateway envelope has no messages', ids);
     if (Array.isArray(messages) && messages.length > GATEWAY_MAX_MESSAGES) {
-      return reject('GATEWAY_TOO_MANY', `gateway envelope has ${messages.length} messages; the limit is ${GATEWAY_MAX_MESSAGES}`, ids);
+      return reject(
+        'GATEWAY_TOO_MANY',
+        `gateway envelope has ${messages.length} messages; the limit is ${GATEWAY_MAX_MESSAGES}`,
+        ids,
+      );
     }
     if (!this.validators.gateway(json)) {
       return reject('SCHEMA_INVALID', `gateway envelope: ${describeErrors(this.validators.gateway.errors)}`, ids);
@@ -113,7 +122,11 @@ export class MessageDecoder {
   private gatewayEntry(raw: Record<string, unknown>, topic: string, receivedAt: Date, gatewayId: string): EntryResult {
     const msgId = typeof raw.msgId === 'string' ? raw.msgId : undefined;
     if (!this.validators.gatewayEntry(raw as unknown)) {
-      return { code: 'SCHEMA_INVALID', reason: `gateway entry: ${describeErrors(this.validators.gatewayEntry.errors)}`, msgId };
+      return {
+        code: 'SCHEMA_INVALID',
+        reason: `gateway entry: ${describeErrors(this.validators.gatewayEntry.errors)}`,
+        msgId,
+      };
     }
     const { kind, ...body } = raw as Record<string, unknown> & { kind: MessageKind; deviceId: string };
     return this.entry(body, undefined, kind, body.deviceId as string, topic, receivedAt, gatewayId);
@@ -129,21 +142,46 @@ export class MessageDecoder {
     gatewayId: string | undefined,
   ): EntryResult {
     const validate = this.validators.kinds[kind];
-    const msgId = typeof (json as { msgId?: unknown })?.msgId === 'string' ? (json as { msgId: string }).msgId : undefined;
-    if (!validate(json)) return { code: 'SCHEMA_INVALID', reason: `${kind}: ${describeErrors(validate.errors)}`, msgId };
+    const msgId =
+      typeof (json as { msgId?: unknown })?.msgId === 'string' ? (json as { msgId: string }).msgId : undefined;
+    if (!validate(json))
+      return { code: 'SCHEMA_INVALID', reason: `${kind}: ${describeErrors(validate.errors)}`, msgId };
     const body = json as Record<string, unknown> & { msgId: string; ts: string; deviceId?: string };
     if (body.deviceId !== undefined && body.deviceId !== deviceId) {
-      return { code: 'DEVICE_ID_MISMATCH', reason: `payload deviceId "${body.deviceId}" differs from topic device "${deviceId}"`, msgId };
+      return {
+        code: 'DEVICE_ID_MISMATCH',
+        reason: `payload deviceId "${body.deviceId}" differs from topic device "${deviceId}"`,
+        msgId,
+      };
     }
     const ts = new Date(body.ts);
     const skew = ts.getTime() - receivedAt.getTime();
     if (skew > this.options.maxFutureSkewMs) {
-      return { code: 'TIMESTAMP_IN_FUTURE', reason: `ts ${body.ts} is ${Math.round(skew / 1000)} s ahead of the IOC clock`, msgId };
+      return {
+        code: 'TIMESTAMP_IN_FUTURE',
+        reason: `ts ${body.ts} is ${Math.round(skew / 1000)} s ahead of the IOC clock`,
+        msgId,
+      };
     }
     if (-skew > this.options.maxAgeMs) {
-      return { code: 'TIMESTAMP_TOO_OLD', reason: `ts ${body.ts} is older than the accepted age of ${this.options.maxAgeMs / 1000} s`, msgId };
+      return {
+        code: 'TIMESTAMP_TOO_OLD',
+        reason: `ts ${body.ts} is older than the accepted age of ${this.options.maxAgeMs / 1000} s`,
+        msgId,
+      };
     }
     const bodyJson = jsonText ?? JSON.stringify(body);
-    return { deviceId, msgId: body.msgId, kind, domain: domainOf(kind), ts, receivedAt, topic, gatewayId, body, bodyJson };
+    return {
+      deviceId,
+      msgId: body.msgId,
+      kind,
+      domain: domainOf(kind),
+      ts,
+      receivedAt,
+      topic,
+      gatewayId,
+      body,
+      bodyJson,
+    };
   }
 }

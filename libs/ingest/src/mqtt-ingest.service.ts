@@ -41,7 +41,9 @@ export class MqttIngestConnections {
     const { ingest, mqtt } = this.opts;
     this.closing = false;
     this.acks = [];
-    this.clients = Array.from({ length: ingest.connections }, (_, i) => this.open(`${ingest.instanceId}-ingest-${i}`, mqtt));
+    this.clients = Array.from({ length: ingest.connections }, (_, i) =>
+      this.open(`${ingest.instanceId}-ingest-${i}`, mqtt),
+    );
     await Promise.all(this.clients.map((c) => this.connected(c)));
     await Promise.all(this.clients.map((c) => c.subscribeAsync(this.subscription, { qos: 1 })));
     this.subscribed = true;
@@ -64,7 +66,10 @@ export class MqttIngestConnections {
       // for their commits: under a deep broker backlog a 30 s keepalive expired and every session reconnected
       // (redelivering its in-flight message). 120 s leaves the PINGRESP a 60 s window.
       keepalive: 120,
-      properties: { sessionExpiryInterval: this.opts.ingest.sessionExpiryS, receiveMaximum: this.opts.ingest.receiveMaximum },
+      properties: {
+        sessionExpiryInterval: this.opts.ingest.sessionExpiryS,
+        receiveMaximum: this.opts.ingest.receiveMaximum,
+      },
       // MQTT.js traces every packet several times through the `debug` module, whose checks alone took ~3 % of the
       // server's CPU at 10,000 msg/s: that tracing goes to this logger at trace level, and costs nothing below it.
       log: log.isLevelEnabled('trace') ? (...args: unknown[]) => log.trace(format(...args)) : () => undefined,
@@ -108,7 +113,14 @@ export class MqttIngestConnections {
     const client = this.clients.find((c) => c.connected);
     if (!client) return;
     for (const q of rejected) {
-      const notice = { code: q.code, reason: q.reason, topic: q.topic, msgId: q.msgId ?? null, gatewayId: q.gatewayId ?? null, receivedAt: q.receivedAt.toISOString() };
+      const notice = {
+        code: q.code,
+        reason: q.reason,
+        topic: q.topic,
+        msgId: q.msgId ?? null,
+        gatewayId: q.gatewayId ?? null,
+        receivedAt: q.receivedAt.toISOString(),
+      };
       client.publish(feedbackTopic(q.deviceId), JSON.stringify(notice), { qos: 0 });
     }
   }

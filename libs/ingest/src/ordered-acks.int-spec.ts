@@ -13,7 +13,13 @@ describe('OrderedAcks with MQTT.js and Mosquitto', () => {
   let publisher: MqttClient;
   const logger = pino({ level: 'silent' });
   const clientId = `ordered-acks-${process.pid}`;
-  const options: IClientOptions = { clientId, protocolVersion: 5, clean: false, reconnectPeriod: 0, properties: { sessionExpiryInterval: 60, receiveMaximum: 20 } };
+  const options: IClientOptions = {
+    clientId,
+    protocolVersion: 5,
+    clean: false,
+    reconnectPeriod: 0,
+    properties: { sessionExpiryInterval: 60, receiveMaximum: 20 },
+  };
 
   beforeAll(async () => {
     broker = await startMosquitto();

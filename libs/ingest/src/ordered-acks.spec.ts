@@ -26,7 +26,11 @@ function fakeClient() {
       for (const fn of listeners.get(event) ?? []) fn();
     },
     _sendPacket(packet: Packet, cb?: () => void) {
-      written.push({ cmd: packet.cmd, messageId: (packet as { messageId?: number }).messageId, corked: stream.corked > 0 });
+      written.push({
+        cmd: packet.cmd,
+        messageId: (packet as { messageId?: number }).messageId,
+        corked: stream.corked > 0,
+      });
       cb?.();
     },
   };
@@ -98,7 +102,10 @@ describe('OrderedAcks', () => {
     mqttAcknowledges(client, 2);
     await acks.flushed();
     expect(written.map((w) => w.messageId)).toEqual([2]);
-    expect(error).toHaveBeenCalledWith(expect.objectContaining({ messageId: 1 }), expect.stringContaining('unacknowledged'));
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ messageId: 1 }),
+      expect.stringContaining('unacknowledged'),
+    );
   });
 
   it('passes every other packet straight through', () => {
@@ -155,6 +162,8 @@ describe('OrderedAcks', () => {
   });
 
   it('refuses an MQTT.js without the packet writer it wraps', () => {
-    expect(() => new OrderedAcks({ stream: {}, on: () => undefined } as unknown as MqttClient, logger)).toThrow(/mqtt 5/);
+    expect(() => new OrderedAcks({ stream: {}, on: () => undefined } as unknown as MqttClient, logger)).toThrow(
+      /mqtt 5/,
+    );
   });
 });

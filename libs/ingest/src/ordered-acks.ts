@@ -31,7 +31,8 @@ export class OrderedAcks {
     private readonly log: Logger,
   ) {
     const internals = client as unknown as { _sendPacket: PubackSender };
-    if (typeof internals._sendPacket !== 'function') throw new Error('this MQTT.js has no _sendPacket: ordered acknowledgements need mqtt 5.x');
+    if (typeof internals._sendPacket !== 'function')
+      throw new Error('this MQTT.js has no _sendPacket: ordered acknowledgements need mqtt 5.x');
     this.send = internals._sendPacket.bind(client);
     internals._sendPacket = (packet, cb, ...rest) => {
       if (packet.cmd !== 'puback') return this.send(packet, cb, ...rest);

@@ -14,7 +14,12 @@ describe('loadConfig', () => {
   });
 
   it('parses values and roles', () => {
-    const c = loadConfig({ IOC_ROLES: 'ingest, jobs', HTTP_PORT: '8080', DATABASE_URL: 'postgres://u@db/ioc', LOG_PRETTY: 'true' });
+    const c = loadConfig({
+      IOC_ROLES: 'ingest, jobs',
+      HTTP_PORT: '8080',
+      DATABASE_URL: 'postgres://u@db/ioc',
+      LOG_PRETTY: 'true',
+    });
     expect([...c.roles]).toEqual(['ingest', 'jobs']);
     expect(c.http.port).toBe(8080);
     expect(c.database.url).toBe('postgres://u@db/ioc');
@@ -24,7 +29,12 @@ describe('loadConfig', () => {
   it('lists every bad variable in one CONFIG_INVALID error', () => {
     let err: unknown;
     try {
-      loadConfig({ IOC_ROLES: 'api,teleport', HTTP_PORT: '99999', DATABASE_URL: 'mysql://x', INGEST_CONNECTIONS: 'many' });
+      loadConfig({
+        IOC_ROLES: 'api,teleport',
+        HTTP_PORT: '99999',
+        DATABASE_URL: 'mysql://x',
+        INGEST_CONNECTIONS: 'many',
+      });
     } catch (e) {
       err = e;
     }

@@ -11,20 +11,28 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`,
+  );
 
 /** Every variable, its default and meaning: kept in step with .env.example (a unit test checks). */
 export const ENV_SCHEMA = z.object({
   IOC_ROLES: z
     .string()
     .default(ROLES.join(','))
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(ROLES)).min(1, 'at least one role')),
   IOC_DATA_DIR: z.string().min(1).default('./data'),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
@@ -33,12 +41,21 @@ export const ENV_SCHEMA = z.object({
   DATABASE_POOL_SIZE: int(2, 100).default(8),
   DATABASE_TIMESCALEDB: z.enum(['auto', 'off']).default('auto'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('ioc'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('ioc'),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']).default('mqtt://127.0.0.1:1883'),
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
-  INGEST_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc'),
-  INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('ioc-ingest'),
+  INGEST_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+    .default('ioc'),
+  INGEST_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+    .default('ioc-ingest'),
   // At least 2: on a reconnect a session renews its shared subscription while the others hold it (docs/operations.md, Scaling).
   INGEST_CONNECTIONS: int(2, 4096).default(16),
   INGEST_RECEIVE_MAXIMUM: int(1, 65535).default(1024),
@@ -163,7 +180,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? path.resolve(e.IOC_SEEDS_DIR, 'escalation.yaml')
           : undefined,
     },
-    jobs: { maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000, deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000 },
+    jobs: {
+      maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000,
+      deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000,
+    },
     auth: { jwtSecret: e.AUTH_JWT_SECRET || undefined, tokenTtlS: e.AUTH_TOKEN_TTL_S, demoUsers: e.AUTH_DEMO_USERS },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
   };

@@ -35,7 +35,12 @@ describe('retry', () => {
     const { fn, calls } = failing(...Array.from({ length: 6 }, () => new Transient('db down')));
     const { sleep, waits } = fakeSleep();
     const told: Array<[number, number]> = [];
-    const opts: RetryOptions = { isTransient, backoff, sleep, onRetry: (err, attempt, delayMs) => told.push([attempt, delayMs]) };
+    const opts: RetryOptions = {
+      isTransient,
+      backoff,
+      sleep,
+      onRetry: (err, attempt, delayMs) => told.push([attempt, delayMs]),
+    };
     await expect(retry(fn, opts)).resolves.toBe('ok');
     expect(calls).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(waits).toEqual([100, 200, 400, 500, 500, 500]);
@@ -89,13 +94,17 @@ describe('retry', () => {
   it('passes on a failure of the sleep itself', async () => {
     const broken = new Error('sleep broke');
     const { fn } = failing(new Transient('db down'));
-    await expect(retry(fn, { isTransient, backoff, sleep: () => Promise.reject(broken), signal: new AbortController().signal })).rejects.toBe(broken);
+    await expect(
+      retry(fn, { isTransient, backoff, sleep: () => Promise.reject(broken), signal: new AbortController().signal }),
+    ).rejects.toBe(broken);
   });
 });
 
 describe('backoffDelay', () => {
   it('grows by the factor from the first wait and stops at the cap', () => {
-    expect([1, 2, 3, 4].map((n) => backoffDelay({ initialMs: 50, maxMs: 1_000, factor: 3 }, n))).toEqual([50, 150, 450, 1_000]);
+    expect([1, 2, 3, 4].map((n) => backoffDelay({ initialMs: 50, maxMs: 1_000, factor: 3 }, n))).toEqual([
+      50, 150, 450, 1_000,
+    ]);
   });
 
   it('is the cap however many failures there were', () => {

@@ -43,7 +43,18 @@ export abstract class BatchStream<T> {
 
   /** Reads new entries for a consumer of a group; blocks up to blockMs when there are none. */
   async read(group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry<T>[]> {
-    const res = (await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>')) as GroupReply;
+    const res = (await this.redis.xreadgroup(
+      'GROUP',
+      group,
+      consumer,
+      'COUNT',
+      count,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.key,
+      '>',
+    )) as GroupReply;
     if (!res) return [];
     return res[0][1].map(([id, fields]) => this.entry(id, fields));
   }

@@ -65,13 +65,20 @@ export class JobRunner<Q extends QueueName = MaintenanceQueue> {
     return this.queue;
   }
 
-  async start(handlers: JobHandlers<Q>, schedules: Array<{ name: QueueJobName<Q>; everyMs: number }> = []): Promise<void> {
+  async start(
+    handlers: JobHandlers<Q>,
+    schedules: Array<{ name: QueueJobName<Q>; everyMs: number }> = [],
+  ): Promise<void> {
     const names = QUEUE_JOBS[this.queueName] as readonly QueueJobName<Q>[];
     const missing = names.filter((name) => typeof handlers[name] !== 'function');
     if (missing.length) throw new Error(`no handler for jobs: ${missing.join(', ')}`);
     const queue = this.open();
     for (const s of schedules) {
-      await queue.upsertJobScheduler(s.name, { every: s.everyMs }, { name: s.name, opts: { removeOnComplete: 100, removeOnFail: 500 } });
+      await queue.upsertJobScheduler(
+        s.name,
+        { every: s.everyMs },
+        { name: s.name, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+      );
     }
     const byName = handlers as unknown as Record<string, JobHandler<keyof JobDataMap>>;
     this.worker = new Worker(
@@ -97,12 +104,19 @@ export class JobRunner<Q extends QueueName = MaintenanceQueue> {
     this.worker.on('error', (err) => this.logger.error({ err }, 'job worker error'));
   }
 
-  async add<N extends QueueJobName<Q>>(name: N, data: JobDataMap[N], opts: AddJobOptions = {}): Promise<Job<JobDataMap[N]>> {
+  async add<N extends QueueJobName<Q>>(
+    name: N,
+    data: JobDataMap[N],
+    opts: AddJobOptions = {},
+  ): Promise<Job<JobDataMap[N]>> {
     return this.open().add(name, data, {
       ...KEEP,
       ...(opts.jobId !== undefined && { jobId: opts.jobId }),
       ...(opts.delayMs !== undefined && opts.delayMs > 0 && { delay: Math.round(opts.delayMs) }),
-      ...(opts.attempts !== undefined && { attempts: opts.attempts, backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 } }),
+      ...(opts.attempts !== undefined && {
+        attempts: opts.attempts,
+        backoff: { type: 'exponential', delay: opts.backoffMs ?? 1000 },
+      }),
     }) as Promise<Job<JobDataMap[N]>>;
   }
 

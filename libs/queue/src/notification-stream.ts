@@ -26,7 +26,13 @@ export interface NotificationEntry {
 }
 
 type RedisWithDeliverOnce = Redis & {
-  iocDeliverOnce(dedupKey: string, stream: string, ttlS: number, maxLen: number, ...fields: string[]): Promise<[string, number]>;
+  iocDeliverOnce(
+    dedupKey: string,
+    stream: string,
+    ttlS: number,
+    maxLen: number,
+    ...fields: string[]
+  ): Promise<[string, number]>;
 };
 
 /**
@@ -61,7 +67,16 @@ export class RedisStreamNotifier implements Notifier {
     );
     const duplicate = seen === 1;
     this.logger.info(
-      { incidentId: n.incidentId, notificationId: n.id, level: n.level, kind: n.kind, recipients: n.recipients, channel: n.channel, ref, duplicate },
+      {
+        incidentId: n.incidentId,
+        notificationId: n.id,
+        level: n.level,
+        kind: n.kind,
+        recipients: n.recipients,
+        channel: n.channel,
+        ref,
+        duplicate,
+      },
       duplicate ? 'notification already delivered' : 'notification delivered',
     );
     return { ref, duplicate };

@@ -12,8 +12,15 @@ const logger = pino({ level: 'silent' });
 function msg(i: number): DeviceMessage {
   const body = { msgId: `m-${i}`, ts: '2026-11-21T03:00:00.000Z', rainMm: i, intervalS: 60 };
   return {
-    deviceId: 'rg-1', msgId: `m-${i}`, kind: 'rain', domain: 'flood', ts: new Date('2026-11-21T03:00:00.000Z'),
-    receivedAt: new Date('2026-11-21T03:00:01.000Z'), topic: 'ioc/v1/flood/rg-1/rain', body, bodyJson: JSON.stringify(body),
+    deviceId: 'rg-1',
+    msgId: `m-${i}`,
+    kind: 'rain',
+    domain: 'flood',
+    ts: new Date('2026-11-21T03:00:00.000Z'),
+    receivedAt: new Date('2026-11-21T03:00:01.000Z'),
+    topic: 'ioc/v1/flood/rg-1/rain',
+    body,
+    bodyJson: JSON.stringify(body),
   };
 }
 
@@ -57,7 +64,9 @@ describe('JobRunner on Redis (BullMQ)', () => {
   it('runs the scheduled job repeatedly and on demand', async () => {
     const runner = new JobRunner({ redisUrl: REDIS_URL, prefix }, logger);
     let runs = 0;
-    await runner.start({ [JOBS.storageMaintenance]: async () => ++runs, [JOBS.incidentHousekeeping]: async () => 0 }, [{ name: JOBS.storageMaintenance, everyMs: 300 }]);
+    await runner.start({ [JOBS.storageMaintenance]: async () => ++runs, [JOBS.incidentHousekeeping]: async () => 0 }, [
+      { name: JOBS.storageMaintenance, everyMs: 300 },
+    ]);
     try {
       const deadline = Date.now() + 10_000;
       while (runs < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -31,7 +31,15 @@ import { createRedis, REDIS } from './redis.provider';
       useFactory: (redis: Redis, config: IocConfig) => new FieldReportStream(redis, config.redis.prefix),
     },
   ],
-  exports: [REDIS, DeviceMessageStream, IncidentEventStream, AcceptedMessageTap, FieldReportTap, IncidentEventTap, FieldReportStream],
+  exports: [
+    REDIS,
+    DeviceMessageStream,
+    IncidentEventStream,
+    AcceptedMessageTap,
+    FieldReportTap,
+    IncidentEventTap,
+    FieldReportStream,
+  ],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -99,7 +99,9 @@ export class IncidentFeed {
       } else if (!this.gapTimer && !this.stopped) {
         this.gapTimer = setTimeout(() => {
           this.gapTimer = undefined;
-          this.serial(() => this.fillGap()).catch((err) => this.logger?.warn({ err }, 'incident feed: reading a gap failed; the poll retries'));
+          this.serial(() => this.fillGap()).catch((err) =>
+            this.logger?.warn({ err }, 'incident feed: reading a gap failed; the poll retries'),
+          );
         }, this.options.gapWaitMs);
       }
     });
@@ -122,7 +124,11 @@ export class IncidentFeed {
     while (this.accepted < upTo) {
       const rows = await this.log.eventsSince(this.accepted, this.options.pageSize);
       if (rows.length === 0) return;
-      if (rows[0].seq !== this.accepted + 1) this.logger?.debug({ from: this.accepted, to: rows[rows.length - 1].seq }, 'events read from the database past a gap');
+      if (rows[0].seq !== this.accepted + 1)
+        this.logger?.debug(
+          { from: this.accepted, to: rows[rows.length - 1].seq },
+          'events read from the database past a gap',
+        );
       await this.accept(rows);
       if (rows.length < this.options.pageSize) return;
     }
@@ -182,7 +188,8 @@ export class IncidentFeed {
     for (const e of events) if (e.type !== 'opened' && !this.summaries.has(e.incidentId)) missing.add(e.incidentId);
     if (missing.size > 0) {
       // Incidents opened before this process started: their current record, newer than or equal to these events.
-      for (const r of await this.log.summaries([...missing])) this.remember(r.id, summaryFromRecord(r, this.wards), r.lastSeq);
+      for (const r of await this.log.summaries([...missing]))
+        this.remember(r.id, summaryFromRecord(r, this.wards), r.lastSeq);
     }
     for (const e of events) {
       const known = this.summaries.get(e.incidentId);

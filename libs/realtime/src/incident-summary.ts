@@ -22,7 +22,11 @@ export function summaryFromRecord(r: IncidentFeedRecord, wards: WardIndex): Inci
  * The summary after one more event of its incident (the lifecycle's `evolveStatus`: the summary's fields of `evolve`).
  * `opened` builds it from scratch; other events need the summary before them.
  */
-export function evolveSummary(s: IncidentSummary | undefined, e: StoredIncidentEvent, wards: WardIndex): IncidentSummary | undefined {
+export function evolveSummary(
+  s: IncidentSummary | undefined,
+  e: StoredIncidentEvent,
+  wards: WardIndex,
+): IncidentSummary | undefined {
   if (e.type === 'opened') {
     const d = e.data;
     return {

@@ -30,7 +30,10 @@ export class RealtimeAuthenticator {
   async admit(credentials: TokenPrincipal): Promise<TokenPrincipal> {
     const principal = { ...(await this.users.active(credentials)), issuedAtS: credentials.issuedAtS };
     if (!(REALTIME_WATCH_ROLES as readonly string[]).includes(principal.role)) {
-      throw new AuthError('AUTH_FORBIDDEN', `role ${principal.role} may not watch incidents (${REALTIME_WATCH_ROLES.join(', ')} may)`);
+      throw new AuthError(
+        'AUTH_FORBIDDEN',
+        `role ${principal.role} may not watch incidents (${REALTIME_WATCH_ROLES.join(', ')} may)`,
+      );
     }
     return principal;
   }

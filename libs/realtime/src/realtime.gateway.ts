@@ -25,7 +25,9 @@ export type SocketAdapterFactory = Parameters<Server['adapter']>[0];
  * processes behind one address need sticky sessions for polling; WebSocket-only clients do not).
  */
 @WebSocketGateway({ path: REALTIME_PATH, serveClient: false, transports: ['websocket', 'polling'] })
-export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<IocSocket>, OnGatewayDisconnect<IocSocket>, OnModuleDestroy {
+export class RealtimeGateway
+  implements OnGatewayInit<Server>, OnGatewayConnection<IocSocket>, OnGatewayDisconnect<IocSocket>, OnModuleDestroy
+{
   private readonly log: Logger;
   private recheck?: NodeJS.Timeout;
 
@@ -47,9 +49,13 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
           next();
         },
         (err: unknown) => {
-          const code = isIocError(err, 'AUTH_FORBIDDEN') ? REALTIME_ERROR_CODES.forbidden : REALTIME_ERROR_CODES.unauthenticated;
+          const code = isIocError(err, 'AUTH_FORBIDDEN')
+            ? REALTIME_ERROR_CODES.forbidden
+            : REALTIME_ERROR_CODES.unauthenticated;
           if (!isIocError(err)) this.log.error({ err }, 'handshake authentication failed');
-          const refused = new Error(isIocError(err) ? err.message : 'authentication failed') as Error & { data: { code: string } };
+          const refused = new Error(isIocError(err) ? err.message : 'authentication failed') as Error & {
+            data: { code: string };
+          };
           refused.data = { code };
           next(refused);
         },
@@ -79,7 +85,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
         },
         (err: unknown) => {
           if (isIocError(err, 'AUTH_INVALID') || isIocError(err, 'AUTH_FORBIDDEN')) socket.disconnect(true);
-          else this.log.warn({ err, userId: was.userId }, 'could not check an open socket\'s user');
+          else this.log.warn({ err, userId: was.userId }, "could not check an open socket's user");
         },
       );
     }
@@ -104,7 +110,11 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
       return await this.service.resume(socket, body);
     } catch (err) {
       this.log.warn({ err, userId: socket.data.principal.userId }, 'resume failed');
-      return { ok: false, code: REALTIME_ERROR_CODES.invalidRequest, message: 'resume failed (database unavailable?): retry' };
+      return {
+        ok: false,
+        code: REALTIME_ERROR_CODES.invalidRequest,
+        message: 'resume failed (database unavailable?): retry',
+      };
     }
   }
 }

@@ -6,7 +6,15 @@ import type { IncidentDomain, IncidentSignal, IncidentType, StoredIncidentEvent 
 import { loadConfig, PlatformModule, type IocConfig } from '@ioc/platform';
 import { IncidentEventStream, QueueModule } from '@ioc/queue';
 import { StorageModule, UserRepository } from '@ioc/storage';
-import { createPlainTestDatabase, deleteRedisPrefix, handshakeError, SeedsTestModule, SocketWatcher, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import {
+  createPlainTestDatabase,
+  deleteRedisPrefix,
+  handshakeError,
+  SeedsTestModule,
+  SocketWatcher,
+  testLogger,
+  type PlainTestDatabase,
+} from '@ioc/testing';
 import { RealtimeModule } from './realtime.module';
 import { RealtimeService } from './realtime.service';
 
@@ -14,7 +22,15 @@ jest.setTimeout(120_000);
 
 /** What the api role runs for sockets (no HTTP controllers needed here). */
 async function startApi(config: IocConfig): Promise<{ app: INestApplication; url: string }> {
-  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, RealtimeModule] })
+  @Module({
+    imports: [
+      PlatformModule.forRoot(config, testLogger),
+      StorageModule.forRoot(),
+      QueueModule,
+      SeedsTestModule,
+      RealtimeModule,
+    ],
+  })
   class ApiUnderTest {}
   const app = await NestFactory.create(ApiUnderTest, { logger: false });
   await app.listen(0, '127.0.0.1');
@@ -24,7 +40,15 @@ async function startApi(config: IocConfig): Promise<{ app: INestApplication; url
 
 /** A writer as the correlate role or an API process is: commits through IncidentService, then publishes. */
 async function startWriter(config: IocConfig): Promise<INestApplicationContext> {
-  @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, IncidentsModule] })
+  @Module({
+    imports: [
+      PlatformModule.forRoot(config, testLogger),
+      StorageModule.forRoot(),
+      QueueModule,
+      SeedsTestModule,
+      IncidentsModule,
+    ],
+  })
   class Writer {}
   return NestFactory.createApplicationContext(Writer, { logger: false });
 }
@@ -49,7 +73,9 @@ const raise = (ward: string, domain: IncidentDomain, severity: 'minor' | 'major'
     zone: { kind: 'ward', id: ward },
     severity,
     at,
-    evidence: [{ at, source: 'sensor', deviceId: `dev-${ward}`, msgId: `m-${n}`, kind: 'water-level', summary: `reading ${n}` }],
+    evidence: [
+      { at, source: 'sensor', deviceId: `dev-${ward}`, msgId: `m-${n}`, kind: 'water-level', summary: `reading ${n}` },
+    ],
     title: { vi: `Sự cố ${n}`, en: `Incident ${n}` },
   };
 };
@@ -68,7 +94,9 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
   /** A token of a new user with this role, stored (the handshake checks the user as stored). */
   const user = async (role: UserRole): Promise<Principal> => {
     const username = `${role}-${++n}`;
-    const stored = await api.app.get(UserRepository).insert({ username, displayName: username, role, passwordHash: 'unused' });
+    const stored = await api.app
+      .get(UserRepository)
+      .insert({ username, displayName: username, role, passwordHash: 'unused' });
     if (stored === 'taken') throw new Error(`user ${username} exists`);
     return { userId: stored.id, username, displayName: username, role };
   };
@@ -89,7 +117,14 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
 
   beforeAll(async () => {
     db = await createPlainTestDatabase();
-    config = loadConfig({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api', AUTH_JWT_SECRET: 'realtime-int-spec', LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '4' });
+    config = loadConfig({
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: prefix,
+      IOC_ROLES: 'api',
+      AUTH_JWT_SECRET: 'realtime-int-spec',
+      LOG_LEVEL: 'silent',
+      DATABASE_POOL_SIZE: '4',
+    });
     writer = await startWriter(config);
     incidents = writer.get(IncidentService);
     stream = writer.get(IncidentEventStream);
@@ -109,15 +144,33 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
   });
 
   it('refuses a handshake without a token, with a bad token and for a role that may not watch', async () => {
-    expect(await handshakeError(api.url, {})).toEqual({ message: expect.stringContaining('missing token'), code: 'AUTH_INVALID' });
-    expect(await handshakeError(api.url, { token: 'not-a-jwt' })).toEqual({ message: 'invalid token', code: 'AUTH_INVALID' });
+    expect(await handshakeError(api.url, {})).toEqual({
+      message: expect.stringContaining('missing token'),
+      code: 'AUTH_INVALID',
+    });
+    expect(await handshakeError(api.url, { token: 'not-a-jwt' })).toEqual({
+      message: 'invalid token',
+      code: 'AUTH_INVALID',
+    });
     const forged = (await token('operator')).slice(0, -4) + 'AAAA';
     expect((await handshakeError(api.url, { token: forged }))?.code).toBe('AUTH_INVALID');
-    expect(await handshakeError(api.url, { token: await token('integrator') })).toEqual({ message: expect.stringContaining('role integrator may not watch'), code: 'AUTH_FORBIDDEN' });
-    for (const role of ['operator', 'supervisor', 'trainer', 'admin'] as const) expect(await handshakeError(api.url, { token: await token(role) })).toBeUndefined();
+    expect(await handshakeError(api.url, { token: await token('integrator') })).toEqual({
+      message: expect.stringContaining('role integrator may not watch'),
+      code: 'AUTH_FORBIDDEN',
+    });
+    for (const role of ['operator', 'supervisor', 'trainer', 'admin'] as const)
+      expect(await handshakeError(api.url, { token: await token(role) })).toBeUndefined();
     // A valid token whose user is not (or no longer) stored.
-    const ghost = await tokens.sign({ userId: '00000000-0000-4000-8000-00000000dead', username: 'ghost', displayName: 'ghost', role: 'operator' });
-    expect(await handshakeError(api.url, { token: ghost })).toEqual({ message: 'user no longer active', code: 'AUTH_INVALID' });
+    const ghost = await tokens.sign({
+      userId: '00000000-0000-4000-8000-00000000dead',
+      username: 'ghost',
+      displayName: 'ghost',
+      role: 'operator',
+    });
+    expect(await handshakeError(api.url, { token: ghost })).toEqual({
+      message: 'user no longer active',
+      code: 'AUTH_INVALID',
+    });
   });
 
   it('delivers live events by ward and domain room, each once, in seq order', async () => {
@@ -126,11 +179,24 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
     const floodP3 = await watch({ subscription: { wards: ['ward-p3', 'ward-p4'], domains: ['flood'] } });
     const all = await watch();
     const committed: StoredIncidentEvent[] = [];
-    for (const [ward, domain] of [['ward-p3', 'flood'], ['ward-p10', 'flood'], ['ward-p3', 'waste'], ['ward-p10', 'traffic'], ['ward-p4', 'flood']] as const) {
+    for (const [ward, domain] of [
+      ['ward-p3', 'flood'],
+      ['ward-p10', 'flood'],
+      ['ward-p3', 'waste'],
+      ['ward-p10', 'traffic'],
+      ['ward-p4', 'flood'],
+    ] as const) {
       committed.push(...(await commit(raise(ward, domain))));
     }
     const seqsOf = (ward: string[], domains?: string[]) =>
-      committed.filter((e) => e.type === 'opened' && ward.includes(e.data.zone.id) && (!domains || domains.includes(e.data.incidentType === 'urban-flooding' ? 'flood' : 'x'))).map((e) => e.seq);
+      committed
+        .filter(
+          (e) =>
+            e.type === 'opened' &&
+            ward.includes(e.data.zone.id) &&
+            (!domains || domains.includes(e.data.incidentType === 'urban-flooding' ? 'flood' : 'x')),
+        )
+        .map((e) => e.seq);
     await all.waitFor((w) => w.received === committed.length);
     expect(all.seqs()).toEqual(committed.map((e) => e.seq));
     await p3.waitFor((w) => w.received === 2);
@@ -142,7 +208,12 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
     expect(p10.seqs()).toEqual(seqsOf(['ward-p10']));
     expect(floodP3.seqs()).toEqual(seqsOf(['ward-p3', 'ward-p4'], ['flood']));
     expect(p3.events.every((e) => e.incident.wards.includes('ward-p3') && e.incident.state === 'open')).toBe(true);
-    expect(all.events[0].incident).toMatchObject({ domain: 'flood', zone: { kind: 'ward', id: 'ward-p3' }, wards: ['ward-p3'], exercise: false });
+    expect(all.events[0].incident).toMatchObject({
+      domain: 'flood',
+      zone: { kind: 'ward', id: 'ward-p3' },
+      wards: ['ward-p3'],
+      exercise: false,
+    });
     for (const w of [p3, p10, floodP3, all]) expect([w.duplicates, w.outOfOrder]).toEqual([0, 0]);
   });
 
@@ -207,14 +278,24 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
       await commit(raise('ward-p9', 'traffic'), false);
     }
     // Same port, as a restarted server: the client reconnects by itself and resumes from its last seq.
-    @Module({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot(), QueueModule, SeedsTestModule, RealtimeModule] })
+    @Module({
+      imports: [
+        PlatformModule.forRoot(config, testLogger),
+        StorageModule.forRoot(),
+        QueueModule,
+        SeedsTestModule,
+        RealtimeModule,
+      ],
+    })
     class Restarted {}
     const app = await NestFactory.create(Restarted, { logger: false });
     await app.listen(Number(port), '127.0.0.1');
     api = { app, url: api.url };
     await w.waitFor((x) => x.connects === 2 && x.acks.length === 2, 20_000);
     await commit(raise('ward-p9', 'flood'));
-    const expected = (await incidents.eventsSince(from, 10_000)).filter((e) => e.type === 'opened' && ['ward-p8', 'ward-p9'].includes(e.data.zone.id)).map((e) => e.seq);
+    const expected = (await incidents.eventsSince(from, 10_000))
+      .filter((e) => e.type === 'opened' && ['ward-p8', 'ward-p9'].includes(e.data.zone.id))
+      .map((e) => e.seq);
     await w.waitFor((x) => x.received >= expected.length);
     await new Promise((r) => setTimeout(r, 300));
     expect(expected.length).toBe(1 + 20 + 1);
@@ -237,7 +318,10 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
     try {
       const one = await watch({});
       const two = await watch({}, second.url);
-      const sizes = await Promise.all([api.app.get(RealtimeService).clusterConnections(), second.app.get(RealtimeService).clusterConnections()]);
+      const sizes = await Promise.all([
+        api.app.get(RealtimeService).clusterConnections(),
+        second.app.get(RealtimeService).clusterConnections(),
+      ]);
       expect(sizes[0]).toBe(sizes[1]);
       expect(sizes[0]).toBeGreaterThanOrEqual(2);
       const committed: StoredIncidentEvent[] = [];
@@ -259,7 +343,10 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
       const admin = await user('admin');
       const op = await user('operator');
       const opToken = await tokens.sign(op);
-      const sockets = [new SocketWatcher(api.url, opToken, { reconnection: false }), new SocketWatcher(second.url, opToken, { reconnection: false })];
+      const sockets = [
+        new SocketWatcher(api.url, opToken, { reconnection: false }),
+        new SocketWatcher(second.url, opToken, { reconnection: false }),
+      ];
       watchers.push(...sockets);
       await Promise.all(sockets.map((w) => w.connected()));
       const bystander = await watch({}, second.url);
@@ -267,10 +354,16 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
       // Disabled through the first process (as the users API does); the second process's socket closes as well.
       await api.app.get(UserService).update(admin, op.userId, { disabled: true });
       api.app.get(RealtimeService).disconnectUser(op.userId);
-      const closed = (w: SocketWatcher) => new Promise<void>((resolve) => (w.socket.disconnected ? resolve() : w.socket.once('disconnect', () => resolve())));
+      const closed = (w: SocketWatcher) =>
+        new Promise<void>((resolve) =>
+          w.socket.disconnected ? resolve() : w.socket.once('disconnect', () => resolve()),
+        );
       await Promise.all(sockets.map(closed));
       expect(bystander.socket.connected).toBe(true);
-      expect(await handshakeError(api.url, { token: opToken })).toEqual({ message: 'user no longer active', code: 'AUTH_INVALID' });
+      expect(await handshakeError(api.url, { token: opToken })).toEqual({
+        message: 'user no longer active',
+        code: 'AUTH_INVALID',
+      });
     } finally {
       await second.app.close();
     }
@@ -285,7 +378,10 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
     expect(await api.app.get(UserRepository).update(op.userId, { disabled: true })).toMatchObject({ disabled: true });
     // The cached view of the user expires, then the next check closes the socket: two periods; four are allowed.
     await new Promise<void>((resolve, reject) => {
-      const late = setTimeout(() => reject(new Error('the socket of the disabled user is still open')), 4 * ACTIVE_USER_CACHE_MS);
+      const late = setTimeout(
+        () => reject(new Error('the socket of the disabled user is still open')),
+        4 * ACTIVE_USER_CACHE_MS,
+      );
       w.socket.once('disconnect', () => {
         clearTimeout(late);
         resolve();

@@ -1,4 +1,10 @@
-import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { AuthModule } from '@ioc/auth';
@@ -71,7 +77,13 @@ const ADAPTER_CLIENTS = Symbol('ADAPTER_CLIENTS');
       provide: RealtimeService,
       inject: [IncidentFeed, FEED_LOG, WardIndex, LOGGER],
       useFactory: (feed: IncidentFeed, log: FeedLog, wards: WardIndex, logger: Logger) =>
-        new RealtimeService(feed, log, wards.wards, { catchUpPage: REALTIME_TUNING.pageSize, catchUpMax: REALTIME_TUNING.catchUpMax }, logger.child({ component: 'realtime' })),
+        new RealtimeService(
+          feed,
+          log,
+          wards.wards,
+          { catchUpPage: REALTIME_TUNING.pageSize, catchUpMax: REALTIME_TUNING.catchUpMax },
+          logger.child({ component: 'realtime' }),
+        ),
     },
     {
       provide: ADAPTER_CLIENTS,
@@ -81,7 +93,8 @@ const ADAPTER_CLIENTS = Symbol('ADAPTER_CLIENTS');
     {
       provide: SOCKET_ADAPTER,
       inject: [ADAPTER_CLIENTS, IOC_CONFIG],
-      useFactory: (clients: { pub: Redis; sub: Redis }, config: IocConfig) => createAdapter(clients.pub, clients.sub, { key: `${config.redis.prefix}:socket.io` }),
+      useFactory: (clients: { pub: Redis; sub: Redis }, config: IocConfig) =>
+        createAdapter(clients.pub, clients.sub, { key: `${config.redis.prefix}:socket.io` }),
     },
     RealtimeGateway,
   ],
@@ -108,7 +121,9 @@ export class RealtimeModule implements OnApplicationBootstrap, BeforeApplication
     // Reads block: a connection of its own.
     this.tailRedis = this.redis.duplicate();
     const offer = (events: readonly StoredIncidentEvent[]) =>
-      void this.feed.offer(events).catch((err) => this.logger.warn({ err }, 'incident feed: reading a gap failed; the poll retries'));
+      void this.feed
+        .offer(events)
+        .catch((err) => this.logger.warn({ err }, 'incident feed: reading a gap failed; the poll retries'));
     this.tail = new StreamTail(
       this.tailRedis,
       { incidentEvents: this.events.key, notifications: `${this.config.redis.prefix}:${EVENT_STREAMS.notifications}` },
@@ -120,7 +135,8 @@ export class RealtimeModule implements OnApplicationBootstrap, BeforeApplication
     // Only now: an event offered before the feed knows the database's head would be taken for a gap from seq 0.
     this.unsubscribeLocal = this.local.subscribe(offer);
     this.poller = setInterval(() => {
-      if (this.feed.idleMs() >= REALTIME_TUNING.pollMs) this.feed.poll().catch((err) => this.logger.warn({ err }, 'incident feed: poll failed'));
+      if (this.feed.idleMs() >= REALTIME_TUNING.pollMs)
+        this.feed.poll().catch((err) => this.logger.warn({ err }, 'incident feed: poll failed'));
     }, REALTIME_TUNING.pollMs);
   }
 

@@ -7,11 +7,30 @@ import { RealtimeService, type IocNamespace, type IocSocket } from './realtime.s
 const WARDS = new Set(['ward-p3', 'ward-p10']);
 
 const event = (seq: number): StoredIncidentEvent =>
-  ({ seq, version: 1, incidentId: `i${seq}`, type: 'commented', at: seq, actor: 'u', data: { text: `${seq}` } }) as StoredIncidentEvent;
+  ({
+    seq,
+    version: 1,
+    incidentId: `i${seq}`,
+    type: 'commented',
+    at: seq,
+    actor: 'u',
+    data: { text: `${seq}` },
+  }) as StoredIncidentEvent;
 const message = (e: StoredIncidentEvent, ward = 'ward-p3'): IncidentEventMessage =>
   ({
     ...e,
-    incident: { id: e.incidentId, key: 'k', type: 'urban-flooding', domain: 'flood', zone: { kind: 'ward', id: ward }, wards: [ward], severity: 'minor', state: 'open', title: { vi: '', en: '' }, exercise: false },
+    incident: {
+      id: e.incidentId,
+      key: 'k',
+      type: 'urban-flooding',
+      domain: 'flood',
+      zone: { kind: 'ward', id: ward },
+      wards: [ward],
+      severity: 'minor',
+      state: 'open',
+      title: { vi: '', en: '' },
+      exercise: false,
+    },
   }) as IncidentEventMessage;
 
 /** socket.io's side, reduced to what the service uses: rooms, local broadcast, per-socket emit. */
@@ -114,7 +133,11 @@ describe('RealtimeService (catch-up, then live; each seq once, ascending)', () =
     const { feed, service, connect } = setup();
     feed.dispatch(1, 2);
     const s = connect('a');
-    await expect(service.resume(s as unknown as IocSocket, { afterSeq: null })).resolves.toEqual({ ok: true, replayed: 0, headSeq: 2 });
+    await expect(service.resume(s as unknown as IocSocket, { afterSeq: null })).resolves.toEqual({
+      ok: true,
+      replayed: 0,
+      headSeq: 2,
+    });
     feed.dispatch(3, 4);
     expect(s.seqs).toEqual([3, 4]);
   });
@@ -157,7 +180,10 @@ describe('RealtimeService (catch-up, then live; each seq once, ascending)', () =
     log.commit(1, 2, 3, 4);
     feed.dispatch(1, 2, 3, 4);
     const s = connect('a');
-    expect(service.subscribe(s as unknown as IocSocket, { wards: ['ward-p10'] })).toMatchObject({ ok: true, wards: ['ward-p10'] });
+    expect(service.subscribe(s as unknown as IocSocket, { wards: ['ward-p10'] })).toMatchObject({
+      ok: true,
+      wards: ['ward-p10'],
+    });
     log.hold();
     const resumed = service.resume(s as unknown as IocSocket, { afterSeq: 0 });
     await tick();
@@ -192,7 +218,11 @@ describe('RealtimeService (catch-up, then live; each seq once, ascending)', () =
     log.commit(1, 2, 3, 4, 5, 6, 7, 8);
     feed.dispatch(1, 2, 3, 4, 5, 6, 7, 8);
     const s = connect('a');
-    await expect(service.resume(s as unknown as IocSocket, { afterSeq: 0 })).resolves.toMatchObject({ ok: false, code: 'REALTIME_RESYNC_REQUIRED', headSeq: 8 });
+    await expect(service.resume(s as unknown as IocSocket, { afterSeq: 0 })).resolves.toMatchObject({
+      ok: false,
+      code: 'REALTIME_RESYNC_REQUIRED',
+      headSeq: 8,
+    });
     expect(s.other).toEqual([['incident:resync-required', { reason: 'too-far-behind', headSeq: 8 }]]);
     feed.dispatch(9);
     expect(s.seqs).not.toContain(9);

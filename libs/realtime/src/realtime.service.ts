@@ -86,7 +86,8 @@ export class RealtimeService {
 
   connected(socket: IocSocket): void {
     this.clients.set(socket.id, { socket, sub: Subscription.ALL, mode: 'idle', lastSeq: 0, buffer: [], generation: 0 });
-    for (const role of Object.keys(NOTIFY_ROLES)) if (NOTIFY_ROLES[role].includes(socket.data.principal.role)) void socket.join(`notify:${role}`);
+    for (const role of Object.keys(NOTIFY_ROLES))
+      if (NOTIFY_ROLES[role].includes(socket.data.principal.role)) void socket.join(`notify:${role}`);
     void socket.join(userRoom(socket.data.principal.userId));
   }
 
@@ -154,12 +155,14 @@ export class RealtimeService {
       if (cursor > this.feed.head && cursor > (await this.log.headSeq())) return this.resync(c, 'ahead-of-server');
       for (;;) {
         const rows = await this.log.eventsSince(cursor, this.options.catchUpPage);
-        if (c.generation !== generation) return this.nack(REALTIME_ERROR_CODES.invalidRequest, 'superseded by a later resume');
+        if (c.generation !== generation)
+          return this.nack(REALTIME_ERROR_CODES.invalidRequest, 'superseded by a later resume');
         scanned += rows.length;
         if (scanned > this.options.catchUpMax) return this.resync(c, 'too-far-behind');
         if (rows.length > 0) {
           const messages = (await this.feed.withCurrentSummaries(rows)).filter((m) => c.sub.matches(m));
-          if (c.generation !== generation) return this.nack(REALTIME_ERROR_CODES.invalidRequest, 'superseded by a later resume');
+          if (c.generation !== generation)
+            return this.nack(REALTIME_ERROR_CODES.invalidRequest, 'superseded by a later resume');
           if (messages.length > 0) socket.emit(SERVER_EVENTS.incidentEvents, messages);
           replayed += messages.length;
           cursor = rows[rows.length - 1].seq;
@@ -243,7 +246,12 @@ export class RealtimeService {
     c.buffer = [];
     const headSeq = this.feed.head;
     c.socket.emit(SERVER_EVENTS.resyncRequired, { reason, headSeq });
-    return { ok: false, code: REALTIME_ERROR_CODES.resyncRequired, message: `cannot resume event by event (${reason}): reload, then resume from headSeq`, headSeq };
+    return {
+      ok: false,
+      code: REALTIME_ERROR_CODES.resyncRequired,
+      message: `cannot resume event by event (${reason}): reload, then resume from headSeq`,
+      headSeq,
+    };
   }
 
   private nack(code: (typeof REALTIME_ERROR_CODES)[keyof typeof REALTIME_ERROR_CODES], message: string) {

@@ -17,7 +17,19 @@ const message = (seq: number, over: Partial<IncidentEventMessage['incident']> = 
     at: 0,
     actor: 'u',
     data: {},
-    incident: { id: `i-${seq}`, key: 'k', type: 'urban-flooding', domain: 'flood', zone: { kind: 'ward', id: 'ward-p3' }, wards: ['ward-p3'], severity: 'minor', state: 'open', title: { vi: '', en: '' }, exercise: false, ...over },
+    incident: {
+      id: `i-${seq}`,
+      key: 'k',
+      type: 'urban-flooding',
+      domain: 'flood',
+      zone: { kind: 'ward', id: 'ward-p3' },
+      wards: ['ward-p3'],
+      severity: 'minor',
+      state: 'open',
+      title: { vi: '', en: '' },
+      exercise: false,
+      ...over,
+    },
   }) as IncidentEventMessage;
 
 describe('Subscription', () => {
@@ -30,12 +42,20 @@ describe('Subscription', () => {
     expect(s.matches(message(1, { domain: 'waste' }))).toBe(false);
     expect(s.matches(message(1, { exercise: true }))).toBe(false);
     expect(Subscription.ALL.matches(message(1, { wards: [] }))).toBe(true);
-    expect((Subscription.parse({ exercise: true }, wards.wards) as Subscription).matches(message(1, { exercise: true }))).toBe(true);
+    expect(
+      (Subscription.parse({ exercise: true }, wards.wards) as Subscription).matches(message(1, { exercise: true })),
+    ).toBe(true);
   });
 
   it('gives equal subscriptions one key (one room), whatever the order', () => {
-    const a = Subscription.parse({ wards: ['ward-p4', 'ward-p3'], domains: ['waste', 'flood'] }, wards.wards) as Subscription;
-    const b = Subscription.parse({ domains: ['flood', 'waste'], wards: ['ward-p3', 'ward-p4'] }, wards.wards) as Subscription;
+    const a = Subscription.parse(
+      { wards: ['ward-p4', 'ward-p3'], domains: ['waste', 'flood'] },
+      wards.wards,
+    ) as Subscription;
+    const b = Subscription.parse(
+      { domains: ['flood', 'waste'], wards: ['ward-p3', 'ward-p4'] },
+      wards.wards,
+    ) as Subscription;
     expect(a.key).toBe(b.key);
     expect((Subscription.parse({}, wards.wards) as Subscription).key).toBe(Subscription.ALL.key);
   });
@@ -74,10 +94,30 @@ class FakeLog implements FeedLog {
       type: 'opened',
       at: seq,
       actor: 'system',
-      data: { key: `k${seq}`, incidentType: 'urban-flooding', ruleId: 'r', zone: { kind: 'ward', id: ward }, severity: 'minor', title: { vi: 'x', en: 'x' }, exercise: false, evidence: [], absorbs: [] },
+      data: {
+        key: `k${seq}`,
+        incidentType: 'urban-flooding',
+        ruleId: 'r',
+        zone: { kind: 'ward', id: ward },
+        severity: 'minor',
+        title: { vi: 'x', en: 'x' },
+        exercise: false,
+        evidence: [],
+        absorbs: [],
+      },
     } as StoredIncidentEvent;
     this.events.push(e);
-    this.records.set(e.incidentId, { id: e.incidentId, key: `k${seq}`, type: 'urban-flooding', zone: { kind: 'ward', id: ward }, severity: 'minor', state: 'open', title: { vi: 'x', en: 'x' }, exercise: false, lastSeq: seq });
+    this.records.set(e.incidentId, {
+      id: e.incidentId,
+      key: `k${seq}`,
+      type: 'urban-flooding',
+      zone: { kind: 'ward', id: ward },
+      severity: 'minor',
+      state: 'open',
+      title: { vi: 'x', en: 'x' },
+      exercise: false,
+      lastSeq: seq,
+    });
     return e;
   }
 }
@@ -176,11 +216,27 @@ describe('IncidentFeed', () => {
     const { feed, settle } = await feedOver(log);
     const batches: IncidentEventMessage[][] = [];
     feed.onBatch((b) => batches.push([...b]));
-    const ack = { seq: 2, version: 2, incidentId: 'inc-1', type: 'acknowledged', at: 2, actor: 'u1', data: {} } as StoredIncidentEvent;
+    const ack = {
+      seq: 2,
+      version: 2,
+      incidentId: 'inc-1',
+      type: 'acknowledged',
+      at: 2,
+      actor: 'u1',
+      data: {},
+    } as StoredIncidentEvent;
     log.events.push(ack);
     log.records.set('inc-1', { ...log.records.get('inc-1')!, state: 'acknowledged', lastSeq: 2 });
     await feed.offer([ack]);
-    const sev = { seq: 3, version: 3, incidentId: 'inc-1', type: 'severity-raised', at: 3, actor: 'system', data: { from: 'minor', to: 'critical' } } as StoredIncidentEvent;
+    const sev = {
+      seq: 3,
+      version: 3,
+      incidentId: 'inc-1',
+      type: 'severity-raised',
+      at: 3,
+      actor: 'system',
+      data: { from: 'minor', to: 'critical' },
+    } as StoredIncidentEvent;
     log.events.push(sev);
     await feed.offer([sev]);
     await settle();

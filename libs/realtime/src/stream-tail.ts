@@ -51,7 +51,15 @@ export class StreamTail {
     const keys = [this.keys.incidentEvents, this.keys.notifications];
     while (this.running) {
       try {
-        const res = (await this.redis.xread('COUNT', COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...this.ids)) as Array<[string, Array<[string, string[]]>]> | null;
+        const res = (await this.redis.xread(
+          'COUNT',
+          COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...keys,
+          ...this.ids,
+        )) as Array<[string, Array<[string, string[]]>]> | null;
         if (!res) continue;
         // One hand-over per read: the feed orders and checks a whole backlog at once.
         const events: StoredIncidentEvent[] = [];
@@ -61,7 +69,10 @@ export class StreamTail {
             this.ids[i] = id;
             try {
               if (i === 0) events.push(...(JSON.parse(fields[fields.indexOf('events') + 1]) as StoredIncidentEvent[]));
-              else this.handlers.notification(JSON.parse(fields[fields.indexOf('notification') + 1]) as IncidentNotification);
+              else
+                this.handlers.notification(
+                  JSON.parse(fields[fields.indexOf('notification') + 1]) as IncidentNotification,
+                );
             } catch (err) {
               this.logger.error({ err, key, id }, 'unreadable stream entry skipped');
             }

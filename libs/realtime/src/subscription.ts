@@ -23,7 +23,8 @@ export class Subscription {
   /** Validates a client's request; the error text says which field is wrong. */
   static parse(req: unknown, knownWards: ReadonlySet<string>): Subscription | string {
     if (req === undefined || req === null) return Subscription.ALL;
-    if (typeof req !== 'object' || Array.isArray(req)) return 'subscribe expects an object { wards?, domains?, exercise? }';
+    if (typeof req !== 'object' || Array.isArray(req))
+      return 'subscribe expects an object { wards?, domains?, exercise? }';
     const r = req as Record<string, unknown>;
     for (const k of Object.keys(r)) if (!['wards', 'domains', 'exercise'].includes(k)) return `unknown field "${k}"`;
     const strings = (v: unknown, field: string): string[] | string => {
@@ -39,9 +40,14 @@ export class Subscription {
     const domains = strings(r.domains, 'domains');
     if (typeof domains === 'string') return domains;
     const unknownDomain = domains.find((d) => !(INCIDENT_DOMAIN_NAMES as string[]).includes(d));
-    if (unknownDomain !== undefined) return `domains: unknown domain "${unknownDomain}" (one of ${INCIDENT_DOMAIN_NAMES.join(', ')})`;
+    if (unknownDomain !== undefined)
+      return `domains: unknown domain "${unknownDomain}" (one of ${INCIDENT_DOMAIN_NAMES.join(', ')})`;
     if (r.exercise !== undefined && typeof r.exercise !== 'boolean') return 'exercise must be a boolean';
-    return new Subscription(wards.length ? new Set(wards) : null, domains.length ? new Set(domains as IncidentDomain[]) : null, r.exercise === true);
+    return new Subscription(
+      wards.length ? new Set(wards) : null,
+      domains.length ? new Set(domains as IncidentDomain[]) : null,
+      r.exercise === true,
+    );
   }
 
   matches(m: IncidentEventMessage): boolean {
@@ -53,6 +59,10 @@ export class Subscription {
   }
 
   toAck(): Omit<Extract<SubscribeAck, { ok: true }>, 'ok'> {
-    return { wards: this.wards ? [...this.wards].sort() : [], domains: this.domains ? [...this.domains].sort() : [], exercise: this.exercise };
+    return {
+      wards: this.wards ? [...this.wards].sort() : [],
+      domains: this.domains ? [...this.domains].sort() : [],
+      exercise: this.exercise,
+    };
   }
 }

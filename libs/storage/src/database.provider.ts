@@ -53,7 +53,10 @@ class PgDatabase implements Database {
   }
 }
 
-async function startEmbedded(dataDir: string | undefined, logger: Logger): Promise<{ pool: Pool; server: EmbeddedServer }> {
+async function startEmbedded(
+  dataDir: string | undefined,
+  logger: Logger,
+): Promise<{ pool: Pool; server: EmbeddedServer }> {
   let dir: string | undefined;
   if (dataDir) {
     dir = path.join(dataDir, 'pglite');
@@ -64,7 +67,14 @@ async function startEmbedded(dataDir: string | undefined, logger: Logger): Promi
   // PGlite has a single backend session that successive socket connections share: keep the one connection open.
   // Session state outlives a reconnect, which is why repositories use no named statements here
   // (see namedStatementsFor).
-  const pool = new Pool({ host: server.host, port: server.port, user: 'postgres', database: 'postgres', max: 1, idleTimeoutMillis: 0 });
+  const pool = new Pool({
+    host: server.host,
+    port: server.port,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    idleTimeoutMillis: 0,
+  });
   logger.info({ dataDir: dir ?? '(memory)', port: server.port }, 'embedded TimescaleDB started');
   return { pool, server };
 }
@@ -84,7 +94,12 @@ export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promi
       ({ pool, server } = await startEmbedded(opts.dataDir, log));
     }
   } catch (err) {
-    throw new StorageError('DB_UNAVAILABLE', `Embedded database failed to start: ${(err as Error).message}`, {}, { cause: err });
+    throw new StorageError(
+      'DB_UNAVAILABLE',
+      `Embedded database failed to start: ${(err as Error).message}`,
+      {},
+      { cause: err },
+    );
   }
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
@@ -93,7 +108,12 @@ export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promi
     await pool.query('SELECT 1');
   } catch (err) {
     await db.close().catch(() => undefined);
-    throw new StorageError('DB_UNAVAILABLE', `Database unreachable: ${(err as Error).message}`, { embedded: db.embedded }, { cause: err });
+    throw new StorageError(
+      'DB_UNAVAILABLE',
+      `Database unreachable: ${(err as Error).message}`,
+      { embedded: db.embedded },
+      { cause: err },
+    );
   }
   try {
     if (opts.migrate ?? true) await migrate(db, 'up', undefined, log);
@@ -102,6 +122,9 @@ export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promi
     await db.close().catch(() => undefined);
     throw err;
   }
-  log.info({ flavour: db.flavour, embedded: db.embedded, hasBackgroundWorkers: db.hasBackgroundWorkers }, 'database ready');
+  log.info(
+    { flavour: db.flavour, embedded: db.embedded, hasBackgroundWorkers: db.hasBackgroundWorkers },
+    'database ready',
+  );
   return db;
 }

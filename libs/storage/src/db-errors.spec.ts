@@ -14,7 +14,10 @@ describe('isTransientDbError', () => {
     ['deadlock', { code: '40P01' }],
     ['pool timeout', new Error('timeout exceeded when trying to connect')],
     ['connection terminated', new Error('Connection terminated unexpectedly')],
-    ['dual-stack refusal (AggregateError)', new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], 'connect failed')],
+    [
+      'dual-stack refusal (AggregateError)',
+      new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], 'connect failed'),
+    ],
     ['wrapped cause', new Error('DB_UNAVAILABLE', { cause: { code: '57P01' } })],
   ])('%s is transient', (_, err) => {
     expect(isTransientDbError(err)).toBe(true);

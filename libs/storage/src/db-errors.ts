@@ -1,12 +1,26 @@
 /** Network-level failures worth retrying: the server or the path to it went away, not the statement. */
-const TRANSIENT_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** SQLSTATEs worth retrying: connection exception (08), insufficient resources (53), shutdown/restart (57P0x), serialization and deadlock. */
 function isTransientSqlState(code: string): boolean {
-  return code.startsWith('08') || code.startsWith('53') || /^57P0\d$/.test(code) || code === '40001' || code === '40P01';
+  return (
+    code.startsWith('08') || code.startsWith('53') || /^57P0\d$/.test(code) || code === '40001' || code === '40P01'
+  );
 }
 
-const TRANSIENT_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated', 'Client has encountered a connection error'];
+const TRANSIENT_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'Client has encountered a connection error',
+];
 
 /** True when retrying the same operation later may succeed (the ingest loop backs off and retries instead of quarantining). */
 export function isTransientDbError(err: unknown, depth = 0): boolean {

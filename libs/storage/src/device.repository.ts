@@ -102,7 +102,11 @@ export class DeviceRepository {
   /** Creates or replaces registry rows (one statement per chunk); created_at and last_seen_at are kept. Returns rows written. */
   async upsertMany(all: readonly DeviceUpsert[]): Promise<number> {
     let written = 0;
-    for (const devices of chunkBySize(all, (d) => d.id.length + JSON.stringify(d.attrs ?? {}).length + (d.name?.length ?? 0) * 3 + 120, this.db.maxStatementBytes)) {
+    for (const devices of chunkBySize(
+      all,
+      (d) => d.id.length + JSON.stringify(d.attrs ?? {}).length + (d.name?.length ?? 0) * 3 + 120,
+      this.db.maxStatementBytes,
+    )) {
       written += await this.upsertChunk(devices);
     }
     return written;
@@ -149,7 +153,11 @@ export class DeviceRepository {
        SELECT id, type, domain, false FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, type, domain)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
-      [devices.map((d) => d.id), devices.map((d) => d.type), devices.map((d) => d.domain ?? DOMAIN_OF_DEVICE_TYPE[d.type])],
+      [
+        devices.map((d) => d.id),
+        devices.map((d) => d.type),
+        devices.map((d) => d.domain ?? DOMAIN_OF_DEVICE_TYPE[d.type]),
+      ],
     );
     return rows.map((r) => r.id);
   }

@@ -8,7 +8,8 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-type WorkerMessage = { type: 'ready'; conn: string } | { type: 'closed' } | { type: 'error'; message: string; stack?: string };
+type WorkerMessage =
+  { type: 'ready'; conn: string } | { type: 'closed' } | { type: 'error'; message: string; stack?: string };
 
 /**
  * Runs in a worker thread: PGlite executes SQL synchronously in WASM, so on the main thread every query would stall

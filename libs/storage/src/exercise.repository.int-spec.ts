@@ -56,11 +56,19 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
     await plain?.drop();
   });
 
-  const record = (from: number, to: number, max = 100) => repo.record({ id: randomUUID(), name: 'triều cường', from: at(from), to: at(to), createdBy: 'u-1' }, max);
+  const record = (from: number, to: number, max = 100) =>
+    repo.record({ id: randomUUID(), name: 'triều cường', from: at(from), to: at(to), createdBy: 'u-1' }, max);
 
   it('copies the messages stored in [from, to) and reads them back page by page in canonical order', async () => {
     const r = (await record(0, 10)) as RecordingRecord;
-    expect(r).toMatchObject({ name: 'triều cường', from: at(0), to: at(10), messages: 5, reports: 2, createdBy: 'u-1' });
+    expect(r).toMatchObject({
+      name: 'triều cường',
+      from: at(0),
+      to: at(10),
+      messages: 5,
+      reports: 2,
+      createdBy: 'u-1',
+    });
     expect(await repo.findRecording(r.id)).toEqual(r);
 
     const read: string[] = [];
@@ -74,14 +82,36 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
     }
     expect(read).toEqual(['60000/wl-1/a', '60000/wl-2/b', '180000/wl-1/b', '180000/wl-1/c', '540000/wl-2/z']);
     const [first] = await repo.recordingPage(r.id, undefined, 1);
-    expect(first).toMatchObject({ kind: 'water-level', domain: 'flood', topic: 'ioc/v1/flood/water-level/wl-1', body: { levelCm: 10 } });
+    expect(first).toMatchObject({
+      kind: 'water-level',
+      domain: 'flood',
+      topic: 'ioc/v1/flood/water-level/wl-1',
+      body: { levelCm: 10 },
+    });
     expect(await repo.recordingDevices(r.id)).toEqual(['wl-1', 'wl-2']);
     // In [2, 5) only wl-1 spoke.
     expect(await repo.recordingDevices(((await record(2, 5)) as RecordingRecord).id)).toEqual(['wl-1']);
     // The window's field reports, oldest first, as the engine takes them.
     expect(await repo.recordingReports(r.id)).toEqual([
-      { id: REPORTS[1][0], reportedAt: at(2).getTime(), channel: 'report-api', category: 'flooding', lat: 9.6, lon: 105.97, text: 'ngập 2' },
-      { id: REPORTS[0][0], reportedAt: at(4).getTime(), channel: 'report-api', category: 'flooding', lat: 9.6, lon: 105.97, text: 'ngập 4', photoRef: 'photos/4.jpg' },
+      {
+        id: REPORTS[1][0],
+        reportedAt: at(2).getTime(),
+        channel: 'report-api',
+        category: 'flooding',
+        lat: 9.6,
+        lon: 105.97,
+        text: 'ngập 2',
+      },
+      {
+        id: REPORTS[0][0],
+        reportedAt: at(4).getTime(),
+        channel: 'report-api',
+        category: 'flooding',
+        lat: 9.6,
+        lon: 105.97,
+        text: 'ngập 4',
+        photoRef: 'photos/4.jpg',
+      },
     ]);
   });
 
@@ -103,17 +133,32 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
 
   it('runs one exercise at a time, checkpoints it only while it runs, and ends it once', async () => {
     const r = (await record(0, 10)) as RecordingRecord;
-    const start = (id = randomUUID()) => repo.start({ id, speed: 60, keyPrefix: `exercise-${id.slice(0, 8)}/`, startedBy: 'u-2', startedAt: at(100) }, r);
+    const start = (id = randomUUID()) =>
+      repo.start({ id, speed: 60, keyPrefix: `exercise-${id.slice(0, 8)}/`, startedBy: 'u-2', startedAt: at(100) }, r);
     const e = await start();
     if (e === 'active') throw new Error('expected a running exercise');
-    expect(e).toMatchObject({ recordingId: r.id, recordingName: 'triều cường', from: at(0), to: at(10), speed: 60, status: 'running', signalsApplied: 0, replayedTo: null, woundUp: false });
+    expect(e).toMatchObject({
+      recordingId: r.id,
+      recordingName: 'triều cường',
+      from: at(0),
+      to: at(10),
+      speed: 60,
+      status: 'running',
+      signalsApplied: 0,
+      replayedTo: null,
+      woundUp: false,
+    });
     expect(await start()).toBe('active');
 
     expect(await repo.checkpoint(e.id, at(4), 3)).toBe('running');
     expect(await repo.findExercise(e.id)).toMatchObject({ replayedTo: at(4), signalsApplied: 3 });
     expect(await repo.deleteRecording(r.id)).toBe('in-use');
 
-    expect(await repo.end(e.id, { status: 'stopped', at: at(101), by: 'u-3' })).toMatchObject({ status: 'stopped', endedAt: at(101), endedBy: 'u-3' });
+    expect(await repo.end(e.id, { status: 'stopped', at: at(101), by: 'u-3' })).toMatchObject({
+      status: 'stopped',
+      endedAt: at(101),
+      endedBy: 'u-3',
+    });
     expect(await repo.end(e.id, { status: 'finished', at: at(102) })).toBeUndefined();
     // A runner that had not seen the stop learns it, and changes nothing.
     expect(await repo.checkpoint(e.id, at(6), 5)).toBe('stopped');
@@ -123,13 +168,20 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
     await repo.markWoundUp(e.id);
     const next = await start();
     expect(next).not.toBe('active');
-    expect((await repo.listExercises(10)).map((x) => x.id)).toEqual(expect.arrayContaining([(next as { id: string }).id, e.id]));
+    expect((await repo.listExercises(10)).map((x) => x.id)).toEqual(
+      expect.arrayContaining([(next as { id: string }).id, e.id]),
+    );
     await repo.end((next as { id: string }).id, { status: 'failed', at: at(103), error: 'boom' });
 
     // The recording goes; its exercises keep its name and window.
     expect(await repo.deleteRecording(r.id)).toBe('deleted');
     expect(await repo.findRecording(r.id)).toBeUndefined();
-    expect(await repo.findExercise(e.id)).toMatchObject({ recordingId: null, recordingName: 'triều cường', from: at(0), woundUp: true });
+    expect(await repo.findExercise(e.id)).toMatchObject({
+      recordingId: null,
+      recordingName: 'triều cường',
+      from: at(0),
+      woundUp: true,
+    });
     expect(await repo.recordingPage(r.id, undefined, 10)).toEqual([]);
     expect(await repo.deleteRecording(r.id)).toBe('not-found');
     expect(await repo.deleteRecording('not-a-uuid')).toBe('not-found');

@@ -154,7 +154,11 @@ export class ExerciseRepository {
         const reports = reported.rowCount ?? 0;
         if (messages + reports === 0) return 'empty' as const;
         if (messages + reports > maxMessages) return { tooMany: messages + reports };
-        await client.query('UPDATE exercise_recording SET messages = $2, reports = $3 WHERE id = $1', [r.id, messages, reports]);
+        await client.query('UPDATE exercise_recording SET messages = $2, reports = $3 WHERE id = $1', [
+          r.id,
+          messages,
+          reports,
+        ]);
         return { ...toRecording(rows[0]), messages, reports };
       },
       (result) => typeof result === 'object' && 'id' in result,
@@ -163,13 +167,19 @@ export class ExerciseRepository {
 
   async findRecording(id: string): Promise<RecordingRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.db.pool.query<RecordingRow>(`SELECT ${RECORDING_COLUMNS} FROM exercise_recording WHERE id = $1`, [id]);
+    const { rows } = await this.db.pool.query<RecordingRow>(
+      `SELECT ${RECORDING_COLUMNS} FROM exercise_recording WHERE id = $1`,
+      [id],
+    );
     return rows[0] && toRecording(rows[0]);
   }
 
   /** Newest first. */
   async listRecordings(limit: number): Promise<RecordingRecord[]> {
-    const { rows } = await this.db.pool.query<RecordingRow>(`SELECT ${RECORDING_COLUMNS} FROM exercise_recording ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+    const { rows } = await this.db.pool.query<RecordingRow>(
+      `SELECT ${RECORDING_COLUMNS} FROM exercise_recording ORDER BY created_at DESC, id LIMIT $1`,
+      [limit],
+    );
     return rows.map(toRecording);
   }
 
@@ -187,8 +197,18 @@ export class ExerciseRepository {
   }
 
   /** A page of a recording's messages after `after`, in canonical order. */
-  async recordingPage(recordingId: string, after: RawMessageCursor | undefined, limit: number): Promise<DeviceMessage[]> {
-    const { rows } = await this.db.pool.query<RawMessageRow>(RECORDING_PAGE, [recordingId, after?.time ?? null, after?.deviceId ?? null, after?.msgId ?? null, limit]);
+  async recordingPage(
+    recordingId: string,
+    after: RawMessageCursor | undefined,
+    limit: number,
+  ): Promise<DeviceMessage[]> {
+    const { rows } = await this.db.pool.query<RawMessageRow>(RECORDING_PAGE, [
+      recordingId,
+      after?.time ?? null,
+      after?.deviceId ?? null,
+      after?.msgId ?? null,
+      limit,
+    ]);
     return rows.map(toDeviceMessage);
   }
 
@@ -221,20 +241,35 @@ export class ExerciseRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9)
        ON CONFLICT ((true)) WHERE status = 'running' DO NOTHING
        RETURNING ${EXERCISE_COLUMNS}`,
-      [e.id, recording.id, recording.name, recording.from, recording.to, e.speed, e.keyPrefix, e.startedBy, e.startedAt],
+      [
+        e.id,
+        recording.id,
+        recording.name,
+        recording.from,
+        recording.to,
+        e.speed,
+        e.keyPrefix,
+        e.startedBy,
+        e.startedAt,
+      ],
     );
     return rows[0] ? toExercise(rows[0]) : 'active';
   }
 
   async findExercise(id: string): Promise<ExerciseRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.db.pool.query<ExerciseRow>(`SELECT ${EXERCISE_COLUMNS} FROM exercise WHERE id = $1`, [id]);
+    const { rows } = await this.db.pool.query<ExerciseRow>(`SELECT ${EXERCISE_COLUMNS} FROM exercise WHERE id = $1`, [
+      id,
+    ]);
     return rows[0] && toExercise(rows[0]);
   }
 
   /** Newest first. */
   async listExercises(limit: number): Promise<ExerciseRecord[]> {
-    const { rows } = await this.db.pool.query<ExerciseRow>(`SELECT ${EXERCISE_COLUMNS} FROM exercise ORDER BY started_at DESC, id LIMIT $1`, [limit]);
+    const { rows } = await this.db.pool.query<ExerciseRow>(
+      `SELECT ${EXERCISE_COLUMNS} FROM exercise ORDER BY started_at DESC, id LIMIT $1`,
+      [limit],
+    );
     return rows.map(toExercise);
   }
 
@@ -249,7 +284,15 @@ export class ExerciseRepository {
   }
 
   /** Ends a running exercise (stopped by `by`, finished or failed); undefined when it was not running. */
-  async end(id: string, outcome: { readonly status: Exclude<ExerciseStatus, 'running'>; readonly at: Date; readonly by?: string; readonly error?: string }): Promise<ExerciseRecord | undefined> {
+  async end(
+    id: string,
+    outcome: {
+      readonly status: Exclude<ExerciseStatus, 'running'>;
+      readonly at: Date;
+      readonly by?: string;
+      readonly error?: string;
+    },
+  ): Promise<ExerciseRecord | undefined> {
     if (!isUuid(id)) return undefined;
     const { rows } = await this.db.pool.query<ExerciseRow>(
       `UPDATE exercise SET status = $2, ended_at = $3, ended_by = $4, error = $5 WHERE id = $1 AND status = 'running' RETURNING ${EXERCISE_COLUMNS}`,

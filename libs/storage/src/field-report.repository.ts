@@ -19,7 +19,9 @@ export interface FieldReportRecord {
 }
 
 /** A stored report as the correlation engine's evidence (the domain's FieldReport: epoch ms, no photo left out). */
-export function toFieldReport(r: Pick<FieldReportRecord, 'id' | 'reportedAt' | 'channel' | 'category' | 'lat' | 'lon' | 'text' | 'photoRef'>): FieldReport {
+export function toFieldReport(
+  r: Pick<FieldReportRecord, 'id' | 'reportedAt' | 'channel' | 'category' | 'lat' | 'lon' | 'text' | 'photoRef'>,
+): FieldReport {
   return {
     id: r.id,
     reportedAt: r.reportedAt.getTime(),
@@ -74,15 +76,25 @@ export class FieldReportRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   async insert(r: FieldReportRecord): Promise<void> {
-    await this.db.pool.query(
-      `INSERT INTO field_report (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [r.id, r.reportedAt, r.channel, r.category, r.lat, r.lon, r.text, r.photoRef, r.reportedBy, r.wardId],
-    );
+    await this.db.pool.query(`INSERT INTO field_report (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      r.id,
+      r.reportedAt,
+      r.channel,
+      r.category,
+      r.lat,
+      r.lon,
+      r.text,
+      r.photoRef,
+      r.reportedBy,
+      r.wardId,
+    ]);
   }
 
   async findById(id: string): Promise<FieldReportRecord | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
-    const { rows } = await this.db.pool.query<FieldReportRow>(`SELECT ${COLUMNS} FROM field_report WHERE id = $1`, [id]);
+    const { rows } = await this.db.pool.query<FieldReportRow>(`SELECT ${COLUMNS} FROM field_report WHERE id = $1`, [
+      id,
+    ]);
     return rows[0] && toReport(rows[0]);
   }
 

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
-import { IncidentNotificationRepository, openDatabase, type Database, type NewIncidentNotification } from '@ioc/storage';
+import {
+  IncidentNotificationRepository,
+  openDatabase,
+  type Database,
+  type NewIncidentNotification,
+} from '@ioc/storage';
 
 jest.setTimeout(60_000);
 
 const T0 = Date.parse('2026-11-21T03:00:00.000Z');
-const notification = (incidentId: string, level: number, over: Partial<NewIncidentNotification> = {}): NewIncidentNotification => ({
+const notification = (
+  incidentId: string,
+  level: number,
+  over: Partial<NewIncidentNotification> = {},
+): NewIncidentNotification => ({
   incidentId,
   level,
   kind: 'escalation',
@@ -39,10 +48,18 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('IncidentNotificati
     const incident = randomUUID();
     const first = await repo.claim(notification(incident, 1));
     expect(first.created).toBe(true);
-    expect(first.notification).toMatchObject({ incidentId: incident, level: 1, kind: 'escalation', recipients: ['supervisor'], createdAt: T0 + 60_000 });
+    expect(first.notification).toMatchObject({
+      incidentId: incident,
+      level: 1,
+      kind: 'escalation',
+      recipients: ['supervisor'],
+      createdAt: T0 + 60_000,
+    });
     expect(first.notification.deliveredAt).toBeUndefined();
 
-    const again = await repo.claim(notification(incident, 1, { recipients: ['duty-manager'], createdAt: T0 + 999_000 }));
+    const again = await repo.claim(
+      notification(incident, 1, { recipients: ['duty-manager'], createdAt: T0 + 999_000 }),
+    );
     expect(again).toEqual({ notification: first.notification, created: false });
     expect(await repo.lastLevel(incident)).toBe(1);
     expect(await repo.lastLevel(randomUUID())).toBe(0);
@@ -75,6 +92,8 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('IncidentNotificati
 
   it('refuses invalid rows', async () => {
     await expect(repo.claim(notification(randomUUID(), 0))).rejects.toMatchObject({ code: '23514' });
-    await expect(repo.claim(notification(randomUUID(), 1, { recipients: [] }))).rejects.toMatchObject({ code: '23514' });
+    await expect(repo.claim(notification(randomUUID(), 1, { recipients: [] }))).rejects.toMatchObject({
+      code: '23514',
+    });
   });
 });

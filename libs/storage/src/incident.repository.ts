@@ -98,7 +98,8 @@ const ms = (d: Date | null): number | undefined => (d === null ? undefined : d.g
 const date = (n: number | undefined): Date | null => (n === undefined ? null : new Date(n));
 
 function toIncident(r: IncidentRow): StoredIncident {
-  const opt = <K extends string, V>(k: K, v: V | null | undefined) => (v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+  const opt = <K extends string, V>(k: K, v: V | null | undefined) =>
+    v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>);
   return {
     id: r.id,
     key: r.dedup_key,
@@ -193,7 +194,11 @@ function newRow(r: IncidentRecord) {
  * A save's records as rows: the changed ones (with the version they were read at) and the new ones, each with the
  * columns `last(id)` gives (its last seq, or the number of its last event in the save).
  */
-function recordRows<X extends object>(records: ReadonlyMap<string, IncidentRecord>, previousVersions: ReadonlyMap<string, number>, last: (id: string) => X) {
+function recordRows<X extends object>(
+  records: ReadonlyMap<string, IncidentRecord>,
+  previousVersions: ReadonlyMap<string, number>,
+  last: (id: string) => X,
+) {
   const changed: Array<ReturnType<typeof stateRow> & { previous_version: number } & X> = [];
   const added: Array<ReturnType<typeof newRow> & X> = [];
   for (const [id, record] of records) {
@@ -327,7 +332,9 @@ export class IncidentTransaction {
   /** Several incidents at once, locked in id order (two transactions locking overlapping sets cannot deadlock). */
   async lockByIds(ids: readonly string[]): Promise<Map<string, StoredIncident>> {
     if (ids.length === 0) return new Map();
-    const { rows } = await this.client.query<IncidentRow>(this.stmt('ioc_incident_lock_ids', LOCK_BY_IDS, [[...new Set(ids)]]));
+    const { rows } = await this.client.query<IncidentRow>(
+      this.stmt('ioc_incident_lock_ids', LOCK_BY_IDS, [[...new Set(ids)]]),
+    );
     return new Map(rows.map((r) => [r.id, toIncident(r)]));
   }
 
@@ -345,16 +352,20 @@ export class IncidentTransaction {
     const versions = eventVersions(records, previousVersions, events);
     // From here to commit, no other incident transaction draws seq values: seq order = commit order. The seqs are
     // drawn first so that each record is written once, with its last seq, rather than written and then touched.
-    const seqs = (await this.client.query<{ seq: string }>(this.stmt('ioc_incident_lock_draw_seqs', LOCK_AND_DRAW_SEQS, [INCIDENT_SEQ_LOCK_KEY, events.length]))).rows.map((r) =>
-      Number(r.seq),
-    );
+    const seqs = (
+      await this.client.query<{ seq: string }>(
+        this.stmt('ioc_incident_lock_draw_seqs', LOCK_AND_DRAW_SEQS, [INCIDENT_SEQ_LOCK_KEY, events.length]),
+      )
+    ).rows.map((r) => Number(r.seq));
     const lastSeq = new Map<string, number>();
     events.forEach((e, i) => lastSeq.set(e.incidentId, seqs[i]));
     const { changed, added } = recordRows(records, previousVersions, (id) => ({ last_seq: lastSeq.get(id) ?? 0 }));
     // Existing records first: a superseded incident must be closed before its successor takes the key.
     const updated = await this.writeRows('ioc_incident_update', UPDATE_STATE, changed, true);
     if (updated.size !== changed.length) {
-      const stale = changed.filter((r) => !updated.has(r.id)).map((r) => `${r.id} (expected version ${r.previous_version})`);
+      const stale = changed
+        .filter((r) => !updated.has(r.id))
+        .map((r) => `${r.id} (expected version ${r.previous_version})`);
       throw new Error(`incidents changed while locked: ${stale.join(', ')}`);
     }
     const inserted = await this.writeRows('ioc_incident_insert', INSERT_IF_NO_ACTIVE, added);
@@ -363,7 +374,12 @@ export class IncidentTransaction {
   }
 
   /** Rows written as JSON record sets, in as many statements as the statement size limit asks; the ids returned. */
-  private async writeRows(name: string, text: string, rows: ReadonlyArray<{ readonly id: string }>, withIds = false): Promise<Set<string>> {
+  private async writeRows(
+    name: string,
+    text: string,
+    rows: ReadonlyArray<{ readonly id: string }>,
+    withIds = false,
+  ): Promise<Set<string>> {
     const ids = new Set<string>();
     if (rows.length === 0) return ids;
     const encoded = rows.map((row) => ({ id: row.id, json: JSON.stringify(row) }));
@@ -380,7 +396,11 @@ export class IncidentTransaction {
     return statement(this.namedStatements, name, text, values);
   }
 
-  private async appendEvents(events: readonly IncidentEvent[], versions: readonly number[], seqs: readonly number[]): Promise<StoredIncidentEvent[]> {
+  private async appendEvents(
+    events: readonly IncidentEvent[],
+    versions: readonly number[],
+    seqs: readonly number[],
+  ): Promise<StoredIncidentEvent[]> {
     const rows = events.map((e, i) => ({ e, v: versions[i], seq: seqs[i], data: JSON.stringify(e.data) }));
     const stored: StoredIncidentEvent[] = [];
     for (const part of chunkBySize(rows, (r) => r.data.length + r.e.actor.length + 140, this.maxStatementBytes)) {
@@ -415,7 +435,8 @@ function eventVersions(
   });
   for (const [id, v] of next) {
     const r = records.get(id);
-    if (!r || r.version !== v) throw new Error(`incident ${id}: record version ${r?.version} does not match its events (${v})`);
+    if (!r || r.version !== v)
+      throw new Error(`incident ${id}: record version ${r?.version} does not match its events (${v})`);
   }
   return versions;
 }
@@ -439,7 +460,9 @@ export class IncidentRepository {
 
   /** Runs fn in one transaction (READ COMMITTED) on one connection; commits if it returns, rolls back if it throws. */
   async transaction<T>(fn: (tx: IncidentTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.db.pool, (client) => fn(new IncidentTransaction(client, this.db.maxStatementBytes, namedStatementsFor(this.db))));
+    return inTransaction(this.db.pool, (client) =>
+      fn(new IncidentTransaction(client, this.db.maxStatementBytes, namedStatementsFor(this.db))),
+    );
   }
 
   /**
@@ -463,7 +486,8 @@ export class IncidentRepository {
     const addedJson = JSON.stringify(added);
     const data = events.map((e) => JSON.stringify(e.data));
     const limit = this.db.maxStatementBytes;
-    if (limit && changedJson.length + addedJson.length + data.reduce((n, d) => n + d.length + 140, 0) > limit) return 'too-large';
+    if (limit && changedJson.length + addedJson.length + data.reduce((n, d) => n + d.length + 140, 0) > limit)
+      return 'too-large';
     try {
       const { rows } = await this.db.pool.query<EventRow>(
         statement(namedStatementsFor(this.db), 'ioc_incident_save_if_unchanged', SAVE_IF_UNCHANGED, [

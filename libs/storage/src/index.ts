@@ -8,16 +8,31 @@ export { DeviceRepository } from './device.repository';
 export { QuarantineRepository } from './quarantine.repository';
 export { TimeseriesRepository } from './timeseries.repository';
 export { ReadingsRepository, type StoredReading } from './readings.repository';
-export { IncidentRepository, IncidentTransaction, type IncidentListQuery, type StoredIncident } from './incident.repository';
+export {
+  IncidentRepository,
+  IncidentTransaction,
+  type IncidentListQuery,
+  type StoredIncident,
+} from './incident.repository';
 export { IncidentNotificationRepository, type NewIncidentNotification } from './incident-notification.repository';
 export { IncidentFeedRepository, type IncidentFeedRecord } from './incident-feed.repository';
 export { RawMessageRepository, type RawMessageCursor } from './raw-message.repository';
 export { SilenceRepository, type SilenceRecord } from './silence.repository';
-export { SignalDeadLetterRepository, type SignalDeadLetter, type StoredSignalDeadLetter } from './signal-dead-letter.repository';
+export {
+  SignalDeadLetterRepository,
+  type SignalDeadLetter,
+  type StoredSignalDeadLetter,
+} from './signal-dead-letter.repository';
 export { ExerciseRepository, type ExerciseRecord, type RecordingRecord } from './exercise.repository';
 export { MaintenanceService } from './maintenance.service';
 export { UserRepository, type NewUser, type StoredUser, type UserChanges } from './user.repository';
 export { FieldReportRepository, toFieldReport, type FieldReportRecord } from './field-report.repository';
 export { KpiRepository } from './kpi.repository';
 export { StorageModule } from './storage.module';
-export { IngestRepository, ingestRepositoryOptionsFor, type IngestBatch, type IngestCommitResult, type NewDevice } from './ingest.repository';
+export {
+  IngestRepository,
+  ingestRepositoryOptionsFor,
+  type IngestBatch,
+  type IngestCommitResult,
+  type NewDevice,
+} from './ingest.repository';

@@ -110,7 +110,9 @@ export interface IngestRepositoryOptions {
 }
 
 /** The options the database needs: its statement-size limit, and no named statements where one session is shared. */
-export function ingestRepositoryOptionsFor(db: Pick<Database, 'embedded' | 'maxStatementBytes'>): IngestRepositoryOptions {
+export function ingestRepositoryOptionsFor(
+  db: Pick<Database, 'embedded' | 'maxStatementBytes'>,
+): IngestRepositoryOptions {
   return { maxStatementBytes: db.maxStatementBytes, namedStatements: namedStatementsFor(db) };
 }
 
@@ -141,7 +143,10 @@ export class IngestRepository {
       return result;
     } catch (err) {
       // Outside a transaction ROLLBACK only warns: either way it tells whether the connection can be reused.
-      broken = await client.query('ROLLBACK').then(() => false, () => true);
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
       throw err;
     } finally {
       client.release(broken);
@@ -161,13 +166,25 @@ export class IngestRepository {
    * A registration whose batch then fails stays: the device did report.
    */
   private async register(client: PoolClient, devices: readonly NewDevice[]): Promise<void> {
-    const unique = [...new Map(devices.map((d) => [d.id, d])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const unique = [...new Map(devices.map((d) => [d.id, d])).values()].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
     for (const d of chunkBySize(unique, (x) => x.id.length + 40, this.options.maxStatementBytes)) {
-      await client.query(this.stmt('ioc_device_register', DEVICE_REGISTER, [d.map((x) => x.id), d.map((x) => x.type), d.map((x) => x.domain)]));
+      await client.query(
+        this.stmt('ioc_device_register', DEVICE_REGISTER, [
+          d.map((x) => x.id),
+          d.map((x) => x.type),
+          d.map((x) => x.domain),
+        ]),
+      );
     }
   }
 
-  private async write(client: PoolClient, batch: IngestBatch, chunks: readonly DeviceMessage[][]): Promise<IngestCommitResult> {
+  private async write(
+    client: PoolClient,
+    batch: IngestBatch,
+    chunks: readonly DeviceMessage[][],
+  ): Promise<IngestCommitResult> {
     const limit = this.options.maxStatementBytes;
     const stored: DeviceMessage[] = [];
     let storedWire: string | undefined;
@@ -176,22 +193,41 @@ export class IngestRepository {
       stored.push(...written.stored);
       if (chunks.length === 1 && written.stored.length === a.length) storedWire = written.wire;
     }
-    for (const q of chunkBySize(batch.quarantined, (x) => Math.min(x.payload.length * 2, limit ?? Infinity) + x.reason.length + 200, limit)) {
+    for (const q of chunkBySize(
+      batch.quarantined,
+      (x) => Math.min(x.payload.length * 2, limit ?? Infinity) + x.reason.length + 200,
+      limit,
+    )) {
       await this.writeQuarantined(client, q, limit);
     }
-    return { stored, duplicates: batch.accepted.length - stored.length, ...(storedWire === undefined ? {} : { storedWire }) };
+    return {
+      stored,
+      duplicates: batch.accepted.length - stored.length,
+      ...(storedWire === undefined ? {} : { storedWire }),
+    };
   }
 
-  private async writeAccepted(client: PoolClient, a: readonly DeviceMessage[]): Promise<{ stored: DeviceMessage[]; wire: string }> {
+  private async writeAccepted(
+    client: PoolClient,
+    a: readonly DeviceMessage[],
+  ): Promise<{ stored: DeviceMessage[]; wire: string }> {
     const wire = encodeDeviceMessages(a);
-    const { rows } = await client.query<{ stored: number; keys: string | null }>(this.stmt('ioc_accepted_insert', ACCEPTED_INSERT, [wire, ...DOMAIN_KINDS]));
+    const { rows } = await client.query<{ stored: number; keys: string | null }>(
+      this.stmt('ioc_accepted_insert', ACCEPTED_INSERT, [wire, ...DOMAIN_KINDS]),
+    );
     if (rows[0].keys === null) return { stored: [...a], wire };
-    const fresh = new Set((JSON.parse(rows[0].keys) as Array<[string, string, number]>).map(([d, m, t]) => key(d, m, t)));
+    const fresh = new Set(
+      (JSON.parse(rows[0].keys) as Array<[string, string, number]>).map(([d, m, t]) => key(d, m, t)),
+    );
     // The same message twice in one batch: the first copy takes the key, later ones are duplicates.
     return { stored: a.filter((m) => fresh.delete(key(m.deviceId, m.msgId, m.ts.getTime()))), wire };
   }
 
-  private async writeQuarantined(client: PoolClient, q: readonly QuarantinedMessage[], limit: number | undefined): Promise<void> {
+  private async writeQuarantined(
+    client: PoolClient,
+    q: readonly QuarantinedMessage[],
+    limit: number | undefined,
+  ): Promise<void> {
     // Hex doubles the bytes on the wire: a payload past half the limit is inserted empty, then appended in pieces.
     const piece = limit ? Math.floor(limit / 2) - 1024 : Infinity;
     const small = q.filter((x) => x.payload.length <= piece);
@@ -199,7 +235,9 @@ export class IngestRepository {
     for (const large of q.filter((x) => x.payload.length > piece)) {
       const { rows } = await this.insertQuarantine(client, [{ ...large, payload: Buffer.alloc(0) }]);
       for (let at = 0; at < large.payload.length; at += piece) {
-        await client.query(this.stmt('ioc_quarantine_append', QUARANTINE_APPEND, [rows[0].id, large.payload.subarray(at, at + piece)]));
+        await client.query(
+          this.stmt('ioc_quarantine_append', QUARANTINE_APPEND, [rows[0].id, large.payload.subarray(at, at + piece)]),
+        );
       }
     }
   }
@@ -207,8 +245,14 @@ export class IngestRepository {
   private insertQuarantine(client: PoolClient, q: readonly QuarantinedMessage[]) {
     return client.query<{ id: string }>(
       this.stmt('ioc_quarantine_insert', QUARANTINE_INSERT, [
-        q.map((x) => x.receivedAt), q.map((x) => x.topic), q.map((x) => x.payload), q.map((x) => x.code), q.map((x) => x.reason),
-        q.map((x) => x.deviceId ?? null), q.map((x) => x.msgId ?? null), q.map((x) => x.gatewayId ?? null),
+        q.map((x) => x.receivedAt),
+        q.map((x) => x.topic),
+        q.map((x) => x.payload),
+        q.map((x) => x.code),
+        q.map((x) => x.reason),
+        q.map((x) => x.deviceId ?? null),
+        q.map((x) => x.msgId ?? null),
+        q.map((x) => x.gatewayId ?? null),
         q.map((x) => (x.details ? JSON.stringify(x.details) : null)),
       ]),
     );

@@ -40,7 +40,13 @@ export class KpiRepository {
 
   /** Acknowledgement and resolution times of the live incidents opened in [from, to). */
   async responseTimes(from: Date, to: Date): Promise<ResponseTimes> {
-    const { rows } = await this.db.pool.query<{ opened: number; acknowledged: number; mtta_ms: number | null; resolved: number; mttr_ms: number | null }>(
+    const { rows } = await this.db.pool.query<{
+      opened: number;
+      acknowledged: number;
+      mtta_ms: number | null;
+      resolved: number;
+      mttr_ms: number | null;
+    }>(
       `SELECT count(*)::int AS opened,
               count(acknowledged_at)::int AS acknowledged,
               (avg(extract(epoch FROM acknowledged_at - opened_at)) * 1000)::float8 AS mtta_ms,
@@ -50,7 +56,13 @@ export class KpiRepository {
       [from, to],
     );
     const r = rows[0];
-    return { opened: r.opened, acknowledged: r.acknowledged, mttaMs: r.mtta_ms, resolved: r.resolved, mttrMs: r.mttr_ms };
+    return {
+      opened: r.opened,
+      acknowledged: r.acknowledged,
+      mttaMs: r.mtta_ms,
+      resolved: r.resolved,
+      mttrMs: r.mttr_ms,
+    };
   }
 
   /**

@@ -38,7 +38,8 @@ interface PolicyJob {
 
 /** Order: minute aggregates before the hourly ones built on them, then retention, then compression of what is left. */
 function jobRank(j: PolicyJob): number {
-  if (j.proc_name === 'policy_refresh_continuous_aggregate') return (ROLLUPS_1M as string[]).includes(j.hypertable_name) ? 0 : 1;
+  if (j.proc_name === 'policy_refresh_continuous_aggregate')
+    return (ROLLUPS_1M as string[]).includes(j.hypertable_name) ? 0 : 1;
   if (j.proc_name === 'policy_retention') return 2;
   return 3;
 }
@@ -62,7 +63,9 @@ export class MaintenanceService {
     const started = Date.now();
     const client = await this.db.pool.connect();
     try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MAINTENANCE_LOCK_KEY]);
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        MAINTENANCE_LOCK_KEY,
+      ]);
       if (!rows[0].locked) {
         this.log.debug('maintenance already running elsewhere, skipped');
         return { flavour: this.db.flavour, skipped: true, steps: [], ms: Date.now() - started };
@@ -74,7 +77,8 @@ export class MaintenanceService {
           if (!this.db.hasBackgroundWorkers) steps.push(...(await this.runPolicyJobs(client)));
         } else {
           steps.push(...(await this.refreshFromWatermark(client, now)));
-          for (const r of PLAIN_RETENTION) steps.push(await this.step(`retention ${r.table}`, () => client.query(r.sql, [now])));
+          for (const r of PLAIN_RETENTION)
+            steps.push(await this.step(`retention ${r.table}`, () => client.query(r.sql, [now])));
         }
         steps.push(await this.step('retention quarantine', () => client.query(QUARANTINE_RETENTION_SQL, [now])));
       } finally {
@@ -108,7 +112,11 @@ export class MaintenanceService {
       // CALL refresh_continuous_aggregate cannot run inside a transaction block: one autocommit call each.
       for (const name of ordered) {
         const started = Date.now();
-        await client.query('CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)', [name, w.from, w.to]);
+        await client.query('CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)', [
+          name,
+          w.from,
+          w.to,
+        ]);
         steps.push({ name: `refresh ${name}`, ms: Date.now() - started });
       }
       return steps;
@@ -130,8 +138,13 @@ export class MaintenanceService {
   }
 
   private async refreshFromWatermark(client: PoolClient, now: Date): Promise<MaintenanceStep[]> {
-    const { rows } = await client.query<{ refreshed_to: Date }>('SELECT refreshed_to FROM rollup_watermark WHERE name = $1', [WATERMARK]);
-    const from = rows[0] ? new Date(rows[0].refreshed_to.getTime() - ROLLUP_LATENESS_MS) : new Date(now.getTime() - FIRST_RUN_LOOKBACK_MS);
+    const { rows } = await client.query<{ refreshed_to: Date }>(
+      'SELECT refreshed_to FROM rollup_watermark WHERE name = $1',
+      [WATERMARK],
+    );
+    const from = rows[0]
+      ? new Date(rows[0].refreshed_to.getTime() - ROLLUP_LATENESS_MS)
+      : new Date(now.getTime() - FIRST_RUN_LOOKBACK_MS);
     const steps = await this.refreshWindow(client, from, now);
     await client.query(
       `INSERT INTO rollup_watermark (name, refreshed_to) VALUES ($1, $2)
@@ -153,7 +166,11 @@ export class MaintenanceService {
     const steps: MaintenanceStep[] = [];
     // CALL run_job cannot run inside a transaction block either; each call commits on its own.
     for (const j of jobs) {
-      steps.push(await this.step(`${j.proc_name} ${j.hypertable_name} (job ${j.job_id})`, () => client.query('CALL run_job($1::integer)', [j.job_id])));
+      steps.push(
+        await this.step(`${j.proc_name} ${j.hypertable_name} (job ${j.job_id})`, () =>
+          client.query('CALL run_job($1::integer)', [j.job_id]),
+        ),
+      );
     }
     return steps;
   }

@@ -16,7 +16,12 @@ export type MigrationDirection = 'up' | 'down';
  * Runs the SQL migrations (node-pg-migrate, `-- Up Migration` / `-- Down Migration` files, one transaction each).
  * count: up = all pending by default; down = 1 by default, Infinity for all. Returns the names that ran.
  */
-export async function migrate(db: Database, direction: MigrationDirection, count?: number, logger?: Logger): Promise<string[]> {
+export async function migrate(
+  db: Database,
+  direction: MigrationDirection,
+  count?: number,
+  logger?: Logger,
+): Promise<string[]> {
   const log = logger?.child({ component: 'migrations' });
   const client = await db.pool.connect();
   let failed: unknown;
@@ -49,7 +54,12 @@ export async function migrate(db: Database, direction: MigrationDirection, count
     failed = err;
     // node-pg-migrate leaves a failed migration's transaction open on an external client.
     await client.query('ROLLBACK').catch(() => undefined);
-    throw new StorageError('DB_MIGRATION_FAILED', `Migration ${direction} failed: ${(err as Error).message}`, { direction }, { cause: err });
+    throw new StorageError(
+      'DB_MIGRATION_FAILED',
+      `Migration ${direction} failed: ${(err as Error).message}`,
+      { direction },
+      { cause: err },
+    );
   } finally {
     await client.query('RESET ioc.timescaledb').catch(() => undefined);
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);

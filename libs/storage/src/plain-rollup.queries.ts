@@ -103,13 +103,25 @@ export const PLAIN_RETENTION: ReadonlyArray<{ readonly table: string; readonly s
   { table: 'flood_level_1m', sql: `DELETE FROM flood_level_1m WHERE bucket < $1::timestamptz - INTERVAL '90 days'` },
   { table: 'rain_1m', sql: `DELETE FROM rain_1m WHERE bucket < $1::timestamptz - INTERVAL '90 days'` },
   { table: 'bin_fill_1m', sql: `DELETE FROM bin_fill_1m WHERE bucket < $1::timestamptz - INTERVAL '90 days'` },
-  { table: 'camera_traffic_1m', sql: `DELETE FROM camera_traffic_1m WHERE bucket < $1::timestamptz - INTERVAL '90 days'` },
-  { table: 'camera_detection_1m', sql: `DELETE FROM camera_detection_1m WHERE bucket < $1::timestamptz - INTERVAL '90 days'` },
+  {
+    table: 'camera_traffic_1m',
+    sql: `DELETE FROM camera_traffic_1m WHERE bucket < $1::timestamptz - INTERVAL '90 days'`,
+  },
+  {
+    table: 'camera_detection_1m',
+    sql: `DELETE FROM camera_detection_1m WHERE bucket < $1::timestamptz - INTERVAL '90 days'`,
+  },
   { table: 'flood_level_1h', sql: `DELETE FROM flood_level_1h WHERE bucket < $1::timestamptz - INTERVAL '5 years'` },
   { table: 'rain_1h', sql: `DELETE FROM rain_1h WHERE bucket < $1::timestamptz - INTERVAL '5 years'` },
   { table: 'bin_fill_1h', sql: `DELETE FROM bin_fill_1h WHERE bucket < $1::timestamptz - INTERVAL '5 years'` },
-  { table: 'camera_traffic_1h', sql: `DELETE FROM camera_traffic_1h WHERE bucket < $1::timestamptz - INTERVAL '5 years'` },
-  { table: 'camera_detection_1h', sql: `DELETE FROM camera_detection_1h WHERE bucket < $1::timestamptz - INTERVAL '5 years'` },
+  {
+    table: 'camera_traffic_1h',
+    sql: `DELETE FROM camera_traffic_1h WHERE bucket < $1::timestamptz - INTERVAL '5 years'`,
+  },
+  {
+    table: 'camera_detection_1h',
+    sql: `DELETE FROM camera_detection_1h WHERE bucket < $1::timestamptz - INTERVAL '5 years'`,
+  },
 ];
 
 /** Quarantine is a plain table on both paths, so its retention is always ours. */

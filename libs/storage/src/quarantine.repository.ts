@@ -73,7 +73,10 @@ export class QuarantineRepository {
   }
 
   async count(f: QuarantineFilter = {}): Promise<number> {
-    const { rows } = await this.db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM quarantine WHERE ${FILTER}`, filterParams(f));
+    const { rows } = await this.db.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM quarantine WHERE ${FILTER}`,
+      filterParams(f),
+    );
     return Number(rows[0].n);
   }
 }

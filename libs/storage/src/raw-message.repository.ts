@@ -36,7 +36,14 @@ export class RawMessageRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   async page(from: Date, to: Date, after: RawMessageCursor | undefined, limit: number): Promise<DeviceMessage[]> {
-    const { rows } = await this.db.pool.query<RawMessageRow>(PAGE, [from, to, after?.time ?? null, after?.deviceId ?? null, after?.msgId ?? null, limit]);
+    const { rows } = await this.db.pool.query<RawMessageRow>(PAGE, [
+      from,
+      to,
+      after?.time ?? null,
+      after?.deviceId ?? null,
+      after?.msgId ?? null,
+      limit,
+    ]);
     return rows.map(toDeviceMessage);
   }
 
@@ -54,7 +61,10 @@ export class RawMessageRepository {
   }
 
   async count(from: Date, to: Date): Promise<number> {
-    const { rows } = await this.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM raw_message WHERE time >= $1 AND time < $2', [from, to]);
+    const { rows } = await this.db.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM raw_message WHERE time >= $1 AND time < $2',
+      [from, to],
+    );
     return Number(rows[0].n);
   }
 }

@@ -77,6 +77,11 @@ export class ReadingsRepository {
     const sql = HISTORY_BY_DOMAIN[domain];
     if (!sql) throw new RangeError(`Unknown domain: ${String(domain)}`);
     const { rows } = await this.db.pool.query<LatestRow>(sql, [deviceId, from, to, limit]);
-    return rows.map((r) => ({ deviceId: r.device_id, kind: r.kind, time: r.time, values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [camel(k), v])) }));
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      kind: r.kind,
+      time: r.time,
+      values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [camel(k), v])),
+    }));
   }
 }

@@ -18,8 +18,18 @@ describe('rollups', () => {
   });
 
   it('maps columns to camelCase fields and types counts', () => {
-    expect(rollupColumns('flood_level_1h').map((c) => c.field)).toEqual(['kind', 'levelAvg', 'levelMin', 'levelMax', 'samples']);
-    expect(rollupColumns('camera_detection_1m').filter((c) => c.type === 'count').map((c) => c.column)).toEqual(['detections']);
+    expect(rollupColumns('flood_level_1h').map((c) => c.field)).toEqual([
+      'kind',
+      'levelAvg',
+      'levelMin',
+      'levelMax',
+      'samples',
+    ]);
+    expect(
+      rollupColumns('camera_detection_1m')
+        .filter((c) => c.type === 'count')
+        .map((c) => c.column),
+    ).toEqual(['detections']);
   });
 
   it('builds series SQL from constants only, with parameters for values', () => {
@@ -32,11 +42,17 @@ describe('rollups', () => {
   it('has a plain-path refresh statement for every rollup, writing exactly its columns', () => {
     for (const name of ROLLUP_NAMES) {
       const sql = PLAIN_ROLLUP_REFRESH[name];
-      expect(sql).toContain(`INSERT INTO ${name} (bucket, device_id, ${rollupColumns(name).map((c) => c.column).join(', ')})`);
+      expect(sql).toContain(
+        `INSERT INTO ${name} (bucket, device_id, ${rollupColumns(name)
+          .map((c) => c.column)
+          .join(', ')})`,
+      );
       // The hourly rollups are computed from the minute ones, as the hierarchical continuous aggregates are.
       if (name.endsWith('_1h')) expect(sql).toContain(`FROM ${name.replace('_1h', '_1m')}`);
     }
-    expect(PLAIN_RETENTION.map((r) => r.table)).toEqual(expect.arrayContaining([...ROLLUP_NAMES, 'raw_message', 'flood_reading']));
+    expect(PLAIN_RETENTION.map((r) => r.table)).toEqual(
+      expect.arrayContaining([...ROLLUP_NAMES, 'raw_message', 'flood_reading']),
+    );
   });
 });
 
@@ -44,17 +60,27 @@ describe('alignWindow', () => {
   const d = (iso: string) => new Date(iso);
 
   it('widens a window outwards to whole hours', () => {
-    expect(alignWindow(d('2026-01-01T10:20:00Z'), d('2026-01-01T12:05:00Z'))).toEqual({ from: d('2026-01-01T10:00:00Z'), to: d('2026-01-01T13:00:00Z') });
+    expect(alignWindow(d('2026-01-01T10:20:00Z'), d('2026-01-01T12:05:00Z'))).toEqual({
+      from: d('2026-01-01T10:00:00Z'),
+      to: d('2026-01-01T13:00:00Z'),
+    });
   });
 
   it('keeps aligned bounds and never returns an empty window', () => {
-    expect(alignWindow(d('2026-01-01T10:00:00Z'), d('2026-01-01T11:00:00Z'))).toEqual({ from: d('2026-01-01T10:00:00Z'), to: d('2026-01-01T11:00:00Z') });
-    expect(alignWindow(d('2026-01-01T10:00:00Z'), d('2026-01-01T10:00:00Z'), HOUR_MS).to).toEqual(d('2026-01-01T11:00:00Z'));
+    expect(alignWindow(d('2026-01-01T10:00:00Z'), d('2026-01-01T11:00:00Z'))).toEqual({
+      from: d('2026-01-01T10:00:00Z'),
+      to: d('2026-01-01T11:00:00Z'),
+    });
+    expect(alignWindow(d('2026-01-01T10:00:00Z'), d('2026-01-01T10:00:00Z'), HOUR_MS).to).toEqual(
+      d('2026-01-01T11:00:00Z'),
+    );
   });
 });
 
 describe('migration files', () => {
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
 
   it('are versioned with node-pg-migrate 17-digit UTC prefixes, in order', () => {
     expect(files).toHaveLength(16);

@@ -32,9 +32,20 @@ const col = (column: string, type: ColumnType): RollupColumn => ({
 });
 
 const FAMILY_COLUMNS = {
-  flood_level: [col('kind', 'text'), col('level_avg', 'number'), col('level_min', 'number'), col('level_max', 'number'), col('samples', 'count')],
+  flood_level: [
+    col('kind', 'text'),
+    col('level_avg', 'number'),
+    col('level_min', 'number'),
+    col('level_max', 'number'),
+    col('samples', 'count'),
+  ],
   rain: [col('rain_mm', 'number'), col('samples', 'count')],
-  bin_fill: [col('fill_avg', 'number'), col('fill_max', 'number'), col('temperature_max', 'number'), col('samples', 'count')],
+  bin_fill: [
+    col('fill_avg', 'number'),
+    col('fill_max', 'number'),
+    col('temperature_max', 'number'),
+    col('samples', 'count'),
+  ],
   camera_traffic: [col('vehicles', 'count'), col('speed_avg', 'number'), col('samples', 'count')],
   camera_detection: [col('event_type', 'text'), col('detections', 'count'), col('confidence_avg', 'number')],
 } as const satisfies Record<string, readonly RollupColumn[]>;

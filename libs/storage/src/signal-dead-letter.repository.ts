@@ -49,6 +49,15 @@ export class SignalDeadLetterRepository {
       `SELECT id, failed_at, dedup_key, op, code, message, device_ids, signal FROM signal_dead_letter ORDER BY id DESC LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => ({ id: r.id, failedAt: r.failed_at, key: r.dedup_key, op: r.op, code: r.code, message: r.message, deviceIds: r.device_ids, signal: r.signal }));
+    return rows.map((r) => ({
+      id: r.id,
+      failedAt: r.failed_at,
+      key: r.dedup_key,
+      op: r.op,
+      code: r.code,
+      message: r.message,
+      deviceIds: r.device_ids,
+      signal: r.signal,
+    }));
   }
 }

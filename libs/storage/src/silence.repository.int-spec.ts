@@ -28,12 +28,31 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('silences (%s)', (p
   it('keeps silences with their matchers, lists those in force, and ends one early with who did it', async () => {
     const repo = new SilenceRepository(db);
     const tag = randomUUID().slice(0, 8);
-    const long = await repo.create({ id: randomUUID(), matchers: { type: 'bin-fire', zoneId: `ward-${tag}` }, startsAt: at(0), endsAt: at(60), comment: 'bảo trì', createdBy: 'u-1' });
-    const short = await repo.create({ id: randomUUID(), matchers: { key: `congestion:${tag}` }, startsAt: at(0), endsAt: at(10), comment: 'festival', createdBy: 'u-2' });
-    expect(long).toMatchObject({ matchers: { type: 'bin-fire', zoneId: `ward-${tag}` }, endsAt: at(60), expiredBy: null });
+    const long = await repo.create({
+      id: randomUUID(),
+      matchers: { type: 'bin-fire', zoneId: `ward-${tag}` },
+      startsAt: at(0),
+      endsAt: at(60),
+      comment: 'bảo trì',
+      createdBy: 'u-1',
+    });
+    const short = await repo.create({
+      id: randomUUID(),
+      matchers: { key: `congestion:${tag}` },
+      startsAt: at(0),
+      endsAt: at(10),
+      comment: 'festival',
+      createdBy: 'u-2',
+    });
+    expect(long).toMatchObject({
+      matchers: { type: 'bin-fire', zoneId: `ward-${tag}` },
+      endsAt: at(60),
+      expiredBy: null,
+    });
     expect(long.matchers).not.toHaveProperty('key');
 
-    const inForce = async (min: number) => (await repo.inForce(at(min))).map((s) => s.id).filter((id) => id === long.id || id === short.id);
+    const inForce = async (min: number) =>
+      (await repo.inForce(at(min))).map((s) => s.id).filter((id) => id === long.id || id === short.id);
     expect(await inForce(5)).toEqual([short.id, long.id]);
     expect(await inForce(30)).toEqual([long.id]);
 
@@ -47,7 +66,18 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('silences (%s)', (p
 
   it('refuses a silence without matcher or ending before it starts', async () => {
     const repo = new SilenceRepository(db);
-    await expect(repo.create({ id: randomUUID(), matchers: {}, startsAt: at(0), endsAt: at(5), comment: 'x', createdBy: 'u' })).rejects.toMatchObject({ code: '23514' });
-    await expect(repo.create({ id: randomUUID(), matchers: { type: 'bin-fire' }, startsAt: at(5), endsAt: at(5), comment: 'x', createdBy: 'u' })).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      repo.create({ id: randomUUID(), matchers: {}, startsAt: at(0), endsAt: at(5), comment: 'x', createdBy: 'u' }),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      repo.create({
+        id: randomUUID(),
+        matchers: { type: 'bin-fire' },
+        startsAt: at(5),
+        endsAt: at(5),
+        comment: 'x',
+        createdBy: 'u',
+      }),
+    ).rejects.toMatchObject({ code: '23514' });
   });
 });

@@ -3,7 +3,12 @@ import { DATABASE, type Database } from './database';
 
 export interface SilenceRecord {
   readonly id: string;
-  readonly matchers: { readonly type?: string; readonly zoneId?: string; readonly key?: string; readonly ruleId?: string };
+  readonly matchers: {
+    readonly type?: string;
+    readonly zoneId?: string;
+    readonly key?: string;
+    readonly ruleId?: string;
+  };
   readonly startsAt: Date;
   readonly endsAt: Date;
   readonly comment: string;
@@ -28,7 +33,8 @@ interface SilenceRow {
   expired_at: Date | null;
 }
 
-const COLUMNS = 'id, incident_type, zone_id, dedup_key, rule_id, starts_at, ends_at, comment, created_by, created_at, expired_by, expired_at';
+const COLUMNS =
+  'id, incident_type, zone_id, dedup_key, rule_id, starts_at, ends_at, comment, created_by, created_at, expired_by, expired_at';
 
 const toRecord = (r: SilenceRow): SilenceRecord => ({
   id: r.id,
@@ -56,7 +62,17 @@ export class SilenceRepository {
     const { rows } = await this.db.pool.query<SilenceRow>(
       `INSERT INTO silence (id, incident_type, zone_id, dedup_key, rule_id, starts_at, ends_at, comment, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-      [s.id, s.matchers.type ?? null, s.matchers.zoneId ?? null, s.matchers.key ?? null, s.matchers.ruleId ?? null, s.startsAt, s.endsAt, s.comment, s.createdBy],
+      [
+        s.id,
+        s.matchers.type ?? null,
+        s.matchers.zoneId ?? null,
+        s.matchers.key ?? null,
+        s.matchers.ruleId ?? null,
+        s.startsAt,
+        s.endsAt,
+        s.comment,
+        s.createdBy,
+      ],
     );
     return toRecord(rows[0]);
   }
@@ -68,13 +84,19 @@ export class SilenceRepository {
 
   /** Silences still in force or yet to start at `at` (the engine's set), soonest end first. */
   async inForce(at: Date): Promise<SilenceRecord[]> {
-    const { rows } = await this.db.pool.query<SilenceRow>(`SELECT ${COLUMNS} FROM silence WHERE ends_at > $1 ORDER BY ends_at, id`, [at]);
+    const { rows } = await this.db.pool.query<SilenceRow>(
+      `SELECT ${COLUMNS} FROM silence WHERE ends_at > $1 ORDER BY ends_at, id`,
+      [at],
+    );
     return rows.map(toRecord);
   }
 
   /** Every silence that ended after `since` or has not ended, newest first (the console's list). */
   async list(since: Date, limit: number): Promise<SilenceRecord[]> {
-    const { rows } = await this.db.pool.query<SilenceRow>(`SELECT ${COLUMNS} FROM silence WHERE ends_at > $1 ORDER BY created_at DESC, id LIMIT $2`, [since, limit]);
+    const { rows } = await this.db.pool.query<SilenceRow>(
+      `SELECT ${COLUMNS} FROM silence WHERE ends_at > $1 ORDER BY created_at DESC, id LIMIT $2`,
+      [since, limit],
+    );
     return rows.map(toRecord);
   }
 

@@ -32,17 +32,38 @@ const DAY = 24 * HOUR;
 const T = new Date(Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR);
 const at = (ms: number) => new Date(T.getTime() + ms);
 
-const TABLES = ['device', 'raw_message', 'flood_reading', 'waste_reading', 'camera_event', 'quarantine', 'rollup_watermark', ...ROLLUP_NAMES];
+const TABLES = [
+  'device',
+  'raw_message',
+  'flood_reading',
+  'waste_reading',
+  'camera_event',
+  'quarantine',
+  'rollup_watermark',
+  ...ROLLUP_NAMES,
+];
 
-async function insertFlood(pool: Pool, rows: Array<{ time: Date; deviceId: string; kind: string; levelCm?: number; rainMm?: number }>) {
+async function insertFlood(
+  pool: Pool,
+  rows: Array<{ time: Date; deviceId: string; kind: string; levelCm?: number; rainMm?: number }>,
+) {
   await pool.query(
     `INSERT INTO flood_reading (time, device_id, kind, level_cm, rain_mm)
      SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::float8[])`,
-    [rows.map((r) => r.time), rows.map((r) => r.deviceId), rows.map((r) => r.kind), rows.map((r) => r.levelCm ?? null), rows.map((r) => r.rainMm ?? null)],
+    [
+      rows.map((r) => r.time),
+      rows.map((r) => r.deviceId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.levelCm ?? null),
+      rows.map((r) => r.rainMm ?? null),
+    ],
   );
 }
 
-async function insertBins(pool: Pool, rows: Array<{ time: Date; deviceId: string; fillPct: number; temperatureC: number }>) {
+async function insertBins(
+  pool: Pool,
+  rows: Array<{ time: Date; deviceId: string; fillPct: number; temperatureC: number }>,
+) {
   await pool.query(
     `INSERT INTO waste_reading (time, device_id, kind, fill_pct, temperature_c)
      SELECT t, d, 'bin-fill', f, c FROM unnest($1::timestamptz[], $2::text[], $3::float8[], $4::float8[]) AS u(t, d, f, c)`,
@@ -52,7 +73,15 @@ async function insertBins(pool: Pool, rows: Array<{ time: Date; deviceId: string
 
 async function insertCamera(
   pool: Pool,
-  rows: Array<{ time: Date; deviceId: string; kind: string; vehicles?: number; speed?: number; eventType?: string; confidence?: number }>,
+  rows: Array<{
+    time: Date;
+    deviceId: string;
+    kind: string;
+    vehicles?: number;
+    speed?: number;
+    eventType?: string;
+    confidence?: number;
+  }>,
 ) {
   await pool.query(
     `INSERT INTO camera_event (time, device_id, kind, vehicle_count, avg_speed_kmh, event_type, confidence)
@@ -138,19 +167,24 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
          WHERE hypertable_schema = 'public' ORDER BY hypertable_name`,
       );
       expect(dims).toEqual(
-        ['camera_event', 'flood_reading', 'raw_message', 'waste_reading'].map((n) => ({ hypertable_name: n, time_interval: { hours: 6 } })),
+        ['camera_event', 'flood_reading', 'raw_message', 'waste_reading'].map((n) => ({
+          hypertable_name: n,
+          time_interval: { hours: 6 },
+        })),
       );
       const { rows: caggs } = await db.pool.query(
         `SELECT view_name, view_definition FROM timescaledb_information.continuous_aggregates ORDER BY view_name`,
       );
       expect(caggs.map((c) => c.view_name)).toEqual([...ROLLUP_NAMES].sort());
       // Hierarchical: each 1h aggregate reads its 1m aggregate.
-      for (const c of caggs.filter((x) => x.view_name.endsWith('_1h'))) expect(c.view_definition).toContain(c.view_name.replace('_1h', '_1m'));
+      for (const c of caggs.filter((x) => x.view_name.endsWith('_1h')))
+        expect(c.view_definition).toContain(c.view_name.replace('_1h', '_1m'));
 
       const { rows: jobs } = await db.pool.query(
         `SELECT proc_name, hypertable_name, config FROM timescaledb_information.jobs WHERE hypertable_schema = 'public'`,
       );
-      const policy = (proc: string, name: string) => jobs.find((j) => j.proc_name === proc && j.hypertable_name === name)?.config;
+      const policy = (proc: string, name: string) =>
+        jobs.find((j) => j.proc_name === proc && j.hypertable_name === name)?.config;
       expect(policy('policy_compression', 'raw_message')).toMatchObject({ compress_after: '2 days' });
       expect(policy('policy_retention', 'raw_message')).toMatchObject({ drop_after: '90 days' });
       expect(policy('policy_retention', 'flood_reading')).toMatchObject({ drop_after: '400 days' });
@@ -162,8 +196,20 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
          FROM timescaledb_information.compression_settings WHERE hypertable_name = 'flood_reading' ORDER BY attname`,
       );
       expect(compression).toEqual([
-        { hypertable_name: 'flood_reading', attname: 'device_id', segmentby_column_index: 1, orderby_column_index: null, orderby_asc: null },
-        { hypertable_name: 'flood_reading', attname: 'time', segmentby_column_index: null, orderby_column_index: 1, orderby_asc: false },
+        {
+          hypertable_name: 'flood_reading',
+          attname: 'device_id',
+          segmentby_column_index: 1,
+          orderby_column_index: null,
+          orderby_asc: null,
+        },
+        {
+          hypertable_name: 'flood_reading',
+          attname: 'time',
+          segmentby_column_index: null,
+          orderby_column_index: 1,
+          orderby_asc: false,
+        },
       ]);
     });
   } else {
@@ -178,7 +224,9 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
         [[...ROLLUP_NAMES]],
       );
       expect(pks).toHaveLength(ROLLUP_NAMES.length);
-      expect(pks.find((p) => p.relname === 'camera_detection_1h')?.def).toBe('PRIMARY KEY (bucket, device_id, event_type)');
+      expect(pks.find((p) => p.relname === 'camera_detection_1h')?.def).toBe(
+        'PRIMARY KEY (bucket, device_id, event_type)',
+      );
       expect(pks.find((p) => p.relname === 'flood_level_1m')?.def).toBe('PRIMARY KEY (bucket, device_id, kind)');
     });
   }
@@ -209,7 +257,8 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
 
     await maintenance.refreshRollups(at(-HOUR), at(3 * HOUR));
 
-    const q = (rollup: RollupName, deviceId: string) => timeseries.series({ rollup, deviceId, from: at(-HOUR), to: at(3 * HOUR) });
+    const q = (rollup: RollupName, deviceId: string) =>
+      timeseries.series({ rollup, deviceId, from: at(-HOUR), to: at(3 * HOUR) });
     const got: Record<string, RollupRow[]> = {
       flood_level_1m: await q('flood_level_1m', 'wl-1'),
       flood_level_1h: await q('flood_level_1h', 'wl-1'),
@@ -240,13 +289,24 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
       { bucket: at(2 * MIN), deviceId: 'rg-1', rainMm: 0.5, samples: 1 },
     ]);
     expect(got.rain_1h).toEqual([{ bucket: at(0), deviceId: 'rg-1', rainMm: 4.5, samples: 3 }]);
-    expect(got.bin_fill_1h).toEqual([{ bucket: at(0), deviceId: 'bin-1', fillAvg: 60, fillMax: 80, temperatureMax: 35, samples: 3 }]);
-    expect(got.bin_fill_1m[0]).toEqual({ bucket: at(0), deviceId: 'bin-1', fillAvg: 50, fillMax: 60, temperatureMax: 35, samples: 2 });
+    expect(got.bin_fill_1h).toEqual([
+      { bucket: at(0), deviceId: 'bin-1', fillAvg: 60, fillMax: 80, temperatureMax: 35, samples: 3 },
+    ]);
+    expect(got.bin_fill_1m[0]).toEqual({
+      bucket: at(0),
+      deviceId: 'bin-1',
+      fillAvg: 50,
+      fillMax: 60,
+      temperatureMax: 35,
+      samples: 2,
+    });
     expect(got.camera_traffic_1m).toEqual([
       { bucket: at(0), deviceId: 'cam-1', vehicles: 30, speedAvg: 35, samples: 2 },
       { bucket: at(MIN), deviceId: 'cam-1', vehicles: 6, speedAvg: 50, samples: 1 },
     ]);
-    expect(got.camera_traffic_1h).toEqual([{ bucket: at(0), deviceId: 'cam-1', vehicles: 36, speedAvg: 40, samples: 3 }]);
+    expect(got.camera_traffic_1h).toEqual([
+      { bucket: at(0), deviceId: 'cam-1', vehicles: 36, speedAvg: 40, samples: 3 },
+    ]);
     expect(got.camera_detection_1h).toEqual([
       { bucket: at(0), deviceId: 'cam-1', eventType: 'illegal-parking', detections: 2, confidenceAvg: 0.625 },
       { bucket: at(0), deviceId: 'cam-1', eventType: 'littering', detections: 1, confidenceAvg: 1 },
@@ -262,10 +322,19 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
     expect(first.steps.filter((s) => s.error)).toEqual([]);
 
     // Arrives after its bucket was already rolled up: recomputed on the next run, not lost.
-    await insertFlood(db.pool, [{ time: new Date(t0.getTime() + 30_000), deviceId: 'wl-2', kind: 'water-level', levelCm: 18 }]);
+    await insertFlood(db.pool, [
+      { time: new Date(t0.getTime() + 30_000), deviceId: 'wl-2', kind: 'water-level', levelCm: 18 },
+    ]);
     await maintenance.run(new Date());
-    const series = await timeseries.series({ rollup: 'flood_level_1h', deviceId: 'wl-2', from: t0, to: new Date(t0.getTime() + HOUR) });
-    expect(series).toEqual([{ bucket: t0, deviceId: 'wl-2', kind: 'water-level', levelAvg: 15, levelMin: 12, levelMax: 18, samples: 2 }]);
+    const series = await timeseries.series({
+      rollup: 'flood_level_1h',
+      deviceId: 'wl-2',
+      from: t0,
+      to: new Date(t0.getTime() + HOUR),
+    });
+    expect(series).toEqual([
+      { bucket: t0, deviceId: 'wl-2', kind: 'water-level', levelAvg: 15, levelMin: 12, levelMax: 18, samples: 2 },
+    ]);
   });
 
   if (storagePath === 'postgres') {
@@ -289,7 +358,10 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
     await db.pool.query(
       `INSERT INTO raw_message (time, device_id, msg_id, kind, received_at, topic, body)
        SELECT t, 'ret-1', m, 'water-level', t, 'ioc/v1/test', '{}' FROM unnest($1::timestamptz[], $2::text[]) AS u(t, m)`,
-      [[ago(100 * DAY), ago(10 * DAY), ago(HOUR)], ['old', 'mid', 'new']],
+      [
+        [ago(100 * DAY), ago(10 * DAY), ago(HOUR)],
+        ['old', 'mid', 'new'],
+      ],
     );
     await insertFlood(db.pool, [
       { time: ago(500 * DAY), deviceId: 'ret-1', kind: 'water-level', levelCm: 1 },
@@ -306,7 +378,9 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
 
     const { rows: raw } = await db.pool.query(`SELECT msg_id FROM raw_message WHERE device_id = 'ret-1' ORDER BY time`);
     expect(raw.map((r) => r.msg_id)).toEqual(['mid', 'new']);
-    const { rows: flood } = await db.pool.query(`SELECT level_cm FROM flood_reading WHERE device_id = 'ret-1' ORDER BY time`);
+    const { rows: flood } = await db.pool.query(
+      `SELECT level_cm FROM flood_reading WHERE device_id = 'ret-1' ORDER BY time`,
+    );
     expect(flood.map((r) => r.level_cm)).toEqual([2, 3]);
     expect(await new QuarantineRepository(db).count({ deviceId: 'ret-1' })).toBe(1);
     if (db.flavour === 'timescaledb') {
@@ -321,27 +395,66 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
     const devices = new DeviceRepository(db);
     expect(
       await devices.upsertMany([
-        { id: 'dev-wl', type: 'water-level-sensor', name: 'Cầu C247', lat: 9.6, lon: 105.97, wardCode: 'P1', zoneId: 'z1', attrs: { warnCm: 20 } },
+        {
+          id: 'dev-wl',
+          type: 'water-level-sensor',
+          name: 'Cầu C247',
+          lat: 9.6,
+          lon: 105.97,
+          wardCode: 'P1',
+          zoneId: 'z1',
+          attrs: { warnCm: 20 },
+        },
         { id: 'dev-bin', type: 'bin', status: 'disabled' },
       ]),
     ).toBe(2);
     expect(await devices.upsertMany([{ id: 'dev-bin', type: 'bin', name: 'Chợ Phường 8' }])).toBe(1);
 
-    expect(await devices.registerUnknown([{ id: 'dev-wl', type: 'water-level-sensor' }, { id: 'dev-new', type: 'camera' }])).toEqual(['dev-new']);
+    expect(
+      await devices.registerUnknown([
+        { id: 'dev-wl', type: 'water-level-sensor' },
+        { id: 'dev-new', type: 'camera' },
+      ]),
+    ).toEqual(['dev-new']);
 
     const late = new Date('2026-01-01T10:00:00Z');
     const early = new Date('2026-01-01T09:00:00Z');
-    expect(await devices.touchLastSeen([{ deviceId: 'dev-wl', lastSeen: early }, { deviceId: 'dev-wl', lastSeen: late }, { deviceId: 'ghost', lastSeen: late }])).toBe(1);
+    expect(
+      await devices.touchLastSeen([
+        { deviceId: 'dev-wl', lastSeen: early },
+        { deviceId: 'dev-wl', lastSeen: late },
+        { deviceId: 'ghost', lastSeen: late },
+      ]),
+    ).toBe(1);
     expect(await devices.touchLastSeen([{ deviceId: 'dev-wl', lastSeen: early }])).toBe(0);
 
     const wl = await devices.findById('dev-wl');
     expect(wl).toMatchObject({
-      id: 'dev-wl', type: 'water-level-sensor', domain: 'flood', name: 'Cầu C247', lat: 9.6, lon: 105.97, wardCode: 'P1', zoneId: 'z1',
-      status: 'active', provisioned: true, attrs: { warnCm: 20 }, lastSeenAt: late,
+      id: 'dev-wl',
+      type: 'water-level-sensor',
+      domain: 'flood',
+      name: 'Cầu C247',
+      lat: 9.6,
+      lon: 105.97,
+      wardCode: 'P1',
+      zoneId: 'z1',
+      status: 'active',
+      provisioned: true,
+      attrs: { warnCm: 20 },
+      lastSeenAt: late,
     });
     expect(wl?.createdAt).toBeInstanceOf(Date);
-    expect(await devices.findById('dev-bin')).toMatchObject({ name: 'Chợ Phường 8', status: 'active', domain: 'waste' });
-    expect(await devices.findById('dev-new')).toMatchObject({ type: 'camera', domain: 'camera', provisioned: false, lastSeenAt: null });
+    expect(await devices.findById('dev-bin')).toMatchObject({
+      name: 'Chợ Phường 8',
+      status: 'active',
+      domain: 'waste',
+    });
+    expect(await devices.findById('dev-new')).toMatchObject({
+      type: 'camera',
+      domain: 'camera',
+      provisioned: false,
+      lastSeenAt: null,
+    });
     expect(await devices.findById('ghost')).toBeNull();
     expect((await devices.findAll()).map((d) => d.id)).toEqual(['dev-bin', 'dev-new', 'dev-wl']);
   });
@@ -351,7 +464,11 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
     const base = new Date('2026-03-01T00:00:00Z').getTime();
     await insertQuarantine(
       db.pool,
-      [0, 1, 2, 3, 4].map((i) => ({ receivedAt: new Date(base + i * MIN), deviceId: i % 2 ? 'q-odd' : 'q-even', code: i < 3 ? 'SCHEMA_INVALID' : 'DEVICE_UNKNOWN' })),
+      [0, 1, 2, 3, 4].map((i) => ({
+        receivedAt: new Date(base + i * MIN),
+        deviceId: i % 2 ? 'q-odd' : 'q-even',
+        code: i < 3 ? 'SCHEMA_INVALID' : 'DEVICE_UNKNOWN',
+      })),
     );
     const window = { from: new Date(base), to: new Date(base + HOUR) };
     const all = await repo.list({ ...window, limit: 10 });
@@ -364,22 +481,42 @@ describe.each(PATHS)('storage on %s', (storagePath) => {
     const page2 = await repo.list({ ...window, limit: 2, beforeId: page1[1].id });
     expect([...page1, ...page2].map((e) => e.id)).toEqual(all.slice(0, 4).map((e) => e.id));
 
-    expect((await repo.list({ ...window, deviceId: 'q-odd', limit: 10 })).map((e) => e.deviceId)).toEqual(['q-odd', 'q-odd']);
+    expect((await repo.list({ ...window, deviceId: 'q-odd', limit: 10 })).map((e) => e.deviceId)).toEqual([
+      'q-odd',
+      'q-odd',
+    ]);
     expect(await repo.list({ ...window, code: 'DEVICE_UNKNOWN', deviceId: 'q-even', limit: 10 })).toHaveLength(1);
-    expect(await repo.list({ from: new Date(base + 2 * MIN), to: new Date(base + 4 * MIN), limit: 10 })).toHaveLength(2);
+    expect(await repo.list({ from: new Date(base + 2 * MIN), to: new Date(base + 4 * MIN), limit: 10 })).toHaveLength(
+      2,
+    );
     expect(await repo.count({ ...window, code: 'SCHEMA_INVALID' })).toBe(3);
   });
 
   it('returns the latest reading per device', async () => {
     const latest = await new ReadingsRepository(db).latest(['wl-1', 'bin-1', 'cam-1', 'nobody']);
-    expect(latest.get('wl-1')).toEqual({ deviceId: 'wl-1', kind: 'water-level', time: at(HOUR + MIN), values: { levelCm: 50 } });
-    expect(latest.get('bin-1')).toMatchObject({ kind: 'bin-fill', time: at(5 * MIN), values: { fillPct: 80, temperatureC: 31 } });
-    expect(latest.get('cam-1')).toMatchObject({ kind: 'camera-detection', time: at(3 * MIN), values: { eventType: 'littering', confidence: 1 } });
+    expect(latest.get('wl-1')).toEqual({
+      deviceId: 'wl-1',
+      kind: 'water-level',
+      time: at(HOUR + MIN),
+      values: { levelCm: 50 },
+    });
+    expect(latest.get('bin-1')).toMatchObject({
+      kind: 'bin-fill',
+      time: at(5 * MIN),
+      values: { fillPct: 80, temperatureC: 31 },
+    });
+    expect(latest.get('cam-1')).toMatchObject({
+      kind: 'camera-detection',
+      time: at(3 * MIN),
+      values: { eventType: 'littering', confidence: 1 },
+    });
     expect(latest.has('nobody')).toBe(false);
   });
 
   it('refuses rollup names outside the whitelist', async () => {
-    await expect(timeseries.series({ rollup: 'device; DROP TABLE device' as RollupName, deviceId: 'x', from: T, to: T })).rejects.toThrow(RangeError);
+    await expect(
+      timeseries.series({ rollup: 'device; DROP TABLE device' as RollupName, deviceId: 'x', from: T, to: T }),
+    ).rejects.toThrow(RangeError);
   });
 });
 
@@ -403,15 +540,22 @@ describe('embedded persistence', () => {
       const second = await openEmbeddedTestDatabase({ dataDir });
       try {
         expect(second.flavour).toBe('timescaledb');
-        expect(await new DeviceRepository(second).findById('persist-1')).toMatchObject({ type: 'rain-gauge', domain: 'flood' });
+        expect(await new DeviceRepository(second).findById('persist-1')).toMatchObject({
+          type: 'rain-gauge',
+          domain: 'flood',
+        });
         const { rows } = await second.pool.query(`SELECT rain_mm FROM flood_reading WHERE device_id = 'persist-1'`);
         expect(rows).toEqual([{ rain_mm: 3 }]);
         const { rows: migrations } = await second.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`);
         expect(migrations[0].n).toBe(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length);
         // Writing to a hypertable with continuous aggregates, and refreshing them, must work after a reopen too.
-        await insertFlood(second.pool, [{ time: new Date(T.getTime() + 60_000), deviceId: 'persist-1', kind: 'rain', rainMm: 4 }]);
+        await insertFlood(second.pool, [
+          { time: new Date(T.getTime() + 60_000), deviceId: 'persist-1', kind: 'rain', rainMm: 4 },
+        ]);
         await second.pool.query(`CALL refresh_continuous_aggregate('rain_1m', NULL, NULL)`);
-        const { rows: rolled } = await second.pool.query(`SELECT sum(rain_mm)::float8 AS mm FROM rain_1m WHERE device_id = 'persist-1'`);
+        const { rows: rolled } = await second.pool.query(
+          `SELECT sum(rain_mm)::float8 AS mm FROM rain_1m WHERE device_id = 'persist-1'`,
+        );
         expect(rolled).toEqual([{ mm: 7 }]);
       } finally {
         await second.close();

@@ -1,7 +1,14 @@
 import { Test } from '@nestjs/testing';
 import { PlatformModule, loadConfig } from '@ioc/platform';
 import { createPlainTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
-import { DATABASE, DeviceRepository, MaintenanceService, StorageModule, TimeseriesRepository, type Database } from '@ioc/storage';
+import {
+  DATABASE,
+  DeviceRepository,
+  MaintenanceService,
+  StorageModule,
+  TimeseriesRepository,
+  type Database,
+} from '@ioc/storage';
 
 jest.setTimeout(30_000);
 
@@ -17,7 +24,9 @@ describe('StorageModule', () => {
 
   it('opens and migrates the configured database at boot and closes it on shutdown', async () => {
     const config = loadConfig({ DATABASE_URL: plain.url, DATABASE_POOL_SIZE: '2' });
-    const moduleRef = await Test.createTestingModule({ imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot()] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [PlatformModule.forRoot(config, testLogger), StorageModule.forRoot()],
+    }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
 

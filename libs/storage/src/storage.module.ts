@@ -16,7 +16,21 @@ import { SilenceRepository } from './silence.repository';
 import { ReadingsRepository } from './readings.repository';
 import { TimeseriesRepository } from './timeseries.repository';
 
-const EXPORTED = [DeviceRepository, QuarantineRepository, TimeseriesRepository, ReadingsRepository, RawMessageRepository, SilenceRepository, IncidentNotificationRepository, MaintenanceService, UserRepository, FieldReportRepository, KpiRepository, ExerciseRepository, SignalDeadLetterRepository];
+const EXPORTED = [
+  DeviceRepository,
+  QuarantineRepository,
+  TimeseriesRepository,
+  ReadingsRepository,
+  RawMessageRepository,
+  SilenceRepository,
+  IncidentNotificationRepository,
+  MaintenanceService,
+  UserRepository,
+  FieldReportRepository,
+  KpiRepository,
+  ExerciseRepository,
+  SignalDeadLetterRepository,
+];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */
 @Module({})

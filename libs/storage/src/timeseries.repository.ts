@@ -22,12 +22,20 @@ const SERIES_SQL: Readonly<Record<RollupName, string>> = Object.fromEntries(
     const cols = rollupColumns(name);
     const select = ['bucket', 'device_id AS "deviceId"', ...cols.map((c) => `${c.column} AS "${c.field}"`)].join(', ');
     const order = ['bucket', ...cols.filter((c) => c.type === 'text').map((c) => c.column)].join(', ');
-    return [name, `SELECT ${select} FROM ${name} WHERE device_id = $1 AND bucket >= $2 AND bucket < $3 ORDER BY ${order} LIMIT $4`];
+    return [
+      name,
+      `SELECT ${select} FROM ${name} WHERE device_id = $1 AND bucket >= $2 AND bucket < $3 ORDER BY ${order} LIMIT $4`,
+    ];
   }),
 ) as Record<RollupName, string>;
 
 const COUNT_FIELDS: Readonly<Record<RollupName, readonly string[]>> = Object.fromEntries(
-  ROLLUP_NAMES.map((name) => [name, rollupColumns(name).filter((c) => c.type === 'count').map((c) => c.field)]),
+  ROLLUP_NAMES.map((name) => [
+    name,
+    rollupColumns(name)
+      .filter((c) => c.type === 'count')
+      .map((c) => c.field),
+  ]),
 ) as Record<RollupName, string[]>;
 
 @Injectable()
@@ -42,7 +50,12 @@ export class TimeseriesRepository {
   async series(q: SeriesQuery): Promise<RollupRow[]> {
     // Callers may pass strings from HTTP; only whitelisted names reach SQL.
     if (!isRollupName(q.rollup)) throw new RangeError(`Unknown rollup: ${String(q.rollup)}`);
-    const { rows } = await this.db.pool.query<Record<string, unknown>>(SERIES_SQL[q.rollup], [q.deviceId, q.from, q.to, q.limit ?? 10_000]);
+    const { rows } = await this.db.pool.query<Record<string, unknown>>(SERIES_SQL[q.rollup], [
+      q.deviceId,
+      q.from,
+      q.to,
+      q.limit ?? 10_000,
+    ]);
     const counts = COUNT_FIELDS[q.rollup];
     // bigint counts come back as strings from pg.
     return rows.map((r) => {

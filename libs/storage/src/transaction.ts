@@ -5,7 +5,11 @@ import type { Pool, PoolClient } from 'pg';
  * (an outcome that must leave nothing behind is rolled back instead), rolled back when it throws. A connection whose
  * ROLLBACK fails is released as broken, so the pool does not hand it out again.
  */
-export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, keep: (result: T) => boolean = () => true): Promise<T> {
+export async function inTransaction<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+  keep: (result: T) => boolean = () => true,
+): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {

@@ -122,10 +122,19 @@ export class UserRepository {
                   tokens_valid_after = COALESCE($6, tokens_valid_after)
             WHERE id = $1
             RETURNING ${COLUMNS}`,
-          [id, changes.displayName ?? null, changes.role ?? null, changes.disabled ?? null, changes.passwordHash ?? null, changes.tokensValidAfter ?? null],
+          [
+            id,
+            changes.displayName ?? null,
+            changes.role ?? null,
+            changes.disabled ?? null,
+            changes.passwordHash ?? null,
+            changes.tokensValidAfter ?? null,
+          ],
         );
         if (!rows[0]) return 'not-found' as const;
-        const admins = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled`);
+        const admins = await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled`,
+        );
         return admins.rows[0].n === 0 ? ('last-admin' as const) : toUser(rows[0]);
       },
       (outcome) => typeof outcome !== 'string',
@@ -140,7 +149,12 @@ export class UserRepository {
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
        ON CONFLICT (username) DO NOTHING
        RETURNING username`,
-      [users.map((u) => u.username), users.map((u) => u.displayName), users.map((u) => u.role), users.map((u) => u.passwordHash)],
+      [
+        users.map((u) => u.username),
+        users.map((u) => u.displayName),
+        users.map((u) => u.role),
+        users.map((u) => u.passwordHash),
+      ],
     );
     return rows.map((r) => r.username);
   }

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
     prefix: env.REDIS_PREFIX!,
     policy: parseEscalationPolicy(env.ESCALATION_POLICY!, 'ESCALATION_POLICY'),
     logger,
-    worker: { concurrency: 4, lockDurationMs: Number(env.LOCK_MS ?? 1000), stalledIntervalMs: Number(env.STALLED_MS ?? 500), maxStalledCount: 2 },
+    worker: {
+      concurrency: 4,
+      lockDurationMs: Number(env.LOCK_MS ?? 1000),
+      stalledIntervalMs: Number(env.STALLED_MS ?? 500),
+      maxStalledCount: 2,
+    },
     faults: (point: EscalationFaultPoint, at) => {
       if (point === faultPoint && String(at.level) === faultLevel) {
         process.stdout.write(`fault ${point} ${at.incidentId} ${at.level}\n`);
@@ -28,7 +33,10 @@ async function main(): Promise<void> {
     },
   });
   process.on('SIGTERM', () => {
-    stack.close().then(() => process.exit(0), () => process.exit(1));
+    stack.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   });
   process.stdout.write('ready\n');
 }

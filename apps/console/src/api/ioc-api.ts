@@ -1,4 +1,13 @@
-import type { ApiUserRecord, CreateUserRequest, ExerciseDto, KpiReport, LoginResponse, RecordingDto, SilenceDto, UpdateUserRequest } from '@ioc/contracts';
+import type {
+  ApiUserRecord,
+  CreateUserRequest,
+  ExerciseDto,
+  KpiReport,
+  LoginResponse,
+  RecordingDto,
+  SilenceDto,
+  UpdateUserRequest,
+} from '@ioc/contracts';
 import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
 import type { RecordingBody } from '../exercises/exercise-model';
 import type { SilenceBody } from '../silences/silence-form';
@@ -19,7 +28,9 @@ export interface IncidentDetailDto {
   readonly timeline: readonly StoredIncidentEvent[];
   readonly sop: readonly SopStepProgressDto[];
   /** The users named in the timeline, by user id. */
-  readonly actors?: Readonly<Record<string, { readonly username: string; readonly displayName: string; readonly role: string }>>;
+  readonly actors?: Readonly<
+    Record<string, { readonly username: string; readonly displayName: string; readonly role: string }>
+  >;
 }
 
 /** A device of the city model and the registry (`GET /api/v1/devices`). */
@@ -63,8 +74,16 @@ export class IocApi {
   }
 
   /** Live incidents, or with `exercise: true` the trainers' exercise incidents instead. */
-  async incidents(query: { state?: readonly string[]; limit?: number; exercise?: boolean } = {}): Promise<IncidentRecord[]> {
-    return items(await this.http.get<Page<IncidentRecord>>('/incidents', { state: query.state, limit: query.limit, exercise: query.exercise === undefined ? undefined : String(query.exercise) }));
+  async incidents(
+    query: { state?: readonly string[]; limit?: number; exercise?: boolean } = {},
+  ): Promise<IncidentRecord[]> {
+    return items(
+      await this.http.get<Page<IncidentRecord>>('/incidents', {
+        state: query.state,
+        limit: query.limit,
+        exercise: query.exercise === undefined ? undefined : String(query.exercise),
+      }),
+    );
   }
 
   incident(id: string): Promise<IncidentDetailDto> {

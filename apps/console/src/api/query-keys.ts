@@ -7,7 +7,8 @@ export const queryKeys = {
   city: () => ['city'] as const,
   devices: () => ['devices'] as const,
   /** A device's readings behind an incident's chart: which devices, from when, for how much evidence. */
-  readings: (deviceIds: readonly string[], openedAt: number, evidenceCount: number) => ['readings', { deviceIds, openedAt, evidenceCount }] as const,
+  readings: (deviceIds: readonly string[], openedAt: number, evidenceCount: number) =>
+    ['readings', { deviceIds, openedAt, evidenceCount }] as const,
   kpis: () => ['kpis'] as const,
   silences: () => ['silences'] as const,
   users: () => ['users'] as const,

@@ -6,7 +6,13 @@ import { LanguageSwitch } from '../language-switch';
 import { ErrorNote } from '../error-note';
 import { saveSession, type Session } from './session';
 
-export function LoginPage({ onLogin, sessionEnded = false }: { readonly onLogin: (s: Session) => void; readonly sessionEnded?: boolean }) {
+export function LoginPage({
+  onLogin,
+  sessionEnded = false,
+}: {
+  readonly onLogin: (s: Session) => void;
+  readonly sessionEnded?: boolean;
+}) {
   const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -20,7 +26,11 @@ export function LoginPage({ onLogin, sessionEnded = false }: { readonly onLogin:
     try {
       onLogin(saveSession(await IocApi.login(username.trim(), password)));
     } catch (err) {
-      setError(err instanceof ApiError && (err.status === 401 || err.status === 400) ? t('login.failed') : t('login.unavailable'));
+      setError(
+        err instanceof ApiError && (err.status === 401 || err.status === 400)
+          ? t('login.failed')
+          : t('login.unavailable'),
+      );
     } finally {
       setBusy(false);
     }
@@ -42,11 +52,25 @@ export function LoginPage({ onLogin, sessionEnded = false }: { readonly onLogin:
         )}
         <label>
           {t('login.username')}
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            autoFocus
+          />
         </label>
         <label>
           {t('login.password')}
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         <ErrorNote error={error} />
         <button type="submit" className="primary" disabled={busy}>

@@ -17,7 +17,15 @@ export interface ChartSeries {
 }
 
 /** A line per device and measure, on a time axis in the city's time zone. */
-export function ReadingsChart({ series, openedAt, from }: { readonly series: readonly ChartSeries[]; readonly openedAt: number; readonly from: number }) {
+export function ReadingsChart({
+  series,
+  openedAt,
+  from,
+}: {
+  readonly series: readonly ChartSeries[];
+  readonly openedAt: number;
+  readonly from: number;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -50,14 +58,30 @@ export function ReadingsChart({ series, openedAt, from }: { readonly series: rea
           },
         },
         // One measure for every line (the usual case): named on the axis, the legend names only the devices.
-        yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 }, name: axisName(series), nameTextStyle: { fontSize: 10, align: 'left' } },
+        yAxis: {
+          type: 'value',
+          scale: true,
+          axisLabel: { fontSize: 10 },
+          name: axisName(series),
+          nameTextStyle: { fontSize: 10, align: 'left' },
+        },
         series: series.map((s, i) => ({
           name: new Set(series.map((x) => x.measure)).size === 1 ? s.name : `${s.name} · ${s.measure}`,
           type: 'line',
           // Few readings (a sensor reporting on change): show the points themselves.
           showSymbol: s.points.length < 30,
           data: [...s.points].sort((a, b) => a[0] - b[0]).map((p) => [...p]),
-          ...(i === 0 ? { markLine: { symbol: 'none', silent: true, lineStyle: { color: '#d64545', type: 'dashed' }, label: { show: false }, data: [{ xAxis: openedAt }] } } : {}),
+          ...(i === 0
+            ? {
+                markLine: {
+                  symbol: 'none',
+                  silent: true,
+                  lineStyle: { color: '#d64545', type: 'dashed' },
+                  label: { show: false },
+                  data: [{ xAxis: openedAt }],
+                },
+              }
+            : {}),
         })),
       },
       { notMerge: true },

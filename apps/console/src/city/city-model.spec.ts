@@ -7,9 +7,15 @@ import { bounds } from './geometry';
 const SEEDS = path.resolve(__dirname, '../../../../seeds');
 const read = <T>(file: string): T => JSON.parse(readFileSync(path.join(SEEDS, file), 'utf8')) as T;
 /** The console's city from the same files the server serves at /city/. */
-const model = new CityModel(Object.fromEntries(CITY_LAYERS.map((l) => [l, read(`city/${l}.geojson`)])) as ConstructorParameters<typeof CityModel>[0]);
+const model = new CityModel(
+  Object.fromEntries(CITY_LAYERS.map((l) => [l, read(`city/${l}.geojson`)])) as ConstructorParameters<
+    typeof CityModel
+  >[0],
+);
 const city = {
-  devices: read<{ devices: Array<{ id: string; type: string; ward: string; lat: number; lon: number }> }>('devices.json').devices,
+  devices: read<{ devices: Array<{ id: string; type: string; ward: string; lat: number; lon: number }> }>(
+    'devices.json',
+  ).devices,
   wards: model.wards.map((w) => ({ id: String(w.properties.id) })),
 };
 

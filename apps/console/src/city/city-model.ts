@@ -7,7 +7,10 @@ import { centroid, contains, shapeOf, type Feature, type FeatureCollection, type
  */
 export class CityModel {
   private readonly centroids = new Map<string, Position>();
-  private readonly wardShapes: ReadonlyArray<{ readonly id: string | undefined; readonly shape: ReturnType<typeof shapeOf> }>;
+  private readonly wardShapes: ReadonlyArray<{
+    readonly id: string | undefined;
+    readonly shape: ReturnType<typeof shapeOf>;
+  }>;
 
   constructor(readonly layers: Readonly<Record<CityLayer, FeatureCollection>>) {
     for (const layer of CITY_LAYERS)
@@ -56,4 +59,5 @@ export class CityModel {
   }
 }
 
-export const featureId = (f: Feature): string | undefined => (f.properties.id as string | undefined) ?? (f.id === undefined ? undefined : String(f.id));
+export const featureId = (f: Feature): string | undefined =>
+  (f.properties.id as string | undefined) ?? (f.id === undefined ? undefined : String(f.id));

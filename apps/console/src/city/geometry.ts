@@ -2,7 +2,16 @@
  * The console's view of the city's GeoJSON (as `/city/*.geojson` serves it) over the one geometry of @ioc/city:
  * centres, bounds, point in polygon. Pure.
  */
-import { boundsOf, centreOf, lineLengthM, pointAlong, pointInPolygon, preparePolygon, type LonLat, type PreparedPolygon } from '@ioc/city';
+import {
+  boundsOf,
+  centreOf,
+  lineLengthM,
+  pointAlong,
+  pointInPolygon,
+  preparePolygon,
+  type LonLat,
+  type PreparedPolygon,
+} from '@ioc/city';
 
 export type Position = LonLat;
 
@@ -58,7 +67,12 @@ export function centroid(g: Geometry): Position {
 
 /** A polygon or multipolygon prepared for `contains` (holes included). */
 export function shapeOf(g: Geometry): readonly PreparedPolygon[] {
-  const polys = g.type === 'Polygon' ? [g.coordinates as Position[][]] : g.type === 'MultiPolygon' ? (g.coordinates as Position[][][]) : [];
+  const polys =
+    g.type === 'Polygon'
+      ? [g.coordinates as Position[][]]
+      : g.type === 'MultiPolygon'
+        ? (g.coordinates as Position[][][])
+        : [];
   return polys.map(([outer, ...holes]) => preparePolygon(outer, holes));
 }
 

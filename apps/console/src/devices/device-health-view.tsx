@@ -32,15 +32,22 @@ export function DeviceHealthView({ api, city }: { readonly api: IocApi; readonly
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
     return rows
-      .filter((r) => !f || r.device.id.toLowerCase().includes(f) || r.device.type.includes(f) || (r.ward ?? '').includes(f))
-      .sort((a, b) => HEALTH_ORDER.indexOf(a.health) - HEALTH_ORDER.indexOf(b.health) || a.device.id.localeCompare(b.device.id))
+      .filter(
+        (r) => !f || r.device.id.toLowerCase().includes(f) || r.device.type.includes(f) || (r.ward ?? '').includes(f),
+      )
+      .sort(
+        (a, b) =>
+          HEALTH_ORDER.indexOf(a.health) - HEALTH_ORDER.indexOf(b.health) || a.device.id.localeCompare(b.device.id),
+      )
       .slice(0, SHOWN);
   }, [rows, filter]);
   const total = (h: DeviceHealth) => rows.filter((r) => r.health === h).length;
   return (
     <section className="devices" data-testid="device-health">
       <h2>{t('devices.heading')}</h2>
-      <p className="device-summary">{t('devices.summary', { online: total('online'), stale: total('stale'), offline: total('offline') })}</p>
+      <p className="device-summary">
+        {t('devices.summary', { online: total('online'), stale: total('stale'), offline: total('offline') })}
+      </p>
       <table className="device-types">
         <thead>
           <tr>
@@ -64,7 +71,12 @@ export function DeviceHealthView({ api, city }: { readonly api: IocApi; readonly
           ))}
         </tbody>
       </table>
-      <input className="device-filter" placeholder={t('devices.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <input
+        className="device-filter"
+        placeholder={t('devices.filter')}
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
       <table className="device-list">
         <thead>
           <tr>

@@ -9,7 +9,10 @@ const DEFAULT_STALE_AFTER_S = 300;
  * A device's health: disabled; never heard from; online while the server counts it online (heard from within the
  * offline rule's limit for its type); late up to three times that limit; offline after. Pure.
  */
-export function deviceHealth(d: Pick<DeviceDto, 'status' | 'lastSeenAt' | 'online' | 'staleAfterS'>, now: number): DeviceHealth {
+export function deviceHealth(
+  d: Pick<DeviceDto, 'status' | 'lastSeenAt' | 'online' | 'staleAfterS'>,
+  now: number,
+): DeviceHealth {
   if (d.status === 'disabled') return 'disabled';
   if (!d.lastSeenAt) return 'never';
   const limitMs = (d.staleAfterS ?? DEFAULT_STALE_AFTER_S) * 1000;

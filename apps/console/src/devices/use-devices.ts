@@ -16,7 +16,9 @@ export function toDeviceRows(devices: readonly DeviceDto[], city: CityModel, now
   return devices.map((device) => ({
     device,
     health: deviceHealth(device, now),
-    ward: (device.ward ?? undefined) || (device.lat != null && device.lon != null ? city.wardAt([device.lon, device.lat]) : undefined),
+    ward:
+      (device.ward ?? undefined) ||
+      (device.lat != null && device.lon != null ? city.wardAt([device.lon, device.lat]) : undefined),
   }));
 }
 
@@ -26,6 +28,11 @@ export function toDeviceRows(devices: readonly DeviceDto[], city: CityModel, now
  */
 export function useDeviceRows(api: IocApi, city: CityModel): readonly DeviceRow[] {
   const rows = useCallback((devices: DeviceDto[]) => toDeviceRows(devices, city, Date.now()), [city]);
-  const { data } = useQuery({ queryKey: queryKeys.devices(), queryFn: () => api.devices(), ...pollEvery(DEVICES_EVERY_MS), select: rows });
+  const { data } = useQuery({
+    queryKey: queryKeys.devices(),
+    queryFn: () => api.devices(),
+    ...pollEvery(DEVICES_EVERY_MS),
+    select: rows,
+  });
   return data ?? NO_ROWS;
 }

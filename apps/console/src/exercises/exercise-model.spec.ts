@@ -20,18 +20,36 @@ import {
 } from './exercise-model';
 
 describe('recording form', () => {
-  const draft = (over: Partial<RecordingDraft>): RecordingDraft => ({ name: 'Mưa lớn 14/10', from: '2026-10-14T16:00', to: '2026-10-14T19:30', ...over });
+  const draft = (over: Partial<RecordingDraft>): RecordingDraft => ({
+    name: 'Mưa lớn 14/10',
+    from: '2026-10-14T16:00',
+    to: '2026-10-14T19:30',
+    ...over,
+  });
 
   it('keeps the server’s bounds', () => {
     expect(MAX_RECORDING_MS).toBe(server.MAX_RECORDING_MS);
     expect([EXERCISE_SPEED_MIN, EXERCISE_SPEED_MAX]).toEqual([server.EXERCISE_SPEED_MIN, server.EXERCISE_SPEED_MAX]);
-    const name = (n: number) => server.RecordingRequestSchema.safeParse({ name: 'x'.repeat(n), from: '2026-10-14T16:00:00+07:00', to: '2026-10-14T17:00:00+07:00' }).success;
-    expect([name(RECORDING_NAME_MIN - 1), name(RECORDING_NAME_MIN), name(RECORDING_NAME_MAX), name(RECORDING_NAME_MAX + 1)]).toEqual([false, true, true, false]);
+    const name = (n: number) =>
+      server.RecordingRequestSchema.safeParse({
+        name: 'x'.repeat(n),
+        from: '2026-10-14T16:00:00+07:00',
+        to: '2026-10-14T17:00:00+07:00',
+      }).success;
+    expect([
+      name(RECORDING_NAME_MIN - 1),
+      name(RECORDING_NAME_MIN),
+      name(RECORDING_NAME_MAX),
+      name(RECORDING_NAME_MAX + 1),
+    ]).toEqual([false, true, true, false]);
   });
 
   it('builds a request the server’s schema accepts, times in city time (UTC+7) with their offset', () => {
     const r = buildRecordingRequest(draft({ name: '  Mưa lớn 14/10  ' }));
-    expect(r).toEqual({ ok: true, body: { name: 'Mưa lớn 14/10', from: '2026-10-14T16:00:00.000+07:00', to: '2026-10-14T19:30:00.000+07:00' } });
+    expect(r).toEqual({
+      ok: true,
+      body: { name: 'Mưa lớn 14/10', from: '2026-10-14T16:00:00.000+07:00', to: '2026-10-14T19:30:00.000+07:00' },
+    });
     if (!r.ok) return;
     expect(Date.parse(r.body.from)).toBe(Date.parse('2026-10-14T09:00:00Z'));
     expect(server.RecordingRequestSchema.safeParse(r.body).success).toBe(true);
@@ -42,8 +60,14 @@ describe('recording form', () => {
   });
 
   it('refuses what the server refuses: a short or long name, a time missing, a window backwards or over 7 days', () => {
-    expect(buildRecordingRequest(draft({ name: ' ab ', from: '' }))).toEqual({ ok: false, errors: ['nameShort', 'fromMissing'] });
-    expect(buildRecordingRequest(draft({ name: 'x'.repeat(121), to: 'later' }))).toEqual({ ok: false, errors: ['nameLong', 'toMissing'] });
+    expect(buildRecordingRequest(draft({ name: ' ab ', from: '' }))).toEqual({
+      ok: false,
+      errors: ['nameShort', 'fromMissing'],
+    });
+    expect(buildRecordingRequest(draft({ name: 'x'.repeat(121), to: 'later' }))).toEqual({
+      ok: false,
+      errors: ['nameLong', 'toMissing'],
+    });
     expect(buildRecordingRequest(draft({ to: '2026-10-14T16:00' }))).toEqual({ ok: false, errors: ['toBeforeFrom'] });
     expect(buildRecordingRequest(draft({ from: '2026-10-07T19:29' }))).toEqual({ ok: false, errors: ['tooLong'] });
     const over = { name: 'Tuần', from: '2026-10-07T19:29:00.000+07:00', to: '2026-10-14T19:30:00.000+07:00' };
@@ -60,11 +84,26 @@ describe('recording form', () => {
 
 describe('start form', () => {
   it('takes a whole speed of 1 to 60, as the server does', () => {
-    expect(['1', ' 30 ', '60', '0', '61', '2.5', '', 'x', '-5'].map(parseSpeed)).toEqual([1, 30, 60, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(['1', ' 30 ', '60', '0', '61', '2.5', '', 'x', '-5'].map(parseSpeed)).toEqual([
+      1,
+      30,
+      60,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     for (const speed of EXERCISE_SPEEDS) {
-      expect(server.ExerciseRequestSchema.safeParse({ recordingId: '0d8f6a0e-8a3b-4f5e-9c57-3f1a2b4c5d6e', speed }).success).toBe(true);
+      expect(
+        server.ExerciseRequestSchema.safeParse({ recordingId: '0d8f6a0e-8a3b-4f5e-9c57-3f1a2b4c5d6e', speed }).success,
+      ).toBe(true);
     }
-    expect(server.ExerciseRequestSchema.safeParse({ recordingId: '0d8f6a0e-8a3b-4f5e-9c57-3f1a2b4c5d6e', speed: 61 }).success).toBe(false);
+    expect(
+      server.ExerciseRequestSchema.safeParse({ recordingId: '0d8f6a0e-8a3b-4f5e-9c57-3f1a2b4c5d6e', speed: 61 })
+        .success,
+    ).toBe(false);
   });
 });
 

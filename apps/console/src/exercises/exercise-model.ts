@@ -84,13 +84,19 @@ export function exerciseProgress(e: Pick<ExerciseDto, 'status' | 'from' | 'to' |
 }
 
 /** An exercise's incidents: exercise incidents whose keys start with its prefix. */
-export function incidentsOf<T extends Pick<IncidentRecord, 'key' | 'exercise'>>(incidents: readonly T[], keyPrefix: string | undefined): T[] {
+export function incidentsOf<T extends Pick<IncidentRecord, 'key' | 'exercise'>>(
+  incidents: readonly T[],
+  keyPrefix: string | undefined,
+): T[] {
   if (!keyPrefix) return [];
   return incidents.filter((i) => i.exercise && i.key.startsWith(keyPrefix));
 }
 
 /** Of two copies of one record (the list's, the detail's), the later version. */
-export function newer<T extends Pick<IncidentRecord, 'id' | 'version'>>(a: T | undefined, b: T | undefined): T | undefined {
+export function newer<T extends Pick<IncidentRecord, 'id' | 'version'>>(
+  a: T | undefined,
+  b: T | undefined,
+): T | undefined {
   if (!a) return b;
   if (!b) return a;
   return b.version > a.version ? b : a;

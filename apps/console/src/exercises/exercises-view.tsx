@@ -23,7 +23,15 @@ import {
   type RecordingFormError,
 } from './exercise-model';
 import { useCheckedForm } from '../forms/use-checked-form';
-import { useCreateRecording, useDeleteRecording, useExerciseIncidents, useExercises, useRecordings, useStartExercise, useStopExercise } from './use-exercises';
+import {
+  useCreateRecording,
+  useDeleteRecording,
+  useExerciseIncidents,
+  useExercises,
+  useRecordings,
+  useStartExercise,
+  useStopExercise,
+} from './use-exercises';
 
 interface Props {
   readonly api: IocApi;
@@ -42,7 +50,9 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
   const { t } = useTranslation();
   const exercises = useExercises(api);
   const { data: recordings, error: recordingsFailure } = useRecordings(api);
-  const recordingsError = recordingsFailure ? t('exercises.loadFailed', { reason: failureReason(recordingsFailure) }) : undefined;
+  const recordingsError = recordingsFailure
+    ? t('exercises.loadFailed', { reason: failureReason(recordingsFailure) })
+    : undefined;
   const start = useStartExercise(api);
   const stop = useStopExercise(api);
   const createRecording = useCreateRecording(api);
@@ -56,7 +66,11 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
     <section className="exercises" data-testid="exercises-view">
       <h2>{t('exercises.heading')}</h2>
       <p className="muted exercises-intro">{t('exercises.intro')}</p>
-      {!exercises ? <p className="muted">{t('exercises.loading')}</p> : !current ? <p className="empty">{t('exercises.none')}</p> : null}
+      {!exercises ? (
+        <p className="muted">{t('exercises.loading')}</p>
+      ) : !current ? (
+        <p className="empty">{t('exercises.none')}</p>
+      ) : null}
       {current ? (
         <>
           <ExerciseCard
@@ -66,7 +80,12 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
               await stop.mutateAsync(current.id);
             }}
           />
-          <ExerciseIncidents api={api} keyPrefix={current.keyPrefix} selectedId={selectedId} onSelect={onSelectIncident} />
+          <ExerciseIncidents
+            api={api}
+            keyPrefix={current.keyPrefix}
+            selectedId={selectedId}
+            onSelect={onSelectIncident}
+          />
         </>
       ) : null}
       {canAct ? (
@@ -95,7 +114,15 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
 }
 
 /** The running (or latest) exercise: what is replayed, how fast, how far, and Stop. */
-function ExerciseCard({ exercise: e, canStop, onStop }: { readonly exercise: ExerciseDto; readonly canStop: boolean; readonly onStop: () => Promise<void> }) {
+function ExerciseCard({
+  exercise: e,
+  canStop,
+  onStop,
+}: {
+  readonly exercise: ExerciseDto;
+  readonly canStop: boolean;
+  readonly onStop: () => Promise<void>;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [busy, setBusy] = useState(false);
@@ -114,7 +141,12 @@ function ExerciseCard({ exercise: e, canStop, onStop }: { readonly exercise: Exe
     }
   };
   return (
-    <div className={`exercise-card exercise-${e.status}`} data-testid="exercise-status" data-status={e.status} data-exercise-id={e.id}>
+    <div
+      className={`exercise-card exercise-${e.status}`}
+      data-testid="exercise-status"
+      data-status={e.status}
+      data-exercise-id={e.id}
+    >
       <div className="exercise-card-top">
         <span className={`exercise-status-badge exercise-status-${e.status}`}>{t(`exercises.status.${e.status}`)}</span>
         <strong className="exercise-name">{e.recordingName}</strong>
@@ -122,23 +154,43 @@ function ExerciseCard({ exercise: e, canStop, onStop }: { readonly exercise: Exe
           {t('exercises.speed', { speed: e.speed })}
         </span>
       </div>
-      <div className="exercise-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)} data-testid="exercise-progress">
+      <div
+        className="exercise-progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(progress * 100)}
+        data-testid="exercise-progress"
+      >
         <div className="exercise-progress-bar" style={{ width: `${(progress * 100).toFixed(1)}%` }} />
       </div>
       <div className="exercise-meta">
         <span>
-          {e.replayedTo ? t('exercises.progress', { time: time(e.replayedTo) }) : t('exercises.notStarted')} · {formatPercent(progress, lang)}
+          {e.replayedTo ? t('exercises.progress', { time: time(e.replayedTo) }) : t('exercises.notStarted')} ·{' '}
+          {formatPercent(progress, lang)}
         </span>
         <span data-testid="exercise-signals">{t('exercises.signals', { count: e.signalsApplied })}</span>
         {e.status === 'running' ? <span>{t('exercises.endsAt', { time: time(e.endsAt) })}</span> : null}
-        <span>{t('exercises.startedBy', { name: e.startedByName ?? e.startedBy.slice(0, 8), time: time(e.startedAt) })}</span>
+        <span>
+          {t('exercises.startedBy', { name: e.startedByName ?? e.startedBy.slice(0, 8), time: time(e.startedAt) })}
+        </span>
         {e.endedAt ? (
-          <span>{e.endedBy ? t('exercises.stoppedBy', { name: e.endedByName ?? e.endedBy.slice(0, 8), time: time(e.endedAt) }) : t('exercises.endedAt', { time: time(e.endedAt) })}</span>
+          <span>
+            {e.endedBy
+              ? t('exercises.stoppedBy', { name: e.endedByName ?? e.endedBy.slice(0, 8), time: time(e.endedAt) })
+              : t('exercises.endedAt', { time: time(e.endedAt) })}
+          </span>
         ) : null}
         {e.error ? <span className="error">{t('exercises.error', { error: e.error })}</span> : null}
       </div>
       {canStop && e.status === 'running' ? (
-        <button type="button" className="exercise-stop" disabled={busy} onClick={() => void stop()} data-testid="exercise-stop">
+        <button
+          type="button"
+          className="exercise-stop"
+          disabled={busy}
+          onClick={() => void stop()}
+          data-testid="exercise-stop"
+        >
           {t('exercises.stop')}
         </button>
       ) : null}
@@ -148,7 +200,17 @@ function ExerciseCard({ exercise: e, canStop, onStop }: { readonly exercise: Exe
 }
 
 /** The exercise's incidents, polled over REST while the tab is open; a click opens one in the incident panel. */
-function ExerciseIncidents({ api, keyPrefix, selectedId, onSelect }: { readonly api: IocApi; readonly keyPrefix: string; readonly selectedId?: string; readonly onSelect: (i: IncidentView) => void }) {
+function ExerciseIncidents({
+  api,
+  keyPrefix,
+  selectedId,
+  onSelect,
+}: {
+  readonly api: IocApi;
+  readonly keyPrefix: string;
+  readonly selectedId?: string;
+  readonly onSelect: (i: IncidentView) => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const all = useExerciseIncidents(api);
@@ -158,12 +220,25 @@ function ExerciseIncidents({ api, keyPrefix, selectedId, onSelect }: { readonly 
       <h3>
         {t('exercises.incidents')} <span className="tab-count">{incidents.length}</span>
       </h3>
-      {!all ? <p className="muted">{t('exercises.loading')}</p> : incidents.length === 0 ? <p className="empty">{t('exercises.incidentsEmpty')}</p> : <p className="muted exercises-hint">{t('exercises.incidentsHint')}</p>}
+      {!all ? (
+        <p className="muted">{t('exercises.loading')}</p>
+      ) : incidents.length === 0 ? (
+        <p className="empty">{t('exercises.incidentsEmpty')}</p>
+      ) : (
+        <p className="muted exercises-hint">{t('exercises.incidentsHint')}</p>
+      )}
       <ol className="incidents">
         {incidents.map((i) => (
           <li key={i.id}>
-            <IncidentRow incident={i} selected={i.id === selectedId} onSelect={() => onSelect(i)} className="exercise-row" testId="exercise-incident">
-              <span className="exercise-badge">{t('exercises.badge')}</span> {t('list.opened', { time: formatTime(i.openedAt, lang) })}
+            <IncidentRow
+              incident={i}
+              selected={i.id === selectedId}
+              onSelect={() => onSelect(i)}
+              className="exercise-row"
+              testId="exercise-incident"
+            >
+              <span className="exercise-badge">{t('exercises.badge')}</span>{' '}
+              {t('list.opened', { time: formatTime(i.openedAt, lang) })}
             </IncidentRow>
           </li>
         ))}
@@ -173,7 +248,15 @@ function ExerciseIncidents({ api, keyPrefix, selectedId, onSelect }: { readonly 
 }
 
 /** Pick a recording and a speed, Start. One exercise at a time: while one runs the form waits. */
-function StartForm({ recordings, running, onStart }: { readonly recordings?: readonly RecordingDto[]; readonly running: boolean; readonly onStart: (body: { recordingId: string; speed: number }) => Promise<void> }) {
+function StartForm({
+  recordings,
+  running,
+  onStart,
+}: {
+  readonly recordings?: readonly RecordingDto[];
+  readonly running: boolean;
+  readonly onStart: (body: { recordingId: string; speed: number }) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const [recordingId, setRecordingId] = useState('');
   const [speed, setSpeed] = useState('60');
@@ -212,7 +295,12 @@ function StartForm({ recordings, running, onStart }: { readonly recordings?: rea
       <h3>{t('exercises.start.heading')}</h3>
       <label>
         <span>{t('exercises.start.recording')}</span>
-        <select value={chosen} onChange={(e) => setRecordingId(e.target.value)} disabled={!recordings?.length} data-testid="exercise-recording">
+        <select
+          value={chosen}
+          onChange={(e) => setRecordingId(e.target.value)}
+          disabled={!recordings?.length}
+          data-testid="exercise-recording"
+        >
           {recordings?.length ? null : <option value="">—</option>}
           {(recordings ?? []).map((r) => (
             <option key={r.id} value={r.id}>
@@ -254,7 +342,9 @@ function StartForm({ recordings, running, onStart }: { readonly recordings?: rea
         </span>
       </label>
       <p className="muted form-hint">{t('exercises.start.speedHint')}</p>
-      {recordings && recordings.length === 0 ? <p className="muted form-hint">{t('exercises.start.noRecording')}</p> : null}
+      {recordings && recordings.length === 0 ? (
+        <p className="muted form-hint">{t('exercises.start.noRecording')}</p>
+      ) : null}
       {running ? <p className="muted form-hint">{t('exercises.start.running')}</p> : null}
       {error ? (
         <p className="error" role="alert" data-testid="exercise-form-error">
@@ -336,13 +426,24 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
             </div>
             <div className="recording-meta">
               <span className="time">{t('exercises.recordings.window', { from: time(r.from), to: time(r.to) })}</span>
-              <span>{t('exercises.recordings.createdBy', { name: r.createdByName ?? r.createdBy.slice(0, 8), time: time(r.createdAt) })}</span>
+              <span>
+                {t('exercises.recordings.createdBy', {
+                  name: r.createdByName ?? r.createdBy.slice(0, 8),
+                  time: time(r.createdAt),
+                })}
+              </span>
             </div>
             {canAct ? (
               confirmId === r.id ? (
                 <div className="recording-confirm">
                   <span>{t('exercises.recordings.confirmDelete')}</span>
-                  <button type="button" className="danger" disabled={busyId === r.id} onClick={() => void remove(r.id)} data-testid="recording-delete-confirm">
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={busyId === r.id}
+                    onClick={() => void remove(r.id)}
+                    data-testid="recording-delete-confirm"
+                  >
                     {t('exercises.recordings.confirm')}
                   </button>
                   <button type="button" onClick={() => setConfirmId(undefined)}>
@@ -350,7 +451,12 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
                   </button>
                 </div>
               ) : (
-                <button type="button" className="recording-delete" onClick={() => setConfirmId(r.id)} data-testid="recording-delete">
+                <button
+                  type="button"
+                  className="recording-delete"
+                  onClick={() => setConfirmId(r.id)}
+                  data-testid="recording-delete"
+                >
                   {t('exercises.recordings.delete')}
                 </button>
               )
@@ -363,9 +469,19 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
 }
 
 /** A new recording: name and window in city time, checked as the server checks it. */
-function RecordingForm({ onCancel, onCreate }: { readonly onCancel: () => void; readonly onCreate: (body: RecordingBody) => Promise<void> }) {
+function RecordingForm({
+  onCancel,
+  onCreate,
+}: {
+  readonly onCancel: () => void;
+  readonly onCreate: (body: RecordingBody) => Promise<void>;
+}) {
   const { t } = useTranslation();
-  const { draft, set, errors, serverError, busy, submit } = useCheckedForm<RecordingDraft, RecordingBody, RecordingFormError>(
+  const { draft, set, errors, serverError, busy, submit } = useCheckedForm<
+    RecordingDraft,
+    RecordingBody,
+    RecordingFormError
+  >(
     () => emptyRecordingDraft(Date.now()),
     buildRecordingRequest,
     onCreate,
@@ -386,15 +502,31 @@ function RecordingForm({ onCancel, onCreate }: { readonly onCancel: () => void; 
       <p className="muted form-hint">{t('exercises.recordingForm.hint')}</p>
       <label>
         <span>{t('exercises.recordingForm.name')}</span>
-        <input value={draft.name} maxLength={RECORDING_NAME_MAX} onChange={(e) => set({ name: e.target.value })} placeholder={t('exercises.recordingForm.namePlaceholder')} data-testid="recording-name" />
+        <input
+          value={draft.name}
+          maxLength={RECORDING_NAME_MAX}
+          onChange={(e) => set({ name: e.target.value })}
+          placeholder={t('exercises.recordingForm.namePlaceholder')}
+          data-testid="recording-name"
+        />
       </label>
       <label>
         <span>{t('exercises.recordingForm.from')}</span>
-        <input type="datetime-local" value={draft.from} onChange={(e) => set({ from: e.target.value })} data-testid="recording-from" />
+        <input
+          type="datetime-local"
+          value={draft.from}
+          onChange={(e) => set({ from: e.target.value })}
+          data-testid="recording-from"
+        />
       </label>
       <label>
         <span>{t('exercises.recordingForm.to')}</span>
-        <input type="datetime-local" value={draft.to} onChange={(e) => set({ to: e.target.value })} data-testid="recording-to" />
+        <input
+          type="datetime-local"
+          value={draft.to}
+          onChange={(e) => set({ to: e.target.value })}
+          data-testid="recording-to"
+        />
       </label>
       {errors.length || serverError ? (
         <ul className="error form-errors" role="alert" data-testid="recording-form-error">
@@ -439,10 +571,13 @@ function History({ exercises }: { readonly exercises: readonly ExerciseDto[] }) 
             {exercises.map((e) => (
               <tr key={e.id} data-exercise-id={e.id} data-status={e.status}>
                 <td>
-                  <span className={`exercise-status-badge exercise-status-${e.status}`}>{t(`exercises.status.${e.status}`)}</span>
+                  <span className={`exercise-status-badge exercise-status-${e.status}`}>
+                    {t(`exercises.status.${e.status}`)}
+                  </span>
                   <span className="cell-main">{e.recordingName}</span>
                   <span className="cell-sub">
-                    {t('exercises.speed', { speed: e.speed })} · {t('exercises.history.signals', { count: e.signalsApplied })}
+                    {t('exercises.speed', { speed: e.speed })} ·{' '}
+                    {t('exercises.history.signals', { count: e.signalsApplied })}
                   </span>
                 </td>
                 <td>

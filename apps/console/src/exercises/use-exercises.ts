@@ -42,7 +42,11 @@ export function useExerciseIncidents(api: IocApi) {
 
 /** The recordings, newest first, every 15 s; the query's error is the tab's to show. */
 export function useRecordings(api: IocApi) {
-  return useQuery({ queryKey: queryKeys.recordings(), queryFn: () => api.recordings(), ...pollEvery(RECORDINGS_EVERY_MS) });
+  return useQuery({
+    queryKey: queryKeys.recordings(),
+    queryFn: () => api.recordings(),
+    ...pollEvery(RECORDINGS_EVERY_MS),
+  });
 }
 
 // The actions: each is done when the server says so; what it changed is read again after, not awaited (the form

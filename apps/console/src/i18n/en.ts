@@ -10,9 +10,23 @@ export const en: Messages = {
     submit: 'Sign in',
     failed: 'Wrong username or password',
     unavailable: 'Cannot reach the server',
-    sessionEnded: 'Your session has ended (the sign-in expired, or your account was disabled or given another role). Please sign in again.',
+    sessionEnded:
+      'Your session has ended (the sign-in expired, or your account was disabled or given another role). Please sign in again.',
   },
-  header: { logout: 'Sign out', language: 'Language', mute: 'Mute alarm', unmute: 'Unmute alarm', live: 'Live', offline: 'Disconnected', reconnecting: 'Reconnecting…', silenced: 'Silenced: {{count}}', silencedHint: '{{count}} silences in force: some incidents are being held back', exercise: 'Exercise running', exerciseHint: 'Exercise running: {{name}} (×{{speed}}). Exercise incidents stay out of the live list and never ring the alarm.' },
+  header: {
+    logout: 'Sign out',
+    language: 'Language',
+    mute: 'Mute alarm',
+    unmute: 'Unmute alarm',
+    live: 'Live',
+    offline: 'Disconnected',
+    reconnecting: 'Reconnecting…',
+    silenced: 'Silenced: {{count}}',
+    silencedHint: '{{count}} silences in force: some incidents are being held back',
+    exercise: 'Exercise running',
+    exerciseHint:
+      'Exercise running: {{name}} (×{{speed}}). Exercise incidents stay out of the live list and never ring the alarm.',
+  },
   tabs: { incidents: 'Incidents', devices: 'Devices', silences: 'Silences', users: 'Users', exercises: 'Exercises' },
   users: {
     new: 'New user',
@@ -34,11 +48,23 @@ export const en: Messages = {
     enabledNote: 'User {{username}} enabled',
     passwordSet: 'New password set for {{username}}: their earlier sign-ins end',
     failed: 'Not done: {{reason}}',
-    roles: { operator: 'Operator', supervisor: 'Supervisor', trainer: 'Trainer', integrator: 'Integrator', admin: 'Administrator' },
+    roles: {
+      operator: 'Operator',
+      supervisor: 'Supervisor',
+      trainer: 'Trainer',
+      integrator: 'Integrator',
+      admin: 'Administrator',
+    },
   },
   severity: { minor: 'Minor', moderate: 'Moderate', major: 'Major', critical: 'Critical' },
   state: { open: 'Open', acknowledged: 'Acknowledged', assigned: 'Assigned', resolved: 'Resolved', closed: 'Closed' },
-  domain: { flood: 'Flood', waste: 'Waste', traffic: 'Traffic', 'cross-domain': 'Cross-domain', 'device-health': 'Device health' },
+  domain: {
+    flood: 'Flood',
+    waste: 'Waste',
+    traffic: 'Traffic',
+    'cross-domain': 'Cross-domain',
+    'device-health': 'Device health',
+  },
   incidentType: {
     'urban-flooding': 'Urban flooding',
     'rising-water': 'Rising water',
@@ -191,7 +217,14 @@ export const en: Messages = {
       cancel: 'Cancel',
       failed: 'The server refused: {{reason}}',
     },
-    duration: { '1h': '1 hour', '4h': '4 hours', '8h': '8 hours', '24h': '24 hours', '3d': '3 days', '7d': '7 days (longest)' },
+    duration: {
+      '1h': '1 hour',
+      '4h': '4 hours',
+      '8h': '8 hours',
+      '24h': '24 hours',
+      '3d': '3 days',
+      '7d': '7 days (longest)',
+    },
     error: {
       noMatcher: 'Pick at least one condition: incident type or zone',
       commentShort: 'The reason needs at least 3 characters',
@@ -203,7 +236,8 @@ export const en: Messages = {
   },
   exercises: {
     heading: 'Exercises',
-    intro: 'Replays recorded readings for training. Exercise incidents are kept apart: never in the live list, never ringing the alarm, never counted in the KPIs. A device the recording never heard from is not counted as offline in the drill.',
+    intro:
+      'Replays recorded readings for training. Exercise incidents are kept apart: never in the live list, never ringing the alarm, never counted in the KPIs. A device the recording never heard from is not counted as offline in the drill.',
     badge: 'EXERCISE',
     loading: 'Loading…',
     none: 'No exercise yet',

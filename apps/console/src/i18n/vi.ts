@@ -8,9 +8,23 @@ export const vi = {
     submit: 'Đăng nhập',
     failed: 'Sai tên đăng nhập hoặc mật khẩu',
     unavailable: 'Không kết nối được máy chủ',
-    sessionEnded: 'Phiên làm việc đã kết thúc (hết hạn đăng nhập, hoặc tài khoản bị khoá hay đổi vai trò). Vui lòng đăng nhập lại.',
+    sessionEnded:
+      'Phiên làm việc đã kết thúc (hết hạn đăng nhập, hoặc tài khoản bị khoá hay đổi vai trò). Vui lòng đăng nhập lại.',
   },
-  header: { logout: 'Đăng xuất', language: 'Ngôn ngữ', mute: 'Tắt âm báo', unmute: 'Bật âm báo', live: 'Trực tuyến', offline: 'Mất kết nối', reconnecting: 'Đang kết nối lại…', silenced: 'Đang tạm ẩn: {{count}}', silencedHint: 'Có {{count}} lệnh tạm ẩn cảnh báo đang hiệu lực: một số sự cố đang không được báo', exercise: 'Đang diễn tập', exerciseHint: 'Đang diễn tập: {{name}} (×{{speed}}). Sự cố diễn tập không hiện trong danh sách trực tiếp và không báo động.' },
+  header: {
+    logout: 'Đăng xuất',
+    language: 'Ngôn ngữ',
+    mute: 'Tắt âm báo',
+    unmute: 'Bật âm báo',
+    live: 'Trực tuyến',
+    offline: 'Mất kết nối',
+    reconnecting: 'Đang kết nối lại…',
+    silenced: 'Đang tạm ẩn: {{count}}',
+    silencedHint: 'Có {{count}} lệnh tạm ẩn cảnh báo đang hiệu lực: một số sự cố đang không được báo',
+    exercise: 'Đang diễn tập',
+    exerciseHint:
+      'Đang diễn tập: {{name}} (×{{speed}}). Sự cố diễn tập không hiện trong danh sách trực tiếp và không báo động.',
+  },
   tabs: { incidents: 'Sự cố', devices: 'Thiết bị', silences: 'Tạm ẩn', users: 'Người dùng', exercises: 'Diễn tập' },
   users: {
     new: 'Người dùng mới',
@@ -32,11 +46,23 @@ export const vi = {
     enabledNote: 'Đã mở khoá {{username}}',
     passwordSet: 'Đã đặt mật khẩu mới cho {{username}}: các phiên đăng nhập trước đó kết thúc',
     failed: 'Chưa thực hiện được: {{reason}}',
-    roles: { operator: 'Điều hành viên', supervisor: 'Giám sát viên', trainer: 'Huấn luyện viên', integrator: 'Kỹ sư tích hợp', admin: 'Quản trị viên' },
+    roles: {
+      operator: 'Điều hành viên',
+      supervisor: 'Giám sát viên',
+      trainer: 'Huấn luyện viên',
+      integrator: 'Kỹ sư tích hợp',
+      admin: 'Quản trị viên',
+    },
   },
   severity: { minor: 'Nhẹ', moderate: 'Trung bình', major: 'Nghiêm trọng', critical: 'Khẩn cấp' },
   state: { open: 'Mới', acknowledged: 'Đã xác nhận', assigned: 'Đã giao', resolved: 'Đã xử lý', closed: 'Đã đóng' },
-  domain: { flood: 'Ngập lụt', waste: 'Rác thải', traffic: 'Giao thông', 'cross-domain': 'Liên lĩnh vực', 'device-health': 'Thiết bị' },
+  domain: {
+    flood: 'Ngập lụt',
+    waste: 'Rác thải',
+    traffic: 'Giao thông',
+    'cross-domain': 'Liên lĩnh vực',
+    'device-health': 'Thiết bị',
+  },
   incidentType: {
     'urban-flooding': 'Ngập úng đô thị',
     'rising-water': 'Nước dâng',
@@ -201,7 +227,8 @@ export const vi = {
   },
   exercises: {
     heading: 'Diễn tập',
-    intro: 'Phát lại số liệu đã ghi để huấn luyện. Sự cố diễn tập được tách riêng: không hiện trong danh sách trực tiếp, không báo động, không tính vào chỉ số. Thiết bị không có bản tin nào trong bản ghi không bị tính là mất kết nối trong buổi diễn tập.',
+    intro:
+      'Phát lại số liệu đã ghi để huấn luyện. Sự cố diễn tập được tách riêng: không hiện trong danh sách trực tiếp, không báo động, không tính vào chỉ số. Thiết bị không có bản tin nào trong bản ghi không bị tính là mất kết nối trong buổi diễn tập.',
     badge: 'DIỄN TẬP',
     loading: 'Đang tải…',
     none: 'Chưa có buổi diễn tập nào',

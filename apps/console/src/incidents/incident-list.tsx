@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { INCIDENT_DOMAIN_NAMES, INCIDENT_STATES, SEVERITIES, type IncidentDomain, type IncidentState } from '@ioc/domain';
+import {
+  INCIDENT_DOMAIN_NAMES,
+  INCIDENT_STATES,
+  SEVERITIES,
+  type IncidentDomain,
+  type IncidentState,
+} from '@ioc/domain';
 import type { CityModel } from '../city/city-model';
 import { formatTime } from '../format';
 import type { IncidentFilter, IncidentView } from './incident-store';
@@ -25,7 +31,12 @@ export function IncidentList({ incidents, filter, onFilter, selectedId, onSelect
   return (
     <section className="incident-list" data-testid="incident-list">
       <div className="filters">
-        <select aria-label="state" value={filter.state} onChange={(e) => onFilter({ ...filter, state: e.target.value as IncidentFilter['state'] })} data-testid="filter-state">
+        <select
+          aria-label="state"
+          value={filter.state}
+          onChange={(e) => onFilter({ ...filter, state: e.target.value as IncidentFilter['state'] })}
+          data-testid="filter-state"
+        >
           <option value="active">{t('list.active')}</option>
           <option value="all">{t('list.allStates')}</option>
           {INCIDENT_STATES.filter((s) => s !== 'closed').map((s: IncidentState) => (
@@ -34,7 +45,12 @@ export function IncidentList({ incidents, filter, onFilter, selectedId, onSelect
             </option>
           ))}
         </select>
-        <select aria-label="domain" value={filter.domain ?? ''} onChange={(e) => onFilter({ ...filter, domain: (e.target.value || undefined) as IncidentDomain | undefined })} data-testid="filter-domain">
+        <select
+          aria-label="domain"
+          value={filter.domain ?? ''}
+          onChange={(e) => onFilter({ ...filter, domain: (e.target.value || undefined) as IncidentDomain | undefined })}
+          data-testid="filter-domain"
+        >
           <option value="">{t('list.allDomains')}</option>
           {INCIDENT_DOMAIN_NAMES.map((d) => (
             <option key={d} value={d}>
@@ -42,7 +58,12 @@ export function IncidentList({ incidents, filter, onFilter, selectedId, onSelect
             </option>
           ))}
         </select>
-        <select aria-label="ward" value={filter.ward ?? ''} onChange={(e) => onFilter({ ...filter, ward: e.target.value || undefined })} data-testid="filter-ward">
+        <select
+          aria-label="ward"
+          value={filter.ward ?? ''}
+          onChange={(e) => onFilter({ ...filter, ward: e.target.value || undefined })}
+          data-testid="filter-ward"
+        >
           <option value="">{t('list.allWards')}</option>
           {city.wards.map((w) => (
             <option key={String(w.properties.id)} value={String(w.properties.id)}>
@@ -79,7 +100,21 @@ export function IncidentList({ incidents, filter, onFilter, selectedId, onSelect
 }
 
 /** One incident in a list: severity, title, a line of details (the children), state; a click selects it. */
-export function IncidentRow({ incident: i, selected, onSelect, className = '', testId, children }: { readonly incident: IncidentView; readonly selected: boolean; readonly onSelect: () => void; readonly className?: string; readonly testId?: string; readonly children: ReactNode }) {
+export function IncidentRow({
+  incident: i,
+  selected,
+  onSelect,
+  className = '',
+  testId,
+  children,
+}: {
+  readonly incident: IncidentView;
+  readonly selected: boolean;
+  readonly onSelect: () => void;
+  readonly className?: string;
+  readonly testId?: string;
+  readonly children: ReactNode;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   return (

@@ -9,7 +9,13 @@ import type { CityModel } from '../city/city-model';
 import { formatTime } from '../format';
 import { ErrorNote } from '../error-note';
 import type { IncidentView } from './incident-store';
-import { CHART_BEFORE_MS, useIncidentAction, useIncidentDetail, useIncidentReadings, type IncidentAction } from './use-incident';
+import {
+  CHART_BEFORE_MS,
+  useIncidentAction,
+  useIncidentDetail,
+  useIncidentReadings,
+  type IncidentAction,
+} from './use-incident';
 
 interface Props {
   readonly incident: IncidentView;
@@ -34,13 +40,25 @@ const MAX_CHART_LINES = 6;
 const NO_READINGS: Readonly<Record<string, readonly ReadingDto[]>> = {};
 
 /** The incident panel: state and actions, SOP checklist, readings chart, snapshots, evidence and the audit timeline. */
-export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct, onClose, onChanged, onSilenceSimilar }: Props) {
+export function IncidentPanel({
+  incident,
+  api,
+  city,
+  wardOf,
+  zoneDevices,
+  canAct,
+  onClose,
+  onChanged,
+  onSilenceSimilar,
+}: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const { data: detail, error: detailError } = useIncidentDetail(api, incident);
   const action = useIncidentAction(incident, onChanged);
   const busy = action.isPending;
-  const error = action.isError ? t('panel.actionFailed', { reason: failureReason(action.error) }) : detailError?.message;
+  const error = action.isError
+    ? t('panel.actionFailed', { reason: failureReason(action.error) })
+    : detailError?.message;
   const [assignee, setAssignee] = useState('');
   const [comment, setComment] = useState('');
   const [resolution, setResolution] = useState('');
@@ -50,7 +68,14 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
   // would tell another story, so it has no chart (its evidence quotes the recorded values).
   const devicesKey = incident.exercise
     ? ''
-    : [...new Set([...incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d), ...zoneDevices(incident)])].slice(0, MAX_CHART_DEVICES).join(',');
+    : [
+        ...new Set([
+          ...incident.evidence.map((e) => e.deviceId).filter((d): d is string => !!d),
+          ...zoneDevices(incident),
+        ]),
+      ]
+        .slice(0, MAX_CHART_DEVICES)
+        .join(',');
   const devices = useMemo(() => (devicesKey ? devicesKey.split(',') : []), [devicesKey]);
   const readings = useIncidentReadings(api, devices, incident) ?? NO_READINGS;
 
@@ -61,12 +86,17 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
 
   const actorName = (id: string) => detail?.actors?.[id]?.displayName ?? (id === 'system' ? 'IOC' : id);
   const ward = wardOf(incident);
-  const zoneName = incident.zone.kind === 'ward' ? city.wardName(incident.zone.id) : `${city.zoneName(incident.zone.id)}${ward ? ` · ${city.wardName(ward)}` : ''}`;
+  const zoneName =
+    incident.zone.kind === 'ward'
+      ? city.wardName(incident.zone.id)
+      : `${city.zoneName(incident.zone.id)}${ward ? ` · ${city.wardName(ward)}` : ''}`;
   const active = incident.state === 'open' || incident.state === 'acknowledged' || incident.state === 'assigned';
   const snapshots = incident.evidence.filter((e) => e.ref);
   const steps = incident.sop?.steps ?? [];
   const progress = new Map((detail?.sop ?? []).map((p) => [p.id, p]));
-  const doneCount = steps.filter((s) => progress.get(s.id)?.doneAt !== undefined || incident.sopDone.some((d) => d.stepId === s.id)).length;
+  const doneCount = steps.filter(
+    (s) => progress.get(s.id)?.doneAt !== undefined || incident.sopDone.some((d) => d.stepId === s.id),
+  ).length;
 
   return (
     <aside
@@ -95,7 +125,9 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
           <span className={`state-badge state-${incident.state}`} data-testid="panel-state">
             {t(`state.${incident.state}`)}
           </span>
-          {incident.acknowledgedBy ? <span data-testid="acknowledged-by"> · {actorName(incident.acknowledgedBy)}</span> : null}
+          {incident.acknowledgedBy ? (
+            <span data-testid="acknowledged-by"> · {actorName(incident.acknowledgedBy)}</span>
+          ) : null}
         </dd>
         <dt>{t('panel.zone')}</dt>
         <dd>{zoneName}</dd>
@@ -118,7 +150,13 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
       {canAct ? (
         <div className="actions">
           {incident.state === 'open' ? (
-            <button type="button" className="primary" disabled={busy} onClick={() => act(() => api.acknowledge(incident.id))} data-testid="action-acknowledge">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => act(() => api.acknowledge(incident.id))}
+              data-testid="action-acknowledge"
+            >
               {t('panel.acknowledge')}
             </button>
           ) : null}
@@ -127,10 +165,20 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
               className="inline-form"
               onSubmit={(e) => {
                 e.preventDefault();
-                if (assignee.trim()) act(() => api.assign(incident.id, assignee.trim()), () => setAssignee(''));
+                if (assignee.trim())
+                  act(
+                    () => api.assign(incident.id, assignee.trim()),
+                    () => setAssignee(''),
+                  );
               }}
             >
-              <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder={t('panel.assignTo')} aria-label={t('panel.assignTo')} data-testid="assign-input" />
+              <input
+                value={assignee}
+                onChange={(e) => setAssignee(e.target.value)}
+                placeholder={t('panel.assignTo')}
+                aria-label={t('panel.assignTo')}
+                data-testid="assign-input"
+              />
               <button type="submit" disabled={busy || !assignee.trim()} data-testid="action-assign">
                 {t('panel.assign')}
               </button>
@@ -140,10 +188,20 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (comment.trim()) act(() => api.comment(incident.id, comment.trim()), () => setComment(''));
+              if (comment.trim())
+                act(
+                  () => api.comment(incident.id, comment.trim()),
+                  () => setComment(''),
+                );
             }}
           >
-            <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('panel.commentPlaceholder')} aria-label={t('panel.comment')} data-testid="comment-input" />
+            <input
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              placeholder={t('panel.commentPlaceholder')}
+              aria-label={t('panel.comment')}
+              data-testid="comment-input"
+            />
             <button type="submit" disabled={busy || !comment.trim()} data-testid="action-comment">
               {t('panel.send')}
             </button>
@@ -153,22 +211,41 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
               className="inline-form"
               onSubmit={(e) => {
                 e.preventDefault();
-                act(() => api.resolve(incident.id, resolution.trim() || undefined), () => setResolution(''));
+                act(
+                  () => api.resolve(incident.id, resolution.trim() || undefined),
+                  () => setResolution(''),
+                );
               }}
             >
-              <input value={resolution} onChange={(e) => setResolution(e.target.value)} placeholder={t('panel.resolution')} aria-label={t('panel.resolution')} data-testid="resolve-input" />
+              <input
+                value={resolution}
+                onChange={(e) => setResolution(e.target.value)}
+                placeholder={t('panel.resolution')}
+                aria-label={t('panel.resolution')}
+                data-testid="resolve-input"
+              />
               <button type="submit" className="resolve" disabled={busy} data-testid="action-resolve">
                 {t('panel.resolve')}
               </button>
             </form>
           ) : null}
           {incident.state === 'resolved' ? (
-            <button type="button" disabled={busy} onClick={() => act(() => api.reopen(incident.id))} data-testid="action-reopen">
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => act(() => api.reopen(incident.id))}
+              data-testid="action-reopen"
+            >
               {t('panel.reopen')}
             </button>
           ) : null}
           {onSilenceSimilar ? (
-            <button type="button" className="silence-similar" onClick={() => onSilenceSimilar(incident)} data-testid="action-silence-similar">
+            <button
+              type="button"
+              className="silence-similar"
+              onClick={() => onSilenceSimilar(incident)}
+              data-testid="action-silence-similar"
+            >
               {t('panel.silenceSimilar')}
             </button>
           ) : null}
@@ -185,7 +262,8 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
 
       <section className="sop" data-testid="sop">
         <h3>
-          {t('panel.sop')} {steps.length ? <small>{t('panel.sopProgress', { done: doneCount, total: steps.length })}</small> : null}
+          {t('panel.sop')}{' '}
+          {steps.length ? <small>{t('panel.sopProgress', { done: doneCount, total: steps.length })}</small> : null}
         </h3>
         {steps.length === 0 ? <p className="muted">{t('panel.noSop')}</p> : null}
         <ol>
@@ -195,7 +273,12 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
             return (
               <li key={s.id} className={`${done ? 'done' : ''}${p?.overdue ? ' overdue' : ''}`} data-step-id={s.id}>
                 <label>
-                  <input type="checkbox" checked={done} disabled={done || busy || !active || !canAct} onChange={() => act(() => api.completeSopStep(incident.id, s.id))} />
+                  <input
+                    type="checkbox"
+                    checked={done}
+                    disabled={done || busy || !active || !canAct}
+                    onChange={() => act(() => api.completeSopStep(incident.id, s.id))}
+                  />
                   <span>{s.text[lang]}</span>
                 </label>
                 <small>
@@ -213,7 +296,13 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
         {series.length ? (
           <ReadingsChart series={series} openedAt={incident.openedAt} from={chartFrom} />
         ) : (
-          <p className="muted">{incident.exercise ? t('panel.exerciseReadings') : devices.length ? t('panel.loading') : t('panel.noReadings')}</p>
+          <p className="muted">
+            {incident.exercise
+              ? t('panel.exerciseReadings')
+              : devices.length
+                ? t('panel.loading')
+                : t('panel.noReadings')}
+          </p>
         )}
       </section>
 
@@ -223,7 +312,10 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
         <ul>
           {snapshots.map((e, i) => (
             <li key={`${e.msgId ?? i}`}>
-              <code>{e.ref}</code> <small>{e.deviceId} · {formatTime(e.at, lang)}</small>
+              <code>{e.ref}</code>{' '}
+              <small>
+                {e.deviceId} · {formatTime(e.at, lang)}
+              </small>
             </li>
           ))}
         </ul>
@@ -236,7 +328,8 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
         <ul>
           {[...incident.evidence].reverse().map((e, i) => (
             <li key={`${e.deviceId ?? ''}-${e.msgId ?? i}`}>
-              <span className="time">{formatTime(e.at, lang)}</span> <span className={`source source-${e.source}`}>{e.source}</span> {e.summary}
+              <span className="time">{formatTime(e.at, lang)}</span>{' '}
+              <span className={`source source-${e.source}`}>{e.source}</span> {e.summary}
             </li>
           ))}
         </ul>
@@ -248,7 +341,8 @@ export function IncidentPanel({ incident, api, city, wardOf, zoneDevices, canAct
         <ol>
           {[...(detail?.timeline ?? [])].reverse().map((e) => (
             <li key={e.seq} data-event-type={e.type}>
-              <span className="time">{formatTime(e.at, lang)}</span> {eventText(e, t)} <small>{t('event.by', { actor: actorName(e.actor) })}</small>
+              <span className="time">{formatTime(e.at, lang)}</span> {eventText(e, t)}{' '}
+              <small>{t('event.by', { actor: actorName(e.actor) })}</small>
             </li>
           ))}
         </ol>
@@ -286,7 +380,10 @@ function eventText(e: StoredIncidentEvent, t: TFunction): string {
  * One line per device and measure: the measure is the reading field whose value the evidence quoted (the rule's
  * field, e.g. levelCm for a flood), else the reading's first numeric field.
  */
-export function chartSeries(evidence: readonly Evidence[], readings: Readonly<Record<string, readonly ReadingDto[]>>): ChartSeries[] {
+export function chartSeries(
+  evidence: readonly Evidence[],
+  readings: Readonly<Record<string, readonly ReadingDto[]>>,
+): ChartSeries[] {
   const out: ChartSeries[] = [];
   for (const [deviceId, rows] of Object.entries(readings)) {
     if (rows.length === 0) continue;
@@ -299,7 +396,9 @@ export function chartSeries(evidence: readonly Evidence[], readings: Readonly<Re
       name: deviceId,
       measure: field,
       unit: quoted[0]?.unit ?? evidence.find((e) => e.kind === rows[0].kind && e.unit)?.unit,
-      points: rows.filter((r) => typeof r.values[field] === 'number').map((r) => [Date.parse(r.time), r.values[field] as number] as const),
+      points: rows
+        .filter((r) => typeof r.values[field] === 'number')
+        .map((r) => [Date.parse(r.time), r.values[field] as number] as const),
     });
   }
   return out.slice(0, MAX_CHART_LINES);

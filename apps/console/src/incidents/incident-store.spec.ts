@@ -17,11 +17,30 @@ const opened = (id: string, severity: 'major' | 'critical' = 'major', at = 1_000
     severity,
     title: { vi: 'Ngập', en: 'Flood' },
     exercise: false,
-    evidence: [{ at, source: 'sensor', deviceId: 'wl-1', msgId: 'm1', kind: 'water-level', summary: 'wl-1 34 cm', value: 34, unit: 'cm' }],
+    evidence: [
+      {
+        at,
+        source: 'sensor',
+        deviceId: 'wl-1',
+        msgId: 'm1',
+        kind: 'water-level',
+        summary: 'wl-1 34 cm',
+        value: 34,
+        unit: 'cm',
+      },
+    ],
     absorbs: [],
   },
 });
-const acked = (id: string, version: number, actor = 'op1'): StoredIncidentEvent => ({ incidentId: id, at: 2_000, actor, seq: ++seq, version, type: 'acknowledged', data: {} });
+const acked = (id: string, version: number, actor = 'op1'): StoredIncidentEvent => ({
+  incidentId: id,
+  at: 2_000,
+  actor,
+  seq: ++seq,
+  version,
+  type: 'acknowledged',
+  data: {},
+});
 const raised = (id: string, version: number): StoredIncidentEvent => ({
   incidentId: id,
   at: 3_000,
@@ -38,7 +57,10 @@ describe('IncidentStore', () => {
     const o = opened('a');
     const a = acked('a', 2);
     expect(store.apply(o)).toMatchObject({ kind: 'applied', incident: { state: 'open', evidenceCount: 1 } });
-    expect(store.apply(a)).toMatchObject({ kind: 'applied', incident: { state: 'acknowledged', acknowledgedBy: 'op1', version: 2 } });
+    expect(store.apply(a)).toMatchObject({
+      kind: 'applied',
+      incident: { state: 'acknowledged', acknowledgedBy: 'op1', version: 2 },
+    });
     expect(store.apply(o)).toEqual({ kind: 'duplicate' });
     expect(store.apply(a)).toEqual({ kind: 'duplicate' });
     expect(store.lastSeq).toBe(a.seq);
@@ -77,9 +99,20 @@ describe('IncidentStore', () => {
     store.apply(opened('h', 'critical', 1_000));
     store.apply(opened('i', 'major', 9_000));
     store.apply(acked('i', 2));
-    expect(store.all().sort(bySeverityThenTime).map((i) => i.id)).toEqual(['h', 'i', 'g']);
+    expect(
+      store
+        .all()
+        .sort(bySeverityThenTime)
+        .map((i) => i.id),
+    ).toEqual(['h', 'i', 'g']);
     const ward = () => 'ward-p1';
-    expect(store.all().filter((i) => matches(i, { state: 'open' }, ward)).map((i) => i.id).sort()).toEqual(['g', 'h']);
+    expect(
+      store
+        .all()
+        .filter((i) => matches(i, { state: 'open' }, ward))
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(['g', 'h']);
     expect(store.all().filter((i) => matches(i, { state: 'active', domain: 'waste' }, ward))).toEqual([]);
     expect(store.all().filter((i) => matches(i, { state: 'all', ward: 'ward-p2' }, ward))).toEqual([]);
   });
@@ -91,7 +124,22 @@ describe('IncidentStore with the gateway summary', () => {
     const o = opened('s1');
     store.apply(o);
     const a = acked('s1', 2);
-    const r = store.apply(a, { id: 's1', key: 'k', type: 'urban-flooding', domain: 'flood', zone: { kind: 'ward', id: 'ward-p1' }, wards: ['ward-p1'], severity: 'critical', state: 'resolved', title: { vi: 'x', en: 'x' }, exercise: false });
-    expect(r).toMatchObject({ kind: 'applied', incident: { state: 'resolved', severity: 'critical' }, becameCritical: true });
+    const r = store.apply(a, {
+      id: 's1',
+      key: 'k',
+      type: 'urban-flooding',
+      domain: 'flood',
+      zone: { kind: 'ward', id: 'ward-p1' },
+      wards: ['ward-p1'],
+      severity: 'critical',
+      state: 'resolved',
+      title: { vi: 'x', en: 'x' },
+      exercise: false,
+    });
+    expect(r).toMatchObject({
+      kind: 'applied',
+      incident: { state: 'resolved', severity: 'critical' },
+      becameCritical: true,
+    });
   });
 });

@@ -71,7 +71,8 @@ export class LiveIncidents {
     this.feed.start();
     void this.reload();
     this.reminder = setInterval(() => {
-      if (this.store.all().some((i) => i.severity === 'critical' && i.state === 'open' && !i.exercise)) this.alarm.beep();
+      if (this.store.all().some((i) => i.severity === 'critical' && i.state === 'open' && !i.exercise))
+        this.alarm.beep();
     }, REMINDER_MS);
   }
 
@@ -147,6 +148,13 @@ export class LiveIncidents {
   }
 
   private makeSnapshot(revision: number): LiveSnapshot {
-    return { incidents: this.store.all(), status: this.status, loaded: this.loaded, lastSeq: this.store.lastSeq, revision, notifications: this.notifications };
+    return {
+      incidents: this.store.all(),
+      status: this.status,
+      loaded: this.loaded,
+      lastSeq: this.store.lastSeq,
+      revision,
+      notifications: this.notifications,
+    };
   }
 }

@@ -18,6 +18,8 @@ export function useIncidentSelection(api: IocApi, liveIncidents: readonly Incide
     setExercisePick(i);
     setSelectedId(i.id);
   };
-  const selected = selectedId ? (liveIncidents.find((i) => i.id === selectedId && !i.exercise) ?? (pick ? newer(pick, pickRead) : undefined)) : undefined;
+  const selected = selectedId
+    ? (liveIncidents.find((i) => i.id === selectedId && !i.exercise) ?? (pick ? newer(pick, pickRead) : undefined))
+    : undefined;
   return { selectedId, select: setSelectedId, selectExercise, selected };
 }

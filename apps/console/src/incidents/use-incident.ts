@@ -22,7 +22,8 @@ export function useIncidentDetail(api: IocApi, incident: Pick<IncidentView, 'id'
   const query = useQuery({ queryKey: queryKeys.incident(id), queryFn: () => api.incident(id) });
   const detailVersion = query.data?.incident.version;
   useEffect(() => {
-    if (detailVersion !== undefined && detailVersion < version) void queryClient.invalidateQueries({ queryKey: queryKeys.incident(id), exact: true });
+    if (detailVersion !== undefined && detailVersion < version)
+      void queryClient.invalidateQueries({ queryKey: queryKeys.incident(id), exact: true });
   }, [queryClient, id, version, detailVersion]);
   return query;
 }
@@ -54,7 +55,10 @@ export interface IncidentAction {
  * read again (and for an exercise incident the tab's list, which shows its state); `onChanged` takes the server's
  * record into the live list. Pending until both are done, so the panel stays busy as long.
  */
-export function useIncidentAction(incident: Pick<IncidentView, 'id' | 'exercise'>, onChanged?: (id: string) => Promise<void>) {
+export function useIncidentAction(
+  incident: Pick<IncidentView, 'id' | 'exercise'>,
+  onChanged?: (id: string) => Promise<void>,
+) {
   const queryClient = useQueryClient();
   const { id, exercise } = incident;
   return useMutation({
@@ -75,7 +79,11 @@ export function useIncidentAction(incident: Pick<IncidentView, 'id' | 'exercise'
  * Readings of the chart's devices from an hour before the incident opened until now, read again as its evidence
  * grows; a device whose readings cannot be read draws no line. Nothing is asked without devices.
  */
-export function useIncidentReadings(api: IocApi, deviceIds: readonly string[], incident: Pick<IncidentView, 'openedAt' | 'evidenceCount'>) {
+export function useIncidentReadings(
+  api: IocApi,
+  deviceIds: readonly string[],
+  incident: Pick<IncidentView, 'openedAt' | 'evidenceCount'>,
+) {
   const { openedAt, evidenceCount } = incident;
   return useQuery({
     queryKey: queryKeys.readings(deviceIds, openedAt, evidenceCount),
@@ -85,7 +93,14 @@ export function useIncidentReadings(api: IocApi, deviceIds: readonly string[], i
         : async (): Promise<Record<string, ReadingDto[]>> => {
             const from = new Date(Math.min(openedAt, Date.now()) - CHART_BEFORE_MS);
             const to = new Date(Date.now() + 60_000);
-            const pairs = await Promise.all(deviceIds.map((d) => api.readings(d, from, to).then((r) => [d, r] as const, () => [d, []] as const)));
+            const pairs = await Promise.all(
+              deviceIds.map((d) =>
+                api.readings(d, from, to).then(
+                  (r) => [d, r] as const,
+                  () => [d, []] as const,
+                ),
+              ),
+            );
             return Object.fromEntries(pairs);
           },
   }).data;

@@ -11,7 +11,10 @@ import { LiveIncidents } from './live-incidents';
  */
 export function useLiveIncidents(api: IocApi, session: Session, onLogout: (byServer: boolean) => void) {
   const alarm = useMemo(() => new AlarmCue(), []);
-  const live = useMemo(() => new LiveIncidents(api, session.token, lastSeqKey(session.user.userId), alarm), [api, session, alarm]);
+  const live = useMemo(
+    () => new LiveIncidents(api, session.token, lastSeqKey(session.user.userId), alarm),
+    [api, session, alarm],
+  );
   useEffect(() => {
     live.start();
     const unlock = () => alarm.unlock();

@@ -25,7 +25,10 @@ export function KpiTiles({ api, live }: { readonly api: IocApi; readonly live: L
           ))}
         </div>
       </div>
-      <div className={`kpi ${bins?.meetsTarget === false ? 'kpi-bad' : bins?.meetsTarget ? 'kpi-good' : ''}`} data-kpi="bins">
+      <div
+        className={`kpi ${bins?.meetsTarget === false ? 'kpi-bad' : bins?.meetsTarget ? 'kpi-good' : ''}`}
+        data-kpi="bins"
+      >
         <div className="kpi-label">{t('kpi.binsOnTime')}</div>
         <div className="kpi-value">{bins ? formatPercent(bins.ratio, lang) : none}</div>
         <div className="kpi-sub">

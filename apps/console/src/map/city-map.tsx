@@ -30,7 +30,13 @@ interface Props {
   readonly onSelect: (id: string) => void;
 }
 
-export const HEALTH_COLOURS: Record<DeviceHealth, string> = { online: '#2e9e5b', stale: '#e0a526', offline: '#d64545', never: '#9aa3ab', disabled: '#5c6670' };
+export const HEALTH_COLOURS: Record<DeviceHealth, string> = {
+  online: '#2e9e5b',
+  stale: '#e0a526',
+  offline: '#d64545',
+  never: '#9aa3ab',
+  disabled: '#5c6670',
+};
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -59,11 +65,30 @@ function cityStyle(city: CityModel): StyleSpecification {
         type: 'fill',
         source: 'land-use',
         paint: {
-          'fill-color': ['match', ['get', 'kind'], 'lake', '#9cc7e6', 'market', '#f3d9b1', 'wholesale-market', '#f3d9b1', 'festival-bank', '#e8d2ec', 'commercial', '#f2e3c4', '#dde9d2'],
+          'fill-color': [
+            'match',
+            ['get', 'kind'],
+            'lake',
+            '#9cc7e6',
+            'market',
+            '#f3d9b1',
+            'wholesale-market',
+            '#f3d9b1',
+            'festival-bank',
+            '#e8d2ec',
+            'commercial',
+            '#f2e3c4',
+            '#dde9d2',
+          ],
           'fill-opacity': 0.8,
         },
       },
-      { id: 'catchments-line', type: 'line', source: 'catchments', paint: { 'line-color': '#5b8fb9', 'line-width': 1, 'line-dasharray': [3, 2], 'line-opacity': 0.7 } },
+      {
+        id: 'catchments-line',
+        type: 'line',
+        source: 'catchments',
+        paint: { 'line-color': '#5b8fb9', 'line-width': 1, 'line-dasharray': [3, 2], 'line-opacity': 0.7 },
+      },
       { id: 'wards-line', type: 'line', source: 'wards', paint: { 'line-color': '#8a8f86', 'line-width': 1.4 } },
       {
         id: 'river-reach',
@@ -84,7 +109,10 @@ function cityStyle(city: CityModel): StyleSpecification {
         id: 'roads-casing',
         type: 'line',
         source: 'roads',
-        paint: { 'line-color': '#b9b2a3', 'line-width': ['match', ['get', 'roadClass'], 'national', 6, 'arterial', 4.5, 'ring', 4.5, 3] },
+        paint: {
+          'line-color': '#b9b2a3',
+          'line-width': ['match', ['get', 'roadClass'], 'national', 6, 'arterial', 4.5, 'ring', 4.5, 3],
+        },
         layout: { 'line-cap': 'round', 'line-join': 'round' },
       },
       {
@@ -92,7 +120,17 @@ function cityStyle(city: CityModel): StyleSpecification {
         type: 'line',
         source: 'roads',
         paint: {
-          'line-color': ['match', ['get', 'roadClass'], 'national', '#f6c36b', 'arterial', '#fbe3a6', 'ring', '#fbe3a6', '#ffffff'],
+          'line-color': [
+            'match',
+            ['get', 'roadClass'],
+            'national',
+            '#f6c36b',
+            'arterial',
+            '#fbe3a6',
+            'ring',
+            '#fbe3a6',
+            '#ffffff',
+          ],
           'line-width': ['match', ['get', 'roadClass'], 'national', 4, 'arterial', 3, 'ring', 3, 2],
         },
         layout: { 'line-cap': 'round', 'line-join': 'round' },
@@ -102,7 +140,12 @@ function cityStyle(city: CityModel): StyleSpecification {
         type: 'circle',
         source: 'river',
         filter: ['==', ['geometry-type'], 'Point'],
-        paint: { 'circle-radius': 4, 'circle-color': '#ffffff', 'circle-stroke-color': '#3f86c4', 'circle-stroke-width': 2 },
+        paint: {
+          'circle-radius': 4,
+          'circle-color': '#ffffff',
+          'circle-stroke-color': '#3f86c4',
+          'circle-stroke-width': 2,
+        },
       },
       {
         id: 'devices',
@@ -176,7 +219,12 @@ export function CityMap({ city, devices, incidents, selectedId, onSelect }: Prop
       type: 'FeatureCollection' as const,
       features: devices.map((d) => ({
         type: 'Feature' as const,
-        properties: { id: d.id, type: t(`deviceType.${d.type}`, { defaultValue: d.type }), health: d.health, healthLabel: t(`devices.${d.health}`) },
+        properties: {
+          id: d.id,
+          type: t(`deviceType.${d.type}`, { defaultValue: d.type }),
+          health: d.health,
+          healthLabel: t(`devices.${d.health}`),
+        },
         geometry: { type: 'Point' as const, coordinates: [...d.at] },
       })),
     };
@@ -206,7 +254,8 @@ export function CityMap({ city, devices, incidents, selectedId, onSelect }: Prop
       marker.setLngLat(at as [number, number]);
       const el = marker.getElement();
       // Keep MapLibre's own marker classes; replace only ours.
-      for (const c of [...el.classList]) if (c.startsWith('sev-') || c.startsWith('state-') || c === 'selected') el.classList.remove(c);
+      for (const c of [...el.classList])
+        if (c.startsWith('sev-') || c.startsWith('state-') || c === 'selected') el.classList.remove(c);
       el.classList.add('incident-marker', `sev-${incident.severity}`, `state-${incident.state}`);
       el.classList.toggle('selected', incident.id === selectedId);
       el.dataset.incidentId = incident.id;

@@ -65,7 +65,10 @@ export class RealtimeFeed {
     socket.on(SERVER_EVENTS.resyncRequired, ({ headSeq }) => void this.resync(headSeq));
     socket.on(SERVER_EVENTS.notification, (n) => this.on.notification(n));
     // Diagnostics (and the browser tests): drop and restore the connection as a network failure would.
-    (window as unknown as { __iocFeed?: unknown }).__iocFeed = { drop: () => socket.disconnect(), restore: () => socket.connect() };
+    (window as unknown as { __iocFeed?: unknown }).__iocFeed = {
+      drop: () => socket.disconnect(),
+      restore: () => socket.connect(),
+    };
   }
 
   stop(): void {

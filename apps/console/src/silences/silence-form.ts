@@ -50,7 +50,9 @@ export interface SilenceBody {
 
 export type SilenceFormError = 'noMatcher' | 'commentShort' | 'commentLong' | 'endMissing' | 'endInPast' | 'tooLong';
 
-export type BuildResult = { readonly ok: true; readonly body: SilenceBody } | { readonly ok: false; readonly errors: readonly SilenceFormError[] };
+export type BuildResult =
+  | { readonly ok: true; readonly body: SilenceBody }
+  | { readonly ok: false; readonly errors: readonly SilenceFormError[] };
 
 // End times are typed in city time (format.ts: the city's zone and offset).
 
@@ -73,7 +75,10 @@ export function cityIso(ms: number): string {
 /** The request the draft makes at `now`, or every reason it cannot be sent (the server's rules, in its order). */
 export function buildSilenceRequest(draft: SilenceDraft, now: number): BuildResult {
   const errors: SilenceFormError[] = [];
-  const matchers = { ...(draft.type && { type: draft.type }), ...(draft.zoneId.trim() && { zoneId: draft.zoneId.trim() }) };
+  const matchers = {
+    ...(draft.type && { type: draft.type }),
+    ...(draft.zoneId.trim() && { zoneId: draft.zoneId.trim() }),
+  };
   if (Object.keys(matchers).length === 0) errors.push('noMatcher');
   const comment = draft.comment.trim();
   if (comment.length < MIN_COMMENT) errors.push('commentShort');
@@ -107,12 +112,17 @@ export function silenceStatus(s: Pick<SilenceDto, 'startsAt' | 'endsAt'>, now: n
 }
 
 /** Active first, then upcoming, then ended; the server's order (newest first) within each. */
-export function sortSilences<T extends Pick<SilenceDto, 'startsAt' | 'endsAt'>>(silences: readonly T[], now: number): T[] {
+export function sortSilences<T extends Pick<SilenceDto, 'startsAt' | 'endsAt'>>(
+  silences: readonly T[],
+  now: number,
+): T[] {
   return silences
     .map((s, i) => ({ s, i, o: SILENCE_STATUS_ORDER.indexOf(silenceStatus(s, now)) }))
     .sort((a, b) => a.o - b.o || a.i - b.i)
     .map((x) => x.s);
 }
 
-export const activeSilences = <T extends Pick<SilenceDto, 'startsAt' | 'endsAt'>>(silences: readonly T[] | undefined, now: number): T[] =>
-  (silences ?? []).filter((s) => silenceStatus(s, now) === 'active');
+export const activeSilences = <T extends Pick<SilenceDto, 'startsAt' | 'endsAt'>>(
+  silences: readonly T[] | undefined,
+  now: number,
+): T[] => (silences ?? []).filter((s) => silenceStatus(s, now) === 'active');

@@ -83,7 +83,11 @@ export function SilencesView({ api, city, canAct, formOpen, prefill, formKey, on
         />
       ) : null}
       <ErrorNote error={error} />
-      {!silences ? <p className="muted">{t('silences.loading')}</p> : sorted.length === 0 ? <p className="empty">{t('silences.empty')}</p> : null}
+      {!silences ? (
+        <p className="muted">{t('silences.loading')}</p>
+      ) : sorted.length === 0 ? (
+        <p className="empty">{t('silences.empty')}</p>
+      ) : null}
       <ol className="silence-list">
         {sorted.map((s) => {
           const status = silenceStatus(s, now);
@@ -105,14 +109,30 @@ export function SilencesView({ api, city, canAct, formOpen, prefill, formKey, on
               </div>
               <p className="silence-comment">{s.comment}</p>
               <div className="silence-meta">
-                <span className="time">{t('silences.period', { from: formatTime(Date.parse(s.startsAt), lang, true), to: formatTime(Date.parse(s.endsAt), lang, true) })}</span>
+                <span className="time">
+                  {t('silences.period', {
+                    from: formatTime(Date.parse(s.startsAt), lang, true),
+                    to: formatTime(Date.parse(s.endsAt), lang, true),
+                  })}
+                </span>
                 <span>{t('silences.createdBy', { name: s.createdByName ?? s.createdBy.slice(0, 8) })}</span>
                 {s.expiredBy ? (
-                  <span data-testid="silence-expired-by">{t('silences.expiredBy', { name: s.expiredByName ?? s.expiredBy.slice(0, 8), time: formatTime(Date.parse(s.expiredAt ?? s.endsAt), lang, true) })}</span>
+                  <span data-testid="silence-expired-by">
+                    {t('silences.expiredBy', {
+                      name: s.expiredByName ?? s.expiredBy.slice(0, 8),
+                      time: formatTime(Date.parse(s.expiredAt ?? s.endsAt), lang, true),
+                    })}
+                  </span>
                 ) : null}
               </div>
               {canAct && status !== 'ended' ? (
-                <button type="button" className="silence-end" disabled={busyId === s.id} onClick={() => expire.mutate(s.id)} data-testid="silence-end">
+                <button
+                  type="button"
+                  className="silence-end"
+                  disabled={busyId === s.id}
+                  onClick={() => expire.mutate(s.id)}
+                  data-testid="silence-end"
+                >
                   {t('silences.endNow')}
                 </button>
               ) : null}
@@ -135,7 +155,11 @@ interface FormProps {
 /** A new silence: incident type and zone (at least one), how long, and why. */
 function SilenceForm({ city, prefill, onCancel, onCreate }: FormProps) {
   const { t } = useTranslation();
-  const { draft, set, errors, serverError, busy, submit } = useCheckedForm<SilenceDraft, Parameters<IocApi['createSilence']>[0], SilenceFormError>(
+  const { draft, set, errors, serverError, busy, submit } = useCheckedForm<
+    SilenceDraft,
+    Parameters<IocApi['createSilence']>[0],
+    SilenceFormError
+  >(
     () => emptyDraft(prefill),
     (d) => buildSilenceRequest(d, Date.now()),
     onCreate,
@@ -188,7 +212,10 @@ function SilenceForm({ city, prefill, onCancel, onCreate }: FormProps) {
           value={draft.duration}
           onChange={(e) => {
             const duration = e.target.value as SilenceDuration;
-            set({ duration, until: duration === 'until' && !draft.until ? cityLocalInput(Date.now() + 3_600_000) : draft.until });
+            set({
+              duration,
+              until: duration === 'until' && !draft.until ? cityLocalInput(Date.now() + 3_600_000) : draft.until,
+            });
           }}
           data-testid="silence-duration"
         >
@@ -203,7 +230,12 @@ function SilenceForm({ city, prefill, onCancel, onCreate }: FormProps) {
       {draft.duration === 'until' ? (
         <label>
           <span>{t('silences.form.untilLabel')}</span>
-          <input type="datetime-local" value={draft.until} onChange={(e) => set({ until: e.target.value })} data-testid="silence-until" />
+          <input
+            type="datetime-local"
+            value={draft.until}
+            onChange={(e) => set({ until: e.target.value })}
+            data-testid="silence-until"
+          />
         </label>
       ) : null}
       <label className="wide">

@@ -12,7 +12,12 @@ const SILENCES_EVERY_MS = 15_000;
  * and the Silences tab. Undefined until the first answer, and for a role that may not read them (nothing is asked).
  */
 export function useSilences(api: IocApi, canRead = true): readonly SilenceDto[] | undefined {
-  return useQuery({ queryKey: queryKeys.silences(), queryFn: () => api.silences(), enabled: canRead, ...pollEvery(SILENCES_EVERY_MS) }).data;
+  return useQuery({
+    queryKey: queryKeys.silences(),
+    queryFn: () => api.silences(),
+    enabled: canRead,
+    ...pollEvery(SILENCES_EVERY_MS),
+  }).data;
 }
 
 // The actions are done when the server says so; the list is read again after, not awaited (the form closes, the list

@@ -20,7 +20,15 @@ export function useUserChanges(api: IocApi) {
   const onSuccess = () => void queryClient.invalidateQueries({ queryKey: queryKeys.users() });
   return {
     create: useMutation({ mutationFn: (body: CreateUserRequest) => api.createUser(body), onSuccess }),
-    update: useMutation({ mutationFn: ({ id, changes }: { readonly id: string; readonly changes: UpdateUserRequest }) => api.updateUser(id, changes), onSuccess }),
-    setPassword: useMutation({ mutationFn: ({ id, password }: { readonly id: string; readonly password: string }) => api.setUserPassword(id, password), onSuccess }),
+    update: useMutation({
+      mutationFn: ({ id, changes }: { readonly id: string; readonly changes: UpdateUserRequest }) =>
+        api.updateUser(id, changes),
+      onSuccess,
+    }),
+    setPassword: useMutation({
+      mutationFn: ({ id, password }: { readonly id: string; readonly password: string }) =>
+        api.setUserPassword(id, password),
+      onSuccess,
+    }),
   };
 }

@@ -59,15 +59,30 @@ export function UsersView({ api, canManage, selfId }: Props) {
           <h3>{t('users.new')}</h3>
           <label>
             {t('users.username')}
-            <input name="new-username" value={draft.username} onChange={(e) => setDraft({ ...draft, username: e.target.value })} required autoComplete="off" />
+            <input
+              name="new-username"
+              value={draft.username}
+              onChange={(e) => setDraft({ ...draft, username: e.target.value })}
+              required
+              autoComplete="off"
+            />
           </label>
           <label>
             {t('users.name')}
-            <input name="new-name" value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} required />
+            <input
+              name="new-name"
+              value={draft.displayName}
+              onChange={(e) => setDraft({ ...draft, displayName: e.target.value })}
+              required
+            />
           </label>
           <label>
             {t('users.role')}
-            <select name="new-role" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as ApiUserRole })}>
+            <select
+              name="new-role"
+              value={draft.role}
+              onChange={(e) => setDraft({ ...draft, role: e.target.value as ApiUserRole })}
+            >
               {ROLES.map((r) => (
                 <option key={r} value={r}>
                   {t(`users.roles.${r}`)}
@@ -77,7 +92,15 @@ export function UsersView({ api, canManage, selfId }: Props) {
           </label>
           <label>
             {t('users.password')}
-            <input name="new-password" type="password" value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} required minLength={10} autoComplete="new-password" />
+            <input
+              name="new-password"
+              type="password"
+              value={draft.password}
+              onChange={(e) => setDraft({ ...draft, password: e.target.value })}
+              required
+              minLength={10}
+              autoComplete="new-password"
+            />
           </label>
           <button type="submit" className="primary" data-testid="user-create">
             {t('users.create')}
@@ -100,7 +123,12 @@ export function UsersView({ api, canManage, selfId }: Props) {
         </thead>
         <tbody>
           {(users ?? []).map((u) => (
-            <tr key={u.userId} data-username={u.username} data-disabled={u.disabled} className={u.disabled ? 'disabled' : ''}>
+            <tr
+              key={u.userId}
+              data-username={u.username}
+              data-disabled={u.disabled}
+              className={u.disabled ? 'disabled' : ''}
+            >
               <td>
                 <span className="user-name">{u.username}</span>
                 <span className="user-display">{u.displayName}</span>
@@ -111,7 +139,13 @@ export function UsersView({ api, canManage, selfId }: Props) {
                     aria-label={t('users.role')}
                     value={u.role}
                     data-testid="user-role"
-                    onChange={(e) => void run(() => change.update.mutateAsync({ id: u.userId, changes: { role: e.target.value as ApiUserRole } }), t('users.changed', { username: u.username }))}
+                    onChange={(e) =>
+                      void run(
+                        () =>
+                          change.update.mutateAsync({ id: u.userId, changes: { role: e.target.value as ApiUserRole } }),
+                        t('users.changed', { username: u.username }),
+                      )
+                    }
                   >
                     {ROLES.map((r) => (
                       <option key={r} value={r}>
@@ -124,12 +158,19 @@ export function UsersView({ api, canManage, selfId }: Props) {
                 )}
               </td>
               <td>
-                <span className={`user-status ${u.disabled ? 'off' : 'on'}`}>{u.disabled ? t('users.disabled') : t('users.active')}</span>
+                <span className={`user-status ${u.disabled ? 'off' : 'on'}`}>
+                  {u.disabled ? t('users.disabled') : t('users.active')}
+                </span>
                 {canManage && u.userId !== selfId ? (
                   <button
                     type="button"
                     data-testid="user-toggle"
-                    onClick={() => void run(() => change.update.mutateAsync({ id: u.userId, changes: { disabled: !u.disabled } }), t(u.disabled ? 'users.enabledNote' : 'users.disabledNote', { username: u.username }))}
+                    onClick={() =>
+                      void run(
+                        () => change.update.mutateAsync({ id: u.userId, changes: { disabled: !u.disabled } }),
+                        t(u.disabled ? 'users.enabledNote' : 'users.disabledNote', { username: u.username }),
+                      )
+                    }
                   >
                     {u.disabled ? t('users.enable') : t('users.disable')}
                   </button>
@@ -140,14 +181,29 @@ export function UsersView({ api, canManage, selfId }: Props) {
                       className="user-password"
                       onSubmit={(e) => {
                         e.preventDefault();
-                        void run(() => change.setPassword.mutateAsync({ id: u.userId, password: passwordFor.password }), t('users.passwordSet', { username: u.username })).then((ok) => ok && setPasswordFor(undefined));
+                        void run(
+                          () => change.setPassword.mutateAsync({ id: u.userId, password: passwordFor.password }),
+                          t('users.passwordSet', { username: u.username }),
+                        ).then((ok) => ok && setPasswordFor(undefined));
                       }}
                     >
-                      <input type="password" aria-label={t('users.password')} value={passwordFor.password} onChange={(e) => setPasswordFor({ id: u.userId, password: e.target.value })} minLength={10} required autoComplete="new-password" />
+                      <input
+                        type="password"
+                        aria-label={t('users.password')}
+                        value={passwordFor.password}
+                        onChange={(e) => setPasswordFor({ id: u.userId, password: e.target.value })}
+                        minLength={10}
+                        required
+                        autoComplete="new-password"
+                      />
                       <button type="submit">{t('users.save')}</button>
                     </form>
                   ) : (
-                    <button type="button" data-testid="user-password" onClick={() => setPasswordFor({ id: u.userId, password: '' })}>
+                    <button
+                      type="button"
+                      data-testid="user-password"
+                      onClick={() => setPasswordFor({ id: u.userId, password: '' })}
+                    >
                       {t('users.setPassword')}
                     </button>
                   )

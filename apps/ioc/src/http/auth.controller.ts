@@ -1,7 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, UserService, type Principal } from '@ioc/auth';
-import { ChangePasswordRequestSchema, LoginRequestSchema, type ChangePasswordRequest, type LoginRequest } from '@ioc/contracts';
+import {
+  ChangePasswordRequestSchema,
+  LoginRequestSchema,
+  type ChangePasswordRequest,
+  type LoginRequest,
+} from '@ioc/contracts';
 import { ApiZodBody, ZodPipe } from './zod';
 
 @ApiTags('auth')
@@ -30,7 +35,10 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change your own password (the current one is required: 403 USER_PASSWORD_INCORRECT)' })
   @ApiZodBody(ChangePasswordRequestSchema)
-  async changePassword(@Body(new ZodPipe(ChangePasswordRequestSchema, 'password change')) body: ChangePasswordRequest, @CurrentPrincipal() principal: Principal): Promise<void> {
+  async changePassword(
+    @Body(new ZodPipe(ChangePasswordRequestSchema, 'password change')) body: ChangePasswordRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
     await this.users.changeOwnPassword(principal, body.currentPassword, body.newPassword);
   }
 }

@@ -19,11 +19,20 @@ const NOT_THE_CONSOLE = ['/api{/*path}', '/health{/*path}', '/metrics{/*path}', 
 export class ConsoleStaticModule {
   static forRoot(seedsDir: string | undefined): DynamicModule {
     const serve: ServeStaticModuleOptions[] = [
-      { rootPath: path.join(seedsDir ?? findSeedsDir(), 'city'), serveRoot: '/city', renderPath: '/{*none}.html', serveStaticOptions: { index: false, fallthrough: false } },
+      {
+        rootPath: path.join(seedsDir ?? findSeedsDir(), 'city'),
+        serveRoot: '/city',
+        renderPath: '/{*none}.html',
+        serveStaticOptions: { index: false, fallthrough: false },
+      },
     ];
     // A server built without the console (`tsc` only) still runs; `npm run build` always builds it.
     if (existsSync(path.join(CONSOLE_DIST, 'index.html')))
-      serve.push({ rootPath: CONSOLE_DIST, exclude: NOT_THE_CONSOLE, serveStaticOptions: { index: 'index.html', maxAge: 0 } });
+      serve.push({
+        rootPath: CONSOLE_DIST,
+        exclude: NOT_THE_CONSOLE,
+        serveStaticOptions: { index: 'index.html', maxAge: 0 },
+      });
     return { module: ConsoleStaticModule, imports: [ServeStaticModule.forRoot(...serve)] };
   }
 }

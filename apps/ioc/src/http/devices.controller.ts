@@ -2,7 +2,14 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DeviceQueryService } from '@ioc/api';
-import { DeviceListQuerySchema, ReadingsQuerySchema, SeriesQuerySchema, type DeviceListQuery, type ReadingsQuery, type SeriesQuery } from '@ioc/contracts';
+import {
+  DeviceListQuerySchema,
+  ReadingsQuerySchema,
+  SeriesQuerySchema,
+  type DeviceListQuery,
+  type ReadingsQuery,
+  type SeriesQuery,
+} from '@ioc/contracts';
 import { ApiZodQuery, ZodPipe } from './zod';
 
 const deviceIdPipe = new ZodPipe(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/), 'device id');
@@ -39,7 +46,9 @@ export class DevicesController {
 
   @Get(':id/series')
   @DeviceIdParam()
-  @ApiOperation({ summary: 'Bucketed aggregates from a rollup (TimescaleDB continuous aggregate or plain rollup table)' })
+  @ApiOperation({
+    summary: 'Bucketed aggregates from a rollup (TimescaleDB continuous aggregate or plain rollup table)',
+  })
   @ApiZodQuery(SeriesQuerySchema)
   series(@Param('id', deviceIdPipe) id: string, @Query(new ZodPipe(SeriesQuerySchema, 'query')) q: SeriesQuery) {
     return this.devices.timeseries(id, q);

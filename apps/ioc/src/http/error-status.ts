@@ -8,7 +8,14 @@ import type { PlatformErrorCode } from '@ioc/platform';
 import type { StorageErrorCode } from '@ioc/storage';
 
 /** Every code an IocError can carry: the union of each library's own (a library with a new IocError subclass adds its codes here). */
-type IocErrorCode = PlatformErrorCode | StorageErrorCode | IngestErrorCode | IncidentErrorCode | AuthErrorCode | ExerciseErrorCode | ApiServiceErrorCode;
+type IocErrorCode =
+  | PlatformErrorCode
+  | StorageErrorCode
+  | IngestErrorCode
+  | IncidentErrorCode
+  | AuthErrorCode
+  | ExerciseErrorCode
+  | ApiServiceErrorCode;
 
 /**
  * The HTTP status of each code, decided here at the edge only. Typed as a Record over the union, the literal must name

@@ -2,7 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@n
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
 import { ExerciseService } from '@ioc/correlate';
-import { EXERCISE_READ_ROLES, EXERCISE_WRITE_ROLES, ExerciseRequestSchema, RecordingRequestSchema, type ExerciseRequest, type RecordingRequest } from '@ioc/contracts';
+import {
+  EXERCISE_READ_ROLES,
+  EXERCISE_WRITE_ROLES,
+  ExerciseRequestSchema,
+  RecordingRequestSchema,
+  type ExerciseRequest,
+  type RecordingRequest,
+} from '@ioc/contracts';
 import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
 
 /** Recordings of stored history, the source of exercises. */
@@ -14,9 +21,15 @@ export class RecordingsController {
 
   @Post()
   @Roles(...EXERCISE_WRITE_ROLES)
-  @ApiOperation({ summary: 'Record the device messages and field reports stored in [from, to) (at most 7 days) so exercises can replay them after retention' })
+  @ApiOperation({
+    summary:
+      'Record the device messages and field reports stored in [from, to) (at most 7 days) so exercises can replay them after retention',
+  })
   @ApiZodBody(RecordingRequestSchema)
-  create(@Body(new ZodPipe(RecordingRequestSchema, 'recording')) body: RecordingRequest, @CurrentPrincipal() p: Principal) {
+  create(
+    @Body(new ZodPipe(RecordingRequestSchema, 'recording')) body: RecordingRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.exercises.record(body, p.userId);
   }
 
@@ -46,7 +59,9 @@ export class ExercisesController {
 
   @Post()
   @Roles(...EXERCISE_WRITE_ROLES)
-  @ApiOperation({ summary: 'Start replaying a recording at a speed (1–60) as exercise incidents; 409 EXERCISE_ACTIVE while one runs' })
+  @ApiOperation({
+    summary: 'Start replaying a recording at a speed (1–60) as exercise incidents; 409 EXERCISE_ACTIVE while one runs',
+  })
   @ApiZodBody(ExerciseRequestSchema)
   start(@Body(new ZodPipe(ExerciseRequestSchema, 'exercise')) body: ExerciseRequest, @CurrentPrincipal() p: Principal) {
     return this.exercises.start(body, p.userId);

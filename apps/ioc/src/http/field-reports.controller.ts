@@ -2,7 +2,12 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
 import { FieldReportService } from '@ioc/api';
-import { FieldReportListQuerySchema, FieldReportRequestSchema, type FieldReportListQuery, type FieldReportRequest } from '@ioc/contracts';
+import {
+  FieldReportListQuerySchema,
+  FieldReportRequestSchema,
+  type FieldReportListQuery,
+  type FieldReportRequest,
+} from '@ioc/contracts';
 import { ApiUuidParam, ApiZodBody, ApiZodQuery, uuidPipe, ZodPipe } from './zod';
 
 /** Field reports (phản ánh hiện trường): taken by operators and supervisors, evidence for the correlation engine. */
@@ -16,7 +21,10 @@ export class FieldReportsController {
   @Roles('operator', 'supervisor')
   @ApiOperation({ summary: 'Take a field report: stored, then handed to the correlation engine as evidence' })
   @ApiZodBody(FieldReportRequestSchema)
-  submit(@Body(new ZodPipe(FieldReportRequestSchema, 'field report')) body: FieldReportRequest, @CurrentPrincipal() p: Principal) {
+  submit(
+    @Body(new ZodPipe(FieldReportRequestSchema, 'field report')) body: FieldReportRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.reports.submit(body, p.userId);
   }
 

@@ -23,7 +23,10 @@ export interface HealthReport {
      * the process is healthy and a restart would not help, so an orchestrator must not restart it for them; alert on
      * `ioc_correlate_signals_dead_lettered_total` instead.
      */
-    deadLettered: { count: number; last: Array<{ at: string; key: string; op: string; code: string; message: string; deviceIds: string[] }> };
+    deadLettered: {
+      count: number;
+      last: Array<{ at: string; key: string; op: string; code: string; message: string; deviceIds: string[] }>;
+    };
     engine: { processed: number; late: number; duplicates: number; pending: number; activeAlarms: number };
     /** Early firing (absent when off): raises sent on arrival, and how many the watermark confirmed or withdrew. */
     early?: { raised: number; updated: number; confirmed: number; withdrawn: number; pending: number };
@@ -58,7 +61,11 @@ export class HealthService {
         }
       : undefined;
     const correlate = this.correlation ? this.correlationReport(this.correlation) : undefined;
-    const ok = database.ok && redis.ok && (!ingest || ingest.connected === ingest.connections) && (!correlate || correlate.recovered);
+    const ok =
+      database.ok &&
+      redis.ok &&
+      (!ingest || ingest.connected === ingest.connections) &&
+      (!correlate || correlate.recovered);
     return { status: ok ? 'ok' : 'degraded', database, redis, ingest, correlate };
   }
 
@@ -73,10 +80,31 @@ export class HealthService {
       failedAttempts: s.failedAttempts,
       deadLettered: {
         count: s.deadLettered.count,
-        last: s.deadLettered.last.map((l) => ({ at: new Date(l.at).toISOString(), key: l.key, op: l.op, code: l.code, message: l.message, deviceIds: [...l.deviceIds] })),
+        last: s.deadLettered.last.map((l) => ({
+          at: new Date(l.at).toISOString(),
+          key: l.key,
+          op: l.op,
+          code: l.code,
+          message: l.message,
+          deviceIds: [...l.deviceIds],
+        })),
       },
-      engine: { processed: e.processed, late: e.late, duplicates: e.duplicates, pending: e.pending, activeAlarms: e.active },
-      ...(s.early && { early: { raised: s.early.raised, updated: s.early.updated, confirmed: s.early.confirmed, withdrawn: s.early.withdrawn, pending: s.early.pending } }),
+      engine: {
+        processed: e.processed,
+        late: e.late,
+        duplicates: e.duplicates,
+        pending: e.pending,
+        activeAlarms: e.active,
+      },
+      ...(s.early && {
+        early: {
+          raised: s.early.raised,
+          updated: s.early.updated,
+          confirmed: s.early.confirmed,
+          withdrawn: s.early.withdrawn,
+          pending: s.early.pending,
+        },
+      }),
     };
   }
 }

@@ -22,7 +22,18 @@ import { UsersController } from './users.controller';
  */
 @Module({
   imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule],
-  controllers: [AuthController, UsersController, IncidentsController, DevicesController, KpiController, FieldReportsController, SilencesController, RecordingsController, ExercisesController, IngestApiController],
+  controllers: [
+    AuthController,
+    UsersController,
+    IncidentsController,
+    DevicesController,
+    KpiController,
+    FieldReportsController,
+    SilencesController,
+    RecordingsController,
+    ExercisesController,
+    IngestApiController,
+  ],
   providers: [{ provide: APP_FILTER, useClass: IocExceptionFilter }],
 })
 export class HttpApiModule {}

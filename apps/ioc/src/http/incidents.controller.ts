@@ -2,7 +2,13 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } f
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
-import { CapExportService, IncidentCommandService, IncidentService, type IncidentChange, type OperatorCommand } from '@ioc/incidents';
+import {
+  CapExportService,
+  IncidentCommandService,
+  IncidentService,
+  type IncidentChange,
+  type OperatorCommand,
+} from '@ioc/incidents';
 import {
   AssignRequestSchema,
   CommentRequestSchema,
@@ -54,7 +60,10 @@ export class IncidentsController {
   @Get('incidents/:id')
   @Roles(...READERS)
   @ApiUuidParam()
-  @ApiOperation({ summary: 'One incident: record with latest evidence, full timeline (audit trail), SOP progress, and the users named in it' })
+  @ApiOperation({
+    summary:
+      'One incident: record with latest evidence, full timeline (audit trail), SOP progress, and the users named in it',
+  })
   get(@Param('id', uuidPipe()) id: string) {
     return this.queries.get(id);
   }
@@ -71,11 +80,17 @@ export class IncidentsController {
 
   @Get('incident-events')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Incident events committed after afterSeq, in seq (= commit) order: resume after a reconnect' })
+  @ApiOperation({
+    summary: 'Incident events committed after afterSeq, in seq (= commit) order: resume after a reconnect',
+  })
   @ApiZodQuery(IncidentEventsQuerySchema)
   async events(@Query(new ZodPipe(IncidentEventsQuerySchema, 'query')) q: IncidentEventsQuery) {
     const events = await this.incidents.eventsSince(q.afterSeq, q.limit);
-    return { events, lastSeq: events.length ? events[events.length - 1].seq : q.afterSeq, more: events.length === q.limit };
+    return {
+      events,
+      lastSeq: events.length ? events[events.length - 1].seq : q.afterSeq,
+      more: events.length === q.limit,
+    };
   }
 
   @Post('incidents/:id/acknowledge')
@@ -84,7 +99,11 @@ export class IncidentsController {
   @ApiUuidParam()
   @ApiOperation({ summary: 'Acknowledge an open incident (stops its escalation)' })
   @ApiZodBody(EmptyRequestSchema)
-  acknowledge(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object, @CurrentPrincipal() p: Principal) {
+  acknowledge(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.run({ action: 'acknowledge', incidentId: id, by: p.userId });
   }
 
@@ -94,7 +113,11 @@ export class IncidentsController {
   @ApiUuidParam()
   @ApiOperation({ summary: 'Assign to a user id or a team (e.g. drainage-team)' })
   @ApiZodBody(AssignRequestSchema)
-  assign(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(AssignRequestSchema, 'body')) b: AssignRequest, @CurrentPrincipal() p: Principal) {
+  assign(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(AssignRequestSchema, 'body')) b: AssignRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.run({ action: 'assign', incidentId: id, by: p.userId, assignee: b.assignee });
   }
 
@@ -104,7 +127,11 @@ export class IncidentsController {
   @ApiUuidParam()
   @ApiOperation({ summary: 'Add a comment to the audit trail' })
   @ApiZodBody(CommentRequestSchema)
-  comment(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(CommentRequestSchema, 'body')) b: CommentRequest, @CurrentPrincipal() p: Principal) {
+  comment(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(CommentRequestSchema, 'body')) b: CommentRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.run({ action: 'comment', incidentId: id, by: p.userId, text: b.text });
   }
 
@@ -114,7 +141,11 @@ export class IncidentsController {
   @ApiUuidParam()
   @ApiOperation({ summary: 'Resolve, with an optional note' })
   @ApiZodBody(ResolveRequestSchema)
-  resolve(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(ResolveRequestSchema, 'body')) b: ResolveRequest, @CurrentPrincipal() p: Principal) {
+  resolve(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(ResolveRequestSchema, 'body')) b: ResolveRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.run({ action: 'resolve', incidentId: id, by: p.userId, note: b.note });
   }
 
@@ -124,7 +155,11 @@ export class IncidentsController {
   @ApiUuidParam()
   @ApiOperation({ summary: 'Reopen a resolved incident' })
   @ApiZodBody(ReopenRequestSchema)
-  reopen(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(ReopenRequestSchema, 'body')) b: ReopenRequest, @CurrentPrincipal() p: Principal) {
+  reopen(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(ReopenRequestSchema, 'body')) b: ReopenRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.run({ action: 'reopen', incidentId: id, by: p.userId, reason: b.reason });
   }
 
@@ -134,7 +169,11 @@ export class IncidentsController {
   @ApiUuidParam()
   @ApiOperation({ summary: 'Close a resolved incident (final)' })
   @ApiZodBody(EmptyRequestSchema)
-  close(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object, @CurrentPrincipal() p: Principal) {
+  close(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.run({ action: 'close', incidentId: id, by: p.userId });
   }
 
@@ -156,7 +195,8 @@ export class IncidentsController {
   /** The incident after the command and the events it committed (empty when it changed nothing). */
   private async run(c: OperatorCommand): Promise<{ incident: unknown; events: IncidentChange['events'] }> {
     const change = await this.commands.execute(c);
-    const incident = change.incidents.find((i) => i.id === c.incidentId) ?? (await this.incidents.get(c.incidentId)).incident;
+    const incident =
+      change.incidents.find((i) => i.id === c.incidentId) ?? (await this.incidents.get(c.incidentId)).incident;
     return { incident, events: change.events };
   }
 }

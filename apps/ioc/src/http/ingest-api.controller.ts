@@ -8,14 +8,19 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 function parseDate(name: string, v?: string): Date | undefined {
   if (v === undefined) return undefined;
   const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new BadRequestException({ code: 'QUERY_INVALID', message: `${name} must be an ISO 8601 time` });
+  if (Number.isNaN(d.getTime()))
+    throw new BadRequestException({ code: 'QUERY_INVALID', message: `${name} must be an ISO 8601 time` });
   return d;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The bytes as received, base64; and as text too when they are valid UTF-8 (most rejections are readable JSON). */
-export function presentPayload(payload: Buffer): { payloadBase64: string; payloadText: string | null; payloadBytes: number } {
+export function presentPayload(payload: Buffer): {
+  payloadBase64: string;
+  payloadText: string | null;
+  payloadBytes: number;
+} {
   let text: string | null;
   try {
     text = utf8.decode(payload);
@@ -28,7 +33,8 @@ export function presentPayload(payload: Buffer): { payloadBase64: string; payloa
 function parseLimit(v?: string): number {
   if (v === undefined) return 100;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadRequestException({ code: 'QUERY_INVALID', message: 'limit must be an integer from 1 to 1000' });
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new BadRequestException({ code: 'QUERY_INVALID', message: 'limit must be an integer from 1 to 1000' });
   return n;
 }
 
@@ -37,9 +43,7 @@ function parseLimit(v?: string): number {
 @ApiBearerAuth()
 @Controller('api/v1')
 export class IngestApiController {
-  constructor(
-    @Inject(QuarantineRepository) private readonly quarantine: QuarantineRepository,
-  ) {}
+  constructor(@Inject(QuarantineRepository) private readonly quarantine: QuarantineRepository) {}
 
   @Get('contract/schemas')
   @ApiOperation({ summary: 'JSON Schemas of the MQTT messages' })
@@ -50,7 +54,8 @@ export class IngestApiController {
   @Get('contract/schemas/:kind')
   schema(@Param('kind') kind: string) {
     if (kind === 'gateway') return GatewayEnvelopeSchema;
-    if (!isMessageKind(kind)) throw new NotFoundException({ code: 'KIND_UNKNOWN', message: `no message kind "${kind}"` });
+    if (!isMessageKind(kind))
+      throw new NotFoundException({ code: 'KIND_UNKNOWN', message: `no message kind "${kind}"` });
     return MESSAGE_SCHEMAS[kind];
   }
 
@@ -66,9 +71,13 @@ export class IngestApiController {
     @Query('beforeId') beforeId?: string,
   ) {
     if (code !== undefined && !(REJECTION_CODES as readonly string[]).includes(code)) {
-      throw new BadRequestException({ code: 'QUERY_INVALID', message: `code must be one of ${REJECTION_CODES.join(', ')}` });
+      throw new BadRequestException({
+        code: 'QUERY_INVALID',
+        message: `code must be one of ${REJECTION_CODES.join(', ')}`,
+      });
     }
-    if (beforeId !== undefined && !/^\d+$/.test(beforeId)) throw new BadRequestException({ code: 'QUERY_INVALID', message: 'beforeId must be an integer' });
+    if (beforeId !== undefined && !/^\d+$/.test(beforeId))
+      throw new BadRequestException({ code: 'QUERY_INVALID', message: 'beforeId must be an integer' });
     const entries = await this.quarantine.list({
       deviceId,
       code: code as RejectionCode | undefined,

@@ -24,13 +24,25 @@ export class IocExceptionFilter implements ExceptionFilter {
 
   private toBody(err: unknown): ApiError {
     if (isIocError(err)) {
-      return { statusCode: httpStatusOf(err.code), code: err.code, message: err.message, ...(err.details && { details: err.details }) };
+      return {
+        statusCode: httpStatusOf(err.code),
+        code: err.code,
+        message: err.message,
+        ...(err.details && { details: err.details }),
+      };
     }
     if (err instanceof HttpException) {
       const statusCode = err.getStatus();
       const r = err.getResponse();
       const o = typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : {};
-      const message = typeof o.message === 'string' ? o.message : Array.isArray(o.message) ? o.message.join('; ') : typeof r === 'string' ? r : err.message;
+      const message =
+        typeof o.message === 'string'
+          ? o.message
+          : Array.isArray(o.message)
+            ? o.message.join('; ')
+            : typeof r === 'string'
+              ? r
+              : err.message;
       const code = typeof o.code === 'string' ? o.code : codeOfStatus(statusCode);
       const { code: _c, message: _m, statusCode: _s, error: _e, ...rest } = o;
       return { statusCode, code, message, ...(Object.keys(rest).length > 0 && { details: rest }) };

@@ -13,7 +13,10 @@ export class KpiController {
 
   @Get()
   @Roles('operator', 'supervisor', 'trainer')
-  @ApiOperation({ summary: 'KPI tiles: active incidents by domain, flood sensors over warning, camera uptime, bins emptied on time, MTTA, MTTR' })
+  @ApiOperation({
+    summary:
+      'KPI tiles: active incidents by domain, flood sensors over warning, camera uptime, bins emptied on time, MTTA, MTTR',
+  })
   @ApiZodQuery(KpiQuerySchema)
   get(@Query(new ZodPipe(KpiQuerySchema, 'query')) q: KpiQuery) {
     return this.kpis.report(q);

@@ -14,7 +14,9 @@ export class SilencesController {
 
   @Post()
   @Roles(...SILENCE_WRITE_ROLES)
-  @ApiOperation({ summary: 'Silence matching incidents until endsAt (at most 7 days); applied by the correlate role within seconds' })
+  @ApiOperation({
+    summary: 'Silence matching incidents until endsAt (at most 7 days); applied by the correlate role within seconds',
+  })
   @ApiZodBody(SilenceRequestSchema)
   create(@Body(new ZodPipe(SilenceRequestSchema, 'silence')) body: SilenceRequest, @CurrentPrincipal() p: Principal) {
     return this.silences.create(body, p.userId);

@@ -38,16 +38,26 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user (admin). 409 USER_EXISTS when the username is taken' })
   @ApiZodBody(CreateUserRequestSchema)
-  create(@Body(new ZodPipe(CreateUserRequestSchema, 'user')) body: CreateUserRequest, @CurrentPrincipal() p: Principal) {
+  create(
+    @Body(new ZodPipe(CreateUserRequestSchema, 'user')) body: CreateUserRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.users.create(p, body);
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiUuidParam()
-  @ApiOperation({ summary: "Change a user's display name or role, disable or enable (admin). 409 USER_LAST_ADMIN: never the last active admin" })
+  @ApiOperation({
+    summary:
+      "Change a user's display name or role, disable or enable (admin). 409 USER_LAST_ADMIN: never the last active admin",
+  })
   @ApiZodBody(UpdateUserRequestSchema)
-  async update(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(UpdateUserRequestSchema, 'change')) body: UpdateUserRequest, @CurrentPrincipal() p: Principal) {
+  async update(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(UpdateUserRequestSchema, 'change')) body: UpdateUserRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     const user = await this.users.update(p, id, body);
     if (body.disabled === true || body.role !== undefined) this.realtime.disconnectUser(id);
     return user;
@@ -59,7 +69,11 @@ export class UsersController {
   @ApiUuidParam()
   @ApiOperation({ summary: "Set a user's password (admin)" })
   @ApiZodBody(SetPasswordRequestSchema)
-  async setPassword(@Param('id', uuidPipe()) id: string, @Body(new ZodPipe(SetPasswordRequestSchema, 'password')) body: SetPasswordRequest, @CurrentPrincipal() p: Principal) {
+  async setPassword(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(SetPasswordRequestSchema, 'password')) body: SetPasswordRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     const user = await this.users.setPassword(p, id, body.password);
     this.realtime.disconnectUser(id);
     return user;

@@ -28,12 +28,17 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 
 type JsonSchema = Record<string, unknown>;
 const openApi = (schema: z.ZodType): JsonSchema => {
-  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 };
 
 /** OpenAPI for a zod-validated body. */
-export const ApiZodBody = (schema: z.ZodType, description?: string) => ApiBody({ schema: openApi(schema) as never, description });
+export const ApiZodBody = (schema: z.ZodType, description?: string) =>
+  ApiBody({ schema: openApi(schema) as never, description });
 
 /** OpenAPI for each field of a zod-validated query object. */
 export function ApiZodQuery(schema: z.ZodObject) {

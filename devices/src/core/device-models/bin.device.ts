@@ -63,7 +63,12 @@ export class BinModel implements DeviceModel {
     const ambient = 27 + 4 * Math.sin(((localHour(ms) - 9) / 24) * 2 * Math.PI);
     const fire = this.world.fault(d, 'bin-fire', t);
     const temp = ambient + (fire ? Math.min(180, ((t - fire.fromT) / 60) * 4) : 0) + normal(d.rng, 0, 0.3);
-    this.world.emit(d, 'bin-fill', t, { fillPct: r1(fill), temperatureC: r1(temp), tiltDeg: d.tilt, batteryPct: Math.round(d.battery) });
+    this.world.emit(d, 'bin-fill', t, {
+      fillPct: r1(fill),
+      temperatureC: r1(temp),
+      tiltDeg: d.tilt,
+      batteryPct: Math.round(d.battery),
+    });
     return iv;
   }
 
@@ -72,7 +77,12 @@ export class BinModel implements DeviceModel {
     while (bin.fillT < t) {
       const step = Math.min(900, t - bin.fillT);
       const ms = this.world.startMs + (bin.fillT + step / 2) * 1000;
-      const ctx = { localHour: localHour(ms), weekday: localWeekday(ms), surge: this.world.surgeOf(d.landUse), festivalCrowd: this.world.festivalCrowd(bin.fillT) };
+      const ctx = {
+        localHour: localHour(ms),
+        weekday: localWeekday(ms),
+        surge: this.world.surgeOf(d.landUse),
+        festivalCrowd: this.world.festivalCrowd(bin.fillT),
+      };
       bin.fill = fillAfter(bin.fill, fillRatePctH(d.landUse, d.factor, ctx), step / 3600);
       bin.fillT += step;
     }

@@ -34,7 +34,9 @@ export class CameraModel implements DeviceModel {
     const toT = (s: string) => (parseTime(s) - startMs) / 1000;
     this.cameras.set(d, {
       festivalSite: site?.kind === 'festival-bank' ? site : undefined,
-      nearFestival: !!festival?.sites.some((s) => distanceM([d.site.lon, d.site.lat], centreOf(s.ring)) < FESTIVAL_NEAR_M),
+      nearFestival: !!festival?.sites.some(
+        (s) => distanceM([d.site.lon, d.site.lat], centreOf(s.ring)) < FESTIVAL_NEAR_M,
+      ),
       dumping: (scenario.cameras?.dumping ?? [])
         .filter((x) => x.camera === d.site.id)
         .map((x) => ({ perH: x.perH, fromT: x.from ? toT(x.from) : 0, toT: x.to ? toT(x.to) : Infinity })),
@@ -44,7 +46,11 @@ export class CameraModel implements DeviceModel {
   report(d: SimDevice, ch: number, t: number, iv: number): number {
     if (ch === 1) {
       const tampered = !!this.world.fault(d, 'camera-tamper', t);
-      this.world.emit(d, 'camera-health', t, { online: true, tampered, fps: tampered ? 0 : r1(normal(d.rng, 25, 0.4)) });
+      this.world.emit(d, 'camera-health', t, {
+        online: true,
+        tampered,
+        fps: tampered ? 0 : r1(normal(d.rng, 25, 0.4)),
+      });
       return this.world.reportIntervalS ?? CAMERA_HEALTH_S;
     }
     this.readings(d, t, iv);
@@ -63,27 +69,50 @@ export class CameraModel implements DeviceModel {
     const depth = d.catchment?.state.depthCm ?? 0;
     const crowd = world.festivalCrowd(t);
     const fest = world.festival;
-    const demandFactor = (world.scenario.traffic?.demandFactor ?? 1) * (cam.nearFestival ? 1 + ((fest?.traffic ?? 1) - 1) * crowd : 1);
+    const demandFactor =
+      (world.scenario.traffic?.demandFactor ?? 1) * (cam.nearFestival ? 1 + ((fest?.traffic ?? 1) - 1) * crowd : 1);
     const weekend = localWeekday(ms) === 0 ? 0.85 : 1;
-    const demand = laneCapacity(roadClass) * demandShare(localHour(ms)) * demandFactor * weekend * (0.8 + 0.25 * d.factor - 0.2);
+    const demand =
+      laneCapacity(roadClass) * demandShare(localHour(ms)) * demandFactor * weekend * (0.8 + 0.25 * d.factor - 0.2);
     const tr = traffic(roadClass, demand, floodCapacityFactor(depth));
     const laneData = Array.from({ length: lanes }, (_, i) => ({
       lane: i + 1,
       vehicleCount: tampered ? 0 : poisson(rng, (tr.flowVehHPerLane * iv) / 3600),
       avgSpeedKmh: tampered ? 0 : r1(Math.max(1, tr.speedKmh * (1 + normal(rng, 0, 0.05)))),
     }));
-    world.emit(d, 'camera-traffic', t, { intervalS: Math.max(1, Math.min(3600, Math.round(iv))), lanes: laneData, congestion: tampered ? 'free' : tr.congestion });
+    world.emit(d, 'camera-traffic', t, {
+      intervalS: Math.max(1, Math.min(3600, Math.round(iv))),
+      lanes: laneData,
+      congestion: tampered ? 'free' : tr.congestion,
+    });
     if (tampered) return;
 
     const hours = iv / 3600;
     const detect = (eventType: string, confidence: number, extra: Record<string, unknown> = {}) =>
-      world.emit(d, 'camera-detection', t, { eventType, confidence: Math.round(confidence * 1000) / 1000, modelVersion: MODEL_VERSION, snapshotRef: `snap/${site.id}/${d.seq + 1}.jpg`, ...extra });
+      world.emit(d, 'camera-detection', t, {
+        eventType,
+        confidence: Math.round(confidence * 1000) / 1000,
+        modelVersion: MODEL_VERSION,
+        snapshotRef: `snap/${site.id}/${d.seq + 1}.jpg`,
+        ...extra,
+      });
     if (depth > 5 && chance(rng, Math.min(1, iv / 300))) detect('standing_water', Math.min(0.99, 0.6 + depth / 100));
     if (cam.festivalSite && crowd > 0) {
-      const persons = fest!.peak * crowd * ((cam.festivalSite.capacityPersons ?? 1) / fest!.sites.reduce((a, s) => a + (s.capacityPersons ?? 1), 0));
-      const density = Math.min(20, Math.max(0, (persons / (cam.festivalSite.areaM2 ?? 10000)) * (1 + normal(rng, 0, 0.05))));
-      if (density > 0.3) detect('crowd_density', uniform(rng, 0.85, 0.97), { densityPerM2: Math.round(density * 100) / 100, count: Math.round(density * 250) });
-      for (let i = poisson(rng, fest!.littering * crowd * hours); i > 0; i--) detect('littering', uniform(rng, 0.7, 0.95));
+      const persons =
+        fest!.peak *
+        crowd *
+        ((cam.festivalSite.capacityPersons ?? 1) / fest!.sites.reduce((a, s) => a + (s.capacityPersons ?? 1), 0));
+      const density = Math.min(
+        20,
+        Math.max(0, (persons / (cam.festivalSite.areaM2 ?? 10000)) * (1 + normal(rng, 0, 0.05))),
+      );
+      if (density > 0.3)
+        detect('crowd_density', uniform(rng, 0.85, 0.97), {
+          densityPerM2: Math.round(density * 100) / 100,
+          count: Math.round(density * 250),
+        });
+      for (let i = poisson(rng, fest!.littering * crowd * hours); i > 0; i--)
+        detect('littering', uniform(rng, 0.7, 0.95));
     }
     const h = localHour(ms);
     const market = d.landUse === 'market' || d.landUse === 'wholesale-market';
@@ -97,6 +126,7 @@ export class CameraModel implements DeviceModel {
     for (let i = poisson(rng, 0.01 * hours); i > 0; i--) detect('littering', uniform(rng, 0.7, 0.9));
     // False positives: the analytics model sees things that are not there, at the configured rate.
     const fp = world.scenario.cameras?.falsePositivesPerCamH ?? 0.02;
-    for (let i = poisson(rng, fp * hours); i > 0; i--) detect(pick(rng, ['littering', 'illegal_dumping', 'illegal_parking', 'standing_water']), uniform(rng, 0.35, 0.6));
+    for (let i = poisson(rng, fp * hours); i > 0; i--)
+      detect(pick(rng, ['littering', 'illegal_dumping', 'illegal_parking', 'standing_water']), uniform(rng, 0.35, 0.6));
   }
 }

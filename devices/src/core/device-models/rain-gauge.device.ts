@@ -20,7 +20,11 @@ export class RainGaugeModel implements DeviceModel {
   report(d: SimDevice, _ch: number, t: number, iv: number): number {
     const mm = Math.round(this.acc.get(d)! * 10) / 10;
     this.acc.set(d, 0);
-    this.world.emit(d, 'rain', t, { rainMm: mm, intervalS: Math.max(1, Math.round(iv)), batteryPct: Math.round(d.battery) });
+    this.world.emit(d, 'rain', t, {
+      rainMm: mm,
+      intervalS: Math.max(1, Math.round(iv)),
+      batteryPct: Math.round(d.battery),
+    });
     return iv;
   }
 }

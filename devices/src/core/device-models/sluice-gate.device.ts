@@ -13,7 +13,9 @@ export class SluiceGateModel implements DeviceModel {
       d,
       'sluice-gate',
       t,
-      this.world.fault(d, 'gate-failure', t) ? { status: 'fault', openingPct: 100, faultCode: 'G07-ACTUATOR' } : { status: closed ? 'closed' : 'open', openingPct: closed ? 0 : 100 },
+      this.world.fault(d, 'gate-failure', t)
+        ? { status: 'fault', openingPct: 100, faultCode: 'G07-ACTUATOR' }
+        : { status: closed ? 'closed' : 'open', openingPct: closed ? 0 : 100 },
     );
     return iv;
   }

@@ -37,7 +37,17 @@ export class TruckModel implements DeviceModel {
       const truck = this.world.device(r.truckId);
       if (!truck) continue;
       const stops = r.binIds.map((b) => this.world.device(b)).filter((b): b is SimDevice => !!b);
-      this.trucks.set(truck, { route: r, stops, mode: 'depot', i: 0, pos: r.depot, dwell: 0, speedKmh: 0, heading: 0, shiftStart: 0 });
+      this.trucks.set(truck, {
+        route: r,
+        stops,
+        mode: 'depot',
+        i: 0,
+        pos: r.depot,
+        dwell: 0,
+        speedKmh: 0,
+        heading: 0,
+        shiftStart: 0,
+      });
     }
   }
 
@@ -50,7 +60,10 @@ export class TruckModel implements DeviceModel {
       const prevMin = nowMin - dtS / 60;
       const shift = tr.route.shifts.find((s) => {
         const m = clockMinutes(s.start);
-        return (prevMin < m && m <= nowMin) || (t === this.world.physicsStepS && nowMin >= m && nowMin < clockMinutes(s.deadline) - 60);
+        return (
+          (prevMin < m && m <= nowMin) ||
+          (t === this.world.physicsStepS && nowMin >= m && nowMin < clockMinutes(s.deadline) - 60)
+        );
       });
       if (!shift || !tr.stops.length) return;
       Object.assign(tr, { mode: 'route', i: 0, dwell: 0, shiftStart: t });
@@ -112,7 +125,13 @@ export class TruckModel implements DeviceModel {
   private pickup(d: SimDevice, tr: TruckState, t: number): void {
     const bin = tr.stops[tr.i];
     const weightKg = this.bins.empty(bin, t);
-    this.world.emit(d, 'truck-pickup', t, { binId: bin.site.id, routeId: tr.route.id, lat: r5(tr.pos[1]), lon: r5(tr.pos[0]), weightKg });
+    this.world.emit(d, 'truck-pickup', t, {
+      binId: bin.site.id,
+      routeId: tr.route.id,
+      lat: r5(tr.pos[1]),
+      lon: r5(tr.pos[0]),
+      weightKg,
+    });
     tr.i++;
     if (tr.i >= tr.stops.length) tr.mode = 'return';
   }

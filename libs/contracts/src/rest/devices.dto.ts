@@ -7,10 +7,16 @@ export const DeviceListQuerySchema = z
     type: csvOf(DEVICE_TYPES).optional(),
     domain: z.enum(DOMAINS).optional(),
     /** Ward id from the city model, e.g. `ward-p3`. */
-    ward: z.string().regex(/^ward-[a-z0-9-]+$/).optional(),
+    ward: z
+      .string()
+      .regex(/^ward-[a-z0-9-]+$/)
+      .optional(),
     status: z.enum(['active', 'disabled']).optional(),
     /** true: only devices heard from within `staleAfterS`; false: only the others. */
-    online: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    online: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
   })
   .strict();
 export type DeviceListQuery = z.infer<typeof DeviceListQuerySchema>;

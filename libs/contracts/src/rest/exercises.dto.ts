@@ -20,11 +20,17 @@ export const RecordingRequestSchema = z
   })
   .strict()
   // zod runs these even when a field already failed: only compare times that parsed.
-  .refine((r) => !(r.from instanceof Date && r.to instanceof Date) || r.to > r.from, { message: 'to must be after from', path: ['to'] })
-  .refine((r) => !(r.from instanceof Date && r.to instanceof Date) || r.to.getTime() - r.from.getTime() <= MAX_RECORDING_MS, {
-    message: 'a recording spans at most 7 days',
+  .refine((r) => !(r.from instanceof Date && r.to instanceof Date) || r.to > r.from, {
+    message: 'to must be after from',
     path: ['to'],
-  });
+  })
+  .refine(
+    (r) => !(r.from instanceof Date && r.to instanceof Date) || r.to.getTime() - r.from.getTime() <= MAX_RECORDING_MS,
+    {
+      message: 'a recording spans at most 7 days',
+      path: ['to'],
+    },
+  );
 export type RecordingRequest = z.infer<typeof RecordingRequestSchema>;
 
 export interface RecordingDto {

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { isoTime } from './common.dto';
 
 /** Categories the correlation rules understand (seeds/rules `reportCategories`), plus `other`. */
-export const FIELD_REPORT_CATEGORIES = ['flooding', 'waste', 'dumping', 'encroachment', 'traffic', 'crowd', 'fire', 'other'] as const;
+export const FIELD_REPORT_CATEGORIES = [
+  'flooding',
+  'waste',
+  'dumping',
+  'encroachment',
+  'traffic',
+  'crowd',
+  'fire',
+  'other',
+] as const;
 export type FieldReportCategory = (typeof FIELD_REPORT_CATEGORIES)[number];
 
 export const FieldReportRequestSchema = z

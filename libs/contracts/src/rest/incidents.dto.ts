@@ -13,7 +13,10 @@ export const IncidentListQuerySchema = z
     zoneKind: z.enum(ZONE_KINDS).optional(),
     /** A zone id, e.g. `ward-p3`; with `ward` the zone kind is implied. */
     zoneId: z.string().min(1).max(100).optional(),
-    ward: z.string().regex(/^ward-[a-z0-9-]+$/).optional(),
+    ward: z
+      .string()
+      .regex(/^ward-[a-z0-9-]+$/)
+      .optional(),
     /** opened at or after */
     from: isoTime.optional(),
     /** opened before */
@@ -22,7 +25,10 @@ export const IncidentListQuerySchema = z
     exercise: bool.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     /** `nextCursor` of the previous page. */
-    cursor: z.string().regex(/^\d+_[0-9a-f-]{36}$/).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d+_[0-9a-f-]{36}$/)
+      .optional(),
   })
   .strict();
 export type IncidentListQueryDto = z.infer<typeof IncidentListQuerySchema>;

@@ -1,8 +1,70 @@
 export { csvOf, isoTime, uuid, type ApiError } from './common.dto';
-export { ChangePasswordRequestSchema, CreateUserRequestSchema, LoginRequestSchema, SetPasswordRequestSchema, UpdateUserRequestSchema, type ApiUser, type ApiUserRecord, type ApiUserRole, type ChangePasswordRequest, type CreateUserRequest, type LoginRequest, type LoginResponse, type SetPasswordRequest, type UpdateUserRequest } from './auth.dto';
-export { AssignRequestSchema, CommentRequestSchema, CompleteStepRequestSchema, EmptyRequestSchema, INCIDENT_ACTIONS, IncidentEventsQuerySchema, IncidentListQuerySchema, ReopenRequestSchema, ResolveRequestSchema, type AssignRequest, type CommentRequest, type CompleteStepRequest, type IncidentAction, type IncidentEventsQuery, type IncidentListQueryDto, type ReopenRequest, type ResolveRequest } from './incidents.dto';
-export { DeviceListQuerySchema, ReadingsQuerySchema, SeriesQuerySchema, type DeviceListQuery, type ReadingsQuery, type SeriesQuery } from './devices.dto';
+export {
+  ChangePasswordRequestSchema,
+  CreateUserRequestSchema,
+  LoginRequestSchema,
+  SetPasswordRequestSchema,
+  UpdateUserRequestSchema,
+  type ApiUser,
+  type ApiUserRecord,
+  type ApiUserRole,
+  type ChangePasswordRequest,
+  type CreateUserRequest,
+  type LoginRequest,
+  type LoginResponse,
+  type SetPasswordRequest,
+  type UpdateUserRequest,
+} from './auth.dto';
+export {
+  AssignRequestSchema,
+  CommentRequestSchema,
+  CompleteStepRequestSchema,
+  EmptyRequestSchema,
+  INCIDENT_ACTIONS,
+  IncidentEventsQuerySchema,
+  IncidentListQuerySchema,
+  ReopenRequestSchema,
+  ResolveRequestSchema,
+  type AssignRequest,
+  type CommentRequest,
+  type CompleteStepRequest,
+  type IncidentAction,
+  type IncidentEventsQuery,
+  type IncidentListQueryDto,
+  type ReopenRequest,
+  type ResolveRequest,
+} from './incidents.dto';
+export {
+  DeviceListQuerySchema,
+  ReadingsQuerySchema,
+  SeriesQuerySchema,
+  type DeviceListQuery,
+  type ReadingsQuery,
+  type SeriesQuery,
+} from './devices.dto';
 export { KpiQuerySchema, type KpiQuery, type KpiReport } from './kpi.dto';
-export { FIELD_REPORT_CATEGORIES, FieldReportListQuerySchema, FieldReportRequestSchema, type FieldReportCategory, type FieldReportDto, type FieldReportListQuery, type FieldReportRequest } from './field-reports.dto';
+export {
+  FIELD_REPORT_CATEGORIES,
+  FieldReportListQuerySchema,
+  FieldReportRequestSchema,
+  type FieldReportCategory,
+  type FieldReportDto,
+  type FieldReportListQuery,
+  type FieldReportRequest,
+} from './field-reports.dto';
 export { SilenceRequestSchema, type SilenceDto, type SilenceRequest } from './silences.dto';
-export { EXERCISE_KEY_PREFIX, EXERCISE_SPEED_MAX, EXERCISE_SPEED_MIN, EXERCISE_STATUSES, ExerciseRequestSchema, MAX_RECORDING_MESSAGES, MAX_RECORDING_MS, RecordingRequestSchema, type ExerciseDto, type ExerciseRequest, type ExerciseStatus, type RecordingDto, type RecordingRequest } from './exercises.dto';
+export {
+  EXERCISE_KEY_PREFIX,
+  EXERCISE_SPEED_MAX,
+  EXERCISE_SPEED_MIN,
+  EXERCISE_STATUSES,
+  ExerciseRequestSchema,
+  MAX_RECORDING_MESSAGES,
+  MAX_RECORDING_MS,
+  RecordingRequestSchema,
+  type ExerciseDto,
+  type ExerciseRequest,
+  type ExerciseStatus,
+  type RecordingDto,
+  type RecordingRequest,
+} from './exercises.dto';

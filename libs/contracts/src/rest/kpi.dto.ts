@@ -15,13 +15,34 @@ export interface KpiReport {
   readonly at: string;
   readonly window: { readonly from: string; readonly to: string };
   /** Live incidents not yet resolved (open, acknowledged, assigned), per incident domain, and per severity. */
-  readonly activeIncidents: { readonly total: number; readonly byDomain: Readonly<Record<string, number>>; readonly bySeverity: Readonly<Record<string, number>> };
+  readonly activeIncidents: {
+    readonly total: number;
+    readonly byDomain: Readonly<Record<string, number>>;
+    readonly bySeverity: Readonly<Record<string, number>>;
+  };
   /** Street water-level sensors whose latest reading (at most `freshWithinS` old) is at or above their catchment's warning level. */
-  readonly floodSensorsOverWarning: { readonly over: number; readonly reporting: number; readonly total: number; readonly freshWithinS: number; readonly deviceIds: readonly string[] };
+  readonly floodSensorsOverWarning: {
+    readonly over: number;
+    readonly reporting: number;
+    readonly total: number;
+    readonly freshWithinS: number;
+    readonly deviceIds: readonly string[];
+  };
   /** Share of cameras heard from within `seenWithinS`. */
-  readonly cameraUptime: { readonly online: number; readonly total: number; readonly ratio: number | null; readonly seenWithinS: number };
+  readonly cameraUptime: {
+    readonly online: number;
+    readonly total: number;
+    readonly ratio: number | null;
+    readonly seenWithinS: number;
+  };
   /** Scheduled bin collections (route shift × bin) whose deadline fell in the window, and those picked up between shift start and deadline. */
-  readonly binsEmptiedOnTime: { readonly scheduled: number; readonly onTime: number; readonly ratio: number | null; readonly target: number; readonly meetsTarget: boolean | null };
+  readonly binsEmptiedOnTime: {
+    readonly scheduled: number;
+    readonly onTime: number;
+    readonly ratio: number | null;
+    readonly target: number;
+    readonly meetsTarget: boolean | null;
+  };
   /** Mean time to acknowledge / resolve of live incidents opened in the window, ms. */
   readonly mtta: { readonly ms: number | null; readonly acknowledged: number; readonly opened: number };
   readonly mttr: { readonly ms: number | null; readonly resolved: number; readonly opened: number };

@@ -1,6 +1,10 @@
 import { SilenceRequestSchema } from './silences.dto';
 
-const ok = { matchers: { type: 'bin-fire', zoneId: 'ward-p10' }, endsAt: '2026-11-21T12:00:00+07:00', comment: 'pump station maintenance' };
+const ok = {
+  matchers: { type: 'bin-fire', zoneId: 'ward-p10' },
+  endsAt: '2026-11-21T12:00:00+07:00',
+  comment: 'pump station maintenance',
+};
 
 describe('SilenceRequestSchema', () => {
   it('accepts matchers, an end and a reason; the start defaults later to now', () => {

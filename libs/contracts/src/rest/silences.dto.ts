@@ -9,9 +9,17 @@ export const SilenceRequestSchema = z
   .object({
     /** ANDed; at least one. `key` is an incident's dedup key (`bin-fire:ward-p10`), `zoneId` a zone id. */
     matchers: z
-      .object({ type: z.enum(INCIDENT_TYPES).optional(), zoneId: id.optional(), key: id.optional(), ruleId: id.optional() })
+      .object({
+        type: z.enum(INCIDENT_TYPES).optional(),
+        zoneId: id.optional(),
+        key: id.optional(),
+        ruleId: id.optional(),
+      })
       .strict()
-      .refine((m) => typeof m === 'object' && m !== null && Object.values(m).some((v) => v !== undefined), 'set at least one matcher (type, zoneId, key or ruleId)'),
+      .refine(
+        (m) => typeof m === 'object' && m !== null && Object.values(m).some((v) => v !== undefined),
+        'set at least one matcher (type, zoneId, key or ruleId)',
+      ),
     /** Default: now. */
     startsAt: isoTime.optional(),
     endsAt: isoTime,
@@ -20,16 +28,29 @@ export const SilenceRequestSchema = z
   })
   .strict()
   // zod runs these even when a field already failed: only compare times that parsed.
-  .refine((s) => !(s.endsAt instanceof Date && s.startsAt instanceof Date) || s.endsAt > s.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] })
-  .refine((s) => !(s.endsAt instanceof Date && s.startsAt instanceof Date) || s.endsAt.getTime() - s.startsAt.getTime() <= MAX_SILENCE_MS, {
-    message: 'a silence lasts at most 7 days',
+  .refine((s) => !(s.endsAt instanceof Date && s.startsAt instanceof Date) || s.endsAt > s.startsAt, {
+    message: 'endsAt must be after startsAt',
     path: ['endsAt'],
-  });
+  })
+  .refine(
+    (s) =>
+      !(s.endsAt instanceof Date && s.startsAt instanceof Date) ||
+      s.endsAt.getTime() - s.startsAt.getTime() <= MAX_SILENCE_MS,
+    {
+      message: 'a silence lasts at most 7 days',
+      path: ['endsAt'],
+    },
+  );
 export type SilenceRequest = z.infer<typeof SilenceRequestSchema>;
 
 export interface SilenceDto {
   readonly id: string;
-  readonly matchers: { readonly type?: string; readonly zoneId?: string; readonly key?: string; readonly ruleId?: string };
+  readonly matchers: {
+    readonly type?: string;
+    readonly zoneId?: string;
+    readonly key?: string;
+    readonly ruleId?: string;
+  };
   readonly startsAt: string;
   readonly endsAt: string;
   readonly comment: string;

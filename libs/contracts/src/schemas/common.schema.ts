@@ -17,17 +17,27 @@ export const BatteryPct = Type.Optional(Type.Number({ minimum: 0, maximum: 100, 
 export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
 export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
 export const Attrs = Type.Optional(
-  Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean(), Type.Null()]), {
-    maxProperties: 32,
-    description: 'Vendor-specific scalar attributes (at most 32, strings up to 256 characters), kept but not interpreted.',
-  }),
+  Type.Record(
+    Type.String({ maxLength: 64 }),
+    Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean(), Type.Null()]),
+    {
+      maxProperties: 32,
+      description:
+        'Vendor-specific scalar attributes (at most 32, strings up to 256 characters), kept but not interpreted.',
+    },
+  ),
 );
 
 /** Every message kind shares this envelope; `deviceId` may be omitted on a per-device topic (the topic names it). */
 const envelope = { deviceId: Type.Optional(DeviceId), msgId: MsgId, ts: Timestamp, attrs: Attrs };
 export type Envelope = typeof envelope;
 
-export function messageSchema<P extends TProperties>(id: string, title: string, description: string, fields: P): TObject<Envelope & P> {
+export function messageSchema<P extends TProperties>(
+  id: string,
+  title: string,
+  description: string,
+  fields: P,
+): TObject<Envelope & P> {
   const properties = { ...envelope, ...fields } as Envelope & P;
   return Type.Object(properties, { $id: id, title, description, additionalProperties: false }) as TObject<Envelope & P>;
 }

@@ -17,10 +17,15 @@ export const RainSchema = messageSchema('rain', 'Rain gauge', 'Rainfall accumula
   batteryPct: BatteryPct,
 });
 
-export const TideSchema = messageSchema('tide', 'Tide gauge', 'River level on the tidal Maspero, relative to the national datum (Hòn Dấu).', {
-  levelCm: Type.Number({ minimum: -500, maximum: 1000, description: 'River level above datum, cm.' }),
-  batteryPct: BatteryPct,
-});
+export const TideSchema = messageSchema(
+  'tide',
+  'Tide gauge',
+  'River level on the tidal Maspero, relative to the national datum (Hòn Dấu).',
+  {
+    levelCm: Type.Number({ minimum: -500, maximum: 1000, description: 'River level above datum, cm.' }),
+    batteryPct: BatteryPct,
+  },
+);
 
 export const PumpSchema = messageSchema('pump', 'Drainage pump', 'Drainage pumping station status.', {
   status: Type.Union([Type.Literal('running'), Type.Literal('stopped'), Type.Literal('fault')]),
@@ -28,14 +33,19 @@ export const PumpSchema = messageSchema('pump', 'Drainage pump', 'Drainage pumpi
   faultCode: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
-export const SluiceGateSchema = messageSchema('sluice-gate', 'Tidal sluice gate', 'Tidal sluice gate (cống ngăn triều) status.', {
-  status: Type.Union([
-    Type.Literal('open'),
-    Type.Literal('closed'),
-    Type.Literal('opening'),
-    Type.Literal('closing'),
-    Type.Literal('fault'),
-  ]),
-  openingPct: Type.Optional(Percent),
-  faultCode: Type.Optional(Type.String({ maxLength: 64 })),
-});
+export const SluiceGateSchema = messageSchema(
+  'sluice-gate',
+  'Tidal sluice gate',
+  'Tidal sluice gate (cống ngăn triều) status.',
+  {
+    status: Type.Union([
+      Type.Literal('open'),
+      Type.Literal('closed'),
+      Type.Literal('opening'),
+      Type.Literal('closing'),
+      Type.Literal('fault'),
+    ]),
+    openingPct: Type.Optional(Percent),
+    faultCode: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+);

@@ -6,10 +6,29 @@ import { BinFillSchema, TruckPickupSchema, TruckPositionSchema } from './waste.s
 import { CameraDetectionSchema, CameraHealthSchema, CameraTrafficSchema } from './camera.schema';
 import { DeviceId } from './common.schema';
 
-export { Attrs, BatteryPct, DeviceId, ID_PATTERN, Latitude, Longitude, messageSchema, MsgId, Percent, Timestamp, type Envelope, type Schema } from './common.schema';
+export {
+  Attrs,
+  BatteryPct,
+  DeviceId,
+  ID_PATTERN,
+  Latitude,
+  Longitude,
+  messageSchema,
+  MsgId,
+  Percent,
+  Timestamp,
+  type Envelope,
+  type Schema,
+} from './common.schema';
 export { PumpSchema, RainSchema, SluiceGateSchema, TideSchema, WaterLevelSchema } from './flood.schema';
 export { BinFillSchema, TruckPickupSchema, TruckPositionSchema } from './waste.schema';
-export { CAMERA_DETECTION_TYPES, CameraDetectionSchema, CameraHealthSchema, CameraTrafficSchema, CONGESTION_LEVELS } from './camera.schema';
+export {
+  CAMERA_DETECTION_TYPES,
+  CameraDetectionSchema,
+  CameraHealthSchema,
+  CameraTrafficSchema,
+  CONGESTION_LEVELS,
+} from './camera.schema';
 
 /** One JSON Schema per message kind: the single source for validation and for the integrator docs. */
 export const MESSAGE_SCHEMAS = {

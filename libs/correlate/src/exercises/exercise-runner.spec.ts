@@ -13,7 +13,17 @@ const dbDown = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:543
 
 function hotBin(msgId: string, ts: number): DeviceMessage {
   const body = { msgId, ts: new Date(ts).toISOString(), fillPct: 40, temperatureC: 95, tiltDeg: 1 };
-  return { deviceId: 'bin-p10-0041', msgId, kind: 'bin-fill', domain: 'waste', ts: new Date(ts), receivedAt: new Date(ts), topic: 'ioc/v1/waste/bin-p10-0041/bin-fill', body, bodyJson: JSON.stringify(body) };
+  return {
+    deviceId: 'bin-p10-0041',
+    msgId,
+    kind: 'bin-fill',
+    domain: 'waste',
+    ts: new Date(ts),
+    receivedAt: new Date(ts),
+    topic: 'ioc/v1/waste/bin-p10-0041/bin-fill',
+    body,
+    bodyJson: JSON.stringify(body),
+  };
 }
 
 /** A one-minute recording of a bin catching fire, replayed long after its exercise started (one step reaches its end). */

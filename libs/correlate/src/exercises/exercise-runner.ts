@@ -22,7 +22,9 @@ export interface ExerciseRunnerOptions {
 export const EXERCISE_RUNNER_DEFAULTS: ExerciseRunnerOptions = { tickMs: 250, pageSize: 2_000, retryMaxMs: 5_000 };
 
 /** How a run of the job ended: the exercise's own end, or the process stopping (the job is to be taken up again). */
-export type ExerciseRunOutcome = { readonly outcome: 'ended'; readonly status: string; readonly signalsApplied: number } | { readonly outcome: 'interrupted' };
+export type ExerciseRunOutcome =
+  | { readonly outcome: 'ended'; readonly status: string; readonly signalsApplied: number }
+  | { readonly outcome: 'interrupted' };
 
 /** Removes and returns the leading events of `list` (in time order) at or before `t`. */
 function takeUpTo(list: EngineEvent[], t: number): EngineEvent[] {
@@ -56,7 +58,8 @@ export class RecordingCursor {
   async next(goal: number): Promise<{ readonly events: EngineEvent[]; readonly reached: number }> {
     this.reports ??= (await this.repo.recordingReports(this.recordingId)).map(reportToEngineEvent);
     // Read until something can be handed out: the end, an event past the goal, or events before the last one's time.
-    while (!this.done && (this.buffer.length === 0 || (this.lastTs <= goal && this.buffer[0].ts === this.lastTs))) await this.read();
+    while (!this.done && (this.buffer.length === 0 || (this.lastTs <= goal && this.buffer[0].ts === this.lastTs)))
+      await this.read();
     const reached = this.done || this.lastTs > goal ? goal : this.lastTs - 1;
     return { events: [...takeUpTo(this.buffer, reached), ...takeUpTo(this.reports, reached)], reached };
   }
@@ -124,13 +127,22 @@ export class ExerciseRunner {
   /** True when interrupted by the process stopping (the exercise still runs). */
   private async replay(e: ExerciseRecord, log: Logger): Promise<boolean> {
     if (!e.recordingId) throw new Error('its recording was deleted');
-    const timeline: ExerciseTimeline = { from: e.from.getTime(), to: e.to.getTime(), speed: e.speed, startedAt: e.startedAt.getTime() };
+    const timeline: ExerciseTimeline = {
+      from: e.from.getTime(),
+      to: e.to.getTime(),
+      speed: e.speed,
+      startedAt: e.startedAt.getTime(),
+    };
     // Absence is judged only for the devices the recording holds: one it never heard from is not silent in the drill.
     const devices = new Set(await this.repo.recordingDevices(e.recordingId));
     const replay = new ExerciseReplay(this.seeds.rules, this.seeds.topology, timeline, e.keyPrefix, devices);
     const recording = new RecordingCursor(this.repo, e.recordingId, this.opts.pageSize);
     let applied = e.signalsApplied;
-    if (applied > 0) log.info({ signalsApplied: applied, replayedTo: e.replayedTo }, 'exercise taken up again: replaying to its checkpoint');
+    if (applied > 0)
+      log.info(
+        { signalsApplied: applied, replayedTo: e.replayedTo },
+        'exercise taken up again: replaying to its checkpoint',
+      );
     for (;;) {
       if (this.stopping.signal.aborted) return true;
       const goal = replayedTo(timeline, this.clock.nowMs());
@@ -167,7 +179,11 @@ export class ExerciseRunner {
         backoff: { initialMs: 100, maxMs: this.opts.retryMaxMs },
         sleep: this.opts.sleep,
         signal: this.stopping.signal,
-        onRetry: (err, attempt, delayMs) => log.warn({ err, key: signal.key, op: signal.op, attempt, retryInMs: delayMs }, 'applying an exercise decision failed; retrying'),
+        onRetry: (err, attempt, delayMs) =>
+          log.warn(
+            { err, key: signal.key, op: signal.op, attempt, retryInMs: delayMs },
+            'applying an exercise decision failed; retrying',
+          ),
       });
     } catch (err) {
       // Stopped while the database was away: the next worker takes the exercise up from its checkpoint.

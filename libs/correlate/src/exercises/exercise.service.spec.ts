@@ -1,7 +1,13 @@
 import pino from 'pino';
 import type { IncidentSignal } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
-import type { ExerciseRecord, ExerciseRepository, IncidentRepository, RecordingRecord, UserRepository } from '@ioc/storage';
+import type {
+  ExerciseRecord,
+  ExerciseRepository,
+  IncidentRepository,
+  RecordingRecord,
+  UserRepository,
+} from '@ioc/storage';
 import type { IncidentChangeFanout, IncidentService } from '@ioc/incidents';
 import { EXERCISE_ENDED_REASON, ExerciseService, type ExerciseJobs } from './exercise.service';
 
@@ -41,7 +47,14 @@ function exercise(over: Partial<ExerciseRecord> = {}): ExerciseRecord {
 }
 
 /** The service over fakes of its ports: what it stores, queues and applies is recorded. */
-function setup(opts: { running?: ExerciseRecord; queue?: 'down'; activeKeys?: string[]; record?: Awaited<ReturnType<ExerciseRepository['record']>> } = {}) {
+function setup(
+  opts: {
+    running?: ExerciseRecord;
+    queue?: 'down';
+    activeKeys?: string[];
+    record?: Awaited<ReturnType<ExerciseRepository['record']>>;
+  } = {},
+) {
   const ended: Array<{ id: string; status: string; error?: string }> = [];
   const applied: Array<{ signal: IncidentSignal; exercise?: boolean }> = [];
   const queued: string[] = [];
@@ -64,14 +77,18 @@ function setup(opts: { running?: ExerciseRecord; queue?: 'down'; activeKeys?: st
     findExercise: async (id: string) => (current?.id === id ? current : undefined),
     markWoundUp: async (id: string) => void wound.push(id),
   } as unknown as ExerciseRepository;
-  const users = { findByIds: async () => new Map([['u-trainer', { displayName: 'Phạm Thu Hà' }]]) } as unknown as UserRepository;
+  const users = {
+    findByIds: async () => new Map([['u-trainer', { displayName: 'Phạm Thu Hà' }]]),
+  } as unknown as UserRepository;
   const incidents = {
     applySignal: async (signal: IncidentSignal, o: { exercise?: boolean }) => {
       applied.push({ signal, exercise: o.exercise });
       return { incidents: [], events: [] };
     },
   } as unknown as IncidentService;
-  const incidentRepo = { activeKeysWithPrefix: async (prefix: string) => (opts.activeKeys ?? []).filter((k) => k.startsWith(prefix)) } as unknown as IncidentRepository;
+  const incidentRepo = {
+    activeKeysWithPrefix: async (prefix: string) => (opts.activeKeys ?? []).filter((k) => k.startsWith(prefix)),
+  } as unknown as IncidentRepository;
   const fanout = { changed: async () => undefined } as unknown as IncidentChangeFanout;
   const jobs: ExerciseJobs = {
     add: (async (_name: string, data: { exerciseId: string }) => {
@@ -80,17 +97,36 @@ function setup(opts: { running?: ExerciseRecord; queue?: 'down'; activeKeys?: st
       return {};
     }) as never,
   };
-  const service = new ExerciseService(repo, users, incidents, incidentRepo, fanout, jobs, clock, pino({ level: 'silent' }));
+  const service = new ExerciseService(
+    repo,
+    users,
+    incidents,
+    incidentRepo,
+    fanout,
+    jobs,
+    clock,
+    pino({ level: 'silent' }),
+  );
   return { service, ended, applied, queued, wound };
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'no error',
+    (e: { code?: string }) => e.code,
+  );
 
 describe('ExerciseService', () => {
   it('starts an exercise under a prefix of its own and queues its replay; its end is at the chosen speed', async () => {
     const { service, queued } = setup();
     const dto = await service.start({ recordingId: recording.id, speed: 60 }, 'u-trainer');
-    expect(dto).toMatchObject({ status: 'running', speed: 60, recordingName: recording.name, startedByName: 'Phạm Thu Hà', replayedTo: null });
+    expect(dto).toMatchObject({
+      status: 'running',
+      speed: 60,
+      recordingName: recording.name,
+      startedByName: 'Phạm Thu Hà',
+      replayedTo: null,
+    });
     expect(dto.keyPrefix).toBe(`exercise-${dto.id.slice(0, 8)}/`);
     // Two hours of recording at ×60: two minutes.
     expect(dto.endsAt).toBe(new Date(NOW + 120_000).toISOString());
@@ -98,8 +134,12 @@ describe('ExerciseService', () => {
   });
 
   it('refuses a second exercise, an unknown recording, and frees the slot when the replay cannot be queued', async () => {
-    expect(await codeOf(setup({ running: exercise() }).service.start({ recordingId: recording.id, speed: 1 }, 'u'))).toBe('EXERCISE_ACTIVE');
-    expect(await codeOf(setup().service.start({ recordingId: '00000000-0000-4000-8000-000000000000', speed: 1 }, 'u'))).toBe('RECORDING_NOT_FOUND');
+    expect(
+      await codeOf(setup({ running: exercise() }).service.start({ recordingId: recording.id, speed: 1 }, 'u')),
+    ).toBe('EXERCISE_ACTIVE');
+    expect(
+      await codeOf(setup().service.start({ recordingId: '00000000-0000-4000-8000-000000000000', speed: 1 }, 'u')),
+    ).toBe('RECORDING_NOT_FOUND');
     const down = setup({ queue: 'down' });
     expect(await codeOf(down.service.start({ recordingId: recording.id, speed: 1 }, 'u'))).toBe('QUEUE_UNAVAILABLE');
     expect(down.ended).toEqual([{ id: expect.any(String), status: 'failed', error: 'its replay could not be queued' }]);
@@ -107,9 +147,17 @@ describe('ExerciseService', () => {
 
   it('stops a running exercise and resolves what it left active, as exercise incidents; a second stop is refused', async () => {
     const e = exercise();
-    const { service, applied, wound } = setup({ running: e, activeKeys: ['exercise-3f1b9a52/bin-fire:ward-p10', 'exercise-99999999/bin-fire:ward-p10'] });
+    const { service, applied, wound } = setup({
+      running: e,
+      activeKeys: ['exercise-3f1b9a52/bin-fire:ward-p10', 'exercise-99999999/bin-fire:ward-p10'],
+    });
     expect(await service.stop(e.id, 'u-trainer')).toMatchObject({ status: 'stopped', endedByName: 'Phạm Thu Hà' });
-    expect(applied).toEqual([{ signal: { op: 'clear', key: 'exercise-3f1b9a52/bin-fire:ward-p10', at: NOW, reason: EXERCISE_ENDED_REASON }, exercise: true }]);
+    expect(applied).toEqual([
+      {
+        signal: { op: 'clear', key: 'exercise-3f1b9a52/bin-fire:ward-p10', at: NOW, reason: EXERCISE_ENDED_REASON },
+        exercise: true,
+      },
+    ]);
     expect(wound).toEqual([e.id]);
     expect(await codeOf(service.stop(e.id, 'u-trainer'))).toBe('EXERCISE_NOT_RUNNING');
     expect(await codeOf(service.stop('00000000-0000-4000-8000-000000000000', 'u-trainer'))).toBe('EXERCISE_NOT_FOUND');
@@ -118,7 +166,13 @@ describe('ExerciseService', () => {
   it('refuses a recording of a window with nothing stored, or too much, naming the window', async () => {
     const input = { name: 'Đêm', from: recording.from, to: recording.to };
     const empty = setup({ record: 'empty' }).service.record(input, 'u');
-    await expect(empty).rejects.toMatchObject({ code: 'RECORDING_INVALID', message: expect.stringContaining('nothing was stored between 2026-10-27T22:00:00.000Z') });
-    await expect(setup({ record: { tooMany: 2_000_001 } }).service.record(input, 'u')).rejects.toMatchObject({ code: 'RECORDING_INVALID', message: expect.stringContaining('record a shorter window') });
+    await expect(empty).rejects.toMatchObject({
+      code: 'RECORDING_INVALID',
+      message: expect.stringContaining('nothing was stored between 2026-10-27T22:00:00.000Z'),
+    });
+    await expect(setup({ record: { tooMany: 2_000_001 } }).service.record(input, 'u')).rejects.toMatchObject({
+      code: 'RECORDING_INVALID',
+      message: expect.stringContaining('record a shorter window'),
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { DelayedError } from 'bullmq';
 import { JOBS, QUEUES } from '@ioc/contracts';
 import { CLOCK, LOGGER, IOC_CONFIG, type Clock, type IocConfig, type Logger } from '@ioc/platform';
@@ -18,7 +24,12 @@ const RUN_WORKER = Symbol('EXERCISE_RUN_WORKER');
  * that dies leaves the lock to expire (30 s) and the stalled check (every 15 s) gives the job to the next worker,
  * which takes the exercise up from its checkpoint; a job may stall that way many times before BullMQ gives it up.
  */
-export const EXERCISE_WORKER: WorkerTuning = { concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 20 };
+export const EXERCISE_WORKER: WorkerTuning = {
+  concurrency: 1,
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 15_000,
+  maxStalledCount: 20,
+};
 /** How soon a run interrupted by a stopping process is taken up again (by another worker, or this one restarted). */
 const RESUME_AFTER_MS = 1_000;
 
@@ -53,11 +64,23 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
           provide: EXERCISE_JOBS,
           inject: [IOC_CONFIG, LOGGER],
           useFactory: (config: IocConfig, logger: Logger): ExerciseJobRunner =>
-            new JobRunner({ redisUrl: config.redis.url, prefix: config.redis.prefix, queue: QUEUES.exercises, ...EXERCISE_WORKER }, logger.child({ component: 'exercises' })),
+            new JobRunner(
+              { redisUrl: config.redis.url, prefix: config.redis.prefix, queue: QUEUES.exercises, ...EXERCISE_WORKER },
+              logger.child({ component: 'exercises' }),
+            ),
         },
         {
           provide: ExerciseService,
-          inject: [ExerciseRepository, UserRepository, IncidentService, IncidentRepository, IncidentChangeFanout, EXERCISE_JOBS, CLOCK, LOGGER],
+          inject: [
+            ExerciseRepository,
+            UserRepository,
+            IncidentService,
+            IncidentRepository,
+            IncidentChangeFanout,
+            EXERCISE_JOBS,
+            CLOCK,
+            LOGGER,
+          ],
           useFactory: (
             repo: ExerciseRepository,
             users: UserRepository,
@@ -67,11 +90,30 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             jobs: ExerciseJobRunner,
             clock: Clock,
             logger: Logger,
-          ) => new ExerciseService(repo, users, incidents, incidentRepo, fanout, jobs, clock, logger.child({ component: 'exercises' })),
+          ) =>
+            new ExerciseService(
+              repo,
+              users,
+              incidents,
+              incidentRepo,
+              fanout,
+              jobs,
+              clock,
+              logger.child({ component: 'exercises' }),
+            ),
         },
         {
           provide: ExerciseRunner,
-          inject: [ExerciseRepository, ExerciseService, IncidentService, IncidentChangeFanout, RULES, TOPOLOGY, CLOCK, LOGGER],
+          inject: [
+            ExerciseRepository,
+            ExerciseService,
+            IncidentService,
+            IncidentChangeFanout,
+            RULES,
+            TOPOLOGY,
+            CLOCK,
+            LOGGER,
+          ],
           useFactory: (
             repo: ExerciseRepository,
             service: ExerciseService,
@@ -81,7 +123,16 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             topology: Topology,
             clock: Clock,
             logger: Logger,
-          ) => new ExerciseRunner(repo, service, incidents, fanout, { rules, topology }, clock, logger.child({ component: 'exercises' })),
+          ) =>
+            new ExerciseRunner(
+              repo,
+              service,
+              incidents,
+              fanout,
+              { rules, topology },
+              clock,
+              logger.child({ component: 'exercises' }),
+            ),
         },
       ],
       exports: [ExerciseService],
@@ -113,7 +164,8 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
   private async reconcile(): Promise<void> {
     for (const e of await this.repo.listExercises(50)) {
       try {
-        if (e.status === 'running') await this.jobs.add(JOBS.runExercise, { exerciseId: e.id }, exerciseJobOptions(e.id));
+        if (e.status === 'running')
+          await this.jobs.add(JOBS.runExercise, { exerciseId: e.id }, exerciseJobOptions(e.id));
         else if (!e.woundUp) await this.service.windUp(e);
       } catch (err) {
         this.logger.error({ err, exerciseId: e.id }, 'reconciling an exercise failed');

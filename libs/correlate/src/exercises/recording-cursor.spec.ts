@@ -6,7 +6,10 @@ import { RecordingCursor } from './exercise-runner';
  * A recording in memory, paged as ExerciseRepository.recordingPage pages the table (keyset on time, device, msg), with
  * field reports at `reportTimes`.
  */
-function repoOf(times: readonly number[], reportTimes: readonly number[] = []): { repo: Pick<ExerciseRepository, 'recordingPage' | 'recordingReports'>; reads: () => number } {
+function repoOf(
+  times: readonly number[],
+  reportTimes: readonly number[] = [],
+): { repo: Pick<ExerciseRepository, 'recordingPage' | 'recordingReports'>; reads: () => number } {
   const messages: DeviceMessage[] = times.map((t, i) => ({
     deviceId: `d-${String(i).padStart(3, '0')}`,
     msgId: `m${i}`,
@@ -18,7 +21,8 @@ function repoOf(times: readonly number[], reportTimes: readonly number[] = []): 
     body: { levelCm: 1 },
     bodyJson: '{"levelCm":1}',
   }));
-  const key = (m: { ts: Date; deviceId: string; msgId: string }) => `${String(m.ts.getTime()).padStart(15, '0')}|${m.deviceId}|${m.msgId}`;
+  const key = (m: { ts: Date; deviceId: string; msgId: string }) =>
+    `${String(m.ts.getTime()).padStart(15, '0')}|${m.deviceId}|${m.msgId}`;
   let reads = 0;
   return {
     repo: {
@@ -28,7 +32,15 @@ function repoOf(times: readonly number[], reportTimes: readonly number[] = []): 
         return messages.filter((m) => key(m) > from).slice(0, limit);
       },
       recordingReports: async (): Promise<FieldReport[]> =>
-        reportTimes.map((t, i) => ({ id: `r${i}`, reportedAt: t, channel: 'report-api', category: 'dumping', lat: 9.6, lon: 105.97, text: `report ${i}` })),
+        reportTimes.map((t, i) => ({
+          id: `r${i}`,
+          reportedAt: t,
+          channel: 'report-api',
+          category: 'dumping',
+          lat: 9.6,
+          lon: 105.97,
+          text: `report ${i}`,
+        })),
     },
     reads: () => reads,
   };

@@ -30,7 +30,9 @@ export class CountDetector implements Detector {
     zoneInhibited?: (a: Alarm) => boolean,
   ) {
     this.p = rule.params;
-    this.kinds = this.p.reportCategories.length ? (['camera-detection', 'field-report'] as const) : (['camera-detection'] as const);
+    this.kinds = this.p.reportCategories.length
+      ? (['camera-detection', 'field-report'] as const)
+      : (['camera-detection'] as const);
     this.groups = new MemberGroups(rule, rt, this.p.group, zoneInhibited);
   }
 
@@ -44,7 +46,12 @@ export class CountDetector implements Detector {
     }
     if (!d || !this.p.eventTypes.includes(String(e.body.eventType))) return;
     if (typeof e.body.confidence === 'number' && e.body.confidence < this.p.minConfidence) return;
-    this.count(d, e, `${d.id} ${String(e.body.eventType)} (${fmt(Number(e.body.confidence ?? 1))})`, e.body.snapshotRef as string | undefined);
+    this.count(
+      d,
+      e,
+      `${d.id} ${String(e.body.eventType)} (${fmt(Number(e.body.confidence ?? 1))})`,
+      e.body.snapshotRef as string | undefined,
+    );
   }
 
   private nearestCamera(lat: number, lon: number): DeviceNode | undefined {
@@ -74,7 +81,15 @@ export class CountDetector implements Detector {
     const member = this.groups.isMember(d);
     const n = s.times.length;
     if (member || n >= this.p.minCount) {
-      const evidence = { at: e.ts, source: e.kind === 'field-report' ? ('report' as const) : ('camera' as const), deviceId: e.deviceId, msgId: e.msgId, kind: e.kind, summary, ref };
+      const evidence = {
+        at: e.ts,
+        source: e.kind === 'field-report' ? ('report' as const) : ('camera' as const),
+        deviceId: e.deviceId,
+        msgId: e.msgId,
+        kind: e.kind,
+        summary,
+        ref,
+      };
       if (member) this.groups.book.addEvidence(this.groups.book.get(this.groups.zoneOf(d)!), evidence, false);
       this.groups.put(d, true, n, () => ({ ...evidence, summary: `${summary}: ${n} in ${formatDuration(w.sizeMs)}` }));
       this.rt.schedule(e.ts + this.p.quietAfterMs, this, d.id);

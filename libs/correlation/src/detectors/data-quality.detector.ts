@@ -12,7 +12,12 @@ import { WindowSeries } from './regression';
 /** The nearest neighbours are enough for a robust median (and keep a dense fleet cheap). */
 const MAX_NEIGHBOURS = 8;
 
-const zoneGroup = (zone: StuckParams['zone']) => ({ by: { prefer: [{ kind: zone }] }, minMembers: 1, minShare: 0, clearBelowMembers: 1 });
+const zoneGroup = (zone: StuckParams['zone']) => ({
+  by: { prefer: [{ kind: zone }] },
+  minMembers: 1,
+  minShare: 0,
+  clearBelowMembers: 1,
+});
 
 /** Stuck sensor: the very same value for at least `minReadings` readings and `minDuration` (noise always moves a live one). */
 export class StuckDetector implements Detector {
@@ -43,7 +48,15 @@ export class StuckDetector implements Detector {
     s.n++;
     if (s.n >= this.p.minReadings && e.ts - s.since >= this.p.minDurationMs) {
       const st = s;
-      this.groups.put(d, true, st.n, () => ({ at: e.ts, source: 'sensor', deviceId: d.id, msgId: e.msgId, kind: e.kind, summary: `${d.id} ${this.p.field} = ${fmt(st.v)} for ${st.n} readings (${formatDuration(e.ts - st.since)})`, value: st.v }));
+      this.groups.put(d, true, st.n, () => ({
+        at: e.ts,
+        source: 'sensor',
+        deviceId: d.id,
+        msgId: e.msgId,
+        kind: e.kind,
+        summary: `${d.id} ${this.p.field} = ${fmt(st.v)} for ${st.n} readings (${formatDuration(e.ts - st.since)})`,
+        value: st.v,
+      }));
     }
   }
 
@@ -126,7 +139,15 @@ export class DriftDetector extends NeighbourBase {
     if (!steady || s.span < this.p.windowMs * 0.9) return;
     const rate = s.slopePerHour();
     if (Math.abs(rate) >= this.p.minRatePerH && Math.abs(off) >= this.p.minOffset && Math.sign(rate) === Math.sign(off))
-      this.groups.put(d, true, Math.abs(off), () => ({ at: e.ts, source: 'sensor', deviceId: d.id, msgId: e.msgId, kind: e.kind, summary: `${d.id} ${fmt(v)} vs neighbours ${fmt(m)}: offset ${fmt(off)}, drifting ${fmt(rate)}/h`, value: v }));
+      this.groups.put(d, true, Math.abs(off), () => ({
+        at: e.ts,
+        source: 'sensor',
+        deviceId: d.id,
+        msgId: e.msgId,
+        kind: e.kind,
+        summary: `${d.id} ${fmt(v)} vs neighbours ${fmt(m)}: offset ${fmt(off)}, drifting ${fmt(rate)}/h`,
+        value: v,
+      }));
   }
 }
 
@@ -148,6 +169,14 @@ export class DisagreementDetector extends NeighbourBase {
     const limit = Math.max(this.p.minOffset, this.p.relOffset * Math.abs(m));
     const member = this.groups.isMember(d);
     const bad = member ? off >= limit * 0.7 : steady && off >= limit;
-    this.groups.put(d, bad, off, () => ({ at: e.ts, source: 'sensor', deviceId: d.id, msgId: e.msgId, kind: e.kind, summary: `${d.id} ${fmt(v)} vs neighbours ${fmt(m)} (off by ${fmt(off)})`, value: v }));
+    this.groups.put(d, bad, off, () => ({
+      at: e.ts,
+      source: 'sensor',
+      deviceId: d.id,
+      msgId: e.msgId,
+      kind: e.kind,
+      summary: `${d.id} ${fmt(v)} vs neighbours ${fmt(m)} (off by ${fmt(off)})`,
+      value: v,
+    }));
   }
 }

@@ -38,8 +38,25 @@ export class FloodedWasteDetector implements Detector {
     const flooded = this.rt.world.zoneActive(this.p.floodType, d.catchment);
     const a = this.book.get({ kind: 'catchment', id: d.catchment });
     if (flooded && fill >= this.p.fillAbove && !a.raised)
-      this.book.addEvidence(a, { at: e.ts, source: 'sensor', deviceId: d.id, msgId: e.msgId, kind: 'bin-fill', summary: `${d.id} ${fmt(fill)} % full in a flooded catchment`, value: fill, unit: '%' }, a.cond);
-    this.book.set(a, flooded && bins.size >= this.p.minBins, severityOf(this.rule.severity, bins.size, (v) => this.rt.world.resolve(v, {})));
+      this.book.addEvidence(
+        a,
+        {
+          at: e.ts,
+          source: 'sensor',
+          deviceId: d.id,
+          msgId: e.msgId,
+          kind: 'bin-fill',
+          summary: `${d.id} ${fmt(fill)} % full in a flooded catchment`,
+          value: fill,
+          unit: '%',
+        },
+        a.cond,
+      );
+    this.book.set(
+      a,
+      flooded && bins.size >= this.p.minBins,
+      severityOf(this.rule.severity, bins.size, (v) => this.rt.world.resolve(v, {})),
+    );
   }
 
   onTimer(): void {}

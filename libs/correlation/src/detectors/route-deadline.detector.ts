@@ -89,7 +89,11 @@ export class RouteDeadlineDetector implements Detector {
         unit: '%',
       });
       a.value = missed;
-      this.book.set(a, true, severityOf(this.rule.severity, missed, (v) => this.rt.world.resolve(v, {})));
+      this.book.set(
+        a,
+        true,
+        severityOf(this.rule.severity, missed, (v) => this.rt.world.resolve(v, {})),
+      );
     } else if (share >= this.p.clearShare) {
       this.missedAt.delete(r.id);
       this.book.set(a, false);

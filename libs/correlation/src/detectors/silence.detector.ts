@@ -141,8 +141,22 @@ export class ZoneSilenceDetector extends SilenceBase {
     const cond = a.raised ? share >= this.p.clearShare : n >= this.p.minSilent && share >= this.p.raiseShare;
     if (cond && !a.raised) {
       a.evidence.length = 0;
-      for (const id of set) this.book.addEvidence(a, { at: this.rt.now, source: 'engine', deviceId: id, kind: 'silence', summary: `${id} silent` }, false);
-    } else if (silent && a.raised) this.book.addEvidence(a, { at: this.rt.now, source: 'engine', deviceId: d.id, kind: 'silence', summary: `${d.id} silent` }, false);
-    this.book.set(a, cond, severityOf(this.rule.severity, n, (v) => this.rt.world.resolve(v, { [this.p.zone]: zoneId })));
+      for (const id of set)
+        this.book.addEvidence(
+          a,
+          { at: this.rt.now, source: 'engine', deviceId: id, kind: 'silence', summary: `${id} silent` },
+          false,
+        );
+    } else if (silent && a.raised)
+      this.book.addEvidence(
+        a,
+        { at: this.rt.now, source: 'engine', deviceId: d.id, kind: 'silence', summary: `${d.id} silent` },
+        false,
+      );
+    this.book.set(
+      a,
+      cond,
+      severityOf(this.rule.severity, n, (v) => this.rt.world.resolve(v, { [this.p.zone]: zoneId })),
+    );
   }
 }

@@ -53,7 +53,20 @@ export class ThresholdDetector implements Detector {
     const raw = readField(e.body, this.p.field);
     if (raw === undefined) return;
     let s = this.state.get(d.id);
-    if (!s) this.state.set(d.id, (s = { since: -Infinity, lastT: e.ts, satisfied: false, value: NaN, raw, msgId: e.msgId, staleDue: -Infinity, member: false }));
+    if (!s)
+      this.state.set(
+        d.id,
+        (s = {
+          since: -Infinity,
+          lastT: e.ts,
+          satisfied: false,
+          value: NaN,
+          raw,
+          msgId: e.msgId,
+          staleDue: -Infinity,
+          member: false,
+        }),
+      );
     const w = this.p.when;
     let ok: boolean;
     let value: number;
@@ -73,7 +86,8 @@ export class ThresholdDetector implements Detector {
     s.value = value;
     s.raw = raw;
     s.msgId = e.msgId;
-    if (this.p.staleAfterMs > 0 && s.staleDue < e.ts) this.rt.schedule((s.staleDue = e.ts + this.p.staleAfterMs), this, d.id);
+    if (this.p.staleAfterMs > 0 && s.staleDue < e.ts)
+      this.rt.schedule((s.staleDue = e.ts + this.p.staleAfterMs), this, d.id);
     this.decide(d, s, e.ts);
   }
 
@@ -111,7 +125,8 @@ export class ThresholdDetector implements Detector {
     const s = this.state.get(deviceId);
     const d = this.rt.topology.devices.get(deviceId);
     if (!s || !d) return;
-    if (due === s.staleDue && due - s.lastT < this.p.staleAfterMs) this.rt.schedule((s.staleDue = s.lastT + this.p.staleAfterMs), this, deviceId);
+    if (due === s.staleDue && due - s.lastT < this.p.staleAfterMs)
+      this.rt.schedule((s.staleDue = s.lastT + this.p.staleAfterMs), this, deviceId);
     this.decide(d, s, due);
   }
 }

@@ -69,10 +69,31 @@ export class TrendDetector implements Detector {
     const leadMin = rate > 0 ? ((target - level) / rate) * 60 : Infinity;
     let cond: boolean;
     if (a.raised) cond = rate >= this.p.minRatePerH / 3 && level >= this.p.minLevel / 2;
-    else cond = level >= this.p.minLevel && level < target && rate >= this.p.minRatePerH && leadMin * 60_000 <= this.p.horizonMs;
+    else
+      cond =
+        level >= this.p.minLevel &&
+        level < target &&
+        rate >= this.p.minRatePerH &&
+        leadMin * 60_000 <= this.p.horizonMs;
     if (cond && !a.cond)
-      this.book.addEvidence(a, { at: now, source: 'engine', kind: 'forecast', summary: `median ${this.p.field} ${fmt(level)} rising ${fmt(rate)}/h: ${fmt(target)} in ${Math.max(0, Math.round(leadMin))} min`, value: Math.round(leadMin) }, false);
+      this.book.addEvidence(
+        a,
+        {
+          at: now,
+          source: 'engine',
+          kind: 'forecast',
+          summary: `median ${this.p.field} ${fmt(level)} rising ${fmt(rate)}/h: ${fmt(target)} in ${Math.max(0, Math.round(leadMin))} min`,
+          value: Math.round(leadMin),
+        },
+        false,
+      );
     a.value = leadMin;
-    this.book.set(a, cond, cond ? severityOf(this.rule.severity, Math.max(0, leadMin), (x) => w.resolve(x, { [this.p.zone]: zoneId })) : undefined);
+    this.book.set(
+      a,
+      cond,
+      cond
+        ? severityOf(this.rule.severity, Math.max(0, leadMin), (x) => w.resolve(x, { [this.p.zone]: zoneId }))
+        : undefined,
+    );
   }
 }

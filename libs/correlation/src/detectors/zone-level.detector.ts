@@ -35,7 +35,11 @@ export class ZoneLevelDetector implements Detector {
     this.p = rule.params;
     this.deviceType = DEVICE_TYPE_OF_KIND[this.p.kind as MessageKind];
     const confirm = this.p.confirm;
-    this.kinds = [this.p.kind, ...(confirm?.detections.length ? (['camera-detection'] as const) : []), ...(confirm?.reportCategories.length ? (['field-report'] as const) : [])];
+    this.kinds = [
+      this.p.kind,
+      ...(confirm?.detections.length ? (['camera-detection'] as const) : []),
+      ...(confirm?.reportCategories.length ? (['field-report'] as const) : []),
+    ];
     this.book = new AlarmBook(rule, rt, zoneInhibited);
     this.throttle = new EvalThrottle(rt, this, 'eval|');
   }
@@ -51,8 +55,7 @@ export class ZoneLevelDetector implements Detector {
       x.t = e.ts;
       x.v = v;
       x.msgId = e.msgId;
-    }
-    else this.latest.set(d.id, { t: e.ts, v, msgId: e.msgId });
+    } else this.latest.set(d.id, { t: e.ts, v, msgId: e.msgId });
     const z: ZoneRef = { kind: this.p.zone, id: zoneId };
     const a = this.book.get(z);
     // Sensors crossing the level join the evidence once per episode.
@@ -61,7 +64,20 @@ export class ZoneLevelDetector implements Detector {
     if (!set) this.above.set(zoneId, (set = new Set()));
     if (v >= level && !set.has(d.id)) {
       set.add(d.id);
-      this.book.addEvidence(a, { at: e.ts, source: 'sensor', deviceId: d.id, msgId: e.msgId, kind: e.kind, summary: `${d.id} ${this.p.field} ${fmt(v)} ≥ ${fmt(level)}`, value: v, unit: 'cm' }, a.raised);
+      this.book.addEvidence(
+        a,
+        {
+          at: e.ts,
+          source: 'sensor',
+          deviceId: d.id,
+          msgId: e.msgId,
+          kind: e.kind,
+          summary: `${d.id} ${this.p.field} ${fmt(v)} ≥ ${fmt(level)}`,
+          value: v,
+          unit: 'cm',
+        },
+        a.raised,
+      );
     } else if (v < this.rt.world.resolve(this.p.clearBelow, { [this.p.zone]: zoneId })) set.delete(d.id);
     this.throttle.touch(zoneId, e.ts);
     const due = e.ts + this.p.staleAfterMs;
@@ -91,7 +107,20 @@ export class ZoneLevelDetector implements Detector {
     if (!zoneId) return;
     this.confirmedAt.set(zoneId, e.ts);
     const a = this.book.get({ kind: this.p.zone, id: zoneId });
-    if (a.cond) this.book.addEvidence(a, { at: e.ts, source: e.kind === 'camera-detection' ? 'camera' : 'report', deviceId: e.deviceId, msgId: e.msgId, kind: e.kind, summary, ref }, !a.confirmed);
+    if (a.cond)
+      this.book.addEvidence(
+        a,
+        {
+          at: e.ts,
+          source: e.kind === 'camera-detection' ? 'camera' : 'report',
+          deviceId: e.deviceId,
+          msgId: e.msgId,
+          kind: e.kind,
+          summary,
+          ref,
+        },
+        !a.confirmed,
+      );
     this.evaluate(a);
   }
 
@@ -131,12 +160,19 @@ export class ZoneLevelDetector implements Detector {
     let cond = !Number.isNaN(x) && x >= w.resolve(a.raised ? this.p.clearBelow : this.p.above, zones);
     if (cond && !a.raised && !a.cond && this.p.requiresAny.length) {
       cond = this.p.requiresAny.some((c) => PREDICATES[c.fn](w, {}, undefined, a.zone.id, c.args) !== c.negate);
-      if (cond) this.book.addEvidence(a, { at: w.now, source: 'engine', kind: 'cause', summary: this.cause(a.zone.id) }, false);
+      if (cond)
+        this.book.addEvidence(a, { at: w.now, source: 'engine', kind: 'cause', summary: this.cause(a.zone.id) }, false);
     }
     const c = this.p.confirm;
     a.confirmed = !!c && w.now - (this.confirmedAt.get(a.zone.id) ?? -Infinity) <= c.withinMs;
     if (!Number.isNaN(x)) a.value = x;
-    this.book.set(a, cond, Number.isNaN(a.value) ? undefined : severityOf(this.rule.severity, a.value, (v) => w.resolve(v, zones), a.confirmed));
+    this.book.set(
+      a,
+      cond,
+      Number.isNaN(a.value)
+        ? undefined
+        : severityOf(this.rule.severity, a.value, (v) => w.resolve(v, zones), a.confirmed),
+    );
   }
 
   private cause(zoneId: string): string {

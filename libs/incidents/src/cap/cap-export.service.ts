@@ -16,7 +16,8 @@ export class CapExportService {
   /** Alert, then Update / Cancel messages referencing the earlier ones, oldest first. */
   async messages(incidentId: string): Promise<CapMessage[]> {
     const timeline = await this.repo.timeline(incidentId);
-    if (timeline.length === 0) throw new IncidentError('INCIDENT_NOT_FOUND', `no incident ${incidentId}`, { incidentId });
+    if (timeline.length === 0)
+      throw new IncidentError('INCIDENT_NOT_FOUND', `no incident ${incidentId}`, { incidentId });
     return this.exporter.messages(timeline);
   }
 

@@ -7,7 +7,14 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
-import { evolve, type BilingualText, type IncidentRecord, type IncidentType, type Severity, type StoredIncidentEvent } from '@ioc/domain';
+import {
+  evolve,
+  type BilingualText,
+  type IncidentRecord,
+  type IncidentType,
+  type Severity,
+  type StoredIncidentEvent,
+} from '@ioc/domain';
 import { IncidentError } from '../incident.errors';
 import type { SopCatalog } from '../sop/sop.catalog';
 import type { CapCategory, CapCertainty, CapResponseType } from '../sop/sop.schema';
@@ -45,7 +52,12 @@ export interface CapMessage {
   readonly xml: string;
 }
 
-const SEVERITY: Record<Severity, CapSeverity> = { minor: 'Minor', moderate: 'Moderate', major: 'Severe', critical: 'Extreme' };
+const SEVERITY: Record<Severity, CapSeverity> = {
+  minor: 'Minor',
+  moderate: 'Moderate',
+  major: 'Severe',
+  critical: 'Extreme',
+};
 /** Types that forecast rather than observe: the event is expected, not happening. */
 const FORECAST_TYPES: readonly IncidentType[] = ['rising-water', 'king-tide-watch'];
 const LANGS = [
@@ -55,7 +67,10 @@ const LANGS = [
 type Lang = (typeof LANGS)[number][0];
 
 const TEXT = {
-  senderName: { vi: 'Trung tâm Điều hành đô thị thông minh Sóc Trăng (IOC)', en: 'Sóc Trăng Intelligent Operations Centre (IOC)' },
+  senderName: {
+    vi: 'Trung tâm Điều hành đô thị thông minh Sóc Trăng (IOC)',
+    en: 'Sóc Trăng Intelligent Operations Centre (IOC)',
+  },
   ended: { vi: 'Đã kết thúc', en: 'Ended' },
   update: { vi: 'Cập nhật', en: 'Update' },
   allClear: {
@@ -67,8 +82,20 @@ const TEXT = {
     en: { minor: 'minor', moderate: 'moderate', major: 'major', critical: 'critical' },
   },
   state: {
-    vi: { open: 'mới', acknowledged: 'đã tiếp nhận', assigned: 'đang xử lý', resolved: 'đã xử lý xong', closed: 'đã đóng' },
-    en: { open: 'open', acknowledged: 'acknowledged', assigned: 'being handled', resolved: 'resolved', closed: 'closed' },
+    vi: {
+      open: 'mới',
+      acknowledged: 'đã tiếp nhận',
+      assigned: 'đang xử lý',
+      resolved: 'đã xử lý xong',
+      closed: 'đã đóng',
+    },
+    en: {
+      open: 'open',
+      acknowledged: 'acknowledged',
+      assigned: 'being handled',
+      resolved: 'resolved',
+      closed: 'closed',
+    },
   },
   opened: { vi: 'mở lúc', en: 'opened' },
   level: { vi: 'Mức độ', en: 'Severity' },
@@ -114,7 +141,8 @@ export class CapExporter {
     private readonly opts: CapExportOptions = {},
   ) {
     this.sender = opts.sender ?? DEFAULT_CAP_SENDER;
-    if (/[\s,<&]/.test(this.sender)) throw new IncidentError('INCIDENT_INVALID_COMMAND', 'CAP sender may not contain spaces, commas, < or &');
+    if (/[\s,<&]/.test(this.sender))
+      throw new IncidentError('INCIDENT_INVALID_COMMAND', 'CAP sender may not contain spaces, commas, < or &');
     this.offset = opts.utcOffsetMinutes ?? 420;
   }
 
@@ -143,11 +171,18 @@ export class CapExporter {
   /** The latest message of the chain: what a CAP feed shows for the incident now. */
   latest(timeline: readonly StoredIncidentEvent[]): CapMessage {
     const all = this.messages(timeline);
-    if (all.length === 0) throw new IncidentError('INCIDENT_NOT_FOUND', 'an incident timeline starts with its opened event');
+    if (all.length === 0)
+      throw new IncidentError('INCIDENT_NOT_FOUND', 'an incident timeline starts with its opened event');
     return all[all.length - 1];
   }
 
-  private message(incident: IncidentRecord, msgType: CapMsgType, version: number, at: number, earlier: readonly CapMessage[]): CapMessage {
+  private message(
+    incident: IncidentRecord,
+    msgType: CapMsgType,
+    version: number,
+    at: number,
+    earlier: readonly CapMessage[],
+  ): CapMessage {
     const identifier = `ioc-soctrang-${incident.id}-${version}`;
     const sent = capDateTime(at, this.offset);
     const status: CapStatus = incident.exercise ? 'Exercise' : 'Actual';
@@ -165,16 +200,28 @@ export class CapExporter {
     if (references.length > 0) el(root, 'references', references.join(' '));
     el(root, 'incidents', incident.id);
     for (const [lang, tag] of LANGS) this.info(root.ele('info'), lang, tag, incident, msgType);
-    return { identifier, sender: this.sender, sent, status, msgType, references, incidentId: incident.id, version, xml: root.end({ prettyPrint: true }) };
+    return {
+      identifier,
+      sender: this.sender,
+      sent,
+      status,
+      msgType,
+      references,
+      incidentId: incident.id,
+      version,
+      xml: root.end({ prettyPrint: true }),
+    };
   }
 
   private info(info: XMLBuilder, lang: Lang, tag: string, incident: IncidentRecord, msgType: CapMsgType): void {
     const el = (name: string, text: string | number) => info.ele(name).txt(String(text)).up();
     const sop = this.sops.forType(incident.type);
     const categories: readonly CapCategory[] = sop?.cap.categories ?? ['Other'];
-    const responseTypes: readonly CapResponseType[] = msgType === 'Cancel' ? ['AllClear'] : (sop?.cap.responseTypes ?? ['Monitor']);
+    const responseTypes: readonly CapResponseType[] =
+      msgType === 'Cancel' ? ['AllClear'] : (sop?.cap.responseTypes ?? ['Monitor']);
     const certainty: CapCertainty = sop?.cap.certainty ?? 'Observed';
-    const urgency: CapUrgency = msgType === 'Cancel' ? 'Past' : FORECAST_TYPES.includes(incident.type) ? 'Expected' : 'Immediate';
+    const urgency: CapUrgency =
+      msgType === 'Cancel' ? 'Past' : FORECAST_TYPES.includes(incident.type) ? 'Expected' : 'Immediate';
     el('language', tag);
     for (const c of categories) el('category', c);
     el('event', sop?.cap.event[lang] ?? incident.type);
@@ -186,11 +233,13 @@ export class CapExporter {
     code.ele('valueName').txt('ioc:incident-type').up().ele('value').txt(incident.type);
     el('onset', capDateTime(incident.openedAt, this.offset));
     el('senderName', (this.opts.senderName ?? TEXT.senderName)[lang]);
-    const prefix = msgType === 'Cancel' ? `${TEXT.ended[lang]}: ` : msgType === 'Update' ? `${TEXT.update[lang]}: ` : '';
+    const prefix =
+      msgType === 'Cancel' ? `${TEXT.ended[lang]}: ` : msgType === 'Update' ? `${TEXT.update[lang]}: ` : '';
     el('headline', `${prefix}${incident.title[lang]}`);
     el('description', this.description(incident, lang));
     // The SOP version the incident opened with carries the advice; the current one if it had none.
-    const instruction = msgType === 'Cancel' ? TEXT.allClear[lang] : (incident.sop?.instruction[lang] ?? sop?.instruction[lang]);
+    const instruction =
+      msgType === 'Cancel' ? TEXT.allClear[lang] : (incident.sop?.instruction[lang] ?? sop?.instruction[lang]);
     if (instruction) el('instruction', instruction);
     for (const [name, value] of [
       ['ioc:state', incident.state],
@@ -212,7 +261,8 @@ export class CapExporter {
       `${TEXT.level[lang]}: ${TEXT.severity[lang][incident.severity]}. ${TEXT.status[lang]}: ${TEXT.state[lang][incident.state]}, ${TEXT.opened[lang]} ${capDateTime(incident.openedAt, this.offset)}.`,
     ];
     const evidence = [...incident.evidence].reverse().slice(0, this.opts.evidenceLines ?? 5);
-    if (evidence.length > 0) lines.push(`${TEXT.evidence[lang]}:`, ...evidence.map((e) => `- ${capDateTime(e.at, this.offset)} ${e.summary}`));
+    if (evidence.length > 0)
+      lines.push(`${TEXT.evidence[lang]}:`, ...evidence.map((e) => `- ${capDateTime(e.at, this.offset)} ${e.summary}`));
     return lines.join('\n');
   }
 }

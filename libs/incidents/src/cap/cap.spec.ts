@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { create } from 'xmlbuilder2';
 import { loadCity } from '@ioc/city';
-import { evolve, type Evidence, type IncidentRecord, type IncidentSignal, type StoredIncidentEvent, type ZoneRef } from '@ioc/domain';
+import {
+  evolve,
+  type Evidence,
+  type IncidentRecord,
+  type IncidentSignal,
+  type StoredIncidentEvent,
+  type ZoneRef,
+} from '@ioc/domain';
 import { decide, foldByIncident, type IncidentCommand } from '../incident.decider';
 import { loadSopCatalog } from '../sop/sop.catalog';
 import { attachable } from '../sop/sop.schema';
@@ -21,7 +28,10 @@ const city = loadCity();
 const exporter = new CapExporter(sops, new ZoneAreas(city), { sender: 'ioc@soctrang.local' });
 
 async function expectValid(xml: string): Promise<void> {
-  const result = await validateXML({ xml: [{ fileName: 'alert.xml', contents: xml }], schema: [{ fileName: 'CAP-v1.2.xsd', contents: XSD }] });
+  const result = await validateXML({
+    xml: [{ fileName: 'alert.xml', contents: xml }],
+    schema: [{ fileName: 'CAP-v1.2.xsd', contents: XSD }],
+  });
   if (!result.valid) throw new Error(`invalid CAP:\n${result.rawOutput}\n${xml}`);
 }
 
@@ -30,7 +40,12 @@ type Json = Record<string, unknown>;
 function parse(xml: string): Json {
   const unescape = (v: unknown): unknown =>
     typeof v === 'string'
-      ? v.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+      ? v
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&apos;/g, "'")
+          .replace(/&amp;/g, '&')
       : Array.isArray(v)
         ? v.map(unescape)
         : v && typeof v === 'object'
@@ -53,7 +68,14 @@ function timeline(steps: Array<[IncidentCommand, number]>): StoredIncidentEvent[
   return out;
 }
 
-const ev = (at: number, msgId: string, summary: string): Evidence => ({ at, source: 'sensor', deviceId: 'wl-p1-003', msgId, kind: 'water-level', summary });
+const ev = (at: number, msgId: string, summary: string): Evidence => ({
+  at,
+  source: 'sensor',
+  deviceId: 'wl-p1-003',
+  msgId,
+  kind: 'water-level',
+  summary,
+});
 
 function raise(zone: ZoneRef, over: Partial<Extract<IncidentSignal, { op: 'raise' }>> = {}): IncidentSignal {
   return {
@@ -88,9 +110,34 @@ describe('CAP 1.2 export', () => {
       timeline([
         [signal(raise(catchment)), T0],
         [{ kind: 'acknowledge', by: 'op-lan' }, T0 + MIN],
-        [signal({ op: 'update', key: 'urban-flooding:catch-trung-tam-bac', at: T0 + 5 * MIN, severity: 'critical', evidence: [ev(T0 + 5 * MIN, 'm2', 'wl-p1-003 mực nước 58 cm')] }), T0 + 5 * MIN],
-        [signal({ op: 'update', key: 'urban-flooding:catch-trung-tam-bac', at: T0 + 6 * MIN, evidence: [ev(T0 + 6 * MIN, 'm3', 'wl-p1-003 mực nước 60 cm')] }), T0 + 6 * MIN],
-        [signal({ op: 'clear', key: 'urban-flooding:catch-trung-tam-bac', at: T0 + 90 * MIN, reason: 'mực nước < 15 cm trong 10 phút' }), T0 + 90 * MIN],
+        [
+          signal({
+            op: 'update',
+            key: 'urban-flooding:catch-trung-tam-bac',
+            at: T0 + 5 * MIN,
+            severity: 'critical',
+            evidence: [ev(T0 + 5 * MIN, 'm2', 'wl-p1-003 mực nước 58 cm')],
+          }),
+          T0 + 5 * MIN,
+        ],
+        [
+          signal({
+            op: 'update',
+            key: 'urban-flooding:catch-trung-tam-bac',
+            at: T0 + 6 * MIN,
+            evidence: [ev(T0 + 6 * MIN, 'm3', 'wl-p1-003 mực nước 60 cm')],
+          }),
+          T0 + 6 * MIN,
+        ],
+        [
+          signal({
+            op: 'clear',
+            key: 'urban-flooding:catch-trung-tam-bac',
+            at: T0 + 90 * MIN,
+            reason: 'mực nước < 15 cm trong 10 phút',
+          }),
+          T0 + 90 * MIN,
+        ],
       ]),
     );
   });
@@ -105,7 +152,10 @@ describe('CAP 1.2 export', () => {
       good.replace('<scope>Public</scope>', ''),
       good.replace('<urgency>Immediate</urgency>', '<urgency>Now</urgency>'),
     ]) {
-      const r = await validateXML({ xml: [{ fileName: 'alert.xml', contents: broken }], schema: [{ fileName: 'CAP-v1.2.xsd', contents: XSD }] });
+      const r = await validateXML({
+        xml: [{ fileName: 'alert.xml', contents: broken }],
+        schema: [{ fileName: 'CAP-v1.2.xsd', contents: XSD }],
+      });
       expect(r.valid).toBe(false);
     }
   });
@@ -116,11 +166,21 @@ describe('CAP 1.2 export', () => {
     expect(chain[1].references).toEqual([`ioc@soctrang.local,${chain[0].identifier},${chain[0].sent}`]);
     expect(chain[2].references).toEqual(chain.slice(0, 2).map((m) => `${m.sender},${m.identifier},${m.sent}`));
     expect(new Set(chain.map((m) => m.identifier)).size).toBe(3);
-    expect(chain.map((m) => m.sent)).toEqual(['2026-10-20T18:00:00+07:00', '2026-10-20T18:05:00+07:00', '2026-10-20T19:30:00+07:00']);
+    expect(chain.map((m) => m.sent)).toEqual([
+      '2026-10-20T18:00:00+07:00',
+      '2026-10-20T18:05:00+07:00',
+      '2026-10-20T19:30:00+07:00',
+    ]);
     for (const m of chain) await expectValid(m.xml);
 
     const alert = parse(chain[0].xml);
-    expect(alert).toMatchObject({ '@xmlns': 'urn:oasis:names:tc:emergency:cap:1.2', status: 'Actual', msgType: 'Alert', scope: 'Public', incidents: chain[0].incidentId });
+    expect(alert).toMatchObject({
+      '@xmlns': 'urn:oasis:names:tc:emergency:cap:1.2',
+      status: 'Actual',
+      msgType: 'Alert',
+      scope: 'Public',
+      incidents: chain[0].incidentId,
+    });
     expect(alert.references).toBeUndefined();
     const update = parse(chain[1].xml);
     expect(update.references).toBe(chain[1].references.join(' '));
@@ -138,7 +198,13 @@ describe('CAP 1.2 export', () => {
     const info = list(parse(chain[0].xml).info as Json[]);
     expect(info.map((i) => i.language)).toEqual(['vi-VN', 'en-US']);
     const [vi, en] = info;
-    expect(vi).toMatchObject({ event: 'Ngập úng đô thị', headline: 'Ngập úng lưu vực Trung tâm bắc', urgency: 'Immediate', severity: 'Moderate', certainty: 'Observed' });
+    expect(vi).toMatchObject({
+      event: 'Ngập úng đô thị',
+      headline: 'Ngập úng lưu vực Trung tâm bắc',
+      urgency: 'Immediate',
+      severity: 'Moderate',
+      certainty: 'Observed',
+    });
     expect(en).toMatchObject({ event: 'Urban flooding', headline: 'Urban flooding in Trung tâm bắc catchment' });
     expect(list(vi.category as string[])).toEqual(['Met', 'Infra']);
     expect(vi.instruction).toBe(sops.require('urban-flooding').instruction.vi);
@@ -155,7 +221,9 @@ describe('CAP 1.2 export', () => {
   it('takes the area polygon from the zone geometry as closed "lat,lon" pairs', () => {
     const area = (list(parse(chain[0].xml).info as Json[])[0].area as Json) ?? {};
     expect(area.areaDesc).toBe('Lưu vực thoát nước Trung tâm bắc (chợ Sóc Trăng), Sóc Trăng, TP Cần Thơ');
-    const pairs = String(area.polygon).split(' ').map((p) => p.split(',').map(Number));
+    const pairs = String(area.polygon)
+      .split(' ')
+      .map((p) => p.split(',').map(Number));
     expect(pairs.length).toBeGreaterThanOrEqual(4);
     expect(pairs[0]).toEqual(pairs[pairs.length - 1]);
     for (const [lat, lon] of pairs) {
@@ -167,14 +235,34 @@ describe('CAP 1.2 export', () => {
     const ring = city.catchments.find((c) => c.id === 'catch-trung-tam-bac')!.ring;
     expect(pairs[1]).toEqual([ring[1][1], ring[1][0]]);
     // an open ring is closed; fewer than three points is refused
-    expect(capPolygon([[105.9, 9.6], [105.91, 9.6], [105.91, 9.61]])).toBe('9.6,105.9 9.6,105.91 9.61,105.91 9.6,105.9');
-    expect(() => capPolygon([[105.9, 9.6], [105.91, 9.6]])).toThrow();
+    expect(
+      capPolygon([
+        [105.9, 9.6],
+        [105.91, 9.6],
+        [105.91, 9.61],
+      ]),
+    ).toBe('9.6,105.9 9.6,105.91 9.61,105.91 9.6,105.9');
+    expect(() =>
+      capPolygon([
+        [105.9, 9.6],
+        [105.91, 9.6],
+      ]),
+    ).toThrow();
   });
 
   it('marks exercises status=Exercise through the whole chain', async () => {
     const msgs = exporter.messages(
       timeline([
-        [signal(raise({ kind: 'site', id: 'site-festival-bank-north' }, { type: 'crowd-over-capacity', ruleId: 'traffic.crowd', key: 'crowd:north', severity: 'major' }), true), T0],
+        [
+          signal(
+            raise(
+              { kind: 'site', id: 'site-festival-bank-north' },
+              { type: 'crowd-over-capacity', ruleId: 'traffic.crowd', key: 'crowd:north', severity: 'major' },
+            ),
+            true,
+          ),
+          T0,
+        ],
         [{ kind: 'resolve', by: 'trainee-1', note: 'entries closed' }, T0 + 20 * MIN],
       ]),
     );
@@ -191,13 +279,23 @@ describe('CAP 1.2 export', () => {
       timeline([
         [signal(raise({ kind: 'ward', id: 'ward-p1' })), T0],
         [signal({ op: 'clear', key: 'urban-flooding:ward-p1', at: T0 + 10 * MIN, reason: 'below' }), T0 + 10 * MIN],
-        [signal(raise({ kind: 'ward', id: 'ward-p1' }, { at: T0 + 20 * MIN, severity: 'major', evidence: [ev(T0 + 20 * MIN, 'm5', 'again')] })), T0 + 20 * MIN],
+        [
+          signal(
+            raise(
+              { kind: 'ward', id: 'ward-p1' },
+              { at: T0 + 20 * MIN, severity: 'major', evidence: [ev(T0 + 20 * MIN, 'm5', 'again')] },
+            ),
+          ),
+          T0 + 20 * MIN,
+        ],
       ]),
     );
     expect(reopenChain.map((m) => m.msgType)).toEqual(['Alert', 'Cancel', 'Update']);
     const ward = list(parse(reopenChain[2].xml).info as Json[])[1].area as Json;
     expect(ward.areaDesc).toBe('Ward Phường 1, Sóc Trăng, Cần Thơ city');
-    expect((list(parse(reopenChain[2].xml).info as Json[])[0].area as Json).areaDesc).toBe('Phường 1, Sóc Trăng, TP Cần Thơ');
+    expect((list(parse(reopenChain[2].xml).info as Json[])[0].area as Json).areaDesc).toBe(
+      'Phường 1, Sóc Trăng, TP Cần Thơ',
+    );
     expect(list(ward.geocode as Json[]).map((g) => g.valueName)).toEqual(['VN-ADMIN-pre-2025', 'VN-ADMIN-2025']);
 
     const zones: Array<[ZoneRef, 'polygon' | 'circle' | 'none']> = [
@@ -211,7 +309,10 @@ describe('CAP 1.2 export', () => {
       const [m] = exporter.messages(timeline([[signal(raise(zone, { key: `k:${zone.id}` })), T0]]));
       await expectValid(m.xml);
       const area = list(parse(m.xml).info as Json[])[0].area as Json;
-      expect([area.polygon !== undefined, area.circle !== undefined]).toEqual([shape === 'polygon', shape === 'circle']);
+      expect([area.polygon !== undefined, area.circle !== undefined]).toEqual([
+        shape === 'polygon',
+        shape === 'circle',
+      ]);
       if (shape === 'circle') expect(area.circle).toBe('9.56842,105.94649 0.1');
     }
   });

@@ -41,7 +41,8 @@ const DEVICE_RADIUS_KM = 0.1;
 /** CAP polygon text: "lat,lon lat,lon …", first pair = last pair, at least four pairs. */
 export function capPolygon(ring: readonly LonLat[]): string {
   if (ring.length < 3) throw new Error(`a polygon needs at least three points (got ${ring.length})`);
-  const closed = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring : [...ring, ring[0]];
+  const closed =
+    ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring : [...ring, ring[0]];
   if (closed.length < 4) throw new Error('a closed polygon needs at least four pairs');
   return closed.map(([lon, lat]) => `${round(lat)},${round(lon)}`).join(' ');
 }
@@ -69,8 +70,12 @@ export class ZoneAreas {
   areaOf(zone: ZoneRef): ZoneArea {
     const label = KIND_LABEL[zone.kind];
     // Ward names already say "Phường": no "Phường Phường 1".
-    const withLabel = (l: string, name: string) => (name.toLowerCase().startsWith(l.toLowerCase()) ? name : `${l} ${name}`);
-    const desc = (name: string): BilingualText => ({ vi: `${withLabel(label.vi, name)}, ${CITY.vi}`, en: `${label.en} ${name}, ${CITY.en}` });
+    const withLabel = (l: string, name: string) =>
+      name.toLowerCase().startsWith(l.toLowerCase()) ? name : `${l} ${name}`;
+    const desc = (name: string): BilingualText => ({
+      vi: `${withLabel(label.vi, name)}, ${CITY.vi}`,
+      en: `${label.en} ${name}, ${CITY.en}`,
+    });
     switch (zone.kind) {
       case 'ward':
       case 'catchment':
@@ -92,7 +97,9 @@ export class ZoneAreas {
       }
       case 'device': {
         const d = this.devices.get(zone.id);
-        return d ? { desc: desc(zone.id), rings: [], circle: { at: [d.lon, d.lat], radiusKm: DEVICE_RADIUS_KM }, geocodes: [] } : { desc: desc(zone.id), rings: [], geocodes: [] };
+        return d
+          ? { desc: desc(zone.id), rings: [], circle: { at: [d.lon, d.lat], radiusKm: DEVICE_RADIUS_KM }, geocodes: [] }
+          : { desc: desc(zone.id), rings: [], geocodes: [] };
       }
     }
   }

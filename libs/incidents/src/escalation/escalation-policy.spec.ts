@@ -52,7 +52,13 @@ describe('escalation policy', () => {
   const policy = parseEscalationPolicy(POLICY);
 
   it('parses durations', () => {
-    expect([parseDuration('500ms'), parseDuration('30s'), parseDuration('5m'), parseDuration('2h'), parseDuration('1.5s')]).toEqual([500, 30_000, 300_000, 7_200_000, 1500]);
+    expect([
+      parseDuration('500ms'),
+      parseDuration('30s'),
+      parseDuration('5m'),
+      parseDuration('2h'),
+      parseDuration('1.5s'),
+    ]).toEqual([500, 30_000, 300_000, 7_200_000, 1500]);
     expect(() => parseDuration('5 minutes')).toThrow('not a duration');
   });
 
@@ -61,7 +67,10 @@ describe('escalation policy', () => {
       channel: 'console',
       severities: {
         critical: {
-          levels: [{ afterMs: 5 * MIN, notify: ['supervisor'] }, { afterMs: 15 * MIN, notify: ['duty-manager'] }],
+          levels: [
+            { afterMs: 5 * MIN, notify: ['supervisor'] },
+            { afterMs: 15 * MIN, notify: ['duty-manager'] },
+          ],
           reminders: { everyMs: 10 * MIN, max: 3, notify: ['supervisor', 'duty-manager'] },
         },
         major: { levels: [{ afterMs: 15 * MIN, notify: ['supervisor'] }] },
@@ -72,18 +81,36 @@ describe('escalation policy', () => {
 
   it('loads and validates the shipped seeds/escalation.yaml', () => {
     const shipped = loadEscalationPolicy();
-    expect(shipped.severities.critical?.levels.map((l) => [l.afterMs, l.notify])).toEqual([[5 * MIN, ['supervisor']], [15 * MIN, ['duty-manager']]]);
+    expect(shipped.severities.critical?.levels.map((l) => [l.afterMs, l.notify])).toEqual([
+      [5 * MIN, ['supervisor']],
+      [15 * MIN, ['duty-manager']],
+    ]);
     expect(shipped.severities.critical?.reminders?.max).toBeGreaterThan(0);
     expect(shipped.severities.minor).toBeUndefined();
   });
 
   it('refuses invalid policies, naming the field', () => {
-    expectPolicyError('version: 1\nchannel: console\nseverities:\n  critical:\n    levels:\n      - { after: 15m, notify: [supervisor] }\n      - { after: 5m, notify: [duty-manager] }\n', 'strictly later');
-    expectPolicyError('version: 1\nchannel: console\nseverities:\n  critical:\n    levels:\n      - { after: soon, notify: [supervisor] }\n', 'severities.critical.levels.0.after');
-    expectPolicyError('version: 1\nchannel: console\nseverities:\n  critical:\n    levels:\n      - { after: 5m, notify: [mayor] }\n', 'notify');
-    expectPolicyError('version: 1\nchannel: console\nseverities:\n  catastrophic:\n    levels:\n      - { after: 5m, notify: [supervisor] }\n', 'catastrophic');
+    expectPolicyError(
+      'version: 1\nchannel: console\nseverities:\n  critical:\n    levels:\n      - { after: 15m, notify: [supervisor] }\n      - { after: 5m, notify: [duty-manager] }\n',
+      'strictly later',
+    );
+    expectPolicyError(
+      'version: 1\nchannel: console\nseverities:\n  critical:\n    levels:\n      - { after: soon, notify: [supervisor] }\n',
+      'severities.critical.levels.0.after',
+    );
+    expectPolicyError(
+      'version: 1\nchannel: console\nseverities:\n  critical:\n    levels:\n      - { after: 5m, notify: [mayor] }\n',
+      'notify',
+    );
+    expectPolicyError(
+      'version: 1\nchannel: console\nseverities:\n  catastrophic:\n    levels:\n      - { after: 5m, notify: [supervisor] }\n',
+      'catastrophic',
+    );
     expectPolicyError('version: 1\nchannel: console\nseverities:\n  critical: {}\n', 'levels or reminders');
-    expectPolicyError('version: 1\nchannel: console\nseverities:\n  critical:\n    reminders: { every: 0s, max: 2, notify: [supervisor] }\n', 'longer than 0');
+    expectPolicyError(
+      'version: 1\nchannel: console\nseverities:\n  critical:\n    reminders: { every: 0s, max: 2, notify: [supervisor] }\n',
+      'longer than 0',
+    );
     expectPolicyError('version: 2\nchannel: console\nseverities: {}\n', 'version');
     expectPolicyError('version: 1\nchannel: console\nseverities: {}\nextra: 1\n', 'extra');
     expectPolicyError('version: 1\n  channel: [', 'not YAML');
@@ -94,8 +121,18 @@ describe('planNextEscalation', () => {
   const policy = parseEscalationPolicy(POLICY);
 
   it('plans level 1 after opening, then level 2, then reminders from the last level', () => {
-    expect(planNextEscalation(incident(), policy, 0, T0)).toEqual({ level: 1, kind: 'escalation', dueAt: T0 + 5 * MIN, recipients: ['supervisor'] });
-    expect(planNextEscalation(incident(), policy, 1, T0 + 5 * MIN)).toEqual({ level: 2, kind: 'escalation', dueAt: T0 + 15 * MIN, recipients: ['duty-manager'] });
+    expect(planNextEscalation(incident(), policy, 0, T0)).toEqual({
+      level: 1,
+      kind: 'escalation',
+      dueAt: T0 + 5 * MIN,
+      recipients: ['supervisor'],
+    });
+    expect(planNextEscalation(incident(), policy, 1, T0 + 5 * MIN)).toEqual({
+      level: 2,
+      kind: 'escalation',
+      dueAt: T0 + 15 * MIN,
+      recipients: ['duty-manager'],
+    });
     expect(planNextEscalation(incident(), policy, 2, T0 + 15 * MIN)).toEqual({
       level: 3,
       kind: 'reminder',
@@ -113,7 +150,9 @@ describe('planNextEscalation', () => {
 
   it('plans nothing once the incident is no longer open', () => {
     for (const state of ['acknowledged', 'assigned', 'resolved', 'closed'] as const) {
-      expect(planNextEscalation(incident({ state, acknowledgedAt: T0 + MIN }), policy, 0, T0 + 10 * MIN)).toBeUndefined();
+      expect(
+        planNextEscalation(incident({ state, acknowledgedAt: T0 + MIN }), policy, 0, T0 + 10 * MIN),
+      ).toBeUndefined();
     }
     // The cancellation path still finds the level that would have been next.
     expect(nextEscalationStep(policy, 'critical', T0, 1, T0 + 6 * MIN)?.level).toBe(2);
@@ -135,20 +174,35 @@ describe('planNextEscalation', () => {
 
   it('collapses missed reminders into the latest one due', () => {
     // Workers down from 20 to 47 minutes: reminders of 25 and 35 minutes were missed; the one of 45 is sent.
-    expect(planNextEscalation(incident(), policy, 2, T0 + 47 * MIN)).toMatchObject({ level: 5, kind: 'reminder', dueAt: T0 + 45 * MIN });
+    expect(planNextEscalation(incident(), policy, 2, T0 + 47 * MIN)).toMatchObject({
+      level: 5,
+      kind: 'reminder',
+      dueAt: T0 + 45 * MIN,
+    });
     // Beyond the last reminder, the last one (bounded by max).
     expect(planNextEscalation(incident(), policy, 2, T0 + 500 * MIN)).toMatchObject({ level: 5, dueAt: T0 + 45 * MIN });
     // A job firing a few ms early still plans its own level.
-    expect(planNextEscalation(incident(), policy, 2, T0 + 25 * MIN - 3)).toMatchObject({ level: 3, dueAt: T0 + 25 * MIN });
+    expect(planNextEscalation(incident(), policy, 2, T0 + 25 * MIN - 3)).toMatchObject({
+      level: 3,
+      dueAt: T0 + 25 * MIN,
+    });
   });
 
   it('anchors reminders at openedAt when a severity has no levels', () => {
-    expect(planNextEscalation(incident({ severity: 'moderate' }), policy, 0, T0)).toMatchObject({ level: 1, kind: 'reminder', dueAt: T0 + 60 * MIN, recipients: ['operator'] });
+    expect(planNextEscalation(incident({ severity: 'moderate' }), policy, 0, T0)).toMatchObject({
+      level: 1,
+      kind: 'reminder',
+      dueAt: T0 + 60 * MIN,
+      recipients: ['operator'],
+    });
     expect(planNextEscalation(incident({ severity: 'moderate' }), policy, 2, T0 + 200 * MIN)).toBeUndefined();
   });
 
   it('follows the current severity', () => {
     // Major had its level 1; now critical: level 2 of the critical ladder (duty manager at 15 minutes).
-    expect(planNextEscalation(incident({ severity: 'critical' }), policy, 1, T0 + 16 * MIN)).toMatchObject({ level: 2, recipients: ['duty-manager'] });
+    expect(planNextEscalation(incident({ severity: 'critical' }), policy, 1, T0 + 16 * MIN)).toMatchObject({
+      level: 2,
+      recipients: ['duty-manager'],
+    });
   });
 });

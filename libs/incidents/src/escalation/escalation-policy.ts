@@ -7,7 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { ESCALATION_ROLES, SEVERITIES, type EscalationRole, type IncidentState, type NotificationKind, type Severity } from '@ioc/domain';
+import {
+  ESCALATION_ROLES,
+  SEVERITIES,
+  type EscalationRole,
+  type IncidentState,
+  type NotificationKind,
+  type Severity,
+} from '@ioc/domain';
 import { IncidentError } from '../incident.errors';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
@@ -24,8 +31,17 @@ const duration = z
   .string()
   .regex(DURATION, 'a duration such as 500ms, 30s, 5m or 2h')
   .transform(parseDuration)
-  .pipe(z.number().int().positive('must be longer than 0').max(7 * 24 * 3_600_000, 'at most 7 days'));
-const recipients = z.array(z.enum(ESCALATION_ROLES)).min(1).max(ESCALATION_ROLES.length)
+  .pipe(
+    z
+      .number()
+      .int()
+      .positive('must be longer than 0')
+      .max(7 * 24 * 3_600_000, 'at most 7 days'),
+  );
+const recipients = z
+  .array(z.enum(ESCALATION_ROLES))
+  .min(1)
+  .max(ESCALATION_ROLES.length)
   .refine((r) => new Set(r).size === r.length, 'recipients repeat');
 
 const ladderSchema = z
@@ -34,11 +50,20 @@ const ladderSchema = z
       .array(z.object({ after: duration, notify: recipients }).strict())
       .max(10)
       .default([])
-      .refine((ls) => ls.every((l, i) => i === 0 || l.after > ls[i - 1].after), 'levels must come strictly later one after another'),
-    reminders: z.object({ every: duration, max: z.number().int().min(1).max(100), notify: recipients }).strict().optional(),
+      .refine(
+        (ls) => ls.every((l, i) => i === 0 || l.after > ls[i - 1].after),
+        'levels must come strictly later one after another',
+      ),
+    reminders: z
+      .object({ every: duration, max: z.number().int().min(1).max(100), notify: recipients })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((l) => l.levels.length > 0 || l.reminders !== undefined, 'a severity needs levels or reminders (leave it out to never escalate)');
+  .refine(
+    (l) => l.levels.length > 0 || l.reminders !== undefined,
+    'a severity needs levels or reminders (leave it out to never escalate)',
+  );
 
 const policySchema = z
   .object({
@@ -72,18 +97,27 @@ export function parseEscalationPolicy(text: string, source = 'escalation policy'
     raw = parseYaml(text);
   } catch (err) {
     const where = err instanceof YAMLParseError ? ` at line ${err.linePos?.[0].line}` : '';
-    throw new IncidentError('ESCALATION_POLICY_INVALID', `${source}: not YAML${where}: ${(err as Error).message}`, { source });
+    throw new IncidentError('ESCALATION_POLICY_INVALID', `${source}: not YAML${where}: ${(err as Error).message}`, {
+      source,
+    });
   }
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new IncidentError('ESCALATION_POLICY_INVALID', `${source}:\n  - ${problems.join('\n  - ')}`, { source, problems });
+    throw new IncidentError('ESCALATION_POLICY_INVALID', `${source}:\n  - ${problems.join('\n  - ')}`, {
+      source,
+      problems,
+    });
   }
   const severities: Partial<Record<Severity, EscalationLadder>> = {};
-  for (const [severity, ladder] of Object.entries(parsed.data.severities) as Array<[Severity, z.infer<typeof ladderSchema>]>) {
+  for (const [severity, ladder] of Object.entries(parsed.data.severities) as Array<
+    [Severity, z.infer<typeof ladderSchema>]
+  >) {
     severities[severity] = {
       levels: ladder.levels.map((l) => ({ afterMs: l.after, notify: l.notify })),
-      ...(ladder.reminders && { reminders: { everyMs: ladder.reminders.every, max: ladder.reminders.max, notify: ladder.reminders.notify } }),
+      ...(ladder.reminders && {
+        reminders: { everyMs: ladder.reminders.every, max: ladder.reminders.max, notify: ladder.reminders.notify },
+      }),
     };
   }
   return { channel: parsed.data.channel, severities };
@@ -94,7 +128,8 @@ export function defaultEscalationPolicyFile(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'seeds', 'escalation.yaml');
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new IncidentError('ESCALATION_POLICY_INVALID', `no seeds/escalation.yaml above ${__dirname}`);
+    if (path.dirname(dir) === dir)
+      throw new IncidentError('ESCALATION_POLICY_INVALID', `no seeds/escalation.yaml above ${__dirname}`);
   }
 }
 
@@ -127,13 +162,24 @@ export interface EscalationStep {
  * late level is sent as soon as possible, then the next. Reminders that were all missed (workers down) collapse into
  * the latest one due: nobody needs five reminders at once.
  */
-export function planNextEscalation(incident: EscalationIncident, policy: EscalationPolicy, lastLevel: number, now: number): EscalationStep | undefined {
+export function planNextEscalation(
+  incident: EscalationIncident,
+  policy: EscalationPolicy,
+  lastLevel: number,
+  now: number,
+): EscalationStep | undefined {
   if (incident.state !== 'open') return undefined;
   return nextEscalationStep(policy, incident.severity, incident.openedAt, lastLevel, now);
 }
 
 /** planNextEscalation without the state check (to find the job to cancel once acknowledged). */
-export function nextEscalationStep(policy: EscalationPolicy, severity: Severity, openedAt: number, lastLevel: number, now: number): EscalationStep | undefined {
+export function nextEscalationStep(
+  policy: EscalationPolicy,
+  severity: Severity,
+  openedAt: number,
+  lastLevel: number,
+  now: number,
+): EscalationStep | undefined {
   const ladder = policy.severities[severity];
   if (!ladder) return undefined;
   const levels = ladder.levels;

@@ -2,7 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { escalationJobId } from '@ioc/contracts';
 import type { IncidentNotification } from '@ioc/domain';
-import { createPlainTestDatabase, deleteRedisPrefix, projectRoot, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import {
+  createPlainTestDatabase,
+  deleteRedisPrefix,
+  projectRoot,
+  testLogger,
+  type PlainTestDatabase,
+} from '@ioc/testing';
 import { openDatabase } from '@ioc/storage';
 // Test-only helpers that need @ioc/incidents live outside @ioc/testing's index (which the libraries' own tests import).
 import { createTestIncidentTable, startEscalationStack, type EscalationStack } from '@ioc/testing/escalation';
@@ -54,14 +60,28 @@ interface WorkerProcess {
 /** An escalation worker in its own process (TypeScript run through swc, no build needed). */
 async function spawnWorker(env: Record<string, string>, fault?: string): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['-r', REGISTER, WORKER], {
-    env: { ...process.env, ...env, ESCALATION_POLICY: POLICY_YAML, LOCK_MS: '1000', STALLED_MS: '500', ...(fault && { FAULT: fault }) },
+    env: {
+      ...process.env,
+      ...env,
+      ESCALATION_POLICY: POLICY_YAML,
+      LOCK_MS: '1000',
+      STALLED_MS: '500',
+      ...(fault && { FAULT: fault }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  await until('worker ready', async () => out.includes('ready') || child.exitCode !== null || child.signalCode !== null, Boolean, 30_000);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
+  await until(
+    'worker ready',
+    async () => out.includes('ready') || child.exitCode !== null || child.signalCode !== null,
+    Boolean,
+    30_000,
+  );
   if (!out.includes('ready')) throw new Error(`worker did not start:\n${out}`);
   return {
     child,
@@ -87,7 +107,13 @@ describe('escalation on real Redis and PostgreSQL', () => {
     await db.close();
     env = { DATABASE_URL: pg.url, REDIS_URL: REDIS_URL, REDIS_PREFIX: prefix };
     // The scheduling side (what the incident lifecycle does), in this process; workers run where each test says.
-    producer = await startEscalationStack({ databaseUrl: pg.url, redisUrl: REDIS_URL, prefix, policy, logger: testLogger });
+    producer = await startEscalationStack({
+      databaseUrl: pg.url,
+      redisUrl: REDIS_URL,
+      prefix,
+      policy,
+      logger: testLogger,
+    });
   });
 
   afterAll(async () => {
@@ -139,7 +165,11 @@ describe('escalation on real Redis and PostgreSQL', () => {
 
       const rescuer = await spawnWorker(env);
       try {
-        await until('the whole ladder', () => producer.ledger.listForIncident(incidentId), (rows) => rows.length === 4 && rows.every((r) => r.deliveredAt !== undefined));
+        await until(
+          'the whole ladder',
+          () => producer.ledger.listForIncident(incidentId),
+          (rows) => rows.length === 4 && rows.every((r) => r.deliveredAt !== undefined),
+        );
         await sleep(1500); // a duplicate would show up now (the last reminder plans nothing after it)
         await expectExactlyOnce(incidentId, 4);
       } finally {
@@ -173,7 +203,12 @@ describe('escalation on real Redis and PostgreSQL', () => {
       expect(await producer.runner.getJob(escalationJobId(cancelled, 1))).toBeUndefined();
 
       // The other timer fires at 1 s, finds the incident acknowledged and completes without a notification.
-      const job = await until('the timer to fire', () => producer.runner.getJob(escalationJobId(fired, 1)), (j) => j?.finishedOn !== undefined, 10_000);
+      const job = await until(
+        'the timer to fire',
+        () => producer.runner.getJob(escalationJobId(fired, 1)),
+        (j) => j?.finishedOn !== undefined,
+        10_000,
+      );
       expect(job?.returnvalue).toEqual({ outcome: 'obsolete', level: 1, reason: 'not-open' });
       await sleep(1200);
       expect(await producer.ledger.listForIncident(fired)).toEqual([]);
@@ -185,7 +220,12 @@ describe('escalation on real Redis and PostgreSQL', () => {
     it('repeats reminders until the incident is acknowledged, then stops', async () => {
       const id = await producer.incidents.open('major');
       await producer.service.schedule(id);
-      const rows = await until('three reminders', () => producer.ledger.listForIncident(id), (r) => r.length >= 4, 15_000);
+      const rows = await until(
+        'three reminders',
+        () => producer.ledger.listForIncident(id),
+        (r) => r.length >= 4,
+        15_000,
+      );
       expect(rows.slice(0, 4).map((r) => r.kind)).toEqual(['escalation', 'reminder', 'reminder', 'reminder']);
       // Reminders are spaced by the policy (400 ms), counted from the level before them, not bunched.
       const gaps = rows.slice(1, 4).map((r, i) => r.createdAt - rows[i].createdAt);

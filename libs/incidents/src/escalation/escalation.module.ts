@@ -1,4 +1,11 @@
-import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type Provider,
+} from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { JOBS, QUEUES } from '@ioc/contracts';
 import type { Notifier } from '@ioc/domain';
@@ -10,7 +17,13 @@ import { IncidentsModule } from '../incidents.module';
 import { AuditedNotifier, LifecycleEscalationPort } from './lifecycle-escalation.port';
 import { escalateIncidentJob } from './escalate-incident.job';
 import { loadEscalationPolicy, type EscalationPolicy } from './escalation-policy';
-import { ESCALATION_INCIDENT_PORT, ESCALATION_SCHEDULER, NOTIFIER, type EscalationIncidentPort, type EscalationScheduler } from './escalation.ports';
+import {
+  ESCALATION_INCIDENT_PORT,
+  ESCALATION_SCHEDULER,
+  NOTIFIER,
+  type EscalationIncidentPort,
+  type EscalationScheduler,
+} from './escalation.ports';
 import { BullEscalationScheduler, ESCALATION_WORKER, type EscalationRunner } from './escalation.scheduler';
 import { EscalationService } from './escalation.service';
 
@@ -57,20 +70,48 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
           provide: ESCALATION_RUNNER,
           inject: [IOC_CONFIG, LOGGER],
           useFactory: (config: IocConfig, logger: Logger): EscalationRunner =>
-            new JobRunner({ redisUrl: config.redis.url, prefix: config.redis.prefix, queue: QUEUES.escalation, ...ESCALATION_WORKER }, logger.child({ component: 'escalation' })),
+            new JobRunner(
+              {
+                redisUrl: config.redis.url,
+                prefix: config.redis.prefix,
+                queue: QUEUES.escalation,
+                ...ESCALATION_WORKER,
+              },
+              logger.child({ component: 'escalation' }),
+            ),
         },
         {
           provide: NOTIFIER,
           inject: [REDIS, IOC_CONFIG, LOGGER, IncidentService, IncidentEventStream],
-          useFactory: (redis: Redis, config: IocConfig, logger: Logger, incidents: IncidentService, stream: IncidentEventStream): Notifier =>
-            new AuditedNotifier(new RedisStreamNotifier(redis, config.redis.prefix, logger.child({ component: 'notifier' })), incidents, (events) =>
-              stream.publish(events),
+          useFactory: (
+            redis: Redis,
+            config: IocConfig,
+            logger: Logger,
+            incidents: IncidentService,
+            stream: IncidentEventStream,
+          ): Notifier =>
+            new AuditedNotifier(
+              new RedisStreamNotifier(redis, config.redis.prefix, logger.child({ component: 'notifier' })),
+              incidents,
+              (events) => stream.publish(events),
             ),
         },
-        { provide: ESCALATION_SCHEDULER, inject: [ESCALATION_RUNNER, CLOCK], useFactory: (runner: EscalationRunner, clock: Clock) => new BullEscalationScheduler(runner, clock) },
+        {
+          provide: ESCALATION_SCHEDULER,
+          inject: [ESCALATION_RUNNER, CLOCK],
+          useFactory: (runner: EscalationRunner, clock: Clock) => new BullEscalationScheduler(runner, clock),
+        },
         {
           provide: EscalationService,
-          inject: [ESCALATION_INCIDENT_PORT, IncidentNotificationRepository, NOTIFIER, ESCALATION_SCHEDULER, ESCALATION_POLICY, CLOCK, LOGGER],
+          inject: [
+            ESCALATION_INCIDENT_PORT,
+            IncidentNotificationRepository,
+            NOTIFIER,
+            ESCALATION_SCHEDULER,
+            ESCALATION_POLICY,
+            CLOCK,
+            LOGGER,
+          ],
           useFactory: (
             incidents: EscalationIncidentPort,
             ledger: IncidentNotificationRepository,
@@ -79,7 +120,12 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
             policy: EscalationPolicy,
             clock: Clock,
             logger: Logger,
-          ) => new EscalationService(incidents, ledger, notifier, scheduler, { policy, clock, logger: logger.child({ component: 'escalation' }) }),
+          ) =>
+            new EscalationService(incidents, ledger, notifier, scheduler, {
+              policy,
+              clock,
+              logger: logger.child({ component: 'escalation' }),
+            }),
         },
       ],
       exports: [EscalationService, ESCALATION_POLICY],

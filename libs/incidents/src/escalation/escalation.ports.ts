@@ -10,7 +10,9 @@ export const ESCALATION_INCIDENT_PORT = Symbol('ESCALATION_INCIDENT_PORT');
 /** The exactly-once record of notifications (IncidentNotificationRepository implements it). */
 export interface NotificationLedger {
   /** Inserts (incident, level) or returns the row an earlier claim wrote (created: false). Durable once it returns. */
-  claim(n: Omit<IncidentNotification, 'id' | 'deliveredAt'>): Promise<{ notification: IncidentNotification; created: boolean }>;
+  claim(
+    n: Omit<IncidentNotification, 'id' | 'deliveredAt'>,
+  ): Promise<{ notification: IncidentNotification; created: boolean }>;
   get(incidentId: string, level: number): Promise<IncidentNotification | undefined>;
   markDelivered(id: string, at: number): Promise<boolean>;
   /** Highest level claimed, 0 when none. */
@@ -32,4 +34,7 @@ export const ESCALATION_SCHEDULER = Symbol('ESCALATION_SCHEDULER');
 /** Where a worker can die in the middle of an escalation; the hook exists for the crash tests only. */
 export const ESCALATION_FAULT_POINTS = ['before-claim', 'after-claim', 'after-deliver', 'after-mark'] as const;
 export type EscalationFaultPoint = (typeof ESCALATION_FAULT_POINTS)[number];
-export type EscalationFaultHook = (point: EscalationFaultPoint, at: { readonly incidentId: string; readonly level: number }) => void | Promise<void>;
+export type EscalationFaultHook = (
+  point: EscalationFaultPoint,
+  at: { readonly incidentId: string; readonly level: number },
+) => void | Promise<void>;

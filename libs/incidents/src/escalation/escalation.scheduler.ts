@@ -11,7 +11,12 @@ export type EscalationRunner = JobRunner<typeof QUEUES.escalation>;
  * next stalled check of any live worker (every stalledInterval) puts the job back, so it runs again within about
  * lockDuration + stalledInterval (25 s). A job that kills its worker three times fails instead of looping.
  */
-export const ESCALATION_WORKER: WorkerTuning = { concurrency: 8, lockDurationMs: 15_000, stalledIntervalMs: 10_000, maxStalledCount: 2 };
+export const ESCALATION_WORKER: WorkerTuning = {
+  concurrency: 8,
+  lockDurationMs: 15_000,
+  stalledIntervalMs: 10_000,
+  maxStalledCount: 2,
+};
 
 /** Tries of an escalation job whose handler throws (database or Redis down): exponential from 1 s, about 17 min in all. */
 const ATTEMPTS = 10;
@@ -31,10 +36,15 @@ export class BullEscalationScheduler implements EscalationScheduler {
     if (existing) {
       // Same id: BullMQ would ignore the add. A delayed job due later than now wanted (severity rose) is brought forward;
       // one due earlier fires, finds its level not due and moves itself back (EscalationService 'not-due').
-      if ((await existing.isDelayed()) && existing.timestamp + existing.delay > step.dueAt) await existing.changeDelay(delayMs);
+      if ((await existing.isDelayed()) && existing.timestamp + existing.delay > step.dueAt)
+        await existing.changeDelay(delayMs);
       return;
     }
-    await this.runner.add(JOBS.escalateIncident, { incidentId, level: step.level }, { jobId, delayMs, attempts: ATTEMPTS, backoffMs: BACKOFF_MS });
+    await this.runner.add(
+      JOBS.escalateIncident,
+      { incidentId, level: step.level },
+      { jobId, delayMs, attempts: ATTEMPTS, backoffMs: BACKOFF_MS },
+    );
   }
 
   cancel(incidentId: string, level: number): Promise<boolean> {

@@ -2,7 +2,12 @@ import pino from 'pino';
 import type { IncidentNotification, Notifier } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
 import { parseEscalationPolicy, type EscalationIncident, type EscalationStep } from './escalation-policy';
-import { ESCALATION_FAULT_POINTS, type EscalationFaultPoint, type EscalationScheduler, type NotificationLedger } from './escalation.ports';
+import {
+  ESCALATION_FAULT_POINTS,
+  type EscalationFaultPoint,
+  type EscalationScheduler,
+  type NotificationLedger,
+} from './escalation.ports';
 import { EscalationService } from './escalation.service';
 
 const MIN = 60_000;
@@ -43,7 +48,8 @@ class FakeLedger implements NotificationLedger {
     return this.rows.get(`${incidentId}/${level}`);
   }
   async markDelivered(id: string, at: number) {
-    for (const [k, r] of this.rows) if (r.id === id && r.deliveredAt === undefined) return this.rows.set(k, { ...r, deliveredAt: at }), true;
+    for (const [k, r] of this.rows)
+      if (r.id === id && r.deliveredAt === undefined) return (this.rows.set(k, { ...r, deliveredAt: at }), true);
     return false;
   }
   async lastLevel(incidentId: string) {
@@ -81,7 +87,12 @@ function setup(faults?: (point: EscalationFaultPoint) => void) {
   const ledger = new FakeLedger();
   const notifier = new FakeNotifier();
   const scheduler = new FakeScheduler();
-  const service = new EscalationService(incidents, ledger, notifier, scheduler, { policy, clock, logger: pino({ level: 'silent' }), faults });
+  const service = new EscalationService(incidents, ledger, notifier, scheduler, {
+    policy,
+    clock,
+    logger: pino({ level: 'silent' }),
+    faults,
+  });
   incidents.byId.set(ID, { id: ID, severity: 'critical', state: 'open', openedAt: T0 });
   return { service, incidents, ledger, notifier, scheduler, setNow: (t: number) => (now = t) };
 }
@@ -89,8 +100,15 @@ function setup(faults?: (point: EscalationFaultPoint) => void) {
 describe('EscalationService', () => {
   it('schedules the first level when asked, and nothing for an unknown incident', async () => {
     const s = setup();
-    expect(await s.service.schedule(ID)).toEqual({ level: 1, kind: 'escalation', dueAt: T0 + 5 * MIN, recipients: ['supervisor'] });
-    expect(s.scheduler.scheduled).toEqual([{ incidentId: ID, step: { level: 1, kind: 'escalation', dueAt: T0 + 5 * MIN, recipients: ['supervisor'] } }]);
+    expect(await s.service.schedule(ID)).toEqual({
+      level: 1,
+      kind: 'escalation',
+      dueAt: T0 + 5 * MIN,
+      recipients: ['supervisor'],
+    });
+    expect(s.scheduler.scheduled).toEqual([
+      { incidentId: ID, step: { level: 1, kind: 'escalation', dueAt: T0 + 5 * MIN, recipients: ['supervisor'] } },
+    ]);
     expect(await s.service.schedule('00000000-0000-4000-8000-000000000000')).toBeUndefined();
   });
 
@@ -100,7 +118,15 @@ describe('EscalationService', () => {
     const out = await s.service.escalate(ID, 1);
     expect(out).toMatchObject({ outcome: 'notified', level: 1, next: { level: 2, dueAt: T0 + 15 * MIN } });
     expect([...s.notifier.delivered.values()]).toEqual([
-      { id: 'n-1', incidentId: ID, level: 1, kind: 'escalation', recipients: ['supervisor'], channel: 'console', createdAt: T0 + 5 * MIN + 3 },
+      {
+        id: 'n-1',
+        incidentId: ID,
+        level: 1,
+        kind: 'escalation',
+        recipients: ['supervisor'],
+        channel: 'console',
+        createdAt: T0 + 5 * MIN + 3,
+      },
     ]);
     expect((await s.ledger.get(ID, 1))?.deliveredAt).toBe(T0 + 5 * MIN + 3);
     expect(s.scheduler.scheduled.map((x) => x.step.level)).toEqual([2]);
@@ -112,7 +138,12 @@ describe('EscalationService', () => {
 
   it('runs the whole ladder: two levels, then bounded reminders', async () => {
     const s = setup();
-    for (const [level, at] of [[1, 5], [2, 15], [3, 25], [4, 35]] as const) {
+    for (const [level, at] of [
+      [1, 5],
+      [2, 15],
+      [3, 25],
+      [4, 35],
+    ] as const) {
       s.setNow(T0 + at * MIN);
       expect(await s.service.escalate(ID, level)).toMatchObject({ outcome: 'notified', level });
     }
@@ -128,13 +159,22 @@ describe('EscalationService', () => {
 
   it('sends nothing once the incident is acknowledged, and cancel drops the pending timer', async () => {
     const s = setup();
-    s.incidents.byId.set(ID, { id: ID, severity: 'critical', state: 'acknowledged', openedAt: T0, acknowledgedAt: T0 + MIN });
+    s.incidents.byId.set(ID, {
+      id: ID,
+      severity: 'critical',
+      state: 'acknowledged',
+      openedAt: T0,
+      acknowledgedAt: T0 + MIN,
+    });
     s.setNow(T0 + 5 * MIN);
     expect(await s.service.escalate(ID, 1)).toEqual({ outcome: 'obsolete', level: 1, reason: 'not-open' });
     expect(await s.service.cancel(ID)).toBe(true);
     expect(s.scheduler.cancelled).toEqual([[ID, 1]]);
     expect(s.notifier.calls).toEqual([]);
-    expect(await s.service.escalate('00000000-0000-4000-8000-000000000000', 1)).toMatchObject({ outcome: 'obsolete', reason: 'incident-not-found' });
+    expect(await s.service.escalate('00000000-0000-4000-8000-000000000000', 1)).toMatchObject({
+      outcome: 'obsolete',
+      reason: 'incident-not-found',
+    });
   });
 
   it('says not-due when a timer fires early, and supersedes a level that is no longer next', async () => {
@@ -157,7 +197,10 @@ describe('EscalationService', () => {
     s.setNow(T0 + 5 * MIN);
     await expect(s.service.escalate(ID, 1)).rejects.toThrow(`killed at ${point}`);
     s.setNow(T0 + 5 * MIN + 30_000);
-    expect(await s.service.escalate(ID, 1)).toMatchObject({ outcome: point === 'after-mark' ? 'already-notified' : 'notified', level: 1 });
+    expect(await s.service.escalate(ID, 1)).toMatchObject({
+      outcome: point === 'after-mark' ? 'already-notified' : 'notified',
+      level: 1,
+    });
     expect(s.notifier.delivered.size).toBe(1);
     expect(s.ledger.rows.size).toBe(1);
     expect((await s.ledger.get(ID, 1))?.deliveredAt).toBeDefined();
@@ -172,7 +215,13 @@ describe('EscalationService', () => {
     });
     s.setNow(T0 + 5 * MIN);
     await expect(s.service.escalate(ID, 1)).rejects.toThrow('killed');
-    s.incidents.byId.set(ID, { id: ID, severity: 'critical', state: 'acknowledged', openedAt: T0, acknowledgedAt: T0 + 5 * MIN + 1 });
+    s.incidents.byId.set(ID, {
+      id: ID,
+      severity: 'critical',
+      state: 'acknowledged',
+      openedAt: T0,
+      acknowledgedAt: T0 + 5 * MIN + 1,
+    });
     expect(await s.service.escalate(ID, 1)).toEqual({ outcome: 'notified', level: 1, notificationId: 'n-1' });
     expect(s.notifier.delivered.size).toBe(1);
     expect(s.scheduler.scheduled).toEqual([]);

@@ -1,20 +1,44 @@
 import type { Logger } from 'pino';
 import type { IncidentNotification, Notifier } from '@ioc/domain';
 import type { Clock } from '@ioc/platform';
-import { nextEscalationStep, planNextEscalation, type EscalationPolicy, type EscalationStep } from './escalation-policy';
-import type { EscalationFaultHook, EscalationIncidentPort, EscalationScheduler, NotificationLedger } from './escalation.ports';
+import {
+  nextEscalationStep,
+  planNextEscalation,
+  type EscalationPolicy,
+  type EscalationStep,
+} from './escalation-policy';
+import type {
+  EscalationFaultHook,
+  EscalationIncidentPort,
+  EscalationScheduler,
+  NotificationLedger,
+} from './escalation.ports';
 
 export type EscalationOutcome =
   /** This run sent the level (or finished a delivery an earlier, crashed run had claimed). */
-  | { readonly outcome: 'notified'; readonly level: number; readonly notificationId: string; readonly next?: EscalationStep }
+  | {
+      readonly outcome: 'notified';
+      readonly level: number;
+      readonly notificationId: string;
+      readonly next?: EscalationStep;
+    }
   /** An earlier run sent it already; only the next timer was (re)made sure of. */
-  | { readonly outcome: 'already-notified'; readonly level: number; readonly notificationId: string; readonly next?: EscalationStep }
+  | {
+      readonly outcome: 'already-notified';
+      readonly level: number;
+      readonly notificationId: string;
+      readonly next?: EscalationStep;
+    }
   /** The job fired before its level is due (the plan moved later): run it again at dueAt. */
   | { readonly outcome: 'not-due'; readonly level: number; readonly dueAt: number }
   /** Another level is next (reminders collapsed, severity changed): its timer was scheduled instead. */
   | { readonly outcome: 'superseded'; readonly level: number; readonly next: EscalationStep }
   /** Nothing to send: the incident is gone, no longer open (acknowledged or later), or its ladder is done. */
-  | { readonly outcome: 'obsolete'; readonly level: number; readonly reason: 'incident-not-found' | 'not-open' | 'ladder-done' };
+  | {
+      readonly outcome: 'obsolete';
+      readonly level: number;
+      readonly reason: 'incident-not-found' | 'not-open' | 'ladder-done';
+    };
 
 export interface EscalationServiceOptions {
   readonly policy: EscalationPolicy;
@@ -59,7 +83,12 @@ export class EscalationService {
   async schedule(incidentId: string): Promise<EscalationStep | undefined> {
     const incident = await this.incidents.get(incidentId);
     if (!incident) return undefined;
-    const step = planNextEscalation(incident, this.opts.policy, await this.ledger.lastLevel(incidentId), this.opts.clock.nowMs());
+    const step = planNextEscalation(
+      incident,
+      this.opts.policy,
+      await this.ledger.lastLevel(incidentId),
+      this.opts.clock.nowMs(),
+    );
     if (step) await this.scheduler.schedule(incidentId, step);
     return step;
   }
@@ -71,7 +100,13 @@ export class EscalationService {
   async cancel(incidentId: string): Promise<boolean> {
     const incident = await this.incidents.get(incidentId);
     if (!incident) return false;
-    const step = nextEscalationStep(this.opts.policy, incident.severity, incident.openedAt, await this.ledger.lastLevel(incidentId), this.opts.clock.nowMs());
+    const step = nextEscalationStep(
+      this.opts.policy,
+      incident.severity,
+      incident.openedAt,
+      await this.ledger.lastLevel(incidentId),
+      this.opts.clock.nowMs(),
+    );
     return step ? this.scheduler.cancel(incidentId, step.level) : false;
   }
 
@@ -83,7 +118,12 @@ export class EscalationService {
       const pending = claimed.deliveredAt === undefined;
       if (pending) await this.deliver(claimed);
       const next = await this.scheduleAfter(incidentId, level);
-      return { outcome: pending ? 'notified' : 'already-notified', level, notificationId: claimed.id, ...(next && { next }) };
+      return {
+        outcome: pending ? 'notified' : 'already-notified',
+        level,
+        notificationId: claimed.id,
+        ...(next && { next }),
+      };
     }
 
     const incident = await this.incidents.get(incidentId);
@@ -112,7 +152,10 @@ export class EscalationService {
     if (notification.deliveredAt === undefined) await this.deliver(notification);
     const next = planNextEscalation(incident, this.opts.policy, level, this.opts.clock.nowMs());
     if (next) await this.scheduler.schedule(incidentId, next);
-    this.opts.logger.info({ incidentId, level, kind: step.kind, notificationId: notification.id, recipients: step.recipients, next }, 'incident escalated');
+    this.opts.logger.info(
+      { incidentId, level, kind: step.kind, notificationId: notification.id, recipients: step.recipients, next },
+      'incident escalated',
+    );
     return { outcome: 'notified', level, notificationId: notification.id, ...(next && { next }) };
   }
 

@@ -15,7 +15,13 @@ export class LifecycleEscalationPort implements EscalationIncidentPort {
   async get(incidentId: string): Promise<EscalationIncident | undefined> {
     const i = await this.repo.findById(incidentId);
     if (!i || i.exercise) return undefined;
-    return { id: i.id, severity: i.severity, state: i.state, openedAt: i.openedAt, ...(i.acknowledgedAt !== undefined && { acknowledgedAt: i.acknowledgedAt }) };
+    return {
+      id: i.id,
+      severity: i.severity,
+      state: i.state,
+      openedAt: i.openedAt,
+      ...(i.acknowledgedAt !== undefined && { acknowledgedAt: i.acknowledgedAt }),
+    };
   }
 }
 

@@ -12,7 +12,10 @@ export class SopCatalog {
   constructor(sops: readonly Sop[]) {
     for (const sop of sops) {
       const other = this.byType.get(sop.incidentType);
-      if (other) throw new IncidentError('SOP_INVALID', `two SOPs for ${sop.incidentType}: ${other.id} and ${sop.id}`, { type: sop.incidentType });
+      if (other)
+        throw new IncidentError('SOP_INVALID', `two SOPs for ${sop.incidentType}: ${other.id} and ${sop.id}`, {
+          type: sop.incidentType,
+        });
       this.byType.set(sop.incidentType, sop);
     }
   }
@@ -45,7 +48,10 @@ export function loadSopCatalog(dir = defaultSopDir()): SopCatalog {
   const sops = files.map((f) => {
     const sop = parseSop(readFileSync(path.join(dir, f), 'utf8'), f);
     const expected = f.replace(/\.ya?ml$/, '');
-    if (sop.incidentType !== expected) throw new IncidentError('SOP_INVALID', `${f}: incidentType ${sop.incidentType} does not match the file name`, { source: f });
+    if (sop.incidentType !== expected)
+      throw new IncidentError('SOP_INVALID', `${f}: incidentType ${sop.incidentType} does not match the file name`, {
+        source: f,
+      });
     return sop;
   });
   return new SopCatalog(sops);

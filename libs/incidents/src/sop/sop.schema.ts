@@ -4,14 +4,44 @@
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { INCIDENT_TYPES, SOP_OWNER_ROLES, type AttachedSop, type BilingualText, type IncidentType, type SopStep } from '@ioc/domain';
+import {
+  INCIDENT_TYPES,
+  SOP_OWNER_ROLES,
+  type AttachedSop,
+  type BilingualText,
+  type IncidentType,
+  type SopStep,
+} from '@ioc/domain';
 import { IncidentError } from '../incident.errors';
 
 /** CAP 1.2 `category` values. */
-export const CAP_CATEGORIES = ['Geo', 'Met', 'Safety', 'Security', 'Rescue', 'Fire', 'Health', 'Env', 'Transport', 'Infra', 'CBRNE', 'Other'] as const;
+export const CAP_CATEGORIES = [
+  'Geo',
+  'Met',
+  'Safety',
+  'Security',
+  'Rescue',
+  'Fire',
+  'Health',
+  'Env',
+  'Transport',
+  'Infra',
+  'CBRNE',
+  'Other',
+] as const;
 export type CapCategory = (typeof CAP_CATEGORIES)[number];
 /** CAP 1.2 `responseType` values. */
-export const CAP_RESPONSE_TYPES = ['Shelter', 'Evacuate', 'Prepare', 'Execute', 'Avoid', 'Monitor', 'Assess', 'AllClear', 'None'] as const;
+export const CAP_RESPONSE_TYPES = [
+  'Shelter',
+  'Evacuate',
+  'Prepare',
+  'Execute',
+  'Avoid',
+  'Monitor',
+  'Assess',
+  'AllClear',
+  'None',
+] as const;
 export type CapResponseType = (typeof CAP_RESPONSE_TYPES)[number];
 /** CAP 1.2 `certainty` values the SOP may set for its type. */
 export const CAP_CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown'] as const;
@@ -26,7 +56,11 @@ const stepSchema = z
     id,
     text: bilingual(500),
     owner: z.enum(SOP_OWNER_ROLES),
-    dueWithinMin: z.number().int().positive().max(7 * 24 * 60),
+    dueWithinMin: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 60),
   })
   .strict();
 
@@ -52,7 +86,8 @@ export const sopSchema = z
   .superRefine((sop, ctx) => {
     const seen = new Set<string>();
     sop.steps.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"` });
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"` });
       seen.add(s.id);
     });
   });
@@ -86,7 +121,10 @@ export function parseSop(yamlText: string, source: string): Sop {
   }
   const result = sopSchema.safeParse(raw);
   if (!result.success) {
-    throw new IncidentError('SOP_INVALID', `${source}: ${formatIssues(result.error.issues)}`, { source, issues: result.error.issues.length });
+    throw new IncidentError('SOP_INVALID', `${source}: ${formatIssues(result.error.issues)}`, {
+      source,
+      issues: result.error.issues.length,
+    });
   }
   return result.data;
 }

@@ -65,7 +65,12 @@ describe('SOPs', () => {
 
   it('parses a valid SOP', () => {
     const sop = parseSop(VALID, 'bin-fire.yaml');
-    expect(sop).toMatchObject({ id: 'sop-bin-fire', version: 2, incidentType: 'bin-fire', cap: { categories: ['Fire'] } });
+    expect(sop).toMatchObject({
+      id: 'sop-bin-fire',
+      version: 2,
+      incidentType: 'bin-fire',
+      cap: { categories: ['Fire'] },
+    });
     expect(sop.steps.map((s) => [s.id, s.owner, s.dueWithinMin])).toEqual([
       ['confirm', 'operator', 3],
       ['call-fire', 'operator', 5],
@@ -75,11 +80,15 @@ describe('SOPs', () => {
   });
 
   it('names the file and the field in validation errors', () => {
-    expect(sopError(VALID.replace('owner: field-team', 'owner: janitor'))).toMatch(/^bin-fire\.yaml: steps\.2\.owner: /);
+    expect(sopError(VALID.replace('owner: field-team', 'owner: janitor'))).toMatch(
+      /^bin-fire\.yaml: steps\.2\.owner: /,
+    );
     expect(sopError(VALID.replace('dueWithinMin: 5', 'dueWithinMin: -5'))).toMatch(/steps\.1\.dueWithinMin/);
     expect(sopError(VALID.replace('version: 2', 'version: "two"'))).toMatch(/version/);
     expect(sopError(VALID.replace('incidentType: bin-fire', 'incidentType: volcano'))).toMatch(/incidentType/);
-    expect(sopError(VALID.replace('id: call-fire', 'id: confirm'))).toMatch(/steps\.1\.id: duplicate step id "confirm"/);
+    expect(sopError(VALID.replace('id: call-fire', 'id: confirm'))).toMatch(
+      /steps\.1\.id: duplicate step id "confirm"/,
+    );
     expect(sopError(VALID.replace('{ vi: Gọi 114, en: Call 114 }', '{ vi: Gọi 114 }'))).toMatch(/steps\.1\.text\.en/);
     expect(sopError(VALID.replace('categories: [Fire]', 'categories: [Flames]'))).toMatch(/cap\.categories\.0/);
     expect(sopError(VALID + 'extra: 1\n')).toMatch(/extra/);
@@ -131,7 +140,14 @@ describe('SOPs', () => {
     const [done] = decide({ kind: 'complete-sop-step', stepId: 'confirm', by: 'op-lan' }, incident, ctx(T0 + 4 * MIN));
     incident = evolve(incident, done);
     const progress = sopProgress(incident, T0 + 6 * MIN);
-    expect(progress[0]).toEqual({ id: 'confirm', owner: 'operator', dueAt: T0 + 3 * MIN, doneAt: T0 + 4 * MIN, doneBy: 'op-lan', overdue: false });
+    expect(progress[0]).toEqual({
+      id: 'confirm',
+      owner: 'operator',
+      dueAt: T0 + 3 * MIN,
+      doneAt: T0 + 4 * MIN,
+      doneBy: 'op-lan',
+      overdue: false,
+    });
     expect(progress[1]).toMatchObject({ id: 'call-fire', overdue: true, dueAt: T0 + 5 * MIN });
     expect(progress[2]).toMatchObject({ id: 'field-check', overdue: false });
   });

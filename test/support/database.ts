@@ -49,3 +49,30 @@ export function openEmbeddedTestDatabase(
     testLogger,
   );
 }
+
+/** The two storage paths every repository test runs on: plain PostgreSQL, and the embedded TimescaleDB. */
+export const STORAGE_PATHS = ['postgres', 'timescaledb-embedded'] as const;
+export type StoragePath = (typeof STORAGE_PATHS)[number];
+
+export interface TestDatabase {
+  readonly db: Database;
+  /** Closes the database and, on the plain path, drops it. */
+  close(): Promise<void>;
+}
+
+/** A migrated database on the given path: a fresh database on the local server, or the embedded TimescaleDB. */
+export async function openTestDatabase(path: StoragePath, poolSize = 2): Promise<TestDatabase> {
+  if (path === 'timescaledb-embedded') {
+    const db = await openEmbeddedTestDatabase();
+    return { db, close: () => db.close() };
+  }
+  const plain = await createPlainTestDatabase();
+  const db = await openDatabase({ url: plain.url, poolSize, timescaledb: 'auto', migrate: true }, testLogger);
+  return {
+    db,
+    async close() {
+      await db.close();
+      await plain.drop();
+    },
+  };
+}

@@ -2,8 +2,8 @@ import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules } from '@ioc/correlation';
 import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
 import { IncidentService, loadSopCatalog } from '@ioc/incidents';
-import { IncidentRepository, openDatabase, SignalDeadLetterRepository, type Database } from '@ioc/storage';
-import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import { IncidentRepository, SignalDeadLetterRepository, type Database } from '@ioc/storage';
+import { testLogger, openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
 import { CorrelationService } from './correlation.service';
 
 jest.setTimeout(120_000);
@@ -26,23 +26,16 @@ function hotBin(deviceId: string, msgId: string, ts: number): DeviceMessage {
   };
 }
 
-describe.each(['postgres', 'timescaledb-embedded'] as const)('the correlate role on %s', (path) => {
-  let plain: PlainTestDatabase | undefined;
+describe.each(STORAGE_PATHS)('the correlate role on %s', (path) => {
+  let opened: TestDatabase | undefined;
   let db: Database;
 
   beforeAll(async () => {
-    if (path === 'postgres') {
-      plain = await createPlainTestDatabase();
-      db = await openDatabase({ url: plain.url, poolSize: 2, timescaledb: 'auto', migrate: true }, testLogger);
-    } else {
-      db = await openEmbeddedTestDatabase();
-    }
+    opened = await openTestDatabase(path);
+    db = opened.db;
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await plain?.drop();
-  });
+  afterAll(() => opened?.close());
 
   it('sets aside a signal the database refuses for good, stores it whole, and applies the ones behind it', async () => {
     let now = T0;

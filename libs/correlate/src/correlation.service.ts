@@ -1,3 +1,4 @@
+import type { SignalDeadLetter } from '@ioc/storage';
 import type { Logger } from 'pino';
 import type { Topology } from '@ioc/city';
 import {
@@ -31,19 +32,14 @@ export interface CorrelationPorts {
   readonly deadLettered?: (letter: DeadLetter) => Promise<void>;
 }
 
-/** A signal whose application failed for a reason that would recur: set aside so the ones behind it go on. */
-export interface DeadLetter {
+/**
+ * A signal whose application failed for a reason that would recur: set aside so the ones behind it go on. The record
+ * that `signal_dead_letter` keeps, with the failure's clock time in ms.
+ */
+export type DeadLetter = Omit<SignalDeadLetter, 'failedAt'> & {
   /** Clock time of the failure, ms. */
   readonly at: number;
-  readonly key: string;
-  readonly op: IncidentSignal['op'];
-  /** An IocError's code, a SQLSTATE, or the error's class name. */
-  readonly code: string;
-  readonly message: string;
-  /** The devices of the signal's evidence (none for a clear). */
-  readonly deviceIds: readonly string[];
-  readonly signal: IncidentSignal;
-}
+};
 
 export interface CorrelationOptions {
   readonly rules: RuleSet;

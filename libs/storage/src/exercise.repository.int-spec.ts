@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
-import { ExerciseRepository, openDatabase, type Database, type RecordingRecord } from '@ioc/storage';
+import { openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
+import { ExerciseRepository, type Database, type RecordingRecord } from '@ioc/storage';
 
 jest.setTimeout(60_000);
 
@@ -13,18 +13,14 @@ const REPORTS: ReadonlyArray<[string, number, string | null]> = [
   ['4b1f2c1e-0000-4000-8000-000000000015', 15, null],
 ];
 
-describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recordings and exercises (%s)', (path) => {
-  let plain: PlainTestDatabase | undefined;
+describe.each(STORAGE_PATHS)('exercise recordings and exercises (%s)', (path) => {
+  let opened: TestDatabase | undefined;
   let db: Database;
   let repo: ExerciseRepository;
 
   beforeAll(async () => {
-    if (path === 'postgres') {
-      plain = await createPlainTestDatabase();
-      db = await openDatabase({ url: plain.url, poolSize: 3, timescaledb: 'auto', migrate: true }, testLogger);
-    } else {
-      db = await openEmbeddedTestDatabase();
-    }
+    opened = await openTestDatabase(path, 3);
+    db = opened.db;
     repo = new ExerciseRepository(db);
     // Five readings of two devices inside [0, 10) min, one just before and one at the window's end.
     const rows: Array<[number, string, string]> = [
@@ -51,10 +47,7 @@ describe.each(['postgres', 'timescaledb-embedded'] as const)('exercise recording
     }
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await plain?.drop();
-  });
+  afterAll(() => opened?.close());
 
   const record = (from: number, to: number, max = 100) =>
     repo.record({ id: randomUUID(), name: 'triều cường', from: at(from), to: at(to), createdBy: 'u-1' }, max);

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
-import {
-  IncidentNotificationRepository,
-  openDatabase,
-  type Database,
-  type NewIncidentNotification,
-} from '@ioc/storage';
+import { openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
+import { IncidentNotificationRepository, type Database, type NewIncidentNotification } from '@ioc/storage';
 
 jest.setTimeout(60_000);
 
@@ -24,25 +19,18 @@ const notification = (
   ...over,
 });
 
-describe.each(['postgres', 'timescaledb-embedded'] as const)('IncidentNotificationRepository (%s)', (path) => {
-  let plain: PlainTestDatabase | undefined;
+describe.each(STORAGE_PATHS)('IncidentNotificationRepository (%s)', (path) => {
+  let opened: TestDatabase | undefined;
   let db: Database;
   let repo: IncidentNotificationRepository;
 
   beforeAll(async () => {
-    if (path === 'postgres') {
-      plain = await createPlainTestDatabase();
-      db = await openDatabase({ url: plain.url, poolSize: 8, timescaledb: 'auto', migrate: true }, testLogger);
-    } else {
-      db = await openEmbeddedTestDatabase();
-    }
+    opened = await openTestDatabase(path, 8);
+    db = opened.db;
     repo = new IncidentNotificationRepository(db);
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await plain?.drop();
-  });
+  afterAll(() => opened?.close());
 
   it('claims each (incident, level) once; a second claim returns the first row unchanged', async () => {
     const incident = randomUUID();

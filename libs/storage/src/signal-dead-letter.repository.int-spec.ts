@@ -1,28 +1,21 @@
-import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import { openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
 import type { IncidentSignal } from '@ioc/domain';
-import { openDatabase, SignalDeadLetterRepository, type Database } from '@ioc/storage';
+import { SignalDeadLetterRepository, type Database } from '@ioc/storage';
 
 jest.setTimeout(60_000);
 
 const T0 = Date.parse('2026-12-10T03:00:00.000Z');
 
-describe.each(['postgres', 'timescaledb-embedded'] as const)('signal dead letters (%s)', (path) => {
-  let plain: PlainTestDatabase | undefined;
+describe.each(STORAGE_PATHS)('signal dead letters (%s)', (path) => {
+  let opened: TestDatabase | undefined;
   let db: Database;
 
   beforeAll(async () => {
-    if (path === 'postgres') {
-      plain = await createPlainTestDatabase();
-      db = await openDatabase({ url: plain.url, poolSize: 2, timescaledb: 'auto', migrate: true }, testLogger);
-    } else {
-      db = await openEmbeddedTestDatabase();
-    }
+    opened = await openTestDatabase(path);
+    db = opened.db;
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await plain?.drop();
-  });
+  afterAll(() => opened?.close());
 
   it('keeps a set-aside signal whole, with why, the latest first', async () => {
     const repo = new SignalDeadLetterRepository(db);

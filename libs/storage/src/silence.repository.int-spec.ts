@@ -1,29 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
-import { openDatabase, SilenceRepository, type Database } from '@ioc/storage';
+import { openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
+import { SilenceRepository, type Database } from '@ioc/storage';
 
 jest.setTimeout(60_000);
 
 const T0 = Date.parse('2026-11-21T03:00:00.000Z');
 const at = (min: number) => new Date(T0 + min * 60_000);
 
-describe.each(['postgres', 'timescaledb-embedded'] as const)('silences (%s)', (path) => {
-  let plain: PlainTestDatabase | undefined;
+describe.each(STORAGE_PATHS)('silences (%s)', (path) => {
+  let opened: TestDatabase | undefined;
   let db: Database;
 
   beforeAll(async () => {
-    if (path === 'postgres') {
-      plain = await createPlainTestDatabase();
-      db = await openDatabase({ url: plain.url, poolSize: 2, timescaledb: 'auto', migrate: true }, testLogger);
-    } else {
-      db = await openEmbeddedTestDatabase();
-    }
+    opened = await openTestDatabase(path);
+    db = opened.db;
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await plain?.drop();
-  });
+  afterAll(() => opened?.close());
 
   it('keeps silences with their matchers, lists those in force, and ends one early with who did it', async () => {
     const repo = new SilenceRepository(db);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createPlainTestDatabase, openEmbeddedTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
+import { openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
 import {
   FieldReportRepository,
   KpiRepository,
-  openDatabase,
   UserRepository,
   type Database,
   type FieldReportRecord,
@@ -26,23 +25,16 @@ const report = (min: number, over: Partial<FieldReportRecord> = {}): FieldReport
   ...over,
 });
 
-describe.each(['postgres', 'timescaledb-embedded'] as const)('users, field reports and KPI reads (%s)', (path) => {
-  let plain: PlainTestDatabase | undefined;
+describe.each(STORAGE_PATHS)('users, field reports and KPI reads (%s)', (path) => {
+  let opened: TestDatabase | undefined;
   let db: Database;
 
   beforeAll(async () => {
-    if (path === 'postgres') {
-      plain = await createPlainTestDatabase();
-      db = await openDatabase({ url: plain.url, poolSize: 4, timescaledb: 'auto', migrate: true }, testLogger);
-    } else {
-      db = await openEmbeddedTestDatabase();
-    }
+    opened = await openTestDatabase(path, 4);
+    db = opened.db;
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await plain?.drop();
-  });
+  afterAll(() => opened?.close());
 
   it('stores users once per username and refuses unknown roles and odd usernames', async () => {
     const users = new UserRepository(db);

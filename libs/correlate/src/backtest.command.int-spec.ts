@@ -1,6 +1,5 @@
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules } from '@ioc/correlation';
-import type { DeviceMessage } from '@ioc/domain';
 import {
   IngestRepository,
   ingestRepositoryOptionsFor,
@@ -10,28 +9,12 @@ import {
 } from '@ioc/storage';
 import { createPlainTestDatabase, testLogger, type PlainTestDatabase } from '@ioc/testing';
 import { runBacktest } from './backtest.command';
+import { binReading } from './testing/bin-reading';
 
 const rules = loadRules();
 const topology = buildTopology(loadCity());
 const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 const MIN = 60_000;
-
-function binReading(i: number, temperatureC: number): DeviceMessage {
-  const ts = new Date(T0 + i * 15 * MIN);
-  const body = { msgId: `bt-${i}`, ts: ts.toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 };
-  const deviceId = 'bin-p10-0041';
-  return {
-    deviceId,
-    msgId: `bt-${i}`,
-    kind: 'bin-fill',
-    domain: 'waste',
-    ts,
-    receivedAt: ts,
-    topic: `ioc/v1/waste/${deviceId}/bin-fill`,
-    body,
-    bodyJson: JSON.stringify(body),
-  };
-}
 
 describe('rules:backtest over stored history (plain PostgreSQL)', () => {
   let handle: PlainTestDatabase;
@@ -44,7 +27,7 @@ describe('rules:backtest over stored history (plain PostgreSQL)', () => {
     // Cool, then a fire at +1 h, cooling down again from +1 h 30.
     const temps = [28, 29, 30, 31, 95, 110, 40, 35, 30, 29, 28, 28, 28, 28, 28, 28];
     await new IngestRepository(db.pool, ingestRepositoryOptionsFor(db)).commit({
-      accepted: temps.map((t, i) => binReading(i, t)),
+      accepted: temps.map((t, i) => binReading(`bt-${i}`, T0 + i * 15 * MIN, t)),
       quarantined: [],
       newDevices: [{ id: 'bin-p10-0041', type: 'bin', domain: 'waste' }],
     });

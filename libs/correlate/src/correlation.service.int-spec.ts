@@ -1,30 +1,16 @@
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules } from '@ioc/correlation';
-import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
+import type { IncidentSignal } from '@ioc/domain';
 import { IncidentService, loadSopCatalog } from '@ioc/incidents';
 import { IncidentRepository, SignalDeadLetterRepository, type Database } from '@ioc/storage';
 import { testLogger, openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
 import { CorrelationService } from './correlation.service';
+import { binReading } from './testing/bin-reading';
 
 jest.setTimeout(120_000);
 
 const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 const BINS = ['bin-p1-0001', 'bin-p2-0001', 'bin-p3-0001'];
-
-function hotBin(deviceId: string, msgId: string, ts: number): DeviceMessage {
-  const body = { msgId, ts: new Date(ts).toISOString(), fillPct: 40, temperatureC: 95, tiltDeg: 1 };
-  return {
-    deviceId,
-    msgId,
-    kind: 'bin-fill',
-    domain: 'waste',
-    ts: new Date(ts),
-    receivedAt: new Date(ts),
-    topic: `ioc/v1/waste/${deviceId}/bin-fill`,
-    body,
-    bodyJson: JSON.stringify(body),
-  };
-}
 
 describe.each(STORAGE_PATHS)('the correlate role on %s', (path) => {
   let opened: TestDatabase | undefined;
@@ -73,7 +59,7 @@ describe.each(STORAGE_PATHS)('the correlate role on %s', (path) => {
       testLogger,
     );
     await service.start();
-    service.accept(BINS.map((d, i) => hotBin(d, `m-${i}`, T0 + 1_000 + i * 100)));
+    service.accept(BINS.map((d, i) => binReading(`m-${i}`, T0 + 1_000 + i * 100, 95, d)));
     now += 4_000;
     const fires = service.tick().filter((s) => s.key.startsWith('bin-fire'));
     expect(fires).toHaveLength(3);

@@ -5,27 +5,13 @@ import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import { IncidentError, type IncidentChange } from '@ioc/incidents';
 import { CorrelationService, type CorrelationPorts, type DeadLetter } from './correlation.service';
 import { WITHDRAWN_REASON } from './early-firing';
+import { binReading } from './testing/bin-reading';
 
 const rules = loadRules();
 const topology = buildTopology(loadCity());
 const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 /** The signals of the bin-fire incident (the other devices of the seed registry, silent here, raise offline ones). */
 const fires = (signals: readonly IncidentSignal[]) => signals.filter((s) => s.key.startsWith('bin-fire'));
-
-function binReading(msgId: string, ts: number, temperatureC: number, deviceId = 'bin-p10-0041'): DeviceMessage {
-  const body = { msgId, ts: new Date(ts).toISOString(), fillPct: 40, temperatureC, tiltDeg: 1 };
-  return {
-    deviceId,
-    msgId,
-    kind: 'bin-fill',
-    domain: 'waste',
-    ts: new Date(ts),
-    receivedAt: new Date(ts),
-    topic: `ioc/v1/waste/${deviceId}/bin-fill`,
-    body,
-    bodyJson: JSON.stringify(body),
-  };
-}
 
 function harness(
   history: DeviceMessage[] = [],

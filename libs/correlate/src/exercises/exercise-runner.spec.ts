@@ -1,30 +1,16 @@
 import pino from 'pino';
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules } from '@ioc/correlation';
-import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
+import type { IncidentSignal } from '@ioc/domain';
 import { IncidentError, type IncidentChange, type IncidentChangeFanout, type IncidentService } from '@ioc/incidents';
 import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import { ExerciseRunner } from './exercise-runner';
 import type { ExerciseService } from './exercise.service';
+import { binReading } from '../testing/bin-reading';
 
 const seeds = { rules: loadRules(), topology: buildTopology(loadCity()) };
 const T0 = Date.parse('2027-02-04T12:00:00.000Z');
 const dbDown = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-
-function hotBin(msgId: string, ts: number): DeviceMessage {
-  const body = { msgId, ts: new Date(ts).toISOString(), fillPct: 40, temperatureC: 95, tiltDeg: 1 };
-  return {
-    deviceId: 'bin-p10-0041',
-    msgId,
-    kind: 'bin-fill',
-    domain: 'waste',
-    ts: new Date(ts),
-    receivedAt: new Date(ts),
-    topic: 'ioc/v1/waste/bin-p10-0041/bin-fill',
-    body,
-    bodyJson: JSON.stringify(body),
-  };
-}
 
 /** A one-minute recording of a bin catching fire, replayed long after its exercise started (one step reaches its end). */
 function harness(applySignal: (signal: IncidentSignal) => Promise<IncidentChange>) {
@@ -50,7 +36,7 @@ function harness(applySignal: (signal: IncidentSignal) => Promise<IncidentChange
     findExercise: async () => exercise,
     recordingDevices: async () => ['bin-p10-0041'],
     recordingReports: async () => [],
-    recordingPage: async (_id: string, after: unknown) => (after ? [] : [hotBin('m-1', T0 + 1_000)]),
+    recordingPage: async (_id: string, after: unknown) => (after ? [] : [binReading('m-1', T0 + 1_000, 95)]),
     checkpoint: async (_id: string, at: Date, applied: number) => {
       exercise = { ...exercise, replayedTo: at, signalsApplied: applied };
       return exercise.status;

@@ -19,6 +19,7 @@ const LIBS = {
   correlate: ['platform', 'domain', 'city', 'contracts', 'correlation', 'storage', 'queue', 'incidents'],
   realtime: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue', 'auth', 'incidents'],
   api: ['platform', 'domain', 'city', 'contracts', 'correlation', 'storage', 'queue', 'incidents'],
+  registry: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue'],
 };
 const PURE = ['domain', 'city', 'contracts', 'correlation'];
 const TEST_FILE = '\\.(spec|int-spec|e2e-spec)\\.ts$';

@@ -1,6 +1,6 @@
 import { startMosquitto } from '@ioc/testing';
-import { loadCity } from '@ioc/city';
-import { loadScenario, MqttFleetRunner, planTopology, Simulation } from '../devices/src';
+import { loadCity, planConnections } from '@ioc/city';
+import { loadScenario, MqttFleetRunner, Simulation } from '../devices/src';
 
 /**
  * npm run bench:devices — the simulator at scale against a Mosquitto of its own on this machine: BENCH_DEVICES
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       devices: DEVICES,
       reportIntervalS: 1,
     });
-    const topology = planTopology(
+    const topology = planConnections(
       sim.devices.map((d) => d.site),
       { directShare: DIRECT_SHARE, gatewaySize: GATEWAY_SIZE },
     );

@@ -6,7 +6,7 @@ import { parseTime } from './core/time';
 import { loadScenario, scenarioNames } from './scenario.loader';
 import { payloadOf, StreamHash } from './stream-hash';
 import { MqttFleetRunner } from './transport/mqtt-runner';
-import { planTopology } from './transport/topology';
+import { planConnections } from '@ioc/city';
 
 /**
  * npm run devices -- [--scenario NAME] [--speed N] [--seed S] [--devices N] [--url mqtt://…] [--start auto|scenario|now|ISO]
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   }
 
   if (a['wait-for']) await waitFor(a['wait-for']);
-  const topology = planTopology(
+  const topology = planConnections(
     sim.devices.map((d) => d.site),
     {
       directShare: a['direct-share'] ? Number(a['direct-share']) : undefined,

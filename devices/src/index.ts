@@ -10,5 +10,4 @@ export * from './core/fleet';
 export * from './core/simulation';
 export * from './scenario.loader';
 export * from './stream-hash';
-export * from './transport/topology';
 export * from './transport/mqtt-runner';

@@ -5,7 +5,7 @@ import { Simulation } from '../core/simulation';
 import { loadCity } from '@ioc/city';
 import { loadScenario } from '../scenario.loader';
 import { MqttFleetRunner } from './mqtt-runner';
-import { planTopology } from './topology';
+import { planConnections } from '@ioc/city';
 
 describe('MqttFleetRunner against a real Mosquitto', () => {
   let broker: TestBroker;
@@ -32,7 +32,7 @@ describe('MqttFleetRunner against a real Mosquitto', () => {
           received.push({ via: 'gateway', deviceId: e.deviceId as string, body: e });
     });
     const sim = new Simulation({ city: loadCity(), scenario: loadScenario('normal-day'), seed: 3, devices: 300 });
-    const topology = planTopology(sim.devices.map((d) => d.site));
+    const topology = planConnections(sim.devices.map((d) => d.site));
     expect(topology.direct.size).toBeGreaterThan(10);
     expect(topology.gateways.length).toBeGreaterThan(3);
     const runner = new MqttFleetRunner({

@@ -2,12 +2,12 @@ import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { deviceTopic, gatewayTopic, GATEWAY_MAX_MESSAGES } from '@ioc/contracts';
 import type { Simulation, SimMessage } from '../core/simulation';
 import { payloadOf } from '../stream-hash';
-import type { Topology } from './topology';
+import type { ConnectionPlan } from '@ioc/city';
 
 export interface RunnerOptions {
   readonly url: string;
   readonly sim: Simulation;
-  readonly topology: Topology;
+  readonly topology: ConnectionPlan;
   /** Simulated seconds per real second (1 = live). */
   readonly speed: number;
   /** Stop at this simulated second (default: the scenario's end). */

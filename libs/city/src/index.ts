@@ -46,3 +46,4 @@ export {
 } from './topology';
 export { WardIndex } from './ward-index';
 export { CITY, TOPOLOGY } from './city.tokens';
+export { planConnections, type ConnectionPlan, type ConnectionPlanOptions } from './connection-plan';

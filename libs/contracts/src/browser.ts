@@ -33,6 +33,7 @@ export {
   SILENCE_READ_ROLES,
   SILENCE_WRITE_ROLES,
   USER_READ_ROLES,
+  REGISTRY_ROLES,
 } from './roles';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
 export type {
@@ -40,8 +41,17 @@ export type {
   ApiUser,
   ApiUserRecord,
   ApiUserRole,
+  AssignDevicesRequest,
   AssignRequest,
   ChangePasswordRequest,
+  CreateDeviceRequest,
+  CreateDevicesRequest,
+  CreateGatewayRequest,
+  CreateProvisioningKeyRequest,
+  MqttCredentials,
+  ProvisioningKeyDto,
+  RegistryDeviceDto,
+  RegistryGatewayDto,
   CommentRequest,
   CompleteStepRequest,
   CreateUserRequest,

@@ -1,4 +1,12 @@
-export { TOPIC_FILTERS, TOPIC_ROOT, deviceTopic, feedbackTopic, gatewayTopic, parseTopic } from './topics';
+export {
+  FEEDBACK_ROOT,
+  TOPIC_FILTERS,
+  TOPIC_ROOT,
+  deviceTopic,
+  feedbackTopic,
+  gatewayTopic,
+  parseTopic,
+} from './topics';
 export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
 export {
@@ -37,6 +45,7 @@ export {
   SILENCE_READ_ROLES,
   SILENCE_WRITE_ROLES,
   USER_READ_ROLES,
+  REGISTRY_ROLES,
   roleMay,
 } from './roles';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
@@ -105,3 +114,20 @@ export {
 export { KpiQuerySchema, type KpiQuery, type KpiReport } from './rest/kpi.dto';
 export { SilenceRequestSchema, type SilenceDto, type SilenceRequest } from './rest/silences.dto';
 export { decodeDeviceMessages, encodeDeviceMessages } from './device-message-wire';
+export { seedDevicePassword } from './device-credentials';
+export {
+  AssignDevicesRequestSchema,
+  CreateDeviceRequestSchema,
+  CreateDevicesRequestSchema,
+  CreateGatewayRequestSchema,
+  CreateProvisioningKeyRequestSchema,
+  type AssignDevicesRequest,
+  type CreateDeviceRequest,
+  type CreateDevicesRequest,
+  type CreateGatewayRequest,
+  type CreateProvisioningKeyRequest,
+  type MqttCredentials,
+  type ProvisioningKeyDto,
+  type RegistryDeviceDto,
+  type RegistryGatewayDto,
+} from './rest/registry.dto';

@@ -13,6 +13,9 @@ export const EXERCISE_WRITE_ROLES = ['supervisor', 'trainer'] as const;
 /** Who may see the users (GET /api/v1/users); changing them is the admin's alone. */
 export const USER_READ_ROLES = ['supervisor'] as const;
 
+/** Who registers devices and gateways, issues and revokes their credentials and provisioning keys. */
+export const REGISTRY_ROLES = ['integrator'] as const;
+
 /** Whether `role` may do what `allowed` lists (admin always may). */
 export function roleMay(role: string, allowed: readonly string[]): boolean {
   return role === 'admin' || allowed.includes(role);

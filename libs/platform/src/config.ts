@@ -48,6 +48,11 @@ export const ENV_SCHEMA = z.object({
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']).default('mqtt://127.0.0.1:1883'),
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
+  MQTT_ADMIN_USERNAME: z.string().min(1).default('ioc-admin'),
+  MQTT_ADMIN_PASSWORD: z.string().optional(),
+  MQTT_CA_FILE: z.string().optional(),
+  DEVICE_SEED_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  REGISTRY_REFRESH_S: int(1, 3600).default(5),
   INGEST_INSTANCE_ID: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,40}$/)
@@ -95,7 +100,20 @@ export interface IocConfig {
     timescaledb: 'auto' | 'off';
   };
   readonly redis: { url: string; prefix: string };
-  readonly mqtt: { url: string; username?: string; password?: string };
+  readonly mqtt: {
+    url: string;
+    username?: string;
+    password?: string;
+    /** The IOC's Dynamic Security admin identity; a password turns broker security management on. */
+    admin?: { username: string; password: string };
+    /** PEM of the CA the IOC's MQTT connections trust (MQTT_CA_FILE), path. */
+    caFile?: string;
+  };
+  readonly registry: {
+    /** Development only: seed devices' passwords derive from it (DEVICE_SEED_SECRET). */
+    seedSecret?: string;
+    refreshMs: number;
+  };
   readonly ingest: {
     instanceId: string;
     shareGroup: string;
@@ -151,7 +169,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     database: { url: e.DATABASE_URL || undefined, poolSize: e.DATABASE_POOL_SIZE, timescaledb: e.DATABASE_TIMESCALEDB },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
-    mqtt: { url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD },
+    mqtt: {
+      url: e.MQTT_URL,
+      username: e.MQTT_USERNAME,
+      password: e.MQTT_PASSWORD,
+      admin: e.MQTT_ADMIN_PASSWORD ? { username: e.MQTT_ADMIN_USERNAME, password: e.MQTT_ADMIN_PASSWORD } : undefined,
+      caFile: e.MQTT_CA_FILE ? path.resolve(e.MQTT_CA_FILE) : undefined,
+    },
+    registry: { seedSecret: e.DEVICE_SEED_SECRET, refreshMs: e.REGISTRY_REFRESH_S * 1000 },
     ingest: {
       instanceId: e.INGEST_INSTANCE_ID,
       shareGroup: e.INGEST_SHARE_GROUP,

@@ -32,3 +32,9 @@ export class IncidentEventTap extends InProcessTap<StoredIncidentEvent> {}
 
 /** Stored field reports to the correlation role in the API's process (otherwise the API publishes to FieldReportStream). */
 export class FieldReportTap extends InProcessTap<FieldReport> {}
+
+/**
+ * Ids of devices and gateways whose registration changed (created, disabled, deleted, reassigned): the ingest role in
+ * the same process reloads its device directory at once; ingest processes elsewhere reload it periodically.
+ */
+export class RegistryChangeTap extends InProcessTap<string> {}

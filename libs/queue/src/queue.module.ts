@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { DeviceMessageStream } from './event-stream';
 import { IncidentEventStream } from './incident-event-stream';
-import { AcceptedMessageTap, FieldReportTap, IncidentEventTap } from './in-process-tap';
+import { AcceptedMessageTap, FieldReportTap, IncidentEventTap, RegistryChangeTap } from './in-process-tap';
 import { FieldReportStream } from './field-report-stream';
 import { createRedis, REDIS } from './redis.provider';
 
@@ -14,6 +14,7 @@ import { createRedis, REDIS } from './redis.provider';
     AcceptedMessageTap,
     FieldReportTap,
     IncidentEventTap,
+    RegistryChangeTap,
     { provide: REDIS, inject: [IOC_CONFIG], useFactory: (config: IocConfig) => createRedis(config.redis.url) },
     {
       provide: DeviceMessageStream,
@@ -38,6 +39,7 @@ import { createRedis, REDIS } from './redis.provider';
     AcceptedMessageTap,
     FieldReportTap,
     IncidentEventTap,
+    RegistryChangeTap,
     FieldReportStream,
   ],
 })

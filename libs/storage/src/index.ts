@@ -5,6 +5,16 @@ export { isDataRejection, isTransientDbError } from './db-errors';
 export { STORAGE_ERROR_CODES, StorageError, type StorageErrorCode } from './storage.errors';
 export { ROLLUP_NAMES, isRollupName, type RollupName, type RollupRow } from './rollups';
 export { DeviceRepository } from './device.repository';
+export {
+  RegistryRepository,
+  RegistryTransaction,
+  type NewProvisioningKey,
+  type NewRegisteredDevice,
+  type NewRegisteredGateway,
+  type ProvisioningKeyRecord,
+  type RegisteredDevice,
+  type RegisteredGateway,
+} from './registry.repository';
 export { QuarantineRepository } from './quarantine.repository';
 export { TimeseriesRepository } from './timeseries.repository';
 export { ReadingsRepository, type StoredReading } from './readings.repository';

@@ -4,6 +4,7 @@ import { DATABASE, type Database } from './database';
 import { openDatabase } from './database.provider';
 import { SignalDeadLetterRepository } from './signal-dead-letter.repository';
 import { DeviceRepository } from './device.repository';
+import { RegistryRepository } from './registry.repository';
 import { ExerciseRepository } from './exercise.repository';
 import { FieldReportRepository } from './field-report.repository';
 import { KpiRepository } from './kpi.repository';
@@ -18,6 +19,7 @@ import { TimeseriesRepository } from './timeseries.repository';
 
 const EXPORTED = [
   DeviceRepository,
+  RegistryRepository,
   QuarantineRepository,
   TimeseriesRepository,
   ReadingsRepository,

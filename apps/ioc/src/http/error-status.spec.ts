@@ -5,6 +5,7 @@ import { INCIDENT_ERROR_CODES } from '@ioc/incidents';
 import { INGEST_ERROR_CODES } from '@ioc/ingest';
 import { PLATFORM_ERROR_CODES } from '@ioc/platform';
 import { STORAGE_ERROR_CODES } from '@ioc/storage';
+import { REGISTRY_ERROR_CODES } from '@ioc/registry';
 import { codeOfStatus, httpStatusOf } from './error-status';
 
 const EVERY_CODE = [
@@ -15,6 +16,7 @@ const EVERY_CODE = [
   ...AUTH_ERROR_CODES,
   ...EXERCISE_ERROR_CODES,
   ...API_SERVICE_ERROR_CODES,
+  ...REGISTRY_ERROR_CODES,
 ];
 
 /** Every code's status as clients see it today: a change here is a change to the API. */
@@ -36,6 +38,13 @@ const STATUS_OF_CODE = {
   SOP_STEP_UNKNOWN: 404,
   SILENCE_NOT_FOUND: 404,
   SILENCE_INVALID: 400,
+  REGISTRY_INVALID: 400,
+  REGISTRY_ID_RESERVED: 400,
+  REGISTRY_EXISTS: 409,
+  REGISTRY_NOT_FOUND: 404,
+  REGISTRY_DISABLED: 403,
+  BROKER_ADMIN_UNAVAILABLE: 503,
+  BROKER_ADMIN_REFUSED: 500,
   ESCALATION_POLICY_INVALID: 500,
   AUTH_INVALID: 401,
   AUTH_FORBIDDEN: 403,

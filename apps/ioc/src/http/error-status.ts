@@ -5,6 +5,7 @@ import type { ExerciseErrorCode } from '@ioc/correlate';
 import type { IncidentErrorCode } from '@ioc/incidents';
 import type { IngestErrorCode } from '@ioc/ingest';
 import type { PlatformErrorCode } from '@ioc/platform';
+import type { RegistryErrorCode } from '@ioc/registry';
 import type { StorageErrorCode } from '@ioc/storage';
 
 /** Every code an IocError can carry: the union of each library's own (a library with a new IocError subclass adds its codes here). */
@@ -15,7 +16,8 @@ type IocErrorCode =
   | IncidentErrorCode
   | AuthErrorCode
   | ExerciseErrorCode
-  | ApiServiceErrorCode;
+  | ApiServiceErrorCode
+  | RegistryErrorCode;
 
 /**
  * The HTTP status of each code, decided here at the edge only. Typed as a Record over the union, the literal must name
@@ -63,6 +65,14 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   FIELD_REPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
   SILENCE_NOT_FOUND: HttpStatus.NOT_FOUND,
   SILENCE_INVALID: HttpStatus.BAD_REQUEST,
+  // registry: the broker's admin plugin away is a 503; its refusal of a command we built is ours (500)
+  REGISTRY_INVALID: HttpStatus.BAD_REQUEST,
+  REGISTRY_ID_RESERVED: HttpStatus.BAD_REQUEST,
+  REGISTRY_EXISTS: HttpStatus.CONFLICT,
+  REGISTRY_NOT_FOUND: HttpStatus.NOT_FOUND,
+  REGISTRY_DISABLED: HttpStatus.FORBIDDEN,
+  BROKER_ADMIN_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  BROKER_ADMIN_REFUSED: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 function isIocErrorCode(code: string): code is IocErrorCode {

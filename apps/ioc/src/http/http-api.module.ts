@@ -4,6 +4,7 @@ import { AuthModule, UsersModule } from '@ioc/auth';
 import { IncidentCommandsModule } from '@ioc/incidents';
 import { ApiServicesModule } from '@ioc/api';
 import { RealtimeModule } from '@ioc/realtime';
+import { RegistryModule } from '@ioc/registry';
 import { AuthController } from './auth.controller';
 import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
@@ -13,6 +14,7 @@ import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { IocExceptionFilter } from './ioc-exception.filter';
 import { KpiController } from './kpi.controller';
+import { RegistryController } from './registry.controller';
 import { UsersController } from './users.controller';
 
 /**
@@ -21,7 +23,7 @@ import { UsersController } from './users.controller';
  * are every process's (OpsHttpModule).
  */
 @Module({
-  imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule],
+  imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule, RegistryModule],
   controllers: [
     AuthController,
     UsersController,
@@ -33,6 +35,7 @@ import { UsersController } from './users.controller';
     RecordingsController,
     ExercisesController,
     IngestApiController,
+    RegistryController,
   ],
   providers: [{ provide: APP_FILTER, useClass: IocExceptionFilter }],
 })

@@ -68,3 +68,14 @@ export {
   type RecordingDto,
   type RecordingRequest,
 } from './exercises.dto';
+export type {
+  AssignDevicesRequest,
+  CreateDeviceRequest,
+  CreateDevicesRequest,
+  CreateGatewayRequest,
+  CreateProvisioningKeyRequest,
+  MqttCredentials,
+  ProvisioningKeyDto,
+  RegistryDeviceDto,
+  RegistryGatewayDto,
+} from './registry.dto';

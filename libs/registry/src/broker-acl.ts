@@ -1,0 +1,134 @@
+import { DEVICE_TYPE_OF_KIND, MESSAGE_KIND_NAMES, type DeviceType } from '@ioc/domain';
+import { FEEDBACK_ROOT, TOPIC_ROOT, deviceTopic, feedbackTopic, gatewayTopic } from '@ioc/contracts';
+
+/**
+ * What each identity may do on the broker, as Mosquitto Dynamic Security commands. Pure: the registry sends them over
+ * `$CONTROL/dynamic-security/v1`. Mosquitto 2.0's plugin substitutes no %u/%c in ACLs, so every device and gateway
+ * has its own role with literal topics, and its client id is pinned to its id: nobody else may use that id, and it
+ * can use no other (so no device can take over the IOC's ingest sessions).
+ */
+export type DynsecCommand = { readonly command: string } & Readonly<Record<string, unknown>>;
+
+export interface DynsecAcl {
+  readonly acltype:
+    | 'publishClientSend'
+    | 'publishClientReceive'
+    | 'subscribeLiteral'
+    | 'subscribePattern'
+    | 'unsubscribeLiteral'
+    | 'unsubscribePattern';
+  readonly topic: string;
+  readonly allow: boolean;
+  readonly priority?: number;
+}
+
+/** Ids the IOC keeps for its own identities (ingest sessions, the admin, provisioning keys' clients). */
+export const RESERVED_ID_PREFIXES = ['ioc-', 'prov-'] as const;
+
+export const deviceRoleName = (id: string) => `device:${id}`;
+export const gatewayRoleName = (id: string) => `gateway:${id}`;
+export const provisioningRoleName = (keyId: string) => `provisioning:${keyId}`;
+/** Username and pinned client id of a provisioning key's broker identity. */
+export const provisioningUsername = (keyId: string) => `prov-${keyId}`;
+
+export const PROVISION_ROOT = 'ioc/provision/v1';
+export const provisionRequestTopic = (keyId: string) => `${PROVISION_ROOT}/${keyId}/request`;
+export const provisionResponseTopic = (keyId: string) => `${PROVISION_ROOT}/${keyId}/response`;
+
+const KINDS_OF_TYPE = new Map<DeviceType, string[]>();
+for (const kind of MESSAGE_KIND_NAMES) {
+  const t = DEVICE_TYPE_OF_KIND[kind];
+  KINDS_OF_TYPE.set(t, [...(KINDS_OF_TYPE.get(t) ?? []), kind]);
+}
+
+const feedbackAcls = (id: string): DynsecAcl[] => [
+  { acltype: 'subscribeLiteral', topic: feedbackTopic(id), allow: true },
+  { acltype: 'publishClientReceive', topic: feedbackTopic(id), allow: true },
+];
+
+/** A device publishes its own kinds on its own topics and reads its own feedback. */
+export function deviceAcls(id: string, type: DeviceType): DynsecAcl[] {
+  const kinds = (KINDS_OF_TYPE.get(type) ?? []) as Parameters<typeof deviceTopic>[0][];
+  return [
+    ...kinds.map((k): DynsecAcl => ({ acltype: 'publishClientSend', topic: deviceTopic(k, id), allow: true })),
+    ...feedbackAcls(id),
+  ];
+}
+
+/** A gateway publishes batches on its own topic and reads its own feedback and its devices'. */
+export function gatewayAcls(id: string, deviceIds: readonly string[]): DynsecAcl[] {
+  return [
+    { acltype: 'publishClientSend', topic: gatewayTopic(id), allow: true },
+    ...feedbackAcls(id),
+    ...deviceIds.flatMap(feedbackAcls),
+  ];
+}
+
+/** The IOC's ingest identity: the only one that may join the ingest share, read devices' topics and send feedback. */
+export function ingestAcls(shareGroup: string): DynsecAcl[] {
+  return [
+    { acltype: 'subscribePattern', topic: `$share/${shareGroup}/${TOPIC_ROOT}/#`, allow: true },
+    { acltype: 'subscribePattern', topic: `${TOPIC_ROOT}/#`, allow: true },
+    { acltype: 'publishClientReceive', topic: `${TOPIC_ROOT}/#`, allow: true },
+    { acltype: 'publishClientSend', topic: `${FEEDBACK_ROOT}/#`, allow: true },
+  ];
+}
+
+/** The IOC's admin identity: the plugin's control topic and the provisioning requests it answers. */
+export function adminAcls(): DynsecAcl[] {
+  return [
+    { acltype: 'publishClientSend', topic: '$CONTROL/dynamic-security/#', allow: true },
+    { acltype: 'publishClientReceive', topic: '$CONTROL/dynamic-security/#', allow: true },
+    { acltype: 'subscribePattern', topic: '$CONTROL/dynamic-security/#', allow: true },
+    { acltype: 'subscribePattern', topic: `${PROVISION_ROOT}/+/request`, allow: true },
+    { acltype: 'publishClientReceive', topic: `${PROVISION_ROOT}/+/request`, allow: true },
+    { acltype: 'publishClientSend', topic: `${PROVISION_ROOT}/+/response`, allow: true },
+  ];
+}
+
+/** A provisioning key's identity: one request topic, one response topic. */
+export function provisioningAcls(keyId: string): DynsecAcl[] {
+  return [
+    { acltype: 'publishClientSend', topic: provisionRequestTopic(keyId), allow: true },
+    { acltype: 'subscribeLiteral', topic: provisionResponseTopic(keyId), allow: true },
+    { acltype: 'publishClientReceive', topic: provisionResponseTopic(keyId), allow: true },
+  ];
+}
+
+export interface BrokerIdentity {
+  readonly username: string;
+  readonly rolename: string;
+  readonly acls: readonly DynsecAcl[];
+  /** Omitted: the identity exists but cannot connect until a password is set. */
+  readonly password?: string;
+  readonly disabled?: boolean;
+}
+
+/** Commands that create an identity: its role with its ACLs, then its client pinned to its client id. */
+export function createIdentityCommands(i: BrokerIdentity): DynsecCommand[] {
+  const cmds: DynsecCommand[] = [
+    { command: 'createRole', rolename: i.rolename, acls: i.acls.map((a) => ({ priority: 0, ...a })) },
+    {
+      command: 'createClient',
+      username: i.username,
+      clientid: i.username,
+      ...(i.password !== undefined ? { password: i.password } : {}),
+      roles: [{ rolename: i.rolename, priority: 0 }],
+    },
+  ];
+  if (i.disabled) cmds.push({ command: 'disableClient', username: i.username });
+  return cmds;
+}
+
+/** Commands that remove an identity (the broker disconnects it at once). */
+export function deleteIdentityCommands(username: string, rolename: string): DynsecCommand[] {
+  return [
+    { command: 'deleteClient', username },
+    { command: 'deleteRole', rolename },
+  ];
+}
+
+/** Whether an id is one the IOC keeps for itself. */
+export function isReservedId(id: string): boolean {
+  return RESERVED_ID_PREFIXES.some((p) => id.startsWith(p));
+}

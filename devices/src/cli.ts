@@ -1,16 +1,19 @@
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
-import { loadCity } from '@ioc/city';
+import { readFileSync } from 'node:fs';
+import { loadCity, planConnections } from '@ioc/city';
+import { seedDevicePassword } from '@ioc/contracts';
 import { Simulation } from './core/simulation';
 import { parseTime } from './core/time';
 import { loadScenario, scenarioNames } from './scenario.loader';
 import { payloadOf, StreamHash } from './stream-hash';
 import { MqttFleetRunner } from './transport/mqtt-runner';
-import { planConnections } from '@ioc/city';
 
 /**
  * npm run devices -- [--scenario NAME] [--speed N] [--seed S] [--devices N] [--url mqtt://…] [--start auto|scenario|now|ISO]
  *   [--direct-share X] [--gateway-size N] [--interval S] [--wait-for URL] [--dry-run] [--list]
+ *   [--username U --password P] [--ca ca.crt]
+ * With DEVICE_SEED_SECRET in the environment (the demo sets it), each device and gateway connects as itself.
  * Logs go to stderr; --dry-run writes the stream to stdout as JSON lines (no broker) and ends with its hash.
  */
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
       url: { type: 'string', default: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883' },
       username: { type: 'string' },
       password: { type: 'string' },
+      ca: { type: 'string' },
       start: { type: 'string' },
       'direct-share': { type: 'string' },
       'gateway-size': { type: 'string' },
@@ -129,6 +133,9 @@ async function main(): Promise<void> {
       gatewaySize: a['gateway-size'] ? Number(a['gateway-size']) : undefined,
     },
   );
+  // The city's devices and gateways connect as themselves, with passwords derived from the development secret the IOC
+  // registered them with (DEVICE_SEED_SECRET); without it, one --username/--password for every connection.
+  const seedSecret = process.env.DEVICE_SEED_SECRET;
   const runner = new MqttFleetRunner({
     url: a.url!,
     sim,
@@ -136,6 +143,10 @@ async function main(): Promise<void> {
     speed,
     username: a.username,
     password: a.password,
+    credentials: seedSecret
+      ? (id: string) => ({ username: id, password: seedDevicePassword(seedSecret, id) })
+      : undefined,
+    ca: a.ca ? readFileSync(a.ca) : undefined,
     clientIdPrefix: `sim-${createHash('sha1').update(`${scenario.name}/${seed}`).digest('hex').slice(0, 6)}-`,
     log,
   });

@@ -15,6 +15,13 @@ export interface RunnerOptions {
   readonly tickMs?: number;
   readonly username?: string;
   readonly password?: string;
+  /**
+   * Each connection's own identity (a device's or gateway's id and password): the broker pins the client id to the
+   * username, so the connection's client id is the id itself and `clientIdPrefix` is not used.
+   */
+  readonly credentials?: (id: string) => { username: string; password: string };
+  /** CA certificate (PEM) for an mqtts:// URL. */
+  readonly ca?: Buffer;
   readonly connectConcurrency?: number;
   /** Stop generating while this many publishes await their PUBACK (backpressure; the lag then shows). */
   readonly maxInFlight?: number;
@@ -61,6 +68,7 @@ export class MqttFleetRunner {
       connectTimeout: 30_000,
       username: this.o.username,
       password: this.o.password,
+      ...(this.o.ca ? { ca: this.o.ca } : {}),
     };
     const concurrency = this.o.connectConcurrency ?? 200;
     let next = 0;
@@ -68,7 +76,11 @@ export class MqttFleetRunner {
       Array.from({ length: Math.min(concurrency, ids.length) }, async () => {
         while (next < ids.length) {
           const id = ids[next++];
-          const c = await connectAsync(this.o.url, { ...base, clientId: `${prefix}${id}` });
+          const own = this.o.credentials?.(id);
+          const c = await connectAsync(this.o.url, {
+            ...base,
+            ...(own ? { username: own.username, password: own.password, clientId: id } : { clientId: `${prefix}${id}` }),
+          });
           c.on('error', () => this.stats.errors++);
           this.clients.set(id, c);
           this.stats.connections++;

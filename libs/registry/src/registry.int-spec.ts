@@ -1,18 +1,30 @@
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { openTestDatabase, repositorySeeds, startMosquitto, testLogger, type TestBroker, type TestDatabase } from '@ioc/testing';
+import {
+  openTestDatabase,
+  repositorySeeds,
+  startMosquitto,
+  testLogger,
+  type TestBroker,
+  type TestDatabase,
+} from '@ioc/testing';
 import { deviceTopic, gatewayTopic, seedDevicePassword, type MqttCredentials } from '@ioc/contracts';
 import { RegistryChangeTap } from '@ioc/queue';
+import { planConnections } from '@ioc/city';
 import { RegistryRepository } from '@ioc/storage';
 import { systemClock } from '@ioc/platform';
 import { DynsecClient } from './dynsec.client';
-import { RegistryService } from './registry.service';
+import { RegistryService, type NewDeviceInput } from './registry.service';
 
 jest.setTimeout(120_000);
 
 const SEED_SECRET = 'a-development-secret-of-the-tests';
 
 /** Connects as an identity; resolves with the client or rejects with the broker's refusal. */
-function connectAs(broker: TestBroker, c: Pick<MqttCredentials, 'username' | 'password' | 'clientId'>, extra: IClientOptions = {}) {
+function connectAs(
+  broker: TestBroker,
+  c: Pick<MqttCredentials, 'username' | 'password' | 'clientId'>,
+  extra: IClientOptions = {},
+) {
   return connectAsync(broker.url, {
     protocolVersion: 5,
     username: c.username,
@@ -56,6 +68,13 @@ async function subscribeCode(client: MqttClient, topic: string): Promise<number>
 }
 
 describe('device registry on a real Mosquitto with Dynamic Security', () => {
+  /** Registers one device that connects directly and returns the credentials it was given. */
+  async function createDirect(input: NewDeviceInput): Promise<MqttCredentials> {
+    const [{ credentials }] = await registry.createDevices([input]);
+    if (!credentials) throw new Error(`${input.id} got no credentials`);
+    return credentials;
+  }
+
   let broker: TestBroker;
   let opened: TestDatabase;
   let dynsec: DynsecClient;
@@ -95,10 +114,12 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
   });
 
   it('gives a new device credentials that let it publish its own kinds only', async () => {
-    const [{ credentials, device }] = await registry.createDevices([
-      { id: 'wl-int-001', type: 'water-level-sensor', wardId: 'ward-p3' },
-    ]);
-    expect(device).toMatchObject({ id: 'wl-int-001', wardCode: 'ward-p3', status: 'active' });
+    const credentials = await createDirect({ id: 'wl-int-001', type: 'water-level-sensor', wardId: 'ward-p3' });
+    expect(await registry.device('wl-int-001')).toMatchObject({
+      id: 'wl-int-001',
+      wardCode: 'ward-p3',
+      status: 'active',
+    });
     expect(credentials).toMatchObject({ username: 'wl-int-001', clientId: 'wl-int-001' });
     expect(credentials.password.length).toBeGreaterThanOrEqual(32);
     expect(changed).toContain('wl-int-001');
@@ -119,10 +140,10 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
   });
 
   it('refuses a wrong password, another client id, and reserved or taken ids', async () => {
-    const [{ credentials }] = await registry.createDevices([
-      { id: 'wl-int-002', type: 'water-level-sensor', wardId: 'ward-p3' },
-    ]);
-    await expect(connectAs(broker, { ...credentials, password: 'wrong-password' })).rejects.toThrow(/Not authorized|Bad/);
+    const credentials = await createDirect({ id: 'wl-int-002', type: 'water-level-sensor', wardId: 'ward-p3' });
+    await expect(connectAs(broker, { ...credentials, password: 'wrong-password' })).rejects.toThrow(
+      /Not authorized|Bad/,
+    );
     // Its client id is pinned: it cannot take over the ingest's sessions, nor use any other id.
     await expect(connectAs(broker, { ...credentials, clientId: 'ioc-ingest-ioc-0' })).rejects.toThrow(/Not authorized/);
     await expect(
@@ -139,9 +160,12 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
   });
 
   it('disconnects a disabled device within 1 s and refuses it until enabled', async () => {
-    const [{ credentials }] = await registry.createDevices([
-      { id: 'wl-int-003', type: 'water-level-sensor', lat: 9.6033, lon: 105.9722 },
-    ]);
+    const credentials = await createDirect({
+      id: 'wl-int-003',
+      type: 'water-level-sensor',
+      lat: 9.6033,
+      lon: 105.9722,
+    });
     const dev = await connectAs(broker, credentials);
     clients.push(dev);
     const closed = closedWithin(dev, 1000);
@@ -154,9 +178,7 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
   });
 
   it('disconnects on rotation within 1 s; the old password stops working, the new one works', async () => {
-    const [{ credentials }] = await registry.createDevices([
-      { id: 'bin-int-001', type: 'bin', wardId: 'ward-p8' },
-    ]);
+    const credentials = await createDirect({ id: 'bin-int-001', type: 'bin', wardId: 'ward-p8' });
     const dev = await connectAs(broker, credentials);
     clients.push(dev);
     const closed = closedWithin(dev, 1000);
@@ -196,10 +218,30 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
     expect(await subscribeCode(gw, 'ioc/feedback/v1/wl-int-010')).toBe(135);
   });
 
-  it('forgets a deleted device at the broker at once', async () => {
-    const [{ credentials }] = await registry.createDevices([
-      { id: 'cam-int-001', type: 'camera', wardId: 'ward-p1' },
+  it('gives a device behind a gateway no identity of its own; moving a direct one behind a gateway ends its session', async () => {
+    await registry.createGateway({ id: 'gw-int-02', wardId: 'ward-p3' });
+    const [behind] = await registry.createDevices([
+      { id: 'wl-int-020', type: 'water-level-sensor', wardId: 'ward-p3', gatewayId: 'gw-int-02' },
     ]);
+    expect(behind.credentials).toBeNull();
+    await expect(registry.rotate('device', 'wl-int-020')).rejects.toMatchObject({ code: 'REGISTRY_INVALID' });
+
+    const credentials = await createDirect({ id: 'wl-int-021', type: 'water-level-sensor', wardId: 'ward-p3' });
+    const dev = await connectAs(broker, credentials);
+    clients.push(dev);
+    const closed = closedWithin(dev, 1000);
+    closed.start();
+    await registry.assign(['wl-int-021'], 'gw-int-02');
+    expect(await closed.ms).toBeLessThan(1000);
+    await expect(connectAs(broker, credentials)).rejects.toThrow(/Not authorized/);
+    // Off the gateway again, it is direct, with an identity but no password until one is rotated.
+    await registry.assign(['wl-int-021'], null);
+    await expect(connectAs(broker, credentials)).rejects.toThrow(/Not authorized/);
+    clients.push(await connectAs(broker, await registry.rotate('device', 'wl-int-021')));
+  });
+
+  it('forgets a deleted device at the broker at once', async () => {
+    const credentials = await createDirect({ id: 'cam-int-001', type: 'camera', wardId: 'ward-p1' });
     const dev = await connectAs(broker, credentials);
     clients.push(dev);
     const closed = closedWithin(dev, 1000);
@@ -215,7 +257,9 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
     expect(await registry.seedCity()).toBe(city.devices.length);
     expect(await registry.seedCity()).toBe(0);
     const first = await registry.reconcile();
-    expect(first.created).toBeGreaterThanOrEqual(city.devices.length);
+    // The city's direct devices and its gateways; sensors behind a gateway have no identity of their own.
+    const plan = planConnections(city.devices);
+    expect(first.created).toBe(plan.direct.size + plan.gateways.length);
     const seedDevice = city.devices.find((d) => d.type === 'pump')!;
     const password = seedDevicePassword(SEED_SECRET, seedDevice.id);
     clients.push(await connectAs(broker, { username: seedDevice.id, password, clientId: seedDevice.id }));

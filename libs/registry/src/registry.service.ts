@@ -16,6 +16,7 @@ import {
   gatewayRoleName,
   isReservedId,
   RESERVED_ID_PREFIXES,
+  type BrokerIdentity,
   type DynsecAcl,
   type DynsecCommand,
 } from './broker-acl';
@@ -102,11 +103,14 @@ export class RegistryService {
     return g;
   }
 
-  /** Registers devices (all or none) and returns each one's credentials, this once. */
+  /**
+   * Registers devices (all or none) and returns each one's credentials, this once. A device that hangs off a gateway
+   * (a LoRaWAN sensor, say) speaks only through it, so it gets no broker identity and no credentials of its own.
+   */
   async createDevices(
     inputs: readonly NewDeviceInput[],
     tx?: RegistryTransaction,
-  ): Promise<Array<{ device: RegisteredDevice; credentials: MqttCredentials }>> {
+  ): Promise<Array<{ device: RegisteredDevice; credentials: MqttCredentials | null }>> {
     const ids = new Set<string>();
     for (const d of inputs) {
       this.checkId(d.id);
@@ -114,7 +118,7 @@ export class RegistryService {
       ids.add(d.id);
     }
     const placed = inputs.map((d) => ({ ...d, ...this.place(d) }));
-    const passwords = new Map(inputs.map((d) => [d.id, newPassword()]));
+    const passwords = new Map(inputs.filter((d) => !d.gatewayId).map((d) => [d.id, newPassword()]));
     const run = async (t: RegistryTransaction) => {
       const gatewayIds = [...new Set(inputs.map((d) => d.gatewayId).filter((g): g is string => !!g))];
       const gateways = await Promise.all(gatewayIds.map((g) => t.gatewayForUpdate(g)));
@@ -130,7 +134,7 @@ export class RegistryService {
           lat: d.lat,
           lon: d.lon,
           gatewayId: d.gatewayId ?? null,
-          credentialHash: credentialHash(passwords.get(d.id)!),
+          credentialHash: passwords.has(d.id) ? credentialHash(passwords.get(d.id)!) : null,
           provisionedBy: d.provisionedBy ?? null,
         })),
       );
@@ -138,14 +142,16 @@ export class RegistryService {
         throw new RegistryError('REGISTRY_EXISTS', `device "${existing[0]}" is already registered`, {
           ids: existing.slice(0, 20),
         });
-      const commands: DynsecCommand[] = inputs.flatMap((d) =>
-        createIdentityCommands({
-          username: d.id,
-          rolename: deviceRoleName(d.id),
-          acls: deviceAcls(d.id, d.type),
-          password: passwords.get(d.id),
-        }),
-      );
+      const commands: DynsecCommand[] = inputs
+        .filter((d) => !d.gatewayId)
+        .flatMap((d) =>
+          createIdentityCommands({
+            username: d.id,
+            rolename: deviceRoleName(d.id),
+            acls: deviceAcls(d.id, d.type),
+            password: passwords.get(d.id),
+          }),
+        );
       for (const g of gateways) {
         if (!g) continue;
         const added = inputs.filter((d) => d.gatewayId === g.id).map((d) => d.id);
@@ -160,7 +166,7 @@ export class RegistryService {
     this.logger.info({ devices: inputs.length, first: inputs[0]?.id }, 'devices registered');
     return inputs.map((d, i) => ({
       device: devices[i]!,
-      credentials: credentialsOf(d.id, passwords.get(d.id)!, deviceAcls(d.id, d.type)),
+      credentials: passwords.has(d.id) ? credentialsOf(d.id, passwords.get(d.id)!, deviceAcls(d.id, d.type)) : null,
     }));
   }
 
@@ -217,6 +223,12 @@ export class RegistryService {
       if (kind === 'device') {
         const d = await t.deviceForUpdate(id);
         if (!d) throw new RegistryError('REGISTRY_NOT_FOUND', `device "${id}" is not registered`, { id });
+        if (d.gatewayId)
+          throw new RegistryError(
+            'REGISTRY_INVALID',
+            `device "${id}" speaks through gateway "${d.gatewayId}" and has no credentials of its own; take it off the gateway first`,
+            { id, gatewayId: d.gatewayId },
+          );
         acls = deviceAcls(id, d.type);
       } else {
         const g = await t.gatewayForUpdate(id);
@@ -236,7 +248,9 @@ export class RegistryService {
       const found = kind === 'device' ? await t.deviceForUpdate(id) : await t.gatewayForUpdate(id);
       if (!found) throw new RegistryError('REGISTRY_NOT_FOUND', `${kind} "${id}" is not registered`, { id });
       await t.setStatus(kind, id, enabled ? 'active' : 'disabled');
-      await this.broker?.send([{ command: enabled ? 'enableClient' : 'disableClient', username: id }]);
+      // A device behind a gateway has no identity to disable: the ingest refuses its entries (DEVICE_DISABLED).
+      if (kind === 'gateway' || !(found as RegisteredDevice).gatewayId)
+        await this.broker?.send([{ command: enabled ? 'enableClient' : 'disableClient', username: id }]);
     });
     this.changes.emit([id]);
     this.logger.info({ [kind === 'device' ? 'deviceId' : 'gatewayId']: id, enabled }, 'identity status changed');
@@ -250,15 +264,18 @@ export class RegistryService {
       if (kind === 'device') {
         const d = await t.deviceForUpdate(id);
         if (!d) throw new RegistryError('REGISTRY_NOT_FOUND', `device "${id}" is not registered`, { id });
-        if (d.gatewayId) commands.push(...removeAclCommands(gatewayRoleName(d.gatewayId), feedbackAclsOf(id)));
         await t.deleteDevice(id);
-        commands.push(...deleteIdentityCommands(id, deviceRoleName(id)));
+        if (d.gatewayId) commands.push(...removeAclCommands(gatewayRoleName(d.gatewayId), feedbackAclsOf(id)));
+        else commands.push(...deleteIdentityCommands(id, deviceRoleName(id)));
       } else {
         const g = await t.gatewayForUpdate(id);
         if (!g) throw new RegistryError('REGISTRY_NOT_FOUND', `gateway "${id}" is not registered`, { id });
         affected = [id, ...g.deviceIds];
         await t.deleteGateway(id);
         commands.push(...deleteIdentityCommands(id, gatewayRoleName(id)));
+        // Its devices are direct now: each gets an identity, without a password until one is rotated.
+        const devices = await Promise.all(g.deviceIds.map((d) => t.deviceForUpdate(d)));
+        for (const d of devices) if (d) commands.push(...createIdentityCommands(directIdentity(d)));
       }
       await this.broker?.send(commands);
     });
@@ -333,6 +350,7 @@ export class RegistryService {
     const seedPw = (id: string, seed: boolean) =>
       this.seedSecret && seed ? seedDevicePassword(this.seedSecret, id) : undefined;
     for (const d of devices) {
+      if (d.gatewayId) continue; // speaks through its gateway: no identity of its own
       wanted.add(d.id);
       const have = clients.get(d.id);
       if (!have) {
@@ -415,8 +433,12 @@ export class RegistryService {
     const before = await Promise.all(ids.map((i) => t.deviceForUpdate(i)));
     await t.assign(ids, gatewayId);
     for (const d of before) {
-      if (d?.gatewayId && d.gatewayId !== gatewayId)
-        commands.push(...removeAclCommands(gatewayRoleName(d.gatewayId), feedbackAclsOf(d.id)));
+      if (!d || d.gatewayId === gatewayId) continue;
+      if (d.gatewayId) commands.push(...removeAclCommands(gatewayRoleName(d.gatewayId), feedbackAclsOf(d.id)));
+      // Onto a gateway, a device's own identity goes (and its session with it); off one, it gets an identity back,
+      // without a password until one is rotated.
+      if (!d.gatewayId) commands.push(...deleteIdentityCommands(d.id, deviceRoleName(d.id)));
+      if (!gatewayId) commands.push(...createIdentityCommands(directIdentity(d)));
     }
     if (gatewayId) {
       const added = before.filter((d) => d && d.gatewayId !== gatewayId).map((d) => d!.id);
@@ -452,6 +474,16 @@ export class RegistryService {
         { id },
       );
   }
+}
+
+/** A direct device's broker identity, without a password (rotate issues one), disabled if the device is. */
+function directIdentity(d: RegisteredDevice): BrokerIdentity {
+  return {
+    username: d.id,
+    rolename: deviceRoleName(d.id),
+    acls: deviceAcls(d.id, d.type),
+    disabled: d.status === 'disabled',
+  };
 }
 
 function feedbackAclsOf(deviceId: string): DynsecAcl[] {

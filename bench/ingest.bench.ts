@@ -197,12 +197,7 @@ async function main(): Promise<void> {
     const committed = async () => {
       const stats = await Promise.all(
         servers.map(
-          async (server) =>
-            (
-              (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as {
-                ingest?: { stats?: { stored?: number } };
-              }
-            ).ingest?.stats,
+          async (server) => (await server.health<{ ingest?: { stats?: { stored?: number } } }>()).body.ingest?.stats,
         ),
       );
       return stats.reduce((n, s) => n + (s?.stored ?? 0), 0);
@@ -274,9 +269,7 @@ async function main(): Promise<void> {
       postgres: perMessage(postgresCpu),
     });
     for (const server of servers) {
-      const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as {
-        ingest?: { stats?: Record<string, number> };
-      };
+      const { body: health } = await server.health<{ ingest?: { stats?: Record<string, number> } }>();
       log('ingest process stats', health.ingest?.stats ?? {});
       const warnings = server
         .logs()

@@ -239,10 +239,10 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
     publishToIngest: spread(ingress),
     ingestToSocket: spread(after),
   });
-  const health = (await fetch(`${server.baseUrl}/health`).then((r) => r.json())) as Record<string, unknown>;
+  const { body: health } = await server.health();
   // How long the server's event loop was held up (every hop of a sample waits for it), from its Prometheus gauges;
   // prom-client samples the delay on a 10 ms timer, so its figures include those 10 ms (10 = no delay).
-  const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text());
+  const metrics = await server.metrics();
   const gauge = (name: string) => Number(metrics.match(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm'))?.[1]) * 1000;
   // The incident write's share: the server's histogram of engine decisions committed (upper bounds of its buckets).
   const applied = histogramQuantiles(metrics, 'ioc_correlate_signal_apply_seconds', [0.5, 0.9, 0.99]);

@@ -48,11 +48,9 @@ describe('operator console: silences (browser)', () => {
       { qos: 1 },
     );
 
-  /** Readings the correlation engine has taken in (the public health report). */
+  /** Readings the correlation engine has taken in (the health report's detail). */
   const processed = async (): Promise<number> => {
-    const body = (await (await fetch(`${server.baseUrl}/health`)).json()) as {
-      correlate?: { engine: { processed: number } };
-    };
+    const { body } = await server.health<{ correlate?: { engine: { processed: number } } }>();
     return body.correlate?.engine.processed ?? 0;
   };
 

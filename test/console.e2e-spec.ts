@@ -467,4 +467,29 @@ describe('operator console (browser)', () => {
       NAME,
     );
   });
+
+  it('serves the OpenAPI page under its own policy: Swagger UI renders, inline scripts stay forbidden', async () => {
+    const context = await ui.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/api/docs`);
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.swagger-ui .info .title').textContent()).toContain('Sóc Trăng IOC REST API');
+    await page.locator('.opblock-tag-section').first().waitFor();
+    expect(await page.locator('.opblock').count()).toBeGreaterThan(20);
+    // An inline script is refused on this page too.
+    expect(
+      await page.evaluate(
+        '(() => { const s = document.createElement("script"); s.textContent = "window.__inline = 1"; document.body.append(s); return window.__inline ?? null; })()',
+      ),
+    ).toBeNull();
+    await screenshot(page, '14-openapi');
+    const refused = ui.cspViolations.filter((v) => v.includes('/api/docs'));
+    expect(refused.length).toBeGreaterThan(0); // the inline script above, and nothing else
+    expect(refused.every((v) => /script-src/.test(v))).toBe(true);
+    ui.cspViolations.splice(0, ui.cspViolations.length, ...ui.cspViolations.filter((v) => !v.includes('/api/docs')));
+  });
+
+  it('broke no rule of the Content-Security-Policy in any console page of these tests', () => {
+    expect(ui.cspViolations).toEqual([]);
+  });
 });

@@ -101,10 +101,10 @@ describe('correlation end to end', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await fireIncidents()).toEqual([incident]);
 
-    const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as {
+    const { body: health } = await server!.health<{
       status: string;
       correlate: { recovered: boolean; engine: { processed: number; duplicates: number; activeAlarms: number } };
-    };
+    }>();
     expect(health.status).toBe('ok');
     expect(health.correlate).toMatchObject({
       recovered: true,
@@ -113,7 +113,7 @@ describe('correlation end to end', () => {
     });
     expect(health.correlate.engine.processed).toBeGreaterThanOrEqual(2);
     expect(health.correlate.engine.duplicates).toBeGreaterThanOrEqual(1);
-    const metrics = await fetch(`${server!.baseUrl}/metrics`).then((r) => r.text());
+    const metrics = await server!.metrics();
     expect(metrics).toMatch(/^# TYPE ioc_correlate_signals_dead_lettered_total counter$/m);
   });
 

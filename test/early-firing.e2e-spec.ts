@@ -43,10 +43,10 @@ describe('early firing end to end', () => {
       .then((r) => r.rows);
   const early = async () =>
     (
-      (await (await fetch(`${server!.baseUrl}/health`)).json()) as {
+      await server!.health<{
         correlate: { early?: { raised: number; confirmed: number; withdrawn: number; pending: number } };
-      }
-    ).correlate.early;
+      }>()
+    ).body.correlate.early;
 
   it('opens the incident ahead of the watermark; the watermark confirms it into the same incident', async () => {
     const started = Date.now();

@@ -62,9 +62,9 @@ describe('ingest through a broker restart', () => {
       ),
     ).toBe(total);
     expect(await q('SELECT count(*) AS n FROM quarantine')).toBe(0);
-    const health = (await (await fetch(`${server!.baseUrl}/health`)).json()) as {
+    const { body: health } = await server!.health<{
       ingest: { connected: number; stats: { stored: number; duplicates: number } };
-    };
+    }>();
     expect(health.ingest.stats.stored).toBe(total);
     expect(await server!.stop()).toBe(0);
     server = undefined;

@@ -50,7 +50,7 @@ describe('ingest through a database outage', () => {
   });
 
   const stored = () => stack.stored();
-  const health = async () => (await (await fetch(`${server.baseUrl}/health`)).json()) as Health;
+  const health = async () => (await server.health<Health>()).body;
 
   it('holds back acknowledgements while the database is down and loses nothing when it returns', async () => {
     const devices = fleet(40, 'outage');

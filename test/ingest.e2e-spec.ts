@@ -163,7 +163,7 @@ describe('ingest end to end', () => {
     expect((await fetch(`${server.baseUrl}/api/v1/quarantine?code=NOPE`)).status).toBe(401);
 
     // Operators see the same in the metrics.
-    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    const metrics = await server.metrics();
     const value = (line: string) =>
       Number(
         metrics

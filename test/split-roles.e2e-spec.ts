@@ -53,7 +53,14 @@ describe('roles split across processes', () => {
     fetch(url).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
   it('serves /health and /metrics in the process without the api role, and nothing of the API', async () => {
-    const health = await json(`${ingest!.baseUrl}/health`);
+    // Anonymous: the status alone; /metrics wants the metrics token, refused with the API's error shape.
+    expect(await json(`${ingest!.baseUrl}/health`)).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await json(`${ingest!.baseUrl}/metrics`)).toEqual({
+      status: 401,
+      body: { statusCode: 401, code: 'AUTH_INVALID', message: expect.stringContaining('METRICS_TOKEN') },
+    });
+
+    const health = await ingest!.health();
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({
       status: 'ok',
@@ -63,14 +70,14 @@ describe('roles split across processes', () => {
     });
     expect(health.body.correlate).toBeUndefined();
 
-    const metrics = await fetch(`${ingest!.baseUrl}/metrics`).then((r) => r.text());
+    const metrics = await ingest!.metrics();
     expect(metrics).toMatch(/^ioc_ingest_\w+/m);
     expect(metrics).toMatch(/^ioc_nodejs_eventloop_lag_p99_seconds[ {]/m);
 
     expect((await fetch(`${ingest!.baseUrl}/api/v1/incidents`)).status).toBe(404);
     expect((await fetch(`${ingest!.baseUrl}/api/v1/auth/login`, { method: 'POST' })).status).toBe(404);
 
-    const coreHealth = await json(`${core!.baseUrl}/health`);
+    const coreHealth = await core!.health();
     expect(coreHealth.status).toBe(200);
     expect(coreHealth.body).toMatchObject({ status: 'ok', correlate: { recovered: true } });
     expect(coreHealth.body.ingest).toBeUndefined();
@@ -95,14 +102,11 @@ describe('roles split across processes', () => {
     expect(watcher.duplicates).toBe(0);
 
     // Stored by the ingest process, taken in by the engine of the other from the stream, not from an in-process tap.
-    const ingestHealth = await json(`${ingest!.baseUrl}/health`);
+    const ingestHealth = await ingest!.health();
     expect(ingestHealth.body.ingest).toMatchObject({ stats: { stored: 1 } });
     // (The incident was raised early, on arrival; the watermark engine takes the reading in once the lateness passes.)
     await pollUntil(
-      () =>
-        json(`${core!.baseUrl}/health`).then(
-          (h) => (h.body.correlate as { engine: { processed: number } }).engine.processed,
-        ),
+      () => core!.health().then((h) => (h.body.correlate as { engine: { processed: number } }).engine.processed),
       (processed) => processed >= 1,
       { timeoutMs: 5_000, context: logs },
     );

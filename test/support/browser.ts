@@ -40,6 +40,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /**
+ * Records into `sink` every Content-Security-Policy violation in the context's pages: what the browser reports in the
+ * console, and each `securitypolicyviolation` event (so a test can assert that the console breaks none of its CSP).
+ */
+export async function recordCspViolations(context: BrowserContext, sink: string[]): Promise<void> {
+  await context.addInitScript({
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.effectiveDirective + ' ' + e.blockedURI));",
+  });
+  context.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|CSP violation/.test(m.text()))
+      sink.push(`${m.page()?.url() ?? '?'}: ${m.text()}`);
+  });
+}
+
+/**
  * Opens the console at `baseUrl` in a fresh browser context (1440×900, the language's locale), signs in, and waits
  * until the live feed is up and the map is drawn. Page errors and console errors go to the test output.
  */
@@ -47,11 +62,13 @@ export async function signInToConsole(
   browser: Browser,
   baseUrl: string,
   user: { readonly username: string; readonly password: string; readonly lang: 'vi' | 'en' },
+  cspViolations?: string[],
 ): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
     locale: user.lang === 'vi' ? 'vi-VN' : 'en-GB',
   });
+  if (cspViolations) await recordCspViolations(context, cspViolations);
   const page = await context.newPage();
   page.on('pageerror', (err) => process.stdout.write(`[${user.username}] page error: ${err.message}\n`));
   page.on('console', (m) => m.type() === 'error' && process.stdout.write(`[${user.username}] console: ${m.text()}\n`));
@@ -63,7 +80,11 @@ export async function signInToConsole(
   await page.click('button[type="submit"]');
   await page.locator('[data-testid="feed-status"].feed-live').waitFor({ timeout: 15_000 });
   // The map's style is only GeoJSON: loaded means every city layer is drawn (the page's `window.__iocMap`).
-  await page.waitForFunction('!!window.__iocMap && window.__iocMap.loaded()');
+  // A function, not a string: a string predicate is eval'd in the page, which the console's CSP forbids.
+  await page.waitForFunction(() => {
+    const map = (globalThis as { __iocMap?: { loaded(): boolean } }).__iocMap;
+    return !!map && map.loaded();
+  });
   return { page, context };
 }
 
@@ -73,6 +94,8 @@ export interface ConsoleHarness {
   readonly server: ServerHandle;
   readonly publisher: MqttClient;
   readonly browser: Browser;
+  /** Content-Security-Policy violations in any page of the harness's contexts (none expected). */
+  readonly cspViolations: string[];
   /** A demo user signed in, in a browser context of its own (closed by `close`). */
   signIn(username: string, lang: 'vi' | 'en'): Promise<Page>;
   /** A fresh browser context (closed by `close`). */
@@ -87,6 +110,7 @@ export interface ConsoleHarness {
  */
 export async function startConsoleHarness(name: string, env: Record<string, string> = {}): Promise<ConsoleHarness> {
   const contexts: BrowserContext[] = [];
+  const cspViolations: string[] = [];
   const stack = await startTestStack(name);
   let server: ServerHandle | undefined;
   let publisher: MqttClient | undefined;
@@ -120,13 +144,20 @@ export async function startConsoleHarness(name: string, env: Record<string, stri
     server: s,
     publisher: p,
     browser: b,
+    cspViolations,
     signIn: async (username, lang) => {
-      const { page, context } = await signInToConsole(b, s.baseUrl, { username, password: DEMO_PASSWORD, lang });
+      const { page, context } = await signInToConsole(
+        b,
+        s.baseUrl,
+        { username, password: DEMO_PASSWORD, lang },
+        cspViolations,
+      );
       contexts.push(context);
       return page;
     },
     newContext: async (options) => {
       const context = await b.newContext(options);
+      await recordCspViolations(context, cspViolations);
       contexts.push(context);
       return context;
     },

@@ -9,6 +9,10 @@ export interface ServerHandle {
   readonly baseUrl: string;
   readonly pid: number;
   readonly logs: () => string;
+  /** GET /health with the metrics token: the whole report (anonymous callers get only the status). */
+  health<T = Record<string, unknown>>(): Promise<{ status: number; body: T }>;
+  /** GET /metrics with the metrics token: Prometheus text. */
+  metrics(): Promise<string>;
   /** SIGTERM and wait for a clean exit; returns the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL, no goodbye. */
@@ -21,6 +25,18 @@ const MAIN = path.join(projectRoot(), 'dist/apps/ioc/src/main.js');
  * their arrival and their commit die young instead of being copied and promoted at every scavenge.
  */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=64'];
+
+/** The METRICS_TOKEN every test server gets unless the test sets its own: /metrics and /health's detail need it. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/**
+ * What every test server runs with unless `env` says otherwise: the demo users (the tests sign in as them; the server's
+ * own default has none) and a metrics token.
+ */
+export const TEST_SERVER_ENV: Readonly<Record<string, string>> = {
+  AUTH_DEMO_USERS: 'true',
+  METRICS_TOKEN: TEST_METRICS_TOKEN,
+};
 
 /**
  * Runs the built server (`npm run build` first) as its own process, at niceness `nice` (0: as is), and waits until
@@ -35,7 +51,14 @@ export async function startServer(
   const port = await freePort();
   const [file, ...argv] = atNiceness([process.execPath, ...SERVER_NODE_ARGS, ...nodeArgs, MAIN], nice);
   const child: ChildProcess = spawn(file, argv, {
-    env: { ...process.env, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      ...TEST_SERVER_ENV,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -58,11 +81,22 @@ export async function startServer(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  const metricsToken = env.METRICS_TOKEN ?? TEST_METRICS_TOKEN;
+  const withToken = { headers: { authorization: `Bearer ${metricsToken}` } };
   return {
     port,
     baseUrl,
     pid: child.pid as number,
     logs: () => out,
+    health: async <T>() => {
+      const res = await fetch(`${baseUrl}/health`, withToken);
+      return { status: res.status, body: (await res.json()) as T };
+    },
+    metrics: async () => {
+      const res = await fetch(`${baseUrl}/metrics`, withToken);
+      if (res.status !== 200) throw new Error(`GET /metrics: ${res.status} ${await res.text()}`);
+      return res.text();
+    },
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;

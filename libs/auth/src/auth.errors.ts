@@ -8,6 +8,7 @@ export const AUTH_ERROR_CODES = [
   'USER_EXISTS',
   'USER_LAST_ADMIN',
   'USER_PASSWORD_INCORRECT',
+  'AUTH_THROTTLED',
 ] as const;
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 

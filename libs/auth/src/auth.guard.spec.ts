@@ -30,7 +30,7 @@ const tokens = new TokenService(
 const disabled = new Set<string>();
 const storedRole = new Map<string, Principal['role']>();
 const guard = new AuthGuard(new Reflector(), tokens, {
-  active: async ({ issuedAtS: _iat, ...p }: TokenPrincipal) => {
+  active: async ({ issuedAtS: _iat, expiresAtS: _exp, ...p }: TokenPrincipal) => {
     if (disabled.has(p.userId)) throw new AuthError('AUTH_INVALID', 'user no longer active');
     return { ...p, role: storedRole.get(p.userId) ?? p.role };
   },

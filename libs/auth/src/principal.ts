@@ -12,3 +12,8 @@ export interface Principal {
 export function isUserRole(v: unknown): v is UserRole {
   return typeof v === 'string' && (USER_ROLES as readonly string[]).includes(v);
 }
+
+/** Usernames are compared trimmed and in lower case (sign-in, the throttle's count). */
+export function normalUsername(username: string): string {
+  return username.trim().toLowerCase();
+}

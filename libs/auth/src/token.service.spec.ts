@@ -33,13 +33,20 @@ async function authError(p: Promise<unknown>): Promise<IocError> {
 }
 
 describe('TokenService', () => {
-  it('round-trips a principal, with the time it was issued (whole seconds)', async () => {
+  it('round-trips a principal, with the times it was issued and expires (whole seconds)', async () => {
     const s = service('s1');
     const before = Math.floor(Date.now() / 1000);
     const verified = await s.verify(await s.sign(alice));
-    expect(verified).toEqual({ ...alice, issuedAtS: expect.any(Number) });
+    expect(verified).toEqual({ ...alice, issuedAtS: expect.any(Number), expiresAtS: expect.any(Number) });
     expect(verified.issuedAtS).toBeGreaterThanOrEqual(before);
     expect(verified.issuedAtS).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(verified.expiresAtS).toBe(verified.issuedAtS + 3600);
+  });
+
+  it('signs a shorter-lived token when asked', async () => {
+    const s = service('s1');
+    const verified = await s.verify(await s.sign(alice, 5));
+    expect(verified.expiresAtS).toBe(verified.issuedAtS + 5);
   });
 
   it('refuses a token signed with another secret, a tampered one and garbage', async () => {

@@ -8,21 +8,28 @@ interface TokenClaims {
   username: string;
   name: string;
   role: string;
-  /** Issued at, whole seconds since the epoch (set by the signer). */
+  /** Issued at and expiry, whole seconds since the epoch (set by the signer). */
   iat?: number;
+  exp?: number;
 }
 
-/** A verified token: its principal, and when it was issued (whole seconds), for UserService.active. */
-export type TokenPrincipal = Principal & { readonly issuedAtS: number };
+/**
+ * A verified token: its principal, when it was issued (whole seconds, for UserService.active) and when it expires
+ * (whole seconds: an open socket is closed then).
+ */
+export type TokenPrincipal = Principal & { readonly issuedAtS: number; readonly expiresAtS: number };
 
 /** Signs and verifies the bearer tokens of REST calls and socket handshakes (HS256 JWT, AUTH_TOKEN_TTL_S). */
 @Injectable()
 export class TokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  sign(p: Principal): Promise<string> {
+  /** A token valid AUTH_TOKEN_TTL_S, or `expiresInS` when given (a shorter-lived token). */
+  sign(p: Principal, expiresInS?: number): Promise<string> {
     const claims: TokenClaims = { sub: p.userId, username: p.username, name: p.displayName, role: p.role };
-    return this.jwt.signAsync(claims);
+    return expiresInS === undefined
+      ? this.jwt.signAsync(claims)
+      : this.jwt.signAsync(claims, { expiresIn: expiresInS });
   }
 
   /** The token's principal; AUTH_INVALID when it is malformed, forged, expired or names no known role. */
@@ -34,16 +41,17 @@ export class TokenService {
       const reason = (e as Error).name === 'TokenExpiredError' ? 'token expired' : 'invalid token';
       throw new AuthError('AUTH_INVALID', reason, undefined, { cause: e });
     }
-    const { sub, username, name, role, iat } = claims;
+    const { sub, username, name, role, iat, exp } = claims;
     if (
       typeof sub !== 'string' ||
       typeof username !== 'string' ||
       typeof name !== 'string' ||
       !isUserRole(role) ||
-      typeof iat !== 'number'
+      typeof iat !== 'number' ||
+      typeof exp !== 'number'
     ) {
       throw new AuthError('AUTH_INVALID', 'invalid token claims');
     }
-    return { userId: sub, username, displayName: name, role, issuedAtS: iat };
+    return { userId: sub, username, displayName: name, role, issuedAtS: iat, expiresAtS: exp };
   }
 }

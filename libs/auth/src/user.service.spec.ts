@@ -94,7 +94,11 @@ describe('UserService', () => {
       role: 'operator',
     });
     expect(r.expiresInS).toBe(43_200);
-    await expect(tokens.verify(r.token)).resolves.toEqual({ ...r.user, issuedAtS: expect.any(Number) });
+    await expect(tokens.verify(r.token)).resolves.toEqual({
+      ...r.user,
+      issuedAtS: expect.any(Number),
+      expiresAtS: expect.any(Number),
+    });
     expect(await codeOf(service.login('operator1', 'wrong'))).toBe('AUTH_INVALID');
     expect(await codeOf(service.login('ghost', DEMO_PASSWORD))).toBe('AUTH_INVALID');
   });

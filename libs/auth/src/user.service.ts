@@ -4,7 +4,7 @@ import { UserRepository, type StoredUser, type UserChanges } from '@ioc/storage'
 import { AuthError } from './auth.errors';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 import { PASSWORD_HASHER, type PasswordHasher } from './password-hasher';
-import { isUserRole, type Principal, type UserRole } from './principal';
+import { isUserRole, normalUsername, type Principal, type UserRole } from './principal';
 import { TokenService, type TokenPrincipal } from './token.service';
 
 export interface LoginResult {
@@ -76,7 +76,7 @@ export class UserService {
 
   /** AUTH_INVALID (one message for unknown user, wrong password and disabled user). */
   async login(username: string, password: string): Promise<LoginResult> {
-    const user = await this.users.findByUsername(username.trim().toLowerCase());
+    const user = await this.users.findByUsername(normalUsername(username));
     if (!user || user.disabled) {
       await this.hasher.verify(await (this.dummyHash ??= this.hasher.hash('not-a-password')), password);
       throw new AuthError('AUTH_INVALID', BAD_LOGIN);

@@ -13,6 +13,26 @@ describe('loadConfig', () => {
     expect(c.ingest.maxFutureSkewMs).toBe(600_000);
   });
 
+  it('creates no demo users and leaves /metrics open unless asked; throttles sign-in by default', () => {
+    const c = loadConfig({});
+    expect(c.auth.demoUsers).toBe(false);
+    expect(c.metricsToken).toBeUndefined();
+    expect(c.auth.login).toEqual({ maxAttemptsPerAccount: 5, maxAttemptsPerAddress: 30, windowS: 900 });
+    expect(c.http.trustProxy).toBe(false);
+    expect(loadConfig({ AUTH_DEMO_USERS: 'true' }).auth.demoUsers).toBe(true);
+  });
+
+  it('takes a metrics token of 16 characters or more, and trust proxy as a flag, hops or addresses', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: 'x'.repeat(16) }).metricsToken).toBe('x'.repeat(16));
+    expect(loadConfig({ HTTP_TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ HTTP_TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ HTTP_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).http.trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ HTTP_TRUST_PROXY: '::1,fd00::/8' }).http.trustProxy).toBe('::1,fd00::/8');
+    for (const bad of ['yes-please', '10.0.0.0/33', 'loopback,proxy.example'])
+      expect(() => loadConfig({ HTTP_TRUST_PROXY: bad })).toThrow(/HTTP_TRUST_PROXY/);
+  });
+
   it('parses values and roles', () => {
     const c = loadConfig({
       IOC_ROLES: 'ingest, jobs',
@@ -53,6 +73,13 @@ describe('loadConfig', () => {
     const example = readFileSync(path.resolve(__dirname, '../../../.env.example'), 'utf8');
     const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(Object.keys(ENV_SCHEMA.shape).sort());
+  });
+
+  it('the shipped image and compose file create no demo users', () => {
+    for (const file of ['docker/compose.yml', 'docker/Dockerfile']) {
+      const text = readFileSync(path.resolve(__dirname, '../../../', file), 'utf8');
+      expect(text).not.toMatch(/AUTH_DEMO_USERS[=:]\s*['"]?(true|1|yes)/);
+    }
   });
 
   it('the production compose file runs every role unless told otherwise', () => {

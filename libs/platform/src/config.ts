@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { PlatformError } from './errors';
 
@@ -22,6 +23,15 @@ const url = (protocols: string[]) =>
     `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`,
   );
 
+/** One entry of Express's `trust proxy` list: a named range, an address or a subnet. */
+function isTrustedProxy(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 /** Every variable, its default and meaning: kept in step with .env.example (a unit test checks). */
 export const ENV_SCHEMA = z.object({
   IOC_ROLES: z
@@ -37,6 +47,16 @@ export const ENV_SCHEMA = z.object({
   IOC_DATA_DIR: z.string().min(1).default('./data'),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: int(0, 65535).default(3000),
+  HTTP_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine(
+      (v) => /^(true|false|\d+)$/.test(v) || v.split(',').every((t) => isTrustedProxy(t.trim())),
+      'true, false, a number of hops, or addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, …)',
+    )
+    .transform((v): boolean | number | string =>
+      v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
+    ),
   DATABASE_URL: z.union([z.literal(''), url(['postgres:', 'postgresql:'])]).default(''),
   DATABASE_POOL_SIZE: int(2, 100).default(8),
   DATABASE_TIMESCALEDB: z.enum(['auto', 'off']).default('auto'),
@@ -82,7 +102,11 @@ export const ENV_SCHEMA = z.object({
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
   AUTH_JWT_SECRET: z.string().default(''),
   AUTH_TOKEN_TTL_S: int(60, 30 * 24 * 3600).default(12 * 3600),
-  AUTH_DEMO_USERS: bool.default(true),
+  AUTH_DEMO_USERS: bool.default(false),
+  AUTH_LOGIN_MAX_ATTEMPTS: int(1, 1000).default(5),
+  AUTH_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: int(1, 100000).default(30),
+  AUTH_LOGIN_WINDOW_S: int(1, 24 * 3600).default(15 * 60),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
 });
@@ -92,7 +116,12 @@ export type Env = z.infer<typeof ENV_SCHEMA>;
 export interface IocConfig {
   readonly roles: ReadonlySet<Role>;
   readonly dataDir: string;
-  readonly http: { host: string; port: number };
+  readonly http: {
+    host: string;
+    port: number;
+    /** Express's `trust proxy`: which X-Forwarded-For hops give the client's address (throttling, logs). */
+    trustProxy: boolean | number | string;
+  };
   readonly database: {
     /** Empty: the embedded TimescaleDB (PGlite) under dataDir/pglite. */
     url: string | undefined;
@@ -148,7 +177,11 @@ export interface IocConfig {
     tokenTtlS: number;
     /** Create one demo user per role when the user table is empty (first start). */
     demoUsers: boolean;
+    /** Failed logins within `windowS` after which sign-in is refused (429) for that username, and for that address. */
+    login: { maxAttemptsPerAccount: number; maxAttemptsPerAddress: number; windowS: number };
   };
+  /** Bearer token of `/metrics` and of `/health`'s detail; undefined: /metrics is public, /health detail admin-only. */
+  readonly metricsToken: string | undefined;
   readonly log: { level: Env['LOG_LEVEL']; pretty: boolean };
 }
 
@@ -166,7 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     roles: new Set(e.IOC_ROLES),
     dataDir: path.resolve(e.IOC_DATA_DIR),
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, trustProxy: e.HTTP_TRUST_PROXY },
     database: { url: e.DATABASE_URL || undefined, poolSize: e.DATABASE_POOL_SIZE, timescaledb: e.DATABASE_TIMESCALEDB },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     mqtt: {
@@ -209,7 +242,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maintenanceIntervalMs: e.MAINTENANCE_INTERVAL_S * 1000,
       deviceActivityFlushMs: e.DEVICE_ACTIVITY_FLUSH_S * 1000,
     },
-    auth: { jwtSecret: e.AUTH_JWT_SECRET || undefined, tokenTtlS: e.AUTH_TOKEN_TTL_S, demoUsers: e.AUTH_DEMO_USERS },
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET || undefined,
+      tokenTtlS: e.AUTH_TOKEN_TTL_S,
+      demoUsers: e.AUTH_DEMO_USERS,
+      login: {
+        maxAttemptsPerAccount: e.AUTH_LOGIN_MAX_ATTEMPTS,
+        maxAttemptsPerAddress: e.AUTH_LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
+        windowS: e.AUTH_LOGIN_WINDOW_S,
+      },
+    },
+    metricsToken: e.METRICS_TOKEN,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
   };
 }

@@ -11,13 +11,15 @@ import {
 import type { Server } from 'socket.io';
 import { CLIENT_EVENTS, REALTIME_ERROR_CODES, REALTIME_PATH, type ResumeAck, type SubscribeAck } from '@ioc/contracts';
 import { ACTIVE_USER_CACHE_MS } from '@ioc/auth';
-import { LOGGER, isIocError, type Logger } from '@ioc/platform';
+import { CLOCK, LOGGER, isIocError, type Clock, type Logger } from '@ioc/platform';
 import { RealtimeAuthenticator } from './realtime.authenticator';
 import { RealtimeService, type IocNamespace, type IocSocket } from './realtime.service';
 
 export const SOCKET_ADAPTER = Symbol('SOCKET_ADAPTER');
 /** The socket.io adapter factory (Redis in the server; tests may pass the in-memory one). */
 export type SocketAdapterFactory = Parameters<Server['adapter']>[0];
+/** Longest delay a Node timer takes (about 24.8 days); a token living longer is closed by the periodic check. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The socket.io edge: authenticates the handshake, then hands each request to RealtimeService. Served on the HTTP
@@ -36,6 +38,7 @@ export class RealtimeGateway
     private readonly auth: RealtimeAuthenticator,
     @Inject(SOCKET_ADAPTER) private readonly adapter: SocketAdapterFactory,
     @Inject(LOGGER) logger: Logger,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.log = logger.child({ component: 'realtime' });
   }
@@ -72,9 +75,9 @@ export class RealtimeGateway
   }
 
   /**
-   * Each open socket is admitted again as its handshake was: one whose user is disabled, has another role or a newer
-   * password since is closed (the client's reconnect then meets the handshake). A database that does not answer closes
-   * nothing.
+   * Each open socket is admitted again as its handshake was: one whose token has expired, whose user is disabled, has
+   * another role or a newer password since is closed (the client's reconnect then meets the handshake). A database that
+   * does not answer closes nothing.
    */
   private recheckSockets(nsp: IocNamespace): void {
     for (const socket of nsp.sockets.values()) {
@@ -91,7 +94,18 @@ export class RealtimeGateway
     }
   }
 
+  /** A socket lives no longer than its token: it is closed the moment the token expires (the reconnect is refused). */
   handleConnection(socket: IocSocket): void {
+    const { expiresAtS, userId } = socket.data.principal;
+    const remainingMs = Math.max(0, expiresAtS * 1000 - this.clock.nowMs());
+    if (remainingMs <= MAX_TIMER_MS) {
+      const expiry = setTimeout(() => {
+        this.log.info({ userId, socket: socket.id }, 'token expired: socket closed');
+        socket.disconnect(true);
+      }, remainingMs);
+      expiry.unref();
+      socket.once('disconnect', () => clearTimeout(expiry));
+    }
     this.service.connected(socket);
   }
 

@@ -389,4 +389,28 @@ describe('real-time gateway (socket.io, PostgreSQL, Redis)', () => {
     });
     expect(w.socket.connected).toBe(false);
   });
+
+  it('closes an open socket the moment its token expires, and refuses the token from then on', async () => {
+    const op = await user('operator');
+    // Expiry is in whole seconds: a 2 s token expires 1 to 2 s from now.
+    const shortLived = await tokens.sign(op, 2);
+    const { expiresAtS } = await tokens.verify(shortLived);
+    const w = new SocketWatcher(api.url, shortLived, { reconnection: false });
+    watchers.push(w);
+    await w.connected();
+    await new Promise<void>((resolve, reject) => {
+      const late = setTimeout(() => reject(new Error('the socket of the expired token is still open')), 5_000);
+      w.socket.once('disconnect', () => {
+        clearTimeout(late);
+        resolve();
+      });
+    });
+    // Closed by its own timer, not the periodic check (every ACTIVE_USER_CACHE_MS): within moments of the expiry.
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAtS * 1000);
+    expect(Date.now()).toBeLessThan(expiresAtS * 1000 + 1_000);
+    expect(await handshakeError(api.url, { token: shortLived })).toEqual({
+      message: 'token expired',
+      code: 'AUTH_INVALID',
+    });
+  });
 });

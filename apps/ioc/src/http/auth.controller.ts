@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Public, UserService, type Principal } from '@ioc/auth';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { CurrentPrincipal, LoginService, Public, UserService, type Principal } from '@ioc/auth';
 import {
   ChangePasswordRequestSchema,
   LoginRequestSchema,
@@ -12,15 +12,22 @@ import { ApiZodBody, ZodPipe } from './zod';
 @ApiTags('auth')
 @Controller('api/v1')
 export class AuthController {
-  constructor(@Inject(UserService) private readonly users: UserService) {}
+  constructor(
+    @Inject(UserService) private readonly users: UserService,
+    @Inject(LoginService) private readonly logins: LoginService,
+  ) {}
 
   @Public()
   @Post('auth/login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in: a bearer token for REST calls and the socket handshake, and the user' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'AUTH_THROTTLED: too many failed sign-ins for this username or from this address (AUTH_LOGIN_*); `Retry-After` says when to try again',
+  })
   @ApiZodBody(LoginRequestSchema)
-  login(@Body(new ZodPipe(LoginRequestSchema, 'login')) body: LoginRequest) {
-    return this.users.login(body.username, body.password);
+  login(@Body(new ZodPipe(LoginRequestSchema, 'login')) body: LoginRequest, @Ip() address: string | undefined) {
+    return this.logins.login(body.username, body.password, address ?? 'unknown');
   }
 
   @Get('auth/me')

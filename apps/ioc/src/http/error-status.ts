@@ -51,6 +51,7 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   USER_EXISTS: HttpStatus.CONFLICT,
   USER_LAST_ADMIN: HttpStatus.CONFLICT,
   USER_PASSWORD_INCORRECT: HttpStatus.FORBIDDEN,
+  AUTH_THROTTLED: HttpStatus.TOO_MANY_REQUESTS,
   // exercises: one at a time, and a recording in use stays
   RECORDING_INVALID: HttpStatus.BAD_REQUEST,
   RECORDING_NOT_FOUND: HttpStatus.NOT_FOUND,

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AuthModule, UsersModule } from '@ioc/auth';
+import type { Redis } from 'ioredis';
+import { AuthModule, LoginService, LoginThrottle, UsersModule } from '@ioc/auth';
 import { IncidentCommandsModule } from '@ioc/incidents';
 import { ApiServicesModule } from '@ioc/api';
+import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
+import { REDIS } from '@ioc/queue';
 import { RealtimeModule } from '@ioc/realtime';
 import { RegistryModule } from '@ioc/registry';
 import { AuthController } from './auth.controller';
@@ -12,15 +14,15 @@ import { SilencesController } from './silences.controller';
 import { ExercisesController, RecordingsController } from './exercises.controller';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
-import { IocExceptionFilter } from './ioc-exception.filter';
 import { KpiController } from './kpi.controller';
 import { RegistryController } from './registry.controller';
 import { UsersController } from './users.controller';
 
 /**
  * The api role's HTTP edge: thin controllers over the services of libs; every route authenticated (global guard of
- * UsersModule) unless @Public(); every failure answered by IocExceptionFilter with a code. `/health` and `/metrics`
- * are every process's (OpsHttpModule).
+ * UsersModule) unless @Public(); every failure answered by IocExceptionFilter with a code (OpsHttpModule). Sign-in is
+ * throttled with counters in Redis, shared by every API process. `/health` and `/metrics` are every process's
+ * (OpsHttpModule).
  */
 @Module({
   imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule, RegistryModule],
@@ -37,6 +39,14 @@ import { UsersController } from './users.controller';
     IngestApiController,
     RegistryController,
   ],
-  providers: [{ provide: APP_FILTER, useClass: IocExceptionFilter }],
+  providers: [
+    {
+      provide: LoginThrottle,
+      inject: [REDIS, IOC_CONFIG],
+      useFactory: (redis: Redis, config: IocConfig) =>
+        LoginThrottle.onRedis(redis, config.redis.prefix, config.auth.login),
+    },
+    LoginService,
+  ],
 })
 export class HttpApiModule {}

@@ -5,7 +5,10 @@ import type { ApiError } from '@ioc/contracts';
 import { isIocError, LOGGER, type Logger } from '@ioc/platform';
 import { codeOfStatus, httpStatusOf } from './error-status';
 
-/** The one place errors become HTTP answers: `{ statusCode, code, message, details? }` for every failure. */
+/**
+ * The one place errors become HTTP answers: `{ statusCode, code, message, details? }` for every failure, in every
+ * process (OpsHttpModule registers it, so /metrics's 401 has the same shape in a process without the api role).
+ */
 @Catch()
 export class IocExceptionFilter implements ExceptionFilter {
   /** Socket handlers keep Nest's own handling (the gateway answers with its own codes). */
@@ -19,7 +22,11 @@ export class IocExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(err);
     if (body.statusCode >= 500) this.logger.error({ err, code: body.code }, 'request failed');
-    if (!res.headersSent) res.status(body.statusCode).json(body);
+    if (res.headersSent) return;
+    // A refusal that ends (AUTH_THROTTLED) says when: RFC 9110 Retry-After, in seconds.
+    const retryAfterS = body.details?.retryAfterS;
+    if (typeof retryAfterS === 'number') res.setHeader('Retry-After', String(retryAfterS));
+    res.status(body.statusCode).json(body);
   }
 
   private toBody(err: unknown): ApiError {

@@ -1,10 +1,13 @@
 import { Public } from '@ioc/auth';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, UseGuards } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@ioc/platform';
+import { MetricsTokenGuard } from './ops-access';
 
+/** No user token (@Public); the metrics token instead when METRICS_TOKEN is set. */
 @Public()
+@UseGuards(MetricsTokenGuard)
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {

@@ -37,6 +37,10 @@ export class HttpClient {
     return this.request<T>('PATCH', path, body);
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
   delete(path: string): Promise<unknown> {
     return this.request<unknown>('DELETE', path);
   }

@@ -1,10 +1,18 @@
 import type {
   ApiUserRecord,
+  AssignDevicesRequest,
+  CreateDeviceRequest,
+  CreateGatewayRequest,
+  CreateProvisioningKeyRequest,
   CreateUserRequest,
   ExerciseDto,
   KpiReport,
   LoginResponse,
+  MqttCredentials,
+  ProvisioningKeyDto,
   RecordingDto,
+  RegistryDeviceDto,
+  RegistryGatewayDto,
   SilenceDto,
   UpdateUserRequest,
 } from '@ioc/contracts';
@@ -57,6 +65,24 @@ export interface ReadingDto {
   readonly time: string;
   readonly values: Readonly<Record<string, unknown>>;
 }
+
+/** A provisioning key just created, with its secret: the only answer that ever carries it. */
+export interface CreatedProvisioningKey {
+  readonly key: ProvisioningKeyDto;
+  readonly secret: string;
+}
+
+/** Either `{ key, secret }` or the key's fields with `secret` beside them: both read as `{ key, secret }`. */
+function createdKey(
+  r: CreatedProvisioningKey | (ProvisioningKeyDto & { readonly secret: string }),
+): CreatedProvisioningKey {
+  if ('key' in r && typeof r.key === 'object') return r;
+  const { secret, ...key } = r as ProvisioningKeyDto & { readonly secret: string };
+  return { key, secret };
+}
+
+const registryPath = (kind: 'device' | 'gateway', id: string) =>
+  `/registry/${kind === 'device' ? 'devices' : 'gateways'}/${encodeURIComponent(id)}`;
 
 type Page<T> = readonly T[] | { readonly items: readonly T[]; readonly nextCursor?: string | null };
 const items = <T>(p: Page<T>): T[] => (Array.isArray(p) ? [...p] : [...(p as { items: readonly T[] }).items]);
@@ -194,5 +220,61 @@ export class IocApi {
 
   stopExercise(id: string): Promise<ExerciseDto> {
     return this.http.post<ExerciseDto>(`/exercises/${encodeURIComponent(id)}/stop`);
+  }
+
+  // The device registry (integrator, admin). The answers that carry a password are never cached (use-registry.ts).
+
+  registryDevices(): Promise<RegistryDeviceDto[]> {
+    return this.http.get<RegistryDeviceDto[]>('/registry/devices');
+  }
+
+  /** The answer carries the device's MQTT password, this once. */
+  createRegistryDevice(
+    body: CreateDeviceRequest,
+  ): Promise<{ readonly device: RegistryDeviceDto; readonly credentials: MqttCredentials }> {
+    return this.http.post('/registry/devices', body);
+  }
+
+  registryGateways(): Promise<RegistryGatewayDto[]> {
+    return this.http.get<RegistryGatewayDto[]>('/registry/gateways');
+  }
+
+  /** The answer carries the gateway's MQTT password, this once. */
+  createRegistryGateway(
+    body: CreateGatewayRequest,
+  ): Promise<{ readonly gateway: RegistryGatewayDto; readonly credentials: MqttCredentials }> {
+    return this.http.post('/registry/gateways', body);
+  }
+
+  /** A new password (shown once); the broker closes the old session at once. */
+  rotateCredentials(kind: 'device' | 'gateway', id: string): Promise<{ readonly credentials: MqttCredentials }> {
+    return this.http.post(`${registryPath(kind, id)}/rotate`);
+  }
+
+  /** Disabled: disconnected at once and refused until enabled. */
+  setRegistryEnabled(kind: 'device' | 'gateway', id: string, enabled: boolean): Promise<unknown> {
+    return this.http.post(`${registryPath(kind, id)}/${enabled ? 'enable' : 'disable'}`);
+  }
+
+  deleteRegistered(kind: 'device' | 'gateway', id: string): Promise<unknown> {
+    return this.http.delete(registryPath(kind, id));
+  }
+
+  /** Hangs the devices off the gateway, or off none (null). */
+  assignDevices(body: AssignDevicesRequest): Promise<unknown> {
+    return this.http.put('/registry/assignments', body);
+  }
+
+  provisioningKeys(): Promise<ProvisioningKeyDto[]> {
+    return this.http.get<ProvisioningKeyDto[]>('/registry/provisioning-keys');
+  }
+
+  /** The answer carries the key's secret, this once. */
+  async createProvisioningKey(body: CreateProvisioningKeyRequest): Promise<CreatedProvisioningKey> {
+    return createdKey(await this.http.post('/registry/provisioning-keys', body));
+  }
+
+  revokeProvisioningKey(id: string): Promise<unknown> {
+    return this.http.post(`/registry/provisioning-keys/${encodeURIComponent(id)}/revoke`);
   }
 }

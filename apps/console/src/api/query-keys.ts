@@ -12,6 +12,11 @@ export const queryKeys = {
   kpis: () => ['kpis'] as const,
   silences: () => ['silences'] as const,
   users: () => ['users'] as const,
+  /** The device registry (integrators, admins): every key below starts with it, so a change invalidates them all. */
+  registry: () => ['registry'] as const,
+  registryDevices: () => ['registry', 'devices'] as const,
+  registryGateways: () => ['registry', 'gateways'] as const,
+  provisioningKeys: () => ['registry', 'provisioning-keys'] as const,
   recordings: () => ['recordings'] as const,
   exercises: () => ['exercises'] as const,
   /** Exercise incidents (never on the socket, which carries live ones): the Exercises tab lists them. */

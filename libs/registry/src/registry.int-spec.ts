@@ -152,6 +152,11 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
     await expect(
       registry.createDevices([{ id: 'wl-int-002', type: 'water-level-sensor', wardId: 'ward-p3' }]),
     ).rejects.toMatchObject({ code: 'REGISTRY_EXISTS' });
+    await registry.createGateway({ id: 'gw-int-09', wardId: 'ward-p3' });
+    await expect(
+      registry.createDevices([{ id: 'gw-int-09', type: 'water-level-sensor', wardId: 'ward-p3' }]),
+    ).rejects.toMatchObject({ code: 'REGISTRY_EXISTS' });
+    await expect(registry.createGateway({ id: 'wl-int-002' })).rejects.toMatchObject({ code: 'REGISTRY_EXISTS' });
     await expect(
       registry.createDevices([{ id: 'wl-int-009', type: 'water-level-sensor', wardId: 'ward-nowhere' }]),
     ).rejects.toMatchObject({ code: 'REGISTRY_INVALID' });

@@ -125,6 +125,9 @@ export class RegistryService {
       const missing = gatewayIds.filter((_, i) => !gateways[i]);
       if (missing.length)
         throw new RegistryError('REGISTRY_NOT_FOUND', `gateway "${missing[0]}" is not registered`, { id: missing[0] });
+      const clash = await t.existingGateways([...ids]);
+      if (clash.length)
+        throw new RegistryError('REGISTRY_EXISTS', `"${clash[0]}" is a gateway's id`, { ids: clash.slice(0, 20) });
       const existing = await t.insertDevices(
         placed.map((d) => ({
           id: d.id,
@@ -177,6 +180,8 @@ export class RegistryService {
     const password = newPassword();
     const deviceIds = [...new Set(input.deviceIds ?? [])];
     await this.repo.transaction(async (t) => {
+      if ((await t.existingDevices([input.id])).length)
+        throw new RegistryError('REGISTRY_EXISTS', `"${input.id}" is a device's id`, { id: input.id });
       const existing = await t.insertGateways([
         {
           id: input.id,

@@ -324,6 +324,14 @@ export class RegistryTransaction {
     return all.filter((g) => !inserted.has(g.id)).map((g) => g.id);
   }
 
+  /** Ids among `ids` that are registered gateways (device and gateway ids share the broker's usernames). */
+  async existingGateways(ids: readonly string[]): Promise<string[]> {
+    const { rows } = await this.client.query<{ id: string }>(`SELECT id FROM gateway WHERE id = ANY($1::text[])`, [
+      [...ids],
+    ]);
+    return rows.map((r) => r.id);
+  }
+
   /** Ids among `ids` that are registered devices. */
   async existingDevices(ids: readonly string[]): Promise<string[]> {
     const { rows } = await this.client.query<{ id: string }>(`SELECT id FROM device WHERE id = ANY($1::text[])`, [

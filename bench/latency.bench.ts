@@ -4,7 +4,7 @@ import { connectAsync } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadConfig } from '@ioc/platform';
-import { login, SocketWatcher, startServer, startTestStack } from '@ioc/testing';
+import { AUTO_REGISTER_DEVICES, login, SocketWatcher, startServer, startTestStack } from '@ioc/testing';
 import { runPublisher } from './publisher-process';
 
 /**
@@ -122,6 +122,7 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
   const server = await startServer(
     {
       ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
       IOC_ROLES: 'api,ingest,correlate,jobs',
       AUTH_JWT_SECRET: SECRET,
       CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),

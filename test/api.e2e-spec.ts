@@ -2,6 +2,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
 import {
+  AUTO_REGISTER_DEVICES,
   apiClient,
   pollUntil,
   startServer,
@@ -55,6 +56,7 @@ describe('REST API end to end', () => {
     stack = await startTestStack('api');
     server = await startServer({
       ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
       IOC_ROLES: 'api,ingest,correlate,jobs',
       INGEST_CONNECTIONS: '4',
       CORRELATION_ALLOWED_LATENESS_MS: '300',

@@ -7,6 +7,7 @@ import {
   type RecordingDto,
 } from '@ioc/contracts';
 import {
+  AUTO_REGISTER_DEVICES,
   apiClient,
   pollUntil,
   SocketWatcher,
@@ -41,7 +42,12 @@ describe('exercises end to end', () => {
   beforeAll(async () => {
     stack = await startTestStack('exercises');
     // The api, ingest and correlate roles in one process, the jobs role (the exercise runner) in another.
-    api = await startServer({ ...stack.env, IOC_ROLES: 'api,ingest,correlate', CORRELATION_TICK_MS: '100' });
+    api = await startServer({
+      ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
+      IOC_ROLES: 'api,ingest,correlate',
+      CORRELATION_TICK_MS: '100',
+    });
     jobs = await startServer(jobsEnv());
     publisher = await connectAsync(stack.broker.url, { clientId: `pub-exercise-${process.pid}`, protocolVersion: 5 });
     // A bin catches fire and then burns hotter (severity rises), a camera is tampered with: 1 s, 6 s and 11 s in.

@@ -1,5 +1,13 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { fleet, publishSteadily, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
+import {
+  AUTO_REGISTER_DEVICES,
+  fleet,
+  publishSteadily,
+  type ServerHandle,
+  startServer,
+  startTestStack,
+  type TestStack,
+} from '@ioc/testing';
 
 /**
  * The broker restarts mid-stream: the ingest sessions reconnect and subscribe afresh (Mosquitto 2.0.11 restores a
@@ -14,7 +22,12 @@ describe('ingest through a broker restart', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('broker-restart');
-    server = await startServer({ ...stack.env, INGEST_CONNECTIONS: '4', INGEST_INSTANCE_ID: 'broker-restart' });
+    server = await startServer({
+      ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
+      INGEST_CONNECTIONS: '4',
+      INGEST_INSTANCE_ID: 'broker-restart',
+    });
   });
 
   afterAll(async () => {

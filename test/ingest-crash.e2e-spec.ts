@@ -1,5 +1,13 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { fleet, publishSteadily, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
+import {
+  AUTO_REGISTER_DEVICES,
+  fleet,
+  publishSteadily,
+  type ServerHandle,
+  startServer,
+  startTestStack,
+  type TestStack,
+} from '@ioc/testing';
 
 /**
  * Commit-before-acknowledge under a crash: the ingest process is SIGKILLed mid-stream and restarted with the same
@@ -12,7 +20,13 @@ describe('ingest survives SIGKILL mid-stream', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('crash');
-    env = { ...stack.env, INGEST_CONNECTIONS: '16', IOC_ROLES: 'api,ingest', INGEST_INSTANCE_ID: 'crash-test' };
+    env = {
+      ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
+      INGEST_CONNECTIONS: '16',
+      IOC_ROLES: 'api,ingest',
+      INGEST_INSTANCE_ID: 'crash-test',
+    };
   });
 
   afterAll(async () => {

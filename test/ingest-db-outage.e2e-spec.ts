@@ -1,5 +1,6 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import {
+  AUTO_REGISTER_DEVICES,
   fleet,
   messageBody,
   type ServerHandle,
@@ -34,6 +35,7 @@ describe('ingest through a database outage', () => {
     viaProxy.port = String(proxy.port);
     server = await startServer({
       ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
       DATABASE_URL: viaProxy.toString(),
       INGEST_CONNECTIONS: String(connections),
       INGEST_RECEIVE_MAXIMUM: String(receiveMaximum),

@@ -2,6 +2,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { gatewayTopic } from '@ioc/contracts';
 import {
+  AUTO_REGISTER_DEVICES,
   fleet,
   login,
   messageBody,
@@ -22,7 +23,8 @@ describe('ingest end to end', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('e2e');
-    server = await startServer({ ...stack.env, INGEST_CONNECTIONS: '8' });
+    // Registration on first message is part of what this test checks (provisioned = false below).
+    server = await startServer({ ...stack.env, ...AUTO_REGISTER_DEVICES, INGEST_CONNECTIONS: '8' });
     publisher = await connectAsync(stack.broker.url, { clientId: `pub-${process.pid}`, protocolVersion: 5 });
   });
 

@@ -1,6 +1,16 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { projectRoot, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
+import {
+  AUTO_REGISTER_DEVICES,
+  projectRoot,
+  type ServerHandle,
+  startServer,
+  startTestStack,
+  type TestStack,
+} from '@ioc/testing';
+
+/** How many times faster than real time the simulated day runs. */
+const SPEED = 7200;
 
 /** Runs the simulator CLI to the end of its scenario; resolves with its final stats line. */
 function runSimulator(args: string[]): Promise<{ sent: number; acked: number; errors: number }> {
@@ -25,7 +35,13 @@ describe('simulator to IOC', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('sim');
-    server = await startServer({ ...stack.env, INGEST_CONNECTIONS: '32' });
+    server = await startServer({
+      ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
+      INGEST_CONNECTIONS: '32',
+      // The day runs SPEED times faster than real time, and so does every device: so does its rate limit.
+      INGEST_DEVICE_RATE_PER_S: String(10 * SPEED),
+    });
   });
 
   afterAll(async () => {
@@ -38,7 +54,7 @@ describe('simulator to IOC', () => {
       '--scenario',
       'normal-day',
       '--speed',
-      '7200',
+      String(SPEED),
       '--devices',
       '150',
       '--seed',

@@ -1,6 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
 import {
+  AUTO_REGISTER_DEVICES,
   login,
   pollUntil,
   SocketWatcher,
@@ -27,6 +28,7 @@ describe('roles split across processes', () => {
     stack = await startTestStack('split');
     ingest = await startServer({
       ...stack.env,
+      ...AUTO_REGISTER_DEVICES,
       IOC_ROLES: 'ingest',
       INGEST_CONNECTIONS: '4',
       INGEST_INSTANCE_ID: 'split-ingest',

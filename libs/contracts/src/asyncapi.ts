@@ -20,7 +20,7 @@ export const REJECTION_CODE_MEANINGS: Readonly<Record<RejectionCode, string>> = 
     'The message does not match the JSON Schema of its kind (missing or unknown property, wrong type, out of range, bad timestamp format).',
   DEVICE_ID_MISMATCH: 'The payload carries a deviceId different from the device named in the topic.',
   DEVICE_UNKNOWN:
-    'The device is not in the registry and the IOC is configured to reject unknown devices (INGEST_UNKNOWN_DEVICES=reject).',
+    'The device is not in the registry (unless the IOC runs with the development setting INGEST_UNKNOWN_DEVICES=register, which registers it).',
   DEVICE_KIND_MISMATCH:
     'The device is registered as a type that does not send this message kind (e.g. a bin sending water-level).',
   DEVICE_DISABLED: 'The device is disabled in the registry.',
@@ -29,11 +29,17 @@ export const REJECTION_CODE_MEANINGS: Readonly<Record<RejectionCode, string>> = 
   TIMESTAMP_TOO_OLD: 'ts is older than allowed (INGEST_MAX_AGE_S, 30 days by default).',
   GATEWAY_EMPTY: 'A gateway batch with an empty messages array.',
   GATEWAY_TOO_MANY: `A gateway batch with more than ${GATEWAY_MAX_MESSAGES} messages.`,
+  GATEWAY_UNKNOWN:
+    'The gateway is not in the registry, or is disabled: none of its entries is stored (the notice goes to the gateway).',
+  GATEWAY_DEVICE_NOT_ASSIGNED:
+    'A gateway entry for a device that is not assigned to that gateway: the entry is not stored (the notice goes to the gateway).',
+  RATE_LIMITED:
+    'The device sent more than its rate allows (INGEST_DEVICE_RATE_PER_S, 10 msg/s by default, with bursts of up to INGEST_DEVICE_BURST, 600).',
   STORAGE_REJECTED:
     'The message passed validation but the database refused it (reported with the SQL error); nothing is lost, it is kept in quarantine.',
 };
 
-/** The rejection notice the IOC publishes (QoS 0) on ioc/feedback/v1/{deviceId} after the rejection is committed. */
+/** The rejection notice the IOC publishes (QoS 0) on ioc/feedback/v1/{deviceId or gatewayId} after the rejection is committed. */
 export const RejectionNoticeSchema = Type.Object(
   {
     code: Type.Union(
@@ -123,7 +129,7 @@ function json<T>(schema: unknown): T {
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 /** Version of the contract (the v1 in the topics); bump the minor version for additive changes. */
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '1.1.0';
 const MQTT_BINDING = '0.2.0';
 
 /** The gateway envelope's JSON Schema, as far as the generator changes it (its entries' `$ref`). */
@@ -160,7 +166,7 @@ function infoDescription(): string {
     'The MQTT contract of the Sóc Trăng Intelligent Operations Center (IOC). Devices and gateways publish; the IOC receives.',
     '',
     `Topics: \`${TOPIC_ROOT}/{domain}/{deviceId}/{kind}\` for one device's message, \`${TOPIC_ROOT}/gateway/{gatewayId}\` for a batch of up to ${GATEWAY_MAX_MESSAGES} messages of many devices, ` +
-      `and \`${FEEDBACK_ROOT}/{deviceId}\` where the IOC publishes rejection notices (QoS 0).`,
+      `and \`${FEEDBACK_ROOT}/{deviceId}\` (or \`{gatewayId}\`) where the IOC publishes rejection notices (QoS 0).`,
     '',
     'Publish with QoS 1. The IOC acknowledges a message (its ingest session sends the PUBACK) only after the message, or its rejection, ' +
       'is committed to the database. A message redelivered or resent with the same msgId (and ts) is stored once.',
@@ -284,9 +290,9 @@ export function buildAsyncApi(): Record<string, unknown> {
     address: `${FEEDBACK_ROOT}/{deviceId}`,
     title: 'Rejection notices',
     description:
-      `Outside ${TOPIC_ROOT}/ so the ingest never reads it. A refusal that names no valid device (a malformed topic, or a gateway batch refused as a whole) ` +
-      `is published on ${FEEDBACK_ROOT}/_unknown.`,
-    parameters: { deviceId: idParam('The device id of the refused message, or _unknown') },
+      `Outside ${TOPIC_ROOT}/ so the ingest never reads it. A refusal of a gateway's own doing (a batch refused as a whole, an entry without a valid deviceId, ` +
+      `GATEWAY_UNKNOWN, GATEWAY_DEVICE_NOT_ASSIGNED) is published on the gateway's id; one that names neither (a malformed topic) on ${FEEDBACK_ROOT}/_unknown.`,
+    parameters: { deviceId: idParam('The device id of the refused message, its gateway id, or _unknown') },
     messages: { 'rejection-notice': { $ref: '#/components/messages/rejection-notice' } },
   };
   operations.sendRejectionNotice = {

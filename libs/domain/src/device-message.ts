@@ -35,6 +35,9 @@ export const REJECTION_CODES = [
   'TIMESTAMP_TOO_OLD',
   'GATEWAY_EMPTY',
   'GATEWAY_TOO_MANY',
+  'GATEWAY_UNKNOWN',
+  'GATEWAY_DEVICE_NOT_ASSIGNED',
+  'RATE_LIMITED',
   'STORAGE_REJECTED',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];

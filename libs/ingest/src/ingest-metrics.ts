@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { REJECTION_CODES } from '@ioc/domain';
 import type { CommitObservation } from './ingest-pipeline';
 
 /** Prometheus metrics of the ingest role: what came in, what was stored, refused (by code), and how commits go. */
@@ -15,6 +16,8 @@ export function createIngestMetrics(registry: Registry, pending: () => number, c
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  // Every code from the start, at 0: an alert on RATE_LIMITED (or any code) has a series before its first refusal.
+  for (const code of REJECTION_CODES) quarantined.inc({ code }, 0);
   const commitSeconds = new Histogram({
     name: 'ioc_ingest_commit_seconds',
     help: 'Time to commit one batch (transaction).',

@@ -1,8 +1,10 @@
 import pino from 'pino';
 import { createMessageValidators } from '@ioc/contracts';
-import type { DeviceMessage } from '@ioc/domain';
+import { gatewayTopic } from '@ioc/contracts';
+import type { DeviceMessage, QuarantinedMessage } from '@ioc/domain';
 import type { IngestBatch, IngestCommitResult } from '@ioc/storage';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
+import { DeviceRateLimiter, type DeviceRateLimit } from './device-rate-limiter';
 import { IngestPipeline, type IngestPorts } from './ingest-pipeline';
 import { MessageDecoder } from './message-decoder';
 
@@ -10,7 +12,13 @@ const now = new Date('2026-11-21T03:00:00.000Z');
 const clock = { now: () => now, nowMs: () => now.getTime() };
 const payload = (msgId: string) => Buffer.from(JSON.stringify({ msgId, ts: '2026-11-21T02:59:00.000Z', levelCm: 20 }));
 
-function pipelineWith(ports: Partial<IngestPorts>) {
+interface Setup {
+  readonly directory?: DeviceDirectory;
+  readonly rate?: DeviceRateLimit;
+  readonly clock?: typeof clock;
+}
+
+function pipelineWith(ports: Partial<IngestPorts>, setup: Setup = {}, logger = pino({ level: 'silent' })) {
   const decoder = new MessageDecoder(createMessageValidators(), {
     maxPayloadBytes: 4096,
     maxFutureSkewMs: 600_000,
@@ -25,11 +33,12 @@ function pipelineWith(ports: Partial<IngestPorts>) {
   };
   return new IngestPipeline(
     decoder,
-    new DeviceDirectory('register'),
+    setup.directory ?? new DeviceDirectory('register'),
+    new DeviceRateLimiter(setup.rate ?? { ratePerS: 10, burst: 600 }),
     new LastSeenTracker(),
     full,
-    clock,
-    pino({ level: 'silent' }),
+    setup.clock ?? clock,
+    logger,
     {
       maxBatch: 100,
       maxConcurrentFlushes: 1,
@@ -81,5 +90,153 @@ describe('IngestPipeline fast path', () => {
     });
     await pipeline.handle('ioc/v1/flood/wl-1/water-level', payload('m-2'));
     expect(stored).toEqual(['m-2']);
+  });
+});
+
+describe('IngestPipeline device checks', () => {
+  /** Records what each commit stored and quarantined, and the notices sent. */
+  function recording(setup: Setup) {
+    const stored: string[] = [];
+    const quarantined: QuarantinedMessage[] = [];
+    const notified: QuarantinedMessage[] = [];
+    const pipeline = pipelineWith(
+      {
+        commit: async (batch) => {
+          stored.push(...batch.accepted.map((m) => `${m.deviceId}/${m.msgId}`));
+          quarantined.push(...batch.quarantined);
+          return { stored: [...batch.accepted], duplicates: 0 };
+        },
+        notifyRejected: (rejected) => notified.push(...rejected),
+      },
+      setup,
+    );
+    return { pipeline, stored, quarantined, notified };
+  }
+
+  const gatewayBatch = (...deviceIds: string[]) =>
+    Buffer.from(
+      JSON.stringify({
+        messages: deviceIds.map((deviceId, i) => ({
+          deviceId,
+          kind: 'water-level',
+          msgId: `g-${i}`,
+          ts: '2026-11-21T02:59:00.000Z',
+          levelCm: 20,
+        })),
+      }),
+    );
+
+  function registry(): DeviceDirectory {
+    const d = new DeviceDirectory('reject');
+    d.replaceAll(
+      [
+        { id: 'wl-1', type: 'water-level-sensor', status: 'active', gatewayId: 'gw-a' },
+        { id: 'wl-2', type: 'water-level-sensor', status: 'active', gatewayId: 'gw-b' },
+      ],
+      [
+        { id: 'gw-a', status: 'active' },
+        { id: 'gw-b', status: 'active' },
+      ],
+    );
+    return d;
+  }
+
+  it("stores a gateway's entries for its own devices and quarantines the others, entry by entry", async () => {
+    const r = recording({ directory: registry() });
+    await r.pipeline.handle(gatewayTopic('gw-a'), gatewayBatch('wl-1', 'wl-2', 'wl-9'));
+    expect(r.stored).toEqual(['wl-1/g-0']);
+    expect(r.quarantined.map((q) => [q.deviceId, q.code, q.gatewayId])).toEqual([
+      ['wl-2', 'GATEWAY_DEVICE_NOT_ASSIGNED', 'gw-a'],
+      ['wl-9', 'GATEWAY_DEVICE_NOT_ASSIGNED', 'gw-a'],
+    ]);
+    // Each kept as the entry it was, with its deviceId and kind.
+    expect(JSON.parse(r.quarantined[0].payload.toString())).toMatchObject({ deviceId: 'wl-2', kind: 'water-level' });
+    expect(r.notified).toHaveLength(2);
+  });
+
+  it('quarantines every entry of an unregistered gateway', async () => {
+    const r = recording({ directory: registry() });
+    await r.pipeline.handle(gatewayTopic('gw-x'), gatewayBatch('wl-1', 'wl-2'));
+    expect(r.stored).toEqual([]);
+    expect(r.quarantined.map((q) => q.code)).toEqual(['GATEWAY_UNKNOWN', 'GATEWAY_UNKNOWN']);
+  });
+
+  it('accepts a device assigned to a gateway on its own topic', async () => {
+    const r = recording({ directory: registry() });
+    await r.pipeline.handle('ioc/v1/flood/wl-2/water-level', payload('direct-1'));
+    expect(r.stored).toEqual(['wl-2/direct-1']);
+  });
+
+  it('quarantines what a device sends over its rate, with the rate in the reason, and lets it in again as time passes', async () => {
+    let t = now.getTime();
+    const movingClock = { now: () => new Date(t), nowMs: () => t };
+    const r = recording({ rate: { ratePerS: 2, burst: 3 }, clock: movingClock });
+    const send = (msgId: string, deviceId = 'wl-1') =>
+      r.pipeline.handle(`ioc/v1/flood/${deviceId}/water-level`, payload(msgId));
+
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => send(id)));
+    await send('other', 'wl-2');
+    expect(r.stored).toEqual(['wl-1/a', 'wl-1/b', 'wl-1/c', 'wl-2/other']);
+    expect(r.quarantined.map((q) => [q.msgId, q.code])).toEqual([
+      ['d', 'RATE_LIMITED'],
+      ['e', 'RATE_LIMITED'],
+    ]);
+    expect(r.quarantined[0]).toMatchObject({
+      deviceId: 'wl-1',
+      reason: 'device "wl-1" is over its rate limit of 2 msg/s (bursts of up to 3)',
+      payload: payload('d'),
+    });
+    expect(r.notified.map((q) => q.msgId)).toEqual(['d', 'e']);
+
+    t += 500; // one token back
+    await Promise.all([send('f'), send('g')]);
+    expect(r.stored.slice(-1)).toEqual(['wl-1/f']);
+    expect(r.quarantined.map((q) => q.msgId)).toEqual(['d', 'e', 'g']);
+  });
+
+  it('counts a gateway entry against its own device', async () => {
+    const r = recording({ directory: registry(), rate: { ratePerS: 1, burst: 1 } });
+    await r.pipeline.handle(gatewayTopic('gw-a'), gatewayBatch('wl-1', 'wl-1'));
+    await r.pipeline.handle(gatewayTopic('gw-b'), gatewayBatch('wl-2'));
+    expect(r.stored).toEqual(['wl-1/g-0', 'wl-2/g-0']);
+    expect(r.quarantined.map((q) => [q.msgId, q.code, q.gatewayId])).toEqual([['g-1', 'RATE_LIMITED', 'gw-a']]);
+  });
+
+  it('neither registers nor shows to the observer a message over the rate', async () => {
+    const seen: string[] = [];
+    const registered: string[] = [];
+    const pipeline = pipelineWith(
+      {
+        observeAccepted: (ms) => seen.push(...ms.map((m) => m.msgId)),
+        commit: async (batch) => {
+          registered.push(...batch.newDevices.map((d) => d.id));
+          return { stored: [...batch.accepted], duplicates: 0 };
+        },
+      },
+      { rate: { ratePerS: 1, burst: 1 } },
+    );
+    const units = ['a', 'b'].map((id) => pipeline.prepare('ioc/v1/flood/wl-new/water-level', payload(id)));
+    expect(units.map((u) => [u.accepted.length, u.newDevices.length, u.quarantined.length])).toEqual([
+      [1, 1, 0],
+      [0, 0, 1],
+    ]);
+    await pipeline.handle('ioc/v1/flood/wl-new/water-level', payload('c'));
+    expect(seen).toEqual([]);
+    expect(registered).toEqual([]);
+  });
+
+  it('logs a device over its rate once per batch, with a count', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const pipeline = pipelineWith({}, { rate: { ratePerS: 1, burst: 1 } }, logger);
+    const topic = 'ioc/v1/flood/wl-1/water-level';
+    await Promise.all([
+      ...['a', 'b', 'c', 'd'].map((id) => pipeline.handle(topic, payload(id))),
+      pipeline.handle(topic, Buffer.from('not json')),
+    ]);
+    expect(lines.map((l) => [l.msg, l.code, l.messages])).toEqual([
+      ['message quarantined', 'PAYLOAD_NOT_JSON', undefined],
+      ['messages quarantined over the rate', 'RATE_LIMITED', 3],
+    ]);
   });
 });

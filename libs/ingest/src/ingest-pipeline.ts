@@ -5,6 +5,7 @@ import type { Clock } from '@ioc/platform';
 import { GroupCommitter } from './group-committer';
 import type { MessageDecoder } from './message-decoder';
 import type { DeviceDirectory, LastSeenTracker } from './device-directory';
+import type { DeviceRateLimiter } from './device-rate-limiter';
 
 /** What one MQTT publish turns into; committed atomically with the other units of its batch. */
 export interface IngestUnit {
@@ -57,8 +58,9 @@ export interface IngestPipelineOptions {
 }
 
 /**
- * Decode → check the device → group commit → (caller acknowledges) → publish. `handle` resolves only after the
- * message's outcome, stored or quarantined, is committed, so the MQTT acknowledgement never precedes durability.
+ * Decode → check the device → take from its rate → group commit → (caller acknowledges) → publish. `handle` resolves
+ * only after the message's outcome, stored or quarantined, is committed, so the MQTT acknowledgement never precedes
+ * durability.
  */
 export class IngestPipeline {
   readonly stats: IngestStats = {
@@ -74,6 +76,7 @@ export class IngestPipeline {
   constructor(
     private readonly decoder: MessageDecoder,
     private readonly directory: DeviceDirectory,
+    private readonly rateLimiter: DeviceRateLimiter,
     private readonly lastSeen: LastSeenTracker,
     private readonly ports: IngestPorts,
     private readonly clock: Clock,
@@ -117,14 +120,24 @@ export class IngestPipeline {
     return this.committer.submit(unit);
   }
 
-  /** Pure part of handling: decode, then judge each accepted message against the device registry. */
+  /**
+   * Synchronous part of handling: decode, judge each accepted message against the device registry, then take it from
+   * its device's rate (at the receive time, so a replay of the same input gives the same verdicts).
+   */
   prepare(topic: string, payload: Buffer): IngestUnit {
-    const { accepted, rejected } = this.decoder.decode(topic, payload, this.clock.now());
+    const receivedAt = this.clock.now();
+    const { accepted, rejected } = this.decoder.decode(topic, payload, receivedAt);
     const unit: IngestUnit = { topic, payload, accepted: [], quarantined: rejected, newDevices: [] };
+    const nowMs = receivedAt.getTime();
     for (const m of accepted) {
       const check = this.directory.check(m);
       if (!check.ok) {
         unit.quarantined.push(quarantineAccepted(m, unit, check.code, check.reason));
+        continue;
+      }
+      if (!this.rateLimiter.take(m.deviceId, nowMs)) {
+        const reason = `device "${m.deviceId}" is over its rate limit of ${this.rateLimiter.describe()}`;
+        unit.quarantined.push(quarantineAccepted(m, unit, 'RATE_LIMITED', reason));
         continue;
       }
       if (check.newDevice) unit.newDevices.push(check.newDevice);
@@ -156,7 +169,16 @@ export class IngestPipeline {
     this.stats.duplicates += result.duplicates;
     this.stats.quarantined += batch.quarantined.length;
     if (batch.quarantined.length) {
+      // A device over its rate is logged once per batch, with a count: one flooding device must not flood the logs.
+      let overRate: Map<string, { messages: number; reason: string }> | undefined;
       for (const q of batch.quarantined) {
+        if (q.code === 'RATE_LIMITED' && q.deviceId !== undefined) {
+          overRate ??= new Map();
+          const seen = overRate.get(q.deviceId);
+          if (seen) seen.messages++;
+          else overRate.set(q.deviceId, { messages: 1, reason: q.reason });
+          continue;
+        }
         this.logger.warn(
           {
             deviceId: q.deviceId,
@@ -168,6 +190,9 @@ export class IngestPipeline {
           },
           'message quarantined',
         );
+      }
+      for (const [deviceId, { messages, reason }] of overRate ?? []) {
+        this.logger.warn({ deviceId, code: 'RATE_LIMITED', messages, reason }, 'messages quarantined over the rate');
       }
       this.ports.notifyRejected(batch.quarantined);
     }

@@ -13,6 +13,7 @@ import {
 } from '@ioc/storage';
 import { AcceptedMessageTap, DeviceMessageStream } from '@ioc/queue';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
+import { DeviceRateLimiter } from './device-rate-limiter';
 import { IngestPipeline } from './ingest-pipeline';
 import { MessageDecoder } from './message-decoder';
 import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connector';
@@ -50,6 +51,8 @@ import { createIngestMetrics } from './ingest-metrics';
         const logger = root.child({ component: 'ingest' });
         const repo = new IngestRepository(db.pool, ingestRepositoryOptionsFor(db));
         const directory = new DeviceDirectory(config.ingest.unknownDevices);
+        const rateLimiter = new DeviceRateLimiter(config.ingest.deviceRate);
+        const devices = new DeviceRepository(db);
         const lastSeen = new LastSeenTracker();
         const decoder = new MessageDecoder(createMessageValidators(), config.ingest);
         // The metrics, the pipeline and the connections refer to one another through callbacks that run only once all
@@ -62,6 +65,7 @@ import { createIngestMetrics } from './ingest-metrics';
         const pipeline: IngestPipeline = new IngestPipeline(
           decoder,
           directory,
+          rateLimiter,
           lastSeen,
           {
             commit: (batch) => repo.commit(batch),
@@ -91,7 +95,12 @@ import { createIngestMetrics } from './ingest-metrics';
           pipeline,
           logger,
         );
-        return new IngestService(config, new DeviceRepository(db), directory, lastSeen, pipeline, connections, logger);
+        // The registry keeps no gateways yet: until it does, gateway batches pass only with INGEST_UNKNOWN_DEVICES=register.
+        const loadDirectory = async () => ({
+          devices: (await devices.findAll()).map((d) => ({ id: d.id, type: d.type, status: d.status })),
+          gateways: [],
+        });
+        return new IngestService(config, devices, loadDirectory, directory, lastSeen, pipeline, connections, logger);
       },
     },
   ],

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { DeviceRepository } from '@ioc/storage';
 import type { IocConfig } from '@ioc/platform';
-import type { DeviceDirectory, LastSeenTracker } from './device-directory';
+import type { DeviceDirectory, DirectorySnapshot, LastSeenTracker } from './device-directory';
 import type { IngestPipeline } from './ingest-pipeline';
 import type { MqttIngestConnections } from './mqtt-ingest.service';
 
 /** How often the in-memory device directory is reloaded, so registrations and disabling done elsewhere take effect. */
 const DIRECTORY_RELOAD_MS = 30_000;
+
+/** Reads the registry's devices and gateways, for the device directory. */
+export type DirectoryLoader = () => Promise<DirectorySnapshot>;
 
 /**
  * Runs the ingest role: loads the device directory, opens the MQTT sessions, flushes last-seen times,
@@ -19,7 +22,9 @@ export class IngestService {
   constructor(
     private readonly config: IocConfig,
     private readonly devices: DeviceRepository,
-    private readonly directory: DeviceDirectory,
+    private readonly loadDirectory: DirectoryLoader,
+    /** The registry updates it in place when a device or gateway changes (between reloads). */
+    readonly directory: DeviceDirectory,
     private readonly lastSeen: LastSeenTracker,
     readonly pipeline: IngestPipeline,
     readonly connections: MqttIngestConnections,
@@ -39,9 +44,12 @@ export class IngestService {
   }
 
   async reloadDirectory(): Promise<void> {
-    const all = await this.devices.findAll();
-    this.directory.replaceAll(all.map((d) => ({ id: d.id, type: d.type, status: d.status })));
-    this.logger.debug({ devices: this.directory.size }, 'device directory loaded');
+    const { devices, gateways } = await this.loadDirectory();
+    this.directory.replaceAll(devices, gateways);
+    this.logger.debug(
+      { devices: this.directory.size, gateways: this.directory.gatewayCount },
+      'device directory loaded',
+    );
   }
 
   async flushLastSeen(): Promise<void> {

@@ -1,12 +1,13 @@
 import { format } from 'node:util';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { feedbackTopic, TOPIC_ROOT } from '@ioc/contracts';
+import { TOPIC_ROOT } from '@ioc/contracts';
 import type { QuarantinedMessage } from '@ioc/domain';
 import type { IocConfig } from '@ioc/platform';
 import type { MqttConnector } from './mqtt-connector';
 import { OrderedAcks } from './ordered-acks';
 import type { IngestPipeline } from './ingest-pipeline';
+import { noticeTopic, rejectionNotice } from './rejection-notice';
 
 export interface MqttIngestOptions {
   readonly mqtt: IocConfig['mqtt'];
@@ -108,21 +109,14 @@ export class MqttIngestConnections {
     return new Promise((resolve) => client.once('connect', () => resolve()));
   }
 
-  /** Rejection notices on ioc/feedback/v1/{deviceId}, QoS 0: a convenience for integrators, never a condition. */
+  /**
+   * Rejection notices on ioc/feedback/v1/{deviceId}, or {gatewayId} for a gateway's own faults ({@link noticeTopic}),
+   * QoS 0: a convenience for integrators, never a condition.
+   */
   notifyRejected(rejected: readonly QuarantinedMessage[]): void {
     const client = this.clients.find((c) => c.connected);
     if (!client) return;
-    for (const q of rejected) {
-      const notice = {
-        code: q.code,
-        reason: q.reason,
-        topic: q.topic,
-        msgId: q.msgId ?? null,
-        gatewayId: q.gatewayId ?? null,
-        receivedAt: q.receivedAt.toISOString(),
-      };
-      client.publish(feedbackTopic(q.deviceId), JSON.stringify(notice), { qos: 0 });
-    }
+    for (const q of rejected) client.publish(noticeTopic(q), rejectionNotice(q), { qos: 0 });
   }
 
   get configured(): number {

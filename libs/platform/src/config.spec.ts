@@ -69,6 +69,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ INGEST_CONNECTIONS: '2' }).ingest.connections).toBe(2);
   });
 
+  it('refuses unknown devices and limits each device to 10 msg/s with bursts of 600 unless told otherwise', () => {
+    const c = loadConfig({});
+    expect(c.ingest.unknownDevices).toBe('reject');
+    expect(c.ingest.deviceRate).toEqual({ ratePerS: 10, burst: 600 });
+    const dev = loadConfig({
+      INGEST_UNKNOWN_DEVICES: 'register',
+      INGEST_DEVICE_RATE_PER_S: '0.5',
+      INGEST_DEVICE_BURST: '20',
+    });
+    expect(dev.ingest.unknownDevices).toBe('register');
+    expect(dev.ingest.deviceRate).toEqual({ ratePerS: 0.5, burst: 20 });
+    expect(() => loadConfig({ INGEST_DEVICE_RATE_PER_S: '0' })).toThrow(/INGEST_DEVICE_RATE_PER_S/);
+    expect(() => loadConfig({ INGEST_DEVICE_BURST: '0' })).toThrow(/INGEST_DEVICE_BURST/);
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(path.resolve(__dirname, '../../../.env.example'), 'utf8');
     const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);

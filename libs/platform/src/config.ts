@@ -90,7 +90,10 @@ export const ENV_SCHEMA = z.object({
   INGEST_MAX_PAYLOAD_BYTES: int(256, 16 * 1024 * 1024).default(256 * 1024),
   INGEST_MAX_FUTURE_SKEW_S: int(0, 365 * 24 * 3600).default(600),
   INGEST_MAX_AGE_S: int(60, 10 * 365 * 24 * 3600).default(30 * 24 * 3600),
-  INGEST_UNKNOWN_DEVICES: z.enum(['register', 'reject']).default('register'),
+  // `register` is a development setting: anyone who can publish adds devices to the registry.
+  INGEST_UNKNOWN_DEVICES: z.enum(['register', 'reject']).default('reject'),
+  INGEST_DEVICE_RATE_PER_S: z.coerce.number().positive().max(1_000_000).default(10),
+  INGEST_DEVICE_BURST: int(1, 10_000_000).default(600),
   INGEST_RETRY_MAX_MS: int(100, 600000).default(10000),
   CORRELATION_ALLOWED_LATENESS_MS: int(0, 600000).default(2000),
   CORRELATION_TICK_MS: int(20, 60000).default(250),
@@ -155,6 +158,8 @@ export interface IocConfig {
     maxFutureSkewMs: number;
     maxAgeMs: number;
     unknownDevices: 'register' | 'reject';
+    /** Token bucket per device: over it, messages are quarantined (RATE_LIMITED). */
+    deviceRate: { ratePerS: number; burst: number };
     retryMaxMs: number;
   };
   readonly correlation: {
@@ -222,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFutureSkewMs: e.INGEST_MAX_FUTURE_SKEW_S * 1000,
       maxAgeMs: e.INGEST_MAX_AGE_S * 1000,
       unknownDevices: e.INGEST_UNKNOWN_DEVICES,
+      deviceRate: { ratePerS: e.INGEST_DEVICE_RATE_PER_S, burst: e.INGEST_DEVICE_BURST },
       retryMaxMs: e.INGEST_RETRY_MAX_MS,
     },
     correlation: {

@@ -7,11 +7,12 @@ import {
   DATABASE,
   DeviceRepository,
   IngestRepository,
+  RegistryRepository,
   ingestRepositoryOptionsFor,
   isDataRejection,
   type Database,
 } from '@ioc/storage';
-import { AcceptedMessageTap, DeviceMessageStream } from '@ioc/queue';
+import { AcceptedMessageTap, DeviceMessageStream, RegistryChangeTap } from '@ioc/queue';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { DeviceRateLimiter } from './device-rate-limiter';
 import { IngestPipeline } from './ingest-pipeline';
@@ -37,6 +38,7 @@ import { createIngestMetrics } from './ingest-metrics';
         LOGGER,
         METRICS_REGISTRY,
         AcceptedMessageTap,
+        RegistryChangeTap,
       ],
       useFactory: (
         config: IocConfig,
@@ -47,12 +49,14 @@ import { createIngestMetrics } from './ingest-metrics';
         root: Logger,
         registry: Registry,
         tap: AcceptedMessageTap,
+        changes: RegistryChangeTap,
       ) => {
         const logger = root.child({ component: 'ingest' });
         const repo = new IngestRepository(db.pool, ingestRepositoryOptionsFor(db));
         const directory = new DeviceDirectory(config.ingest.unknownDevices);
         const rateLimiter = new DeviceRateLimiter(config.ingest.deviceRate);
         const devices = new DeviceRepository(db);
+        const registrations = new RegistryRepository(db);
         const lastSeen = new LastSeenTracker();
         const decoder = new MessageDecoder(createMessageValidators(), config.ingest);
         // The metrics, the pipeline and the connections refer to one another through callbacks that run only once all
@@ -95,12 +99,31 @@ import { createIngestMetrics } from './ingest-metrics';
           pipeline,
           logger,
         );
-        // The registry keeps no gateways yet: until it does, gateway batches pass only with INGEST_UNKNOWN_DEVICES=register.
-        const loadDirectory = async () => ({
-          devices: (await devices.findAll()).map((d) => ({ id: d.id, type: d.type, status: d.status })),
-          gateways: [],
-        });
-        return new IngestService(config, devices, loadDirectory, directory, lastSeen, pipeline, connections, logger);
+        const loadDirectory = async () => {
+          const [all, gateways] = await Promise.all([registrations.devices(), registrations.gateways()]);
+          return {
+            devices: all.map((d) => ({
+              id: d.id,
+              type: d.type,
+              status: d.status,
+              gatewayId: d.gatewayId ?? undefined,
+            })),
+            gateways: gateways.map((g) => ({ id: g.id, status: g.status })),
+          };
+        };
+        const service = new IngestService(
+          config,
+          devices,
+          loadDirectory,
+          directory,
+          lastSeen,
+          pipeline,
+          connections,
+          logger,
+        );
+        // A registration changed in this process (the api role's registry): reload at once rather than at the next tick.
+        changes.subscribe(() => service.requestReload());
+        return service;
       },
     },
   ],

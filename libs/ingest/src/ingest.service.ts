@@ -5,9 +5,6 @@ import type { DeviceDirectory, DirectorySnapshot, LastSeenTracker } from './devi
 import type { IngestPipeline } from './ingest-pipeline';
 import type { MqttIngestConnections } from './mqtt-ingest.service';
 
-/** How often the in-memory device directory is reloaded, so registrations and disabling done elsewhere take effect. */
-const DIRECTORY_RELOAD_MS = 30_000;
-
 /** Reads the registry's devices and gateways, for the device directory. */
 export type DirectoryLoader = () => Promise<DirectorySnapshot>;
 
@@ -18,6 +15,8 @@ export type DirectoryLoader = () => Promise<DirectorySnapshot>;
 export class IngestService {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private reloadQueued = false;
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: IocConfig,
@@ -38,9 +37,25 @@ export class IngestService {
     this.timers.push(
       setInterval(
         () => void this.reloadDirectory().catch((err) => this.logger.warn({ err }, 'device directory reload failed')),
-        DIRECTORY_RELOAD_MS,
+        // Registrations and disabling done by another process's registry take effect within this period.
+        this.config.registry.refreshMs,
       ),
     );
+  }
+
+  /**
+   * Reloads the directory soon, once: a reload in progress may have read the registry before the change, so another
+   * follows it. Called when the registry in this process changed something.
+   */
+  requestReload(): void {
+    if (this.reloadQueued) return;
+    this.reloadQueued = true;
+    const run = async () => {
+      await this.reloading;
+      this.reloadQueued = false;
+      await this.reloadDirectory();
+    };
+    this.reloading = run().catch((err) => this.logger.warn({ err }, 'device directory reload failed'));
   }
 
   async reloadDirectory(): Promise<void> {

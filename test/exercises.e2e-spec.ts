@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   deviceTopic,
   type ExerciseDto,
@@ -43,7 +43,7 @@ describe('exercises end to end', () => {
     // The api, ingest and correlate roles in one process, the jobs role (the exercise runner) in another.
     api = await startServer({ ...stack.env, IOC_ROLES: 'api,ingest,correlate', CORRELATION_TICK_MS: '100' });
     jobs = await startServer(jobsEnv());
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-exercise-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-exercise-${process.pid}` });
     // A bin catches fire and then burns hotter (severity rises), a camera is tampered with: 1 s, 6 s and 11 s in.
     const readings: Array<[string, string, Record<string, unknown>]> = [
       [

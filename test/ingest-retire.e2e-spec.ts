@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   fleet,
   messageBody,
@@ -25,7 +25,7 @@ describe('retiring an ingest instance', () => {
   beforeAll(async () => {
     stack = await startTestStack('retire');
     env = { ...stack.env, INGEST_CONNECTIONS: '8', LOG_LEVEL: 'warn' };
-    publisher = await connectAsync(stack.broker.url, { clientId: `retire-pub-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `retire-pub-${process.pid}` });
   });
 
   afterAll(async () => {

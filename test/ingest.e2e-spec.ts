@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { gatewayTopic } from '@ioc/contracts';
 import {
@@ -23,7 +23,7 @@ describe('ingest end to end', () => {
   beforeAll(async () => {
     stack = await startTestStack('e2e');
     server = await startServer({ ...stack.env, INGEST_CONNECTIONS: '8' });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-${process.pid}` });
   });
 
   afterAll(async () => {

@@ -20,6 +20,8 @@ const LIBS = {
   realtime: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue', 'auth', 'incidents'],
   api: ['platform', 'domain', 'city', 'contracts', 'correlation', 'storage', 'queue', 'incidents'],
   registry: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue'],
+  // The broker's configuration and bootstrap: plain Node, run by broker-init, the demo launcher and the tests.
+  'broker-setup': ['domain', 'contracts'],
 };
 const PURE = ['domain', 'city', 'contracts', 'correlation'];
 const TEST_FILE = '\\.(spec|int-spec|e2e-spec)\\.ts$';
@@ -77,6 +79,17 @@ module.exports = {
       comment: `${PURE.join(', ')} import no framework, database, broker, queue or socket package`,
       severity: 'error',
       from: { path: `^libs/${any(PURE)}/` },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev'],
+        path: '(^|/)node_modules/(@nestjs|pg|pg-copy-streams|mqtt|ioredis|bullmq|socket\\.io|@socket\\.io)/',
+      },
+    },
+    {
+      name: 'broker-setup-stays-plain-node',
+      comment:
+        'broker-setup runs before any server exists (broker-init, the demo launcher): no framework, database or broker client',
+      severity: 'error',
+      from: { path: '^libs/broker-setup/', pathNot: TEST_FILE },
       to: {
         dependencyTypes: ['npm', 'npm-dev'],
         path: '(^|/)node_modules/(@nestjs|pg|pg-copy-streams|mqtt|ioredis|bullmq|socket\\.io|@socket\\.io)/',

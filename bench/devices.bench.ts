@@ -36,6 +36,9 @@ async function main(): Promise<void> {
     log('fleet', { devices: sim.devices.length, direct: topology.direct.size, gateways: topology.gateways.length });
     const runner = new MqttFleetRunner({
       url: broker.url,
+      // One identity for every connection (the test broker's trusted publisher): the broker checks its password and
+      // ACL on each, as it would a device's.
+      ...broker.publisher,
       sim,
       topology,
       speed: 1,

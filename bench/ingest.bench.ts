@@ -13,6 +13,7 @@ import {
   startMosquitto,
   startServer,
   testLogger,
+  type TestBroker,
 } from '@ioc/testing';
 import { openDatabase } from '@ioc/storage';
 import { runPublisher as runPublisherProcess, type PublisherResult } from './publisher-process';
@@ -84,14 +85,15 @@ const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`[bench:ingest] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
 
 function runPublisher(
-  url: string,
+  broker: TestBroker,
   runId: string,
   durationMs: number,
   rate = 0,
   firstSeq = 0,
 ): Promise<PublisherResult> {
   const args = {
-    url,
+    url: broker.url,
+    ...broker.publisher,
     rate,
     firstSeq,
     devices: DEVICES,
@@ -105,11 +107,13 @@ function runPublisher(
   ).done;
 }
 
-async function brokerOnly(url: string): Promise<number> {
+async function brokerOnly(broker: TestBroker): Promise<number> {
   log('baseline 1/2: broker alone, QoS 1 publish → shared subscription (8 connections), no database');
+  // The ingest identity, on the ingest's own share group (the only one its ACL allows); clean sessions, gone before the
+  // IOC subscribes.
   const subs = await Promise.all(
     Array.from({ length: 8 }, (_, i) =>
-      connectAsync(url, { clientId: `bench-base-sub-${i}`, protocolVersion: 5, clean: true }),
+      connectAsync(broker.url, { clientId: `bench-base-sub-${i}`, protocolVersion: 5, clean: true, ...broker.ingest }),
     ),
   );
   let received = 0;
@@ -122,9 +126,9 @@ async function brokerOnly(url: string): Promise<number> {
       last = now;
       received++;
     });
-    await s.subscribeAsync('$share/bench-base/ioc/v1/#', { qos: 1 });
+    await s.subscribeAsync('$share/ioc-ingest/ioc/v1/#', { qos: 1 });
   }
-  const pub = await runPublisher(url, 'base', Math.min(10, SECONDS) * 1000);
+  const pub = await runPublisher(broker, 'base', Math.min(10, SECONDS) * 1000);
   const deadline = Date.now() + 10_000;
   while (received < pub.published && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await Promise.all(subs.map((s) => s.endAsync()));
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
     log('migrating a fresh PostgreSQL database', { url: db.url });
     await (await openDatabase({ url: db.url, poolSize: 2, timescaledb: 'auto' }, testLogger)).close();
 
-    const brokerOnlyMsgPerSec = await brokerOnly(broker.url);
+    const brokerOnlyMsgPerSec = await brokerOnly(broker);
     const copyRowsPerSec = await copyBaseline(db.url);
 
     log(
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
         startServer(
           {
             DATABASE_URL: db.url,
-            MQTT_URL: broker.url,
+            ...broker.env,
             REDIS_PREFIX: prefix,
             IOC_ROLES: 'api,ingest',
             ...AUTO_REGISTER_DEVICES,
@@ -224,7 +228,7 @@ async function main(): Promise<void> {
     let warmupStored = 0;
     if (WARMUP_SECONDS > 0) {
       log(`warm-up: the fleet publishes for ${WARMUP_SECONDS} s (not measured)`);
-      const warm = await runPublisher(broker.url, 'ingest', WARMUP_SECONDS * 1000, RATE);
+      const warm = await runPublisher(broker, 'ingest', WARMUP_SECONDS * 1000, RATE);
       const until = Date.now() + 60_000;
       while ((warmupStored = await committed()) < warm.published && Date.now() < until)
         await new Promise((r) => setTimeout(r, 100));
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
     const brokerCpuBefore = cpuSeconds(broker.pid);
     const postgresCpuBefore = postgresCpuSeconds();
     // Message ids after the warm-up's: one fleet, no id given twice.
-    const pub = await runPublisher(broker.url, 'ingest', SECONDS * 1000, RATE, 1_000_000_000);
+    const pub = await runPublisher(broker, 'ingest', SECONDS * 1000, RATE, 1_000_000_000);
     log('publisher done; waiting for the last commits', { published: pub.published, refusedByBroker: pub.failed });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && (samples.at(-1)?.n ?? 0) < pub.published)

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { connectAsync } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadConfig } from '@ioc/platform';
@@ -159,11 +158,12 @@ async function round(index: number, samples: readonly Sample[]): Promise<Round> 
 
   // Background load: paced QoS 1 publishes, stamped as sent, from a fleet the city model does not know (registered,
   // stored, taken in by the engine, in no rule), by the lean generator in its own process (as in bench:ingest).
-  const hot = await connectAsync(stack.broker.url, { clientId: 'bench-lat-hot', protocolVersion: 5, clean: true });
+  const hot = await stack.broker.connectTrusted({ clientId: 'bench-lat-hot', clean: true });
   // It runs until the sampling is over (stop() below); the duration is only a bound.
   const load = runPublisher(
     {
       url: stack.broker.url,
+      ...stack.broker.publisher,
       rate: RATE,
       firstSeq: 0,
       devices: DEVICES,

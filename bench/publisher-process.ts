@@ -5,6 +5,9 @@ import { atNiceness, killWithParent } from '@ioc/testing';
 /** What `bench/publisher.ts` is told (see there). */
 export interface PublisherArgs {
   readonly url: string;
+  /** The broker identity every connection authenticates as (the test broker's trusted publisher). */
+  readonly username: string;
+  readonly password: string;
   /** msg/s offered, spread over the connections; 0: as fast as the broker acknowledges. */
   readonly rate: number;
   /** Message ids count from here (`m-<n>`), so that two runs over one fleet give no id twice. */

@@ -32,6 +32,7 @@ class Lane {
 
   constructor(
     url: URL,
+    credentials: { username: string; password: string },
     private readonly clientId: string,
     private readonly window: number,
     private readonly next: () => { topic: string; payload: string } | null | 'later',
@@ -50,7 +51,19 @@ class Lane {
     this.parser.on('packet', (p: Packet) => this.onPacket(p));
     this.parser.on('error', (err) => this.finish(err));
     this.socket.write(
-      generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, clientId, keepalive: 0 }, OPTS),
+      generate(
+        {
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: 5,
+          clean: true,
+          clientId,
+          keepalive: 0,
+          username: credentials.username,
+          password: Buffer.from(credentials.password),
+        },
+        OPTS,
+      ),
     );
   }
 
@@ -159,7 +172,7 @@ async function main(): Promise<void> {
       (_, i) =>
         new Promise<void>((resolve, reject) => {
           lanes.push(
-            new Lane(url, `bench-pub-${a.runId}-${i}`, a.window, next, (err) => (err ? reject(err) : resolve())),
+            new Lane(url, a, `bench-pub-${a.runId}-${i}`, a.window, next, (err) => (err ? reject(err) : resolve())),
           );
         }),
     ),

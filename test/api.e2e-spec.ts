@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
 import {
@@ -64,7 +64,7 @@ describe('REST API end to end', () => {
       DEVICE_ACTIVITY_FLUSH_S: '1',
       MAINTENANCE_INTERVAL_S: '5',
     });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-api-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-api-${process.pid}` });
     redis = new IORedis('redis://127.0.0.1:6379');
     [operator, supervisor, integrator, trainer] = await Promise.all(
       ['operator1', 'supervisor1', 'integrator1', 'trainer1'].map((u) => apiClient(server.baseUrl, u)),

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
 import {
@@ -55,7 +55,7 @@ describe('correlation end to end', () => {
     );
     stack = await startTestStack('correlate');
     server = await startServer(env());
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-corr-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-corr-${process.pid}` });
     redis = new IORedis('redis://127.0.0.1:6379');
   });
 

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
 import {
   AUTO_REGISTER_DEVICES,
@@ -32,7 +32,7 @@ describe('early firing end to end', () => {
       CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),
       CORRELATION_TICK_MS: '100',
     });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-early-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-early-${process.pid}` });
   });
 
   afterAll(async () => {

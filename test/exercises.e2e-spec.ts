@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   deviceTopic,
   type ExerciseDto,
@@ -49,7 +49,7 @@ describe('exercises end to end', () => {
       CORRELATION_TICK_MS: '100',
     });
     jobs = await startServer(jobsEnv());
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-exercise-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-exercise-${process.pid}` });
     // A bin catches fire and then burns hotter (severity rises), a camera is tampered with: 1 s, 6 s and 11 s in.
     const readings: Array<[string, string, Record<string, unknown>]> = [
       [

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   AUTO_REGISTER_DEVICES,
   fleet,
@@ -45,9 +45,8 @@ describe('ingest through a broker restart', () => {
     // Persistent publisher sessions: what they had in flight when the broker went down is sent again after it.
     publishers = await Promise.all(
       Array.from({ length: 4 }, (_, i) =>
-        connectAsync(stack.broker.url, {
+        stack.broker.connectTrusted({
           clientId: `brk-pub-${i}`,
-          protocolVersion: 5,
           clean: false,
           reconnectPeriod: 1000,
           properties: { sessionExpiryInterval: 600 },

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   AUTO_REGISTER_DEVICES,
   fleet,
@@ -42,9 +42,7 @@ describe('ingest survives SIGKILL mid-stream', () => {
     const total = 30_000;
     const t0 = Date.now() - 3_600_000;
     publishers = await Promise.all(
-      Array.from({ length: 4 }, (_, i) =>
-        connectAsync(stack.broker.url, { clientId: `crash-pub-${i}`, protocolVersion: 5 }),
-      ),
+      Array.from({ length: 4 }, (_, i) => stack.broker.connectTrusted({ clientId: `crash-pub-${i}` })),
     );
 
     // Publish in a steady stream from four connections; every publish must be acknowledged by the broker.

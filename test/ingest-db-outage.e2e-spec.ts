@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   AUTO_REGISTER_DEVICES,
   fleet,
@@ -41,7 +41,7 @@ describe('ingest through a database outage', () => {
       INGEST_RECEIVE_MAXIMUM: String(receiveMaximum),
       INGEST_RETRY_MAX_MS: '500',
     });
-    publisher = await connectAsync(stack.broker.url, { clientId: `outage-pub-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `outage-pub-${process.pid}` });
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   AUTO_REGISTER_DEVICES,
   fleet,
@@ -26,7 +26,7 @@ describe('retiring an ingest instance', () => {
   beforeAll(async () => {
     stack = await startTestStack('retire');
     env = { ...stack.env, ...AUTO_REGISTER_DEVICES, INGEST_CONNECTIONS: '8', LOG_LEVEL: 'warn' };
-    publisher = await connectAsync(stack.broker.url, { clientId: `retire-pub-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `retire-pub-${process.pid}` });
   });
 
   afterAll(async () => {

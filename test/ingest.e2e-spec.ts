@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { gatewayTopic } from '@ioc/contracts';
 import {
@@ -25,7 +25,7 @@ describe('ingest end to end', () => {
     stack = await startTestStack('e2e');
     // Registration on first message is part of what this test checks (provisioned = false below).
     server = await startServer({ ...stack.env, ...AUTO_REGISTER_DEVICES, INGEST_CONNECTIONS: '8' });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-${process.pid}` });
   });
 
   afterAll(async () => {

@@ -61,6 +61,11 @@ describe('simulator to IOC', () => {
       '7',
       '--url',
       stack.broker.url,
+      // Device security is not this test's subject: the simulator connects as the tests' trusted publisher.
+      '--username',
+      stack.broker.publisher.username,
+      '--password',
+      stack.broker.publisher.password,
       '--wait-for',
       `${server.baseUrl}/health`,
     ]);

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
 import {
   AUTO_REGISTER_DEVICES,
@@ -39,7 +39,7 @@ describe('roles split across processes', () => {
       CORRELATION_ALLOWED_LATENESS_MS: '300',
       CORRELATION_TICK_MS: '50',
     });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-split-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-split-${process.pid}` });
   });
 
   afterAll(async () => {

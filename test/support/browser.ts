@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { DEMO_PASSWORD } from '@ioc/auth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from './project-root';
@@ -133,7 +133,7 @@ export async function startConsoleHarness(name: string, env: Record<string, stri
       CORRELATION_TICK_MS: '50',
       ...env,
     });
-    publisher = await connectAsync(stack.broker.url, { clientId: `pub-${name}-${process.pid}`, protocolVersion: 5 });
+    publisher = await stack.broker.connectTrusted({ clientId: `pub-${name}-${process.pid}` });
     browser = await launchChromium();
   } catch (err) {
     await close().catch(() => undefined);

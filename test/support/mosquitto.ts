@@ -1,8 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import {
+  brokerOwner,
+  chownTree,
+  findDynsecPlugin,
+  prepareBrokerDir,
+  randomSecret,
+  renderBrokerConfig,
+  type BrokerCredentials,
+  type DynsecRole,
+} from '@ioc/broker-setup';
 import { projectRoot } from './project-root';
 import { killWithParent } from './child';
 
@@ -34,28 +45,84 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
+/**
+ * The tests' trusted publisher: publishes anything under ioc/v1/ and reads anything under ioc/, for tests whose subject
+ * is not device security. It exists only in the brokers the tests start, never in a shipped one.
+ */
+export const TEST_PUBLISHER = 'ioc-test-publisher';
+const TEST_PUBLISHER_ROLE: DynsecRole = {
+  rolename: TEST_PUBLISHER,
+  textname: 'tests only: publishes as any device, reads everything under ioc/',
+  acls: [
+    { acltype: 'publishClientSend', topic: 'ioc/v1/#', allow: true },
+    { acltype: 'subscribePattern', topic: 'ioc/#', allow: true },
+    { acltype: 'publishClientReceive', topic: 'ioc/#', allow: true },
+  ],
+};
+
 export interface TestBroker {
+  /** mqtt://127.0.0.1:<port>, the plain listener. */
   readonly url: string;
+  /** mqtts://localhost:<tlsPort>, the TLS listener (server certificate from the development CA in caFile). */
+  readonly tlsUrl: string;
+  readonly caFile: string;
   readonly port: number;
+  readonly tlsPort: number;
   /** The broker process's pid (it changes with a restart). */
   readonly pid: number;
-  /** Stops the broker cleanly (it saves its sessions and queued messages) and starts it again on the same port. */
+  /** The IOC's Dynamic Security admin identity. */
+  readonly admin: BrokerCredentials;
+  /** The IOC's ingest identity (share group ioc-ingest). */
+  readonly ingest: BrokerCredentials;
+  /** The tests' trusted publisher (TEST_PUBLISHER). */
+  readonly publisher: BrokerCredentials;
+  /** For the IOC: MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD. */
+  readonly env: Readonly<Record<string, string>>;
+  /** A client of the trusted publisher (MQTT 5 unless opts say otherwise); not for tests of device security. */
+  connectTrusted(opts?: IClientOptions): Promise<MqttClient>;
+  /** Stops the broker cleanly (it saves its sessions and queued messages) and starts it again on the same ports. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts a Mosquitto on a spare port with the project's config (docker/mosquitto/mosquitto.conf). */
+/**
+ * Starts a Mosquitto with the project's config (docker/mosquitto/mosquitto.conf) and its security on: anonymous
+ * clients refused, the Dynamic Security plugin with random passwords for the IOC's admin and ingest identities and for
+ * the tests' trusted publisher, a plain listener and a TLS one on spare ports of 127.0.0.1.
+ */
 export async function startMosquitto(): Promise<TestBroker> {
-  const port = await freePort();
+  const pluginPath = findDynsecPlugin();
+  if (!pluginPath)
+    throw new Error("Mosquitto's Dynamic Security plugin is not installed (Debian: apt-get install mosquitto)");
+  const [port, tlsPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'ioc-mosquitto-'));
-  chmodSync(dir, 0o777);
+  const admin = { username: 'ioc-admin', password: randomSecret() };
+  const ingest = { username: 'ioc-ingest', password: randomSecret() };
+  const publisher = { username: TEST_PUBLISHER, password: randomSecret() };
+  const layout = prepareBrokerDir({
+    dir,
+    admin,
+    ingest: { ...ingest, shareGroup: 'ioc-ingest' },
+    extra: [{ credentials: publisher, role: TEST_PUBLISHER_ROLE }],
+  });
   const template = readFileSync(path.join(projectRoot(), 'docker/mosquitto/mosquitto.conf'), 'utf8');
-  const conf = template
-    .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
-    .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`);
   const confPath = path.join(dir, 'mosquitto.conf');
-  writeFileSync(confPath, conf);
-  let child = await launch(confPath, port);
+  writeFileSync(
+    confPath,
+    renderBrokerConfig({
+      template,
+      port,
+      tlsPort,
+      dataDir: layout.dataDir,
+      certsDir: layout.certsDir,
+      pluginPath,
+      bind: '127.0.0.1',
+    }),
+  );
+  // Started as root, Mosquitto drops to its own user, which must still write its state file and read its key.
+  const owner = brokerOwner();
+  if (owner) chownTree(dir, owner);
+  let child = await launch(confPath, [port, tlsPort]);
   const halt = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -63,15 +130,30 @@ export async function startMosquitto(): Promise<TestBroker> {
       await exited;
     }
   };
+  const url = `mqtt://127.0.0.1:${port}`;
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url,
+    tlsUrl: `mqtts://localhost:${tlsPort}`,
+    caFile: layout.certs.caFile,
     port,
+    tlsPort,
     get pid() {
       return child.pid ?? 0;
     },
+    admin,
+    ingest,
+    publisher,
+    env: {
+      MQTT_URL: url,
+      MQTT_USERNAME: ingest.username,
+      MQTT_PASSWORD: ingest.password,
+      MQTT_ADMIN_USERNAME: admin.username,
+      MQTT_ADMIN_PASSWORD: admin.password,
+    },
+    connectTrusted: (opts = {}) => connectAsync(url, { protocolVersion: 5, ...opts, ...publisher }),
     restart: async () => {
       await halt();
-      child = await launch(confPath, port);
+      child = await launch(confPath, [port, tlsPort]);
     },
     stop: async () => {
       await halt();
@@ -80,13 +162,13 @@ export async function startMosquitto(): Promise<TestBroker> {
   };
 }
 
-async function launch(confPath: string, port: number): Promise<ChildProcess> {
+async function launch(confPath: string, ports: readonly number[]): Promise<ChildProcess> {
   const child: ChildProcess = spawn('mosquitto', ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   killWithParent(child);
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   try {
-    await waitForPort(port, 5000);
+    for (const port of ports) await waitForPort(port, 5000);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`mosquitto did not start: ${stderr}`, { cause: e });

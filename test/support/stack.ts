@@ -10,7 +10,7 @@ export interface TestStack {
   /** A pool on the test database, for assertions. */
   readonly pool: Pool;
   readonly prefix: string;
-  /** Environment for startServer: database, broker, Redis prefix, api and ingest roles. */
+  /** Environment for startServer: database, broker (its URL and the IOC's credentials), Redis prefix, api and ingest roles. */
   readonly env: Record<string, string>;
   count(sql: string): Promise<number>;
   /** Rows in raw_message. */
@@ -36,7 +36,7 @@ export async function startTestStack(name: string): Promise<TestStack> {
     db,
     pool,
     prefix,
-    env: { DATABASE_URL: db.url, MQTT_URL: broker.url, REDIS_PREFIX: prefix, IOC_ROLES: 'api,ingest' },
+    env: { DATABASE_URL: db.url, ...broker.env, REDIS_PREFIX: prefix, IOC_ROLES: 'api,ingest' },
     count,
     stored: () => count('SELECT count(*) AS n FROM raw_message'),
     close: async () => {

@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { createMessageValidators, parseTopic, TOPIC_FILTERS } from '@ioc/contracts';
 import { startMosquitto, type TestBroker } from '@ioc/testing';
 import { Simulation } from '../core/simulation';
@@ -12,7 +12,7 @@ describe('MqttFleetRunner against a real Mosquitto', () => {
   let sub: MqttClient;
   beforeAll(async () => {
     broker = await startMosquitto();
-    sub = await connectAsync(broker.url, { clientId: 'sim-int-sub', protocolVersion: 5, clean: true });
+    sub = await broker.connectTrusted({ clientId: 'sim-int-sub', clean: true });
     await sub.subscribeAsync(TOPIC_FILTERS.all, { qos: 1 });
   });
   afterAll(async () => {
@@ -37,6 +37,8 @@ describe('MqttFleetRunner against a real Mosquitto', () => {
     expect(topology.gateways.length).toBeGreaterThan(3);
     const runner = new MqttFleetRunner({
       url: broker.url,
+      // Device security is not this test's subject: every connection is the tests' trusted publisher.
+      ...broker.publisher,
       sim,
       topology,
       speed: 1800,

@@ -1,4 +1,4 @@
-import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { startMosquitto, type TestBroker } from '@ioc/testing';
 import { OrderedAcks } from './ordered-acks';
@@ -13,7 +13,8 @@ describe('OrderedAcks with MQTT.js and Mosquitto', () => {
   let publisher: MqttClient;
   const logger = pino({ level: 'silent' });
   const clientId = `ordered-acks-${process.pid}`;
-  const options: IClientOptions = {
+  let options: IClientOptions;
+  const sessionOptions: IClientOptions = {
     clientId,
     protocolVersion: 5,
     clean: false,
@@ -23,7 +24,9 @@ describe('OrderedAcks with MQTT.js and Mosquitto', () => {
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    publisher = await connectAsync(broker.url, { clientId: `${clientId}-pub`, protocolVersion: 5 });
+    // The sessions are the ingest identity's, as in the IOC; the trusted test publisher sends.
+    options = { ...sessionOptions, ...broker.ingest };
+    publisher = await broker.connectTrusted({ clientId: `${clientId}-pub` });
   });
 
   afterAll(async () => {
@@ -68,8 +71,8 @@ describe('OrderedAcks with MQTT.js and Mosquitto', () => {
     const first = connect(broker.url, options);
     const a = subscriber(first);
     await new Promise((r) => first.once('connect', r));
-    await first.subscribeAsync('acks/#', { qos: 1 });
-    for (let i = 0; i < 6; i++) await publisher.publishAsync('acks/t', `m${i}`, { qos: 1 });
+    await first.subscribeAsync('ioc/v1/test/acks/#', { qos: 1 });
+    for (let i = 0; i < 6; i++) await publisher.publishAsync('ioc/v1/test/acks/t', `m${i}`, { qos: 1 });
 
     // All six are handed over while none is acknowledged: the connection is not held to one message at a time.
     await until(() => a.held.length === 6, 'six messages on one connection');

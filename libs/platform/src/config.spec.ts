@@ -103,4 +103,10 @@ describe('loadConfig', () => {
     expect(fallback).toBeDefined();
     expect(loadConfig({ IOC_ROLES: fallback }).roles).toEqual(loadConfig({}).roles);
   });
+
+  it("the shipped broker's max_packet_size is the ingest's default payload limit", () => {
+    const conf = readFileSync(path.resolve(__dirname, '../../../docker/mosquitto/mosquitto.conf'), 'utf8');
+    const limit = conf.match(/^max_packet_size\s+(\d+)\s*$/m)?.[1];
+    expect(Number(limit)).toBe(loadConfig({}).ingest.maxPayloadBytes);
+  });
 });

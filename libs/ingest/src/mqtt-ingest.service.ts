@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -59,6 +60,8 @@ export class MqttIngestConnections {
       clean: false,
       username: mqtt.username,
       password: mqtt.password,
+      // mqtts:// with a private CA (MQTT_CA_FILE).
+      ...(mqtt.caFile ? { ca: readFileSync(mqtt.caFile) } : {}),
       // Quicker than a device's usual 1 s: after a broker restart the subscription must be back (below) before the
       // devices resend what they had in flight.
       reconnectPeriod: 250,

@@ -238,6 +238,8 @@ async function main(): Promise<void> {
     DEVICE_SEED_SECRET: secrets.deviceSeedSecret,
     AUTH_DEMO_USERS: 'true',
     HTTP_HOST: BIND,
+    // A scenario played N times faster makes every device report N times as often: its allowance follows.
+    INGEST_DEVICE_RATE_PER_S: String(10 * Math.max(1, Math.ceil(Number(process.env.IOC_SPEED || '1')))),
   });
   const httpHost = ['0.0.0.0', '::'].includes(env.HTTP_HOST ?? '') ? BIND : env.HTTP_HOST!;
   const health = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${env.HTTP_PORT || 3000}/health`;

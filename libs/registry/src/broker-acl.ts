@@ -1,5 +1,15 @@
 import { DEVICE_TYPE_OF_KIND, MESSAGE_KIND_NAMES, type DeviceType } from '@ioc/domain';
-import { FEEDBACK_ROOT, TOPIC_ROOT, deviceTopic, feedbackTopic, gatewayTopic } from '@ioc/contracts';
+import {
+  FEEDBACK_ROOT,
+  PROVISION_ROOT,
+  TOPIC_FILTERS,
+  TOPIC_ROOT,
+  deviceTopic,
+  feedbackTopic,
+  gatewayTopic,
+  provisionRequestTopic,
+  provisionResponseTopic,
+} from '@ioc/contracts';
 
 /**
  * What each identity may do on the broker, as Mosquitto Dynamic Security commands. Pure: the registry sends them over
@@ -31,9 +41,14 @@ export const provisioningRoleName = (keyId: string) => `provisioning:${keyId}`;
 /** Username and pinned client id of a provisioning key's broker identity. */
 export const provisioningUsername = (keyId: string) => `prov-${keyId}`;
 
-export const PROVISION_ROOT = 'ioc/provision/v1';
-export const provisionRequestTopic = (keyId: string) => `${PROVISION_ROOT}/${keyId}/request`;
-export const provisionResponseTopic = (keyId: string) => `${PROVISION_ROOT}/${keyId}/response`;
+export { PROVISION_ROOT, provisionRequestTopic, provisionResponseTopic };
+
+/**
+ * The IOC's api processes read provisioning requests through this share, so one of them answers each request however
+ * many run.
+ */
+export const PROVISION_SHARE_GROUP = 'ioc-provision';
+export const PROVISION_SUBSCRIPTION = `$share/${PROVISION_SHARE_GROUP}/${TOPIC_FILTERS.provisionRequest}`;
 
 const KINDS_OF_TYPE = new Map<DeviceType, string[]>();
 for (const kind of MESSAGE_KIND_NAMES) {
@@ -74,19 +89,25 @@ export function ingestAcls(shareGroup: string): DynsecAcl[] {
   ];
 }
 
-/** The IOC's admin identity: the plugin's control topic and the provisioning requests it answers. */
+/**
+ * The IOC's admin identity: the plugin's control topic and the provisioning requests it answers. These must be in the
+ * admin's role when the broker's state is first written: in Mosquitto 2.0 a change to a role's ACLs disconnects every
+ * client holding the role, so the IOC cannot grant them to its own connection later. The plugin checks a subscription
+ * as written, so the provisioning share needs its own entry.
+ */
 export function adminAcls(): DynsecAcl[] {
   return [
     { acltype: 'publishClientSend', topic: '$CONTROL/dynamic-security/#', allow: true },
     { acltype: 'publishClientReceive', topic: '$CONTROL/dynamic-security/#', allow: true },
     { acltype: 'subscribePattern', topic: '$CONTROL/dynamic-security/#', allow: true },
-    { acltype: 'subscribePattern', topic: `${PROVISION_ROOT}/+/request`, allow: true },
-    { acltype: 'publishClientReceive', topic: `${PROVISION_ROOT}/+/request`, allow: true },
+    { acltype: 'subscribePattern', topic: PROVISION_SUBSCRIPTION, allow: true },
+    { acltype: 'subscribePattern', topic: TOPIC_FILTERS.provisionRequest, allow: true },
+    { acltype: 'publishClientReceive', topic: TOPIC_FILTERS.provisionRequest, allow: true },
     { acltype: 'publishClientSend', topic: `${PROVISION_ROOT}/+/response`, allow: true },
   ];
 }
 
-/** A provisioning key's identity: one request topic, one response topic. */
+/** A provisioning key's identity: one request topic, one response topic, nothing else. */
 export function provisioningAcls(keyId: string): DynsecAcl[] {
   return [
     { acltype: 'publishClientSend', topic: provisionRequestTopic(keyId), allow: true },

@@ -102,10 +102,13 @@ export class RegistryService {
     return g;
   }
 
-  /** Registers devices (all or none) and returns each one's credentials, this once. */
+  /**
+   * Registers devices (all or none) and returns each one's credentials, this once. `precondition` runs first in the same
+   * transaction (a provisioning key's claim): when it throws, nothing is registered and its own writes are undone.
+   */
   async createDevices(
     inputs: readonly NewDeviceInput[],
-    tx?: RegistryTransaction,
+    opts: { readonly precondition?: (t: RegistryTransaction) => Promise<void> } = {},
   ): Promise<Array<{ device: RegisteredDevice; credentials: MqttCredentials }>> {
     const ids = new Set<string>();
     for (const d of inputs) {
@@ -115,7 +118,8 @@ export class RegistryService {
     }
     const placed = inputs.map((d) => ({ ...d, ...this.place(d) }));
     const passwords = new Map(inputs.map((d) => [d.id, newPassword()]));
-    const run = async (t: RegistryTransaction) => {
+    await this.repo.transaction(async (t) => {
+      await opts.precondition?.(t);
       const gatewayIds = [...new Set(inputs.map((d) => d.gatewayId).filter((g): g is string => !!g))];
       const gateways = await Promise.all(gatewayIds.map((g) => t.gatewayForUpdate(g)));
       const missing = gatewayIds.filter((_, i) => !gateways[i]);
@@ -152,9 +156,7 @@ export class RegistryService {
         commands.push(...addAclCommands(gatewayRoleName(g.id), added.flatMap(feedbackAclsOf)));
       }
       await this.broker?.send(commands);
-    };
-    if (tx) await run(tx);
-    else await this.repo.transaction(run);
+    });
     this.changes.emit([...ids]);
     const devices = await Promise.all(inputs.map((d) => this.repo.device(d.id)));
     this.logger.info({ devices: inputs.length, first: inputs[0]?.id }, 'devices registered');
@@ -425,8 +427,11 @@ export class RegistryService {
     return commands;
   }
 
-  /** Where a new device or gateway is: its ward (checked against the city) and position (or the ward's). */
-  private place(d: { wardId?: string; lat?: number; lon?: number }): { wardId: string; lat?: number; lon?: number } {
+  /**
+   * Where a new device or gateway is: its ward (checked against the city) and position, or the ward its position lies
+   * in. REGISTRY_INVALID for a ward the city does not have or a position in none of its wards.
+   */
+  place(d: { wardId?: string; lat?: number; lon?: number }): { wardId: string; lat?: number; lon?: number } {
     if (d.wardId) {
       if (!this.city.wards.some((w) => w.id === d.wardId))
         throw new RegistryError('REGISTRY_INVALID', `ward "${d.wardId}" is not one of the city's wards`, {

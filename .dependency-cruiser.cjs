@@ -19,7 +19,7 @@ const LIBS = {
   correlate: ['platform', 'domain', 'city', 'contracts', 'correlation', 'storage', 'queue', 'incidents'],
   realtime: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue', 'auth', 'incidents'],
   api: ['platform', 'domain', 'city', 'contracts', 'correlation', 'storage', 'queue', 'incidents'],
-  registry: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue'],
+  registry: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue', 'broker-setup'],
   // The broker's configuration and bootstrap: plain Node, run by broker-init, the demo launcher and the tests.
   'broker-setup': ['domain', 'contracts'],
 };

@@ -34,11 +34,15 @@ describe('initialDynsecState', () => {
     expect(JSON.stringify(state)).not.toContain('ingest-pw');
   });
 
-  it('lets the admin only command the plugin', () => {
+  it('lets the admin only command the plugin and answer provisioning requests', () => {
     expect(state.roles.find((r) => r.rolename === 'ioc-admin')?.acls).toEqual([
       { acltype: 'publishClientSend', topic: '$CONTROL/dynamic-security/#', allow: true },
       { acltype: 'publishClientReceive', topic: '$CONTROL/dynamic-security/#', allow: true },
       { acltype: 'subscribePattern', topic: '$CONTROL/dynamic-security/#', allow: true },
+      { acltype: 'subscribePattern', topic: '$share/ioc-provision/ioc/provision/v1/+/request', allow: true },
+      { acltype: 'subscribePattern', topic: 'ioc/provision/v1/+/request', allow: true },
+      { acltype: 'publishClientReceive', topic: 'ioc/provision/v1/+/request', allow: true },
+      { acltype: 'publishClientSend', topic: 'ioc/provision/v1/+/response', allow: true },
     ]);
   });
 

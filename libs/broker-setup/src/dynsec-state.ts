@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { TOPIC_FILTERS } from '@ioc/contracts';
+import { PROVISION_ROOT, PROVISION_SUBSCRIPTION, TOPIC_FILTERS } from '@ioc/contracts';
 import { dynsecPasswordHash } from './dynsec-password';
 
 /** The plugin's command topic; answers come on `<topic>/response`. */
@@ -90,6 +90,11 @@ export function adminRole(): DynsecRole {
       allow('publishClientSend', control),
       allow('publishClientReceive', control),
       allow('subscribePattern', control),
+      // Fleet self-provisioning: requests through the api processes' share, answers on each key's response topic.
+      allow('subscribePattern', PROVISION_SUBSCRIPTION),
+      allow('subscribePattern', TOPIC_FILTERS.provisionRequest),
+      allow('publishClientReceive', TOPIC_FILTERS.provisionRequest),
+      allow('publishClientSend', `${PROVISION_ROOT}/+/response`),
     ],
   };
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DOMAINS, domainOf, MESSAGE_KIND_NAMES, REJECTION_CODES } from '@ioc/domain';
 import { buildAsyncApi, buildContractDocs, MESSAGE_EXAMPLES, REJECTION_CODE_MEANINGS } from './asyncapi';
+import { PROVISIONING_REFUSAL_CODES, ProvisionRequestSchema, ProvisionResponseSchema } from './provisioning';
 import { GatewayEnvelopeSchema, MESSAGE_SCHEMAS } from './schemas';
 import { parseTopic } from './topics';
 import { createMessageValidators } from './validation';
@@ -66,6 +67,21 @@ describe('AsyncAPI contract document', () => {
     for (const code of REJECTION_CODES)
       expect(doc.info.description).toContain(`\`${code}\`: ${REJECTION_CODE_MEANINGS[code]}`);
     expect(DOMAINS.every((d) => MESSAGE_KIND_NAMES.some((k) => domainOf(k) === d))).toBe(true);
+  });
+
+  it('documents fleet provisioning: request and answer channels, the reply, examples that parse, every refusal code', () => {
+    const request = Object.values<Doc>(doc.channels).find((c) => c.address === 'ioc/provision/v1/{keyId}/request');
+    const response = Object.values<Doc>(doc.channels).find((c) => c.address === 'ioc/provision/v1/{keyId}/response');
+    const receive = Object.values<Doc>(doc.operations).find((o) => deref(doc, o.channel) === request);
+    expect(receive).toMatchObject({ action: 'receive', bindings: { mqtt: { qos: 1 } } });
+    expect(deref(doc, receive!.reply.channel)).toBe(response);
+    const [asked] = Object.values<Doc>(request!.messages).map((m) => deref(doc, m));
+    const [answered] = Object.values<Doc>(response!.messages).map((m) => deref(doc, m));
+    expect(asked.bindings.mqtt.responseTopic).toBe(response!.address);
+    for (const e of asked.examples) expect(ProvisionRequestSchema.safeParse(e.payload).success).toBe(true);
+    for (const e of answered.examples) expect(ProvisionResponseSchema.safeParse(e.payload).success).toBe(true);
+    expect(answered.payload.oneOf[1].properties.code.enum).toEqual([...PROVISIONING_REFUSAL_CODES]);
+    for (const code of PROVISIONING_REFUSAL_CODES) expect(doc.info.description).toContain(`\`${code}\``);
   });
 
   it('shows examples the IOC accepts', () => {

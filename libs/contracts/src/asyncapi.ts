@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { z } from 'zod';
 import { domainOf, MESSAGE_KIND_NAMES, REJECTION_CODES, type MessageKind, type RejectionCode } from '@ioc/domain';
 import {
   GATEWAY_MAX_MESSAGES,
@@ -8,7 +9,13 @@ import {
   MESSAGE_SCHEMAS,
   Timestamp,
 } from './schemas';
-import { FEEDBACK_ROOT, TOPIC_ROOT } from './topics';
+import {
+  PROVISIONING_REFUSAL_CODES,
+  PROVISIONING_REFUSAL_MEANINGS,
+  ProvisionRequestSchema,
+  ProvisionResponseSchema,
+} from './provisioning';
+import { FEEDBACK_ROOT, PROVISION_ROOT, TOPIC_ROOT } from './topics';
 
 /** One line per rejection code; a Record so a new code cannot ship without its meaning. */
 export const REJECTION_CODE_MEANINGS: Readonly<Record<RejectionCode, string>> = {
@@ -177,6 +184,11 @@ function infoDescription(): string {
     'Rejection codes (quarantined messages can also be listed with GET /api/v1/quarantine):',
     codes,
     '',
+    `Fleet self-provisioning (MQTT 5): a device connected with a provisioning key's identity publishes its request on \`${PROVISION_ROOT}/{keyId}/request\` ` +
+      `with the properties responseTopic (= \`${PROVISION_ROOT}/{keyId}/response\`) and correlationData; the IOC answers there (QoS 1) with the same correlationData: ` +
+      "the device's own credentials, or a refusal:",
+    PROVISIONING_REFUSAL_CODES.map((c) => `- \`${c}\`: ${PROVISIONING_REFUSAL_MEANINGS[c]}`).join('\n'),
+    '',
     'Generated from @ioc/contracts by `npm run contract:docs`; see docs/integrators/README.md for the integrator guide.',
   ].join('\n');
 }
@@ -304,6 +316,8 @@ export function buildAsyncApi(): Record<string, unknown> {
     messages: [{ $ref: '#/channels/feedback/messages/rejection-notice' }],
   };
 
+  addProvisioning(channels, operations, messages);
+
   return {
     asyncapi: '3.0.0',
     id: 'urn:soc-trang-ioc:mqtt',
@@ -325,6 +339,105 @@ export function buildAsyncApi(): Record<string, unknown> {
     channels,
     operations,
     components: { messages, schemas },
+  };
+}
+
+/** A zod schema as draft-07 JSON Schema, without the `$schema` line (the document's messages carry none). */
+function zodJson(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io }) as Record<string, unknown>;
+  return rest;
+}
+
+/** The provisioning request (devices send, the IOC receives) and its answer (the IOC sends). */
+function addProvisioning(
+  channels: Record<string, unknown>,
+  operations: Record<string, unknown>,
+  messages: Record<string, unknown>,
+): void {
+  const mqtt5 = (responseTopic?: string) => ({
+    mqtt: {
+      correlationData: { type: 'string', description: "Bytes of the device's choosing, echoed in the answer." },
+      ...(responseTopic && { responseTopic }),
+      bindingVersion: MQTT_BINDING,
+    },
+  });
+  const keyId = { description: 'The provisioning key id (its MQTT username is prov-{keyId}).' };
+  messages['provision-request'] = {
+    name: 'provision-request',
+    title: 'Provisioning request',
+    summary: 'A device asks for its own identity, within the limits of the key it connected with.',
+    contentType: 'application/json',
+    payload: zodJson(ProvisionRequestSchema, 'input'),
+    bindings: mqtt5(`${PROVISION_ROOT}/{keyId}/response`),
+    examples: [
+      {
+        name: 'provision-request-example',
+        payload: { deviceId: 'wl-p3-101', type: 'water-level-sensor', wardId: 'ward-p3' },
+      },
+    ],
+  };
+  messages['provision-response'] = {
+    name: 'provision-response',
+    title: 'Provisioning answer',
+    summary: "The device's credentials (shown this once), or why not.",
+    contentType: 'application/json',
+    payload: zodJson(ProvisionResponseSchema, 'output'),
+    bindings: mqtt5(),
+    examples: [
+      {
+        name: 'provision-response-ok',
+        payload: {
+          status: 'ok',
+          credentials: {
+            username: 'wl-p3-101',
+            password: '<32 characters, shown once>',
+            clientId: 'wl-p3-101',
+            publish: [`${TOPIC_ROOT}/flood/wl-p3-101/water-level`],
+            subscribe: [`${FEEDBACK_ROOT}/wl-p3-101`],
+          },
+        },
+      },
+      {
+        name: 'provision-response-refused',
+        payload: {
+          status: 'refused',
+          code: 'PROVISIONING_KEY_EXHAUSTED',
+          reason: 'the provisioning key has provisioned its 50 devices',
+        },
+      },
+    ],
+  };
+  channels['provision-request'] = {
+    address: `${PROVISION_ROOT}/{keyId}/request`,
+    title: 'Provisioning requests',
+    description: "Only the key's identity may publish here (and nothing else); publish with MQTT 5 and QoS 1.",
+    parameters: { keyId },
+    messages: { 'provision-request': { $ref: '#/components/messages/provision-request' } },
+  };
+  channels['provision-response'] = {
+    address: `${PROVISION_ROOT}/{keyId}/response`,
+    title: 'Provisioning answers',
+    description: "Only the key's identity may subscribe here; subscribe before publishing the request.",
+    parameters: { keyId },
+    messages: { 'provision-response': { $ref: '#/components/messages/provision-response' } },
+  };
+  operations.receiveProvisionRequest = {
+    action: 'receive',
+    channel: { $ref: '#/channels/provision-request' },
+    summary: "The IOC receives provisioning requests and answers each on the key's response topic.",
+    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: MQTT_BINDING } },
+    messages: [{ $ref: '#/channels/provision-request/messages/provision-request' }],
+    reply: {
+      channel: { $ref: '#/channels/provision-response' },
+      messages: [{ $ref: '#/channels/provision-response/messages/provision-response' }],
+    },
+  };
+  operations.sendProvisionResponse = {
+    action: 'send',
+    channel: { $ref: '#/channels/provision-response' },
+    summary: "The IOC answers with QoS 1 and the request's correlationData; the answer expires after 60 s.",
+    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: MQTT_BINDING } },
+    messages: [{ $ref: '#/channels/provision-response/messages/provision-response' }],
   };
 }
 

@@ -49,6 +49,7 @@ export type {
   CreateGatewayRequest,
   CreateProvisioningKeyRequest,
   MqttCredentials,
+  ProvisioningKeyCredentials,
   ProvisioningKeyDto,
   RegistryDeviceDto,
   RegistryGatewayDto,

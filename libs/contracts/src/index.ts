@@ -1,12 +1,27 @@
 export {
   FEEDBACK_ROOT,
+  PROVISION_ROOT,
+  PROVISION_SHARE_GROUP,
+  PROVISION_SUBSCRIPTION,
   TOPIC_FILTERS,
   TOPIC_ROOT,
   deviceTopic,
   feedbackTopic,
   gatewayTopic,
   parseTopic,
+  provisionKeyOfTopic,
+  provisionRequestTopic,
+  provisionResponseTopic,
 } from './topics';
+export {
+  PROVISIONING_REFUSAL_CODES,
+  PROVISIONING_REFUSAL_MEANINGS,
+  ProvisionRequestSchema,
+  ProvisionResponseSchema,
+  type ProvisionRequest,
+  type ProvisionResponse,
+  type ProvisioningRefusalCode,
+} from './provisioning';
 export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
 export {
@@ -127,6 +142,7 @@ export {
   type CreateGatewayRequest,
   type CreateProvisioningKeyRequest,
   type MqttCredentials,
+  type ProvisioningKeyCredentials,
   type ProvisioningKeyDto,
   type RegistryDeviceDto,
   type RegistryGatewayDto,

@@ -6,17 +6,28 @@ import { ID_PATTERN } from './schemas/common.schema';
  *   ioc/v1/{domain}/{deviceId}/{kind}   one device's message, e.g. ioc/v1/flood/wl-p3-007/water-level
  *   ioc/v1/gateway/{gatewayId}          a batch of many devices' messages on one connection
  *   ioc/feedback/v1/{deviceId}          rejection notices the IOC publishes back (QoS 0)
+ *   ioc/provision/v1/{keyId}/request    a device asks for its identity with a provisioning key (MQTT 5)
+ *   ioc/provision/v1/{keyId}/response   the IOC's answer: the device's credentials, or why not
  * The ingest subscribes to ioc/v1/#, so a message on a malformed topic under ioc/v1/ is quarantined, not missed.
  */
 export const TOPIC_ROOT = 'ioc/v1';
 /** Outside TOPIC_ROOT so the ingest subscription (ioc/v1/#) never reads the IOC's own notices. */
 export const FEEDBACK_ROOT = 'ioc/feedback/v1';
+/** Fleet self-provisioning, outside TOPIC_ROOT: only a provisioning key's identity and the IOC's admin use it. */
+export const PROVISION_ROOT = 'ioc/provision/v1';
+/**
+ * The IOC's api processes read provisioning requests through this share, so one of them answers each request however
+ * many run.
+ */
+export const PROVISION_SHARE_GROUP = 'ioc-provision';
 export const TOPIC_FILTERS = {
   all: `${TOPIC_ROOT}/#`,
   device: `${TOPIC_ROOT}/+/+/+`,
   gateway: `${TOPIC_ROOT}/gateway/+`,
   feedback: `${FEEDBACK_ROOT}/+`,
+  provisionRequest: `${PROVISION_ROOT}/+/request`,
 } as const;
+export const PROVISION_SUBSCRIPTION = `$share/${PROVISION_SHARE_GROUP}/${TOPIC_FILTERS.provisionRequest}`;
 
 const idRe = new RegExp(ID_PATTERN);
 
@@ -35,6 +46,21 @@ export function gatewayTopic(gatewayId: string): string {
 
 export function feedbackTopic(deviceId: string | undefined): string {
   return `${FEEDBACK_ROOT}/${deviceId && idRe.test(deviceId) ? deviceId : '_unknown'}`;
+}
+
+export function provisionRequestTopic(keyId: string): string {
+  return `${PROVISION_ROOT}/${keyId}/request`;
+}
+
+export function provisionResponseTopic(keyId: string): string {
+  return `${PROVISION_ROOT}/${keyId}/response`;
+}
+
+/** The provisioning key a request topic names; undefined for any other topic. */
+export function provisionKeyOfTopic(topic: string): string | undefined {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || `${parts[0]}/${parts[1]}/${parts[2]}` !== PROVISION_ROOT || parts[4] !== 'request') return;
+  return parts[3] || undefined;
 }
 
 export function parseTopic(topic: string): ParsedTopic | TopicError {

@@ -1,5 +1,17 @@
 import { DEVICE_TYPE_OF_KIND, MESSAGE_KIND_NAMES, type DeviceType } from '@ioc/domain';
-import { FEEDBACK_ROOT, TOPIC_ROOT, deviceTopic, feedbackTopic, gatewayTopic } from '@ioc/contracts';
+import {
+  FEEDBACK_ROOT,
+  PROVISION_ROOT,
+  PROVISION_SHARE_GROUP,
+  PROVISION_SUBSCRIPTION,
+  TOPIC_ROOT,
+  deviceTopic,
+  feedbackTopic,
+  gatewayTopic,
+  provisionRequestTopic,
+  provisionResponseTopic,
+} from '@ioc/contracts';
+import { adminRole } from '@ioc/broker-setup';
 
 /**
  * What each identity may do on the broker, as Mosquitto Dynamic Security commands. Pure: the registry sends them over
@@ -31,9 +43,9 @@ export const provisioningRoleName = (keyId: string) => `provisioning:${keyId}`;
 /** Username and pinned client id of a provisioning key's broker identity. */
 export const provisioningUsername = (keyId: string) => `prov-${keyId}`;
 
-export const PROVISION_ROOT = 'ioc/provision/v1';
-export const provisionRequestTopic = (keyId: string) => `${PROVISION_ROOT}/${keyId}/request`;
-export const provisionResponseTopic = (keyId: string) => `${PROVISION_ROOT}/${keyId}/response`;
+export { PROVISION_ROOT, provisionRequestTopic, provisionResponseTopic };
+
+export { PROVISION_SHARE_GROUP, PROVISION_SUBSCRIPTION };
 
 const KINDS_OF_TYPE = new Map<DeviceType, string[]>();
 for (const kind of MESSAGE_KIND_NAMES) {
@@ -74,19 +86,19 @@ export function ingestAcls(shareGroup: string): DynsecAcl[] {
   ];
 }
 
-/** The IOC's admin identity: the plugin's control topic and the provisioning requests it answers. */
+/**
+ * The IOC's admin identity: the plugin's control topic and the provisioning requests it answers. These must be in the
+ * admin's role when the broker's state is first written: in Mosquitto 2.0 a change to a role's ACLs disconnects every
+ * client holding the role, so the IOC cannot grant them to its own connection later. The plugin checks a subscription
+ * as written, so the provisioning share needs its own entry.
+ */
 export function adminAcls(): DynsecAcl[] {
-  return [
-    { acltype: 'publishClientSend', topic: '$CONTROL/dynamic-security/#', allow: true },
-    { acltype: 'publishClientReceive', topic: '$CONTROL/dynamic-security/#', allow: true },
-    { acltype: 'subscribePattern', topic: '$CONTROL/dynamic-security/#', allow: true },
-    { acltype: 'subscribePattern', topic: `${PROVISION_ROOT}/+/request`, allow: true },
-    { acltype: 'publishClientReceive', topic: `${PROVISION_ROOT}/+/request`, allow: true },
-    { acltype: 'publishClientSend', topic: `${PROVISION_ROOT}/+/response`, allow: true },
-  ];
+  // One list, written into the broker's first state by broker-init (the plugin disconnects a role's holders when its
+  // ACLs change, so the IOC cannot add them to its own admin role later without cutting its own connection).
+  return adminRole().acls.map((a) => ({ acltype: a.acltype, topic: a.topic, allow: a.allow }));
 }
 
-/** A provisioning key's identity: one request topic, one response topic. */
+/** A provisioning key's identity: one request topic, one response topic, nothing else. */
 export function provisioningAcls(keyId: string): DynsecAcl[] {
   return [
     { acltype: 'publishClientSend', topic: provisionRequestTopic(keyId), allow: true },

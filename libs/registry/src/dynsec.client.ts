@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { DynsecCommand } from './broker-acl';
 import { RegistryError } from './registry.errors';
@@ -27,6 +27,20 @@ export interface DynsecClientOptions {
   readonly tls?: Pick<IClientOptions, 'ca'>;
 }
 
+/** A message on a topic the admin connection subscribed to (other than the plugin's responses). */
+export type AdminMessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
+
+/** Whether an MQTT topic matches a subscription filter (`+`, `#`; a `$share/<group>/` prefix is the broker's business). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = (filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter).split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
 /** Messages the plugin sends back for a command on something already in the wanted state. */
 const ALREADY = /already exists|not found|does not exist|already has role|not have role/i;
 
@@ -34,11 +48,13 @@ const ALREADY = /already exists|not found|does not exist|already has role|not ha
  * The IOC's administrative connection to Mosquitto's Dynamic Security plugin: commands go to
  * `$CONTROL/dynamic-security/v1`, responses come back on `…/response`, matched by correlation data (several IOC
  * processes may share the response topic). Commands are sent in messages under the broker's packet limit; a response
- * carrying an error fails the call with BROKER_ADMIN_REFUSED unless the caller tolerates it.
+ * carrying an error fails the call with BROKER_ADMIN_REFUSED unless the caller tolerates it. The same connection
+ * carries the IOC's other administrative traffic (fleet provisioning's requests and answers): one admin session.
  */
 export class DynsecClient {
   private client: MqttClient | undefined;
   private readonly pending = new Map<string, (r: DynsecResponse) => void>();
+  private readonly subscriptions = new Map<string, AdminMessageHandler>();
 
   constructor(
     private readonly o: DynsecClientOptions,
@@ -58,9 +74,10 @@ export class DynsecClient {
       ...this.o.tls,
     });
     this.client = client;
-    client.on('message', (topic, payload) => {
-      if (topic !== RESPONSE_TOPIC) return;
-      this.onResponse(payload);
+    client.on('message', (topic, payload, packet) => {
+      if (topic === RESPONSE_TOPIC) return this.onResponse(payload);
+      for (const [filter, handler] of this.subscriptions)
+        if (topicMatches(filter, topic)) handler(topic, payload, packet);
     });
     client.on('error', (err) => this.logger.warn({ err: err.message }, 'broker admin connection error'));
     await new Promise<void>((resolve, reject) => {
@@ -77,6 +94,11 @@ export class DynsecClient {
     // A reconnect starts a clean session: subscribe again.
     client.on('connect', () => {
       client.subscribe(RESPONSE_TOPIC, { qos: 1 });
+      for (const filter of this.subscriptions.keys()) {
+        client.subscribe(filter, { qos: 1 }, (err) => {
+          if (err) this.logger.error({ filter, err: err.message }, 'broker refused the admin subscription again');
+        });
+      }
     });
   }
 
@@ -84,9 +106,42 @@ export class DynsecClient {
     return this.client?.connected ?? false;
   }
 
+  /**
+   * Subscribes the admin connection to `filter` (QoS 1, again after every reconnect) and hands each matching message to
+   * `handler`. A subscription the broker refuses (the admin's role lacks it) fails with BROKER_ADMIN_REFUSED.
+   */
+  async subscribe(filter: string, handler: AdminMessageHandler): Promise<void> {
+    const c = this.client;
+    if (!c) throw new RegistryError('BROKER_ADMIN_UNAVAILABLE', 'the admin connection is not started');
+    this.subscriptions.set(filter, handler);
+    try {
+      await c.subscribeAsync(filter, { qos: 1 });
+    } catch (err) {
+      this.subscriptions.delete(filter);
+      throw new RegistryError('BROKER_ADMIN_REFUSED', `the broker refused the admin's subscription to ${filter}`, {
+        filter,
+        reason: (err as Error).message,
+      });
+    }
+  }
+
+  async unsubscribe(filter: string): Promise<void> {
+    if (!this.subscriptions.delete(filter)) return;
+    await this.client?.unsubscribeAsync(filter).catch(() => undefined);
+  }
+
+  /** Publishes on the admin connection; with QoS 1, resolves once the broker has the message. */
+  async publishMessage(topic: string, payload: string | Buffer, options: IClientPublishOptions): Promise<void> {
+    const c = this.client;
+    if (!c?.connected)
+      throw new RegistryError('BROKER_ADMIN_UNAVAILABLE', `the IOC's admin connection to ${this.o.url} is down`);
+    await c.publishAsync(topic, payload, options);
+  }
+
   async stop(): Promise<void> {
     const c = this.client;
     this.client = undefined;
+    this.subscriptions.clear();
     await c?.endAsync().catch(() => undefined);
   }
 
@@ -99,7 +154,7 @@ export class DynsecClient {
     for (const chunk of this.chunks(commands)) {
       const waits = chunk.map((c) => this.expect(c));
       // One message for the whole chunk: the plugin saves its state once per message.
-      this.publish(chunk);
+      this.publishCommands(chunk);
       const rs = await Promise.all(waits);
       for (const r of rs) {
         if (r.error && !(tolerate && ALREADY.test(r.error))) {
@@ -136,7 +191,7 @@ export class DynsecClient {
     return promise;
   }
 
-  private publish(chunk: readonly DynsecCommand[]): void {
+  private publishCommands(chunk: readonly DynsecCommand[]): void {
     const c = this.client;
     if (!c?.connected) {
       for (const cmd of chunk) {

@@ -7,10 +7,21 @@ export {
   type NewGatewayInput,
   type RegistryKind,
 } from './registry.service';
-export { DynsecClient, type DynsecClientOptions, type DynsecResponse } from './dynsec.client';
+export {
+  DynsecClient,
+  topicMatches,
+  type AdminMessageHandler,
+  type DynsecClientOptions,
+  type DynsecResponse,
+} from './dynsec.client';
+export { ProvisioningService } from './provisioning.service';
+export { ProvisioningResponder } from './provisioning.responder';
+export { keyRefusal, readProvisionRequest, refusalOf, type ReadRequest, type Refusal } from './provision-request';
 export { REGISTRY_ERROR_CODES, RegistryError, type RegistryErrorCode } from './registry.errors';
 export {
   PROVISION_ROOT,
+  PROVISION_SHARE_GROUP,
+  PROVISION_SUBSCRIPTION,
   adminAcls,
   deviceAcls,
   gatewayAcls,
@@ -18,6 +29,8 @@ export {
   isReservedId,
   provisionRequestTopic,
   provisionResponseTopic,
+  provisioningAcls,
+  provisioningRoleName,
   provisioningUsername,
   type DynsecAcl,
   type DynsecCommand,

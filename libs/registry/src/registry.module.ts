@@ -12,14 +12,20 @@ import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } fr
 import { RegistryRepository } from '@ioc/storage';
 import { RegistryChangeTap } from '@ioc/queue';
 import { DynsecClient } from './dynsec.client';
+import { ProvisioningResponder } from './provisioning.responder';
+import { ProvisioningService } from './provisioning.service';
 import { RegistryService } from './registry.service';
 
 /** The broker's administrative client, when the IOC holds an admin identity (MQTT_ADMIN_PASSWORD). */
 export const DYNSEC_CLIENT = Symbol('DYNSEC_CLIENT');
 
+/** How often the api role removes the broker identities of provisioning keys that ended. */
+const PROVISIONING_SWEEP_MS = 60_000;
+
 /**
  * The device registry of the api role: registers the city's devices at the first start, keeps the broker's identities
- * in step with it at every start, and serves the registry's REST routes.
+ * in step with it at every start, and serves the registry's REST routes. With broker security on, it also answers
+ * fleet provisioning requests and removes expired provisioning keys from the broker every minute.
  */
 @Global()
 @Module({
@@ -63,14 +69,39 @@ export const DYNSEC_CLIENT = Symbol('DYNSEC_CLIENT');
           config.registry.seedSecret,
         ),
     },
+    {
+      provide: ProvisioningService,
+      inject: [RegistryRepository, RegistryService, DYNSEC_CLIENT, CITY, CLOCK, LOGGER],
+      useFactory: (
+        repo: RegistryRepository,
+        registry: RegistryService,
+        dynsec: DynsecClient | undefined,
+        city: City,
+        clock: Clock,
+        logger: Logger,
+      ) => new ProvisioningService(repo, registry, dynsec, city, clock, logger.child({ component: 'provisioning' })),
+    },
+    {
+      provide: ProvisioningResponder,
+      inject: [DYNSEC_CLIENT, ProvisioningService, LOGGER],
+      useFactory: (dynsec: DynsecClient | undefined, provisioning: ProvisioningService, logger: Logger) =>
+        dynsec
+          ? new ProvisioningResponder(dynsec, provisioning, logger.child({ component: 'provisioning' }))
+          : undefined,
+    },
   ],
-  exports: [RegistryService, DYNSEC_CLIENT],
+  exports: [RegistryService, ProvisioningService, DYNSEC_CLIENT],
 })
 export class RegistryModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private sweeper: NodeJS.Timeout | undefined;
+
   constructor(
     @Inject(RegistryService) private readonly registry: RegistryService,
+    @Inject(ProvisioningService) private readonly provisioning: ProvisioningService,
+    @Optional() @Inject(ProvisioningResponder) private readonly responder: ProvisioningResponder | undefined,
     @Optional() @Inject(DYNSEC_CLIENT) private readonly dynsec: DynsecClient | undefined,
     @Inject(RegistryChangeTap) private readonly tap: RegistryChangeTap,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,9 +109,28 @@ export class RegistryModule implements OnApplicationBootstrap, BeforeApplication
     const seeded = await this.registry.seedCity();
     await this.registry.reconcile();
     if (seeded) this.tap.emit([]);
+    if (!this.responder) return;
+    try {
+      await this.responder.start();
+    } catch (err) {
+      // The rest of the registry works without it: say what the broker's admin role lacks.
+      this.logger.error(
+        { err: (err as Error).message },
+        "fleet provisioning is off: the admin identity's role lacks the provisioning ACLs (adminAcls)",
+      );
+    }
+    const sweep = () =>
+      this.provisioning
+        .sweep()
+        .catch((err: Error) => this.logger.warn({ err: err.message }, 'provisioning key sweep failed'));
+    await sweep();
+    this.sweeper = setInterval(() => void sweep(), PROVISIONING_SWEEP_MS);
+    this.sweeper.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.responder?.stop();
     await this.dynsec?.stop();
   }
 }

@@ -106,10 +106,12 @@ export class RegistryService {
   /**
    * Registers devices (all or none) and returns each one's credentials, this once. A device that hangs off a gateway
    * (a LoRaWAN sensor, say) speaks only through it, so it gets no broker identity and no credentials of its own.
+   * `precondition` runs first in the same transaction (a provisioning key's claim): when it throws, nothing is
+   * registered and its own writes are undone.
    */
   async createDevices(
     inputs: readonly NewDeviceInput[],
-    tx?: RegistryTransaction,
+    opts: { readonly precondition?: (t: RegistryTransaction) => Promise<void> } = {},
   ): Promise<Array<{ device: RegisteredDevice; credentials: MqttCredentials | null }>> {
     const ids = new Set<string>();
     for (const d of inputs) {
@@ -119,7 +121,8 @@ export class RegistryService {
     }
     const placed = inputs.map((d) => ({ ...d, ...this.place(d) }));
     const passwords = new Map(inputs.filter((d) => !d.gatewayId).map((d) => [d.id, newPassword()]));
-    const run = async (t: RegistryTransaction) => {
+    await this.repo.transaction(async (t) => {
+      await opts.precondition?.(t);
       const gatewayIds = [...new Set(inputs.map((d) => d.gatewayId).filter((g): g is string => !!g))];
       const gateways = await Promise.all(gatewayIds.map((g) => t.gatewayForUpdate(g)));
       const missing = gatewayIds.filter((_, i) => !gateways[i]);
@@ -161,9 +164,7 @@ export class RegistryService {
         commands.push(...addAclCommands(gatewayRoleName(g.id), added.flatMap(feedbackAclsOf)));
       }
       await this.broker?.send(commands);
-    };
-    if (tx) await run(tx);
-    else await this.repo.transaction(run);
+    });
     this.changes.emit([...ids]);
     const devices = await Promise.all(inputs.map((d) => this.repo.device(d.id)));
     this.logger.info({ devices: inputs.length, first: inputs[0]?.id }, 'devices registered');
@@ -452,8 +453,11 @@ export class RegistryService {
     return commands;
   }
 
-  /** Where a new device or gateway is: its ward (checked against the city) and position (or the ward's). */
-  private place(d: { wardId?: string; lat?: number; lon?: number }): { wardId: string; lat?: number; lon?: number } {
+  /**
+   * Where a new device or gateway is: its ward (checked against the city) and position, or the ward its position lies
+   * in. REGISTRY_INVALID for a ward the city does not have or a position in none of its wards.
+   */
+  place(d: { wardId?: string; lat?: number; lon?: number }): { wardId: string; lat?: number; lon?: number } {
     if (d.wardId) {
       if (!this.city.wards.some((w) => w.id === d.wardId))
         throw new RegistryError('REGISTRY_INVALID', `ward "${d.wardId}" is not one of the city's wards`, {

@@ -224,16 +224,6 @@ export class RegistryRepository {
     return rows[0] ? { ...toKey(rows[0]), secretHash: rows[0].secret_hash } : null;
   }
 
-  async insertProvisioningKey(k: NewProvisioningKey): Promise<ProvisioningKeyRecord> {
-    const { rows } = await this.db.pool.query<KeyRow>(
-      `INSERT INTO provisioning_key (id, secret_hash, device_types, ward_codes, max_devices, expires_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       RETURNING id, device_types, ward_codes, max_devices, used, expires_at, revoked_at, created_by, created_at`,
-      [k.id, k.secretHash, [...k.deviceTypes], [...k.wardCodes], k.maxDevices, k.expiresAt, k.createdBy],
-    );
-    return toKey(rows[0]);
-  }
-
   /** Marks a key revoked; false if it does not exist or already was. */
   async revokeProvisioningKey(id: string, at: Date): Promise<boolean> {
     const { rowCount } = await this.db.pool.query(
@@ -243,10 +233,10 @@ export class RegistryRepository {
     return (rowCount ?? 0) > 0;
   }
 
-  /** Keys that expired at `now` and are not yet revoked (the broker identities to remove). */
-  async expiredProvisioningKeys(now: Date): Promise<string[]> {
+  /** Keys that provision no more at `now`, revoked or expired: the broker identities to remove. */
+  async endedProvisioningKeys(now: Date): Promise<string[]> {
     const { rows } = await this.db.pool.query<{ id: string }>(
-      `SELECT id FROM provisioning_key WHERE revoked_at IS NULL AND expires_at <= $1 ORDER BY id`,
+      `SELECT id FROM provisioning_key WHERE revoked_at IS NOT NULL OR expires_at <= $1 ORDER BY id`,
       [now],
     );
     return rows.map((r) => r.id);
@@ -395,6 +385,18 @@ export class RegistryTransaction {
       [at],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /** Inserts a provisioning key; null when one with its id exists (nothing is written then). */
+  async insertProvisioningKey(k: NewProvisioningKey): Promise<ProvisioningKeyRecord | null> {
+    const { rows } = await this.client.query<KeyRow>(
+      `INSERT INTO provisioning_key (id, secret_hash, device_types, ward_codes, max_devices, expires_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id, device_types, ward_codes, max_devices, used, expires_at, revoked_at, created_by, created_at`,
+      [k.id, k.secretHash, [...k.deviceTypes], [...k.wardCodes], k.maxDevices, k.expiresAt, k.createdBy],
+    );
+    return rows[0] ? toKey(rows[0]) : null;
   }
 
   /**

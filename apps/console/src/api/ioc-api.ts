@@ -9,6 +9,7 @@ import type {
   KpiReport,
   LoginResponse,
   MqttCredentials,
+  ProvisioningKeyCredentials,
   ProvisioningKeyDto,
   RecordingDto,
   RegistryDeviceDto,
@@ -72,13 +73,9 @@ export interface CreatedProvisioningKey {
   readonly secret: string;
 }
 
-/** Either `{ key, secret }` or the key's fields with `secret` beside them: both read as `{ key, secret }`. */
-function createdKey(
-  r: CreatedProvisioningKey | (ProvisioningKeyDto & { readonly secret: string }),
-): CreatedProvisioningKey {
-  if ('key' in r && typeof r.key === 'object') return r;
-  const { secret, ...key } = r as ProvisioningKeyDto & { readonly secret: string };
-  return { key, secret };
+/** The server's answer (`{ key, credentials }`): the key's secret is its identity's password. */
+function createdKey(r: { key: ProvisioningKeyDto; credentials: ProvisioningKeyCredentials }): CreatedProvisioningKey {
+  return { key: r.key, secret: r.credentials.password };
 }
 
 const registryPath = (kind: 'device' | 'gateway', id: string) =>

@@ -74,6 +74,14 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   REGISTRY_DISABLED: HttpStatus.FORBIDDEN,
   BROKER_ADMIN_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   BROKER_ADMIN_REFUSED: HttpStatus.INTERNAL_SERVER_ERROR,
+  // fleet provisioning: answered over MQTT; a key's state is a conflict, a device outside its limits forbidden
+  PROVISIONING_INVALID: HttpStatus.BAD_REQUEST,
+  PROVISIONING_KEY_REVOKED: HttpStatus.CONFLICT,
+  PROVISIONING_KEY_EXPIRED: HttpStatus.CONFLICT,
+  PROVISIONING_KEY_EXHAUSTED: HttpStatus.CONFLICT,
+  PROVISIONING_TYPE_NOT_ALLOWED: HttpStatus.FORBIDDEN,
+  PROVISIONING_WARD_NOT_ALLOWED: HttpStatus.FORBIDDEN,
+  PROVISIONING_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 function isIocErrorCode(code: string): code is IocErrorCode {

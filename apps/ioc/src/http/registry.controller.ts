@@ -1,21 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@ioc/auth';
+import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
 import {
   AssignDevicesRequestSchema,
   CreateDeviceRequestSchema,
   CreateDevicesRequestSchema,
   CreateGatewayRequestSchema,
+  CreateProvisioningKeyRequestSchema,
   REGISTRY_ROLES,
+  provisionRequestTopic,
+  provisionResponseTopic,
   type AssignDevicesRequest,
   type CreateDeviceRequest,
   type CreateDevicesRequest,
   type CreateGatewayRequest,
+  type CreateProvisioningKeyRequest,
+  type ProvisioningKeyDto,
   type RegistryDeviceDto,
   type RegistryGatewayDto,
 } from '@ioc/contracts';
-import { RegistryService, type RegistryKind } from '@ioc/registry';
-import type { RegisteredDevice, RegisteredGateway } from '@ioc/storage';
+import { ProvisioningService, RegistryService, provisioningUsername, type RegistryKind } from '@ioc/registry';
+import type { ProvisioningKeyRecord, RegisteredDevice, RegisteredGateway } from '@ioc/storage';
 import { z } from 'zod';
 import { ApiZodBody, ZodPipe } from './zod';
 
@@ -47,16 +52,34 @@ const toGateway = (g: RegisteredGateway): RegistryGatewayDto => ({
   deviceIds: g.deviceIds,
 });
 
+const toKey = (k: ProvisioningKeyRecord): ProvisioningKeyDto => ({
+  id: k.id,
+  deviceTypes: k.deviceTypes,
+  wardIds: k.wardCodes,
+  maxDevices: k.maxDevices,
+  used: k.used,
+  expiresAt: k.expiresAt.toISOString(),
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+  createdBy: k.createdBy,
+  username: provisioningUsername(k.id),
+  requestTopic: provisionRequestTopic(k.id),
+  responseTopic: provisionResponseTopic(k.id),
+});
+
 /**
  * The device registry (integrators and admins): devices and gateways, their MQTT identities on the broker, their
- * passwords (shown once, at creation and at each rotation) and which devices hang off which gateway.
+ * passwords (shown once, at creation and at each rotation), which devices hang off which gateway, and the keys devices
+ * provision themselves with over MQTT.
  */
 @ApiTags('registry')
 @ApiBearerAuth()
 @Roles(...REGISTRY_ROLES)
 @Controller('api/v1/registry')
 export class RegistryController {
-  constructor(@Inject(RegistryService) private readonly registry: RegistryService) {}
+  constructor(
+    @Inject(RegistryService) private readonly registry: RegistryService,
+    @Inject(ProvisioningService) private readonly provisioning: ProvisioningService,
+  ) {}
 
   @Get('devices')
   @ApiOperation({ summary: 'Registered devices: type, place, gateway, status, when their credential was issued' })
@@ -180,6 +203,35 @@ export class RegistryController {
   @ApiOperation({ summary: 'Delete a gateway; its devices are left without one' })
   async deleteGateway(@Param('id', idPipe('gateway id')) id: string) {
     await this.registry.remove('gateway', id);
+  }
+
+  @Get('provisioning-keys')
+  @ApiOperation({ summary: 'Provisioning keys: their limits, how many devices each provisioned, expiry, revocation' })
+  async provisioningKeys() {
+    return (await this.provisioning.keys()).map(toKey);
+  }
+
+  @Post('provisioning-keys')
+  @ApiOperation({
+    summary:
+      'Create a provisioning key: devices holding its MQTT identity (password shown this once) register themselves ' +
+      'within its limits. 409 REGISTRY_EXISTS; 503 BROKER_ADMIN_UNAVAILABLE when broker security is off',
+  })
+  @ApiZodBody(CreateProvisioningKeyRequestSchema)
+  async createProvisioningKey(
+    @Body(new ZodPipe(CreateProvisioningKeyRequestSchema, 'provisioning key')) body: CreateProvisioningKeyRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const r = await this.provisioning.createKey(body, p.userId);
+    return { key: toKey(r.key), credentials: r.credentials };
+  }
+
+  @Post('provisioning-keys/:id/revoke')
+  @HttpCode(204)
+  @IdParam('fleet-2026-wl')
+  @ApiOperation({ summary: 'Revoke a key: nothing more is provisioned with it; the broker disconnects its sessions' })
+  async revokeProvisioningKey(@Param('id', idPipe('provisioning key id')) id: string) {
+    await this.provisioning.revoke(id);
   }
 
   private async rotate(kind: RegistryKind, id: string) {

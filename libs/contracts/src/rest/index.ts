@@ -75,6 +75,7 @@ export type {
   CreateGatewayRequest,
   CreateProvisioningKeyRequest,
   MqttCredentials,
+  ProvisioningKeyCredentials,
   ProvisioningKeyDto,
   RegistryDeviceDto,
   RegistryGatewayDto,

@@ -7,6 +7,8 @@ const WARD = z.string().regex(/^ward-[a-z0-9-]{1,40}$/, 'wardId: a ward of the c
 const LAT = z.number().min(-90).max(90);
 const LON = z.number().min(-180).max(180);
 const NAME = z.string().trim().min(1).max(120);
+/** The fields a device's registration shares with its self-provisioning request (libs/contracts/src/provisioning.ts). */
+export const REGISTRY_FIELDS = { id: ID, wardId: WARD, lat: LAT, lon: LON } as const;
 
 /** A device to register. Its place is a ward, a position, or both (a position alone finds its ward). */
 export const CreateDeviceRequestSchema = z
@@ -94,6 +96,18 @@ export interface RegistryGatewayDto {
   readonly status: 'active' | 'disabled';
   readonly credentialIssuedAt: string | null;
   readonly deviceIds: readonly string[];
+}
+
+/** A provisioning key's own MQTT identity, as given once at its creation (the password is never shown again). */
+export interface ProvisioningKeyCredentials {
+  readonly username: string;
+  readonly password: string;
+  /** Pinned like every identity's: the broker accepts this username only with this client id. */
+  readonly clientId: string;
+  /** Where the device publishes its request (MQTT 5, with responseTopic = responseTopic and correlationData). */
+  readonly requestTopic: string;
+  /** Where the IOC answers; subscribe to it before publishing the request. */
+  readonly responseTopic: string;
 }
 
 export interface ProvisioningKeyDto {

@@ -228,7 +228,7 @@ export class IocApi {
   /** The answer carries the device's MQTT password, this once. */
   createRegistryDevice(
     body: CreateDeviceRequest,
-  ): Promise<{ readonly device: RegistryDeviceDto; readonly credentials: MqttCredentials }> {
+  ): Promise<{ readonly device: RegistryDeviceDto; readonly credentials: MqttCredentials | null }> {
     return this.http.post('/registry/devices', body);
   }
 

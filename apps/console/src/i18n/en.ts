@@ -96,6 +96,7 @@ export const en: Messages = {
       status: 'Status',
       credential: 'Password issued',
       noCredential: 'None yet',
+      viaGateway: 'Through its gateway',
       lastSeen: 'Last seen',
       count: '{{from}}–{{to}} of {{matching}} matching devices ({{total}} registered)',
       none: 'No device matches the filters',
@@ -196,6 +197,8 @@ export const en: Messages = {
     },
     done: {
       createDevice: 'Device {{id}} created',
+      createDeviceViaGateway:
+        'Device {{id}} created: it speaks through gateway {{gateway}}, with no password of its own',
       createGateway: 'Gateway {{id}} created',
       createKey: 'Provisioning key {{id}} created',
       rotate: 'Password of {{id}} rotated: the old one no longer works',

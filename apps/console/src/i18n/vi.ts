@@ -94,6 +94,7 @@ export const vi = {
       status: 'Trạng thái',
       credential: 'Cấp mật khẩu lúc',
       noCredential: 'Chưa có',
+      viaGateway: 'Qua cổng',
       lastSeen: 'Lần cuối',
       count: '{{from}}–{{to}} trong {{matching}} thiết bị khớp (tổng {{total}})',
       none: 'Không có thiết bị nào khớp bộ lọc',
@@ -188,6 +189,7 @@ export const vi = {
     },
     done: {
       createDevice: 'Đã tạo thiết bị {{id}}',
+      createDeviceViaGateway: 'Đã tạo thiết bị {{id}}: nó nói qua cổng {{gateway}}, không có mật khẩu riêng',
       createGateway: 'Đã tạo cổng {{id}}',
       createKey: 'Đã tạo khoá cấp phát {{id}}',
       rotate: 'Đã đổi mật khẩu của {{id}}: mật khẩu cũ không còn dùng được',

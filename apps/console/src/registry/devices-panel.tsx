@@ -178,8 +178,14 @@ export function DevicesPanel({
           known={known}
           onCancel={() => setFormOpen(false)}
           onCreate={async (body) => {
-            actions.reveal(await change.createDevice(body));
-            actions.notify(t('registry.done.createDevice', { id: body.id }));
+            const shown = await change.createDevice(body);
+            // A device behind a gateway speaks through it: it has no password of its own to show.
+            if (shown) actions.reveal(shown);
+            actions.notify(
+              shown
+                ? t('registry.done.createDevice', { id: body.id })
+                : t('registry.done.createDeviceViaGateway', { id: body.id, gateway: body.gatewayId }),
+            );
             setFormOpen(false);
             // The new device on the first page, whatever the filter was.
             onFilter({ ...ANY_DEVICE, text: body.id });
@@ -309,7 +315,9 @@ export function DevicesPanel({
                   <StatusBadge status={d.status} />
                 </td>
                 <td data-testid="registry-credential">
-                  {d.credentialIssuedAt ? (
+                  {d.gatewayId ? (
+                    <span className="muted">{t('registry.device.viaGateway')}</span>
+                  ) : d.credentialIssuedAt ? (
                     formatTime(Date.parse(d.credentialIssuedAt), i18n.language, true)
                   ) : (
                     <span className="no-credential">{t('registry.device.noCredential')}</span>
@@ -322,6 +330,7 @@ export function DevicesPanel({
                     id={d.id}
                     status={d.status}
                     hasCredential={d.credentialIssuedAt !== null}
+                    viaGateway={d.gatewayId !== null}
                     actions={actions}
                   />
                 </td>

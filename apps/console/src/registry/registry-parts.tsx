@@ -19,20 +19,25 @@ export function RowActions({
   id,
   status,
   hasCredential,
+  viaGateway = false,
   actions,
 }: {
   readonly kind: RegistryKind;
   readonly id: string;
   readonly status: 'active' | 'disabled';
   readonly hasCredential: boolean;
+  /** A device behind a gateway: no password of its own to issue. */
+  readonly viaGateway?: boolean;
   readonly actions: RegistryActions;
 }) {
   const { t } = useTranslation();
   return (
     <span className="row-actions">
-      <button type="button" onClick={() => actions.rotate(kind, id)} data-testid="registry-rotate">
-        {hasCredential ? t('registry.action.rotate') : t('registry.action.issue')}
-      </button>
+      {viaGateway ? null : (
+        <button type="button" onClick={() => actions.rotate(kind, id)} data-testid="registry-rotate">
+          {hasCredential ? t('registry.action.rotate') : t('registry.action.issue')}
+        </button>
+      )}
       {status === 'active' ? (
         <button type="button" onClick={() => actions.disable(kind, id)} data-testid="registry-disable">
           {t('registry.action.disable')}

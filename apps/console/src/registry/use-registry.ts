@@ -80,9 +80,10 @@ export function useRegistryChanges(api: IocApi) {
       mutationFn: (id: string) => api.revokeProvisioningKey(id),
       onSettled: invalidate,
     }),
-    createDevice: async (body: CreateDeviceRequest): Promise<SecretShown> => {
+    /** Null for a device behind a gateway, which has no credentials of its own. */
+    createDevice: async (body: CreateDeviceRequest): Promise<SecretShown | null> => {
       const r = await afterwards(api.createRegistryDevice(body));
-      return { kind: 'device', id: r.device.id, credentials: r.credentials };
+      return r.credentials ? { kind: 'device', id: r.device.id, credentials: r.credentials } : null;
     },
     createGateway: async (body: CreateGatewayRequest): Promise<SecretShown> => {
       const r = await afterwards(api.createRegistryGateway(body));

@@ -6,7 +6,6 @@ export const REGISTRY_ERROR_CODES = [
   'REGISTRY_ID_RESERVED',
   'REGISTRY_EXISTS',
   'REGISTRY_NOT_FOUND',
-  'REGISTRY_DISABLED',
   'BROKER_ADMIN_UNAVAILABLE',
   'BROKER_ADMIN_REFUSED',
   // fleet self-provisioning (also the codes of refused requests, with REGISTRY_EXISTS, _ID_RESERVED and _INVALID)

@@ -71,7 +71,6 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   REGISTRY_ID_RESERVED: HttpStatus.BAD_REQUEST,
   REGISTRY_EXISTS: HttpStatus.CONFLICT,
   REGISTRY_NOT_FOUND: HttpStatus.NOT_FOUND,
-  REGISTRY_DISABLED: HttpStatus.FORBIDDEN,
   BROKER_ADMIN_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   BROKER_ADMIN_REFUSED: HttpStatus.INTERNAL_SERVER_ERROR,
   // fleet provisioning: answered over MQTT; a key's state is a conflict, a device outside its limits forbidden

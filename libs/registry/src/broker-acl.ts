@@ -11,7 +11,7 @@ import {
   provisionRequestTopic,
   provisionResponseTopic,
 } from '@ioc/contracts';
-import { adminRole } from '@ioc/broker-setup';
+import { adminRole, type DynsecAcl } from '@ioc/broker-setup';
 
 /**
  * What each identity may do on the broker, as Mosquitto Dynamic Security commands. Pure: the registry sends them over
@@ -21,18 +21,7 @@ import { adminRole } from '@ioc/broker-setup';
  */
 export type DynsecCommand = { readonly command: string } & Readonly<Record<string, unknown>>;
 
-export interface DynsecAcl {
-  readonly acltype:
-    | 'publishClientSend'
-    | 'publishClientReceive'
-    | 'subscribeLiteral'
-    | 'subscribePattern'
-    | 'unsubscribeLiteral'
-    | 'unsubscribePattern';
-  readonly topic: string;
-  readonly allow: boolean;
-  readonly priority?: number;
-}
+export type { DynsecAcl };
 
 /** Ids the IOC keeps for its own identities (ingest sessions, the admin, provisioning keys' clients). */
 export const RESERVED_ID_PREFIXES = ['ioc-', 'prov-'] as const;

@@ -1,4 +1,11 @@
 import { IocError } from '@ioc/platform';
+import { PROVISIONING_REFUSAL_CODES } from '@ioc/contracts';
+
+/** The provisioning refusals that are the registry's own (the others are its general codes below). */
+const PROVISIONING_CODES = PROVISIONING_REFUSAL_CODES.filter(
+  (c): c is Extract<(typeof PROVISIONING_REFUSAL_CODES)[number], `PROVISIONING_${string}`> =>
+    c.startsWith('PROVISIONING_'),
+);
 
 /** Codes of the device registry and the broker's identities. */
 export const REGISTRY_ERROR_CODES = [
@@ -8,15 +15,11 @@ export const REGISTRY_ERROR_CODES = [
   'REGISTRY_NOT_FOUND',
   'BROKER_ADMIN_UNAVAILABLE',
   'BROKER_ADMIN_REFUSED',
-  // fleet self-provisioning (also the codes of refused requests, with REGISTRY_EXISTS, _ID_RESERVED and _INVALID)
-  'PROVISIONING_INVALID',
-  'PROVISIONING_KEY_REVOKED',
-  'PROVISIONING_KEY_EXPIRED',
-  'PROVISIONING_KEY_EXHAUSTED',
-  'PROVISIONING_TYPE_NOT_ALLOWED',
-  'PROVISIONING_WARD_NOT_ALLOWED',
-  'PROVISIONING_UNAVAILABLE',
+  // fleet self-provisioning: the refusals of @ioc/contracts (with REGISTRY_EXISTS, _ID_RESERVED and _INVALID)
+  ...PROVISIONING_CODES,
 ] as const;
-export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];
+export type RegistryErrorCode =
+  | (typeof REGISTRY_ERROR_CODES)[number]
+  | Extract<(typeof PROVISIONING_REFUSAL_CODES)[number], `PROVISIONING_${string}`>;
 
 export class RegistryError extends IocError<RegistryErrorCode> {}

@@ -1,5 +1,5 @@
 import type { Page, Route } from 'playwright-core';
-import type { ProvisioningKeyDto, RegistryDeviceDto, RegistryGatewayDto } from '@ioc/contracts';
+import type { ProvisioningKeyDto, RegistryDeviceDto } from '@ioc/contracts';
 import { DEMO_PASSWORD } from '@ioc/auth';
 import { apiClient, type ApiClient, type ServerHandle } from '@ioc/testing';
 import { screenshot, startConsoleHarness, type ConsoleHarness } from './support/browser';
@@ -110,10 +110,6 @@ describe('operator console: device registry (browser)', () => {
     await screenshot(page, 'registry-01-devices-vi');
     await page.locator('[data-testid="registry-filter-clear"]').click();
 
-    const gateways = (await integratorApi.get<RegistryGatewayDto[]>('/api/v1/registry/gateways')).body;
-    expect(gateways.length).toBeGreaterThan(0);
-    const gateway = gateways[0].id;
-
     // The form says what is wrong before sending anything.
     await page.locator('[data-testid="registry-device-new"]').click();
     const form = page.locator('[data-testid="registry-device-form"]');
@@ -129,7 +125,7 @@ describe('operator console: device registry (browser)', () => {
     await form.locator('[data-testid="registry-device-type"]').selectOption('water-level-sensor');
     await form.locator('[data-testid="registry-device-name"]').fill('Cảm biến mực nước thử nghiệm');
     await form.locator('[data-testid="registry-device-ward"]').selectOption('ward-p3');
-    await form.locator('[data-testid="registry-device-gateway"]').selectOption(gateway);
+    // Connected directly (no gateway): only such a device has credentials of its own to show and rotate.
     await screenshot(page, 'registry-02-device-form-vi');
     await form.locator('[data-testid="registry-device-submit"]').click();
 
@@ -144,7 +140,7 @@ describe('operator console: device registry (browser)', () => {
       id: DEVICE,
       type: 'water-level-sensor',
       wardId: 'ward-p3',
-      gatewayId: gateway,
+      gatewayId: null,
       status: 'active',
     });
     expect(created.credentialIssuedAt).not.toBeNull();

@@ -2,7 +2,6 @@ import type { MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
 import {
-  AUTO_REGISTER_DEVICES,
   apiClient,
   pollUntil,
   startServer,
@@ -56,7 +55,6 @@ describe('REST API end to end', () => {
     stack = await startTestStack('api');
     server = await startServer({
       ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
       IOC_ROLES: 'api,ingest,correlate,jobs',
       INGEST_CONNECTIONS: '4',
       CORRELATION_ALLOWED_LATENESS_MS: '300',

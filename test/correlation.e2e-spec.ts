@@ -4,15 +4,7 @@ import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import IORedis from 'ioredis';
 import { deviceTopic } from '@ioc/contracts';
-import {
-  AUTO_REGISTER_DEVICES,
-  apiClient,
-  pollUntil,
-  startServer,
-  startTestStack,
-  type ServerHandle,
-  type TestStack,
-} from '@ioc/testing';
+import { apiClient, pollUntil, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
 
 /**
  * Whole system, reading to incident: a bin's temperature published over MQTT becomes one bin-fire incident in the
@@ -31,7 +23,6 @@ describe('correlation end to end', () => {
   const policyFile = path.join(os.tmpdir(), `ioc-escalation-e2e-${process.pid}.yaml`);
   const env = () => ({
     ...stack.env,
-    ...AUTO_REGISTER_DEVICES,
     IOC_ROLES: 'api,ingest,correlate,jobs',
     ESCALATION_POLICY_FILE: policyFile,
     INGEST_CONNECTIONS: '4',

@@ -1,14 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
-import {
-  AUTO_REGISTER_DEVICES,
-  apiClient,
-  pollUntil,
-  startServer,
-  startTestStack,
-  type ServerHandle,
-  type TestStack,
-} from '@ioc/testing';
+import { apiClient, pollUntil, startServer, startTestStack, type ServerHandle, type TestStack } from '@ioc/testing';
 
 /**
  * Early firing, whole system: with a long allowed lateness (5 s), a hot bin published over MQTT is an incident long
@@ -26,7 +18,6 @@ describe('early firing end to end', () => {
     stack = await startTestStack('early');
     server = await startServer({
       ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
       IOC_ROLES: 'api,ingest,correlate,jobs',
       INGEST_CONNECTIONS: '2',
       CORRELATION_ALLOWED_LATENESS_MS: String(LATENESS_MS),

@@ -7,7 +7,6 @@ import {
   type RecordingDto,
 } from '@ioc/contracts';
 import {
-  AUTO_REGISTER_DEVICES,
   apiClient,
   pollUntil,
   SocketWatcher,
@@ -44,7 +43,6 @@ describe('exercises end to end', () => {
     // The api, ingest and correlate roles in one process, the jobs role (the exercise runner) in another.
     api = await startServer({
       ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
       IOC_ROLES: 'api,ingest,correlate',
       CORRELATION_TICK_MS: '100',
     });

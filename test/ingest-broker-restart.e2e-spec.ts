@@ -1,13 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import {
-  AUTO_REGISTER_DEVICES,
-  fleet,
-  publishSteadily,
-  type ServerHandle,
-  startServer,
-  startTestStack,
-  type TestStack,
-} from '@ioc/testing';
+import { fleet, publishSteadily, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /**
  * The broker restarts mid-stream: the ingest sessions reconnect and subscribe afresh (Mosquitto 2.0.11 restores a
@@ -19,12 +11,13 @@ describe('ingest through a broker restart', () => {
   let stack: TestStack;
   let server: ServerHandle | undefined;
   let publishers: MqttClient[] = [];
+  const devices = fleet(200, 'brk');
 
   beforeAll(async () => {
     stack = await startTestStack('broker-restart');
+    await stack.registerDevices(devices);
     server = await startServer({
       ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
       INGEST_CONNECTIONS: '4',
       INGEST_INSTANCE_ID: 'broker-restart',
     });
@@ -39,7 +32,6 @@ describe('ingest through a broker restart', () => {
   const stored = () => stack.stored();
 
   it('loses nothing and stores nothing twice', async () => {
-    const devices = fleet(200, 'brk');
     const total = 20_000;
     const t0 = Date.now() - 3_600_000;
     // Persistent publisher sessions: what they had in flight when the broker went down is sent again after it.

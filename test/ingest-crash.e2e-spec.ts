@@ -1,13 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import {
-  AUTO_REGISTER_DEVICES,
-  fleet,
-  publishSteadily,
-  type ServerHandle,
-  startServer,
-  startTestStack,
-  type TestStack,
-} from '@ioc/testing';
+import { fleet, publishSteadily, type ServerHandle, startServer, startTestStack, type TestStack } from '@ioc/testing';
 
 /**
  * Commit-before-acknowledge under a crash: the ingest process is SIGKILLed mid-stream and restarted with the same
@@ -17,12 +9,13 @@ describe('ingest survives SIGKILL mid-stream', () => {
   let stack: TestStack;
   let publishers: MqttClient[] = [];
   let env: Record<string, string>;
+  const devices = fleet(200, 'crash');
 
   beforeAll(async () => {
     stack = await startTestStack('crash');
+    await stack.registerDevices(devices);
     env = {
       ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
       INGEST_CONNECTIONS: '16',
       IOC_ROLES: 'api,ingest',
       INGEST_INSTANCE_ID: 'crash-test',
@@ -38,7 +31,6 @@ describe('ingest survives SIGKILL mid-stream', () => {
 
   it('loses nothing and duplicates nothing', async () => {
     let server: ServerHandle = await startServer(env);
-    const devices = fleet(200, 'crash');
     const total = 30_000;
     const t0 = Date.now() - 3_600_000;
     publishers = await Promise.all(

@@ -1,6 +1,5 @@
 import type { MqttClient } from 'mqtt';
 import {
-  AUTO_REGISTER_DEVICES,
   fleet,
   messageBody,
   type ServerHandle,
@@ -27,15 +26,16 @@ describe('ingest through a database outage', () => {
   let proxy: TcpProxy;
   let server: ServerHandle;
   let publisher: MqttClient;
+  const devices = fleet(40, 'outage');
 
   beforeAll(async () => {
     stack = await startTestStack('outage');
+    await stack.registerDevices(devices);
     proxy = await startTcpProxy(5432);
     const viaProxy = new URL(stack.db.url);
     viaProxy.port = String(proxy.port);
     server = await startServer({
       ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
       DATABASE_URL: viaProxy.toString(),
       INGEST_CONNECTIONS: String(connections),
       INGEST_RECEIVE_MAXIMUM: String(receiveMaximum),
@@ -55,7 +55,6 @@ describe('ingest through a database outage', () => {
   const health = async () => (await server.health<Health>()).body;
 
   it('holds back acknowledgements while the database is down and loses nothing when it returns', async () => {
-    const devices = fleet(40, 'outage');
     const t0 = Date.now() - 600_000;
     const publishAll = (from: number, to: number) =>
       Promise.all(

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import {
-  AUTO_REGISTER_DEVICES,
   fleet,
   messageBody,
   projectRoot,
@@ -22,10 +21,12 @@ describe('retiring an ingest instance', () => {
   let a: ServerHandle;
   let publisher: MqttClient;
   let env: Record<string, string>;
+  const devices = fleet(30, 'retire');
 
   beforeAll(async () => {
     stack = await startTestStack('retire');
-    env = { ...stack.env, ...AUTO_REGISTER_DEVICES, INGEST_CONNECTIONS: '8', LOG_LEVEL: 'warn' };
+    await stack.registerDevices(devices);
+    env = { ...stack.env, INGEST_CONNECTIONS: '8', LOG_LEVEL: 'warn' };
     publisher = await stack.broker.connectTrusted({ clientId: `retire-pub-${process.pid}` });
   });
 
@@ -36,7 +37,6 @@ describe('retiring an ingest instance', () => {
   });
 
   const stored = () => stack.stored();
-  const devices = fleet(30, 'retire');
   const t0 = Date.now() - 600_000;
   const publish = (from: number, to: number) =>
     Promise.all(

@@ -1,7 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { deviceTopic } from '@ioc/contracts';
 import {
-  AUTO_REGISTER_DEVICES,
   login,
   pollUntil,
   SocketWatcher,
@@ -26,18 +25,18 @@ describe('roles split across processes', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('split');
-    ingest = await startServer({
-      ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
-      IOC_ROLES: 'ingest',
-      INGEST_CONNECTIONS: '4',
-      INGEST_INSTANCE_ID: 'split-ingest',
-    });
+    // The api role registers the city's devices at the first start: the ingest process, started after it, knows them.
     core = await startServer({
       ...stack.env,
       IOC_ROLES: 'api,correlate,jobs',
       CORRELATION_ALLOWED_LATENESS_MS: '300',
       CORRELATION_TICK_MS: '50',
+    });
+    ingest = await startServer({
+      ...stack.env,
+      IOC_ROLES: 'ingest',
+      INGEST_CONNECTIONS: '4',
+      INGEST_INSTANCE_ID: 'split-ingest',
     });
     publisher = await stack.broker.connectTrusted({ clientId: `pub-split-${process.pid}` });
   });

@@ -5,7 +5,7 @@ import { DEMO_PASSWORD } from '@ioc/auth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from './project-root';
 import { startServer, type ServerHandle } from './server';
-import { AUTO_REGISTER_DEVICES, startTestStack, type TestStack } from './stack';
+import { startTestStack, type TestStack } from './stack';
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download: `apt-get install chromium`). WebGL for the map
@@ -126,7 +126,6 @@ export async function startConsoleHarness(name: string, env: Record<string, stri
   try {
     server = await startServer({
       ...stack.env,
-      ...AUTO_REGISTER_DEVICES,
       IOC_ROLES: 'api,ingest,correlate,jobs',
       INGEST_CONNECTIONS: '2',
       CORRELATION_ALLOWED_LATENESS_MS: '300',

@@ -175,9 +175,9 @@ describe('device security end to end', () => {
       return (await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 2000))])) - t0;
     };
     const first = await connectAs(body.credentials);
-    expect(await closedWithin(first, () => integrator.post('/api/v1/registry/devices/cam-sec-001/disable'))).toBeLessThan(
-      1000,
-    );
+    expect(
+      await closedWithin(first, () => integrator.post('/api/v1/registry/devices/cam-sec-001/disable')),
+    ).toBeLessThan(1000);
     await expect(connectAs(body.credentials)).rejects.toThrow(/Not authorized/);
     expect((await integrator.post('/api/v1/registry/devices/cam-sec-001/enable')).status).toBe(204);
 

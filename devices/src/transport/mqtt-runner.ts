@@ -79,7 +79,9 @@ export class MqttFleetRunner {
           const own = this.o.credentials?.(id);
           const c = await connectAsync(this.o.url, {
             ...base,
-            ...(own ? { username: own.username, password: own.password, clientId: id } : { clientId: `${prefix}${id}` }),
+            ...(own
+              ? { username: own.username, password: own.password, clientId: id }
+              : { clientId: `${prefix}${id}` }),
           });
           c.on('error', () => this.stats.errors++);
           this.clients.set(id, c);

@@ -12,6 +12,7 @@ export { REGISTRY_ERROR_CODES, RegistryError, type RegistryErrorCode } from './r
 export {
   PROVISION_ROOT,
   adminAcls,
+  createIdentityCommands,
   deviceAcls,
   gatewayAcls,
   ingestAcls,
@@ -19,6 +20,7 @@ export {
   provisionRequestTopic,
   provisionResponseTopic,
   provisioningUsername,
+  type BrokerIdentity,
   type DynsecAcl,
   type DynsecCommand,
 } from './broker-acl';

@@ -5,9 +5,18 @@ import { atNiceness, killWithParent } from '@ioc/testing';
 /** What `bench/publisher.ts` is told (see there). */
 export interface PublisherArgs {
   readonly url: string;
-  /** The broker identity every connection authenticates as (the test broker's trusted publisher). */
-  readonly username: string;
-  readonly password: string;
+  /**
+   * The broker identity every connection authenticates as (the test broker's trusted publisher); the connections share
+   * the fleet. Not used when `lanes` is given.
+   */
+  readonly username?: string;
+  readonly password?: string;
+  /**
+   * One broker identity per connection (bench:ingest): connection i authenticates as lanes[i], with its username as
+   * client id (the identity is pinned to it, as a device's is), and publishes only for its own devices
+   * (`fleetLanes` in bench/lanes.ts). `connections` must equal lanes.length.
+   */
+  readonly lanes?: ReadonlyArray<{ readonly username: string; readonly password: string }>;
   /** msg/s offered, spread over the connections; 0: as fast as the broker acknowledges. */
   readonly rate: number;
   /** Message ids count from here (`m-<n>`), so that two runs over one fleet give no id twice. */

@@ -1,12 +1,14 @@
 import { connect, type Socket } from 'node:net';
 import { generate, parser as packetParser, type IConnackPacket, type IPubackPacket, type Packet } from 'mqtt-packet';
-import { fleet, messageBody } from '@ioc/testing';
+import { fleet, messageBody, type FleetDevice } from '@ioc/testing';
+import { fleetLanes } from './lanes';
 import type { PublisherArgs } from './publisher-process';
 
 /**
  * Load generator, run as its own process: `devices` devices publish QoS 1 messages over `connections` MQTT 5
  * connections, keeping up to `window` publishes in flight per connection, for `durationMs`, as fast as the broker
- * acknowledges or paced at `rate` msg/s.
+ * acknowledges or paced at `rate` msg/s. The connections share one identity and the whole fleet, or (`lanes`) each is
+ * an identity of its own that publishes only for its devices (bench/lanes.ts).
  * Reports on stdout as JSON lines: progress, then {"done":true,"published":N,"failed":N,"ms":N,"cpuSeconds":N}
  * (published = acknowledged by the broker with a success reason code; cpuSeconds: this process's CPU time).
  *
@@ -142,37 +144,58 @@ class Lane {
 async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2]) as PublisherArgs;
   const url = new URL(a.url);
+  if (a.lanes && a.lanes.length !== a.connections)
+    throw new Error(`${a.lanes.length} lane identities for ${a.connections} connections`);
   const devices = fleet(a.devices, `bench-${a.runId}`);
+  // Shared: every connection takes the fleet's next device. Lanes: each connection cycles through its own devices.
+  const groups = a.lanes ? fleetLanes(devices, a.connections) : [devices];
   const t0 = Date.now();
   const baseTs = t0 - 60_000;
   let seq = 0;
   let stopAt = t0 + a.durationMs;
   // Stopped early (PublisherRun.stop): publishing ends as at the end of the duration, and the run reports.
   process.on('SIGTERM', () => (stopAt = 0));
-  let lastTs = NaN;
-  let lastDate = new Date(0);
   const started = performance.now();
-  const next = (): { topic: string; payload: string } | null | 'later' => {
-    // The clock is read every 256 messages (a syscall-free read, but still not free at this rate).
-    if ((seq & 255) === 0 && Date.now() >= stopAt) return null;
-    if (a.rate > 0 && seq >= ((performance.now() - started) * a.rate) / 1000) return 'later';
-    const n = seq++;
-    const d = devices[n % devices.length];
-    const ts = a.liveTimestamps ? Date.now() : baseTs + Math.floor(n / devices.length);
-    if (ts !== lastTs) {
-      lastTs = ts;
-      lastDate = new Date(ts);
-    }
-    return { topic: d.topic, payload: JSON.stringify(messageBody(d.kind, a.firstSeq + n, lastDate)) };
+  type Next = () => { topic: string; payload: string } | null | 'later';
+  const nextOf = (own: readonly FleetDevice[]): Next => {
+    let k = 0;
+    let lastTs = NaN;
+    let lastDate = new Date(0);
+    return () => {
+      // The clock is read every 256 messages (a syscall-free read, but still not free at this rate).
+      if ((seq & 255) === 0 && Date.now() >= stopAt) return null;
+      if (own.length === 0) return null;
+      if (a.rate > 0 && seq >= ((performance.now() - started) * a.rate) / 1000) return 'later';
+      // Message ids count over the whole run (no id twice); each device's timestamps step 1 ms per round of its group.
+      const n = seq++;
+      const d = own[k % own.length];
+      const ts = a.liveTimestamps ? Date.now() : baseTs + Math.floor(k / own.length);
+      k++;
+      if (ts !== lastTs) {
+        lastTs = ts;
+        lastDate = new Date(ts);
+      }
+      return { topic: d.topic, payload: JSON.stringify(messageBody(d.kind, a.firstSeq + n, lastDate)) };
+    };
   };
+  const nexts = groups.map(nextOf);
   const lanes: Lane[] = [];
   const done = Promise.all(
     Array.from(
       { length: a.connections },
       (_, i) =>
         new Promise<void>((resolve, reject) => {
+          const identity = a.lanes?.[i];
+          const credentials = identity ?? { username: a.username ?? '', password: a.password ?? '' };
           lanes.push(
-            new Lane(url, a, `bench-pub-${a.runId}-${i}`, a.window, next, (err) => (err ? reject(err) : resolve())),
+            new Lane(
+              url,
+              credentials,
+              identity ? identity.username : `bench-pub-${a.runId}-${i}`,
+              a.window,
+              nexts[a.lanes ? i : 0],
+              (err) => (err ? reject(err) : resolve()),
+            ),
           );
         }),
     ),

@@ -60,7 +60,18 @@ const TEST_PUBLISHER_ROLE: DynsecRole = {
   ],
 };
 
+export interface MosquittoOptions {
+  /**
+   * false: the same configuration without the Dynamic Security plugin and with anonymous clients allowed, so the broker
+   * authenticates nobody (credentials are accepted unread) and checks no publish, delivery or subscription. Only for
+   * bench:ingest, which measures in one run what the ACL checks cost; no configuration the project ships is like it.
+   */
+  readonly accessControl?: boolean;
+}
+
 export interface TestBroker {
+  /** False: no plugin, anonymous allowed, nothing checked (MosquittoOptions.accessControl). */
+  readonly accessControl: boolean;
   /** mqtt://127.0.0.1:<port>, the plain listener. */
   readonly url: string;
   /** mqtts://localhost:<tlsPort>, the TLS listener (server certificate from the development CA in caFile). */
@@ -88,9 +99,12 @@ export interface TestBroker {
 /**
  * Starts a Mosquitto with the project's config (docker/mosquitto/mosquitto.conf) and its security on: anonymous
  * clients refused, the Dynamic Security plugin with random passwords for the IOC's admin and ingest identities and for
- * the tests' trusted publisher, a plain listener and a TLS one on spare ports of 127.0.0.1.
+ * the tests' trusted publisher, a plain listener and a TLS one on spare ports of 127.0.0.1. With
+ * `accessControl: false` (bench:ingest's reference only), the same config without the plugin and with anonymous
+ * clients allowed.
  */
-export async function startMosquitto(): Promise<TestBroker> {
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
+  const accessControl = options.accessControl ?? true;
   const pluginPath = findDynsecPlugin();
   if (!pluginPath)
     throw new Error("Mosquitto's Dynamic Security plugin is not installed (Debian: apt-get install mosquitto)");
@@ -107,18 +121,16 @@ export async function startMosquitto(): Promise<TestBroker> {
   });
   const template = readFileSync(path.join(projectRoot(), 'docker/mosquitto/mosquitto.conf'), 'utf8');
   const confPath = path.join(dir, 'mosquitto.conf');
-  writeFileSync(
-    confPath,
-    renderBrokerConfig({
-      template,
-      port,
-      tlsPort,
-      dataDir: layout.dataDir,
-      certsDir: layout.certsDir,
-      pluginPath,
-      bind: '127.0.0.1',
-    }),
-  );
+  const conf = renderBrokerConfig({
+    template,
+    port,
+    tlsPort,
+    dataDir: layout.dataDir,
+    certsDir: layout.certsDir,
+    pluginPath,
+    bind: '127.0.0.1',
+  });
+  writeFileSync(confPath, accessControl ? conf : withoutAccessControl(conf));
   // Started as root, Mosquitto drops to its own user, which must still write its state file and read its key.
   const owner = brokerOwner();
   if (owner) chownTree(dir, owner);
@@ -132,6 +144,7 @@ export async function startMosquitto(): Promise<TestBroker> {
   };
   const url = `mqtt://127.0.0.1:${port}`;
   return {
+    accessControl,
     url,
     tlsUrl: `mqtts://localhost:${tlsPort}`,
     caFile: layout.certs.caFile,
@@ -160,6 +173,23 @@ export async function startMosquitto(): Promise<TestBroker> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A rendered configuration without the Dynamic Security plugin (its `plugin` and `plugin_opt_config_file` lines) and
+ * with `allow_anonymous true`; every other line as shipped. A line missing from the template is an error.
+ */
+export function withoutAccessControl(conf: string): string {
+  const key = (l: string) => l.trim().split(/\s+/)[0];
+  const lines = conf.split('\n');
+  for (const k of ['plugin', 'plugin_opt_config_file', 'allow_anonymous']) {
+    const n = lines.filter((l) => key(l) === k).length;
+    if (n !== 1) throw new Error(`the broker configuration has ${n} "${k}" lines where one is expected`);
+  }
+  return lines
+    .filter((l) => key(l) !== 'plugin' && key(l) !== 'plugin_opt_config_file')
+    .map((l) => (key(l) === 'allow_anonymous' ? 'allow_anonymous true' : l))
+    .join('\n');
 }
 
 async function launch(confPath: string, ports: readonly number[]): Promise<ChildProcess> {

@@ -23,6 +23,7 @@ export {
   PROVISION_SHARE_GROUP,
   PROVISION_SUBSCRIPTION,
   adminAcls,
+  createIdentityCommands,
   deviceAcls,
   gatewayAcls,
   ingestAcls,
@@ -32,6 +33,7 @@ export {
   provisioningAcls,
   provisioningRoleName,
   provisioningUsername,
+  type BrokerIdentity,
   type DynsecAcl,
   type DynsecCommand,
 } from './broker-acl';

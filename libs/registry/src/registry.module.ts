@@ -100,15 +100,13 @@ export class RegistryModule implements OnApplicationBootstrap, BeforeApplication
     @Inject(ProvisioningService) private readonly provisioning: ProvisioningService,
     @Optional() @Inject(ProvisioningResponder) private readonly responder: ProvisioningResponder | undefined,
     @Optional() @Inject(DYNSEC_CLIENT) private readonly dynsec: DynsecClient | undefined,
-    @Inject(RegistryChangeTap) private readonly tap: RegistryChangeTap,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.dynsec?.start();
-    const seeded = await this.registry.seedCity();
+    await this.registry.seedCity();
     await this.registry.reconcile();
-    if (seeded) this.tap.emit([]);
     if (!this.responder) return;
     try {
       await this.responder.start();

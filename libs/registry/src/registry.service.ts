@@ -166,10 +166,10 @@ export class RegistryService {
       await this.broker?.send(commands);
     });
     this.changes.emit([...ids]);
-    const devices = await Promise.all(inputs.map((d) => this.repo.device(d.id)));
+    const devices = new Map((await this.repo.devicesWithIds([...ids])).map((d) => [d.id, d]));
     this.logger.info({ devices: inputs.length, first: inputs[0]?.id }, 'devices registered');
-    return inputs.map((d, i) => ({
-      device: devices[i]!,
+    return inputs.map((d) => ({
+      device: devices.get(d.id)!,
       credentials: passwords.has(d.id) ? credentialsOf(d.id, passwords.get(d.id)!, deviceAcls(d.id, d.type)) : null,
     }));
   }
@@ -280,8 +280,8 @@ export class RegistryService {
         await t.deleteGateway(id);
         commands.push(...deleteIdentityCommands(id, gatewayRoleName(id)));
         // Its devices are direct now: each gets an identity, without a password until one is rotated.
-        const devices = await Promise.all(g.deviceIds.map((d) => t.deviceForUpdate(d)));
-        for (const d of devices) if (d) commands.push(...createIdentityCommands(directIdentity(d)));
+        for (const d of await t.devicesForUpdate(g.deviceIds))
+          commands.push(...createIdentityCommands(directIdentity(d)));
       }
       await this.broker?.send(commands);
     });
@@ -323,7 +323,10 @@ export class RegistryService {
       );
       return this.city.devices.length;
     });
-    if (seeded) this.logger.info({ devices: seeded, gateways: plan.gateways.length }, 'city devices registered');
+    if (seeded) {
+      this.changes.emit([...plan.gateways, ...this.city.devices.map((d) => d.id)]);
+      this.logger.info({ devices: seeded, gateways: plan.gateways.length }, 'city devices registered');
+    }
     return seeded;
   }
 
@@ -430,16 +433,16 @@ export class RegistryService {
     const commands: DynsecCommand[] = [];
     if (gatewayId && !(await t.gatewayForUpdate(gatewayId)))
       throw new RegistryError('REGISTRY_NOT_FOUND', `gateway "${gatewayId}" is not registered`, { id: gatewayId });
-    const found = new Set(await t.existingDevices(ids));
+    const before = await t.devicesForUpdate(ids);
+    const found = new Set(before.map((d) => d.id));
     const unknown = ids.filter((i) => !found.has(i));
     if (unknown.length)
       throw new RegistryError('REGISTRY_NOT_FOUND', `device "${unknown[0]}" is not registered`, {
         ids: unknown.slice(0, 20),
       });
-    const before = await Promise.all(ids.map((i) => t.deviceForUpdate(i)));
     await t.assign(ids, gatewayId);
     for (const d of before) {
-      if (!d || d.gatewayId === gatewayId) continue;
+      if (d.gatewayId === gatewayId) continue;
       if (d.gatewayId) commands.push(...removeAclCommands(gatewayRoleName(d.gatewayId), feedbackAclsOf(d.id)));
       // Onto a gateway, a device's own identity goes (and its session with it); off one, it gets an identity back,
       // without a password until one is rotated.
@@ -447,7 +450,7 @@ export class RegistryService {
       if (!gatewayId) commands.push(...createIdentityCommands(directIdentity(d)));
     }
     if (gatewayId) {
-      const added = before.filter((d) => d && d.gatewayId !== gatewayId).map((d) => d!.id);
+      const added = before.filter((d) => d.gatewayId !== gatewayId).map((d) => d.id);
       commands.push(...addAclCommands(gatewayRoleName(gatewayId), added.flatMap(feedbackAclsOf)));
     }
     return commands;

@@ -194,6 +194,14 @@ export class RegistryRepository {
     return rows[0] ? toDevice(rows[0]) : null;
   }
 
+  /** The registered devices among `ids`, in one query (id order). */
+  async devicesWithIds(ids: readonly string[]): Promise<RegisteredDevice[]> {
+    const { rows } = await this.db.pool.query<DeviceRow>(`${SELECT_DEVICE} WHERE id = ANY($1::text[]) ORDER BY id`, [
+      [...ids],
+    ]);
+    return rows.map(toDevice);
+  }
+
   async gateways(): Promise<RegisteredGateway[]> {
     const { rows } = await this.db.pool.query<GatewayRow>(`${SELECT_GATEWAY} ORDER BY g.id`);
     return rows.map(toGateway);
@@ -330,6 +338,15 @@ export class RegistryTransaction {
     return rows.map((r) => r.id);
   }
 
+  /** The registered devices among `ids`, locked for this transaction, in one query (id order, the lock order). */
+  async devicesForUpdate(ids: readonly string[]): Promise<RegisteredDevice[]> {
+    const { rows } = await this.client.query<DeviceRow>(
+      `${SELECT_DEVICE} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+      [[...ids]],
+    );
+    return rows.map(toDevice);
+  }
+
   async deviceForUpdate(id: string): Promise<RegisteredDevice | null> {
     const { rows } = await this.client.query<DeviceRow>(`${SELECT_DEVICE} WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ? toDevice(rows[0]) : null;
@@ -355,15 +372,12 @@ export class RegistryTransaction {
     ]);
   }
 
-  /** Assigns the devices to the gateway (null: none); returns the gateways they were assigned to before. */
-  async assign(deviceIds: readonly string[], gatewayId: string | null): Promise<string[]> {
-    const { rows } = await this.client.query<{ previous: string | null }>(
-      `WITH prev AS (SELECT id, gateway_id FROM device WHERE id = ANY($1::text[]) FOR UPDATE)
-       UPDATE device d SET gateway_id = $2 FROM prev WHERE d.id = prev.id
-       RETURNING prev.gateway_id AS previous`,
-      [[...deviceIds], gatewayId],
-    );
-    return [...new Set(rows.map((r) => r.previous).filter((g): g is string => g !== null))];
+  /** Assigns the devices to the gateway (null: none). */
+  async assign(deviceIds: readonly string[], gatewayId: string | null): Promise<void> {
+    await this.client.query(`UPDATE device SET gateway_id = $2 WHERE id = ANY($1::text[])`, [
+      [...deviceIds],
+      gatewayId,
+    ]);
   }
 
   /**

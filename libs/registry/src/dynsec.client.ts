@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import mqttMatch from 'mqtt-match';
 import type { Logger } from 'pino';
 import type { DynsecCommand } from './broker-acl';
 import { RegistryError } from './registry.errors';
@@ -18,7 +19,6 @@ export interface DynsecClientOptions {
   readonly url: string;
   readonly username: string;
   readonly password: string;
-  readonly caFile?: string;
   /** Largest control message, bytes (the broker's max_packet_size). */
   readonly maxPacketBytes: number;
   readonly timeoutMs?: number;
@@ -32,13 +32,7 @@ export type AdminMessageHandler = (topic: string, payload: Buffer, packet: IPubl
 
 /** Whether an MQTT topic matches a subscription filter (`+`, `#`; a `$share/<group>/` prefix is the broker's business). */
 export function topicMatches(filter: string, topic: string): boolean {
-  const f = (filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter).split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
+  return mqttMatch(filter, topic, true);
 }
 
 /** Messages the plugin sends back for a command on something already in the wanted state. */

@@ -9,6 +9,7 @@ import {
   deleteRedisPrefix,
   fleet,
   messageBody,
+  registerDevices,
   startMosquitto,
   startServer,
   testLogger,
@@ -16,8 +17,6 @@ import {
   type TestBroker,
 } from '@ioc/testing';
 import { randomSecret } from '@ioc/broker-setup';
-import { DEVICE_TYPE_OF_KIND } from '@ioc/domain';
-import { openDatabase, RegistryRepository } from '@ioc/storage';
 import { DynsecClient, createIdentityCommands } from '@ioc/registry';
 import { runPublisher as runPublisherProcess, type PublisherResult } from './publisher-process';
 import { fleetLanes, laneTopics, laneUsername, meanAclWalk } from './lanes';
@@ -344,17 +343,9 @@ async function copyBaseline(url: string, step: string): Promise<number> {
 async function registeredDatabase(): Promise<PlainTestDatabase> {
   const db = await createPlainTestDatabase();
   log('migrating a fresh PostgreSQL database', { url: db.url });
-  const database = await openDatabase({ url: db.url, poolSize: 2, timescaledb: 'auto' }, testLogger);
-  try {
-    const devices = fleet(DEVICES, `bench-${INGEST_FLEET}`);
-    const existing = await new RegistryRepository(database).transaction((tx) =>
-      tx.insertDevices(devices.map((d) => ({ id: d.deviceId, type: DEVICE_TYPE_OF_KIND[d.kind] }))),
-    );
-    if (existing.length) throw new Error(`${existing.length} fleet devices were registered already`);
-    log(`registered the fleet's ${devices.length} devices in the IOC's registry (table device)`);
-  } finally {
-    await database.close();
-  }
+  const devices = fleet(DEVICES, `bench-${INGEST_FLEET}`);
+  await registerDevices(db.url, devices, undefined);
+  log(`registered the fleet's ${devices.length} devices in the IOC's registry (table device)`);
   return db;
 }
 

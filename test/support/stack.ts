@@ -66,7 +66,11 @@ export async function startTestStack(name: string): Promise<TestStack> {
   };
 }
 
-async function registerDevices(
+/**
+ * Registers a fleet in the IOC's registry of the database at `url` (migrating it first), in one transaction, as the
+ * IOC would find them at start; with `gatewayId`, behind that gateway (registered if new).
+ */
+export async function registerDevices(
   url: string,
   devices: ReadonlyArray<{ readonly deviceId: string; readonly kind: MessageKind }>,
   gatewayId: string | undefined,

@@ -18,7 +18,7 @@ import {
   type RegistryFormError,
 } from './registry-model';
 import type { RegistryActions, WardOption } from './registry-view';
-import { FormErrors, Pager, RowActions, StatusBadge } from './registry-parts';
+import { CredentialIssued, FormErrors, Pager, RowActions, StatusBadge } from './registry-parts';
 import type { RegistryChanges } from './use-registry';
 
 /** The most devices one assignment may name (the server's `AssignDevicesRequestSchema`). */
@@ -317,10 +317,8 @@ export function DevicesPanel({
                 <td data-testid="registry-credential">
                   {d.gatewayId ? (
                     <span className="muted">{t('registry.device.viaGateway')}</span>
-                  ) : d.credentialIssuedAt ? (
-                    formatTime(Date.parse(d.credentialIssuedAt), i18n.language, true)
                   ) : (
-                    <span className="no-credential">{t('registry.device.noCredential')}</span>
+                    <CredentialIssued at={d.credentialIssuedAt} />
                   )}
                 </td>
                 <td>{d.lastSeenAt ? formatTime(Date.parse(d.lastSeenAt), i18n.language, true) : ''}</td>

@@ -2,7 +2,6 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RegistryGatewayDto } from '@ioc/contracts';
 import { failureReason } from '../api/http-client';
-import { formatTime } from '../format';
 import { useCheckedForm } from '../forms/use-checked-form';
 import {
   buildGatewayRequest,
@@ -14,7 +13,7 @@ import {
   type Known,
   type RegistryFormError,
 } from './registry-model';
-import { FormErrors, Pager, RowActions, StatusBadge } from './registry-parts';
+import { CredentialIssued, FormErrors, Pager, RowActions, StatusBadge } from './registry-parts';
 import type { RegistryActions, WardOption } from './registry-view';
 import type { RegistryChanges } from './use-registry';
 
@@ -32,7 +31,7 @@ interface Props {
 
 /** The registered gateways, with how many devices hang off each and their actions; a form registers a new one. */
 export function GatewaysPanel({ gateways, wards, known, selectedDevices, actions, change, onShowDevices }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [page, setPage] = useState(0);
   const [text, setText] = useState('');
   const [formOpen, setFormOpen] = useState(false);
@@ -142,11 +141,7 @@ export function GatewaysPanel({ gateways, wards, known, selectedDevices, actions
                   <StatusBadge status={g.status} />
                 </td>
                 <td>
-                  {g.credentialIssuedAt ? (
-                    formatTime(Date.parse(g.credentialIssuedAt), i18n.language, true)
-                  ) : (
-                    <span className="no-credential">{t('registry.device.noCredential')}</span>
-                  )}
+                  <CredentialIssued at={g.credentialIssuedAt} />
                 </td>
                 <td className="reg-actions">
                   <RowActions

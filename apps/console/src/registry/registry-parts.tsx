@@ -1,7 +1,18 @@
 import { useTranslation } from 'react-i18next';
+import { formatTime } from '../format';
 import type { RegistryFormError } from './registry-model';
 import type { RegistryActions } from './registry-view';
 import type { RegistryKind } from './use-registry';
+
+/** When the identity's current password was issued, or that it has none yet. */
+export function CredentialIssued({ at }: { readonly at: string | null }) {
+  const { t, i18n } = useTranslation();
+  return at ? (
+    <>{formatTime(Date.parse(at), i18n.language, true)}</>
+  ) : (
+    <span className="no-credential">{t('registry.device.noCredential')}</span>
+  );
+}
 
 /** Active or disabled, as a badge. */
 export function StatusBadge({ status }: { readonly status: string }) {

@@ -44,6 +44,18 @@ export const REJECTION_CODE_MEANINGS: Readonly<Record<RejectionCode, string>> = 
     'The device sent more than its rate allows (INGEST_DEVICE_RATE_PER_S, 10 msg/s by default, with bursts of up to INGEST_DEVICE_BURST, 600).',
   STORAGE_REJECTED:
     'The message passed validation but the database refused it (reported with the SQL error); nothing is lost, it is kept in quarantine.',
+  SENML_INVALID:
+    'A SenML pack (RFC 8428) that is not an array of records, has a malformed record, a SenML version above 10, a must-understand field (name ending in "_") the IOC does not know, or a record without a numeric value.',
+  SENML_NAME_UNKNOWN:
+    'A SenML record whose resolved name (bn + n) is not one of the measurements the IOC maps, or names no device where one is needed (gateway topics).',
+  SENML_UNIT_INVALID:
+    'A SenML record whose unit (u or bu) is missing, unknown, or not one the measurement accepts (e.g. "Cel" for a water level).',
+  NGSI_LD_INVALID:
+    'An NGSI-LD payload that is not an entity, an array of entities or a notification; or an entity without id, type or the attribute its mapping reads.',
+  NGSI_LD_TYPE_UNSUPPORTED:
+    'An NGSI-LD entity of a type the IOC does not map (supported: FloodMonitoring, WaterObserved, WasteContainer, TrafficFlowObserved).',
+  NGSI_LD_UNIT_INVALID:
+    'An NGSI-LD property whose unitCode (UN/CEFACT common code) is not one the mapped measurement accepts.',
 };
 
 /** The rejection notice the IOC publishes (QoS 0) on ioc/feedback/v1/{deviceId or gatewayId} after the rejection is committed. */

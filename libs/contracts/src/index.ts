@@ -3,9 +3,17 @@ export {
   PROVISION_ROOT,
   PROVISION_SHARE_GROUP,
   PROVISION_SUBSCRIPTION,
+  STANDARD_FORMATS,
   TOPIC_FILTERS,
   TOPIC_ROOT,
+  bridgeTopic,
   deviceTopic,
+  gatewayStandardTopic,
+  isStandardFormat,
+  standardTopic,
+  type ParsedTopic,
+  type StandardFormat,
+  type StandardSource,
   feedbackTopic,
   gatewayTopic,
   parseTopic,
@@ -24,6 +32,21 @@ export {
 } from './provisioning';
 export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
+export { MessageDecoder, type DecodeOptions, type DecodeResult } from './message-decoder';
+export {
+  derivedMsgId,
+  NGSI_LD_MAPPINGS,
+  SENML_MEASUREMENTS,
+  translateNgsiLd,
+  translateSenml,
+  type NgsiLdMapping,
+  type SenmlMeasurement,
+  type TranslateContext,
+  type TranslatedMessage,
+  type Translation,
+  type TranslationRejection,
+  type Translator,
+} from './formats';
 export {
   EVENT_STREAMS,
   JOBS,

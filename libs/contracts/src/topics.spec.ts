@@ -1,4 +1,13 @@
-import { deviceTopic, feedbackTopic, gatewayTopic, parseTopic, TOPIC_ROOT } from './topics';
+import {
+  bridgeTopic,
+  deviceTopic,
+  feedbackTopic,
+  gatewayStandardTopic,
+  gatewayTopic,
+  parseTopic,
+  standardTopic,
+  TOPIC_ROOT,
+} from './topics';
 
 describe('topic routing', () => {
   it('parses a device topic into domain, device and kind', () => {
@@ -28,12 +37,35 @@ describe('topic routing', () => {
     ['ioc/v1/flood/a', 'device topic is'],
     ['ioc/v1/flood/a/water-level/extra', 'device topic is'],
     ['ioc/v1/flood/bad id/water-level', 'does not match'],
-    ['ioc/v1/gateway/gw/1', 'gateway topic is'],
+    ['ioc/v1/gateway/gw/1', 'unknown payload format "1"'],
+    ['ioc/v1/gateway/gw/senml/x', 'gateway topic is'],
+    ['ioc/v1/senml/bad id', 'does not match'],
+    ['ioc/v1/bridge/http', 'bridge topic is'],
+    ['ioc/v1/bridge/http/csv', 'unknown payload format "csv"'],
     ['ioc/v1/gateway/-bad', 'does not match'],
   ])('rejects %s with a reason', (topic, reason) => {
     const parsed = parseTopic(topic);
     expect(parsed.type).toBe('invalid');
     expect((parsed as { reason: string }).reason).toContain(reason);
+  });
+
+  it('parses the standard-format topics of a device, a gateway and a bridge', () => {
+    expect(parseTopic('ioc/v1/senml/wl-p3-007')).toEqual({ type: 'standard', format: 'senml', deviceId: 'wl-p3-007' });
+    expect(parseTopic(standardTopic('ngsi-ld', 'bin-1'))).toEqual({
+      type: 'standard',
+      format: 'ngsi-ld',
+      deviceId: 'bin-1',
+    });
+    expect(parseTopic(gatewayStandardTopic('senml', 'gw-p3'))).toEqual({
+      type: 'standard',
+      format: 'senml',
+      gatewayId: 'gw-p3',
+    });
+    expect(parseTopic(bridgeTopic('ngsi-ld', 'http-ngsi-ld'))).toEqual({
+      type: 'standard',
+      format: 'ngsi-ld',
+      bridgeId: 'http-ngsi-ld',
+    });
   });
 
   it('builds topics that parse back', () => {

@@ -5,6 +5,10 @@ import { ID_PATTERN } from './schemas/common.schema';
  * The MQTT topic scheme (version 1).
  *   ioc/v1/{domain}/{deviceId}/{kind}   one device's message, e.g. ioc/v1/flood/wl-p3-007/water-level
  *   ioc/v1/gateway/{gatewayId}          a batch of many devices' messages on one connection
+ *   ioc/v1/{format}/{deviceId}          one device's payload in a standard format: senml (RFC 8428) or ngsi-ld
+ *   ioc/v1/gateway/{gatewayId}/{format} a standard payload naming several of the gateway's devices
+ *   ioc/v1/bridge/{bridgeId}/{format}   standard payloads the IOC's own HTTP endpoints forward (NGSI-LD notifications);
+ *                                       only the IOC may publish here
  *   ioc/feedback/v1/{deviceId}          rejection notices the IOC publishes back (QoS 0)
  *   ioc/provision/v1/{keyId}/request    a device asks for its identity with a provisioning key (MQTT 5)
  *   ioc/provision/v1/{keyId}/response   the IOC's answer: the device's credentials, or why not
@@ -20,10 +24,18 @@ export const PROVISION_ROOT = 'ioc/provision/v1';
  * many run.
  */
 export const PROVISION_SHARE_GROUP = 'ioc-provision';
+/** Standard payload formats the IOC translates into its native messages (libs/contracts/src/formats). */
+export const STANDARD_FORMATS = ['senml', 'ngsi-ld'] as const;
+export type StandardFormat = (typeof STANDARD_FORMATS)[number];
+export const isStandardFormat = (s: string): s is StandardFormat => (STANDARD_FORMATS as readonly string[]).includes(s);
+
 export const TOPIC_FILTERS = {
   all: `${TOPIC_ROOT}/#`,
   device: `${TOPIC_ROOT}/+/+/+`,
   gateway: `${TOPIC_ROOT}/gateway/+`,
+  standard: `${TOPIC_ROOT}/+/+`,
+  gatewayStandard: `${TOPIC_ROOT}/gateway/+/+`,
+  bridge: `${TOPIC_ROOT}/bridge/+/+`,
   feedback: `${FEEDBACK_ROOT}/+`,
   provisionRequest: `${PROVISION_ROOT}/+/request`,
 } as const;
@@ -31,8 +43,13 @@ export const PROVISION_SUBSCRIPTION = `$share/${PROVISION_SHARE_GROUP}/${TOPIC_F
 
 const idRe = new RegExp(ID_PATTERN);
 
+/** Who a standard payload comes from: exactly one of a device, a gateway, or one of the IOC's own bridges. */
+export type StandardSource = { deviceId: string } | { gatewayId: string } | { bridgeId: string };
+
 export type ParsedTopic =
-  { type: 'device'; domain: Domain; deviceId: string; kind: MessageKind } | { type: 'gateway'; gatewayId: string };
+  | { type: 'device'; domain: Domain; deviceId: string; kind: MessageKind }
+  | { type: 'gateway'; gatewayId: string }
+  | ({ type: 'standard'; format: StandardFormat } & StandardSource);
 
 export type TopicError = { type: 'invalid'; reason: string };
 
@@ -42,6 +59,21 @@ export function deviceTopic(kind: MessageKind, deviceId: string): string {
 
 export function gatewayTopic(gatewayId: string): string {
   return `${TOPIC_ROOT}/gateway/${gatewayId}`;
+}
+
+/** A device's own topic for a payload in a standard format, e.g. ioc/v1/senml/wl-p3-007. */
+export function standardTopic(format: StandardFormat, deviceId: string): string {
+  return `${TOPIC_ROOT}/${format}/${deviceId}`;
+}
+
+/** A gateway's topic for a standard payload naming several of its devices, e.g. ioc/v1/gateway/gw-p3/senml. */
+export function gatewayStandardTopic(format: StandardFormat, gatewayId: string): string {
+  return `${TOPIC_ROOT}/gateway/${gatewayId}/${format}`;
+}
+
+/** Where the IOC's HTTP endpoints forward standard payloads, e.g. ioc/v1/bridge/ngsi-ld-http/ngsi-ld. */
+export function bridgeTopic(format: StandardFormat, bridgeId: string): string {
+  return `${TOPIC_ROOT}/bridge/${bridgeId}/${format}`;
 }
 
 export function feedbackTopic(deviceId: string | undefined): string {
@@ -68,11 +100,38 @@ export function parseTopic(topic: string): ParsedTopic | TopicError {
   if (parts.length < 3 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) {
     return { type: 'invalid', reason: `topic must start with ${TOPIC_ROOT}/` };
   }
-  if (parts[2] === 'gateway') {
-    if (parts.length !== 4) return { type: 'invalid', reason: `gateway topic is ${TOPIC_ROOT}/gateway/{gatewayId}` };
+  if (parts[2] === 'gateway' || parts[2] === 'bridge') {
+    const what = parts[2];
+    if (parts.length !== 4 && parts.length !== 5) {
+      return {
+        type: 'invalid',
+        reason:
+          what === 'gateway'
+            ? `gateway topic is ${TOPIC_ROOT}/gateway/{gatewayId} or ${TOPIC_ROOT}/gateway/{gatewayId}/{${STANDARD_FORMATS.join('|')}}`
+            : `bridge topic is ${TOPIC_ROOT}/bridge/{bridgeId}/{${STANDARD_FORMATS.join('|')}}`,
+      };
+    }
     if (!idRe.test(parts[3]))
-      return { type: 'invalid', reason: `gateway id "${parts[3]}" does not match ${ID_PATTERN}` };
-    return { type: 'gateway', gatewayId: parts[3] };
+      return { type: 'invalid', reason: `${what} id "${parts[3]}" does not match ${ID_PATTERN}` };
+    if (parts.length === 4) {
+      if (what === 'bridge')
+        return { type: 'invalid', reason: `bridge topic is ${TOPIC_ROOT}/bridge/{bridgeId}/{format}` };
+      return { type: 'gateway', gatewayId: parts[3] };
+    }
+    if (!isStandardFormat(parts[4])) {
+      return {
+        type: 'invalid',
+        reason: `unknown payload format "${parts[4]}" (expected one of ${STANDARD_FORMATS.join(', ')})`,
+      };
+    }
+    return what === 'gateway'
+      ? { type: 'standard', format: parts[4], gatewayId: parts[3] }
+      : { type: 'standard', format: parts[4], bridgeId: parts[3] };
+  }
+  if (parts.length === 4 && isStandardFormat(parts[2])) {
+    if (!idRe.test(parts[3]))
+      return { type: 'invalid', reason: `device id "${parts[3]}" does not match ${ID_PATTERN}` };
+    return { type: 'standard', format: parts[2], deviceId: parts[3] };
   }
   if (parts.length !== 5)
     return { type: 'invalid', reason: `device topic is ${TOPIC_ROOT}/{domain}/{deviceId}/{kind}` };

@@ -1,12 +1,10 @@
 import pino from 'pino';
-import { createMessageValidators } from '@ioc/contracts';
-import { gatewayTopic } from '@ioc/contracts';
+import { createMessageValidators, gatewayTopic, MessageDecoder } from '@ioc/contracts';
 import type { DeviceMessage, QuarantinedMessage } from '@ioc/domain';
 import type { IngestBatch, IngestCommitResult } from '@ioc/storage';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { DeviceRateLimiter, type DeviceRateLimit } from './device-rate-limiter';
 import { IngestPipeline, type IngestPorts } from './ingest-pipeline';
-import { MessageDecoder } from './message-decoder';
 
 const now = new Date('2026-11-21T03:00:00.000Z');
 const clock = { now: () => now, nowMs: () => now.getTime() };

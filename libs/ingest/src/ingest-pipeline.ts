@@ -3,7 +3,7 @@ import type { DeviceMessage, QuarantinedMessage, RejectionCode } from '@ioc/doma
 import type { IngestBatch, IngestCommitResult, NewDevice } from '@ioc/storage';
 import type { Clock } from '@ioc/platform';
 import { GroupCommitter } from './group-committer';
-import type { MessageDecoder } from './message-decoder';
+import type { MessageDecoder } from '@ioc/contracts';
 import type { DeviceDirectory, LastSeenTracker } from './device-directory';
 import type { DeviceRateLimiter } from './device-rate-limiter';
 

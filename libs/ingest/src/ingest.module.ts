@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { createMessageValidators } from '@ioc/contracts';
+import { createMessageValidators, MessageDecoder } from '@ioc/contracts';
 import type { Registry } from 'prom-client';
 import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig } from '@ioc/platform';
 import {
@@ -16,7 +16,6 @@ import { AcceptedMessageTap, DeviceMessageStream, RegistryChangeTap } from '@ioc
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { DeviceRateLimiter } from './device-rate-limiter';
 import { IngestPipeline } from './ingest-pipeline';
-import { MessageDecoder } from './message-decoder';
 import { MQTT_CONNECTOR, mqttConnector, type MqttConnector } from './mqtt-connector';
 import { MqttIngestConnections } from './mqtt-ingest.service';
 import { IngestService } from './ingest.service';

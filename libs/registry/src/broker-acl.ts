@@ -5,9 +5,12 @@ import {
   PROVISION_SHARE_GROUP,
   PROVISION_SUBSCRIPTION,
   TOPIC_ROOT,
+  STANDARD_FORMATS,
   deviceTopic,
   feedbackTopic,
+  gatewayStandardTopic,
   gatewayTopic,
+  standardTopic,
   provisionRequestTopic,
   provisionResponseTopic,
 } from '@ioc/contracts';
@@ -47,19 +50,33 @@ const feedbackAcls = (id: string): DynsecAcl[] => [
   { acltype: 'publishClientReceive', topic: feedbackTopic(id), allow: true },
 ];
 
-/** A device publishes its own kinds on its own topics and reads its own feedback. */
+/**
+ * A device publishes its own kinds on its own topics, and its standard payloads (SenML, NGSI-LD) on its own topic per
+ * format, and reads its own feedback. What a standard payload may carry is then the IOC's check (the kinds of the
+ * device's type): the broker cannot look inside.
+ */
 export function deviceAcls(id: string, type: DeviceType): DynsecAcl[] {
   const kinds = (KINDS_OF_TYPE.get(type) ?? []) as Parameters<typeof deviceTopic>[0][];
   return [
     ...kinds.map((k): DynsecAcl => ({ acltype: 'publishClientSend', topic: deviceTopic(k, id), allow: true })),
+    ...STANDARD_FORMATS.map((f): DynsecAcl => ({
+      acltype: 'publishClientSend',
+      topic: standardTopic(f, id),
+      allow: true,
+    })),
     ...feedbackAcls(id),
   ];
 }
 
-/** A gateway publishes batches on its own topic and reads its own feedback and its devices'. */
+/** A gateway publishes batches (native or standard) on its own topics and reads its own feedback and its devices'. */
 export function gatewayAcls(id: string, deviceIds: readonly string[]): DynsecAcl[] {
   return [
     { acltype: 'publishClientSend', topic: gatewayTopic(id), allow: true },
+    ...STANDARD_FORMATS.map((f): DynsecAcl => ({
+      acltype: 'publishClientSend',
+      topic: gatewayStandardTopic(f, id),
+      allow: true,
+    })),
     ...feedbackAcls(id),
     ...deviceIds.flatMap(feedbackAcls),
   ];

@@ -374,10 +374,17 @@ export class RegistryService {
             disabled: d.status === 'disabled',
           }),
         );
-      } else if (have.disabled !== (d.status === 'disabled')) {
+        continue;
+      }
+      if (have.disabled !== (d.status === 'disabled')) {
         fixed++;
         commands.push({ command: d.status === 'disabled' ? 'disableClient' : 'enableClient', username: d.id });
       }
+      // A role made by an earlier version (before the standard-format topics, say) gets the ACLs this one grants.
+      const drift = aclDrift(roles.get(deviceRoleName(d.id)), deviceAcls(d.id, d.type));
+      if (drift.add.length || drift.drop.length) fixed++;
+      commands.push(...addAclCommands(deviceRoleName(d.id), drift.add));
+      commands.push(...drift.drop.map((a) => ({ command: 'removeRoleACL', rolename: deviceRoleName(d.id), ...a })));
     }
     for (const g of gateways) {
       wanted.add(g.id);
@@ -402,11 +409,7 @@ export class RegistryService {
         fixed++;
         commands.push({ command: g.status === 'disabled' ? 'disableClient' : 'enableClient', username: g.id });
       }
-      const key = (a: { acltype: string; topic: string }) => `${a.acltype} ${a.topic}`;
-      const haveAcls = new Set((role ?? []).map(key));
-      const wantAcls = new Set(acls.map(key));
-      const add = acls.filter((a) => !haveAcls.has(key(a)));
-      const drop = (role ?? []).filter((a) => !wantAcls.has(key(a)));
+      const { add, drop } = aclDrift(role, acls);
       if (add.length || drop.length) fixed++;
       commands.push(...addAclCommands(gatewayRoleName(g.id), add));
       commands.push(...drop.map((a) => ({ command: 'removeRoleACL', rolename: gatewayRoleName(g.id), ...a })));
@@ -520,5 +523,19 @@ function credentialsOf(id: string, password: string, acls: readonly DynsecAcl[])
     clientId: id,
     publish: acls.filter((a) => a.acltype === 'publishClientSend').map((a) => a.topic),
     subscribe: acls.filter((a) => a.acltype === 'subscribeLiteral').map((a) => a.topic),
+  };
+}
+
+/** The ACLs a role lacks and the ones it has but should not, compared by type and topic. */
+function aclDrift(
+  have: ReadonlyArray<{ acltype: string; topic: string }> | undefined,
+  want: readonly DynsecAcl[],
+): { add: DynsecAcl[]; drop: Array<{ acltype: string; topic: string }> } {
+  const key = (a: { acltype: string; topic: string }) => `${a.acltype} ${a.topic}`;
+  const haveKeys = new Set((have ?? []).map(key));
+  const wantKeys = new Set(want.map(key));
+  return {
+    add: want.filter((a) => !haveKeys.has(key(a))),
+    drop: (have ?? []).filter((a) => !wantKeys.has(key(a))).map((a) => ({ acltype: a.acltype, topic: a.topic })),
   };
 }

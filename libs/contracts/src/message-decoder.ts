@@ -1,4 +1,3 @@
-import { describeErrors, GATEWAY_MAX_MESSAGES, parseTopic, type MessageValidators } from '@ioc/contracts';
 import {
   domainOf,
   type DeviceMessage,
@@ -6,6 +5,12 @@ import {
   type QuarantinedMessage,
   type RejectionCode,
 } from '@ioc/domain';
+import { GATEWAY_MAX_MESSAGES } from './schemas';
+import { parseTopic, type StandardFormat, type StandardSource } from './topics';
+import { describeErrors, type MessageValidators } from './validation';
+import { translateNgsiLd, translateSenml, type Translator } from './formats';
+
+const TRANSLATORS: Readonly<Record<StandardFormat, Translator>> = { senml: translateSenml, 'ngsi-ld': translateNgsiLd };
 
 export interface DecodeOptions {
   readonly maxPayloadBytes: number;
@@ -26,7 +31,8 @@ const ROUTE_CACHE_MAX = 50_000;
 
 /**
  * Pure: turns one MQTT publish into accepted device messages and quarantined ones, with a reason for each.
- * Never throws on any input. A gateway publish is split into entries that are judged one by one.
+ * Never throws on any input. A gateway publish is split into entries that are judged one by one; a standard payload
+ * (SenML, NGSI-LD) is translated into native messages that are judged like the ones sent natively.
  */
 export class MessageDecoder {
   /** Parsed topics: a fleet publishes on a few topics per device, each parsed once (bounded: cleared when full). */
@@ -45,7 +51,12 @@ export class MessageDecoder {
 
     const route = this.route(topic);
     if (route.type === 'invalid') return reject('TOPIC_INVALID', route.reason);
-    const ids = route.type === 'device' ? { deviceId: route.deviceId } : { gatewayId: route.gatewayId };
+    const ids =
+      route.type === 'device' || (route.type === 'standard' && 'deviceId' in route)
+        ? { deviceId: route.deviceId }
+        : 'gatewayId' in route
+          ? { gatewayId: route.gatewayId }
+          : {};
 
     if (payload.length > this.options.maxPayloadBytes) {
       return reject(
@@ -67,6 +78,7 @@ export class MessageDecoder {
       return reject('PAYLOAD_NOT_JSON', `payload is not JSON: ${(e as Error).message}`, ids);
     }
 
+    if (route.type === 'standard') return this.standard(route, json, topic, payload, receivedAt);
     if (route.type === 'device') {
       const result = this.entry(json, text, route.kind, route.deviceId, topic, receivedAt, undefined);
       return 'code' in result
@@ -101,6 +113,82 @@ export class MessageDecoder {
           deviceId: typeof raw.deviceId === 'string' ? raw.deviceId : undefined,
           msgId: result.msgId,
           gatewayId: route.gatewayId,
+        });
+      } else {
+        accepted.push(result);
+      }
+    }
+    return { accepted, rejected };
+  }
+
+  /**
+   * A standard payload: translated, then every message judged as a native one. A message from a gateway's topic is
+   * the gateway's entry (checked against its assignments); from a bridge, it names its device like a device's own.
+   */
+  private standard(
+    route: { format: StandardFormat } & StandardSource,
+    json: unknown,
+    topic: string,
+    payload: Buffer,
+    receivedAt: Date,
+  ): DecodeResult {
+    const topicDevice = 'deviceId' in route ? route.deviceId : undefined;
+    const gatewayId = 'gatewayId' in route ? route.gatewayId : undefined;
+    let translation: ReturnType<Translator>;
+    try {
+      translation = TRANSLATORS[route.format](json, { deviceId: topicDevice, receivedAt });
+    } catch (e) {
+      // A translator bug must cost the payload its translation, never the ingest its process.
+      translation = {
+        messages: [],
+        rejected: [
+          {
+            code: route.format === 'senml' ? 'SENML_INVALID' : 'NGSI_LD_INVALID',
+            reason: `${route.format} payload could not be translated: ${(e as Error)?.message ?? String(e)}`,
+          },
+        ],
+      };
+    }
+    const whole = translation.messages.length + translation.rejected.length <= 1;
+    // A payload that is one message keeps its bytes as received; a part of a larger one keeps that part.
+    const bytesOf = (source: unknown) =>
+      whole || source === undefined ? payload : Buffer.from(JSON.stringify(source));
+    const accepted: DeviceMessage[] = [];
+    const rejected: QuarantinedMessage[] = translation.rejected.map((r) => ({
+      receivedAt,
+      topic,
+      payload: bytesOf(r.source),
+      code: r.code,
+      reason: r.reason,
+      deviceId: r.deviceId ?? topicDevice,
+      msgId: r.msgId,
+      gatewayId,
+    }));
+    for (const m of translation.messages) {
+      if (topicDevice !== undefined && m.deviceId !== topicDevice) {
+        rejected.push({
+          receivedAt,
+          topic,
+          payload: bytesOf(m.source),
+          code: 'DEVICE_ID_MISMATCH',
+          reason: `${route.format} payload names device "${m.deviceId}", not the topic's device "${topicDevice}"`,
+          deviceId: topicDevice,
+          msgId: m.body.msgId as string | undefined,
+          gatewayId,
+        });
+        continue;
+      }
+      const result = this.entry(m.body, undefined, m.kind, m.deviceId, topic, receivedAt, gatewayId);
+      if ('code' in result) {
+        rejected.push({
+          receivedAt,
+          topic,
+          payload: bytesOf(m.source),
+          code: result.code,
+          reason: `${route.format} → ${result.reason}`,
+          deviceId: m.deviceId,
+          msgId: result.msgId,
+          gatewayId,
         });
       } else {
         accepted.push(result);

@@ -1,4 +1,4 @@
-import { createMessageValidators } from '@ioc/contracts';
+import { createMessageValidators } from './validation';
 import { MessageDecoder } from './message-decoder';
 
 const now = new Date('2026-11-21T03:00:00.000Z');

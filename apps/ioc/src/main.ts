@@ -10,6 +10,8 @@ import { createLogger, isIocError, loadConfig, type IocConfig } from '@ioc/platf
 import { AppModule } from './app.module';
 import { setupOpenApi } from './http/openapi';
 import { useSecurityHeaders } from './http/security-headers';
+import { ngsiLdBodyParser } from './http/ngsi-ld.controller';
+import { NGSI_LD_NOTIFY_PATH } from '@ioc/contracts';
 
 /** Longest a graceful shutdown may take (draining commits, closing sessions and pools). */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -31,6 +33,8 @@ async function bootstrap(): Promise<void> {
   useSecurityHeaders(app);
   // Behind a reverse proxy, the client's address (login throttling, logs) is taken from X-Forwarded-For.
   app.set('trust proxy', config.http.trustProxy);
+  // Before Nest's own JSON parser (added at listen): NGSI-LD notifications may be JSON-LD and up to one MQTT message.
+  app.use(`/${NGSI_LD_NOTIFY_PATH}`, ngsiLdBodyParser(config.ingest.maxPayloadBytes - 1024));
   // Our own signal handling rather than Nest's, which re-raises the signal: a clean shutdown exits 0.
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -32,6 +32,13 @@ export {
 } from './provisioning';
 export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
+export {
+  NGSI_LD_MAX_ENTITIES,
+  NGSI_LD_NOTIFY_PATH,
+  ngsiLdBridgeId,
+  readNgsiLdNotification,
+  type NotificationRead,
+} from './ngsi-ld-notification';
 export { MessageDecoder, type DecodeOptions, type DecodeResult } from './message-decoder';
 export {
   derivedMsgId,

@@ -15,6 +15,7 @@ export {
   type DynsecResponse,
 } from './dynsec.client';
 export { ProvisioningService } from './provisioning.service';
+export { BRIDGE_ROLE, PayloadBridge, bridgeAcls, type PayloadBridgeOptions } from './payload-bridge';
 export { ProvisioningResponder } from './provisioning.responder';
 export { keyRefusal, readProvisionRequest, refusalOf, type ReadRequest, type Refusal } from './provision-request';
 export { REGISTRY_ERROR_CODES, RegistryError, type RegistryErrorCode } from './registry.errors';

@@ -7,7 +7,14 @@ import {
   type TestBroker,
   type TestDatabase,
 } from '@ioc/testing';
-import { deviceTopic, gatewayTopic, seedDevicePassword, type MqttCredentials } from '@ioc/contracts';
+import {
+  bridgeTopic,
+  deviceTopic,
+  gatewayTopic,
+  seedDevicePassword,
+  standardTopic,
+  type MqttCredentials,
+} from '@ioc/contracts';
 import { RegistryChangeTap } from '@ioc/queue';
 import { planConnections } from '@ioc/city';
 import { RegistryRepository } from '@ioc/storage';
@@ -274,5 +281,32 @@ describe('device registry on a real Mosquitto with Dynamic Security', () => {
     expect(second.created).toBe(1);
     clients.push(await connectAs(broker, { username: seedDevice.id, password, clientId: `${seedDevice.id}` }));
     expect((await registry.reconcile()).created).toBe(0);
+  });
+
+  it("lets a device publish standard payloads on its own topics only, and brings an older role's ACLs up to date", async () => {
+    const credentials = await createDirect({ id: 'wl-int-std', type: 'water-level-sensor', wardId: 'ward-p3' });
+    const device = await connectAs(broker, credentials);
+    clients.push(device);
+    expect(await refusedPublish(device, standardTopic('senml', 'wl-int-std'))).toBeUndefined();
+    expect(await refusedPublish(device, standardTopic('ngsi-ld', 'wl-int-std'))).toBeUndefined();
+    expect(await refusedPublish(device, standardTopic('senml', 'wl-p3-001'))).toBe(135);
+    expect(await refusedPublish(device, bridgeTopic('ngsi-ld', 'http-x'))).toBe(135);
+    // A role as a version before the standard topics made it: the next start grants what this one grants.
+    await dynsec.send([
+      {
+        command: 'removeRoleACL',
+        rolename: 'device:wl-int-std',
+        acltype: 'publishClientSend',
+        topic: standardTopic('senml', 'wl-int-std'),
+      },
+    ]);
+    const again = await connectAs(broker, credentials);
+    clients.push(again);
+    expect(await refusedPublish(again, standardTopic('senml', 'wl-int-std'))).toBe(135);
+    expect((await registry.reconcile()).fixed).toBeGreaterThanOrEqual(1);
+    const after = await connectAs(broker, credentials);
+    clients.push(after);
+    expect(await refusedPublish(after, standardTopic('senml', 'wl-int-std'))).toBeUndefined();
+    expect((await registry.reconcile()).fixed).toBe(0);
   });
 });

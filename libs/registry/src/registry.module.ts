@@ -15,6 +15,7 @@ import { DynsecClient } from './dynsec.client';
 import { ProvisioningResponder } from './provisioning.responder';
 import { ProvisioningService } from './provisioning.service';
 import { RegistryService } from './registry.service';
+import { PayloadBridge } from './payload-bridge';
 
 /** The broker's administrative client, when the IOC holds an admin identity (MQTT_ADMIN_PASSWORD). */
 export const DYNSEC_CLIENT = Symbol('DYNSEC_CLIENT');
@@ -82,6 +83,21 @@ const PROVISIONING_SWEEP_MS = 60_000;
       ) => new ProvisioningService(repo, registry, dynsec, city, clock, logger.child({ component: 'provisioning' })),
     },
     {
+      provide: PayloadBridge,
+      inject: [IOC_CONFIG, DYNSEC_CLIENT, LOGGER],
+      useFactory: (config: IocConfig, dynsec: DynsecClient | undefined, logger: Logger) =>
+        new PayloadBridge(
+          {
+            url: config.mqtt.url,
+            instanceId: config.ingest.instanceId,
+            fallback: { username: config.mqtt.username, password: config.mqtt.password },
+            tls: config.mqtt.caFile ? { ca: readFileSync(config.mqtt.caFile) } : undefined,
+          },
+          dynsec,
+          logger.child({ component: 'payload-bridge' }),
+        ),
+    },
+    {
       provide: ProvisioningResponder,
       inject: [DYNSEC_CLIENT, ProvisioningService, LOGGER],
       useFactory: (dynsec: DynsecClient | undefined, provisioning: ProvisioningService, logger: Logger) =>
@@ -90,7 +106,7 @@ const PROVISIONING_SWEEP_MS = 60_000;
           : undefined,
     },
   ],
-  exports: [RegistryService, ProvisioningService, DYNSEC_CLIENT],
+  exports: [RegistryService, ProvisioningService, PayloadBridge, DYNSEC_CLIENT],
 })
 export class RegistryModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private sweeper: NodeJS.Timeout | undefined;
@@ -98,6 +114,7 @@ export class RegistryModule implements OnApplicationBootstrap, BeforeApplication
   constructor(
     @Inject(RegistryService) private readonly registry: RegistryService,
     @Inject(ProvisioningService) private readonly provisioning: ProvisioningService,
+    @Inject(PayloadBridge) private readonly bridge: PayloadBridge,
     @Optional() @Inject(ProvisioningResponder) private readonly responder: ProvisioningResponder | undefined,
     @Optional() @Inject(DYNSEC_CLIENT) private readonly dynsec: DynsecClient | undefined,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -107,6 +124,7 @@ export class RegistryModule implements OnApplicationBootstrap, BeforeApplication
     await this.dynsec?.start();
     await this.registry.seedCity();
     await this.registry.reconcile();
+    await this.bridge.start();
     if (!this.responder) return;
     try {
       await this.responder.start();
@@ -129,6 +147,7 @@ export class RegistryModule implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
     await this.responder?.stop();
+    await this.bridge.stop();
     await this.dynsec?.stop();
   }
 }

@@ -15,6 +15,7 @@ import { ExercisesController, RecordingsController } from './exercises.controlle
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { KpiController } from './kpi.controller';
+import { NgsiLdController } from './ngsi-ld.controller';
 import { RegistryController } from './registry.controller';
 import { UsersController } from './users.controller';
 
@@ -38,6 +39,7 @@ import { UsersController } from './users.controller';
     ExercisesController,
     IngestApiController,
     RegistryController,
+    NgsiLdController,
   ],
   providers: [
     {

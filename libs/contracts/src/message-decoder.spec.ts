@@ -1,5 +1,6 @@
 import { createMessageValidators } from './validation';
 import { MessageDecoder } from './message-decoder';
+import { derivedMsgId } from './formats';
 
 const now = new Date('2026-11-21T03:00:00.000Z');
 const decoder = new MessageDecoder(createMessageValidators(), {
@@ -104,12 +105,105 @@ describe('MessageDecoder', () => {
     expect(JSON.parse(r.rejected[0].payload.toString())).toMatchObject({ deviceId: 'bin-9', fillPct: 120 });
   });
 
+  describe('SenML', () => {
+    const t = now.getTime() / 1000 - 60;
+    const ts = new Date(t * 1000).toISOString();
+
+    it('accepts a device pack on ioc/v1/senml/{deviceId} as native messages of the topic device', () => {
+      const r = decoder.decode(
+        'ioc/v1/senml/wl-p3-007',
+        json([
+          { bn: 'urn:dev:ioc:wl-p3-007:', bt: t, n: 'water-level', u: 'm', v: 0.25 },
+          { n: 'battery', u: '%EL', v: 80 },
+        ]),
+        now,
+      );
+      expect(r.rejected).toEqual([]);
+      expect(r.accepted).toEqual([
+        expect.objectContaining({
+          deviceId: 'wl-p3-007',
+          kind: 'water-level',
+          domain: 'flood',
+          ts: new Date(ts),
+          msgId: derivedMsgId('senml', 'wl-p3-007', 'water-level', ts),
+          body: { msgId: derivedMsgId('senml', 'wl-p3-007', 'water-level', ts), ts, levelCm: 25, batteryPct: 80 },
+        }),
+      ]);
+      expect(r.accepted[0].gatewayId).toBeUndefined();
+    });
+
+    it('accepts a gateway pack naming several devices, each message carrying the gateway', () => {
+      const r = decoder.decode(
+        'ioc/v1/gateway/gw-1/senml',
+        json([
+          { bn: 'urn:dev:ioc:rg-1:', bt: t, n: 'rain', u: 'mm', v: 2.5 },
+          { n: 'rain-interval', u: 's', v: 600 },
+          { bn: 'bin-9/', n: 'fill', u: '%', v: 55 },
+        ]),
+        now,
+      );
+      expect(r.rejected).toEqual([]);
+      expect(r.accepted.map((m) => [m.deviceId, m.kind, m.gatewayId, m.body])).toEqual([
+        ['rg-1', 'rain', 'gw-1', expect.objectContaining({ rainMm: 2.5, intervalS: 600 })],
+        ['bin-9', 'bin-fill', 'gw-1', expect.objectContaining({ fillPct: 55 })],
+      ]);
+    });
+
+    it('judges each translated message by its native schema, quarantining the refused part with its records', () => {
+      const r = decoder.decode(
+        'ioc/v1/gateway/gw-1/senml',
+        json([
+          { bn: 'wl-1:', bt: t, n: 'water-level', u: 'm', v: 6 },
+          { bn: 'wl-2:', n: 'water-level', u: 'cm', v: 30 },
+          { bn: 'wl-3:', n: 'water-level', u: 'Cel', v: 30 },
+        ]),
+        now,
+      );
+      expect(r.accepted.map((m) => m.deviceId)).toEqual(['wl-2']);
+      expect(r.rejected.map((q) => [q.code, q.deviceId, q.gatewayId])).toEqual([
+        ['SENML_UNIT_INVALID', 'wl-3', 'gw-1'],
+        ['SCHEMA_INVALID', 'wl-1', 'gw-1'],
+      ]);
+      expect(r.rejected[1].reason).toMatch(/^senml → water-level: \/levelCm must be <= 500/);
+      expect(r.rejected[1].msgId).toBe(derivedMsgId('senml', 'wl-1', 'water-level', ts));
+      expect(JSON.parse(r.rejected[1].payload.toString())).toEqual([{ n: 'wl-1:water-level', t, u: 'm', v: 6 }]);
+    });
+
+    it('refuses a pack on a device topic naming another device as DEVICE_ID_MISMATCH, keeping the bytes', () => {
+      const payload = json([{ bn: 'urn:dev:ioc:wl-other:', n: 'water-level', u: 'cm', v: 20 }]);
+      const r = decoder.decode('ioc/v1/senml/wl-p3-007', payload, now);
+      expect(r.accepted).toEqual([]);
+      expect(r.rejected).toEqual([
+        expect.objectContaining({ code: 'DEVICE_ID_MISMATCH', deviceId: 'wl-p3-007', payload }),
+      ]);
+      expect(r.rejected[0].reason).toContain('"wl-other"');
+    });
+
+    it('quarantines a pack that is not an array whole, with its bytes as received', () => {
+      const payload = json({ n: 'water-level', u: 'cm', v: 20 });
+      const r = decoder.decode('ioc/v1/senml/wl-p3-007', payload, now);
+      expect(r.rejected).toEqual([expect.objectContaining({ code: 'SENML_INVALID', deviceId: 'wl-p3-007', payload })]);
+    });
+
+    it('applies the timestamp window to translated messages', () => {
+      const r = decoder.decode('ioc/v1/senml/wl-p3-007', json([{ n: 'water-level', u: 'cm', v: 1, t: 3600 }]), now);
+      expect(r.rejected[0]).toMatchObject({ code: 'TIMESTAMP_IN_FUTURE', reason: expect.stringMatching(/^senml → /) });
+    });
+  });
+
   it('never throws, whatever the bytes', () => {
     let seed = 42;
     const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 2000; i++) {
       const bytes = Buffer.from(Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256)));
-      const topic = ['ioc/v1/flood/wl-1/water-level', 'ioc/v1/gateway/g', 'ioc/v1/#/x', ''][i % 4];
+      const topic = [
+        'ioc/v1/flood/wl-1/water-level',
+        'ioc/v1/gateway/g',
+        'ioc/v1/#/x',
+        '',
+        'ioc/v1/senml/wl-1',
+        'ioc/v1/gateway/g/senml',
+      ][i % 6];
       const r = decoder.decode(topic, bytes, now);
       expect(r.accepted.length + r.rejected.length).toBeGreaterThan(0);
     }

@@ -56,16 +56,25 @@ export function derivedMsgId(format: 'senml' | 'ngsi', deviceId: string, kind: M
 }
 
 /**
- * A SenML measurement the IOC maps: records whose resolved name ends in `name` become (part of) a native message of
- * `kind`, their value converted into `field`'s unit. Drives the translator, the AsyncAPI document and docs/mqtt/senml.md.
+ * A SenML measurement the IOC maps: records whose resolved name ends in `name` (or one of its aliases) make or complete
+ * a native message, their value converted into `field`'s unit as value × units[u] + (offsets[u] ?? 0). Drives the
+ * translator, the AsyncAPI document and docs/mqtt/senml.md.
  */
 export interface SenmlMeasurement {
   readonly name: string;
-  readonly kind: MessageKind;
+  /** Other names accepted for the same measurement, e.g. bin-fill for fill. */
+  readonly aliases?: readonly string[];
+  /**
+   * A primary measurement makes a message of its one kind; a completion (battery) fills `field` of the message of any
+   * of these kinds made by a primary record of the same device at the same time.
+   */
+  readonly kinds: readonly MessageKind[];
   /** The native field the value goes to, e.g. levelCm. */
   readonly field: string;
   /** Accepted SenML units (RFC 8428 / RFC 8798 registry symbols) and the factor into the field's unit. */
   readonly units: Readonly<Record<string, number>>;
+  /** Added after the factor for units with an offset, e.g. K: −273.15 into °C. */
+  readonly offsets?: Readonly<Record<string, number>>;
   /** Whether a record of it makes a message on its own (false: it only completes one, like battery). */
   readonly primary: boolean;
   readonly description: string;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createMessageValidators } from './validation';
 import { MessageDecoder } from './message-decoder';
 import { derivedMsgId } from './formats';
@@ -207,5 +209,87 @@ describe('MessageDecoder', () => {
       const r = decoder.decode(topic, bytes, now);
       expect(r.accepted.length + r.rejected.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('NGSI-LD payloads', () => {
+  const sdm = (name: string): Record<string, unknown> =>
+    JSON.parse(
+      readFileSync(join(__dirname, 'formats', 'fixtures', 'smart-data-models', `${name}.json`), 'utf8'),
+    ) as Record<string, unknown>;
+  const floodAt = new Date('2020-09-16T08:01:00.000Z'); // a minute after the FloodMonitoring example's observation
+  const trafficAt = new Date('2016-12-07T11:16:00.000Z'); // a minute after the TrafficFlowObserved example's period
+
+  it("accepts a device's own FloodMonitoring entity on ioc/v1/ngsi-ld/<id> as water-level", () => {
+    const r = decoder.decode(
+      'ioc/v1/ngsi-ld/Pune-NoiseLevelObserved',
+      json(sdm('flood-monitoring.normalized')),
+      floodAt,
+    );
+    expect(r.rejected).toEqual([]);
+    expect(r.accepted).toEqual([
+      expect.objectContaining({
+        deviceId: 'Pune-NoiseLevelObserved',
+        kind: 'water-level',
+        domain: 'flood',
+        ts: new Date('2020-09-16T08:00:00.000Z'),
+      }),
+    ]);
+    expect(r.accepted[0].body).toMatchObject({ levelCm: 198 });
+    expect(r.accepted[0].msgId).toMatch(/^ngsi-/);
+  });
+
+  it('accepts an Orion-LD notification forwarded on ioc/v1/bridge/http/ngsi-ld', () => {
+    const notification = {
+      id: 'urn:ngsi-ld:Notification:5fd0fa684eb81930c97005f3',
+      type: 'Notification',
+      subscriptionId: 'urn:ngsi-ld:Subscription:ioc-traffic',
+      notifiedAt: '2016-12-07T11:15:30.000Z',
+      data: [sdm('traffic-flow-observed.normalized')],
+    };
+    const r = decoder.decode('ioc/v1/bridge/http/ngsi-ld', json(notification), trafficAt);
+    expect(r.rejected).toEqual([]);
+    expect(r.accepted).toHaveLength(1);
+    expect(r.accepted[0]).toMatchObject({
+      deviceId: 'TrafficFlowObserved-Valladolid-osm-60821110',
+      kind: 'camera-traffic',
+      domain: 'camera',
+      ts: new Date('2016-12-07T11:15:00.000Z'),
+    });
+    expect(r.accepted[0].body).toMatchObject({
+      intervalS: 300,
+      lanes: [{ lane: 1, vehicleCount: 197, avgSpeedKmh: 52.6 }],
+      congestion: 'heavy',
+    });
+  });
+
+  it('quarantines an out-of-range value as SCHEMA_INVALID, the reason prefixed ngsi-ld →', () => {
+    const e = sdm('flood-monitoring.normalized');
+    const high = { ...e, currentLevel: { type: 'Property', value: 6, unitCode: 'MTR' } };
+    const r = decoder.decode('ioc/v1/ngsi-ld/Pune-NoiseLevelObserved', json(high), floodAt);
+    expect(r.accepted).toEqual([]);
+    expect(r.rejected).toEqual([
+      expect.objectContaining({ code: 'SCHEMA_INVALID', deviceId: 'Pune-NoiseLevelObserved' }),
+    ]);
+    expect(r.rejected[0].reason).toMatch(/^ngsi-ld → water-level: .*levelCm must be <= 500/);
+  });
+
+  it('quarantines an entity naming another device on a device topic as DEVICE_ID_MISMATCH', () => {
+    const r = decoder.decode('ioc/v1/ngsi-ld/wl-1', json(sdm('flood-monitoring.normalized')), floodAt);
+    expect(r.rejected).toEqual([expect.objectContaining({ code: 'DEVICE_ID_MISMATCH', deviceId: 'wl-1' })]);
+  });
+
+  it('quarantines the published examples as TIMESTAMP_TOO_OLD when received today', () => {
+    const r = decoder.decode('ioc/v1/bridge/http/ngsi-ld', json(sdm('water-observed.key-values')), now);
+    expect(r.rejected).toEqual([expect.objectContaining({ code: 'TIMESTAMP_TOO_OLD', deviceId: 'T2-NP-018' })]);
+  });
+
+  it('keeps an unsupported entity of a notification apart from the one it translates', () => {
+    const other = { id: 'urn:ngsi-ld:AirQualityObserved:aq-1', type: 'AirQualityObserved', no2: 22 };
+    const notification = { id: 'n', type: 'Notification', data: [other, sdm('traffic-flow-observed.key-values')] };
+    const r = decoder.decode('ioc/v1/bridge/http/ngsi-ld', json(notification), trafficAt);
+    expect(r.accepted).toHaveLength(1);
+    expect(r.rejected).toEqual([expect.objectContaining({ code: 'NGSI_LD_TYPE_UNSUPPORTED' })]);
+    expect(JSON.parse(r.rejected[0].payload.toString())).toEqual(other);
   });
 });

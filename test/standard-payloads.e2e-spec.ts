@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { gatewayStandardTopic, standardTopic, type MqttCredentials } from '@ioc/contracts';
 import {
@@ -8,7 +10,14 @@ import {
   type ApiClient,
   type ServerHandle,
   type TestStack,
+  projectRoot,
 } from '@ioc/testing';
+
+/** A FIWARE Smart Data Model's published example, as stored beside the translator's tests. */
+const publishedExample = (file: string): Record<string, unknown> =>
+  JSON.parse(
+    readFileSync(path.join(projectRoot(), 'libs/contracts/src/formats/fixtures/smart-data-models', file), 'utf8'),
+  ) as Record<string, unknown>;
 
 /**
  * Standard payloads with security on, from the devices' side and from a FIWARE context broker's: SenML from a sensor
@@ -226,6 +235,32 @@ describe('standard payloads end to end', () => {
       async () => (await quarantined('NGSI_LD_TYPE_UNSUPPORTED')).length === 1,
     );
     expect((await quarantined('NGSI_LD_TYPE_UNSUPPORTED'))[0].reason).toContain('Streetlight');
+
+    // The model's published example as a context broker forwards it (its device now one of ours, its time recent).
+    const example = publishedExample('water-observed.normalized.json');
+    const dateObserved = new Date(Date.now() - 500).toISOString();
+    const forwarded = await post(
+      {
+        ...notification,
+        data: [
+          {
+            ...example,
+            id: 'urn:ngsi-ld:WaterObserved:wl-std-001',
+            refDevice: { type: 'Relationship', object: 'urn:ngsi-ld:Device:wl-std-001' },
+            dateObserved: { type: 'Property', value: dateObserved },
+          },
+        ],
+      },
+      { 'content-type': 'application/json', authorization: `Bearer ${integrator.token}` },
+    );
+    expect(forwarded.status).toBe(202);
+    await until('the published WaterObserved example stored', async () =>
+      (await bodiesOf('wl-std-001')).some((r) => r.body.ts === dateObserved),
+    );
+    const height = (example.height as { value: number }).value;
+    expect((await bodiesOf('wl-std-001')).find((r) => r.body.ts === dateObserved)?.body).toMatchObject({
+      levelCm: height * 100,
+    });
 
     // Too large for one MQTT message: refused at the door, with the API's error shape.
     const huge = { ...notification, data: [{ ...notification.data[0], note: 'x'.repeat(300_000) }] };

@@ -271,4 +271,45 @@ describe('standard payloads end to end', () => {
     expect(tooLarge.status).toBe(413);
     expect(await tooLarge.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
+  it('takes notifications from a context broker registered as a gateway, for its own devices only', async () => {
+    const observedAt = new Date(Date.now() - 800).toISOString();
+    const entity = (deviceId: string, fill: number) => ({
+      id: `urn:ngsi-ld:WasteContainer:${deviceId}`,
+      type: 'WasteContainer',
+      fillingLevel: { type: 'Property', value: fill, observedAt },
+    });
+    const notification = {
+      id: 'urn:ngsi-ld:Notification:2',
+      type: 'Notification',
+      subscriptionId: 'urn:ngsi-ld:Subscription:gw-bins',
+      notifiedAt: new Date().toISOString(),
+      data: [entity('bin-std-002', 0.35), entity('bin-std-003', 0.5)],
+    };
+    const basic = (id: string, password: string) => `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}`;
+    const post = (authorization: string) =>
+      fetch(`${server.baseUrl}/api/v1/ngsi-ld/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify(notification),
+      });
+    expect((await post(basic('gw-std-01', 'not-its-password'))).status).toBe(401);
+    expect((await post(basic('gw-nowhere', gateway.password))).status).toBe(401);
+    const ok = await post(basic('gw-std-01', gateway.password));
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toMatchObject({ accepted: 2, topic: 'ioc/v1/gateway/gw-std-01/ngsi-ld' });
+    await until('the assigned bin stored from the gateway', async () =>
+      (await bodiesOf('bin-std-002')).some((r) => r.body.ts === observedAt),
+    );
+    expect((await bodiesOf('bin-std-002')).find((r) => r.body.ts === observedAt)).toMatchObject({
+      body: { fillPct: 35 },
+      gateway_id: 'gw-std-01',
+    });
+    await until('the unassigned bin refused', async () =>
+      (await quarantined('GATEWAY_DEVICE_NOT_ASSIGNED')).some((r) => r.topic === 'ioc/v1/gateway/gw-std-01/ngsi-ld'),
+    );
+    expect((await bodiesOf('bin-std-003')).some((r) => r.body.ts === observedAt)).toBe(false);
+    // A disabled gateway signs in no more.
+    expect((await integrator.post('/api/v1/registry/gateways/gw-std-01/disable')).status).toBe(204);
+    expect((await post(basic('gw-std-01', gateway.password))).status).toBe(401);
+  });
 });

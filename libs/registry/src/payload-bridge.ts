@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { TOPIC_ROOT, bridgeTopic, type StandardFormat } from '@ioc/contracts';
+import { TOPIC_ROOT, gatewayStandardTopic } from '@ioc/contracts';
 import type { DynsecAcl } from './broker-acl';
 import type { DynsecClient } from './dynsec.client';
 import { RegistryError } from './registry.errors';
@@ -9,8 +9,15 @@ import { RegistryError } from './registry.errors';
 /** The role every bridge identity holds: publish on the bridge topics, nothing else. */
 export const BRIDGE_ROLE = 'ioc-bridge';
 
+/**
+ * The bridge publishes under ioc/v1/bridge/ (what a signed-in integrator posts) and on gateways' NGSI-LD topics (what
+ * a context broker registered as a gateway posts, after the IOC checked that gateway's password).
+ */
 export function bridgeAcls(): DynsecAcl[] {
-  return [{ acltype: 'publishClientSend', topic: `${TOPIC_ROOT}/bridge/#`, allow: true }];
+  return [
+    { acltype: 'publishClientSend', topic: `${TOPIC_ROOT}/bridge/#`, allow: true },
+    { acltype: 'publishClientSend', topic: gatewayStandardTopic('ngsi-ld', '+'), allow: true },
+  ];
 }
 
 export interface PayloadBridgeOptions {
@@ -46,9 +53,11 @@ export class PayloadBridge {
     let credentials = this.o.fallback;
     if (this.dynsec) {
       const password = randomBytes(24).toString('base64url');
+      // The role may exist from an earlier version: its ACLs are added one by one ("already exists" is fine).
       await this.dynsec.send(
         [
           { command: 'createRole', rolename: BRIDGE_ROLE, acls: bridgeAcls().map((a) => ({ priority: 0, ...a })) },
+          ...bridgeAcls().map((a) => ({ command: 'addRoleACL', rolename: BRIDGE_ROLE, priority: 0, ...a })),
           { command: 'deleteClient', username: this.username },
         ],
         true,
@@ -90,12 +99,11 @@ export class PayloadBridge {
   }
 
   /**
-   * Publishes one payload at QoS 1 on `ioc/v1/bridge/{bridgeId}/{format}`; resolves once the broker has it (PUBACK),
-   * so an HTTP caller told "accepted" can forget it.
+   * Publishes one payload at QoS 1 on `topic` (one the bridge's role allows); resolves once the broker has it
+   * (PUBACK), so an HTTP caller told "accepted" can forget it.
    */
-  async forward(format: StandardFormat, bridgeId: string, payload: Buffer): Promise<string> {
+  async forward(topic: string, payload: Buffer): Promise<string> {
     const client = this.client;
-    const topic = bridgeTopic(format, bridgeId);
     if (!client?.connected) {
       throw new RegistryError('BROKER_ADMIN_UNAVAILABLE', `the IOC's bridge connection to ${this.o.url} is down`);
     }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '@ioc/platform';
 import type { City } from '@ioc/city';
@@ -335,6 +335,18 @@ export class RegistryService {
    * derived password, others without one), fixes disabled flags and gateway ACLs, removes device and gateway
    * identities the registry no longer has. Run at every start of the api role.
    */
+  /**
+   * Whether `password` is the current password of an enabled gateway `id` (the one its broker identity was given): how
+   * a FIWARE context broker, registered as a gateway, signs its notifications over HTTP. Compared in constant time.
+   */
+  async verifyGatewayPassword(id: string, password: string): Promise<boolean> {
+    const found = await this.repo.gatewayCredential(id);
+    if (!found?.credentialHash || found.status !== 'active') return false;
+    const given = Buffer.from(credentialHash(password));
+    const stored = Buffer.from(found.credentialHash);
+    return given.length === stored.length && timingSafeEqual(given, stored);
+  }
+
   async reconcile(): Promise<{ created: number; removed: number; fixed: number }> {
     if (!this.broker) return { created: 0, removed: 0, fixed: 0 };
     const [devices, gateways] = await Promise.all([this.repo.devices(), this.repo.gateways()]);

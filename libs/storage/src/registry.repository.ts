@@ -212,6 +212,15 @@ export class RegistryRepository {
     return rows[0] ? toGateway(rows[0]) : null;
   }
 
+  /** A gateway's status and the hash of its current broker password (null: it has none). */
+  async gatewayCredential(id: string): Promise<{ status: DeviceStatus; credentialHash: string | null } | null> {
+    const { rows } = await this.db.pool.query<{ status: DeviceStatus; credential_hash: string | null }>(
+      'SELECT status, credential_hash FROM gateway WHERE id = $1',
+      [id],
+    );
+    return rows[0] ? { status: rows[0].status, credentialHash: rows[0].credential_hash } : null;
+  }
+
   async seededAt(): Promise<Date | null> {
     const { rows } = await this.db.pool.query<{ seeded_at: Date }>(`SELECT seeded_at FROM registry_state`);
     return rows[0]?.seeded_at ?? null;

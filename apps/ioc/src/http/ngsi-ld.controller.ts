@@ -1,9 +1,15 @@
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
-import { NGSI_LD_NOTIFY_PATH, ngsiLdBridgeId, readNgsiLdNotification } from '@ioc/contracts';
-import { PayloadBridge } from '@ioc/registry';
+import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthError, Public, TokenService, UserService, bearerToken } from '@ioc/auth';
+import {
+  NGSI_LD_NOTIFY_PATH,
+  bridgeTopic,
+  gatewayStandardTopic,
+  ngsiLdBridgeId,
+  readNgsiLdNotification,
+} from '@ioc/contracts';
+import { PayloadBridge, RegistryService } from '@ioc/registry';
 
 /**
  * The JSON parser of the notification endpoint, mounted before Nest's own: it also takes `application/ld+json` (what
@@ -27,35 +33,79 @@ export function ngsiLdBodyParser(limitBytes: number): RequestHandler {
     });
 }
 
+/** `Authorization: Basic base64(id:password)` → its parts, or undefined. */
+export function basicCredentials(header: string | undefined): { id: string; password: string } | undefined {
+  const m = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
+  if (!m) return undefined;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon > 0 ? { id: text.slice(0, colon), password: text.slice(colon + 1) } : undefined;
+}
+
 /**
  * Where a FIWARE context broker (Orion-LD) posts its subscriptions' notifications. The notification is checked for
  * shape here and handed to the ingest through the broker as it came (PayloadBridge), so each entity is translated,
- * judged, stored or quarantined exactly like an NGSI-LD payload a device publishes. 202: the broker has it.
+ * judged, stored or quarantined exactly like an NGSI-LD payload published over MQTT. 202: the broker has it.
+ *
+ * Two ways in. A context broker registered as a gateway signs with HTTP Basic (its gateway id and the password the
+ * registry gave it, which do not expire): its notifications go on the gateway's own NGSI-LD topic and may speak only
+ * for the devices assigned to it. A signed-in integrator (or admin) may post for any registered device, with a bearer
+ * token, for tests and one-off loads.
  */
 @ApiTags('integration')
 @ApiBearerAuth()
+@ApiBasicAuth()
 @Controller()
 export class NgsiLdController {
-  constructor(@Inject(PayloadBridge) private readonly bridge: PayloadBridge) {}
+  constructor(
+    @Inject(PayloadBridge) private readonly bridge: PayloadBridge,
+    @Inject(RegistryService) private readonly registry: RegistryService,
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(UserService) private readonly users: Pick<UserService, 'active'>,
+  ) {}
 
   @Post(NGSI_LD_NOTIFY_PATH)
   @HttpCode(202)
-  @Roles('integrator', 'admin')
+  @Public() // authenticated below: Basic (a gateway) or Bearer (an integrator)
   @ApiOperation({
     summary: 'NGSI-LD notification endpoint (what an Orion-LD subscription posts)',
     description:
       'Entities of FloodMonitoring, WaterObserved, WasteContainer and TrafficFlowObserved become readings of the ' +
-      'registered devices they name; see docs/mqtt/ngsi-ld.md. 202 once the broker holds the notification; the ' +
-      'outcome of each entity is in the quarantine list (GET /api/v1/quarantine) if it was refused.',
+      'registered devices they name; see docs/mqtt/ngsi-ld.md. HTTP Basic with a gateway id and password (a context ' +
+      'broker registered as a gateway: its assigned devices only), or a bearer token of an integrator or admin (any ' +
+      'registered device). 202 once the broker holds the notification; refused entities are in GET /api/v1/quarantine.',
   })
-  async notify(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async notify(@Body() body: unknown, @Headers('authorization') authorization: string | undefined) {
+    const topic = await this.topicFor(authorization);
     const read = readNgsiLdNotification(body);
     if (!read.ok) throw new BadRequestException({ code: 'NGSI_LD_NOTIFICATION_INVALID', message: read.reason });
-    const topic = await this.bridge.forward(
-      'ngsi-ld',
-      ngsiLdBridgeId(principal.username),
-      Buffer.from(JSON.stringify(body)),
-    );
+    await this.bridge.forward(topic, Buffer.from(JSON.stringify(body)));
     return { accepted: read.entities, topic, subscriptionId: read.subscriptionId ?? null };
+  }
+
+  /** Who is posting, as the topic their notification goes on; AUTH_INVALID / AUTH_FORBIDDEN otherwise. */
+  private async topicFor(authorization: string | undefined): Promise<string> {
+    const basic = basicCredentials(authorization);
+    if (basic) {
+      if (!(await this.registry.verifyGatewayPassword(basic.id, basic.password))) {
+        throw new AuthError('AUTH_INVALID', 'unknown or disabled gateway, or wrong password');
+      }
+      return gatewayStandardTopic('ngsi-ld', basic.id);
+    }
+    const token = bearerToken(authorization);
+    if (!token) {
+      throw new AuthError(
+        'AUTH_INVALID',
+        "missing credentials: HTTP Basic with a gateway's id and password, or a bearer token of an integrator",
+      );
+    }
+    const principal = await this.users.active(await this.tokens.verify(token));
+    if (principal.role !== 'integrator' && principal.role !== 'admin') {
+      throw new AuthError('AUTH_FORBIDDEN', `role ${principal.role} may not post NGSI-LD notifications`, {
+        role: principal.role,
+        allowed: ['admin', 'integrator'],
+      });
+    }
+    return bridgeTopic('ngsi-ld', ngsiLdBridgeId(principal.username));
   }
 }

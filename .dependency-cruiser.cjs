@@ -22,6 +22,8 @@ const LIBS = {
   registry: ['platform', 'domain', 'city', 'contracts', 'storage', 'queue', 'broker-setup'],
   // The broker's configuration and bootstrap: plain Node, run by broker-init, the demo launcher and the tests.
   'broker-setup': ['domain', 'contracts'],
+  // The integrators' pre-acceptance checker (npm run contract:check): the contract and an MQTT client, nothing of the server.
+  conformance: ['domain', 'contracts'],
 };
 const PURE = ['domain', 'city', 'contracts', 'correlation'];
 const TEST_FILE = '\\.(spec|int-spec|e2e-spec)\\.ts$';

@@ -20,7 +20,9 @@ export {
   provisionKeyOfTopic,
   provisionRequestTopic,
   provisionResponseTopic,
+  senderFeedbackTopic,
 } from './topics';
+export { RECEIPT_STATUSES, ReceiptSchema, type Receipt, type ReceiptStatus } from './receipt';
 export {
   PROVISIONING_REFUSAL_CODES,
   PROVISIONING_REFUSAL_MEANINGS,
@@ -65,7 +67,7 @@ export {
   type QueueJobName,
   type QueueName,
 } from './events';
-export { buildContractDocs } from './asyncapi';
+export { buildContractDocs, MESSAGE_EXAMPLES } from './asyncapi';
 export {
   CLIENT_EVENTS,
   REALTIME_ERROR_CODES,

@@ -1,4 +1,5 @@
 import {
+  senderFeedbackTopic,
   bridgeTopic,
   deviceTopic,
   feedbackTopic,
@@ -81,5 +82,14 @@ describe('topic routing', () => {
   it('keeps feedback outside the ingest subscription', () => {
     expect(feedbackTopic('wl-1').startsWith(`${TOPIC_ROOT}/`)).toBe(false);
     expect(feedbackTopic('bad/id')).toBe('ioc/feedback/v1/_unknown');
+  });
+
+  it("names the sender's own feedback topic, the only one a receipt goes to", () => {
+    expect(senderFeedbackTopic(deviceTopic('water-level', 'wl-1'))).toBe('ioc/feedback/v1/wl-1');
+    expect(senderFeedbackTopic('ioc/v1/senml/wl-1')).toBe('ioc/feedback/v1/wl-1');
+    expect(senderFeedbackTopic(gatewayTopic('gw-1'))).toBe('ioc/feedback/v1/gw-1');
+    expect(senderFeedbackTopic(gatewayStandardTopic('ngsi-ld', 'gw-1'))).toBe('ioc/feedback/v1/gw-1');
+    expect(senderFeedbackTopic(bridgeTopic('ngsi-ld', 'http-ngsi-ld'))).toBeUndefined();
+    expect(senderFeedbackTopic('ioc/v1/flood/wl-1')).toBeUndefined();
   });
 });

@@ -9,7 +9,8 @@ import { ID_PATTERN } from './schemas/common.schema';
  *   ioc/v1/gateway/{gatewayId}/{format} a standard payload naming several of the gateway's devices
  *   ioc/v1/bridge/{bridgeId}/{format}   standard payloads the IOC's own HTTP endpoints forward (NGSI-LD notifications);
  *                                       only the IOC may publish here
- *   ioc/feedback/v1/{deviceId}          rejection notices the IOC publishes back (QoS 0)
+ *   ioc/feedback/v1/{deviceId}          rejection notices the IOC publishes back (QoS 0), and receipts asked for
+ *                                       with the MQTT 5 responseTopic ({@link senderFeedbackTopic})
  *   ioc/provision/v1/{keyId}/request    a device asks for its identity with a provisioning key (MQTT 5)
  *   ioc/provision/v1/{keyId}/response   the IOC's answer: the device's credentials, or why not
  * The ingest subscribes to ioc/v1/#, so a message on a malformed topic under ioc/v1/ is quarantined, not missed.
@@ -78,6 +79,23 @@ export function bridgeTopic(format: StandardFormat, bridgeId: string): string {
 
 export function feedbackTopic(deviceId: string | undefined): string {
   return `${FEEDBACK_ROOT}/${deviceId && idRe.test(deviceId) ? deviceId : '_unknown'}`;
+}
+
+/**
+ * The feedback topic of whoever publishes on `topic`: a device's own topics (native or standard format) answer on the
+ * device's feedback topic, a gateway's topics on the gateway's. The only responseTopic the IOC answers a publish on
+ * (with a receipt): the broker lets the sender read it and nobody else. Undefined for a bridge's topic (only the IOC
+ * publishes there) and for a topic that names no sender.
+ */
+export function senderFeedbackTopic(topic: string): string | undefined {
+  const route = parseTopic(topic);
+  if (route.type === 'device') return feedbackTopic(route.deviceId);
+  if (route.type === 'gateway') return feedbackTopic(route.gatewayId);
+  if (route.type === 'standard') {
+    if ('deviceId' in route) return feedbackTopic(route.deviceId);
+    if ('gatewayId' in route) return feedbackTopic(route.gatewayId);
+  }
+  return undefined;
 }
 
 export function provisionRequestTopic(keyId: string): string {

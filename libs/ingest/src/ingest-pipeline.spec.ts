@@ -4,7 +4,8 @@ import type { DeviceMessage, QuarantinedMessage } from '@ioc/domain';
 import type { IngestBatch, IngestCommitResult } from '@ioc/storage';
 import { DeviceDirectory, LastSeenTracker } from './device-directory';
 import { DeviceRateLimiter, type DeviceRateLimit } from './device-rate-limiter';
-import { IngestPipeline, type IngestPorts } from './ingest-pipeline';
+import { IngestPipeline, type IngestPorts, type UnitOutcome } from './ingest-pipeline';
+import { receiptOf } from './receipt';
 
 const now = new Date('2026-11-21T03:00:00.000Z');
 const clock = { now: () => now, nowMs: () => now.getTime() };
@@ -27,6 +28,7 @@ function pipelineWith(ports: Partial<IngestPorts>, setup: Setup = {}, logger = p
     isTransient: () => false,
     publishStored: async () => undefined,
     notifyRejected: () => undefined,
+    notifyOutcome: () => undefined,
     ...ports,
   };
   return new IngestPipeline(
@@ -236,5 +238,162 @@ describe('IngestPipeline device checks', () => {
       ['message quarantined', 'PAYLOAD_NOT_JSON', undefined],
       ['messages quarantined over the rate', 'RATE_LIMITED', 3],
     ]);
+  });
+});
+
+describe('IngestPipeline receipts (MQTT 5 request/response)', () => {
+  const topic = 'ioc/v1/flood/wl-1/water-level';
+  const own = { responseTopic: 'ioc/feedback/v1/wl-1', correlationData: Buffer.from('c-1') };
+
+  /** A pipeline whose commit stores what `isNew` says (all by default), recording the outcomes it is told to send. */
+  function answering(isNew: (msgId: string) => boolean = () => true, setup: Setup = {}, logger?: pino.Logger) {
+    const outcomes: UnitOutcome[] = [];
+    const events: string[] = [];
+    const pipeline = pipelineWith(
+      {
+        commit: async (batch) => {
+          events.push('commit');
+          const stored = batch.accepted.filter((m) => isNew(m.msgId));
+          return { stored, duplicates: batch.accepted.length - stored.length };
+        },
+        notifyOutcome: (o) => {
+          events.push('outcome');
+          outcomes.push(o);
+        },
+      },
+      setup,
+      logger,
+    );
+    return { pipeline, outcomes, events };
+  }
+
+  it('answers a publish that asks on its own feedback topic, after the commit, echoing the correlation', async () => {
+    const r = answering();
+    await r.pipeline.handle(topic, payload('m-1'), own);
+    expect(r.events).toEqual(['commit', 'outcome']);
+    expect(r.outcomes).toHaveLength(1);
+    const [o] = r.outcomes;
+    expect(o.reply).toEqual({ ...own, receivedAt: now });
+    expect(receiptOf(o)).toEqual({
+      status: 'stored',
+      topic,
+      receivedAt: now.toISOString(),
+      messages: [{ msgId: 'm-1', deviceId: 'wl-1', kind: 'water-level', status: 'stored' }],
+      rejected: [],
+    });
+  });
+
+  it('tells a duplicate from a stored message, message by message', async () => {
+    const r = answering((id) => id !== 'old');
+    await Promise.all([r.pipeline.handle(topic, payload('old'), own), r.pipeline.handle(topic, payload('new'), own)]);
+    expect(r.events).toEqual(['commit', 'outcome', 'outcome']); // one commit, a receipt per publish
+    expect(r.outcomes.map((o) => receiptOf(o)).map((x) => [x.status, x.messages.map((m) => m.status)])).toEqual([
+      ['duplicate', ['duplicate']],
+      ['stored', ['stored']],
+    ]);
+  });
+
+  it('answers a quarantined publish with its code and reason', async () => {
+    const r = answering();
+    const bad = Buffer.from(JSON.stringify({ msgId: 'm-9', ts: '2026-11-21T02:59:00.000Z', levelCm: 9999 }));
+    await r.pipeline.handle(topic, bad, own);
+    expect(receiptOf(r.outcomes[0])).toMatchObject({
+      status: 'quarantined',
+      messages: [],
+      rejected: [
+        { code: 'SCHEMA_INVALID', reason: 'water-level: /levelCm must be <= 500', msgId: 'm-9', deviceId: 'wl-1' },
+      ],
+    });
+  });
+
+  it("answers a gateway on the gateway's feedback topic, partly stored, partly quarantined", async () => {
+    const directory = new DeviceDirectory('reject');
+    directory.replaceAll(
+      [{ id: 'wl-1', type: 'water-level-sensor', status: 'active', gatewayId: 'gw-a' }],
+      [{ id: 'gw-a', status: 'active' }],
+    );
+    const r = answering(undefined, { directory });
+    const batch = Buffer.from(
+      JSON.stringify({
+        messages: ['wl-1', 'wl-2'].map((deviceId, i) => ({
+          deviceId,
+          kind: 'water-level',
+          msgId: `g-${i}`,
+          ts: '2026-11-21T02:59:00.000Z',
+          levelCm: 20,
+        })),
+      }),
+    );
+    await r.pipeline.handle(gatewayTopic('gw-a'), batch, { responseTopic: 'ioc/feedback/v1/gw-a' });
+    const receipt = receiptOf(r.outcomes[0]);
+    expect(receipt.status).toBe('partial');
+    expect(receipt.messages).toEqual([{ msgId: 'g-0', deviceId: 'wl-1', kind: 'water-level', status: 'stored' }]);
+    expect(receipt.rejected).toEqual([
+      expect.objectContaining({ code: 'GATEWAY_DEVICE_NOT_ASSIGNED', msgId: 'g-1', deviceId: 'wl-2' }),
+    ]);
+    expect(r.outcomes[0].reply.correlationData).toBeUndefined();
+  });
+
+  it("answers a standard-format publish on its device's feedback topic", async () => {
+    const r = answering();
+    await r.pipeline.handle('ioc/v1/senml/wl-1', Buffer.from('[]'), own);
+    expect(r.outcomes).toHaveLength(1);
+    expect(r.outcomes[0].topic).toBe('ioc/v1/senml/wl-1');
+  });
+
+  it("does not answer on a topic that is not the sender's own feedback topic, and says so at debug", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const r = answering(undefined, {}, logger);
+    for (const responseTopic of ['ioc/feedback/v1/wl-2', 'ioc/feedback/v1/#', 'ioc/v1/flood/wl-2/water-level', '']) {
+      await r.pipeline.handle(topic, payload(`m-${responseTopic}`), { responseTopic });
+    }
+    // A bridge's topic answers nobody.
+    await r.pipeline.handle('ioc/v1/bridge/ngsi-ld-http/ngsi-ld', Buffer.from('{}'), {
+      responseTopic: 'ioc/feedback/v1/ngsi-ld-http',
+    });
+    expect(r.outcomes).toEqual([]);
+    const refused = lines.filter((l) => String(l.msg).startsWith('no receipt'));
+    expect(refused).toHaveLength(5);
+    expect(refused[0]).toMatchObject({
+      level: 20,
+      responseTopic: 'ioc/feedback/v1/wl-2',
+      expected: 'ioc/feedback/v1/wl-1',
+    });
+    expect(refused[4]).toMatchObject({ expected: null });
+  });
+
+  it('sends nothing for a publish without a responseTopic', async () => {
+    const r = answering();
+    await r.pipeline.handle(topic, payload('m-1'));
+    await r.pipeline.handle(topic, Buffer.from('not json'));
+    expect(r.events).toEqual(['commit', 'commit']);
+    expect(r.pipeline.prepare(topic, payload('m-2')).reply).toBeUndefined();
+  });
+
+  it('answers once, after the commit that finally holds it, when the database refuses the unit', async () => {
+    const outcomes: UnitOutcome[] = [];
+    let attempts = 0;
+    const pipeline = pipelineWith({
+      commit: async (batch) => {
+        attempts++;
+        if (batch.accepted.length) throw Object.assign(new Error('value out of range'), { code: '22003' });
+        return { stored: [], duplicates: 0 };
+      },
+      notifyOutcome: (o) => outcomes.push(o),
+    });
+    await pipeline.handle(topic, payload('m-1'), own);
+    expect(attempts).toBe(2);
+    expect(outcomes.map((o) => receiptOf(o).rejected.map((q) => q.code))).toEqual([['STORAGE_REJECTED']]);
+  });
+
+  it('keeps storing when sending a receipt fails', async () => {
+    const pipeline = pipelineWith({
+      notifyOutcome: () => {
+        throw new Error('broker away');
+      },
+    });
+    await pipeline.handle(topic, payload('m-1'), own);
+    expect(pipeline.stats.stored).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import type { DeviceMessage, QuarantinedMessage, RejectionCode } from '@ioc/doma
 import type { IngestBatch, IngestCommitResult, NewDevice } from '@ioc/storage';
 import type { Clock } from '@ioc/platform';
 import { GroupCommitter } from './group-committer';
-import type { MessageDecoder } from '@ioc/contracts';
+import { senderFeedbackTopic, type MessageDecoder } from '@ioc/contracts';
 import type { DeviceDirectory, LastSeenTracker } from './device-directory';
 import type { DeviceRateLimiter } from './device-rate-limiter';
 
@@ -14,6 +14,30 @@ export interface IngestUnit {
   readonly accepted: DeviceMessage[];
   readonly quarantined: QuarantinedMessage[];
   readonly newDevices: NewDevice[];
+  /** Set when the publish asked for a receipt on its sender's feedback topic (MQTT 5 request/response). */
+  readonly reply: UnitReply | undefined;
+}
+
+/** MQTT 5 request/response properties of a publish, as received. */
+export interface ReplyRequest {
+  readonly responseTopic: string;
+  readonly correlationData?: Buffer;
+}
+
+/** A receipt to send for a unit: where, with what correlation, about a publish received when. */
+export interface UnitReply extends ReplyRequest {
+  readonly receivedAt: Date;
+}
+
+/** What became of one unit that asked for a receipt, after its commit. */
+export interface UnitOutcome {
+  readonly topic: string;
+  readonly reply: UnitReply;
+  /** Accepted messages stored by this commit. */
+  readonly stored: readonly DeviceMessage[];
+  /** Accepted messages that had been stored before (redelivery, resend). */
+  readonly duplicates: readonly DeviceMessage[];
+  readonly quarantined: readonly QuarantinedMessage[];
 }
 
 export interface IngestPorts {
@@ -23,6 +47,8 @@ export interface IngestPorts {
   readonly publishStored: (messages: DeviceMessage[], wire?: string) => Promise<unknown>;
   /** Tells the sender why a message was refused (best effort, after commit). */
   readonly notifyRejected: (rejected: readonly QuarantinedMessage[]) => void;
+  /** Answers a unit that asked for a receipt (best effort, after its commit); never called for the others. */
+  readonly notifyOutcome: (outcome: UnitOutcome) => void;
   /** Told about every committed batch (metrics). */
   readonly observeCommit?: (commit: CommitObservation) => void;
   /**
@@ -106,9 +132,14 @@ export class IngestPipeline {
     return this.committer.drain();
   }
 
-  handle(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * `reply`: the publish's MQTT 5 responseTopic and correlationData, when it had a responseTopic. Answered (after the
+   * commit, {@link IngestPorts.notifyOutcome}) only when it is the sender's own feedback topic: the IOC answers nobody
+   * else, so it cannot be made to publish where the sender may not read.
+   */
+  handle(topic: string, payload: Buffer, reply?: ReplyRequest): Promise<void> {
     this.stats.received++;
-    const unit = this.prepare(topic, payload);
+    const unit = this.prepare(topic, payload, reply);
     if (unit.accepted.length && this.ports.observeAccepted) {
       try {
         this.ports.observeAccepted(unit.accepted);
@@ -124,10 +155,17 @@ export class IngestPipeline {
    * Synchronous part of handling: decode, judge each accepted message against the device registry, then take it from
    * its device's rate (at the receive time, so a replay of the same input gives the same verdicts).
    */
-  prepare(topic: string, payload: Buffer): IngestUnit {
+  prepare(topic: string, payload: Buffer, reply?: ReplyRequest): IngestUnit {
     const receivedAt = this.clock.now();
     const { accepted, rejected } = this.decoder.decode(topic, payload, receivedAt);
-    const unit: IngestUnit = { topic, payload, accepted: [], quarantined: rejected, newDevices: [] };
+    const unit: IngestUnit = {
+      topic,
+      payload,
+      accepted: [],
+      quarantined: rejected,
+      newDevices: [],
+      reply: reply === undefined ? undefined : this.replyOf(topic, reply, receivedAt),
+    };
     const nowMs = receivedAt.getTime();
     for (const m of accepted) {
       const check = this.directory.check(m);
@@ -144,6 +182,18 @@ export class IngestPipeline {
       unit.accepted.push(m);
     }
     return unit;
+  }
+
+  private replyOf(topic: string, reply: ReplyRequest, receivedAt: Date): UnitReply | undefined {
+    const own = senderFeedbackTopic(topic);
+    if (reply.responseTopic !== own) {
+      this.logger.debug(
+        { topic, responseTopic: reply.responseTopic, expected: own ?? null },
+        'no receipt: the responseTopic is not the sender’s own feedback topic',
+      );
+      return undefined;
+    }
+    return { responseTopic: reply.responseTopic, correlationData: reply.correlationData, receivedAt };
   }
 
   private async commitUnits(units: IngestUnit[]): Promise<void> {
@@ -196,12 +246,31 @@ export class IngestPipeline {
       }
       this.ports.notifyRejected(batch.quarantined);
     }
+    // Receipts, for the units that asked for one: nothing at all is done for the others.
+    let fresh: Set<DeviceMessage> | undefined;
+    for (const unit of units) {
+      if (unit.reply === undefined) continue;
+      fresh ??= new Set(result.stored);
+      this.notifyOutcome(unit, unit.reply, fresh);
+    }
     if (result.stored.length) {
       // Stored is stored: a stream failure is logged and counted, never turned into a redelivery.
       await this.ports.publishStored(result.stored, result.storedWire).catch((err) => {
         this.stats.streamFailures++;
         this.logger.error({ err, messages: result.stored.length }, 'publishing to the event stream failed');
       });
+    }
+  }
+
+  /** `fresh`: what the commit stored, the very objects of the batch's accepted; the others were duplicates. */
+  private notifyOutcome(unit: IngestUnit, reply: UnitReply, fresh: ReadonlySet<DeviceMessage>): void {
+    const stored: DeviceMessage[] = [];
+    const duplicates: DeviceMessage[] = [];
+    for (const m of unit.accepted) (fresh.has(m) ? stored : duplicates).push(m);
+    try {
+      this.ports.notifyOutcome({ topic: unit.topic, reply, stored, duplicates, quarantined: unit.quarantined });
+    } catch (err) {
+      this.logger.warn({ err, topic: unit.topic }, 'sending a receipt failed');
     }
   }
 }

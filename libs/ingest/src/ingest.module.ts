@@ -76,6 +76,7 @@ import { createIngestMetrics } from './ingest-metrics';
             isTransient: (err) => !isDataRejection(err),
             publishStored: (messages, wire) => stream.publish(messages, wire),
             notifyRejected: (rejected) => connections.notifyRejected(rejected),
+            notifyOutcome: (outcome) => connections.notifyOutcome(outcome),
             observeCommit,
             observeAccepted: (messages) => {
               if (tap.hasListeners) tap.emit(messages);

@@ -7,8 +7,9 @@ import type { QuarantinedMessage } from '@ioc/domain';
 import type { IocConfig } from '@ioc/platform';
 import type { MqttConnector } from './mqtt-connector';
 import { OrderedAcks } from './ordered-acks';
-import type { IngestPipeline } from './ingest-pipeline';
+import type { IngestPipeline, ReplyRequest, UnitOutcome } from './ingest-pipeline';
 import { noticeTopic, rejectionNotice } from './rejection-notice';
+import { receiptOf } from './receipt';
 
 export interface MqttIngestOptions {
   readonly mqtt: IocConfig['mqtt'];
@@ -85,7 +86,12 @@ export class MqttIngestConnections {
       // While shutting down, leave the message unacknowledged: the broker keeps it in the session for the next start.
       if (this.closing) return;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      acks.expect(packet.messageId, this.pipeline.handle(packet.topic, payload));
+      const responseTopic = packet.properties?.responseTopic;
+      const reply: ReplyRequest | undefined =
+        responseTopic === undefined
+          ? undefined
+          : { responseTopic, correlationData: packet.properties?.correlationData };
+      acks.expect(packet.messageId, this.pipeline.handle(packet.topic, payload, reply));
       done();
     };
     // Subscribe again on every reconnect, as UNSUBSCRIBE then SUBSCRIBE. Mosquitto 2.0.11 (Debian bookworm) restores a
@@ -120,6 +126,20 @@ export class MqttIngestConnections {
     const client = this.clients.find((c) => c.connected);
     if (!client) return;
     for (const q of rejected) client.publish(noticeTopic(q), rejectionNotice(q), { qos: 0 });
+  }
+
+  /**
+   * A receipt on the responseTopic of a publish that asked for one (the pipeline checked it is the sender's own
+   * feedback topic), QoS 0 with its correlationData: like a rejection notice, a convenience, never a condition.
+   */
+  notifyOutcome(outcome: UnitOutcome): void {
+    const client = this.clients.find((c) => c.connected);
+    if (!client) return;
+    const { responseTopic, correlationData } = outcome.reply;
+    client.publish(responseTopic, JSON.stringify(receiptOf(outcome)), {
+      qos: 0,
+      properties: correlationData === undefined ? {} : { correlationData },
+    });
   }
 
   get configured(): number {

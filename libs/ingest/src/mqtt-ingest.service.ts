@@ -125,7 +125,10 @@ export class MqttIngestConnections {
   notifyRejected(rejected: readonly QuarantinedMessage[]): void {
     const client = this.clients.find((c) => c.connected);
     if (!client) return;
-    for (const q of rejected) client.publish(noticeTopic(q), rejectionNotice(q), { qos: 0 });
+    for (const q of rejected) {
+      const topic = noticeTopic(q);
+      if (topic) client.publish(topic, rejectionNotice(q), { qos: 0 });
+    }
   }
 
   /**

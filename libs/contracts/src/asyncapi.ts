@@ -7,15 +7,26 @@ import {
   GatewayEnvelopeSchema,
   ID_PATTERN,
   MESSAGE_SCHEMAS,
+  NgsiLdPayloadSchema,
+  SenmlPackSchema,
   Timestamp,
 } from './schemas';
+import { NGSI_LD_MAPPINGS, SENML_MEASUREMENTS, type NgsiLdMapping, type SenmlMeasurement } from './formats';
 import {
   PROVISIONING_REFUSAL_CODES,
   PROVISIONING_REFUSAL_MEANINGS,
   ProvisionRequestSchema,
   ProvisionResponseSchema,
 } from './provisioning';
-import { FEEDBACK_ROOT, PROVISION_ROOT, TOPIC_ROOT } from './topics';
+import {
+  bridgeTopic,
+  FEEDBACK_ROOT,
+  gatewayStandardTopic,
+  PROVISION_ROOT,
+  standardTopic,
+  TOPIC_ROOT,
+  type StandardFormat,
+} from './topics';
 
 /** One line per rejection code; a Record so a new code cannot ship without its meaning. */
 export const REJECTION_CODE_MEANINGS: Readonly<Record<RejectionCode, string>> = {
@@ -148,7 +159,7 @@ function json<T>(schema: unknown): T {
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 /** Version of the contract (the v1 in the topics); bump the minor version for additive changes. */
-export const CONTRACT_VERSION = '1.1.0';
+export const CONTRACT_VERSION = '1.2.0';
 const MQTT_BINDING = '0.2.0';
 
 /** The gateway envelope's JSON Schema, as far as the generator changes it (its entries' `$ref`). */
@@ -186,6 +197,11 @@ function infoDescription(): string {
     '',
     `Topics: \`${TOPIC_ROOT}/{domain}/{deviceId}/{kind}\` for one device's message, \`${TOPIC_ROOT}/gateway/{gatewayId}\` for a batch of up to ${GATEWAY_MAX_MESSAGES} messages of many devices, ` +
       `and \`${FEEDBACK_ROOT}/{deviceId}\` (or \`{gatewayId}\`) where the IOC publishes rejection notices (QoS 0).`,
+    '',
+    `Standard payloads: \`${standardTopic('senml', '{deviceId}')}\` and \`${standardTopic('ngsi-ld', '{deviceId}')}\` for one device's SenML pack (RFC 8428) or NGSI-LD entities, ` +
+      `\`${gatewayStandardTopic('senml', '{gatewayId}')}\` and \`${gatewayStandardTopic('ngsi-ld', '{gatewayId}')}\` for several of a gateway's devices. ` +
+      'The IOC translates them into native messages (as documented on their channels) and judges those exactly like native ones. ' +
+      `\`${bridgeTopic('ngsi-ld', '{bridgeId}')}\` is the IOC's own: only the IOC publishes there. Guides: ${MQTT_DOCS}/README.md.`,
     '',
     'Publish with QoS 1. The IOC acknowledges a message (its ingest session sends the PUBACK) only after the message, or its rejection, ' +
       'is committed to the database. A message redelivered or resent with the same msgId (and ts) is stored once.',
@@ -328,6 +344,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     messages: [{ $ref: '#/channels/feedback/messages/rejection-notice' }],
   };
 
+  addStandardFormats(channels, operations, messages, qos1);
   addProvisioning(channels, operations, messages);
 
   return {
@@ -351,6 +368,219 @@ export function buildAsyncApi(): Record<string, unknown> {
     channels,
     operations,
     components: { messages, schemas },
+  };
+}
+
+/** A markdown table cell: no pipe may end it early, no newline may end the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** The SenML measurements the IOC maps, as a markdown table (one row, with its description, per measurement). */
+export function senmlMeasurementsTable(measurements: readonly SenmlMeasurement[]): string {
+  if (measurements.length === 0) return '_No SenML measurement is mapped yet._';
+  const units = (m: SenmlMeasurement) =>
+    Object.entries(m.units)
+      .map(([unit, factor]) => (factor === 1 ? `\`${cell(unit)}\`` : `\`${cell(unit)}\` (×${factor})`))
+      .join(', ');
+  return [
+    '| Name | Kind | Field | Units (× factor into the field) | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...measurements.map(
+      (m) =>
+        `| \`${cell(m.name)}\` | ${m.kind} | \`${cell(m.field)}\`${m.primary ? '' : ' (only completes a message)'} | ${units(m)} | ${cell(m.description)} |`,
+    ),
+  ].join('\n');
+}
+
+/** The NGSI-LD entity types the IOC maps, as a markdown table (one row, with its description, per type). */
+export function ngsiLdMappingsTable(mappings: readonly NgsiLdMapping[]): string {
+  if (mappings.length === 0) return '_No NGSI-LD entity type is mapped yet._';
+  const attributes = (m: NgsiLdMapping) =>
+    m.attributes
+      .map((a) => `\`${cell(a.attribute)}\` → \`${cell(a.field)}\`${a.note ? ` (${cell(a.note)})` : ''}`)
+      .join('; ');
+  return [
+    '| Type | Kind | Attributes → fields | Description |',
+    '| --- | --- | --- | --- |',
+    ...mappings.map((m) => `| \`${cell(m.type)}\` | ${m.kind} | ${attributes(m)} | ${cell(m.description)} |`),
+  ].join('\n');
+}
+
+const MQTT_DOCS = 'docs/mqtt';
+/** A link to a page of docs/mqtt/, relative to docs/integrators/asyncapi.json, showing its path from the repository root. */
+const mqttDoc = (file: string) => `[${MQTT_DOCS}/${file}](../mqtt/${file})`;
+
+const FORMAT_TEXT: Readonly<
+  Record<
+    StandardFormat,
+    { title: string; plural: string; message: string; page: string; codes: string; table: () => string }
+  >
+> = {
+  senml: {
+    title: 'SenML pack',
+    plural: 'SenML packs',
+    message: 'senml-pack',
+    page: 'senml.md',
+    codes: 'SENML_INVALID, SENML_NAME_UNKNOWN, SENML_UNIT_INVALID',
+    table: () =>
+      'Each record whose resolved name (bn + n) ends in a mapped name becomes (part of) a native message of its kind, ' +
+      "its value converted into the field's unit; a measurement that only completes a message (e.g. battery) makes none on its own.\n\n" +
+      `Mapped measurements:\n\n${senmlMeasurementsTable(SENML_MEASUREMENTS)}`,
+  },
+  'ngsi-ld': {
+    title: 'NGSI-LD entities',
+    plural: 'NGSI-LD payloads',
+    message: 'ngsi-ld-payload',
+    page: 'ngsi-ld.md',
+    codes: 'NGSI_LD_INVALID, NGSI_LD_TYPE_UNSUPPORTED, NGSI_LD_UNIT_INVALID',
+    table: () =>
+      'Each entity of a mapped type becomes a native message of its kind, the attributes it reads filled into its fields.\n\n' +
+      `Mapped entity types (FIWARE Smart Data Models):\n\n${ngsiLdMappingsTable(NGSI_LD_MAPPINGS)}`,
+  },
+};
+
+/** Unix time of EXAMPLE_TS, for SenML examples. */
+const EXAMPLE_EPOCH_S = Date.parse(EXAMPLE_TS) / 1000;
+const ENVELOPE_REQUIRED = new Set(['msgId', 'ts']);
+
+/**
+ * A SenML pack for the AsyncAPI example, from the descriptors: one record of the first primary measurement whose kind
+ * needs no other field, its value the native example's converted into the measurement's first unit. None until the
+ * translator maps a measurement (the unit test translates every example the document shows).
+ */
+export function senmlExamples(measurements: readonly SenmlMeasurement[]): Array<{ name: string; payload: unknown }> {
+  for (const m of measurements) {
+    const required = (json<{ required?: string[] }>(MESSAGE_SCHEMAS[m.kind]).required ?? []).filter(
+      (f) => !ENVELOPE_REQUIRED.has(f),
+    );
+    const native = MESSAGE_EXAMPLES[m.kind][m.field];
+    const [unit] = Object.entries(m.units);
+    if (!m.primary || required.join() !== m.field || typeof native !== 'number' || !unit || !unit[1]) continue;
+    const record = { bt: EXAMPLE_EPOCH_S, n: m.name, u: unit[0], v: Number((native / unit[1]).toPrecision(6)) };
+    return [{ name: 'senml-pack-example', payload: [record] }];
+  }
+  return [];
+}
+
+/** The standard payload topics (SenML, NGSI-LD) of devices and gateways, and the IOC's own NGSI-LD bridge. */
+function addStandardFormats(
+  channels: Record<string, unknown>,
+  operations: Record<string, unknown>,
+  messages: Record<string, unknown>,
+  qos1: Record<string, unknown>,
+): void {
+  const idParam = (what: string) => ({ description: `${what}; matches ${ID_PATTERN}.` });
+  const payloadOf = (schema: unknown) => json<Record<string, unknown>>(schema);
+  const senml = payloadOf(SenmlPackSchema);
+  messages['senml-pack'] = {
+    name: 'senml-pack',
+    title: senml.title,
+    summary: senml.description,
+    contentType: 'application/senml+json',
+    payload: senml,
+    examples: senmlExamples(SENML_MEASUREMENTS).map((e) => ({
+      ...e,
+      summary: `From device ${EXAMPLE_DEVICE['water-level']} on its own topic (records naming no device are its own)`,
+    })),
+  };
+  const ngsi = payloadOf(NgsiLdPayloadSchema);
+  messages['ngsi-ld-payload'] = {
+    name: 'ngsi-ld-payload',
+    title: ngsi.title,
+    summary: ngsi.description,
+    contentType: 'application/json',
+    payload: ngsi,
+  };
+
+  const common = (format: StandardFormat) => {
+    const f = FORMAT_TEXT[format];
+    return (
+      'Standard payloads carry no msgId: the IOC derives one from device, kind and time, so the same observation sent twice is stored once. ' +
+      `Rejection codes of the format: ${f.codes}. Guide: ${mqttDoc(f.page)}.\n\n${f.table()}`
+    );
+  };
+  const add = (
+    channelId: string,
+    format: StandardFormat,
+    channel: { address: string; title: string; description: string; parameters: Record<string, unknown> },
+    summary: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const { message } = FORMAT_TEXT[format];
+    channels[channelId] = {
+      ...channel,
+      description: `${channel.description}\n\n${common(format)}`,
+      messages: { [message]: { $ref: `#/components/messages/${message}` } },
+      ...extra,
+    };
+    operations[operationId(channelId)] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${channelId}` },
+      summary,
+      bindings: qos1,
+      messages: [{ $ref: `#/channels/${channelId}/messages/${message}` }],
+    };
+  };
+
+  for (const format of ['senml', 'ngsi-ld'] as const) {
+    const { title, plural } = FORMAT_TEXT[format];
+    add(
+      format,
+      format,
+      {
+        address: standardTopic(format, '{deviceId}'),
+        title: `${title} from a device`,
+        description:
+          "A device's own payload in a standard format. What names no device is the topic's device; " +
+          "what names another device is refused (DEVICE_ID_MISMATCH). The translated messages must be of kinds the device's type sends.",
+        parameters: { deviceId: idParam('The device id') },
+      },
+      `The IOC receives ${plural} from devices; devices publish them with QoS 1.`,
+    );
+    add(
+      `gateway-${format}`,
+      format,
+      {
+        address: gatewayStandardTopic(format, '{gatewayId}'),
+        title: `${title} from a gateway`,
+        description:
+          `Several of a gateway's devices in one standard payload: each part must name its device (how: ${mqttDoc(FORMAT_TEXT[format].page)}). ` +
+          'A part for a device not assigned to the gateway is refused (GATEWAY_DEVICE_NOT_ASSIGNED) and the others are stored; notices go to the gateway.',
+        parameters: { gatewayId: idParam('The gateway id') },
+      },
+      `The IOC receives ${plural} from gateways; gateways publish them with QoS 1.`,
+    );
+  }
+
+  const bridge = 'bridge-ngsi-ld';
+  add(
+    bridge,
+    'ngsi-ld',
+    {
+      address: bridgeTopic('ngsi-ld', '{bridgeId}'),
+      title: 'NGSI-LD notifications forwarded by the IOC (IOC-internal)',
+      description:
+        '**IOC-internal: only the IOC publishes here.** The broker grants no device, gateway or integrator the right to publish on ' +
+        `${TOPIC_ROOT}/bridge/; a context broker (Orion-LD) delivers its notifications to the IOC's HTTP endpoint ` +
+        '`POST /api/v1/ngsi-ld/notify` instead, which forwards each one it accepts here. The ingest then reads it like any other ' +
+        'standard payload; each entity names its own device.',
+      parameters: { bridgeId: idParam('The id of the IOC bridge that forwarded the payload (e.g. ngsi-ld-http)') },
+    },
+    "The IOC's ingest receives the NGSI-LD payloads its own HTTP bridge forwarded.",
+    {
+      tags: [
+        { name: 'ioc-internal', description: 'Published only by the IOC itself; not for devices or integrators.' },
+      ],
+    },
+  );
+  operations.sendBridgeNgsiLd = {
+    action: 'send',
+    channel: { $ref: `#/channels/${bridge}` },
+    summary:
+      'The IOC (POST /api/v1/ngsi-ld/notify) publishes each Orion-LD notification it accepts, with QoS 1; nobody else may publish here.',
+    bindings: qos1,
+    messages: [{ $ref: `#/channels/${bridge}/messages/ngsi-ld-payload` }],
   };
 }
 
@@ -453,7 +683,10 @@ function addProvisioning(
   };
 }
 
-/** Every file of docs/integrators/ that is generated: asyncapi.json and one JSON Schema per message kind plus the gateway batch. */
+/**
+ * Every file of docs/integrators/ that is generated: asyncapi.json and one JSON Schema per message kind, plus the
+ * gateway batch and the standard payloads (SenML pack, NGSI-LD).
+ */
 export function buildContractDocs(): ContractDocs {
   const text = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   const files: Record<string, string> = { 'asyncapi.json': text(buildAsyncApi()) };
@@ -464,5 +697,9 @@ export function buildContractDocs(): ContractDocs {
     });
   }
   files['schemas/gateway.schema.json'] = text(gatewayFileSchema());
+  for (const schema of [SenmlPackSchema, NgsiLdPayloadSchema]) {
+    const standard = json<Record<string, unknown>>(schema);
+    files[`schemas/${String(standard.$id)}.schema.json`] = text({ $schema: DRAFT_07, ...standard });
+  }
   return { files };
 }

@@ -29,6 +29,14 @@ export {
   CameraTrafficSchema,
   CONGESTION_LEVELS,
 } from './camera.schema';
+export {
+  NgsiLdEntitySchema,
+  NgsiLdNotificationSchema,
+  NgsiLdPayloadSchema,
+  SENML_MAX_RECORDS,
+  SenmlPackSchema,
+  SenmlRecordSchema,
+} from './standard.schema';
 
 /** One JSON Schema per message kind: the single source for validation and for the integrator docs. */
 export const MESSAGE_SCHEMAS = {

@@ -312,4 +312,18 @@ describe('standard payloads end to end', () => {
     expect((await integrator.post('/api/v1/registry/gateways/gw-std-01/disable')).status).toBe(204);
     expect((await post(basic('gw-std-01', gateway.password))).status).toBe(401);
   });
+  it("serves the standard payloads' and the receipt's schemas beside the native ones", async () => {
+    const all = await operator.get<{ standard: Record<string, { $id: string }>; receipt: { $id: string } }>(
+      '/api/v1/contract/schemas',
+    );
+    expect(all.status).toBe(200);
+    expect(all.body.standard.senml.$id).toBe('senml-pack');
+    expect(all.body.standard['ngsi-ld'].$id).toBe('ngsi-ld-payload');
+    expect(all.body.receipt.$id).toBe('receipt');
+    for (const id of ['senml-pack', 'ngsi-ld-payload', 'receipt', 'gateway', 'water-level']) {
+      const one = await operator.get<{ $id: string }>(`/api/v1/contract/schemas/${id}`);
+      expect(one).toMatchObject({ status: 200, body: { $id: id } });
+    }
+    expect((await operator.get('/api/v1/contract/schemas/constructor')).status).toBe(404);
+  });
 });

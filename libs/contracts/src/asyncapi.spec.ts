@@ -1,3 +1,4 @@
+import { ReceiptSchema } from './receipt';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DOMAINS, domainOf, MESSAGE_KIND_NAMES, REJECTION_CODES } from '@ioc/domain';
@@ -176,7 +177,11 @@ describe('AsyncAPI contract document: standard payloads (SenML, NGSI-LD)', () =>
           : NGSI_LD_MAPPINGS.map((m) => ({ key: `\`${m.type}\``, description: m.description }));
       for (const { key, description } of entries)
         expect(
-          lines.filter((l) => l.startsWith(`| ${key} |`) && l.includes(description.replace(/\|/g, '\\|'))),
+          lines.filter(
+            (l) =>
+              (l.startsWith(`| ${key} |`) || l.startsWith(`| ${key}, `)) &&
+              l.includes(description.replace(/\|/g, '\\|')),
+          ),
         ).toHaveLength(1);
       const table =
         c.topic.format === 'senml' ? senmlMeasurementsTable(SENML_MEASUREMENTS) : ngsiLdMappingsTable(NGSI_LD_MAPPINGS);
@@ -200,7 +205,7 @@ describe('AsyncAPI contract document: standard payloads (SenML, NGSI-LD)', () =>
     const measurements: SenmlMeasurement[] = [
       {
         name: 'waterLevel',
-        kind: 'water-level',
+        kinds: ['water-level'],
         field: 'levelCm',
         units: { cm: 1, m: 100 },
         primary: true,
@@ -208,7 +213,7 @@ describe('AsyncAPI contract document: standard payloads (SenML, NGSI-LD)', () =>
       },
       {
         name: 'battery',
-        kind: 'water-level',
+        kinds: ['water-level', 'tide'],
         field: 'batteryPct',
         units: { '%': 1 },
         primary: false,
@@ -219,7 +224,7 @@ describe('AsyncAPI contract document: standard payloads (SenML, NGSI-LD)', () =>
       '| Name | Kind | Field | Units (× factor into the field) | Description |',
       '| --- | --- | --- | --- | --- |',
       '| `waterLevel` | water-level | `levelCm` | `cm`, `m` (×100) | Water above the road \\| surface. |',
-      '| `battery` | water-level | `batteryPct` (only completes a message) | `%` | B. |',
+      '| `battery` | water-level, tide | `batteryPct` (only completes a message) | `%` | B. |',
     ]);
     expect(senmlMeasurementsTable([])).toMatch(/^_No SenML measurement/);
     const mappings: NgsiLdMapping[] = [
@@ -244,7 +249,7 @@ describe('AsyncAPI contract document: standard payloads (SenML, NGSI-LD)', () =>
   it('makes a SenML example from the first primary measurement whose kind needs nothing else, valid against the pack', () => {
     const m = (over: Partial<SenmlMeasurement>): SenmlMeasurement => ({
       name: 'x',
-      kind: 'water-level',
+      kinds: ['water-level'],
       field: 'levelCm',
       units: { m: 100 },
       primary: true,
@@ -253,7 +258,7 @@ describe('AsyncAPI contract document: standard payloads (SenML, NGSI-LD)', () =>
     });
     const examples = senmlExamples([
       m({ name: 'battery', field: 'batteryPct', primary: false }),
-      m({ name: 'rain', kind: 'rain', field: 'rainMm', units: { mm: 1 } }), // rain also needs intervalS
+      m({ name: 'rain', kinds: ['rain'], field: 'rainMm', units: { mm: 1 } }), // rain also needs intervalS
       m({ name: 'waterLevel' }),
     ]);
     expect(examples).toEqual([
@@ -316,6 +321,7 @@ describe('docs/integrators', () => {
         'schemas/gateway.schema.json',
         'schemas/senml-pack.schema.json',
         'schemas/ngsi-ld-payload.schema.json',
+        'schemas/receipt.schema.json',
       ].sort(),
     );
     for (const kind of MESSAGE_KIND_NAMES) {
@@ -328,6 +334,7 @@ describe('docs/integrators', () => {
     for (const [file, schema] of [
       ['schemas/senml-pack.schema.json', SenmlPackSchema],
       ['schemas/ngsi-ld-payload.schema.json', NgsiLdPayloadSchema],
+      ['schemas/receipt.schema.json', ReceiptSchema],
     ] as const) {
       const { $schema, ...rest } = JSON.parse(files[file]);
       expect([$schema, rest]).toEqual(['http://json-schema.org/draft-07/schema#', asJson(schema)]);

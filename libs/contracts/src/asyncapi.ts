@@ -12,6 +12,7 @@ import {
   Timestamp,
 } from './schemas';
 import { NGSI_LD_MAPPINGS, SENML_MEASUREMENTS, type NgsiLdMapping, type SenmlMeasurement } from './formats';
+import { ReceiptSchema } from './receipt';
 import {
   PROVISIONING_REFUSAL_CODES,
   PROVISIONING_REFUSAL_MEANINGS,
@@ -326,14 +327,39 @@ export function buildAsyncApi(): Record<string, unknown> {
       },
     ],
   };
+  const { $id: _rid, ...receipt } = json<Record<string, unknown>>(ReceiptSchema);
+  messages.receipt = {
+    name: 'receipt',
+    title: 'Receipt (on request)',
+    summary:
+      "The outcome of one publish that carried the MQTT 5 property responseTopic equal to its sender's own feedback " +
+      'topic; published after the outcome is committed, with the same correlationData. Any other responseTopic gets none.',
+    contentType: 'application/json',
+    payload: receipt,
+    examples: [
+      {
+        name: 'receipt-example',
+        payload: {
+          status: 'stored',
+          topic: `${TOPIC_ROOT}/flood/wl-p3-007/water-level`,
+          receivedAt: '2026-11-21T11:05:00.123Z',
+          messages: [{ msgId: 'wl-p3-007-000123', deviceId: 'wl-p3-007', kind: 'water-level', status: 'stored' }],
+          rejected: [],
+        },
+      },
+    ],
+  };
   channels.feedback = {
     address: `${FEEDBACK_ROOT}/{deviceId}`,
-    title: 'Rejection notices',
+    title: 'Rejection notices and receipts',
     description:
       `Outside ${TOPIC_ROOT}/ so the ingest never reads it. A refusal of a gateway's own doing (a batch refused as a whole, an entry without a valid deviceId, ` +
       `GATEWAY_UNKNOWN, GATEWAY_DEVICE_NOT_ASSIGNED) is published on the gateway's id; one that names neither (a malformed topic) on ${FEEDBACK_ROOT}/_unknown.`,
     parameters: { deviceId: idParam('The device id of the refused message, its gateway id, or _unknown') },
-    messages: { 'rejection-notice': { $ref: '#/components/messages/rejection-notice' } },
+    messages: {
+      'rejection-notice': { $ref: '#/components/messages/rejection-notice' },
+      receipt: { $ref: '#/components/messages/receipt' },
+    },
   };
   operations.sendRejectionNotice = {
     action: 'send',
@@ -342,6 +368,13 @@ export function buildAsyncApi(): Record<string, unknown> {
       'The IOC publishes a rejection notice with QoS 0; the quarantine (GET /api/v1/quarantine) is the durable record.',
     bindings: { mqtt: { qos: 0, retain: false, bindingVersion: MQTT_BINDING } },
     messages: [{ $ref: '#/channels/feedback/messages/rejection-notice' }],
+  };
+  operations.sendReceipt = {
+    action: 'send',
+    channel: { $ref: '#/channels/feedback' },
+    summary: 'The IOC answers a publish that asked for a receipt (MQTT 5 responseTopic), QoS 0.',
+    bindings: { mqtt: { qos: 0, retain: false, bindingVersion: MQTT_BINDING } },
+    messages: [{ $ref: '#/channels/feedback/messages/receipt' }],
   };
 
   addStandardFormats(channels, operations, messages, qos1);
@@ -381,14 +414,21 @@ export function senmlMeasurementsTable(measurements: readonly SenmlMeasurement[]
   if (measurements.length === 0) return '_No SenML measurement is mapped yet._';
   const units = (m: SenmlMeasurement) =>
     Object.entries(m.units)
-      .map(([unit, factor]) => (factor === 1 ? `\`${cell(unit)}\`` : `\`${cell(unit)}\` (×${factor})`))
+      .map(([unit, factor]) => {
+        const offset = m.offsets?.[unit];
+        const how = [factor === 1 ? '' : `×${factor}`, offset ? `${offset > 0 ? '+' : '−'}${Math.abs(offset)}` : '']
+          .filter(Boolean)
+          .join(' ');
+        return how ? `\`${cell(unit)}\` (${how})` : `\`${cell(unit)}\``;
+      })
       .join(', ');
+  const names = (m: SenmlMeasurement) => [m.name, ...(m.aliases ?? [])].map((n) => `\`${cell(n)}\``).join(', ');
   return [
     '| Name | Kind | Field | Units (× factor into the field) | Description |',
     '| --- | --- | --- | --- | --- |',
     ...measurements.map(
       (m) =>
-        `| \`${cell(m.name)}\` | ${m.kind} | \`${cell(m.field)}\`${m.primary ? '' : ' (only completes a message)'} | ${units(m)} | ${cell(m.description)} |`,
+        `| ${names(m)} | ${m.kinds.join(', ')} | \`${cell(m.field)}\`${m.primary ? '' : ' (only completes a message)'} | ${units(m)} | ${cell(m.description)} |`,
     ),
   ].join('\n');
 }
@@ -451,10 +491,12 @@ const ENVELOPE_REQUIRED = new Set(['msgId', 'ts']);
  */
 export function senmlExamples(measurements: readonly SenmlMeasurement[]): Array<{ name: string; payload: unknown }> {
   for (const m of measurements) {
-    const required = (json<{ required?: string[] }>(MESSAGE_SCHEMAS[m.kind]).required ?? []).filter(
+    const [kind] = m.kinds;
+    if (m.kinds.length !== 1 || m.offsets) continue;
+    const required = (json<{ required?: string[] }>(MESSAGE_SCHEMAS[kind]).required ?? []).filter(
       (f) => !ENVELOPE_REQUIRED.has(f),
     );
-    const native = MESSAGE_EXAMPLES[m.kind][m.field];
+    const native = MESSAGE_EXAMPLES[kind][m.field];
     const [unit] = Object.entries(m.units);
     if (!m.primary || required.join() !== m.field || typeof native !== 'number' || !unit || !unit[1]) continue;
     const record = { bt: EXAMPLE_EPOCH_S, n: m.name, u: unit[0], v: Number((native / unit[1]).toPrecision(6)) };
@@ -697,7 +739,7 @@ export function buildContractDocs(): ContractDocs {
     });
   }
   files['schemas/gateway.schema.json'] = text(gatewayFileSchema());
-  for (const schema of [SenmlPackSchema, NgsiLdPayloadSchema]) {
+  for (const schema of [SenmlPackSchema, NgsiLdPayloadSchema, ReceiptSchema]) {
     const standard = json<Record<string, unknown>>(schema);
     files[`schemas/${String(standard.$id)}.schema.json`] = text({ $schema: DRAFT_07, ...standard });
   }

@@ -32,7 +32,14 @@ export {
   type ProvisionResponse,
   type ProvisioningRefusalCode,
 } from './provisioning';
-export { GATEWAY_MAX_MESSAGES, GatewayEnvelopeSchema, ID_PATTERN, MESSAGE_SCHEMAS } from './schemas';
+export {
+  GATEWAY_MAX_MESSAGES,
+  GatewayEnvelopeSchema,
+  ID_PATTERN,
+  MESSAGE_SCHEMAS,
+  NgsiLdPayloadSchema,
+  SenmlPackSchema,
+} from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
 export {
   NGSI_LD_MAX_ENTITIES,

@@ -1,5 +1,19 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { MESSAGE_SCHEMAS, GatewayEnvelopeSchema } from '@ioc/contracts';
+import {
+  GatewayEnvelopeSchema,
+  MESSAGE_SCHEMAS,
+  NgsiLdPayloadSchema,
+  ReceiptSchema,
+  SenmlPackSchema,
+} from '@ioc/contracts';
+
+/** The contract's schemas beside the message kinds', by their $id. */
+const OTHER_SCHEMAS: Readonly<Record<string, unknown>> = {
+  gateway: GatewayEnvelopeSchema,
+  'senml-pack': SenmlPackSchema,
+  'ngsi-ld-payload': NgsiLdPayloadSchema,
+  receipt: ReceiptSchema,
+};
 import { isMessageKind, REJECTION_CODES, type RejectionCode } from '@ioc/domain';
 import { QuarantineRepository } from '@ioc/storage';
 import { Roles } from '@ioc/auth';
@@ -48,12 +62,17 @@ export class IngestApiController {
   @Get('contract/schemas')
   @ApiOperation({ summary: 'JSON Schemas of the MQTT messages' })
   schemas() {
-    return { gateway: GatewayEnvelopeSchema, kinds: MESSAGE_SCHEMAS };
+    return {
+      gateway: GatewayEnvelopeSchema,
+      kinds: MESSAGE_SCHEMAS,
+      standard: { senml: SenmlPackSchema, 'ngsi-ld': NgsiLdPayloadSchema },
+      receipt: ReceiptSchema,
+    };
   }
 
   @Get('contract/schemas/:kind')
   schema(@Param('kind') kind: string) {
-    if (kind === 'gateway') return GatewayEnvelopeSchema;
+    if (Object.hasOwn(OTHER_SCHEMAS, kind)) return OTHER_SCHEMAS[kind];
     if (!isMessageKind(kind))
       throw new NotFoundException({ code: 'KIND_UNKNOWN', message: `no message kind "${kind}"` });
     return MESSAGE_SCHEMAS[kind];

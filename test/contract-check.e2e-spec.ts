@@ -91,6 +91,28 @@ describe('contract:check end to end', () => {
     expect(cli.stdout).toContain('PASS');
   });
 
+  it("checks a gateway's batch for its devices with the CLI, and says which entry it may not send", async () => {
+    await register('bin-cc-010', 'bin', 'ward-p8');
+    await register('bin-cc-011', 'bin', 'ward-p8');
+    const gw = await integrator.post<{ credentials: MqttCredentials }>('/api/v1/registry/gateways', {
+      id: 'gw-cc-01',
+      wardId: 'ward-p8',
+      deviceIds: ['bin-cc-010'],
+    });
+    expect(gw.status).toBe(201);
+    const args = [
+      ...['--url', stack.broker.url, '--username', 'gw-cc-01', '--password', gw.body.credentials.password],
+      ...['--gateway', '--type', 'bin', '--json'],
+    ];
+    const ok = await runCli([...args, '--device', 'bin-cc-010']);
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as CheckReport).results.map((r) => r.status)).toEqual(['stored']);
+    // bin-cc-011 is registered but not behind this gateway: its entry is quarantined, the other stored.
+    const partly = await runCli([...args, '--device', 'bin-cc-010,bin-cc-011']);
+    expect(partly.code).toBe(1);
+    expect(partly.stdout).toContain('GATEWAY_DEVICE_NOT_ASSIGNED');
+  });
+
   it("fails a device that does not: a payload out of range quarantined, another device's topic refused", async () => {
     const creds = await register('wl-cc-002', 'water-level-sensor', 'ward-p3');
     const at = new Date(Date.now() - 1000);

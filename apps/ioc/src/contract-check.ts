@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadCity } from '@ioc/city';
+import { loadCity, planConnections } from '@ioc/city';
 import {
   checkOffline,
   checkOnline,
   exitCodeOf,
   formatResult,
   formatSummary,
+  gatewaySampleEntries,
   mqttConformanceConnector,
   parsePayloadFile,
   sampleEntries,
@@ -18,10 +19,13 @@ import { isIocError, PlatformError } from '@ioc/platform';
 
 const USAGE = `usage:
   contract:check -- --url mqtts://host:8883 --username <id> --password <password> [--ca ca.pem]
-                    [--device <id>] [--type <device type>] [--file payloads.ndjson] [--timeout-s 10] [--json]
+                    [--device <id>[,<id>…]] [--type <device type>] [--gateway] [--file payloads.ndjson]
+                    [--timeout-s 10] [--json]
   contract:check -- --offline --file payloads.ndjson [--json]
 Without --file: one valid message of every kind of the device's type, on its own topics (--device, else the username;
-its type from --type, else from the seeded city). The password may come from CONTRACT_CHECK_PASSWORD instead.
+its type from --type, else from the seeded city). With --gateway the username is a gateway: one batch on its topic with
+those messages for each --device assigned to it (a seeded gateway without --device: one device of each type planned
+behind it). The password may come from CONTRACT_CHECK_PASSWORD instead.
 Exit code: 0 every payload stored (or duplicate; offline: accepted), 1 any refused, quarantined, unanswered or bad line,
 64 usage.`;
 
@@ -49,6 +53,18 @@ function deviceTypeOf(deviceId: string, type: string | undefined): DeviceType {
   return seeded.type;
 }
 
+/** A gateway's sample devices: --device (a list) with their types, else one of each type the seeded city plans behind it. */
+function gatewayDevicesOf(gatewayId: string, list: string | undefined, type: string | undefined) {
+  if (list) return list.split(',').map((id) => ({ id: id.trim(), type: deviceTypeOf(id.trim(), type) }));
+  const city = loadCity();
+  const planned = planConnections(city.devices).gatewayOf;
+  const oneOfEach = new Map<DeviceType, string>();
+  for (const d of city.devices)
+    if (planned.get(d.id) === gatewayId && !oneOfEach.has(d.type)) oneOfEach.set(d.type, d.id);
+  if (oneOfEach.size === 0) throw usage(`"${gatewayId}" is not a gateway of the seeded city: give its --device list`);
+  return [...oneOfEach].map(([t, id]) => ({ id, type: t }));
+}
+
 /**
  * `node dist/apps/ioc/src/contract-check.js …` (`npm run contract:check -- …`): an integrator's check of its payloads
  * against a running IOC before the acceptance test, or offline against the contract alone (libs/conformance).
@@ -66,6 +82,7 @@ async function main(): Promise<number> {
       'timeout-s': { type: 'string', default: '10' },
       json: { type: 'boolean', default: false },
       offline: { type: 'boolean', default: false },
+      gateway: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -91,7 +108,12 @@ async function main(): Promise<number> {
     const deviceId = values.device ?? values.username;
     const file = values.file
       ? readPayloadFile(values.file)
-      : { entries: sampleEntries(deviceId, deviceTypeOf(deviceId, values.type)), badLines: [] };
+      : {
+          entries: values.gateway
+            ? gatewaySampleEntries(values.username, gatewayDevicesOf(values.username, values.device, values.type))
+            : sampleEntries(deviceId, deviceTypeOf(deviceId, values.type)),
+          badLines: [],
+        };
     let ca: Buffer | undefined;
     if (values.ca) {
       try {

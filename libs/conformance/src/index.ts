@@ -1,5 +1,5 @@
 export { parsePayloadFile, type BadLine, type CheckEntry, type ParsedPayloadFile } from './ndjson';
-export { kindsOfType, sampleEntries } from './samples';
+export { gatewaySampleEntries, kindsOfType, sampleEntries } from './samples';
 export {
   CHECK_STATUSES,
   PASSING_STATUSES,

@@ -1,6 +1,6 @@
 import { checkOffline } from './offline';
 import { parsePayloadFile } from './ndjson';
-import { sampleEntries } from './samples';
+import { gatewaySampleEntries, sampleEntries } from './samples';
 
 describe('checkOffline', () => {
   const now = new Date('2026-11-21T03:00:00.000Z');
@@ -45,5 +45,27 @@ describe('checkOffline', () => {
       'ioc/v1/camera/cam-1/camera-detection',
       'ioc/v1/camera/cam-1/camera-health',
     ]);
+  });
+
+  it("makes a gateway's samples one batch of every kind of each of its devices, each entry accepted", () => {
+    const entries = gatewaySampleEntries(
+      'gw-p8-01',
+      [
+        { id: 'bin-p8-0001', type: 'bin' },
+        { id: 'wl-p8-001', type: 'water-level-sensor' },
+        { id: 'rg-p8-001', type: 'rain-gauge' },
+      ],
+      now,
+    );
+    expect(entries.map((e) => e.topic)).toEqual(['ioc/v1/gateway/gw-p8-01']);
+    const batch = JSON.parse(entries[0].payload.toString()) as { messages: Array<{ deviceId: string; kind: string }> };
+    expect(batch.messages.map((m) => `${m.deviceId}/${m.kind}`)).toEqual([
+      'bin-p8-0001/bin-fill',
+      'wl-p8-001/water-level',
+      'rg-p8-001/rain',
+    ]);
+    const report = checkOffline({ entries, badLines: [] }, { now: () => now });
+    expect(report.ok).toBe(true);
+    expect(gatewaySampleEntries('gw-1', [], now)).toEqual([]);
   });
 });

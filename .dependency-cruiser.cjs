@@ -99,10 +99,18 @@ module.exports = {
     },
     {
       name: 'simulator-imports',
-      comment: 'the simulator uses the pure libraries and the platform, nothing of the server',
+      comment:
+        'the simulator uses the pure libraries and the platform, nothing of the server; only its --record adapter (devices/src/record.ts) also writes a recording through storage',
       severity: 'error',
-      from: { path: '^devices/' },
+      from: { path: '^devices/', pathNot: '^devices/src/record\\.ts$' },
       to: { path: '^libs/', pathNot: `^libs/${any(['domain', 'city', 'contracts', 'platform'])}/` },
+    },
+    {
+      name: 'simulator-record-imports',
+      comment: "the simulator's --record adapter adds storage, nothing else of the server",
+      severity: 'error',
+      from: { path: '^devices/src/record\\.ts$' },
+      to: { path: '^libs/', pathNot: `^libs/${any(['domain', 'city', 'contracts', 'platform', 'storage'])}/` },
     },
     {
       name: 'console-imports',

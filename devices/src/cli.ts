@@ -8,13 +8,16 @@ import { parseTime } from './core/time';
 import { loadScenario, scenarioNames } from './scenario.loader';
 import { payloadOf, StreamHash } from './stream-hash';
 import { MqttFleetRunner } from './transport/mqtt-runner';
+import { recordScenario } from './record';
 
 /**
  * npm run devices -- [--scenario NAME] [--speed N] [--seed S] [--devices N] [--url mqtt://…] [--start auto|scenario|now|ISO]
  *   [--direct-share X] [--gateway-size N] [--interval S] [--wait-for URL] [--dry-run] [--list]
- *   [--username U --password P] [--ca ca.crt]
+ *   [--username U --password P] [--ca ca.crt] [--record NAME]
  * With DEVICE_SEED_SECRET in the environment (the demo sets it), each device and gateway connects as itself.
  * Logs go to stderr; --dry-run writes the stream to stdout as JSON lines (no broker) and ends with its hash.
+ * --record NAME generates the stream at machine speed (no broker) and stores it as a trainers' recording in the IOC's
+ * database (DATABASE_URL, or the embedded one under IOC_DATA_DIR); stdout: the recording as JSON.
  */
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`[devices] ${msg}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}\n`);
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
       interval: { type: 'string' },
       'wait-for': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      record: { type: 'string' },
       list: { type: 'boolean', default: false },
     },
   });
@@ -85,9 +89,10 @@ async function main(): Promise<void> {
   if (!(speed > 0)) throw new Error(`--speed must be a positive number, not "${a.speed}"`);
   const scenario = loadScenario(a.scenario!);
   const seed = /^\d+$/.test(a.seed!) ? Number(a.seed) : a.seed!;
-  // A dry run is for inspection and hashing: scenario dates unless asked otherwise.
+  // A dry run is for inspection and hashing, a recording for drills on the scenario's own day: scenario dates unless
+  // asked otherwise.
   const tsOffsetMs = tsOffsetFor(
-    a.start ?? (a['dry-run'] ? 'scenario' : 'auto'),
+    a.start ?? (a['dry-run'] || a.record !== undefined ? 'scenario' : 'auto'),
     scenario.startMs,
     scenario.durationS,
     speed,
@@ -122,6 +127,24 @@ async function main(): Promise<void> {
         );
     }
     log('done', { messages: hash.count, sha256: hash.digest() });
+    return;
+  }
+
+  if (a.record !== undefined) {
+    const name = a.record.trim();
+    if (name.length < 3 || name.length > 120) throw new Error('--record needs a name of 3 to 120 characters');
+    const { recording: r, stats } = await recordScenario(sim, name, tsOffsetMs);
+    log('recorded', { ...stats });
+    process.stdout.write(
+      `${JSON.stringify({
+        id: r.id,
+        name: r.name,
+        from: r.from.toISOString(),
+        to: r.to.toISOString(),
+        messages: r.messages,
+        reports: r.reports,
+      })}\n`,
+    );
     return;
   }
 

@@ -11,3 +11,4 @@ export * from './core/simulation';
 export * from './scenario.loader';
 export * from './stream-hash';
 export * from './transport/mqtt-runner';
+export * from './scenario-recording';

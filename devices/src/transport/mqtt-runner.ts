@@ -45,6 +45,48 @@ export interface RunnerStats {
   simT: number;
 }
 
+/** One MQTT publish of the fleet: which connection sends it, where, what, and how many device messages it carries. */
+export interface FleetPublish {
+  /** The device's or gateway's id: its connection. */
+  readonly connection: string;
+  readonly topic: string;
+  readonly payload: string;
+  readonly entries: number;
+}
+
+/**
+ * What the fleet publishes for a batch of the simulation's messages (pure): a direct device's message on its own topic
+ * as its bytes; the rest in their ward gateway's envelopes (≤ GATEWAY_MAX_MESSAGES entries each). Devices with
+ * neither send nothing. The MQTT runner sends these; `--record` judges them as the IOC's ingest would.
+ */
+export function publishesOf(messages: readonly SimMessage[], topology: ConnectionPlan): FleetPublish[] {
+  const out: FleetPublish[] = [];
+  const batches = new Map<string, Array<Record<string, unknown>>>();
+  for (const m of messages) {
+    if (topology.direct.has(m.deviceId)) {
+      out.push({ connection: m.deviceId, topic: deviceTopic(m.kind, m.deviceId), payload: payloadOf(m), entries: 1 });
+      continue;
+    }
+    const gw = topology.gatewayOf.get(m.deviceId);
+    if (!gw) continue;
+    let b = batches.get(gw);
+    if (!b) batches.set(gw, (b = []));
+    b.push({ deviceId: m.deviceId, kind: m.kind, ...m.body });
+  }
+  for (const [gw, entries] of batches) {
+    for (let i = 0; i < entries.length; i += GATEWAY_MAX_MESSAGES) {
+      const chunk = entries.slice(i, i + GATEWAY_MAX_MESSAGES);
+      out.push({
+        connection: gw,
+        topic: gatewayTopic(gw),
+        payload: JSON.stringify({ messages: chunk }),
+        entries: chunk.length,
+      });
+    }
+  }
+  return out;
+}
+
 /**
  * The transport adapter: runs the simulation against the wall clock and publishes its stream over MQTT, QoS 1 — one
  * connection per direct device, one per gateway for the rest (≤ 500 entries per publish). Holds no model logic.
@@ -126,26 +168,9 @@ export class MqttFleetRunner {
   }
 
   private publish(messages: readonly SimMessage[]): void {
-    const batches = new Map<string, Array<Record<string, unknown>>>();
-    for (const m of messages) {
-      if (this.o.topology.direct.has(m.deviceId)) {
-        const c = this.clients.get(m.deviceId);
-        if (c) this.send(c, deviceTopic(m.kind, m.deviceId), payloadOf(m), 1);
-        continue;
-      }
-      const gw = this.o.topology.gatewayOf.get(m.deviceId);
-      if (!gw) continue;
-      let b = batches.get(gw);
-      if (!b) batches.set(gw, (b = []));
-      b.push({ deviceId: m.deviceId, kind: m.kind, ...m.body });
-    }
-    for (const [gw, entries] of batches) {
-      const c = this.clients.get(gw);
-      if (!c) continue;
-      for (let i = 0; i < entries.length; i += GATEWAY_MAX_MESSAGES) {
-        const chunk = entries.slice(i, i + GATEWAY_MAX_MESSAGES);
-        this.send(c, gatewayTopic(gw), JSON.stringify({ messages: chunk }), chunk.length);
-      }
+    for (const p of publishesOf(messages, this.o.topology)) {
+      const c = this.clients.get(p.connection);
+      if (c) this.send(c, p.topic, p.payload, p.entries);
     }
   }
 

@@ -19,6 +19,7 @@ export {
 export { CityModelError } from './city-model.error';
 export { CITY_FILES, jsonPath, parseCity, type CityDocuments } from './city.schema';
 export { findSeedsDir, loadCity } from './city.loader';
+export { cityModelVersionOf, loadCityModelVersion, type CityModelVersion } from './city-version';
 export {
   bearingDeg,
   boundsOf,
@@ -45,5 +46,5 @@ export {
   type ZoneNode,
 } from './topology';
 export { WardIndex } from './ward-index';
-export { CITY, TOPOLOGY } from './city.tokens';
+export { CITY, CITY_MODEL_VERSION, TOPOLOGY } from './city.tokens';
 export { planConnections, type ConnectionPlan, type ConnectionPlanOptions } from './connection-plan';

@@ -100,6 +100,7 @@ export const ENV_SCHEMA = z.object({
   CORRELATION_EARLY_FIRING: bool.default(true),
   CORRELATION_RECOVERY_S: int(0, 7 * 24 * 3600).default(6 * 3600),
   IOC_SEEDS_DIR: z.string().default(''),
+  RECORDING_IMPORT_MAX_BYTES: int(1024, 4 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
   ESCALATION_POLICY_FILE: z.string().default(''),
   MAINTENANCE_INTERVAL_S: int(5, 86400).default(60),
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
@@ -173,6 +174,8 @@ export interface IocConfig {
     /** Rules, SOPs and the city model; default: the `seeds/` directory of the installation. */
     seedsDir: string | undefined;
   };
+  /** Trainers' recordings: the largest recording file (gzip, as uploaded) an import takes, bytes. */
+  readonly recordings: { importMaxBytes: number };
   /** Escalation policy file; default: escalation.yaml of the seeds directory. */
   readonly escalation: { policyFile: string | undefined };
   readonly jobs: { maintenanceIntervalMs: number; deviceActivityFlushMs: number };
@@ -237,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       recoveryMs: e.CORRELATION_RECOVERY_S * 1000,
       seedsDir: e.IOC_SEEDS_DIR ? path.resolve(e.IOC_SEEDS_DIR) : undefined,
     },
+    recordings: { importMaxBytes: e.RECORDING_IMPORT_MAX_BYTES },
     escalation: {
       policyFile: e.ESCALATION_POLICY_FILE
         ? path.resolve(e.ESCALATION_POLICY_FILE)

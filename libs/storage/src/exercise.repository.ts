@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceMessage, FieldReport } from '@ioc/domain';
+import { encodeDeviceMessages } from '@ioc/contracts';
 import { DATABASE, type Database } from './database';
 import { toFieldReport } from './field-report.repository';
 import { toDeviceMessage, type RawMessageCursor, type RawMessageRow } from './raw-message.repository';
+import { chunkBySize } from './statement-size';
 import { inTransaction } from './transaction';
 import { isUuid } from './uuid';
 
@@ -113,6 +115,34 @@ const RECORDING_PAGE = `
   ORDER BY time, device_id, msg_id
   LIMIT $5`;
 
+// A batch of given messages and reports into a recording: one JSON document per statement, as the ingest writes
+// raw_message. ON CONFLICT counts a repeat (same time, device and message id; same report) once: the caller compares.
+const IMPORT_MESSAGES = `
+  INSERT INTO exercise_recording_message (recording_id, time, device_id, msg_id, kind, received_at, topic, gateway_id, body)
+  SELECT $1, ts, "deviceId", "msgId", kind, "receivedAt", topic, "gatewayId", body
+  FROM json_to_recordset($2::json) AS m(ts timestamptz, "deviceId" text, "msgId" text, kind text,
+                                        "receivedAt" timestamptz, topic text, "gatewayId" text, body jsonb)
+  ON CONFLICT DO NOTHING`;
+const IMPORT_REPORTS = `
+  INSERT INTO exercise_recording_report (recording_id, id, reported_at, channel, category, lat, lon, text, photo_ref)
+  SELECT $1, id, "reportedAt", channel, category, lat, lon, text, "photoRef"
+  FROM json_to_recordset($2::json) AS r(id uuid, "reportedAt" timestamptz, channel text, category text,
+                                        lat float8, lon float8, text text, "photoRef" text)
+  ON CONFLICT DO NOTHING`;
+
+/** Messages and field reports handed to `importRecording`, a batch at a time. */
+export interface RecordingBatch {
+  readonly messages: readonly DeviceMessage[];
+  readonly reports: readonly FieldReport[];
+}
+
+/** How `importRecording` ended when it kept nothing. */
+export type RecordingImportRefusal =
+  | 'empty'
+  | { readonly tooMany: number }
+  /** A message or report given twice (the same key); with `duplicates: 'skip'` they are counted once instead. */
+  | { readonly duplicate: 'message' | 'report' };
+
 /** Recordings (copies of stored device messages) and the exercises that replay them. */
 @Injectable()
 export class ExerciseRepository {
@@ -154,6 +184,58 @@ export class ExerciseRepository {
         const reports = reported.rowCount ?? 0;
         if (messages + reports === 0) return 'empty' as const;
         if (messages + reports > maxMessages) return { tooMany: messages + reports };
+        await client.query('UPDATE exercise_recording SET messages = $2, reports = $3 WHERE id = $1', [
+          r.id,
+          messages,
+          reports,
+        ]);
+        return { ...toRecording(rows[0]), messages, reports };
+      },
+      (result) => typeof result === 'object' && 'id' in result,
+    );
+  }
+
+  /**
+   * A new recording of given messages and field reports (an imported file, a simulated scenario), in one transaction:
+   * nothing is kept when `batches` throws (the file turned out bad after its first lines), when there are more than
+   * `maxEntries` together, when there are none, or (with `duplicates: 'refuse'`) when one repeats another.
+   */
+  async importRecording(
+    r: Pick<RecordingRecord, 'id' | 'name' | 'from' | 'to' | 'createdBy'>,
+    batches: AsyncIterable<RecordingBatch>,
+    opts: { readonly maxEntries: number; readonly duplicates: 'refuse' | 'skip' },
+  ): Promise<RecordingRecord | RecordingImportRefusal> {
+    const limit = this.db.maxStatementBytes;
+    return inTransaction(
+      this.db.pool,
+      async (client): Promise<RecordingRecord | RecordingImportRefusal> => {
+        const { rows } = await client.query<RecordingRow>(
+          `INSERT INTO exercise_recording (id, name, window_from, window_to, messages, created_by) VALUES ($1, $2, $3, $4, 0, $5) RETURNING ${RECORDING_COLUMNS}`,
+          [r.id, r.name, r.from, r.to, r.createdBy],
+        );
+        let messages = 0;
+        let reports = 0;
+        for await (const batch of batches) {
+          for (const chunk of chunkBySize(batch.messages, (m) => m.bodyJson.length + 256, limit)) {
+            const res = await client.query(IMPORT_MESSAGES, [r.id, encodeDeviceMessages(chunk)]);
+            const n = res.rowCount ?? 0;
+            if (n < chunk.length && opts.duplicates === 'refuse') return { duplicate: 'message' };
+            messages += n;
+          }
+          const reportRows = batch.reports.map((x) => ({
+            ...x,
+            reportedAt: new Date(x.reportedAt).toISOString(),
+            photoRef: x.photoRef ?? null,
+          }));
+          for (const chunk of chunkBySize(reportRows, (x) => x.text.length * 3 + 512, limit)) {
+            const res = await client.query(IMPORT_REPORTS, [r.id, JSON.stringify(chunk)]);
+            const n = res.rowCount ?? 0;
+            if (n < chunk.length && opts.duplicates === 'refuse') return { duplicate: 'report' };
+            reports += n;
+          }
+          if (messages + reports > opts.maxEntries) return { tooMany: messages + reports };
+        }
+        if (messages + reports === 0) return 'empty';
         await client.query('UPDATE exercise_recording SET messages = $2, reports = $3 WHERE id = $1', [
           r.id,
           messages,

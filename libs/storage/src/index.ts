@@ -33,7 +33,13 @@ export {
   type SignalDeadLetter,
   type StoredSignalDeadLetter,
 } from './signal-dead-letter.repository';
-export { ExerciseRepository, type ExerciseRecord, type RecordingRecord } from './exercise.repository';
+export {
+  ExerciseRepository,
+  type ExerciseRecord,
+  type RecordingBatch,
+  type RecordingImportRefusal,
+  type RecordingRecord,
+} from './exercise.repository';
 export { MaintenanceService } from './maintenance.service';
 export { UserRepository, type NewUser, type StoredUser, type UserChanges } from './user.repository';
 export { FieldReportRepository, toFieldReport, type FieldReportRecord } from './field-report.repository';

@@ -60,6 +60,10 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   EXERCISE_ACTIVE: HttpStatus.CONFLICT,
   EXERCISE_NOT_RUNNING: HttpStatus.CONFLICT,
   QUEUE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  // recording files: a bad file is the client's; one of another city cannot be taken here; one too big, 413
+  RECORDING_FILE_INVALID: HttpStatus.BAD_REQUEST,
+  RECORDING_CITY_MISMATCH: HttpStatus.UNPROCESSABLE_ENTITY,
+  RECORDING_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
   // REST services
   REQUEST_INVALID: HttpStatus.BAD_REQUEST,
   DEVICE_NOT_FOUND: HttpStatus.NOT_FOUND,

@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
-import { ExerciseService } from '@ioc/correlate';
+import { ExerciseError, ExerciseService, RecordingFileService } from '@ioc/correlate';
 import {
   EXERCISE_READ_ROLES,
   EXERCISE_WRITE_ROLES,
   ExerciseRequestSchema,
+  RECORDING_FILE_MEDIA_TYPE,
   RecordingRequestSchema,
   type ExerciseRequest,
   type RecordingRequest,
@@ -17,7 +19,10 @@ import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
 @ApiBearerAuth()
 @Controller('api/v1/recordings')
 export class RecordingsController {
-  constructor(@Inject(ExerciseService) private readonly exercises: ExerciseService) {}
+  constructor(
+    @Inject(ExerciseService) private readonly exercises: ExerciseService,
+    @Inject(RecordingFileService) private readonly files: RecordingFileService,
+  ) {}
 
   @Post()
   @Roles(...EXERCISE_WRITE_ROLES)
@@ -38,6 +43,42 @@ export class RecordingsController {
   @ApiOperation({ summary: 'Recordings, newest first' })
   list() {
     return this.exercises.recordings();
+  }
+
+  @Get(':id/export')
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({
+    summary:
+      'The recording as one self-describing file (.iocrec: gzip of NDJSON, a manifest line then one line per message and field report)',
+  })
+  @ApiProduces(RECORDING_FILE_MEDIA_TYPE)
+  @ApiUuidParam()
+  async export(@Param('id', uuidPipe()) id: string): Promise<StreamableFile> {
+    const file = await this.files.export(id);
+    return new StreamableFile(file.stream, {
+      type: RECORDING_FILE_MEDIA_TYPE,
+      disposition: `attachment; filename="${file.filename}"`,
+    });
+  }
+
+  @Post('import')
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({
+    summary:
+      'A new recording from an exported file (raw body, application/gzip or application/octet-stream), in one transaction; ' +
+      'refused whole with RECORDING_FILE_INVALID, RECORDING_CITY_MISMATCH or RECORDING_TOO_LARGE and a reason',
+  })
+  @ApiConsumes(RECORDING_FILE_MEDIA_TYPE, 'application/octet-stream')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  import(@Req() req: Request, @CurrentPrincipal() p: Principal) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (!['application/gzip', 'application/x-gzip', 'application/octet-stream'].includes(type))
+      throw new ExerciseError(
+        'RECORDING_FILE_INVALID',
+        `send the file as the raw body, Content-Type application/gzip or application/octet-stream (not "${type || 'none'}")`,
+        { reason: 'content-type' },
+      );
+    return this.files.import(req, p.userId);
   }
 
   @Delete(':id')

@@ -1,3 +1,4 @@
+import type { RecordingFileErrorCode } from '@ioc/contracts';
 import { IocError } from '@ioc/platform';
 
 /** Codes of trainers' recordings and exercises. */
@@ -10,7 +11,16 @@ export const EXERCISE_ERROR_CODES = [
   'EXERCISE_NOT_RUNNING',
   /** The exercise's run could not be queued. */
   'QUEUE_UNAVAILABLE',
+  /** A recording file refused (@ioc/contracts' RECORDING_FILE_ERROR_CODES): bad, another city model, too large. */
+  'RECORDING_FILE_INVALID',
+  'RECORDING_CITY_MISMATCH',
+  'RECORDING_TOO_LARGE',
 ] as const;
 export type ExerciseErrorCode = (typeof EXERCISE_ERROR_CODES)[number];
 
 export class ExerciseError extends IocError<ExerciseErrorCode> {}
+
+// Every code of a refused recording file is one of these (a new one in @ioc/contracts must be added above).
+export type RecordingFileCodesAreExerciseCodes = RecordingFileErrorCode extends ExerciseErrorCode ? true : never;
+const recordingFileCodesAreExerciseCodes: RecordingFileCodesAreExerciseCodes = true;
+void recordingFileCodesAreExerciseCodes;

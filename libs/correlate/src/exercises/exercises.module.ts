@@ -6,15 +6,16 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DelayedError } from 'bullmq';
-import { JOBS, QUEUES } from '@ioc/contracts';
+import { createMessageValidators, JOBS, QUEUES } from '@ioc/contracts';
 import { CLOCK, LOGGER, IOC_CONFIG, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { JobRunner, type WorkerTuning } from '@ioc/queue';
 import { ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
-import { TOPOLOGY, type Topology } from '@ioc/city';
+import { CITY_MODEL_VERSION, TOPOLOGY, type CityModelVersion, type Topology } from '@ioc/city';
 import { RULES, type RuleSet } from '@ioc/correlation';
 import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
 import { ExerciseRunner } from './exercise-runner';
 import { ExerciseService, exerciseJobOptions } from './exercise.service';
+import { RecordingFileService } from './recording-file.service';
 
 export const EXERCISE_JOBS = Symbol('EXERCISE_JOBS');
 const RUN_WORKER = Symbol('EXERCISE_RUN_WORKER');
@@ -103,6 +104,26 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             ),
         },
         {
+          provide: RecordingFileService,
+          inject: [ExerciseRepository, UserRepository, CITY_MODEL_VERSION, IOC_CONFIG, CLOCK, LOGGER],
+          useFactory: (
+            repo: ExerciseRepository,
+            users: UserRepository,
+            cityModel: CityModelVersion,
+            config: IocConfig,
+            clock: Clock,
+            logger: Logger,
+          ) =>
+            new RecordingFileService(
+              repo,
+              users,
+              createMessageValidators(),
+              { cityModel, importMaxBytes: config.recordings.importMaxBytes },
+              clock,
+              logger.child({ component: 'recording-files' }),
+            ),
+        },
+        {
           provide: ExerciseRunner,
           inject: [
             ExerciseRepository,
@@ -135,7 +156,7 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             ),
         },
       ],
-      exports: [ExerciseService],
+      exports: [ExerciseService, RecordingFileService],
     };
   }
 

@@ -1,11 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import {
-  deviceTopic,
-  type ExerciseDto,
-  type FieldReportDto,
-  type IncidentEventMessage,
-  type RecordingDto,
-} from '@ioc/contracts';
+import { type ExerciseDto, type FieldReportDto, type IncidentEventMessage, type RecordingDto } from '@ioc/contracts';
 import {
   apiClient,
   pollUntil,
@@ -15,6 +9,7 @@ import {
   type ApiClient,
   type ServerHandle,
   type TestStack,
+  publishExerciseStory,
 } from '@ioc/testing';
 
 jest.setTimeout(180_000);
@@ -48,26 +43,7 @@ describe('exercises end to end', () => {
     });
     jobs = await startServer(jobsEnv());
     publisher = await stack.broker.connectTrusted({ clientId: `pub-exercise-${process.pid}` });
-    // A bin catches fire and then burns hotter (severity rises), a camera is tampered with: 1 s, 6 s and 11 s in.
-    const readings: Array<[string, string, Record<string, unknown>]> = [
-      [
-        deviceTopic('bin-fill', 'bin-p10-0041'),
-        'fire-1',
-        { ts: iso(1_000), fillPct: 50, temperatureC: 95, tiltDeg: 1 },
-      ],
-      [
-        deviceTopic('bin-fill', 'bin-p10-0041'),
-        'fire-2',
-        { ts: iso(6_000), fillPct: 50, temperatureC: 135, tiltDeg: 1 },
-      ],
-      [
-        deviceTopic('camera-health', 'cam-thd-005'),
-        'tamper-1',
-        { ts: iso(11_000), online: true, tampered: true, fps: 25 },
-      ],
-    ];
-    for (const [topic, msgId, body] of readings)
-      await publisher.publishAsync(topic, JSON.stringify({ msgId, ...body }), { qos: 1 });
+    await publishExerciseStory(publisher, base);
     await pollUntil(
       () => stack.stored(),
       (n) => n >= 3,

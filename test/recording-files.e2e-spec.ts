@@ -5,7 +5,6 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { MqttClient } from 'mqtt';
 import { buildTopology, loadCity } from '@ioc/city';
 import {
-  deviceTopic,
   type ExerciseDto,
   type FieldReportDto,
   type IncidentEventMessage,
@@ -27,6 +26,7 @@ import {
   type ApiClient,
   type ServerHandle,
   type TestStack,
+  publishExerciseStory,
 } from '@ioc/testing';
 
 jest.setTimeout(420_000);
@@ -99,25 +99,7 @@ describe('recording files end to end', () => {
   });
 
   it('exports a recording, imports it into a fresh IOC and replays the same story on both', async () => {
-    const readings: Array<[string, string, Record<string, unknown>]> = [
-      [
-        deviceTopic('bin-fill', 'bin-p10-0041'),
-        'fire-1',
-        { ts: iso(1_000), fillPct: 50, temperatureC: 95, tiltDeg: 1 },
-      ],
-      [
-        deviceTopic('bin-fill', 'bin-p10-0041'),
-        'fire-2',
-        { ts: iso(6_000), fillPct: 50, temperatureC: 135, tiltDeg: 1 },
-      ],
-      [
-        deviceTopic('camera-health', 'cam-thd-005'),
-        'tamper-1',
-        { ts: iso(11_000), online: true, tampered: true, fps: 25 },
-      ],
-    ];
-    for (const [topic, msgId, body] of readings)
-      await publisher.publishAsync(topic, JSON.stringify({ msgId, ...body }), { qos: 1 });
+    await publishExerciseStory(publisher, base);
     await pollUntil(
       () => source.stored(),
       (n) => n >= 3,

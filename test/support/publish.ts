@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt';
+import { deviceTopic } from '@ioc/contracts';
 import { messageBody, type FleetDevice } from './factories';
 
 /**
@@ -28,4 +29,24 @@ export async function publishSteadily(
   }
   await Promise.all(inFlight);
   return sent;
+}
+
+/**
+ * The exercise tests' story, published as its devices would (trusted publisher): a bin catches fire and then burns
+ * hotter (severity rises), a camera is tampered with, 1 s, 6 s and 11 s after `base`. Resolves once the broker has all
+ * three.
+ */
+export async function publishExerciseStory(publisher: MqttClient, base: number): Promise<void> {
+  const iso = (offsetMs: number) => new Date(base + offsetMs).toISOString();
+  const readings: Array<[string, string, Record<string, unknown>]> = [
+    [deviceTopic('bin-fill', 'bin-p10-0041'), 'fire-1', { ts: iso(1_000), fillPct: 50, temperatureC: 95, tiltDeg: 1 }],
+    [deviceTopic('bin-fill', 'bin-p10-0041'), 'fire-2', { ts: iso(6_000), fillPct: 50, temperatureC: 135, tiltDeg: 1 }],
+    [
+      deviceTopic('camera-health', 'cam-thd-005'),
+      'tamper-1',
+      { ts: iso(11_000), online: true, tampered: true, fps: 25 },
+    ],
+  ];
+  for (const [topic, msgId, body] of readings)
+    await publisher.publishAsync(topic, JSON.stringify({ msgId, ...body }), { qos: 1 });
 }

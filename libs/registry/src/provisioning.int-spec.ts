@@ -247,7 +247,7 @@ describe('fleet self-provisioning (Mosquitto with Dynamic Security, PostgreSQL)'
     expect(answer.credentials).toMatchObject({
       username: deviceId,
       clientId: deviceId,
-      publish: [`ioc/v1/flood/${deviceId}/water-level`],
+      publish: [`ioc/v1/flood/${deviceId}/water-level`, `ioc/v1/senml/${deviceId}`, `ioc/v1/ngsi-ld/${deviceId}`],
       subscribe: [`ioc/feedback/v1/${deviceId}`],
     });
     expect(await repo.device(deviceId)).toMatchObject({

@@ -131,6 +131,47 @@ async function stopStaleBroker(pidFile: string, confPath: string): Promise<void>
   while (existsSync(`/proc/${pid}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
+/**
+ * What `npm start` plays when IOC_SCENARIO is unset: the October king tide from 12:15, ×20. The Maspero's median
+ * passes 160 cm at about 12:20 and the king-tide watch opens ten minutes later (about a minute after start); the pump
+ * trips at 13:00, the centre floods from about 13:30; the scenario ends at 20:00 (about 23 minutes).
+ */
+export const DEFAULT_SCENARIO = 'king-tide-rain-october';
+export const DEFAULT_START = '2026-10-28T12:15:00+07:00';
+export const DEFAULT_SPEED = 20;
+
+function scenarioStartMs(name: string): number {
+  const file = path.join(ROOT, 'seeds', 'scenarios', `${name}.json`);
+  if (!/^[a-z0-9-]+$/.test(name) || !existsSync(file))
+    throw new DemoError(`There is no scenario "${name}" in seeds/scenarios: \`npm run devices -- --list\` lists them.`);
+  return Date.parse((JSON.parse(readFileSync(file, 'utf8')) as { start: string }).start);
+}
+
+/**
+ * The IOC's scenario clock for the demo (IOC_CLOCK_START, IOC_CLOCK_SPEED, IOC_CLOCK_ANCHOR): the scenario on its own
+ * dates, at IOC_SPEED. A scenario the user names starts at its start; the default one at DEFAULT_START. The anchor
+ * (now) is shared with the simulator, which follows the same clock.
+ */
+export function demoClock(
+  set: { IOC_SCENARIO?: string; IOC_SPEED?: string },
+  startOf: (name: string) => number,
+  nowMs: number,
+): { scenario: string; env: Record<string, string> } {
+  const scenario = set.IOC_SCENARIO || DEFAULT_SCENARIO;
+  const speed = set.IOC_SPEED || (set.IOC_SCENARIO ? '1' : String(DEFAULT_SPEED));
+  if (!(Number(speed) > 0 && Number(speed) <= 3600))
+    throw new DemoError(`IOC_SPEED must be a number above 0 and at most 3600, not "${speed}".`);
+  const startMs = set.IOC_SCENARIO ? startOf(scenario) : Date.parse(DEFAULT_START);
+  return {
+    scenario,
+    env: {
+      IOC_CLOCK_START: new Date(startMs).toISOString(),
+      IOC_CLOCK_SPEED: speed,
+      IOC_CLOCK_ANCHOR: new Date(nowMs).toISOString(),
+    },
+  };
+}
+
 /** Values the user set win over the demo's; an empty value counts as unset (as the server's config reads it). */
 function withDefaults(defaults: Record<string, string>): NodeJS.ProcessEnv {
   const set = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ''));
@@ -228,7 +269,9 @@ async function main(): Promise<void> {
   }
   void brokerExit.then(() => shutdown(1, 'the broker exited').then(() => process.exit(exitCode)));
 
+  const { scenario, env: clockEnv } = demoClock(process.env, scenarioStartMs, Date.now());
   const env = withDefaults({
+    ...clockEnv,
     MQTT_URL: `mqtt://${BIND}:${DEMO_MQTT_PORT}`,
     MQTT_USERNAME: ingest.username,
     MQTT_PASSWORD: ingest.password,
@@ -238,9 +281,10 @@ async function main(): Promise<void> {
     DEVICE_SEED_SECRET: secrets.deviceSeedSecret,
     AUTH_DEMO_USERS: 'true',
     HTTP_HOST: BIND,
-    // A scenario played N times faster makes every device report N times as often: its allowance follows.
-    INGEST_DEVICE_RATE_PER_S: String(10 * Math.max(1, Math.ceil(Number(process.env.IOC_SPEED || '1')))),
   });
+  say(
+    `scenario ${scenario} on the IOC's clock: ${env.IOC_CLOCK_START} at ×${env.IOC_CLOCK_SPEED} (sign in at http://${BIND}:${env.HTTP_PORT || 3000}/)`,
+  );
   const httpHost = ['0.0.0.0', '::'].includes(env.HTTP_HOST ?? '') ? BIND : env.HTTP_HOST!;
   const health = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${env.HTTP_PORT || 3000}/health`;
   const ioc = start('ioc', process.execPath, ['--max-semi-space-size=64', 'dist/apps/ioc/src/main.js'], { env });
@@ -248,18 +292,16 @@ async function main(): Promise<void> {
   const devices = start(
     'devices',
     process.execPath,
-    [
-      'dist/devices/src/cli.js',
-      '--scenario',
-      env.IOC_SCENARIO || 'normal-day',
-      '--speed',
-      env.IOC_SPEED || '1',
-      '--wait-for',
-      health,
-      '--url',
-      env.MQTT_URL!,
-    ],
-    { env: { ...process.env, DEVICE_SEED_SECRET: env.DEVICE_SEED_SECRET } },
+    ['dist/devices/src/cli.js', '--scenario', scenario, '--follow-clock', '--wait-for', health, '--url', env.MQTT_URL!],
+    {
+      env: {
+        ...process.env,
+        DEVICE_SEED_SECRET: env.DEVICE_SEED_SECRET,
+        IOC_CLOCK_START: env.IOC_CLOCK_START,
+        IOC_CLOCK_SPEED: env.IOC_CLOCK_SPEED,
+        IOC_CLOCK_ANCHOR: env.IOC_CLOCK_ANCHOR,
+      },
+    },
   );
   running.devices = devices;
   for (const [name, child] of [
@@ -271,7 +313,8 @@ async function main(): Promise<void> {
     });
 }
 
-main().catch((err) => {
-  process.stderr.write(`${prefix('demo')}${err instanceof DemoError ? err.message : (err as Error).stack}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((err) => {
+    process.stderr.write(`${prefix('demo')}${err instanceof DemoError ? err.message : (err as Error).stack}\n`);
+    process.exit(1);
+  });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadCity, planConnections } from '@ioc/city';
 import { seedDevicePassword } from '@ioc/contracts';
+import { clockSettingFrom, type ScaledClockSetting } from '@ioc/platform';
 import { Simulation } from './core/simulation';
 import { parseTime } from './core/time';
 import { loadScenario, scenarioNames } from './scenario.loader';
@@ -13,8 +14,11 @@ import { recordScenario } from './record';
 /**
  * npm run devices -- [--scenario NAME] [--speed N] [--seed S] [--devices N] [--url mqtt://…] [--start auto|scenario|now|ISO]
  *   [--direct-share X] [--gateway-size N] [--interval S] [--wait-for URL] [--dry-run] [--list]
- *   [--username U --password P] [--ca ca.crt] [--record NAME]
+ *   [--username U --password P] [--ca ca.crt] [--record NAME] [--follow-clock]
  * With DEVICE_SEED_SECRET in the environment (the demo sets it), each device and gateway connects as itself.
+ * --follow-clock plays the scenario on its own dates, on the IOC's scenario clock (IOC_CLOCK_START, IOC_CLOCK_SPEED and
+ * IOC_CLOCK_ANCHOR in the environment, as the IOC has them): at each moment it publishes what the scenario holds for
+ * the IOC's clock reading then.
  * Logs go to stderr; --dry-run writes the stream to stdout as JSON lines (no broker) and ends with its hash.
  * --record NAME generates the stream at machine speed (no broker) and stores it as a trainers' recording in the IOC's
  * database (DATABASE_URL, or the embedded one under IOC_DATA_DIR); stdout: the recording as JSON.
@@ -38,6 +42,28 @@ export function tsOffsetFor(
       ? nowMs - scenarioStartMs
       : Math.floor((nowMs - (scenarioStartMs + durationS * 1000)) / DAY_MS) * DAY_MS;
   return parseTime(start) - scenarioStartMs;
+}
+
+/**
+ * `--follow-clock`: the scenario second at each wall time on the IOC's scenario clock, which must run on the scenario's
+ * dates (its start inside the scenario) and name its anchor, so the simulator and the IOC agree on it.
+ */
+export function followClock(
+  clock: ScaledClockSetting | undefined,
+  anchored: boolean,
+  scenarioStartMs: number,
+  durationS: number,
+): (wallMs: number) => number {
+  if (!clock || !anchored)
+    throw new Error(
+      '--follow-clock needs IOC_CLOCK_START and IOC_CLOCK_ANCHOR (and IOC_CLOCK_SPEED) as the IOC has them',
+    );
+  const offsetS = (clock.startMs - scenarioStartMs) / 1000;
+  if (offsetS < 0 || offsetS >= durationS)
+    throw new Error(
+      `IOC_CLOCK_START ${new Date(clock.startMs).toISOString()} is outside the scenario (${new Date(scenarioStartMs).toISOString()} + ${durationS} s)`,
+    );
+  return (wallMs) => offsetS + ((wallMs - clock.anchorMs) / 1000) * clock.speed;
 }
 
 /**
@@ -79,20 +105,27 @@ async function main(): Promise<void> {
       'dry-run': { type: 'boolean', default: false },
       record: { type: 'string' },
       list: { type: 'boolean', default: false },
+      'follow-clock': { type: 'boolean', default: false },
     },
   });
   if (a.list) {
     for (const n of scenarioNames()) process.stdout.write(`${n}: ${loadScenario(n).file.description}\n`);
     return;
   }
-  const speed = Number(a.speed);
-  if (!(speed > 0)) throw new Error(`--speed must be a positive number, not "${a.speed}"`);
   const scenario = loadScenario(a.scenario!);
+  const clock = a['follow-clock'] ? clockSettingFrom(process.env) : undefined;
+  const simSecondsAt = a['follow-clock']
+    ? followClock(clock, !!process.env.IOC_CLOCK_ANCHOR, scenario.startMs, scenario.durationS)
+    : undefined;
+  if (clock && (a.start ?? 'scenario') !== 'scenario')
+    throw new Error('--follow-clock plays on the scenario dates: no --start');
+  const speed = clock ? clock.speed : Number(a.speed);
+  if (!(speed > 0)) throw new Error(`--speed must be a positive number, not "${a.speed}"`);
   const seed = /^\d+$/.test(a.seed!) ? Number(a.seed) : a.seed!;
   // A dry run is for inspection and hashing, a recording for drills on the scenario's own day: scenario dates unless
   // asked otherwise.
   const tsOffsetMs = tsOffsetFor(
-    a.start ?? (a['dry-run'] || a.record !== undefined ? 'scenario' : 'auto'),
+    a.start ?? (a['dry-run'] || a.record !== undefined || clock ? 'scenario' : 'auto'),
     scenario.startMs,
     scenario.durationS,
     speed,
@@ -171,6 +204,7 @@ async function main(): Promise<void> {
       : undefined,
     ca: a.ca ? readFileSync(a.ca) : undefined,
     clientIdPrefix: `sim-${createHash('sha1').update(`${scenario.name}/${seed}`).digest('hex').slice(0, 6)}-`,
+    ...(simSecondsAt && { now: Date.now, simSecondsAt }),
     log,
   });
   log('connecting', { url: a.url, direct: topology.direct.size, gateways: topology.gateways.length });

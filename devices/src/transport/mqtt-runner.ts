@@ -29,6 +29,12 @@ export interface RunnerOptions {
   readonly clientIdPrefix?: string;
   /** Wall clock in ms, injected (tests and the benchmark pass their own). */
   readonly now?: () => number;
+  /**
+   * The scenario second to have played by the wall time `nowMs` (`now()`'s): a run that follows the IOC's scenario
+   * clock. Default: seconds since `run()` began × speed. A run that begins late skips, without publishing, what it
+   * would have played before; one that begins early waits.
+   */
+  readonly simSecondsAt?: (nowMs: number) => number;
   readonly log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -142,15 +148,24 @@ export class MqttFleetRunner {
     const tick = this.o.tickMs ?? 100;
     const maxInFlight = this.o.maxInFlight ?? 50_000;
     const t0 = now();
+    const due = this.o.simSecondsAt ?? ((ms: number) => ((ms - t0) / 1000) * this.o.speed);
     let simT = 0;
+    const late = Math.min(until, due(now()));
+    if (late > 0) {
+      // The clock this run follows is past the scenario's start: what it would have published by now is behind the
+      // IOC's watermark, so the world is only advanced there.
+      this.o.sim.advanceTo(late);
+      simT = late;
+      this.o.log?.('skipped ahead to the clock', { simT: Math.round(late) });
+    }
     while (!this.stopped && simT < until) {
-      const target = Math.min(until, ((now() - t0) / 1000) * this.o.speed);
+      const target = Math.min(until, due(now()));
       if (target > simT && this.inFlight < maxInFlight) {
         this.publish(this.o.sim.advanceTo(target));
         simT = target;
       }
       this.stats.simT = simT;
-      this.stats.lagS = Math.max(0, ((now() - t0) / 1000) * this.o.speed - simT);
+      this.stats.lagS = Math.max(0, due(now()) - simT);
       await new Promise((r) => setTimeout(r, tick));
     }
     const deadline = now() + 30_000;

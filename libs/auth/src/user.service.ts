@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
+import { WALL_CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { UserRepository, type StoredUser, type UserChanges } from '@ioc/storage';
 import { AuthError } from './auth.errors';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
@@ -63,7 +63,7 @@ export class UserService {
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(IOC_CONFIG) private readonly config: IocConfig,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WALL_CLOCK) private readonly clock: Clock,
   ) {}
 
   /**

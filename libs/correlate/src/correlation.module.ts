@@ -2,7 +2,15 @@ import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicat
 import type { Redis } from 'ioredis';
 import type { DeviceMessage, FieldReport, IncidentType } from '@ioc/domain';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { CLOCK, IOC_CONFIG, LOGGER, METRICS_REGISTRY, type Clock, type IocConfig, type Logger } from '@ioc/platform';
+import {
+  CLOCK,
+  IOC_CONFIG,
+  LOGGER,
+  METRICS_REGISTRY,
+  type IocConfig,
+  type Logger,
+  type TimerClock,
+} from '@ioc/platform';
 import { AcceptedMessageTap, DeviceMessageStream, FieldReportStream, FieldReportTap, REDIS } from '@ioc/queue';
 import {
   FieldReportRepository,
@@ -55,7 +63,7 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
         fieldReports: FieldReportRepository,
         silences: SilenceRepository,
         deadLetters: SignalDeadLetterRepository,
-        clock: Clock,
+        clock: TimerClock,
         root: Logger,
         registry: Registry,
       ) => {
@@ -78,7 +86,9 @@ const FIELD_REPORT_GROUP = 'ioc-correlate-reports';
           {
             rules,
             topology,
-            allowedLatenessMs: config.correlation.allowedLatenessMs,
+            // A reading's lateness is its time in transit, real milliseconds: on a scenario clock running N times as
+            // fast, the watermark stays N times as much clock time behind.
+            allowedLatenessMs: config.correlation.allowedLatenessMs * clock.speed,
             tickMs: config.correlation.tickMs,
             earlyFiring: config.correlation.earlyFiring,
             recoveryMs: config.correlation.recoveryMs,

@@ -1,6 +1,7 @@
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules } from '@ioc/correlation';
 import type { IncidentSignal } from '@ioc/domain';
+import { scaledClock } from '@ioc/platform';
 import { IncidentService, loadSopCatalog } from '@ioc/incidents';
 import { IncidentRepository, SignalDeadLetterRepository, type Database } from '@ioc/storage';
 import { testLogger, openTestDatabase, STORAGE_PATHS, type TestDatabase } from '@ioc/testing';
@@ -25,7 +26,7 @@ describe.each(STORAGE_PATHS)('the correlate role on %s', (path) => {
 
   it('sets aside a signal the database refuses for good, stores it whole, and applies the ones behind it', async () => {
     let now = T0;
-    const clock = { now: () => new Date(now), nowMs: () => now };
+    const clock = scaledClock({ startMs: 0, speed: 1, anchorMs: 0 }, () => now);
     const repo = new IncidentRepository(db);
     const incidents = new IncidentService(
       repo,

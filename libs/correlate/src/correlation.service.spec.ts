@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules, type Silence } from '@ioc/correlation';
+import { scaledClock } from '@ioc/platform';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
 import { IncidentError, type IncidentChange } from '@ioc/incidents';
 import { CorrelationService, type CorrelationPorts, type DeadLetter } from './correlation.service';
@@ -63,7 +64,7 @@ function harness(
     },
   };
   const nowMs = () => (opts.realTime ? Date.now() + offset : now);
-  const clock = { now: () => new Date(nowMs()), nowMs };
+  const clock = scaledClock({ startMs: 0, speed: 1, anchorMs: 0 }, nowMs);
   const service = new CorrelationService(
     {
       rules,

@@ -11,7 +11,7 @@ import {
   type Silence,
 } from '@ioc/correlation';
 import type { DeviceMessage, FieldReport, IncidentSignal } from '@ioc/domain';
-import { retry, type Clock, type Sleep } from '@ioc/platform';
+import { retry, type Sleep, type TimerClock } from '@ioc/platform';
 import type { IncidentChange } from '@ioc/incidents';
 import { EarlyFiring, type EarlyFiringStats } from './early-firing';
 import { failureCode, isTransientSignalFailure } from './signal-failure';
@@ -136,7 +136,7 @@ export class CorrelationService {
   constructor(
     private readonly opts: CorrelationOptions,
     private readonly ports: CorrelationPorts,
-    private readonly clock: Clock,
+    private readonly clock: TimerClock,
     private readonly logger: Logger,
   ) {
     this.engine = this.newEngine(this.clock.nowMs());
@@ -191,7 +191,8 @@ export class CorrelationService {
         if (this.clock.nowMs() < at) this.wakeAtTime(at);
         else this.tick();
       },
-      Math.max(0, at - this.clock.nowMs()),
+      // The clock may run faster than real time (a scenario clock): the wait is real.
+      this.clock.realDelayMs(at - this.clock.nowMs()),
     );
     handle.unref?.();
     this.wake = { at, handle };

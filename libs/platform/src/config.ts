@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { PlatformError } from './errors';
+import type { ScaledClockSetting } from './clock';
 
 /** Process roles; all run in one process by default and can be split across processes. */
 export const ROLES = ['api', 'ingest', 'correlate', 'jobs'] as const;
@@ -32,6 +33,13 @@ function isTrustedProxy(entry: string): boolean {
   return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
+/** An RFC 3339 time with its offset (2026-10-28T11:00:00+07:00), parsed to epoch ms. */
+const rfc3339 = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'an RFC 3339 time with offset')
+  .transform((v) => Date.parse(v))
+  .refine((ms) => Number.isFinite(ms), 'not a valid time');
+
 /** Every variable, its default and meaning: kept in step with .env.example (a unit test checks). */
 export const ENV_SCHEMA = z.object({
   IOC_ROLES: z
@@ -45,6 +53,10 @@ export const ENV_SCHEMA = z.object({
     )
     .pipe(z.array(z.enum(ROLES)).min(1, 'at least one role')),
   IOC_DATA_DIR: z.string().min(1).default('./data'),
+  // The scenario clock (docs/operations.md, The clock): unset, the system's time.
+  IOC_CLOCK_START: rfc3339.optional(),
+  IOC_CLOCK_SPEED: z.coerce.number().positive().max(3600).optional(),
+  IOC_CLOCK_ANCHOR: rfc3339.optional(),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: int(0, 65535).default(3000),
   HTTP_TRUST_PROXY: z
@@ -120,6 +132,11 @@ export type Env = z.infer<typeof ENV_SCHEMA>;
 export interface IocConfig {
   readonly roles: ReadonlySet<Role>;
   readonly dataDir: string;
+  /**
+   * The IOC's clock: undefined, the system's; else a scenario clock reading `startMs` at the real time `anchorMs`
+   * (IOC_CLOCK_ANCHOR, default when the configuration was loaded) and running `speed` times as fast.
+   */
+  readonly clock: ScaledClockSetting | undefined;
   readonly http: {
     host: string;
     port: number;
@@ -195,18 +212,43 @@ export interface IocConfig {
 
 export const IOC_CONFIG = Symbol('IOC_CONFIG');
 
-/** Parses and validates the environment once; throws CONFIG_INVALID listing every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): IocConfig {
+/**
+ * The scenario clock of an environment (IOC_CLOCK_START, IOC_CLOCK_SPEED, IOC_CLOCK_ANCHOR), validated as the IOC
+ * validates it: for processes that must keep the IOC's time without its whole configuration (the simulator).
+ * Undefined when IOC_CLOCK_START is unset; CONFIG_INVALID when a value is bad.
+ */
+export function clockSettingFrom(
+  env: Record<string, string | undefined>,
+  realNowMs: number = Date.now(),
+): ScaledClockSetting | undefined {
+  const only = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('IOC_CLOCK_')));
+  return loadConfig(only, realNowMs).clock;
+}
+
+/**
+ * Parses and validates the environment once; throws CONFIG_INVALID listing every bad variable. `realNowMs`: the real
+ * time of loading, the scenario clock's anchor when IOC_CLOCK_ANCHOR is unset.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  realNowMs: number = Date.now(),
+): IocConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = ENV_SCHEMA.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  for (const dependent of ['IOC_CLOCK_SPEED', 'IOC_CLOCK_ANCHOR'])
+    if (cleaned[dependent] !== undefined && cleaned.IOC_CLOCK_START === undefined)
+      problems.push(`${dependent}: only with IOC_CLOCK_START (the time the scenario clock starts at)`);
+  if (!parsed.success || problems.length)
     throw new PlatformError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { problems });
-  }
   const e = parsed.data;
   return {
     roles: new Set(e.IOC_ROLES),
     dataDir: path.resolve(e.IOC_DATA_DIR),
+    clock:
+      e.IOC_CLOCK_START === undefined
+        ? undefined
+        : { startMs: e.IOC_CLOCK_START, speed: e.IOC_CLOCK_SPEED ?? 1, anchorMs: e.IOC_CLOCK_ANCHOR ?? realNowMs },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, trustProxy: e.HTTP_TRUST_PROXY },
     database: { url: e.DATABASE_URL || undefined, poolSize: e.DATABASE_POOL_SIZE, timescaledb: e.DATABASE_TIMESCALEDB },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },

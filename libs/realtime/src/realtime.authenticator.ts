@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthError, TokenService, UserService, type TokenPrincipal } from '@ioc/auth';
 import { REALTIME_WATCH_ROLES } from '@ioc/contracts';
-import { CLOCK, type Clock } from '@ioc/platform';
+import { WALL_CLOCK, type Clock } from '@ioc/platform';
 
 /**
  * Who may open a socket: a valid token (AUTH_INVALID otherwise, and once it expires) of a user still active
@@ -12,7 +12,7 @@ export class RealtimeAuthenticator {
   constructor(
     private readonly tokens: TokenService,
     @Inject(UserService) private readonly users: Pick<UserService, 'active'>,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WALL_CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The handshake: the token's user as stored, with the token's issue time (kept for `admit` later). */

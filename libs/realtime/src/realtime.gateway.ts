@@ -11,7 +11,7 @@ import {
 import type { Server } from 'socket.io';
 import { CLIENT_EVENTS, REALTIME_ERROR_CODES, REALTIME_PATH, type ResumeAck, type SubscribeAck } from '@ioc/contracts';
 import { ACTIVE_USER_CACHE_MS } from '@ioc/auth';
-import { CLOCK, LOGGER, isIocError, type Clock, type Logger } from '@ioc/platform';
+import { WALL_CLOCK, LOGGER, isIocError, type Clock, type Logger } from '@ioc/platform';
 import { RealtimeAuthenticator } from './realtime.authenticator';
 import { RealtimeService, type IocNamespace, type IocSocket } from './realtime.service';
 
@@ -38,7 +38,7 @@ export class RealtimeGateway
     private readonly auth: RealtimeAuthenticator,
     @Inject(SOCKET_ADAPTER) private readonly adapter: SocketAdapterFactory,
     @Inject(LOGGER) logger: Logger,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WALL_CLOCK) private readonly clock: Clock,
   ) {
     this.log = logger.child({ component: 'realtime' });
   }

@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { CITY, type City } from '@ioc/city';
-import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
+import { WALL_CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { RegistryRepository } from '@ioc/storage';
 import { RegistryChangeTap } from '@ioc/queue';
 import { DynsecClient } from './dynsec.client';
@@ -50,7 +50,7 @@ const PROVISIONING_SWEEP_MS = 60_000;
     },
     {
       provide: RegistryService,
-      inject: [RegistryRepository, DYNSEC_CLIENT, CITY, RegistryChangeTap, CLOCK, LOGGER, IOC_CONFIG],
+      inject: [RegistryRepository, DYNSEC_CLIENT, CITY, RegistryChangeTap, WALL_CLOCK, LOGGER, IOC_CONFIG],
       useFactory: (
         repo: RegistryRepository,
         dynsec: DynsecClient | undefined,
@@ -72,7 +72,7 @@ const PROVISIONING_SWEEP_MS = 60_000;
     },
     {
       provide: ProvisioningService,
-      inject: [RegistryRepository, RegistryService, DYNSEC_CLIENT, CITY, CLOCK, LOGGER],
+      inject: [RegistryRepository, RegistryService, DYNSEC_CLIENT, CITY, WALL_CLOCK, LOGGER],
       useFactory: (
         repo: RegistryRepository,
         registry: RegistryService,

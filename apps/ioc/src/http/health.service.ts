@@ -4,6 +4,7 @@ import { DATABASE, type Database } from '@ioc/storage';
 import { REDIS } from '@ioc/queue';
 import { IngestService } from '@ioc/ingest';
 import { CorrelationService } from '@ioc/correlate';
+import { CLOCK, type Clock } from '@ioc/platform';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -39,6 +40,7 @@ export class HealthService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(IngestService) private readonly ingest?: IngestService,
     @Optional() @Inject(CorrelationService) private readonly correlation?: CorrelationService,
   ) {}
@@ -74,7 +76,7 @@ export class HealthService {
     const e = s.engine;
     return {
       recovered: s.recovered,
-      watermarkLagMs: Number.isFinite(e.watermark) ? Date.now() - e.watermark : null,
+      watermarkLagMs: Number.isFinite(e.watermark) ? this.clock.nowMs() - e.watermark : null,
       queuedSignals: s.queuedSignals,
       appliedSignals: s.appliedSignals,
       failedAttempts: s.failedAttempts,

@@ -9,7 +9,7 @@ import {
 import type { Redis } from 'ioredis';
 import { JOBS, QUEUES } from '@ioc/contracts';
 import type { Notifier } from '@ioc/domain';
-import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger } from '@ioc/platform';
+import { CLOCK, IOC_CONFIG, LOGGER, type Clock, type IocConfig, type Logger, type TimerClock } from '@ioc/platform';
 import { IncidentEventStream, JobRunner, REDIS, RedisStreamNotifier } from '@ioc/queue';
 import { IncidentNotificationRepository, IncidentRepository } from '@ioc/storage';
 import { IncidentService } from '../incident.service';
@@ -50,6 +50,7 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
     @Inject(ESCALATION_RUNNER) private readonly runner: EscalationRunner,
     @Inject(EscalationService) private readonly service: EscalationService,
     @Inject(RUN_WORKER) private readonly runWorker: boolean,
+    @Inject(CLOCK) private readonly clock: TimerClock,
   ) {}
 
   static forRoot(opts: EscalationModuleOptions): DynamicModule {
@@ -99,7 +100,7 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
         {
           provide: ESCALATION_SCHEDULER,
           inject: [ESCALATION_RUNNER, CLOCK],
-          useFactory: (runner: EscalationRunner, clock: Clock) => new BullEscalationScheduler(runner, clock),
+          useFactory: (runner: EscalationRunner, clock: TimerClock) => new BullEscalationScheduler(runner, clock),
         },
         {
           provide: EscalationService,
@@ -133,7 +134,8 @@ export class EscalationModule implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.runWorker) await this.runner.start({ [JOBS.escalateIncident]: escalateIncidentJob(this.service) });
+    if (this.runWorker)
+      await this.runner.start({ [JOBS.escalateIncident]: escalateIncidentJob(this.service, this.clock) });
     else this.runner.open();
   }
 

@@ -1,5 +1,5 @@
 import { JOBS, QUEUES, escalationJobId } from '@ioc/contracts';
-import type { Clock } from '@ioc/platform';
+import type { TimerClock } from '@ioc/platform';
 import type { JobRunner, WorkerTuning } from '@ioc/queue';
 import type { EscalationStep } from './escalation-policy';
 import type { EscalationScheduler } from './escalation.ports';
@@ -22,21 +22,25 @@ export const ESCALATION_WORKER: WorkerTuning = {
 const ATTEMPTS = 10;
 const BACKOFF_MS = 1000;
 
-/** Escalation timers as BullMQ delayed jobs, one per (incident, level), id `escalate.<incidentId>.<level>`. */
+/**
+ * Escalation timers as BullMQ delayed jobs, one per (incident, level), id `escalate.<incidentId>.<level>`. Due times are
+ * on the IOC's clock, BullMQ's delays real: the clock converts (a scenario clock at 60× fires a 15-minute level after
+ * 15 real seconds).
+ */
 export class BullEscalationScheduler implements EscalationScheduler {
   constructor(
     private readonly runner: EscalationRunner,
-    private readonly clock: Clock,
+    private readonly clock: TimerClock,
   ) {}
 
   async schedule(incidentId: string, step: EscalationStep): Promise<void> {
     const jobId = escalationJobId(incidentId, step.level);
-    const delayMs = Math.max(0, step.dueAt - this.clock.nowMs());
+    const delayMs = this.clock.realDelayMs(step.dueAt - this.clock.nowMs());
     const existing = await this.runner.getJob(jobId);
     if (existing) {
       // Same id: BullMQ would ignore the add. A delayed job due later than now wanted (severity rose) is brought forward;
       // one due earlier fires, finds its level not due and moves itself back (EscalationService 'not-due').
-      if ((await existing.isDelayed()) && existing.timestamp + existing.delay > step.dueAt)
+      if ((await existing.isDelayed()) && this.clock.clockAt(existing.timestamp + existing.delay) > step.dueAt)
         await existing.changeDelay(delayMs);
       return;
     }

@@ -40,6 +40,8 @@ describe('exercises end to end', () => {
       ...stack.env,
       IOC_ROLES: 'api,ingest,correlate',
       CORRELATION_TICK_MS: '100',
+      // One at a time here (the limit's refusal); several at once: test/exercise-control.e2e-spec.ts.
+      EXERCISES_MAX_RUNNING: '1',
     });
     jobs = await startServer(jobsEnv());
     publisher = await stack.broker.connectTrusted({ clientId: `pub-exercise-${process.pid}` });

@@ -5,24 +5,37 @@ import type { Rule, RuleSet } from './rule.types';
 import type { Topology } from '@ioc/city';
 
 /**
- * How an exercise maps a recording's event time onto the wall clock: the recording's `from` is the exercise's
- * `startedAt`, and event time runs `speed` times faster than the wall clock from there. Epoch ms.
+ * How an exercise maps a recording's event time onto the wall clock: at wall time `startedAt` the drill is at event
+ * time `anchor` (the recording's `from` unless a trainer has steered it since), and event time runs `speed` times
+ * faster than the wall clock from there; it stands still while `paused`. `speed` 0 is as fast as the machine goes:
+ * the replay reaches for the recording's end at once (the runner re-anchors each step, so decisions are timed when
+ * they are applied). Epoch ms.
  */
 export interface ExerciseTimeline {
   readonly from: number;
   readonly to: number;
   readonly speed: number;
   readonly startedAt: number;
+  /** Event time at `startedAt`; `from` when absent. */
+  readonly anchor?: number;
+  readonly paused?: boolean;
 }
 
-/** How far into the recording the replay is at wall time `now` (never past its end). */
+/** How far into the recording the replay is to be at wall time `now` (never past its end). */
 export function replayedTo(t: ExerciseTimeline, now: number): number {
-  return Math.min(t.to, t.from + Math.max(0, now - t.startedAt) * t.speed);
+  const anchor = t.anchor ?? t.from;
+  if (t.paused) return Math.min(t.to, anchor);
+  if (t.speed === 0) return t.to;
+  return Math.min(t.to, anchor + Math.max(0, now - t.startedAt) * t.speed);
 }
 
-/** The wall time an event of the recording happens at in the exercise. */
+/**
+ * The wall time an event of the recording happens at in the exercise. An event before the anchor (a part a seek
+ * skipped) happens at the anchor's wall time: the moment of the seek.
+ */
 export function exerciseTimeOf(t: ExerciseTimeline, eventTime: number): number {
-  return Math.round(t.startedAt + (eventTime - t.from) / t.speed);
+  if (t.speed === 0) return t.startedAt;
+  return Math.round(t.startedAt + Math.max(0, eventTime - (t.anchor ?? t.from)) / t.speed);
 }
 
 /**
@@ -49,6 +62,8 @@ export function exerciseSignal(s: IncidentSignal, keyPrefix: string, t: Exercise
 export interface NumberedSignal {
   readonly n: number;
   readonly signal: IncidentSignal;
+  /** When the engine made it, in the recording's own time (the drill clock): the same however the drill is steered. */
+  readonly drillAt: number;
 }
 
 /**
@@ -72,7 +87,7 @@ export class ExerciseReplay {
   constructor(
     rules: RuleSet | readonly Rule[],
     topology: Topology,
-    private readonly timeline: ExerciseTimeline,
+    private timeline: ExerciseTimeline,
     private readonly keyPrefix: string,
     recordedDevices: ReadonlySet<string>,
   ) {
@@ -84,6 +99,14 @@ export class ExerciseReplay {
       watchedDevices: recordedDevices,
     });
     this.reached = timeline.from;
+  }
+
+  /**
+   * The drill was steered (paused, resumed, sped up or down, sought forward): later decisions are timed on this
+   * timeline. The recording's window stays the one given at construction.
+   */
+  retime(timeline: ExerciseTimeline): void {
+    this.timeline = { ...timeline, from: this.timeline.from, to: this.timeline.to };
   }
 
   /** Events of the recording, none later than the next `advanceTo` target is pushed before it. */
@@ -98,7 +121,7 @@ export class ExerciseReplay {
     this.reached = target;
     return this.engine
       .advanceTo(target)
-      .map((s) => ({ n: this.made++, signal: exerciseSignal(s, this.keyPrefix, this.timeline) }));
+      .map((s) => ({ n: this.made++, signal: exerciseSignal(s, this.keyPrefix, this.timeline), drillAt: s.at }));
   }
 
   /** How far the replay has got, in the recording's time. */

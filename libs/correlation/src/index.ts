@@ -4,4 +4,17 @@ export { parseRuleFiles } from './rule-file';
 export { CorrelationEngine, type EngineStats, type Silence } from './engine';
 export { backtest, type BacktestResult } from './backtest';
 export { loadRules, RULES } from './rules.loader';
-export { ExerciseReplay, exerciseTimeOf, replayedTo, type ExerciseTimeline } from './exercise-replay';
+export {
+  ExerciseReplay,
+  exerciseTimeOf,
+  replayedTo,
+  type ExerciseTimeline,
+  type NumberedSignal,
+} from './exercise-replay';
+export {
+  drillTimeAt,
+  steer,
+  type ExerciseClockChange,
+  type ExerciseClockState,
+  type ExerciseControl,
+} from './exercise-control';

@@ -113,6 +113,7 @@ export const ENV_SCHEMA = z.object({
   CORRELATION_RECOVERY_S: int(0, 7 * 24 * 3600).default(6 * 3600),
   IOC_SEEDS_DIR: z.string().default(''),
   RECORDING_IMPORT_MAX_BYTES: int(1024, 4 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
+  EXERCISES_MAX_RUNNING: int(1, 20).default(3),
   ESCALATION_POLICY_FILE: z.string().default(''),
   MAINTENANCE_INTERVAL_S: int(5, 86400).default(60),
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
@@ -193,6 +194,8 @@ export interface IocConfig {
   };
   /** Trainers' recordings: the largest recording file (gzip, as uploaded) an import takes, bytes. */
   readonly recordings: { importMaxBytes: number };
+  /** Trainers' exercises: how many may run at once (each jobs process runs up to that many replays). */
+  readonly exercises: { maxRunning: number };
   /** Escalation policy file; default: escalation.yaml of the seeds directory. */
   readonly escalation: { policyFile: string | undefined };
   readonly jobs: { maintenanceIntervalMs: number; deviceActivityFlushMs: number };
@@ -283,6 +286,7 @@ export function loadConfig(
       seedsDir: e.IOC_SEEDS_DIR ? path.resolve(e.IOC_SEEDS_DIR) : undefined,
     },
     recordings: { importMaxBytes: e.RECORDING_IMPORT_MAX_BYTES },
+    exercises: { maxRunning: e.EXERCISES_MAX_RUNNING },
     escalation: {
       policyFile: e.ESCALATION_POLICY_FILE
         ? path.resolve(e.ESCALATION_POLICY_FILE)

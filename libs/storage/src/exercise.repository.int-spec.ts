@@ -124,10 +124,14 @@ describe.each(STORAGE_PATHS)('exercise recordings and exercises (%s)', (path) =>
     expect((await repo.listRecordings(100)).length).toBe(before);
   });
 
-  it('runs one exercise at a time, checkpoints it only while it runs, and ends it once', async () => {
+  it('runs exercises up to a limit, checkpoints one only while it runs its run, steers it, and ends it once', async () => {
     const r = (await record(0, 10)) as RecordingRecord;
-    const start = (id = randomUUID()) =>
-      repo.start({ id, speed: 60, keyPrefix: `exercise-${id.slice(0, 8)}/`, startedBy: 'u-2', startedAt: at(100) }, r);
+    const start = (id = randomUUID(), max = 1) =>
+      repo.start(
+        { id, speed: 60, keyPrefix: `exercise-${id.slice(0, 8)}/`, startedBy: 'u-2', startedAt: at(100) },
+        r,
+        max,
+      );
     const e = await start();
     if (e === 'active') throw new Error('expected a running exercise');
     expect(e).toMatchObject({
@@ -140,11 +144,49 @@ describe.each(STORAGE_PATHS)('exercise recordings and exercises (%s)', (path) =>
       signalsApplied: 0,
       replayedTo: null,
       woundUp: false,
+      anchorAt: at(100),
+      anchorTo: at(0),
+      paused: false,
+      run: 0,
+      quietUntil: null,
     });
     expect(await start()).toBe('active');
+    // Two at once when the limit allows; the third is refused.
+    const second = await start(randomUUID(), 2);
+    expect(second).not.toBe('active');
+    expect(await repo.runningCount()).toBe(2);
+    expect(await start(randomUUID(), 2)).toBe('active');
+    await repo.end((second as { id: string }).id, { status: 'stopped', at: at(100) });
 
-    expect(await repo.checkpoint(e.id, at(4), 3)).toBe('running');
+    expect(await repo.checkpoint(e.id, 0, at(4), 3)).toMatchObject({ status: 'running' });
     expect(await repo.findExercise(e.id)).toMatchObject({ replayedTo: at(4), signalsApplied: 3 });
+    // Steered: a pause keeps the checkpoint; a restart (backward seek) resets it, and the old run's step changes nothing.
+    const steered = await repo.steer(e.id, (x) => ({
+      speed: 0,
+      anchorAt: at(101),
+      anchorTo: at(5),
+      paused: true,
+      run: x.run,
+      quietUntil: null,
+      restart: false,
+    }));
+    expect(steered).toMatchObject({
+      steered: { speed: 0, paused: true, anchorTo: at(5), replayedTo: at(4), signalsApplied: 3 },
+    });
+    expect(
+      await repo.steer(e.id, () => ({
+        speed: 10,
+        anchorAt: at(102),
+        anchorTo: at(2),
+        paused: false,
+        run: 1,
+        quietUntil: at(2),
+        restart: true,
+      })),
+    ).toMatchObject({ steered: { run: 1, quietUntil: at(2), replayedTo: null, signalsApplied: 0 } });
+    expect(await repo.checkpoint(e.id, 0, at(6), 5)).toMatchObject({ run: 1, replayedTo: null, signalsApplied: 0 });
+    expect(await repo.checkpoint(e.id, 1, at(4), 3)).toMatchObject({ run: 1, replayedTo: at(4), signalsApplied: 3 });
+    expect(await repo.steer(randomUUID(), () => ({}) as never)).toBe('not-found');
     expect(await repo.deleteRecording(r.id)).toBe('in-use');
 
     expect(await repo.end(e.id, { status: 'stopped', at: at(101), by: 'u-3' })).toMatchObject({
@@ -154,9 +196,10 @@ describe.each(STORAGE_PATHS)('exercise recordings and exercises (%s)', (path) =>
     });
     expect(await repo.end(e.id, { status: 'finished', at: at(102) })).toBeUndefined();
     // A runner that had not seen the stop learns it, and changes nothing.
-    expect(await repo.checkpoint(e.id, at(6), 5)).toBe('stopped');
+    expect(await repo.checkpoint(e.id, 1, at(6), 5)).toMatchObject({ status: 'stopped' });
+    expect(await repo.steer(e.id, () => ({}) as never)).toMatchObject({ notRunning: { status: 'stopped' } });
     expect(await repo.findExercise(e.id)).toMatchObject({ status: 'stopped', replayedTo: at(4), signalsApplied: 3 });
-    expect(await repo.checkpoint(randomUUID(), at(6), 5)).toBeUndefined();
+    expect(await repo.checkpoint(randomUUID(), 0, at(6), 5)).toBeUndefined();
 
     await repo.markWoundUp(e.id);
     const next = await start();

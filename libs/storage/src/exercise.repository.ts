@@ -29,9 +29,18 @@ export interface ExerciseRecord {
   readonly recordingName: string;
   readonly from: Date;
   readonly to: Date;
+  /** Event time per wall time; 0: as fast as the machine goes. */
   readonly speed: number;
   readonly keyPrefix: string;
   readonly status: ExerciseStatus;
+  /** The exercise's clock: at wall time `anchorAt` the drill was at `anchorTo` (the recording's time). */
+  readonly anchorAt: Date;
+  readonly anchorTo: Date;
+  readonly paused: boolean;
+  /** Backward seeks so far; `replayedTo` and `signalsApplied` are the current run's checkpoint. */
+  readonly run: number;
+  /** Decisions at or before this recording time are applied without the runner fanning them out (a seek skipped them). */
+  readonly quietUntil: Date | null;
   readonly startedBy: string;
   readonly startedAt: Date;
   readonly replayedTo: Date | null;
@@ -62,6 +71,11 @@ interface ExerciseRow {
   speed: number;
   key_prefix: string;
   status: ExerciseStatus;
+  anchor_at: Date;
+  anchor_to: Date;
+  paused: boolean;
+  run: number;
+  quiet_until: Date | null;
   started_by: string;
   started_at: Date;
   replayed_to: Date | null;
@@ -74,7 +88,7 @@ interface ExerciseRow {
 
 const RECORDING_COLUMNS = 'id, name, window_from, window_to, messages, reports, created_by, created_at';
 const EXERCISE_COLUMNS =
-  'id, recording_id, recording_name, window_from, window_to, speed, key_prefix, status, started_by, started_at, replayed_to, signals_applied, ended_at, ended_by, error, wound_up';
+  'id, recording_id, recording_name, window_from, window_to, speed, key_prefix, status, anchor_at, anchor_to, paused, run, quiet_until, started_by, started_at, replayed_to, signals_applied, ended_at, ended_by, error, wound_up';
 
 const toRecording = (r: RecordingRow): RecordingRecord => ({
   id: r.id,
@@ -96,6 +110,11 @@ const toExercise = (r: ExerciseRow): ExerciseRecord => ({
   speed: r.speed,
   keyPrefix: r.key_prefix,
   status: r.status,
+  anchorAt: r.anchor_at,
+  anchorTo: r.anchor_to,
+  paused: r.paused,
+  run: r.run,
+  quietUntil: r.quiet_until,
   startedBy: r.started_by,
   startedAt: r.started_at,
   replayedTo: r.replayed_to,
@@ -313,29 +332,85 @@ export class ExerciseRepository {
     return rows.map(toFieldReport);
   }
 
-  /** A new running exercise of a recording; 'active' (nothing stored) while another one runs. */
+  /**
+   * A new running exercise of a recording, its clock anchored at its start; 'active' (nothing stored) while
+   * `maxRunning` already run. Starts take one advisory lock, so two at once cannot both take the last place.
+   */
   async start(
     e: Pick<ExerciseRecord, 'id' | 'speed' | 'keyPrefix' | 'startedBy' | 'startedAt'>,
     recording: RecordingRecord,
+    maxRunning: number,
   ): Promise<ExerciseRecord | 'active'> {
-    const { rows } = await this.db.pool.query<ExerciseRow>(
-      `INSERT INTO exercise (id, recording_id, recording_name, window_from, window_to, speed, key_prefix, status, started_by, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9)
-       ON CONFLICT ((true)) WHERE status = 'running' DO NOTHING
-       RETURNING ${EXERCISE_COLUMNS}`,
-      [
-        e.id,
-        recording.id,
-        recording.name,
-        recording.from,
-        recording.to,
-        e.speed,
-        e.keyPrefix,
-        e.startedBy,
-        e.startedAt,
-      ],
+    return inTransaction(this.db.pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('ioc.exercise.start'))");
+      const { rows: running } = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM exercise WHERE status = 'running'",
+      );
+      if (running[0].n >= maxRunning) return 'active' as const;
+      const { rows } = await client.query<ExerciseRow>(
+        `INSERT INTO exercise (id, recording_id, recording_name, window_from, window_to, speed, key_prefix, status,
+                               anchor_at, anchor_to, started_by, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $9, $4, $8, $9)
+         RETURNING ${EXERCISE_COLUMNS}`,
+        [
+          e.id,
+          recording.id,
+          recording.name,
+          recording.from,
+          recording.to,
+          e.speed,
+          e.keyPrefix,
+          e.startedBy,
+          e.startedAt,
+        ],
+      );
+      return toExercise(rows[0]);
+    });
+  }
+
+  /** How many exercises run now. */
+  async runningCount(): Promise<number> {
+    const { rows } = await this.db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM exercise WHERE status = 'running'",
     );
-    return rows[0] ? toExercise(rows[0]) : 'active';
+    return rows[0].n;
+  }
+
+  /**
+   * Steers a running exercise: `change` sees the row (locked) and says its new clock; `restart` also resets the
+   * checkpoint (a new run from the recording's start). 'not-found', or the record as it is when it no longer runs.
+   */
+  async steer(
+    id: string,
+    change: (e: ExerciseRecord) => {
+      readonly speed: number;
+      readonly anchorAt: Date;
+      readonly anchorTo: Date;
+      readonly paused: boolean;
+      readonly run: number;
+      readonly quietUntil: Date | null;
+      readonly restart: boolean;
+    },
+  ): Promise<{ readonly steered: ExerciseRecord } | { readonly notRunning: ExerciseRecord } | 'not-found'> {
+    if (!isUuid(id)) return 'not-found';
+    return inTransaction(this.db.pool, async (client) => {
+      const { rows } = await client.query<ExerciseRow>(
+        `SELECT ${EXERCISE_COLUMNS} FROM exercise WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!rows[0]) return 'not-found' as const;
+      const e = toExercise(rows[0]);
+      if (e.status !== 'running') return { notRunning: e };
+      const c = change(e);
+      const { rows: updated } = await client.query<ExerciseRow>(
+        `UPDATE exercise SET speed = $2, anchor_at = $3, anchor_to = $4, paused = $5, run = $6, quiet_until = $7,
+                replayed_to = CASE WHEN $8 THEN NULL ELSE replayed_to END,
+                signals_applied = CASE WHEN $8 THEN 0 ELSE signals_applied END
+         WHERE id = $1 RETURNING ${EXERCISE_COLUMNS}`,
+        [id, c.speed, c.anchorAt, c.anchorTo, c.paused, c.run, c.quietUntil, c.restart],
+      );
+      return { steered: toExercise(updated[0]) };
+    });
   }
 
   async findExercise(id: string): Promise<ExerciseRecord | undefined> {
@@ -355,14 +430,26 @@ export class ExerciseRepository {
     return rows.map(toExercise);
   }
 
-  /** The replay's checkpoint, kept only while the exercise runs; returns the status it has now (undefined: no such exercise). */
-  async checkpoint(id: string, replayedTo: Date, signalsApplied: number): Promise<ExerciseStatus | undefined> {
-    const { rows } = await this.db.pool.query<{ status: ExerciseStatus }>(
-      `WITH kept AS (UPDATE exercise SET replayed_to = $2, signals_applied = $3 WHERE id = $1 AND status = 'running' RETURNING status)
-       SELECT status FROM kept UNION ALL SELECT status FROM exercise WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM kept)`,
-      [id, replayedTo, signalsApplied],
+  /**
+   * The replay's checkpoint of run `run`, kept only while the exercise runs that run (a backward seek has started
+   * another: the old run's step changes nothing); returns the exercise as it is now, with any trainer's steering
+   * (undefined: no such exercise).
+   */
+  async checkpoint(
+    id: string,
+    run: number,
+    replayedTo: Date,
+    signalsApplied: number,
+  ): Promise<ExerciseRecord | undefined> {
+    const { rows } = await this.db.pool.query<ExerciseRow>(
+      `WITH kept AS (
+         UPDATE exercise SET replayed_to = $3, signals_applied = $4
+         WHERE id = $1 AND status = 'running' AND run = $2 RETURNING ${EXERCISE_COLUMNS})
+       SELECT ${EXERCISE_COLUMNS} FROM kept
+       UNION ALL SELECT ${EXERCISE_COLUMNS} FROM exercise WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM kept)`,
+      [id, run, replayedTo, signalsApplied],
     );
-    return rows[0]?.status;
+    return rows[0] && toExercise(rows[0]);
   }
 
   /** Ends a running exercise (stopped by `by`, finished or failed); undefined when it was not running. */

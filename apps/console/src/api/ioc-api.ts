@@ -215,6 +215,15 @@ export class IocApi {
     return this.http.post<ExerciseDto>('/exercises', body);
   }
 
+  /** Steers a running exercise: pause, resume, speed `{ speed }` (1–3600 or "max"), seek `{ to }`. Supervisor, trainer. */
+  steerExercise(
+    id: string,
+    op: 'pause' | 'resume' | 'speed' | 'seek',
+    body?: { readonly speed: number | 'max' } | { readonly to: string },
+  ): Promise<ExerciseDto> {
+    return this.http.post<ExerciseDto>(`/exercises/${encodeURIComponent(id)}/${op}`, body);
+  }
+
   stopExercise(id: string): Promise<ExerciseDto> {
     return this.http.post<ExerciseDto>(`/exercises/${encodeURIComponent(id)}/stop`);
   }

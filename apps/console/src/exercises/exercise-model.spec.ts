@@ -14,6 +14,7 @@ import {
   MAX_RECORDING_MS,
   newer,
   parseSpeed,
+  parseSeek,
   RECORDING_NAME_MAX,
   RECORDING_NAME_MIN,
   type RecordingDraft,
@@ -83,8 +84,8 @@ describe('recording form', () => {
 });
 
 describe('start form', () => {
-  it('takes a whole speed of 1 to 60, as the server does', () => {
-    expect(['1', ' 30 ', '60', '0', '61', '2.5', '', 'x', '-5'].map(parseSpeed)).toEqual([
+  it('takes a whole speed of 1 to 3600, as the server does', () => {
+    expect(['1', ' 30 ', '60', '0', '3601', '2.5', '', 'x', '-5'].map(parseSpeed)).toEqual([
       1,
       30,
       60,
@@ -101,7 +102,7 @@ describe('start form', () => {
       ).toBe(true);
     }
     expect(
-      server.ExerciseRequestSchema.safeParse({ recordingId: '0d8f6a0e-8a3b-4f5e-9c57-3f1a2b4c5d6e', speed: 61 })
+      server.ExerciseRequestSchema.safeParse({ recordingId: '0d8f6a0e-8a3b-4f5e-9c57-3f1a2b4c5d6e', speed: 3601 })
         .success,
     ).toBe(false);
   });
@@ -169,5 +170,15 @@ describe('exercise status', () => {
     expect(newer(v2, v1)).toBe(v2);
     expect(newer(undefined, v1)).toBe(v1);
     expect(newer(v1, undefined)).toBe(v1);
+  });
+});
+
+describe('seek', () => {
+  it('takes a drill time of the recording window (city time), as the server does', () => {
+    const e = { from: '2026-10-28T03:00:00.000Z', to: '2026-10-28T13:00:00.000Z' };
+    expect(parseSeek('2026-10-28T12:30', e)).toBe('2026-10-28T12:30:00.000+07:00');
+    expect(parseSeek('2026-10-28T09:59', e)).toBeUndefined();
+    expect(parseSeek('2026-10-28T20:01', e)).toBeUndefined();
+    expect(parseSeek('', e)).toBeUndefined();
   });
 });

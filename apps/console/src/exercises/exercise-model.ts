@@ -14,9 +14,11 @@ export const MAX_RECORDING_MS = 7 * 24 * 3_600_000;
 export const RECORDING_NAME_MIN = 3;
 export const RECORDING_NAME_MAX = 120;
 export const EXERCISE_SPEED_MIN = 1;
-export const EXERCISE_SPEED_MAX = 60;
+export const EXERCISE_SPEED_MAX = 3600;
 /** The start form's preset speeds (1 = as it happened, 60 = an hour a minute). */
 export const EXERCISE_SPEEDS = [1, 5, 10, 30, 60] as const;
+/** The running exercise's speed control: the presets, faster ones, and "max" (as fast as the server goes). */
+export const EXERCISE_CONTROL_SPEEDS = [1, 5, 10, 30, 60, 600, 3600, 'max'] as const;
 
 /** What the recording form holds; times as `<input type="datetime-local">` in city time (UTC+7). */
 export interface RecordingDraft {
@@ -62,7 +64,7 @@ export function buildRecordingRequest(draft: RecordingDraft): RecordingBuildResu
   return { ok: true, body: { name, from: cityIso(from), to: cityIso(to) } };
 }
 
-/** The speed field's value as the server takes it (a whole number 1–60), or undefined. */
+/** The speed field's value as the server takes it (a whole number 1–3600), or undefined. */
 export function parseSpeed(value: string): number | undefined {
   if (!/^\s*\d+\s*$/.test(value)) return undefined;
   const n = Number(value);
@@ -83,7 +85,17 @@ export function exerciseProgress(e: Pick<ExerciseDto, 'status' | 'from' | 'to' |
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }
 
-/** An exercise's incidents: exercise incidents whose keys start with its prefix. */
+/**
+ * The drill clock typed by a trainer to seek to (`<input type="datetime-local">`, city time) as the server takes it,
+ * or undefined when it is not a time of the recording's window [from, to].
+ */
+export function parseSeek(value: string, e: Pick<ExerciseDto, 'from' | 'to'>): string | undefined {
+  const t = parseCityLocal(value);
+  if (Number.isNaN(t) || t < Date.parse(e.from) || t > Date.parse(e.to)) return undefined;
+  return cityIso(t);
+}
+
+/** An exercise's incidents: exercise incidents whose keys start with its prefix (its current run's: `runPrefix`). */
 export function incidentsOf<T extends Pick<IncidentRecord, 'key' | 'exercise'>>(
   incidents: readonly T[],
   keyPrefix: string | undefined,

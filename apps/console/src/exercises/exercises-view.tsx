@@ -5,6 +5,7 @@ import { failureReason } from '../api/http-client';
 import type { IocApi } from '../api/ioc-api';
 import { ErrorNote } from '../error-note';
 import { formatPercent, formatTime } from '../format';
+import { cityLocalInput } from '../silences/silence-form';
 import { IncidentRow } from '../incidents/incident-list';
 import { bySeverityThenTime, type IncidentView } from '../incidents/incident-store';
 import {
@@ -17,6 +18,8 @@ import {
   exerciseProgress,
   incidentsOf,
   parseSpeed,
+  parseSeek,
+  EXERCISE_CONTROL_SPEEDS,
   RECORDING_NAME_MAX,
   type RecordingBody,
   type RecordingDraft,
@@ -31,6 +34,7 @@ import {
   useRecordings,
   useStartExercise,
   useStopExercise,
+  useSteerExercise,
 } from './use-exercises';
 
 interface Props {
@@ -55,6 +59,7 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
     : undefined;
   const start = useStartExercise(api);
   const stop = useStopExercise(api);
+  const steer = useSteerExercise(api);
   const createRecording = useCreateRecording(api);
   const deleteRecording = useDeleteRecording(api);
 
@@ -79,10 +84,13 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
             onStop={async () => {
               await stop.mutateAsync(current.id);
             }}
+            onSteer={async (op, body) => {
+              await steer.mutateAsync([current.id, op, body]);
+            }}
           />
           <ExerciseIncidents
             api={api}
-            keyPrefix={current.keyPrefix}
+            keyPrefix={current.runPrefix}
             selectedId={selectedId}
             onSelect={onSelectIncident}
           />
@@ -118,10 +126,14 @@ function ExerciseCard({
   exercise: e,
   canStop,
   onStop,
+  onSteer,
 }: {
   readonly exercise: ExerciseDto;
   readonly canStop: boolean;
   readonly onStop: () => Promise<void>;
+  readonly onSteer: (
+    ...c: Parameters<IocApi['steerExercise']> extends [string, ...infer R] ? R : never
+  ) => Promise<void>;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
@@ -129,6 +141,23 @@ function ExerciseCard({
   const [error, setError] = useState<string>();
   const progress = exerciseProgress(e);
   const time = (iso: string) => formatTime(Date.parse(iso), lang, true);
+  const [seekTo, setSeekTo] = useState('');
+  const act = async (f: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await f();
+    } catch (err) {
+      setError(t('exercises.control.failed', { reason: failureReason(err) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const seek = () => {
+    const to = parseSeek(seekTo, e);
+    if (!to) return setError(t('exercises.control.seekInvalid'));
+    void act(() => onSteer('seek', { to }));
+  };
   const stop = async () => {
     setBusy(true);
     setError(undefined);
@@ -151,8 +180,13 @@ function ExerciseCard({
         <span className={`exercise-status-badge exercise-status-${e.status}`}>{t(`exercises.status.${e.status}`)}</span>
         <strong className="exercise-name">{e.recordingName}</strong>
         <span className="exercise-speed" data-testid="exercise-speed-shown">
-          {t('exercises.speed', { speed: e.speed })}
+          {e.speed === 'max' ? t('exercises.speedMax') : t('exercises.speed', { speed: e.speed })}
         </span>
+        {e.paused ? <span className="exercise-status-badge">{t('exercises.paused')}</span> : null}
+      </div>
+      <div className="exercise-drill-clock" data-testid="exercise-drill-clock">
+        {t('exercises.drillClock', { time: time(e.drillTime) })}
+        {e.run > 0 ? ` · ${t('exercises.run', { run: e.run + 1 })}` : null}
       </div>
       <div
         className="exercise-progress"
@@ -170,7 +204,7 @@ function ExerciseCard({
           {formatPercent(progress, lang)}
         </span>
         <span data-testid="exercise-signals">{t('exercises.signals', { count: e.signalsApplied })}</span>
-        {e.status === 'running' ? <span>{t('exercises.endsAt', { time: time(e.endsAt) })}</span> : null}
+        {e.status === 'running' && e.endsAt ? <span>{t('exercises.endsAt', { time: time(e.endsAt) })}</span> : null}
         <span>
           {t('exercises.startedBy', { name: e.startedByName ?? e.startedBy.slice(0, 8), time: time(e.startedAt) })}
         </span>
@@ -183,6 +217,47 @@ function ExerciseCard({
         ) : null}
         {e.error ? <span className="error">{t('exercises.error', { error: e.error })}</span> : null}
       </div>
+      {canStop && e.status === 'running' ? (
+        <div className="exercise-controls" data-testid="exercise-controls">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void act(() => onSteer(e.paused ? 'resume' : 'pause'))}
+            data-testid="exercise-pause"
+          >
+            {e.paused ? t('exercises.control.resume') : t('exercises.control.pause')}
+          </button>
+          <select
+            value={String(e.speed)}
+            disabled={busy}
+            aria-label={t('exercises.start.speed')}
+            onChange={(ev) => {
+              const v = ev.target.value;
+              void act(() => onSteer('speed', { speed: v === 'max' ? 'max' : Number(v) }));
+            }}
+            data-testid="exercise-speed-control"
+          >
+            {[...new Set([...EXERCISE_CONTROL_SPEEDS, e.speed])].map((s) => (
+              <option key={s} value={String(s)}>
+                {s === 'max' ? t('exercises.speedMax') : t('exercises.speed', { speed: s })}
+              </option>
+            ))}
+          </select>
+          <input
+            type="datetime-local"
+            step={1}
+            value={seekTo}
+            min={cityLocalInput(Date.parse(e.from))}
+            max={cityLocalInput(Date.parse(e.to))}
+            onChange={(ev) => setSeekTo(ev.target.value)}
+            aria-label={t('exercises.control.seekTo')}
+            data-testid="exercise-seek-to"
+          />
+          <button type="button" disabled={busy || !seekTo} onClick={seek} data-testid="exercise-seek">
+            {t('exercises.control.seek')}
+          </button>
+        </div>
+      ) : null}
       {canStop && e.status === 'running' ? (
         <button
           type="button"

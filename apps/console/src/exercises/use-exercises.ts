@@ -73,6 +73,18 @@ export function useStopExercise(api: IocApi) {
   });
 }
 
+/** Pauses, resumes, changes the speed of or seeks the running exercise; a backward seek resolves the earlier run's incidents. */
+export function useSteerExercise(api: IocApi) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (c: Parameters<IocApi['steerExercise']>) => api.steerExercise(...c),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.exercises() });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.exerciseIncidents() });
+    },
+  });
+}
+
 export function useCreateRecording(api: IocApi) {
   const queryClient = useQueryClient();
   return useMutation({

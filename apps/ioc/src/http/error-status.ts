@@ -52,13 +52,14 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   USER_LAST_ADMIN: HttpStatus.CONFLICT,
   USER_PASSWORD_INCORRECT: HttpStatus.FORBIDDEN,
   AUTH_THROTTLED: HttpStatus.TOO_MANY_REQUESTS,
-  // exercises: one at a time, and a recording in use stays
+  // exercises: a limit on how many run, and a recording in use stays; a seek outside the window is the client's
   RECORDING_INVALID: HttpStatus.BAD_REQUEST,
   RECORDING_NOT_FOUND: HttpStatus.NOT_FOUND,
   RECORDING_IN_USE: HttpStatus.CONFLICT,
   EXERCISE_NOT_FOUND: HttpStatus.NOT_FOUND,
   EXERCISE_ACTIVE: HttpStatus.CONFLICT,
   EXERCISE_NOT_RUNNING: HttpStatus.CONFLICT,
+  EXERCISE_SEEK_INVALID: HttpStatus.BAD_REQUEST,
   QUEUE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   // recording files: a bad file is the client's; one of another city cannot be taken here; one too big, 413
   RECORDING_FILE_INVALID: HttpStatus.BAD_REQUEST,

@@ -7,9 +7,13 @@ import {
   EXERCISE_READ_ROLES,
   EXERCISE_WRITE_ROLES,
   ExerciseRequestSchema,
+  ExerciseSeekRequestSchema,
+  ExerciseSpeedRequestSchema,
   RECORDING_FILE_MEDIA_TYPE,
   RecordingRequestSchema,
   type ExerciseRequest,
+  type ExerciseSeekRequest,
+  type ExerciseSpeedRequest,
   type RecordingRequest,
 } from '@ioc/contracts';
 import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
@@ -91,7 +95,10 @@ export class RecordingsController {
   }
 }
 
-/** Exercises: a recording replayed through the correlation engine as exercise incidents, one at a time. */
+/**
+ * Exercises: a recording replayed through the correlation engine as exercise incidents, several at once (up to
+ * EXERCISES_MAX_RUNNING); trainers and supervisors pause, resume, change the speed of, seek and stop a running one.
+ */
 @ApiTags('exercises')
 @ApiBearerAuth()
 @Controller('api/v1/exercises')
@@ -101,7 +108,8 @@ export class ExercisesController {
   @Post()
   @Roles(...EXERCISE_WRITE_ROLES)
   @ApiOperation({
-    summary: 'Start replaying a recording at a speed (1–60) as exercise incidents; 409 EXERCISE_ACTIVE while one runs',
+    summary:
+      'Start replaying a recording at a speed (1–3600, or "max") as exercise incidents; 409 EXERCISE_ACTIVE while EXERCISES_MAX_RUNNING run',
   })
   @ApiZodBody(ExerciseRequestSchema)
   start(@Body(new ZodPipe(ExerciseRequestSchema, 'exercise')) body: ExerciseRequest, @CurrentPrincipal() p: Principal) {
@@ -130,5 +138,57 @@ export class ExercisesController {
   @ApiUuidParam()
   stop(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return this.exercises.stop(id, p.userId);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: 'Pause a running exercise: its drill clock stands still (a no-op when paused)' })
+  @ApiUuidParam()
+  pause(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.exercises.pause(id, p.userId);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: 'Resume a paused exercise where its clock stood (a no-op when not paused)' })
+  @ApiUuidParam()
+  resume(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.exercises.resume(id, p.userId);
+  }
+
+  @Post(':id/speed')
+  @HttpCode(200)
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({
+    summary: 'Change the speed of a running exercise from now on: 1–3600, or "max" (as fast as it goes)',
+  })
+  @ApiZodBody(ExerciseSpeedRequestSchema)
+  @ApiUuidParam()
+  speed(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(ExerciseSpeedRequestSchema, 'speed')) body: ExerciseSpeedRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.exercises.speed(id, body.speed, p.userId);
+  }
+
+  @Post(':id/seek')
+  @HttpCode(200)
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({
+    summary:
+      'Move the drill clock to a time of the recording window: forward fast-forwards (the skipped part is applied, not fanned out by the runner); ' +
+      'backward restarts the replay as a new run; 400 EXERCISE_SEEK_INVALID outside the window',
+  })
+  @ApiZodBody(ExerciseSeekRequestSchema)
+  @ApiUuidParam()
+  seek(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(ExerciseSeekRequestSchema, 'seek')) body: ExerciseSeekRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.exercises.seek(id, body.to, p.userId);
   }
 }

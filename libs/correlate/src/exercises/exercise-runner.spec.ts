@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { buildTopology, loadCity } from '@ioc/city';
-import { loadRules } from '@ioc/correlation';
+import { loadRules, steer, type ExerciseControl } from '@ioc/correlation';
 import type { IncidentSignal } from '@ioc/domain';
 import { IncidentError, type IncidentChange, type IncidentChangeFanout, type IncidentService } from '@ioc/incidents';
 import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
-import { ExerciseRunner } from './exercise-runner';
-import type { ExerciseService } from './exercise.service';
+import { ExerciseRunner, type AppliedDecision } from './exercise-runner';
+import { clockStateOf, type ExerciseService } from './exercise.service';
 import { binReading } from '../testing/bin-reading';
 
 const seeds = { rules: loadRules(), topology: buildTopology(loadCity()) };
@@ -25,6 +25,11 @@ function harness(applySignal: (signal: IncidentSignal) => Promise<IncidentChange
     status: 'running',
     startedBy: 'trainer',
     startedAt: new Date(T0),
+    anchorAt: new Date(T0),
+    anchorTo: new Date(T0),
+    paused: false,
+    run: 0,
+    quietUntil: null,
     replayedTo: null,
     signalsApplied: 0,
     endedAt: null,
@@ -37,16 +42,16 @@ function harness(applySignal: (signal: IncidentSignal) => Promise<IncidentChange
     recordingDevices: async () => ['bin-p10-0041'],
     recordingReports: async () => [],
     recordingPage: async (_id: string, after: unknown) => (after ? [] : [binReading('m-1', T0 + 1_000, 95)]),
-    checkpoint: async (_id: string, at: Date, applied: number) => {
+    checkpoint: async (_id: string, _run: number, at: Date, applied: number) => {
       exercise = { ...exercise, replayedTo: at, signalsApplied: applied };
-      return exercise.status;
+      return exercise;
     },
     end: async (_id: string, o: { status: ExerciseRecord['status']; at: Date; error?: string }) => {
       exercise = { ...exercise, status: o.status, endedAt: o.at, error: o.error ?? null };
       return exercise;
     },
   } as unknown as ExerciseRepository;
-  const service = { windUp: async () => 0 } as unknown as ExerciseService;
+  const service = { windUp: async () => 0, resolveEarlierRuns: async () => 0 } as unknown as ExerciseService;
   const fanned: IncidentChange[] = [];
   const fanout = { changed: async (c: IncidentChange) => void fanned.push(c) } as unknown as IncidentChangeFanout;
   const incidents = { applySignal } as unknown as IncidentService;
@@ -98,5 +103,140 @@ describe('ExerciseRunner', () => {
     await expect(h.runner.run('ex-1')).resolves.toEqual({ outcome: 'interrupted' });
     expect(tries).toBe(2);
     expect(h.exercise()).toMatchObject({ status: 'running', signalsApplied: 0 });
+  });
+});
+
+/**
+ * A ten-minute recording of one bin: it catches fire 1 min in, burns hotter 3 min in, then cools and reports every
+ * minute. Replayed by a runner on a fake wall clock that a trainer steers (each control applied as the service does,
+ * through the pure `steer`) at given wall offsets.
+ */
+function steeredRun(speed: number, script: ReadonlyArray<readonly [number, ExerciseControl]>) {
+  const readings = [
+    binReading('m-1', T0 + 60_000, 95),
+    binReading('m-2', T0 + 180_000, 135),
+    ...[4, 5, 6, 7, 8, 9].map((m) => binReading(`m-${m}`, T0 + m * 60_000, 30)),
+  ];
+  let wall = T0;
+  let exercise: ExerciseRecord = {
+    id: 'ex-2',
+    recordingId: 'rec-2',
+    recordingName: 'bin fire, cooling',
+    from: new Date(T0),
+    to: new Date(T0 + 600_000),
+    speed,
+    keyPrefix: 'exercise-ex2/',
+    status: 'running',
+    startedBy: 'trainer',
+    startedAt: new Date(T0),
+    anchorAt: new Date(T0),
+    anchorTo: new Date(T0),
+    paused: false,
+    run: 0,
+    quietUntil: null,
+    replayedTo: null,
+    signalsApplied: 0,
+    endedAt: null,
+    endedBy: null,
+    error: null,
+    woundUp: false,
+  };
+  const pending = [...script];
+  const control = () => {
+    while (pending.length && pending[0][0] <= wall - T0) {
+      const [, c] = pending.shift()!;
+      const x = steer(clockStateOf(exercise), c, wall);
+      exercise = {
+        ...exercise,
+        speed: x.speed,
+        anchorAt: new Date(x.anchorAt),
+        anchorTo: new Date(x.anchorTo),
+        paused: x.paused,
+        run: x.run,
+        quietUntil: x.quietUntil === null ? null : new Date(x.quietUntil),
+        ...(x.restart && { replayedTo: null, signalsApplied: 0 }),
+      };
+    }
+  };
+  const repo = {
+    findExercise: async () => exercise,
+    recordingDevices: async () => ['bin-p10-0041'],
+    recordingReports: async () => [],
+    recordingPage: async (_id: string, after: { time: Date } | undefined, limit: number) =>
+      readings.filter((m) => !after || m.ts > after.time).slice(0, limit),
+    checkpoint: async (_id: string, run: number, at: Date, applied: number) => {
+      if (exercise.run === run) exercise = { ...exercise, replayedTo: at, signalsApplied: applied };
+      return exercise;
+    },
+    end: async (_id: string, o: { status: ExerciseRecord['status']; at: Date }) => {
+      exercise = { ...exercise, status: o.status, endedAt: o.at };
+      return exercise;
+    },
+  } as unknown as ExerciseRepository;
+  const rewound: number[] = [];
+  const service = {
+    windUp: async () => 0,
+    resolveEarlierRuns: async (e: ExerciseRecord) => void rewound.push(e.run),
+  } as unknown as ExerciseService;
+  const decisions: AppliedDecision[] = [];
+  const fanned: IncidentChange[] = [];
+  const fanout = { changed: async (c: IncidentChange) => void fanned.push(c) } as unknown as IncidentChangeFanout;
+  const incidents = {
+    applySignal: async (signal: IncidentSignal) => ({ events: [{ key: signal.key }], incidents: [] }),
+  } as unknown as IncidentService;
+  const clock = { now: () => new Date(wall), nowMs: () => wall };
+  const runner = new ExerciseRunner(repo, service, incidents, fanout, seeds, clock, pino({ level: 'silent' }), {
+    tickMs: 250,
+    pageSize: 3,
+    retryMaxMs: 300,
+    sleep: async (ms) => {
+      wall += ms;
+      control();
+    },
+    onApplied: (d) => void decisions.push(d),
+  });
+  return { runner, decisions, fanned, rewound, exercise: () => exercise };
+}
+
+/** The incidents a run leaves, as trainees would compare them: type and key (without the run's prefix), drill times. */
+const storyOf = (decisions: readonly AppliedDecision[]) => {
+  const last = Math.max(...decisions.map((d) => d.run));
+  const prefix = last === 0 ? 'exercise-ex2/' : `exercise-ex2/r${last}/`;
+  return decisions
+    .filter((d) => d.run === last)
+    .map((d) => `${d.signal.op} ${d.signal.key.slice(prefix.length)} @${(d.drillAt - T0) / 1000}s`);
+};
+
+describe('ExerciseRunner steered by a trainer', () => {
+  it('makes the same decisions at the same drill times however the drill is paused, sped up, sought and rewound', async () => {
+    const straight = steeredRun(10, []);
+    await expect(straight.runner.run('ex-2')).resolves.toMatchObject({ outcome: 'ended', status: 'finished' });
+    const expected = storyOf(straight.decisions);
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    expect(expected[0]).toBe('raise bin-fire:ward-p10 @60s');
+    expect(straight.decisions.every((d) => d.live)).toBe(true);
+
+    const steered = steeredRun(10, [
+      [5_000, { op: 'pause' }], // drill 50 s
+      [8_000, { op: 'speed', speed: 30 }],
+      [10_000, { op: 'resume' }],
+      [15_000, { op: 'seek', to: T0 + 400_000 }], // drill 200 s → 400 s: forward, quietly
+      [17_000, { op: 'seek', to: T0 + 120_000 }], // backward: a new run from the start, quiet to 120 s
+      [19_000, { op: 'speed', speed: 0 }], // "max"
+    ]);
+    await expect(steered.runner.run('ex-2')).resolves.toMatchObject({ outcome: 'ended', status: 'finished' });
+    expect(steered.exercise()).toMatchObject({ run: 1, status: 'finished' });
+    expect(storyOf(steered.decisions)).toEqual(expected);
+    // The earlier run's incidents were resolved before the new run applied anything.
+    expect(steered.rewound).toEqual([0, 1]);
+    // Run 0 saw the fire live; the forward seek applied what it skipped quietly; the new run was quiet up to 120 s.
+    const run0 = steered.decisions.filter((d) => d.run === 0);
+    expect(run0.find((d) => d.drillAt === T0 + 60_000)?.live).toBe(true);
+    expect(run0.filter((d) => d.drillAt > T0 + 200_000).every((d) => !d.live)).toBe(true);
+    const run1 = steered.decisions.filter((d) => d.run === 1);
+    expect(run1.every((d) => d.live === d.drillAt > T0 + 120_000)).toBe(true);
+    expect(steered.fanned).toHaveLength(steered.decisions.filter((d) => d.live).length);
+    // Numbered from 0 in each run, nothing applied twice.
+    expect(run1.map((d) => d.n)).toEqual(run1.map((_, i) => i));
   });
 });

@@ -6,7 +6,7 @@ import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import type { IncidentChangeFanout, IncidentChange, IncidentService } from '@ioc/incidents';
 import { reportToEngineEvent, toEngineEvent } from '../correlation.service';
 import { describeFailure, isTransientSignalFailure } from '../signal-failure';
-import type { ExerciseService } from './exercise.service';
+import { runPrefixOf, type ExerciseService } from './exercise.service';
 
 export interface ExerciseRunnerOptions {
   /** Wall time between two steps of a replay. */
@@ -17,6 +17,20 @@ export interface ExerciseRunnerOptions {
   readonly retryMaxMs: number;
   /** The waits between steps and between tries (setTimeout when absent). */
   readonly sleep?: Sleep;
+  /** Told of each decision applied (tests: the drill time it was made at, whether it was fanned out). */
+  readonly onApplied?: (d: AppliedDecision) => void;
+}
+
+/** One decision an exercise applied. */
+export interface AppliedDecision {
+  readonly exerciseId: string;
+  readonly run: number;
+  readonly n: number;
+  /** When the engine made it, in the recording's own time. */
+  readonly drillAt: number;
+  readonly signal: IncidentSignal;
+  /** False for a decision a seek skipped: applied, not fanned out by the runner. */
+  readonly live: boolean;
 }
 
 export const EXERCISE_RUNNER_DEFAULTS: ExerciseRunnerOptions = { tickMs: 250, pageSize: 2_000, retryMaxMs: 5_000 };
@@ -124,50 +138,103 @@ export class ExerciseRunner {
     return this.ended(now ?? e, log);
   }
 
-  /** True when interrupted by the process stopping (the exercise still runs). */
-  private async replay(e: ExerciseRecord, log: Logger): Promise<boolean> {
-    if (!e.recordingId) throw new Error('its recording was deleted');
-    const timeline: ExerciseTimeline = {
-      from: e.from.getTime(),
-      to: e.to.getTime(),
-      speed: e.speed,
-      startedAt: e.startedAt.getTime(),
-    };
+  /**
+   * The exercise's timeline at wall time `now`, as its row says (steered by trainers). At speed "max" it is re-anchored
+   * at `now` and where the replay is, so each decision is timed when it is applied.
+   */
+  private timelineOf(e: ExerciseRecord, now: number, position: number): ExerciseTimeline {
+    const base = { from: e.from.getTime(), to: e.to.getTime(), speed: e.speed, paused: e.paused };
+    if (e.speed === 0 && !e.paused) return { ...base, startedAt: now, anchor: position };
+    return { ...base, startedAt: e.anchorAt.getTime(), anchor: e.anchorTo.getTime() };
+  }
+
+  /**
+   * True when interrupted by the process stopping (the exercise still runs). Each step reads the trainers' steering
+   * back with the checkpoint: a pause, a speed or a forward seek changes the clock the next step follows; a backward
+   * seek (a new run) starts the replay again from the recording's start.
+   */
+  private async replay(first: ExerciseRecord, log: Logger): Promise<boolean> {
+    if (!first.recordingId) throw new Error('its recording was deleted');
     // Absence is judged only for the devices the recording holds: one it never heard from is not silent in the drill.
-    const devices = new Set(await this.repo.recordingDevices(e.recordingId));
-    const replay = new ExerciseReplay(this.seeds.rules, this.seeds.topology, timeline, e.keyPrefix, devices);
-    const recording = new RecordingCursor(this.repo, e.recordingId, this.opts.pageSize);
-    let applied = e.signalsApplied;
-    if (applied > 0)
-      log.info(
-        { signalsApplied: applied, replayedTo: e.replayedTo },
-        'exercise taken up again: replaying to its checkpoint',
-      );
+    const devices = new Set(await this.repo.recordingDevices(first.recordingId));
+    let e = first;
     for (;;) {
-      if (this.stopping.signal.aborted) return true;
-      const goal = replayedTo(timeline, this.clock.nowMs());
-      const { events, reached } = await recording.next(goal);
-      replay.push(events);
-      for (const { n, signal } of replay.advanceTo(reached)) {
-        if (n < applied) continue;
-        const change = await this.apply(signal, log);
-        if (!change) return true;
-        await this.fanout.changed(change);
-        applied = n + 1;
+      const run = e.run;
+      // A run's incidents never mix with an earlier run's: those still active are resolved before it applies anything.
+      await this.service.resolveEarlierRuns(e);
+      const replay = new ExerciseReplay(
+        this.seeds.rules,
+        this.seeds.topology,
+        this.timelineOf(e, this.clock.nowMs(), e.from.getTime()),
+        runPrefixOf(e),
+        devices,
+      );
+      const recording = new RecordingCursor(this.repo, first.recordingId, this.opts.pageSize);
+      let applied = e.signalsApplied;
+      if (applied > 0)
+        log.info(
+          { run, signalsApplied: applied, replayedTo: e.replayedTo },
+          'exercise taken up again: replaying to its checkpoint',
+        );
+      for (;;) {
+        if (this.stopping.signal.aborted) return true;
+        // The trainers' latest steering, read just before the step, so a pause or a slower speed is not overrun by
+        // a step at the old pace (at ×3600 a 250 ms step is 15 minutes of drill).
+        const steered = await this.repo.findExercise(e.id);
+        if (!steered || steered.status !== 'running') {
+          log.info({ status: steered?.status, signalsApplied: applied }, 'exercise no longer running: replay ends');
+          return false;
+        }
+        e = steered;
+        if (e.run !== run) {
+          log.info({ run: e.run, to: e.anchorTo }, 'exercise sought backward: a new run from the recording start');
+          break;
+        }
+        const now = this.clock.nowMs();
+        const timeline = this.timelineOf(e, now, replay.position);
+        replay.retime(timeline);
+        const goal = replayedTo(timeline, now);
+        const { events, reached } = await recording.next(goal);
+        replay.push(events);
+        // What the engine decides while the replay passes through a seek's skipped part (up to its target) is
+        // quiet; what it decides after, live. Split at the target, so it holds whatever time a decision carries.
+        const quietUntil = e.quietUntil?.getTime() ?? -Infinity;
+        const decided = [
+          ...(quietUntil > replay.position ? replay.advanceTo(Math.min(reached, quietUntil)) : []).map((d) => ({
+            ...d,
+            live: false,
+          })),
+          ...replay.advanceTo(reached).map((d) => ({ ...d, live: true })),
+        ];
+        for (const { n, signal, drillAt, live } of decided) {
+          if (n < applied) continue;
+          const change = await this.apply(signal, log);
+          if (!change) return true;
+          // What a seek skips is applied (the incidents are as they would be at that point), not fanned out (no push from
+          // here, no timers; the gap-free socket feed still reads it from the database: flagging it is still to do).
+          if (live) await this.fanout.changed(change);
+          applied = n + 1;
+          this.opts.onApplied?.({ exerciseId: e.id, run, n, drillAt, signal, live });
+        }
+        const now2 = await this.repo.checkpoint(e.id, run, new Date(replay.position), applied);
+        if (!now2 || now2.status !== 'running') {
+          log.info({ status: now2?.status, signalsApplied: applied }, 'exercise no longer running: replay ends');
+          return false;
+        }
+        e = now2;
+        if (e.run !== run) {
+          log.info({ run: e.run, to: e.anchorTo }, 'exercise sought backward: a new run from the recording start');
+          break;
+        }
+        if (replay.finished) {
+          await this.repo.end(e.id, { status: 'finished', at: new Date(this.clock.nowMs()) });
+          log.info({ signalsApplied: applied, stats: replay.stats() }, 'exercise finished: the recording is over');
+          return false;
+        }
+        // Behind its clock (more of the recording to read for this step, a seek forward, speed "max"): go on at once.
+        if (reached < goal) continue;
+        await (this.opts.sleep ?? realSleep)(this.opts.tickMs, this.stopping.signal);
       }
-      const status = await this.repo.checkpoint(e.id, new Date(replay.position), applied);
-      if (status !== 'running') {
-        log.info({ status, signalsApplied: applied }, 'exercise no longer running: replay ends');
-        return false;
-      }
-      if (replay.finished) {
-        await this.repo.end(e.id, { status: 'finished', at: new Date(this.clock.nowMs()) });
-        log.info({ signalsApplied: applied, stats: replay.stats() }, 'exercise finished: the recording is over');
-        return false;
-      }
-      // Behind its clock (more of the recording to read for this step): go on at once.
-      if (reached < goal) continue;
-      await (this.opts.sleep ?? realSleep)(this.opts.tickMs, this.stopping.signal);
     }
   }
 

@@ -9,6 +9,8 @@ export const EXERCISE_ERROR_CODES = [
   'EXERCISE_NOT_FOUND',
   'EXERCISE_ACTIVE',
   'EXERCISE_NOT_RUNNING',
+  /** A seek outside the recording's window. */
+  'EXERCISE_SEEK_INVALID',
   /** The exercise's run could not be queued. */
   'QUEUE_UNAVAILABLE',
   /** A recording file refused (@ioc/contracts' RECORDING_FILE_ERROR_CODES): bad, another city model, too large. */

@@ -12,7 +12,8 @@ import type { IncidentChangeFanout, IncidentService } from '@ioc/incidents';
 import { EXERCISE_ENDED_REASON, ExerciseService, type ExerciseJobs } from './exercise.service';
 
 const NOW = Date.parse('2026-11-22T09:00:00+07:00');
-const clock: Clock = { now: () => new Date(NOW), nowMs: () => NOW };
+let wall = NOW;
+const clock: Clock = { now: () => new Date(wall), nowMs: () => wall };
 const recording: RecordingRecord = {
   id: '7d0c6a43-5d3c-4c59-9d57-1c1e1a0e7a11',
   name: 'Triều cường tháng 10',
@@ -36,6 +37,11 @@ function exercise(over: Partial<ExerciseRecord> = {}): ExerciseRecord {
     status: 'running',
     startedBy: 'u-trainer',
     startedAt: new Date(NOW),
+    anchorAt: new Date(NOW),
+    anchorTo: recording.from,
+    paused: false,
+    run: 0,
+    quietUntil: null,
     replayedTo: null,
     signalsApplied: 0,
     endedAt: null,
@@ -65,8 +71,15 @@ function setup(
     record: async () => opts.record ?? recording,
     start: async (e: Pick<ExerciseRecord, 'id' | 'speed' | 'keyPrefix' | 'startedBy' | 'startedAt'>) => {
       if (current?.status === 'running') return 'active' as const;
-      current = exercise({ ...e });
+      current = exercise({ ...e, anchorAt: e.startedAt });
       return current;
+    },
+    steer: async (id: string, change: (e: ExerciseRecord) => Partial<ExerciseRecord> & { restart: boolean }) => {
+      if (!current || current.id !== id) return 'not-found';
+      if (current.status !== 'running') return { notRunning: current };
+      const { restart, ...c } = change(current);
+      current = { ...current, ...c, ...(restart && { replayedTo: null, signalsApplied: 0 }) };
+      return { steered: current };
     },
     end: async (id: string, o: { status: ExerciseRecord['status']; error?: string; by?: string }) => {
       if (!current || current.id !== id || current.status !== 'running') return undefined;
@@ -75,6 +88,10 @@ function setup(
       return current;
     },
     findExercise: async (id: string) => (current?.id === id ? current : undefined),
+    checkpoint: async (_id: string, _run: number, at: Date, n: number) => {
+      current = { ...current!, replayedTo: at, signalsApplied: n };
+      return current;
+    },
     markWoundUp: async (id: string) => void wound.push(id),
   } as unknown as ExerciseRepository;
   const users = {
@@ -117,6 +134,8 @@ const codeOf = (p: Promise<unknown>) =>
   );
 
 describe('ExerciseService', () => {
+  beforeEach(() => (wall = NOW));
+
   it('starts an exercise under a prefix of its own and queues its replay; its end is at the chosen speed', async () => {
     const { service, queued } = setup();
     const dto = await service.start({ recordingId: recording.id, speed: 60 }, 'u-trainer');
@@ -174,5 +193,56 @@ describe('ExerciseService', () => {
       code: 'RECORDING_INVALID',
       message: expect.stringContaining('record a shorter window'),
     });
+  });
+
+  it('pauses, resumes, changes the speed of and seeks a running exercise on its drill clock', async () => {
+    const e = exercise({ speed: 60 });
+    const { service, applied } = setup({
+      running: e,
+      activeKeys: ['exercise-3f1b9a52/bin-fire:ward-p10', 'exercise-3f1b9a52/r1/flood:ward-p3'],
+    });
+    const from = recording.from.getTime();
+    wall = NOW + 10_000; // ×60: 10 minutes into the recording
+    expect(await service.pause(e.id, 'u-trainer')).toMatchObject({
+      paused: true,
+      drillTime: new Date(from + 600_000).toISOString(),
+      endsAt: null,
+    });
+    wall = NOW + 20_000; // paused: the clock stands still
+    expect((await service.get(e.id)).drillTime).toBe(new Date(from + 600_000).toISOString());
+    expect(await service.pause(e.id, 'u-trainer')).toMatchObject({ paused: true });
+    expect(await service.resume(e.id, 'u-trainer')).toMatchObject({ paused: false });
+    wall = NOW + 30_000; // resumed 10 s ago at ×60
+    expect(await service.speed(e.id, 'max', 'u-trainer')).toMatchObject({
+      speed: 'max',
+      drillTime: new Date(from + 1_200_000).toISOString(),
+      endsAt: null,
+    });
+    expect(await service.speed(e.id, 10, 'u-trainer')).toMatchObject({ speed: 10 });
+    // Forward: the clock jumps, the checkpoint stays, the skipped part is quiet.
+    const forward = await service.seek(e.id, new Date(from + 3_600_000), 'u-trainer');
+    expect(forward).toMatchObject({ run: 0, drillTime: new Date(from + 3_600_000).toISOString() });
+    // Backward (before what was applied): a new run under its own prefix, its checkpoint back at the start.
+    await (service as unknown as { repo: ExerciseRepository }).repo.checkpoint(e.id, 0, new Date(from + 3_600_000), 4);
+    const back = await service.seek(e.id, new Date(from + 60_000), 'u-trainer');
+    expect(back).toMatchObject({
+      run: 1,
+      runPrefix: 'exercise-3f1b9a52/r1/',
+      replayedTo: null,
+      signalsApplied: 0,
+      drillTime: new Date(from + 60_000).toISOString(),
+    });
+    // The earlier run's incidents still active are resolved; the current run's stay.
+    expect(await service.resolveEarlierRuns({ id: e.id, keyPrefix: e.keyPrefix, run: 1 })).toBe(1);
+    expect(applied.map((a) => [a.signal.key, (a.signal as { reason?: string }).reason])).toEqual([
+      ['exercise-3f1b9a52/bin-fire:ward-p10', 'the exercise was rewound'],
+    ]);
+    expect(await codeOf(service.seek(e.id, new Date(from - 1), 'u-trainer'))).toBe('EXERCISE_SEEK_INVALID');
+    expect(await codeOf(service.seek(e.id, new Date(recording.to.getTime() + 1), 'u-trainer'))).toBe(
+      'EXERCISE_SEEK_INVALID',
+    );
+    await service.stop(e.id, 'u-trainer');
+    expect(await codeOf(service.pause(e.id, 'u-trainer'))).toBe('EXERCISE_NOT_RUNNING');
+    expect(await codeOf(service.resume('00000000-0000-4000-8000-000000000000', 'u'))).toBe('EXERCISE_NOT_FOUND');
   });
 });

@@ -24,9 +24,9 @@ const RUN_WORKER = Symbol('EXERCISE_RUN_WORKER');
  * One exercise job runs for as long as its replay (hours at speed 1): BullMQ renews its lock while it runs. A worker
  * that dies leaves the lock to expire (30 s) and the stalled check (every 15 s) gives the job to the next worker,
  * which takes the exercise up from its checkpoint; a job may stall that way many times before BullMQ gives it up.
+ * A worker runs as many replays at once as exercises may run (EXERCISES_MAX_RUNNING).
  */
 export const EXERCISE_WORKER: WorkerTuning = {
-  concurrency: 1,
   lockDurationMs: 30_000,
   stalledIntervalMs: 15_000,
   maxStalledCount: 20,
@@ -41,7 +41,7 @@ export interface ExercisesModuleOptions {
   readonly worker: boolean;
 }
 
-/** Trainers' exercises: ExerciseService (recordings, start, stop) and, in the jobs role, the runner of their replays. */
+/** Trainers' exercises: ExerciseService (recordings, start, steer, stop) and, in the jobs role, the runner of their replays. */
 @Module({})
 export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
@@ -66,7 +66,13 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
           inject: [IOC_CONFIG, LOGGER],
           useFactory: (config: IocConfig, logger: Logger): ExerciseJobRunner =>
             new JobRunner(
-              { redisUrl: config.redis.url, prefix: config.redis.prefix, queue: QUEUES.exercises, ...EXERCISE_WORKER },
+              {
+                redisUrl: config.redis.url,
+                prefix: config.redis.prefix,
+                queue: QUEUES.exercises,
+                ...EXERCISE_WORKER,
+                concurrency: config.exercises.maxRunning,
+              },
               logger.child({ component: 'exercises' }),
             ),
         },
@@ -81,6 +87,7 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             EXERCISE_JOBS,
             CLOCK,
             LOGGER,
+            IOC_CONFIG,
           ],
           useFactory: (
             repo: ExerciseRepository,
@@ -91,6 +98,7 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             jobs: ExerciseJobRunner,
             clock: Clock,
             logger: Logger,
+            config: IocConfig,
           ) =>
             new ExerciseService(
               repo,
@@ -101,6 +109,7 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
               jobs,
               clock,
               logger.child({ component: 'exercises' }),
+              { maxRunning: config.exercises.maxRunning },
             ),
         },
         {

@@ -352,10 +352,10 @@ describe('operator console (browser)', () => {
 
     // Start it at ×60: running, shown in the header, and its bin fire listed as an exercise within seconds.
     await view.locator('[data-testid="exercise-recording"]').selectOption({ label: NAME });
-    await view.locator('[data-testid="exercise-speed"]').fill('61');
+    await view.locator('[data-testid="exercise-speed"]').fill('3601');
     await view.locator('[data-testid="exercise-start"]').click();
     await view
-      .locator('[data-testid="exercise-form"] [role="alert"]', { hasText: 'Tốc độ là số nguyên từ 1 đến 60' })
+      .locator('[data-testid="exercise-form"] [role="alert"]', { hasText: 'Tốc độ là số nguyên từ 1 đến 3600' })
       .waitFor();
     await view.locator('[data-testid="exercise-form"] button[data-speed="60"]').click();
     expect(await view.locator('[data-testid="exercise-speed"]').inputValue()).toBe('60');

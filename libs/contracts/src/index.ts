@@ -42,7 +42,6 @@ export {
 } from './schemas';
 export { createMessageValidators, describeErrors, type MessageValidators } from './validation';
 export {
-  NGSI_LD_MAX_ENTITIES,
   NGSI_LD_NOTIFY_PATH,
   ngsiLdBridgeId,
   readNgsiLdNotification,
@@ -52,6 +51,7 @@ export { MessageDecoder, type DecodeOptions, type DecodeResult } from './message
 export {
   derivedMsgId,
   NGSI_LD_MAPPINGS,
+  NGSI_LD_MAX_ENTITIES,
   SENML_MEASUREMENTS,
   translateNgsiLd,
   translateSenml,

@@ -1,10 +1,8 @@
 import { ID_PATTERN } from './schemas/common.schema';
+import { NGSI_LD_MAX_ENTITIES } from './formats/ngsi-ld';
 
 /** The NGSI-LD notification endpoint (HTTP), relative to the server's root. */
 export const NGSI_LD_NOTIFY_PATH = 'api/v1/ngsi-ld/notify';
-
-/** Most entities one notification may carry (as many as a gateway batch's messages). */
-export const NGSI_LD_MAX_ENTITIES = 500;
 
 export type NotificationRead =
   | { readonly ok: true; readonly entities: number; readonly subscriptionId?: string }

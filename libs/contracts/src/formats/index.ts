@@ -1,5 +1,5 @@
 export { SENML_MEASUREMENTS, translateSenml } from './senml';
-export { NGSI_LD_MAPPINGS, translateNgsiLd } from './ngsi-ld';
+export { NGSI_LD_MAPPINGS, NGSI_LD_MAX_ENTITIES, translateNgsiLd } from './ngsi-ld';
 export {
   derivedMsgId,
   type NgsiLdMapping,

@@ -1,5 +1,5 @@
 import type { MessageKind, RejectionCode } from '@ioc/domain';
-import { ID_PATTERN } from '../schemas/common.schema';
+import { ATTRS_LIMITS, ID_PATTERN } from '../schemas/common.schema';
 import {
   derivedMsgId,
   type NgsiLdMapping,
@@ -98,9 +98,6 @@ const TIME_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   TrafficFlowObserved: ['dateObserved', 'dateObservedTo', 'TimeInstant'],
 };
 
-const ATTRS_MAX = 32;
-const ATTR_KEY_MAX = 64;
-const ATTR_STRING_MAX = 256;
 const idRe = new RegExp(ID_PATTERN);
 /** An NGSI-LD entity URN, urn:ngsi-ld:<Type>:<rest>; older Smart Data Models examples write urn:ngsi: or uri:ngsi:. */
 const ENTITY_URN = /^(?:urn|uri):ngsi(?:-ld)?:([^:]+):(.+)$/i;
@@ -329,11 +326,14 @@ function extras(attrs: Map<string, Attr>, used: ReadonlySet<string>): Obj | unde
   const out: Obj = {};
   let n = 0;
   for (const [name, a] of attrs) {
-    if (n >= ATTRS_MAX) break;
-    if (used.has(name) || name.length > ATTR_KEY_MAX || name.startsWith('@')) continue;
+    if (n >= ATTRS_LIMITS.maxProperties) break;
+    if (used.has(name) || name.length > ATTRS_LIMITS.maxKeyLength || name.startsWith('@')) continue;
     const v = a.value;
     const fits =
-      (typeof v === 'string' && v.length <= ATTR_STRING_MAX) || isNum(v) || typeof v === 'boolean' || v === null;
+      (typeof v === 'string' && v.length <= ATTRS_LIMITS.maxStringLength) ||
+      isNum(v) ||
+      typeof v === 'boolean' ||
+      v === null;
     if (!fits) continue;
     out[name] = v;
     n++;

@@ -1,5 +1,6 @@
 import type { MessageKind, RejectionCode } from '@ioc/domain';
 import { ID_PATTERN } from '../schemas/common.schema';
+import { SENML_MAX_RECORDS } from '../schemas/standard.schema';
 import {
   derivedMsgId,
   type SenmlMeasurement,
@@ -9,8 +10,6 @@ import {
   type Translator,
 } from './translation';
 
-/** Records in one pack (like GATEWAY_MAX_MESSAGES for a native batch). */
-export const SENML_MAX_RECORDS = 500;
 /** The SenML version the IOC understands (RFC 8428); a pack declaring a higher bver is refused whole. */
 export const SENML_VERSION = 10;
 /** The name prefix that says, unambiguously, which IOC device a record is about: urn:dev:ioc:{deviceId}: */

@@ -16,14 +16,15 @@ export const Percent = Type.Number({ minimum: 0, maximum: 100 });
 export const BatteryPct = Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Battery charge, %.' }));
 export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
 export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
+/** The limits of `attrs`: how many, how long a name, how long a string value. */
+export const ATTRS_LIMITS = { maxProperties: 32, maxKeyLength: 64, maxStringLength: 256 } as const;
 export const Attrs = Type.Optional(
   Type.Record(
-    Type.String({ maxLength: 64 }),
-    Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean(), Type.Null()]),
+    Type.String({ maxLength: ATTRS_LIMITS.maxKeyLength }),
+    Type.Union([Type.String({ maxLength: ATTRS_LIMITS.maxStringLength }), Type.Number(), Type.Boolean(), Type.Null()]),
     {
-      maxProperties: 32,
-      description:
-        'Vendor-specific scalar attributes (at most 32, strings up to 256 characters), kept but not interpreted.',
+      maxProperties: ATTRS_LIMITS.maxProperties,
+      description: `Vendor-specific scalar attributes (at most ${ATTRS_LIMITS.maxProperties}, strings up to ${ATTRS_LIMITS.maxStringLength} characters), kept but not interpreted.`,
     },
   ),
 );

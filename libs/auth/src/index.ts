@@ -1,7 +1,7 @@
 export type { Principal, UserRole } from './principal';
 export { AUTH_ERROR_CODES, AuthError, type AuthErrorCode } from './auth.errors';
 export { TokenService, type TokenPrincipal } from './token.service';
-export { bearerToken } from './auth.guard';
+export { bearerToken, roleAllowed } from './auth.guard';
 export { LoginThrottle, type LoginBlock, type LoginLimits } from './login-throttle';
 export { LoginService } from './login.service';
 export { AuthModule } from './auth.module';

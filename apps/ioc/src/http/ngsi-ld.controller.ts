@@ -1,7 +1,7 @@
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthError, Public, TokenService, UserService, bearerToken } from '@ioc/auth';
+import { AuthError, Public, TokenService, UserService, bearerToken, roleAllowed, type UserRole } from '@ioc/auth';
 import {
   NGSI_LD_NOTIFY_PATH,
   bridgeTopic,
@@ -32,6 +32,9 @@ export function ngsiLdBodyParser(limitBytes: number): RequestHandler {
       });
     });
 }
+
+/** Who may post notifications with a bearer token (admin may everything, as the guard has it). */
+const NOTIFY_ROLES: readonly UserRole[] = ['integrator'];
 
 /** `Authorization: Basic base64(id:password)` → its parts, or undefined. */
 export function basicCredentials(header: string | undefined): { id: string; password: string } | undefined {
@@ -100,10 +103,10 @@ export class NgsiLdController {
       );
     }
     const principal = await this.users.active(await this.tokens.verify(token));
-    if (principal.role !== 'integrator' && principal.role !== 'admin') {
+    if (!roleAllowed(principal.role, NOTIFY_ROLES)) {
       throw new AuthError('AUTH_FORBIDDEN', `role ${principal.role} may not post NGSI-LD notifications`, {
         role: principal.role,
-        allowed: ['admin', 'integrator'],
+        allowed: ['admin', ...NOTIFY_ROLES],
       });
     }
     return bridgeTopic('ngsi-ld', ngsiLdBridgeId(principal.username));

@@ -8,7 +8,7 @@ import {
 import { GATEWAY_MAX_MESSAGES } from './schemas';
 import { parseTopic, type StandardFormat, type StandardSource } from './topics';
 import { describeErrors, type MessageValidators } from './validation';
-import { translateNgsiLd, translateSenml, type Translator } from './formats';
+import { translateNgsiLd, translateSenml, type TranslationRejection, type Translator } from './formats';
 
 const TRANSLATORS: Readonly<Record<StandardFormat, Translator>> = { senml: translateSenml, 'ngsi-ld': translateNgsiLd };
 
@@ -153,43 +153,42 @@ export class MessageDecoder {
     // A payload that is one message keeps its bytes as received; a part of a larger one keeps that part.
     const bytesOf = (source: unknown) =>
       whole || source === undefined ? payload : Buffer.from(JSON.stringify(source));
-    const accepted: DeviceMessage[] = [];
-    const rejected: QuarantinedMessage[] = translation.rejected.map((r) => ({
+    const quarantine = (r: TranslationRejection): QuarantinedMessage => ({
       receivedAt,
       topic,
       payload: bytesOf(r.source),
       code: r.code,
       reason: r.reason,
-      deviceId: r.deviceId ?? topicDevice,
+      deviceId: r.deviceId,
       msgId: r.msgId,
       gatewayId,
-    }));
+    });
+    const accepted: DeviceMessage[] = [];
+    const rejected = translation.rejected.map((r) => quarantine({ ...r, deviceId: r.deviceId ?? topicDevice }));
     for (const m of translation.messages) {
       if (topicDevice !== undefined && m.deviceId !== topicDevice) {
-        rejected.push({
-          receivedAt,
-          topic,
-          payload: bytesOf(m.source),
-          code: 'DEVICE_ID_MISMATCH',
-          reason: `${route.format} payload names device "${m.deviceId}", not the topic's device "${topicDevice}"`,
-          deviceId: topicDevice,
-          msgId: m.body.msgId as string | undefined,
-          gatewayId,
-        });
+        rejected.push(
+          quarantine({
+            code: 'DEVICE_ID_MISMATCH',
+            reason: `${route.format} payload names device "${m.deviceId}", not the topic's device "${topicDevice}"`,
+            deviceId: topicDevice,
+            msgId: m.body.msgId as string | undefined,
+            source: m.source,
+          }),
+        );
         continue;
       }
       const result = this.entry(m.body, undefined, m.kind, m.deviceId, topic, receivedAt, gatewayId);
       if ('code' in result) {
-        rejected.push({
-          receivedAt,
-          topic,
-          payload: bytesOf(m.source),
-          code: result.code,
-          reason: `${route.format} → ${result.reason}`,
-          deviceId: m.deviceId,
-          msgId: result.msgId,
-          gatewayId,
-        });
+        rejected.push(
+          quarantine({
+            code: result.code,
+            reason: `${route.format} → ${result.reason}`,
+            deviceId: m.deviceId,
+            msgId: result.msgId,
+            source: m.source,
+          }),
+        );
       } else {
         accepted.push(result);
       }

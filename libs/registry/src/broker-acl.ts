@@ -138,6 +138,19 @@ export function createIdentityCommands(i: BrokerIdentity): DynsecCommand[] {
   return cmds;
 }
 
+/** Commands that add ACLs to a role (the plugin answers "already exists" for one it has). */
+export function addAclCommands(rolename: string, acls: readonly DynsecAcl[]): DynsecCommand[] {
+  return acls.map((a) => ({ command: 'addRoleACL', rolename, priority: 0, ...a }));
+}
+
+/** Commands that take ACLs, named by type and topic, off a role. */
+export function removeAclCommands(
+  rolename: string,
+  acls: ReadonlyArray<{ readonly acltype: string; readonly topic: string }>,
+): DynsecCommand[] {
+  return acls.map((a) => ({ command: 'removeRoleACL', rolename, acltype: a.acltype, topic: a.topic }));
+}
+
 /** Commands that remove an identity (the broker disconnects it at once). */
 export function deleteIdentityCommands(username: string, rolename: string): DynsecCommand[] {
   return [

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { TOPIC_ROOT, gatewayStandardTopic } from '@ioc/contracts';
-import type { DynsecAcl } from './broker-acl';
+import { addAclCommands, type DynsecAcl } from './broker-acl';
+import { newPassword } from './registry.service';
 import type { DynsecClient } from './dynsec.client';
 import { RegistryError } from './registry.errors';
 
@@ -52,12 +53,12 @@ export class PayloadBridge {
   async start(): Promise<void> {
     let credentials = this.o.fallback;
     if (this.dynsec) {
-      const password = randomBytes(24).toString('base64url');
+      const password = newPassword();
       // The role may exist from an earlier version: its ACLs are added one by one ("already exists" is fine).
       await this.dynsec.send(
         [
           { command: 'createRole', rolename: BRIDGE_ROLE, acls: bridgeAcls().map((a) => ({ priority: 0, ...a })) },
-          ...bridgeAcls().map((a) => ({ command: 'addRoleACL', rolename: BRIDGE_ROLE, priority: 0, ...a })),
+          ...addAclCommands(BRIDGE_ROLE, bridgeAcls()),
           { command: 'deleteClient', username: this.username },
         ],
         true,

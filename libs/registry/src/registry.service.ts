@@ -8,6 +8,7 @@ import type { DeviceType } from '@ioc/domain';
 import type { RegisteredDevice, RegisteredGateway, RegistryRepository, RegistryTransaction } from '@ioc/storage';
 import type { RegistryChangeTap } from '@ioc/queue';
 import {
+  addAclCommands,
   createIdentityCommands,
   deleteIdentityCommands,
   deviceAcls,
@@ -15,6 +16,7 @@ import {
   gatewayAcls,
   gatewayRoleName,
   isReservedId,
+  removeAclCommands,
   RESERVED_ID_PREFIXES,
   type BrokerIdentity,
   type DynsecAcl,
@@ -396,7 +398,7 @@ export class RegistryService {
       const drift = aclDrift(roles.get(deviceRoleName(d.id)), deviceAcls(d.id, d.type));
       if (drift.add.length || drift.drop.length) fixed++;
       commands.push(...addAclCommands(deviceRoleName(d.id), drift.add));
-      commands.push(...drift.drop.map((a) => ({ command: 'removeRoleACL', rolename: deviceRoleName(d.id), ...a })));
+      commands.push(...removeAclCommands(deviceRoleName(d.id), drift.drop));
     }
     for (const g of gateways) {
       wanted.add(g.id);
@@ -424,7 +426,7 @@ export class RegistryService {
       const { add, drop } = aclDrift(role, acls);
       if (add.length || drop.length) fixed++;
       commands.push(...addAclCommands(gatewayRoleName(g.id), add));
-      commands.push(...drop.map((a) => ({ command: 'removeRoleACL', rolename: gatewayRoleName(g.id), ...a })));
+      commands.push(...removeAclCommands(gatewayRoleName(g.id), drop));
     }
     let removed = 0;
     for (const [username] of clients) {
@@ -518,14 +520,6 @@ function feedbackAclsOf(deviceId: string): DynsecAcl[] {
     { acltype: 'subscribeLiteral', topic: feedbackTopic(deviceId), allow: true },
     { acltype: 'publishClientReceive', topic: feedbackTopic(deviceId), allow: true },
   ];
-}
-
-function addAclCommands(rolename: string, acls: readonly DynsecAcl[]): DynsecCommand[] {
-  return acls.map((a) => ({ command: 'addRoleACL', rolename, priority: 0, ...a }));
-}
-
-function removeAclCommands(rolename: string, acls: readonly DynsecAcl[]): DynsecCommand[] {
-  return acls.map((a) => ({ command: 'removeRoleACL', rolename, acltype: a.acltype, topic: a.topic }));
 }
 
 function credentialsOf(id: string, password: string, acls: readonly DynsecAcl[]): MqttCredentials {

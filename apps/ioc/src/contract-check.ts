@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadCity, planConnections } from '@ioc/city';
+import { loadCity, planConnections, type City } from '@ioc/city';
 import {
   checkOffline,
   checkOnline,
@@ -41,6 +41,10 @@ function readPayloadFile(file: string): ParsedPayloadFile {
   return parsePayloadFile(text);
 }
 
+let seeded: City | undefined;
+/** The seeded city, read once however many devices need it. */
+const seededCity = (): City => (seeded ??= loadCity());
+
 /** The device's type: --type, else the seeded city's registry entry for the id. */
 function deviceTypeOf(deviceId: string, type: string | undefined): DeviceType {
   if (type !== undefined) {
@@ -48,15 +52,15 @@ function deviceTypeOf(deviceId: string, type: string | undefined): DeviceType {
       throw usage(`--type must be one of ${DEVICE_TYPES.join(', ')}`);
     return type as DeviceType;
   }
-  const seeded = loadCity().devices.find((d) => d.id === deviceId);
-  if (!seeded) throw usage(`"${deviceId}" is not a device of the seeded city: give its --type (or --file)`);
-  return seeded.type;
+  const device = seededCity().devices.find((d) => d.id === deviceId);
+  if (!device) throw usage(`"${deviceId}" is not a device of the seeded city: give its --type (or --file)`);
+  return device.type;
 }
 
 /** A gateway's sample devices: --device (a list) with their types, else one of each type the seeded city plans behind it. */
 function gatewayDevicesOf(gatewayId: string, list: string | undefined, type: string | undefined) {
   if (list) return list.split(',').map((id) => ({ id: id.trim(), type: deviceTypeOf(id.trim(), type) }));
-  const city = loadCity();
+  const city = seededCity();
   const planned = planConnections(city.devices).gatewayOf;
   const oneOfEach = new Map<DeviceType, string>();
   for (const d of city.devices)

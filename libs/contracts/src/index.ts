@@ -152,6 +152,17 @@ export {
   type RecordingRequest,
 } from './rest/exercises.dto';
 export {
+  ExerciseTraineesRequestSchema,
+  SCORE_CRITERIA,
+  type ExerciseScoreboardDto,
+  type ExerciseTraineeDto,
+  type ExerciseTraineesRequest,
+  type ScoreCriterion,
+  type ScoreLineDto,
+  type TeamScoreDto,
+  type TraineeScoreDto,
+} from './rest/exercise-scoring.dto';
+export {
   FieldReportListQuerySchema,
   FieldReportRequestSchema,
   type FieldReportDto,

@@ -78,6 +78,17 @@ export {
   type RecordingDto,
   type RecordingRequest,
 } from './exercises.dto';
+export {
+  ExerciseTraineesRequestSchema,
+  SCORE_CRITERIA,
+  type ExerciseScoreboardDto,
+  type ExerciseTraineeDto,
+  type ExerciseTraineesRequest,
+  type ScoreCriterion,
+  type ScoreLineDto,
+  type TeamScoreDto,
+  type TraineeScoreDto,
+} from './exercise-scoring.dto';
 export type {
   AssignDevicesRequest,
   CreateDeviceRequest,

@@ -445,6 +445,9 @@ export const en: Messages = {
     paused: 'PAUSED',
     drillClock: 'Drill clock: {{time}}',
     run: 'run {{run}}',
+    watch: 'Watch',
+    watching: 'Watching',
+    several: '{{count}} exercises: choose Watch to see one’s incidents',
     control: {
       pause: 'Pause',
       resume: 'Resume',
@@ -475,7 +478,7 @@ export const en: Messages = {
       submit: 'Start',
       failed: 'The server refused: {{reason}}',
       noRecording: 'No recording yet: create one first',
-      running: 'An exercise is running: one at a time',
+      running: 'An exercise is running: a new one runs beside it, up to the server’s limit',
       speedInvalid: 'Speed is a whole number from 1 to 3600',
     },
     recordings: {

@@ -429,6 +429,9 @@ export const vi = {
     paused: 'TẠM DỪNG',
     drillClock: 'Đồng hồ diễn tập: {{time}}',
     run: 'lần chạy {{run}}',
+    watch: 'Theo dõi',
+    watching: 'Đang theo dõi',
+    several: '{{count}} buổi diễn tập: chọn Theo dõi để xem sự cố của một buổi',
     control: {
       pause: 'Tạm dừng',
       resume: 'Tiếp tục',
@@ -459,7 +462,7 @@ export const vi = {
       submit: 'Bắt đầu',
       failed: 'Máy chủ từ chối: {{reason}}',
       noRecording: 'Chưa có bản ghi: hãy tạo một bản ghi trước',
-      running: 'Đang có một buổi diễn tập: mỗi lúc chỉ chạy một buổi',
+      running: 'Đang có buổi diễn tập chạy: buổi mới chạy song song, trong giới hạn máy chủ cho phép',
       speedInvalid: 'Tốc độ là số nguyên từ 1 đến 3600',
     },
     recordings: {

@@ -23,6 +23,7 @@ import {
   watchedExercise,
 } from './exercise-model';
 import { ExerciseCard } from './exercise-card';
+import { RecordingExportButton, RecordingImport } from './recording-transfer-buttons';
 import { useCheckedForm } from '../forms/use-checked-form';
 import {
   useCreateRecording,
@@ -116,6 +117,7 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
         />
       ) : null}
       <Recordings
+        api={api}
         recordings={recordings}
         error={recordingsError}
         canAct={canAct}
@@ -293,6 +295,7 @@ function StartForm({
 }
 
 interface RecordingsProps {
+  readonly api: IocApi;
   readonly recordings?: readonly RecordingDto[];
   readonly error?: string;
   readonly canAct: boolean;
@@ -302,7 +305,7 @@ interface RecordingsProps {
 }
 
 /** The recordings (newest first): name, window, messages and field reports, who made it; a form for a new one; delete, confirmed. */
-function Recordings({ recordings, error, canAct, onCreate, onDelete }: RecordingsProps) {
+function Recordings({ api, recordings, error, canAct, onCreate, onDelete }: RecordingsProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [formOpen, setFormOpen] = useState(false);
@@ -335,6 +338,7 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
           </button>
         ) : null}
       </div>
+      {canAct ? <RecordingImport api={api} /> : null}
       {canAct && formOpen ? (
         <RecordingForm
           onCancel={() => setFormOpen(false)}
@@ -365,6 +369,7 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
                 })}
               </span>
             </div>
+            {canAct ? <RecordingExportButton api={api} recording={r} /> : null}
             {canAct ? (
               confirmId === r.id ? (
                 <div className="recording-confirm">

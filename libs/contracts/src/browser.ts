@@ -69,6 +69,7 @@ export type {
   IncidentEventsQuery,
   IncidentListQueryDto,
   KpiQuery,
+  IocClockReading,
   KpiReport,
   LoginRequest,
   LoginResponse,

@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExerciseDto } from '@ioc/contracts';
 import { failureReason } from '../api/http-client';
 import type { IocApi } from '../api/ioc-api';
 import { ErrorNote } from '../error-note';
 import { formatPercent, formatTime } from '../format';
+import { drillClock } from '../clock/running-clock';
+import { useClockReading } from '../clock/use-running-clock';
 import { cityLocalInput } from '../silences/silence-form';
 import { EXERCISE_CONTROL_SPEEDS, exerciseProgress, parseSeek } from './exercise-model';
 
@@ -20,6 +22,7 @@ export function ExerciseCard({
   canStop,
   watched,
   onWatch,
+  clockSpeed,
   onStop,
   onSteer,
 }: {
@@ -29,6 +32,8 @@ export function ExerciseCard({
   readonly watched: boolean;
   /** Watch this one instead (offered while several exercises are shown). */
   readonly onWatch?: () => void;
+  /** The IOC's clock speed (a scenario clock runs the drill clock that much faster too); 1 when unknown. */
+  readonly clockSpeed?: number;
   readonly onStop: () => Promise<void>;
   readonly onSteer: (...c: SteerCommand) => Promise<void>;
 }) {
@@ -39,6 +44,13 @@ export function ExerciseCard({
   const progress = exerciseProgress(e);
   const time = (iso: string) => formatTime(Date.parse(iso), lang, true);
   const [seekTo, setSeekTo] = useState('');
+  // The drill clock runs on between two reads at the exercise's speed (still while paused), from when this read came.
+  const { status, paused, speed, drillTime, to } = e;
+  const drill = useMemo(
+    () => drillClock({ status, paused, speed, drillTime, to }, Date.now(), clockSpeed),
+    [status, paused, speed, drillTime, to, clockSpeed],
+  );
+  const drillNow = useClockReading(drill) ?? Date.parse(drillTime);
   const act = async (f: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
@@ -94,8 +106,13 @@ export function ExerciseCard({
           )
         ) : null}
       </div>
-      <div className="exercise-drill-clock" data-testid="exercise-drill-clock">
-        {t('exercises.drillClock', { time: time(e.drillTime) })}
+      <div
+        className="exercise-drill-clock"
+        data-testid="exercise-drill-clock"
+        data-drill-time={Math.floor(drillNow)}
+        data-running={drill.rate > 0}
+      >
+        {t('exercises.drillClock', { time: formatTime(drillNow, lang, true) })}
         {e.run > 0 ? ` · ${t('exercises.run', { run: e.run + 1 })}` : null}
       </div>
       <div

@@ -22,6 +22,7 @@ import {
   type RecordingFormError,
   watchedExercise,
 } from './exercise-model';
+import { useIocClock } from '../clock/use-running-clock';
 import { ExerciseCard } from './exercise-card';
 import { RecordingExportButton, RecordingImport } from './recording-transfer-buttons';
 import { useCheckedForm } from '../forms/use-checked-form';
@@ -67,6 +68,7 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
   const current = watchedExercise(exercises, watchedId);
   const running = current?.status === 'running' ? current : undefined;
   const cards = exerciseCards(exercises, current);
+  const iocClock = useIocClock(api);
   const past = (exercises ?? []).filter((e) => e.status !== 'running');
 
   return (
@@ -88,6 +90,7 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
           canStop={canAct}
           watched={e.id === current?.id}
           onWatch={cards.length > 1 ? () => setWatchedId(e.id) : undefined}
+          clockSpeed={iocClock?.speed}
           onStop={async () => {
             await stop.mutateAsync(e.id);
           }}

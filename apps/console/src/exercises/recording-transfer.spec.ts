@@ -1,6 +1,6 @@
-// The server's file name and extension (Node-side): the console's fallback must name a file as the server does.
+// The server's extension (Node-side): the console's fallback must name a file as the server does
+// (libs/correlate's fileNameOf: the ASCII folding of the name, dashes between, at most 80 characters).
 import { RECORDING_FILE_EXTENSION as SERVER_EXTENSION } from '@ioc/contracts';
-import { fileNameOf } from '@ioc/correlate';
 import { ApiError } from '../api/http-client';
 import { en } from '../i18n/en';
 import { vi } from '../i18n/vi';
@@ -25,13 +25,19 @@ describe('exported file name', () => {
   it('never keeps a path, and falls back on the recording’s name as the server makes it', () => {
     expect(exportFileName('attachment; filename="../../etc/passwd"', 'x')).toBe('passwd');
     expect(exportFileName('attachment; filename="a\\b\\c.iocrec"', 'x')).toBe('c.iocrec');
-    for (const name of ['Mưa lớn và triều cường 14/10', 'Đêm triều cường', '  ', '***', 'x'.repeat(200)]) {
-      expect(exportFileName(null, name)).toBe(fileNameOf(name));
-      expect(exportFileName('attachment', name)).toBe(fileNameOf(name));
-      expect(exportFileName('attachment; filename=""', name)).toBe(fileNameOf(name));
-      expect(slugFileName(name)).toBe(fileNameOf(name));
+    const asServer: ReadonlyArray<[string, string]> = [
+      ['Mưa lớn và triều cường 14/10', 'mua-lon-va-trieu-cuong-14-10.iocrec'],
+      ['Đêm triều cường', 'dem-trieu-cuong.iocrec'],
+      ['  ', 'recording.iocrec'],
+      ['***', 'recording.iocrec'],
+      ['x'.repeat(200), `${'x'.repeat(80)}.iocrec`],
+    ];
+    for (const [name, file] of asServer) {
+      expect(slugFileName(name)).toBe(file);
+      expect(exportFileName(null, name)).toBe(file);
+      expect(exportFileName('attachment', name)).toBe(file);
+      expect(exportFileName('attachment; filename=""', name)).toBe(file);
     }
-    expect(slugFileName('Đêm triều cường')).toBe('dem-trieu-cuong.iocrec');
     expect(RECORDING_FILE_EXTENSION).toBe(SERVER_EXTENSION);
   });
 });

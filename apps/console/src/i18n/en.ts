@@ -27,6 +27,12 @@ export const en: Messages = {
     exerciseHint:
       'Exercise running: {{name}} (×{{speed}}). Exercise incidents stay out of the live list and never ring the alarm.',
   },
+  clock: {
+    scenario: 'Scenario time ×{{speed}}',
+    scenarioHint:
+      'The IOC runs on a scenario clock, {{speed}} times real time: incidents, SOP deadlines and escalations follow it',
+    systemHint: 'The IOC’s time (Vietnam time)',
+  },
   recordingTransfer: {
     export: 'Export',
     exportHint: 'Download the recording as one .iocrec file to import on another IOC',

@@ -25,6 +25,12 @@ export const vi = {
     exerciseHint:
       'Đang diễn tập: {{name}} (×{{speed}}). Sự cố diễn tập không hiện trong danh sách trực tiếp và không báo động.',
   },
+  clock: {
+    scenario: 'Giờ kịch bản ×{{speed}}',
+    scenarioHint:
+      'Đồng hồ của IOC chạy theo kịch bản, nhanh gấp {{speed}} lần thời gian thực: sự cố, hạn SOP và leo thang tính theo giờ này',
+    systemHint: 'Giờ của IOC (giờ Việt Nam)',
+  },
   recordingTransfer: {
     export: 'Xuất tệp',
     exportHint: 'Tải bản ghi về thành một tệp .iocrec để nhập vào hệ thống IOC khác',

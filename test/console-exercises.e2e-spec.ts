@@ -172,6 +172,11 @@ describe('trainer console: recordings that travel, several exercises, the clock 
     await card(second).locator('[data-testid="exercise-watching"]').waitFor({ timeout: 5_000 });
     expect(await view.locator('[data-testid="exercise-status"][data-status="running"]').count()).toBe(2);
     expect(await card(first).getAttribute('data-watched')).toBe('false');
+    // Two runs of one story: told apart by their key prefixes.
+    expect(await card(first).locator('[data-testid="exercise-key"]').textContent()).toBe(first.keyPrefix.slice(0, -1));
+    expect(await card(second).locator('[data-testid="exercise-key"]').textContent()).toBe(
+      second.keyPrefix.slice(0, -1),
+    );
     const secondIncidents = await pollUntil(
       () => exerciseIncidents(second),
       (l) => l.length >= 1,

@@ -130,6 +130,10 @@ export function ExerciseCard({
           {e.replayedTo ? t('exercises.progress', { time: time(e.replayedTo) }) : t('exercises.notStarted')} ·{' '}
           {formatPercent(progress, lang)}
         </span>
+        {/* Its incidents' key prefix: tells apart exercises of one recording run at once. */}
+        <span className="exercise-key" data-testid="exercise-key">
+          {e.keyPrefix.replace(/\/$/, '')}
+        </span>
         <span data-testid="exercise-signals">{t('exercises.signals', { count: e.signalsApplied })}</span>
         {e.status === 'running' && e.endsAt ? <span>{t('exercises.endsAt', { time: time(e.endsAt) })}</span> : null}
         <span>

@@ -36,6 +36,7 @@ export {
   REGISTRY_ROLES,
 } from './roles';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
+export { EXERCISE_REVIEW_TEXT_MAX, REPORT_LANGUAGES, type ReportLanguage } from './exercise-report-limits';
 export type {
   ApiError,
   ApiUser,
@@ -58,6 +59,9 @@ export type {
   CreateUserRequest,
   DeviceListQuery,
   ExerciseDto,
+  ExerciseReportDto,
+  ExerciseReviewDto,
+  ExerciseReviewRequest,
   ExerciseRequest,
   ExerciseStatus,
   FieldReportCategory,

@@ -7,7 +7,7 @@ import type {
   ReportTimelineKind,
   SopStepOutcome,
 } from '@ioc/contracts';
-import { SYSTEM_ACTOR, type Severity } from '@ioc/domain';
+import { SYSTEM_ACTOR, type Severity, type SopOwnerRole } from '@ioc/domain';
 
 /**
  * The after-action report as one self-contained, printable HTML document: inline CSS, an inline SVG timeline, no
@@ -177,6 +177,16 @@ const VI = {
     supervisor: 'giám sát viên',
     'duty-manager': 'trưởng ca',
   } as Record<string, string>,
+  owners: {
+    operator: 'điều hành viên',
+    supervisor: 'giám sát viên',
+    'field-team': 'tổ hiện trường',
+    'drainage-team': 'tổ thoát nước',
+    'waste-team': 'tổ vệ sinh môi trường',
+    'traffic-police': 'cảnh sát giao thông',
+    maintenance: 'bảo trì',
+    'ward-staff': 'cán bộ phường',
+  } satisfies Record<SopOwnerRole, string>,
   yes: 'có',
   no: 'không',
   scores: 'Điểm số',
@@ -306,6 +316,16 @@ const EN: Dict = {
   noEscalations: 'No escalation: every incident was acknowledged in time.',
   escalationKinds: { escalation: 'escalation', reminder: 'reminder' },
   roles: { operator: 'operator', supervisor: 'supervisor', 'duty-manager': 'duty manager' },
+  owners: {
+    operator: 'operator',
+    supervisor: 'supervisor',
+    'field-team': 'field team',
+    'drainage-team': 'drainage team',
+    'waste-team': 'waste team',
+    'traffic-police': 'traffic police',
+    maintenance: 'maintenance',
+    'ward-staff': 'ward staff',
+  },
   yes: 'yes',
   no: 'no',
   scores: 'Scores',
@@ -595,7 +615,7 @@ ${legendMark(`<rect x="3" y="3" width="8" height="8" fill="${SYSTEM_COLOUR}"/>`,
     const rows = this.r.incidents.map(
       (i) => `<tr data-incident-id="${escapeHtml(i.id)}">
 <td>${this.incidentName(i.id)}<br><span class="muted">${escapeHtml(d.severities[i.severity])}</span></td>
-<td>${escapeHtml(`${i.zone.kind} ${i.zone.id}`)}</td>
+<td>${escapeHtml(i.zone.id)}</td>
 <td class="mono">${escapeHtml(offsetLabel(i.openedOffsetMs))}</td>
 <td>${i.timeToAcknowledgeMs === null ? '—' : `${escapeHtml(durationLabel(i.timeToAcknowledgeMs, d))} · ${this.person(i.acknowledgedBy)}`}</td>
 <td>${i.resolvedAt ? `${escapeHtml(offsetLabel(Date.parse(i.resolvedAt) - Date.parse(this.r.scenario.startedAt)))} · ${i.endedWithExercise ? escapeHtml(d.endedWithExercise) : this.person(i.resolvedBy)}` : '—'}</td>
@@ -621,7 +641,7 @@ ${rows.join('\n')}
       const rows = i.sop.steps.map(
         (s) => `<tr data-step-id="${escapeHtml(s.id)}" data-outcome="${s.outcome}">
 <td>${escapeHtml(s.text[this.lang])}</td>
-<td>${escapeHtml(s.owner)}</td>
+<td>${escapeHtml(d.owners[s.owner])}</td>
 <td><span class="mono">${escapeHtml(offsetLabel(Date.parse(s.dueAt) - start))}</span><br><span class="muted">${escapeHtml(fill(d.withinMin, { n: s.dueWithinMin }))}</span></td>
 <td>${this.person(s.doneBy)}</td>
 <td class="mono">${s.doneAt ? escapeHtml(offsetLabel(Date.parse(s.doneAt) - start)) : '—'}</td>

@@ -68,9 +68,13 @@ export class ExerciseReportService {
   async report(exerciseId: string): Promise<ExerciseReportDto> {
     const exercise = await this.exercises.get(exerciseId);
     if (exercise.status === 'running')
-      throw new ExerciseError('EXERCISE_NOT_ENDED', 'the exercise is still running: its report comes once it has ended', {
-        exerciseId,
-      });
+      throw new ExerciseError(
+        'EXERCISE_NOT_ENDED',
+        'the exercise is still running: its report comes once it has ended',
+        {
+          exerciseId,
+        },
+      );
     const incidents = await this.repo.incidentsWithPrefix(exercise.keyPrefix);
     const ids = incidents.map((i) => i.id);
     const [events, notifications, review, scoreboard] = await Promise.all([

@@ -79,7 +79,11 @@ export class PdfPrinter implements OnApplicationShutdown {
       },
       (err: unknown) => {
         this.browser = undefined;
-        throw unavailable(executablePath, `Chromium at ${executablePath} did not start (${(err as Error)?.message})`, err);
+        throw unavailable(
+          executablePath,
+          `Chromium at ${executablePath} did not start (${(err as Error)?.message})`,
+          err,
+        );
       },
     );
     this.browser = launched;

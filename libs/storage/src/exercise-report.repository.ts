@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncidentNotification, IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
 import { DATABASE, type Database } from './database';
-import { COLUMNS as INCIDENT_COLUMNS, toEvent, toIncident, type EventRow, type IncidentRow } from './incident.repository';
+import {
+  COLUMNS as INCIDENT_COLUMNS,
+  toEvent,
+  toIncident,
+  type EventRow,
+  type IncidentRow,
+} from './incident.repository';
 import {
   COLUMNS as NOTIFICATION_COLUMNS,
   toNotification,
@@ -52,7 +58,9 @@ export class ExerciseReportRepository {
    * Writes the review of an exercise that has ended, in one statement (an exercise still running is left alone):
    * 'not-found', `{ running: true }`, or the review saved.
    */
-  async saveReview(review: ExerciseReviewRecord): Promise<'not-found' | { readonly running: true } | ExerciseReviewRecord> {
+  async saveReview(
+    review: ExerciseReviewRecord,
+  ): Promise<'not-found' | { readonly running: true } | ExerciseReviewRecord> {
     if (!isUuid(review.exerciseId)) return 'not-found';
     const { rows } = await this.db.pool.query<{ status: string } & Partial<ReviewRow>>(
       `WITH e AS (SELECT id, status FROM exercise WHERE id = $1),

@@ -45,6 +45,27 @@ export class HttpClient {
     return this.request<unknown>('DELETE', path);
   }
 
+  /** A document that is not JSON (an HTML page, a PDF), with the bearer token; a refusal is the server's JSON error. */
+  async document(path: string, query: Record<string, string | undefined>, as: 'text'): Promise<string>;
+  async document(path: string, query: Record<string, string | undefined>, as: 'blob'): Promise<Blob>;
+  async document(path: string, query: Record<string, string | undefined>, as: 'text' | 'blob'): Promise<string | Blob> {
+    const token = this.token();
+    let res: Response;
+    try {
+      res = await fetch(API_BASE + path + queryString(query), {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    } catch (err) {
+      throw new ApiError(0, 'NETWORK', (err as Error).message);
+    }
+    if (!res.ok) {
+      if (res.status === 401 && token) this.onUnauthorised();
+      const e = (safeJson(await res.text()) ?? {}) as { code?: string; message?: string };
+      throw new ApiError(res.status, e.code, e.message ?? res.statusText);
+    }
+    return as === 'text' ? res.text() : res.blob();
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.token();

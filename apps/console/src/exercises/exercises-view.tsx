@@ -26,6 +26,7 @@ import {
   type RecordingFormError,
 } from './exercise-model';
 import { useCheckedForm } from '../forms/use-checked-form';
+import { ExerciseReportView } from './report-view';
 import {
   useCreateRecording,
   useDeleteRecording,
@@ -117,6 +118,7 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
         }}
       />
       <History exercises={past} />
+      {canAct ? <ExerciseReportView api={api} exercises={past} /> : null}
     </section>
   );
 }

@@ -148,7 +148,7 @@ export function ExerciseReportView({ api, exercises }: Props) {
             )}
             {report.data ? (
               <ReviewForm
-                key={`${exercise.id}:${report.data.review?.updatedAt ?? ''}`}
+                key={exercise.id}
                 initial={{
                   wentWell: report.data.review?.wentWell ?? '',
                   toImprove: report.data.review?.toImprove ?? '',

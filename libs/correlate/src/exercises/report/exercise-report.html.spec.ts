@@ -80,6 +80,24 @@ describe('renderReportHtml', () => {
     expect(en).toContain('scoring v1');
   });
 
+  it('says what each event of the log was, in the language: step texts, severities, recipients, an assignee team', () => {
+    const row = (html: string, kind: string, n = 0) =>
+      [...html.matchAll(new RegExp(`<tr data-kind="${kind}"[\\s\\S]*?</tr>`, 'g'))][n]?.[0] ?? '';
+    expect(row(en, 'sop-step-completed', 1)).toContain('<td>Call 114 · gọi 114</td>');
+    expect(row(vi, 'sop-step-completed', 1)).toContain('<td>Báo PCCC (114) · gọi 114</td>');
+    expect(row(en, 'severity-raised')).toContain('<td>moderate → major</td>');
+    expect(row(vi, 'severity-raised')).toContain('<td>trung bình → nghiêm trọng</td>');
+    expect(row(en, 'escalation-due', 1)).toContain('<td>Level 2 (escalation) · duty manager</td>');
+    expect(row(en, 'assigned')).toContain('<td>Nguyễn Văn An</td>');
+    expect(row(en, 'resolved', 1)).toContain('<td>System</td>\n<td>the exercise ended</td>');
+    const team = buildExerciseReport(
+      input({
+        events: input().events.map((e) => (e.type === 'assigned' ? { ...e, data: { assignee: 'doi-pccc-p10' } } : e)),
+      }),
+    );
+    expect(row(renderReportHtml(team, 'en'), 'assigned')).toContain('<td>doi-pccc-p10</td>');
+  });
+
   it('says when scores or the review are missing', () => {
     const bare = buildExerciseReport(input({ scoreboard: null, review: null }));
     expect(renderReportHtml(bare, 'vi')).toContain('Chưa có điểm số cho buổi diễn tập này.');

@@ -367,6 +367,8 @@ export function escapeHtml(text: string | number): string {
     .replace(/'/g, '&#39;');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const fill = (template: string, values: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
@@ -429,9 +431,7 @@ class Renderer {
 
   private person(id: string | null): string {
     if (id === null) return '';
-    if (id === SYSTEM_ACTOR) return escapeHtml(this.d.system);
-    const p = this.r.people[id];
-    return escapeHtml(p ? p.displayName : id.length > 8 ? id.slice(0, 8) : id);
+    return escapeHtml(this.plainPerson(id));
   }
 
   private incidentName(id: string): string {
@@ -603,9 +603,10 @@ ${legendMark(`<rect x="3" y="3" width="8" height="8" fill="${SYSTEM_COLOUR}"/>`,
 </section>`;
   }
 
+  /** A user's name; an id the report cannot name as its first 8 characters (a uuid), anything else (a team) as is. */
   private plainPerson(id: string): string {
     if (id === SYSTEM_ACTOR) return this.d.system;
-    return this.r.people[id]?.displayName ?? id.slice(0, 8);
+    return this.r.people[id]?.displayName ?? (UUID.test(id) ? id.slice(0, 8) : id);
   }
 
   private incidentTable(): string {
@@ -769,20 +770,36 @@ ${rows.join('\n')}
 </section>`;
   }
 
+  /** What a timeline entry says beyond its kind, in words of the language. */
+  private detailText(e: ReportTimelineEntryDto): string {
+    const d = this.d;
+    const x = e.detail;
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    switch (e.kind) {
+      case 'opened':
+        return d.severities[str(x.severity) as Severity] ?? '';
+      case 'severity-raised':
+        return `${d.severities[str(x.from) as Severity] ?? ''} → ${d.severities[str(x.to) as Severity] ?? ''}`;
+      case 'assigned':
+        return this.plainPerson(str(x.assignee));
+      case 'sop-step-completed': {
+        const step = this.incidents.get(e.incidentId)?.sop?.steps.find((s) => s.id === x.stepId);
+        return [step ? step.text[this.lang] : str(x.stepId), str(x.note)].filter(Boolean).join(' · ');
+      }
+      case 'escalated':
+        return `${d.col.level} ${String(x.level)}`;
+      case 'escalation-due':
+        return `${d.col.level} ${String(x.level)} (${d.escalationKinds[x.kind === 'reminder' ? 'reminder' : 'escalation']}) · ${(Array.isArray(x.recipients) ? x.recipients : []).map((r) => d.roles[r] ?? r).join(', ')}`;
+      case 'commented':
+        return str(x.text);
+      default:
+        return str(x.reason);
+    }
+  }
+
   private timelineRow(e: ReportTimelineEntryDto): string {
     const d = this.d;
-    const detail = Object.entries(e.detail)
-      .map(([k, v]) => {
-        if (k === 'assignee' && typeof v === 'string') return this.plainPerson(v);
-        if (k === 'recipients' && Array.isArray(v)) return v.map((r) => d.roles[r] ?? r).join(', ');
-        if ((k === 'from' || k === 'to' || k === 'severity') && typeof v === 'string')
-          return `${k === 'to' ? '→ ' : ''}${d.severities[v as Severity] ?? v}`;
-        if (k === 'auto' || k === 'kind') return '';
-        if (k === 'level') return `${d.col.level} ${v}`;
-        return String(v);
-      })
-      .filter(Boolean)
-      .join(' · ');
+    const detail = this.detailText(e);
     return `<tr data-kind="${e.kind}"${e.trainee ? ' data-trainee="true"' : ''}>
 <td class="mono">${escapeHtml(offsetLabel(e.offsetMs))}</td>
 <td class="mono">${this.time(e.at)}</td>

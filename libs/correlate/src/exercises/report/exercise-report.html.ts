@@ -54,7 +54,8 @@ dl.facts dd{margin:0}
 .page-break{break-before:page}
 footer{margin-top:24px;color:#56606e;font-size:10px;border-top:1px solid #c9d1db;padding-top:6px}
 @page{size:A4;margin:12mm}
-@media print{body{padding:0;font-size:10.5px}h2{break-after:avoid}.chart{border:none}}
+@media print{body{padding:0;font-size:10.5px}h2,h3{break-after:avoid}.chart{border:none}}
+section[data-section="review"],section[data-section="summary"],section[data-section="timeline-chart"]{break-inside:avoid}
 `;
 
 /** The CSP source that allows the report's one <style> element (and nothing else inline). */

@@ -9,7 +9,7 @@ import {
   type RecordingDto,
 } from '@ioc/contracts';
 import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
-import { apiClient, pollUntil, projectRoot, type ApiClient } from '@ioc/testing';
+import { apiClient, pollUntil, projectRoot, startServer, type ApiClient } from '@ioc/testing';
 import { screenshot, startConsoleHarness, type ConsoleHarness } from './support/browser';
 
 jest.setTimeout(180_000);
@@ -225,6 +225,13 @@ describe('exercise after-action report end to end', () => {
       expect(html).not.toMatch(/<script/i);
     }
     expect((await raw(trainer, 'GET', `/api/v1/exercises/${exercise.id}/report.html?lang=fr`)).status).toBe(400);
+    const doc = (await (await fetch(`${ui.server.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    for (const p of ['review', 'report', 'report.html', 'report.pdf'])
+      expect(doc.paths).toHaveProperty([`/api/v1/exercises/{id}/${p}`]);
+    for (const route of ['report', 'report.html', 'report.pdf'])
+      expect((await fetch(`${ui.server.baseUrl}/api/v1/exercises/${exercise.id}/${route}`)).status).toBe(401);
     expect((await raw(operator, 'GET', `/api/v1/exercises/${exercise.id}/report.html`)).status).toBe(403);
   });
 
@@ -250,10 +257,25 @@ describe('exercise after-action report end to end', () => {
     }
   });
 
+  it('answers 503 REPORT_PDF_UNAVAILABLE, naming the chromium package, on an api process without Chromium', async () => {
+    const api = await startServer({ ...ui.stack.env, IOC_ROLES: 'api', IOC_CHROMIUM_PATH: '/nonexistent/chromium' });
+    try {
+      const t = await apiClient(api.baseUrl, 'trainer1');
+      const res = await t.get<{ code: string; message: string }>(`/api/v1/exercises/${exercise.id}/report.pdf`);
+      expect(res).toMatchObject({ status: 503, body: { code: 'REPORT_PDF_UNAVAILABLE' } });
+      expect(res.body.message).toContain('apt-get install chromium');
+      // The page and the JSON do not need it.
+      expect((await t.get(`/api/v1/exercises/${exercise.id}/report.html?lang=en`)).status).toBe(200);
+    } finally {
+      expect(await api.stop()).toBe(0);
+    }
+  });
+
   it('shows the report in the console: the page in a sandboxed frame, both languages, the review form', async () => {
     const page = await ui.signIn('trainer1', 'vi');
     await page.click('[data-testid="tab-exercises"]');
-    await page.locator('[data-testid="exercise-report"]').waitFor();
+    await page.locator('[data-testid="exercise-report"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'report-00-exercises-tab-vi');
     await page.click('[data-testid="report-open"]');
     const frame = page.frameLocator('[data-testid="report-frame"]');
     await frame.locator('h1').waitFor();

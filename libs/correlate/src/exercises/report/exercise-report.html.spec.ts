@@ -90,6 +90,8 @@ describe('renderReportHtml', () => {
     expect(row(en, 'escalation-due', 1)).toContain('<td>Level 2 (escalation) · duty manager</td>');
     expect(row(en, 'assigned')).toContain('<td>Nguyễn Văn An</td>');
     expect(row(en, 'resolved', 1)).toContain('<td>System</td>\n<td>the exercise ended</td>');
+    expect(row(vi, 'resolved', 1)).toContain('<td>Hệ thống</td>\n<td>buổi diễn tập kết thúc</td>');
+    expect(row(vi, 'resolved', 0)).toContain('<td>fire out</td>');
     const team = buildExerciseReport(
       input({
         events: input().events.map((e) => (e.type === 'assigned' ? { ...e, data: { assignee: 'doi-pccc-p10' } } : e)),

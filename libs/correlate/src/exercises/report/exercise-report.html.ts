@@ -8,6 +8,7 @@ import type {
   SopStepOutcome,
 } from '@ioc/contracts';
 import { SYSTEM_ACTOR, type Severity, type SopOwnerRole } from '@ioc/domain';
+import { EXERCISE_ENDED_REASON, EXERCISE_REWOUND_REASON } from '../exercise.service';
 
 /**
  * The after-action report as one self-contained, printable HTML document: inline CSS, an inline SVG timeline, no
@@ -188,6 +189,11 @@ const VI = {
     maintenance: 'bảo trì',
     'ward-staff': 'cán bộ phường',
   } satisfies Record<SopOwnerRole, string>,
+  /** The system's own resolution reasons, said in the language (any other reason is shown as written). */
+  reasons: {
+    [EXERCISE_ENDED_REASON]: 'buổi diễn tập kết thúc',
+    [EXERCISE_REWOUND_REASON]: 'buổi diễn tập được tua lại',
+  } as Record<string, string>,
   yes: 'có',
   no: 'không',
   scores: 'Điểm số',
@@ -326,6 +332,10 @@ const EN: Dict = {
     'traffic-police': 'traffic police',
     maintenance: 'maintenance',
     'ward-staff': 'ward staff',
+  },
+  reasons: {
+    [EXERCISE_ENDED_REASON]: 'the exercise ended',
+    [EXERCISE_REWOUND_REASON]: 'the exercise was rewound',
   },
   yes: 'yes',
   no: 'no',
@@ -794,7 +804,7 @@ ${rows.join('\n')}
       case 'commented':
         return str(x.text);
       default:
-        return str(x.reason);
+        return d.reasons[str(x.reason)] ?? str(x.reason);
     }
   }
 

@@ -163,6 +163,27 @@ export {
   type TraineeScoreDto,
 } from './rest/exercise-scoring.dto';
 export {
+  EXERCISE_REVIEW_TEXT_MAX,
+  ExerciseReportQuerySchema,
+  ExerciseReviewRequestSchema,
+  REPORT_LANGUAGES,
+  REPORT_TIMELINE_KINDS,
+  SOP_STEP_OUTCOMES,
+  type ExerciseReportDto,
+  type ExerciseReportQuery,
+  type ExerciseReviewDto,
+  type ExerciseReviewRequest,
+  type ReportEscalationDto,
+  type ReportIncidentDto,
+  type ReportLanguage,
+  type ReportPersonDto,
+  type ReportSopStepDto,
+  type ReportSummaryDto,
+  type ReportTimelineEntryDto,
+  type ReportTimelineKind,
+  type SopStepOutcome,
+} from './rest/exercise-report.dto';
+export {
   FieldReportListQuerySchema,
   FieldReportRequestSchema,
   type FieldReportDto,

@@ -6,7 +6,12 @@ export { IncidentService, SOP_CATALOG, type IncidentChange, type IncidentDetail 
 export { IncidentsModule } from './incidents.module';
 export { CapExportService } from './cap/cap-export.service';
 export { escalateIncidentJob } from './escalation/escalate-incident.job';
-export { parseEscalationPolicy, type EscalationIncident, type EscalationPolicy } from './escalation/escalation-policy';
+export {
+  loadEscalationPolicy,
+  parseEscalationPolicy,
+  type EscalationIncident,
+  type EscalationPolicy,
+} from './escalation/escalation-policy';
 export { EscalationModule } from './escalation/escalation.module';
 export {
   ESCALATION_FAULT_POINTS,

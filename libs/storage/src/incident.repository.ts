@@ -47,7 +47,7 @@ export interface IncidentListQuery {
   readonly before?: { readonly openedAt: number; readonly id: string };
 }
 
-interface IncidentRow {
+export interface IncidentRow {
   id: string;
   dedup_key: string;
   type: IncidentType;
@@ -80,7 +80,7 @@ interface IncidentRow {
   updated_at: Date;
 }
 
-interface EventRow {
+export interface EventRow {
   seq: string;
   incident_id: string;
   incident_version: number;
@@ -90,14 +90,14 @@ interface EventRow {
   data: unknown;
 }
 
-const COLUMNS = `id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at, acknowledged_at,
+export const COLUMNS = `id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at, acknowledged_at,
   acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by, escalation_level,
   reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, last_seq, updated_at`;
 
 const ms = (d: Date | null): number | undefined => (d === null ? undefined : d.getTime());
 const date = (n: number | undefined): Date | null => (n === undefined ? null : new Date(n));
 
-function toIncident(r: IncidentRow): StoredIncident {
+export function toIncident(r: IncidentRow): StoredIncident {
   const opt = <K extends string, V>(k: K, v: V | null | undefined) =>
     v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>);
   return {
@@ -133,7 +133,7 @@ function toIncident(r: IncidentRow): StoredIncident {
   };
 }
 
-function toEvent(r: EventRow): StoredIncidentEvent {
+export function toEvent(r: EventRow): StoredIncidentEvent {
   return {
     seq: Number(r.seq),
     version: r.incident_version,

@@ -6,6 +6,7 @@ import { SignalDeadLetterRepository } from './signal-dead-letter.repository';
 import { DeviceRepository } from './device.repository';
 import { RegistryRepository } from './registry.repository';
 import { ExerciseRepository } from './exercise.repository';
+import { ExerciseReportRepository } from './exercise-report.repository';
 import { FieldReportRepository } from './field-report.repository';
 import { KpiRepository } from './kpi.repository';
 import { UserRepository } from './user.repository';
@@ -32,6 +33,7 @@ const EXPORTED = [
   KpiRepository,
   ExerciseRepository,
   SignalDeadLetterRepository,
+  ExerciseReportRepository,
 ];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */

@@ -60,6 +60,14 @@ export class HttpClient {
     return (text ? safeJson(text) : undefined) as T;
   }
 
+  /** A document that is not JSON (an HTML page, a PDF), with the bearer token; a refusal is the server's JSON error. */
+  async document(path: string, query: Record<string, string | undefined>, as: 'text'): Promise<string>;
+  async document(path: string, query: Record<string, string | undefined>, as: 'blob'): Promise<Blob>;
+  async document(path: string, query: Record<string, string | undefined>, as: 'text' | 'blob'): Promise<string | Blob> {
+    const res = await this.send('GET', path + queryString(query), { accept: '*/*' });
+    return as === 'text' ? res.text() : res.blob();
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';

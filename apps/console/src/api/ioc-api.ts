@@ -6,12 +6,16 @@ import type {
   CreateProvisioningKeyRequest,
   CreateUserRequest,
   ExerciseDto,
+  ExerciseReportDto,
+  ExerciseReviewDto,
+  ExerciseReviewRequest,
   KpiReport,
   LoginResponse,
   MqttCredentials,
   ProvisioningKeyCredentials,
   ProvisioningKeyDto,
   RecordingDto,
+  ReportLanguage,
   RegistryDeviceDto,
   RegistryGatewayDto,
   SilenceDto,
@@ -239,6 +243,26 @@ export class IocApi {
 
   stopExercise(id: string): Promise<ExerciseDto> {
     return this.http.post<ExerciseDto>(`/exercises/${encodeURIComponent(id)}/stop`);
+  }
+
+  /** The after-action report of an ended exercise (JSON; `EXERCISE_NOT_ENDED` while it runs). Supervisor, trainer. */
+  exerciseReport(id: string): Promise<ExerciseReportDto> {
+    return this.http.get<ExerciseReportDto>(`/exercises/${encodeURIComponent(id)}/report`);
+  }
+
+  /** The report as its printable page (self-contained HTML, no script). */
+  exerciseReportHtml(id: string, lang: ReportLanguage): Promise<string> {
+    return this.http.document(`/exercises/${encodeURIComponent(id)}/report.html`, { lang }, 'text');
+  }
+
+  /** The same page as a PDF (`REPORT_PDF_UNAVAILABLE` when the server has no Chromium). */
+  exerciseReportPdf(id: string, lang: ReportLanguage): Promise<Blob> {
+    return this.http.document(`/exercises/${encodeURIComponent(id)}/report.pdf`, { lang }, 'blob');
+  }
+
+  /** The trainer's review of an ended exercise: what went well, what to improve. */
+  saveExerciseReview(id: string, body: ExerciseReviewRequest): Promise<ExerciseReviewDto> {
+    return this.http.put<ExerciseReviewDto>(`/exercises/${encodeURIComponent(id)}/review`, body);
   }
 
   // The device registry (integrator, admin). The answers that carry a password are never cached (use-registry.ts).

@@ -26,6 +26,7 @@ import { useIocClock } from '../clock/use-running-clock';
 import { ExerciseCard } from './exercise-card';
 import { RecordingExportButton, RecordingImport } from './recording-transfer-buttons';
 import { useCheckedForm } from '../forms/use-checked-form';
+import { ExerciseReportView } from './report-view';
 import {
   useCreateRecording,
   useDeleteRecording,
@@ -132,6 +133,7 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
         }}
       />
       <History exercises={past} />
+      {canAct ? <ExerciseReportView api={api} exercises={past} /> : null}
     </section>
   );
 }

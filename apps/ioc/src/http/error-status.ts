@@ -29,6 +29,7 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   CONFIG_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
   USAGE_INVALID: HttpStatus.BAD_REQUEST,
   SHUTTING_DOWN: HttpStatus.SERVICE_UNAVAILABLE,
+  REPORT_PDF_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   // storage
   DB_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   DB_MIGRATION_FAILED: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -59,6 +60,7 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   EXERCISE_NOT_FOUND: HttpStatus.NOT_FOUND,
   EXERCISE_ACTIVE: HttpStatus.CONFLICT,
   EXERCISE_NOT_RUNNING: HttpStatus.CONFLICT,
+  EXERCISE_NOT_ENDED: HttpStatus.CONFLICT,
   EXERCISE_SEEK_INVALID: HttpStatus.BAD_REQUEST,
   QUEUE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   // recording files: a bad file is the client's; one of another city cannot be taken here; one too big, 413

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AuthModule, LoginService, LoginThrottle, UsersModule } from '@ioc/auth';
 import { IncidentCommandsModule } from '@ioc/incidents';
 import { ApiServicesModule } from '@ioc/api';
+import { ExerciseReportsModule } from '@ioc/correlate';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { REDIS } from '@ioc/queue';
 import { RealtimeModule } from '@ioc/realtime';
@@ -12,6 +13,7 @@ import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
 import { SilencesController } from './silences.controller';
 import { ExercisesController, RecordingsController } from './exercises.controller';
+import { ExerciseReportsController } from './exercise-reports.controller';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { KpiController } from './kpi.controller';
@@ -26,7 +28,15 @@ import { UsersController } from './users.controller';
  * (OpsHttpModule).
  */
 @Module({
-  imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule, RegistryModule],
+  imports: [
+    AuthModule,
+    UsersModule,
+    IncidentCommandsModule,
+    ApiServicesModule,
+    RealtimeModule,
+    RegistryModule,
+    ExerciseReportsModule,
+  ],
   controllers: [
     AuthController,
     UsersController,
@@ -37,6 +47,7 @@ import { UsersController } from './users.controller';
     SilencesController,
     RecordingsController,
     ExercisesController,
+    ExerciseReportsController,
     IngestApiController,
     RegistryController,
     NgsiLdController,

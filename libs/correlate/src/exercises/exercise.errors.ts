@@ -9,6 +9,8 @@ export const EXERCISE_ERROR_CODES = [
   'EXERCISE_NOT_FOUND',
   'EXERCISE_ACTIVE',
   'EXERCISE_NOT_RUNNING',
+  /** A report or review of an exercise that is still running. */
+  'EXERCISE_NOT_ENDED',
   /** A seek outside the recording's window. */
   'EXERCISE_SEEK_INVALID',
   /** The exercise's run could not be queued. */

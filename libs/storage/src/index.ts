@@ -40,6 +40,7 @@ export {
   type RecordingImportRefusal,
   type RecordingRecord,
 } from './exercise.repository';
+export { ExerciseTraineeRepository, type ExerciseTraineeRecord } from './exercise-trainee.repository';
 export { MaintenanceService } from './maintenance.service';
 export { UserRepository, type NewUser, type StoredUser, type UserChanges } from './user.repository';
 export { FieldReportRepository, toFieldReport, type FieldReportRecord } from './field-report.repository';

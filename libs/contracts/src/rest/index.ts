@@ -89,6 +89,7 @@ export {
   type TeamScoreDto,
   type TraineeScoreDto,
 } from './exercise-scoring.dto';
+export type { ExerciseActionDto } from './exercise-actions.dto';
 export type {
   AssignDevicesRequest,
   CreateDeviceRequest,

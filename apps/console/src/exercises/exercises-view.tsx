@@ -36,6 +36,8 @@ import {
   useStopExercise,
   useSteerExercise,
 } from './use-exercises';
+import { TraineesPanel } from './trainees-panel';
+import { ScoreboardPanel } from './scoreboard-panel';
 
 interface Props {
   readonly api: IocApi;
@@ -94,6 +96,8 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
             selectedId={selectedId}
             onSelect={onSelectIncident}
           />
+          <TraineesPanel api={api} exercise={current} canAct={canAct} />
+          <ScoreboardPanel api={api} exercise={current} canAct={canAct} />
         </>
       ) : null}
       {canAct ? (

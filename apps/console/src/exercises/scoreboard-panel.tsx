@@ -168,7 +168,9 @@ function Lines({
                 ·{' '}
                 {l.source.kind === 'action'
                   ? t('training.scoreboard.fromAction', { seq: l.source.eventSeq })
-                  : t('training.scoreboard.fromDeadline')}
+                  : l.criterion === 'left-open'
+                    ? t('training.scoreboard.atEnd')
+                    : t('training.scoreboard.fromDeadline')}
               </span>
             </td>
             <td className={`points ${pointsClass(l.points)}`}>{formatPoints(l.points)}</td>

@@ -14,6 +14,8 @@ export const trainingKeys = {
   trainees: (id: string) => ['exercises', id, 'trainees'] as const,
   scoreboard: (id: string) => ['exercises', id, 'scoreboard'] as const,
   actions: (id: string) => ['exercises', id, 'actions'] as const,
+  /** Running or ended: the end reads the final scoreboard (and the last actions) once, anew. */
+  phase: (running: boolean) => (running ? 'running' : 'ended'),
 };
 
 const live = (running: boolean) => (running ? pollEvery(LIVE_EVERY_MS) : { staleTime: 60_000 });
@@ -48,7 +50,7 @@ export function useSetExerciseTrainees(api: IocApi, exerciseId: string) {
  */
 export function useScoreboard(api: IocApi, exerciseId: string, running: boolean, enabled = true) {
   return useQuery({
-    queryKey: trainingKeys.scoreboard(exerciseId),
+    queryKey: [...trainingKeys.scoreboard(exerciseId), trainingKeys.phase(running)],
     queryFn: () => api.exerciseScoreboard(exerciseId),
     enabled,
     retry: (failures, err) => !(err instanceof ApiError && err.status < 500) && failures < 2,
@@ -59,7 +61,7 @@ export function useScoreboard(api: IocApi, exerciseId: string, running: boolean,
 /** People's actions on the exercise's incidents, newest first: every 3 s while it runs. */
 export function useExerciseActions(api: IocApi, exerciseId: string, running: boolean) {
   return useQuery({
-    queryKey: trainingKeys.actions(exerciseId),
+    queryKey: [...trainingKeys.actions(exerciseId), trainingKeys.phase(running)],
     queryFn: () => api.exerciseActions(exerciseId),
     ...live(running),
   });

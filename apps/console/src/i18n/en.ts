@@ -549,6 +549,7 @@ export const en: Messages = {
       teamLine: 'team {{team}}',
       fromAction: 'action #{{seq}}',
       fromDeadline: 'deadline missed',
+      atEnd: 'at the end',
     },
     criterion: {
       'acknowledge-time': 'Time to acknowledge',

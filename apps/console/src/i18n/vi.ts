@@ -533,6 +533,7 @@ export const vi = {
       teamLine: 'đội {{team}}',
       fromAction: 'thao tác #{{seq}}',
       fromDeadline: 'quá hạn',
+      atEnd: 'khi kết thúc',
     },
     criterion: {
       'acknowledge-time': 'Thời gian xác nhận',

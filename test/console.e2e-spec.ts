@@ -380,7 +380,8 @@ describe('operator console (browser)', () => {
     expect(await status.textContent()).toContain('Đang chạy');
     await ha.locator('[data-testid="exercise-indicator"]').waitFor({ timeout: 6_000 });
     expect(await ha.locator('[data-testid="exercise-indicator"]').textContent()).toContain('Đang diễn tập');
-    expect(await view.locator('[data-testid="exercise-start"]').isDisabled()).toBe(true);
+    // Several exercises may run at once (EXERCISES_MAX_RUNNING): the form stays open beside a running one.
+    expect(await view.locator('[data-testid="exercise-start"]').isDisabled()).toBe(false);
     const row = view.locator(`[data-testid="exercise-incident"][data-type="bin-fire"][data-zone="${WARD}"]`);
     await row.waitFor({ timeout: 10_000 });
     process.stdout.write(`exercise started → its incident in the tab in ${Date.now() - started} ms\n`);

@@ -36,6 +36,7 @@ export {
   REGISTRY_ROLES,
 } from './roles';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
+export type { RecordingFileErrorCode, RecordingFileProblem } from './recording-file';
 export type {
   ApiError,
   ApiUser,
@@ -73,6 +74,7 @@ export type {
   IncidentEventsQuery,
   IncidentListQueryDto,
   KpiQuery,
+  IocClockReading,
   KpiReport,
   LoginRequest,
   LoginResponse,

@@ -187,7 +187,7 @@ export {
   type ReopenRequest,
   type ResolveRequest,
 } from './rest/incidents.dto';
-export { KpiQuerySchema, type KpiQuery, type KpiReport } from './rest/kpi.dto';
+export { KpiQuerySchema, type IocClockReading, type KpiQuery, type KpiReport } from './rest/kpi.dto';
 export { SilenceRequestSchema, type SilenceDto, type SilenceRequest } from './rest/silences.dto';
 export { decodeDeviceMessages, encodeDeviceMessages } from './device-message-wire';
 export { seedDevicePassword } from './device-credentials';

@@ -210,6 +210,19 @@ export class IocApi {
     return this.http.delete(`/recordings/${encodeURIComponent(id)}`);
   }
 
+  /** The recording as one file (`.iocrec`, gzip of NDJSON) and the server's `Content-Disposition` (supervisor, trainer). */
+  exportRecording(id: string): Promise<{ readonly blob: Blob; readonly disposition: string | null }> {
+    return this.http.download(`/recordings/${encodeURIComponent(id)}/export`);
+  }
+
+  /**
+   * A new recording from an exported file, sent as the raw body; refused whole (`RECORDING_FILE_INVALID`,
+   * `RECORDING_CITY_MISMATCH`, `RECORDING_TOO_LARGE`, with `details.reason`). Supervisor, trainer.
+   */
+  importRecording(file: Blob): Promise<RecordingDto> {
+    return this.http.upload<RecordingDto>('/recordings/import', file, 'application/gzip');
+  }
+
   /** The last exercises, newest first (operator, supervisor, trainer). */
   exercises(): Promise<ExerciseDto[]> {
     return this.http.get<ExerciseDto[]>('/exercises');

@@ -42,7 +42,7 @@ export {
   type ReadingsQuery,
   type SeriesQuery,
 } from './devices.dto';
-export { KpiQuerySchema, type KpiQuery, type KpiReport } from './kpi.dto';
+export { KpiQuerySchema, type IocClockReading, type KpiQuery, type KpiReport } from './kpi.dto';
 export {
   FIELD_REPORT_CATEGORIES,
   FieldReportListQuerySchema,

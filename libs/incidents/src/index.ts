@@ -7,7 +7,7 @@ export { IncidentsModule } from './incidents.module';
 export { CapExportService } from './cap/cap-export.service';
 export { escalateIncidentJob } from './escalation/escalate-incident.job';
 export { parseEscalationPolicy, type EscalationIncident, type EscalationPolicy } from './escalation/escalation-policy';
-export { EscalationModule } from './escalation/escalation.module';
+export { ESCALATION_POLICY, EscalationModule } from './escalation/escalation.module';
 export {
   ESCALATION_FAULT_POINTS,
   type EscalationFaultHook,

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ExerciseScoreboardDto } from '@ioc/contracts';
 import type { StoredIncidentEvent } from '@ioc/domain';
-import { ExerciseAccessService, scoreExercise, type ScoringRules, type Viewer } from '@ioc/incidents';
+import {
+  ESCALATION_POLICY,
+  ExerciseAccessService,
+  scoreExercise,
+  type EscalationPolicy,
+  type ScoringRules,
+  type Viewer,
+} from '@ioc/incidents';
 import { CLOCK, type Clock } from '@ioc/platform';
 import { ExerciseRepository, ExerciseTraineeRepository, IncidentRepository } from '@ioc/storage';
 import { ExerciseError } from './exercise.errors';
@@ -24,6 +31,8 @@ export class ExerciseScoringService {
     @Inject(ExerciseAccessService)
     private readonly access: Pick<ExerciseAccessService, 'restricted' | 'assertExercise'>,
     @Inject(SCORING_RULES) private readonly rules: ScoringRules,
+    /** The escalation policy (EscalationModule, global where exercises run): the levels a late acknowledgement costs. */
+    @Inject(ESCALATION_POLICY) private readonly escalation: EscalationPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -42,6 +51,7 @@ export class ExerciseScoringService {
     return scoreExercise({
       exerciseId,
       rules: this.rules,
+      escalation: this.escalation,
       trainees: trainees.map((t) => ({ userId: t.userId, displayName: t.displayName, team: t.team })),
       incidents: incidents.map((i) => ({
         id: i.id,

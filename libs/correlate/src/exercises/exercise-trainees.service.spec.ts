@@ -71,7 +71,15 @@ function setup(status: ExerciseRecord['status'] = 'running') {
     pino({ level: 'silent' }),
   );
   const rules = { id: 'r', version: 1 } as never;
-  const scoring = new ExerciseScoringService(repo, trainees, incidents, access, rules, clock);
+  const scoring = new ExerciseScoringService(
+    repo,
+    trainees,
+    incidents,
+    access,
+    rules,
+    { channel: 'console', severities: {} },
+    clock,
+  );
   return { service, scoring, groups };
 }
 

@@ -4,6 +4,13 @@ import { findSeedsDir } from '@ioc/city';
 import type { AttachedSop, Evidence, StoredIncidentEvent } from '@ioc/domain';
 import { formatDuration, scoreExercise, type ScoredIncident, type ScoringInput } from './exercise-scorer';
 import { loadScoringRules, parseScoringRules, type ScoringRules } from './scoring-rules';
+import { parseEscalationPolicy } from '../escalation/escalation-policy';
+
+/** The shipped ladders: critical 5 and 15 min then reminders every 10 min; major 15 min then every 30 min. */
+const POLICY = parseEscalationPolicy(
+  readFileSync(path.join(findSeedsDir(), 'escalation.yaml'), 'utf8'),
+  'escalation.yaml',
+);
 
 const T0 = Date.parse('2026-12-08T08:00:00.000Z');
 const s = (sec: number) => T0 + sec * 1000;
@@ -98,12 +105,12 @@ const assign = (actor: string, at: number, assignee: string) =>
   ({ type: 'assigned', at, actor, data: { assignee } }) as const;
 const resolve = (actor: string, at: number, reason: string) =>
   ({ type: 'resolved', at, actor, data: { reason, auto: actor === 'system' } }) as const;
-const escalate = (at: number, level: number) => ({ type: 'escalated', at, actor: 'system', data: { level } }) as const;
 
 const ENDED = 'the exercise ended';
 const input = (incidents: ScoredIncident[], over: Partial<ScoringInput> = {}): ScoringInput => ({
   exerciseId: 'e-1',
   rules: RULES,
+  escalation: POLICY,
   trainees: TRAINEES,
   incidents,
   endedAt: min(40),
@@ -165,22 +172,20 @@ describe('scoreExercise', () => {
   });
 
   it('charges missed deadlines, escalations before the acknowledgement and a left-open incident to the owner', () => {
-    const i = incident(
-      'i2',
-      { seq0: 10 },
-      escalate(min(15), 1), // 11: before the acknowledgement → -5 to the owner
-      ack(CUONG, min(16)), // 12: late (3 min) → +2
-      escalate(min(17), 2), // 13: after it: no line
-    );
+    // Major: the policy's level 1 is due at 15 min (before the acknowledgement), its first reminder at 45 (after).
+    const i = incident('i2', { seq0: 10 }, ack(CUONG, min(16))); // 11: late (3 min) → +2
     const board = scoreExercise(input([i]));
     expect(summary(board.lines)).toEqual([
       ['sop-step', -5, CUONG, 'ca-2', new Date(min(3)).toISOString()], // confirm
       ['sop-step', -5, CUONG, 'ca-2', new Date(min(5)).toISOString()], // call-fire
-      ['escalation', -5, CUONG, 'ca-2', 11],
-      ['acknowledge-time', 2, CUONG, 'ca-2', 12],
+      ['escalation', -5, CUONG, 'ca-2', new Date(min(15)).toISOString()],
+      ['acknowledge-time', 2, CUONG, 'ca-2', 11],
       ['sop-step', -5, CUONG, 'ca-2', new Date(min(30)).toISOString()], // field-check
       ['left-open', -10, null, 'ca-2', new Date(min(40)).toISOString()], // a team line
     ]);
+    expect(board.lines[2].reason).toBe(
+      'escalation level 1 (supervisor) due 15 min after opening, before it was acknowledged',
+    );
     expect(board.lines[1].source).toEqual({
       kind: 'deadline',
       deadline: new Date(min(5)).toISOString(),
@@ -194,7 +199,7 @@ describe('scoreExercise', () => {
   });
 
   it('gives the lines of an incident nobody took to every team, and stops deadlines at its resolution by the engine', () => {
-    const untouched = incident('i3', { seq0: 1 }, escalate(min(15), 1));
+    const untouched = incident('i3', { seq0: 1 });
     // The engine resolved it at 4 min: confirm (3 min) was missed, call-fire (5 min) and field-check were not due yet.
     const cleared = incident('i4', { seq0: 50 }, resolve('system', min(4), 'the water level fell'));
     const board = scoreExercise(input([untouched, cleared]));
@@ -225,6 +230,64 @@ describe('scoreExercise', () => {
     expect(board.teams.map((t) => [t.team, t.points])).toEqual([
       ['ca-1', -55],
       ['ca-2', -55],
+    ]);
+  });
+
+  it('counts each escalation level and reminder due before the acknowledgement, on the ladder of the severity reached', () => {
+    // Major, then critical at 2 min; never acknowledged: critical's levels at 5 and 15 min, reminders at 25 and 35.
+    const raised = incident(
+      'e1',
+      { seq0: 1, sop: undefined },
+      {
+        type: 'severity-raised',
+        at: min(2),
+        actor: 'system',
+        data: { from: 'major', to: 'critical' },
+      },
+    );
+    // Acknowledged at 14 min: only critical's level 1 (5 min) was due before.
+    const acked = incident(
+      'e2',
+      { seq0: 10, sop: undefined },
+      { type: 'severity-raised', at: min(1), actor: 'system', data: { from: 'major', to: 'critical' } },
+      ack(ANNA, min(14)),
+    );
+    // Moderate never escalates.
+    const calm = incident(
+      'e3',
+      { seq0: 20, sop: undefined },
+      {
+        type: 'severity-raised',
+        at: min(50),
+        actor: 'system',
+        data: { from: 'major', to: 'critical' },
+      },
+    );
+    const moderate = {
+      ...calm,
+      events: calm.events.map((e) => (e.type === 'opened' ? { ...e, data: { ...e.data, severity: 'moderate' } } : e)),
+    } as ScoredIncident;
+    const board = scoreExercise(input([raised, acked, moderate], { endedAt: null, now: min(40) }));
+    expect(
+      board.lines.map((l) => [
+        l.incidentId,
+        l.criterion,
+        l.points,
+        l.userId,
+        l.team,
+        l.source.at,
+        l.reason.split(' (')[0],
+      ]),
+    ).toEqual([
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(5)).toISOString(), 'escalation level 1'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(5)).toISOString(), 'escalation level 1'],
+      ['e2', 'escalation', -5, ANNA, 'ca-1', new Date(min(5)).toISOString(), 'escalation level 1'],
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(15)).toISOString(), 'escalation level 2'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(15)).toISOString(), 'escalation level 2'],
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(25)).toISOString(), 'reminder level 3'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(25)).toISOString(), 'reminder level 3'],
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(35)).toISOString(), 'reminder level 4'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(35)).toISOString(), 'reminder level 4'],
     ]);
   });
 

@@ -13,11 +13,14 @@ import type {
 import { SCORE_CRITERIA } from '@ioc/contracts';
 import {
   SYSTEM_ACTOR,
+  maxSeverity,
   type AttachedSop,
   type IncidentState,
   type IncidentType,
+  type Severity,
   type StoredIncidentEvent,
 } from '@ioc/domain';
+import { nextEscalationStep, type EscalationPolicy } from '../escalation/escalation-policy';
 import type { ScoringRules } from './scoring-rules';
 
 export interface ScoredTrainee {
@@ -40,6 +43,11 @@ export interface ScoredIncident {
 export interface ScoringInput {
   readonly exerciseId: string;
   readonly rules: ScoringRules;
+  /**
+   * The escalation policy (seeds/escalation.yaml). Exercise incidents never page anyone (the escalation timers skip
+   * them), so the levels they would have fired are worked out here from it.
+   */
+  readonly escalation: EscalationPolicy;
   readonly trainees: readonly ScoredTrainee[];
   readonly incidents: readonly ScoredIncident[];
   /** When the exercise ended; null while it runs (the score is provisional: deadlines count up to `now`). */
@@ -210,15 +218,27 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
       );
     }
 
-    // Escalations the policy fired before anyone acknowledged.
+    // Escalations the policy would have fired before anyone acknowledged (each level and reminder once), on the ladder
+    // of the highest severity the incident had reached by then.
+    const unacknowledgedUntil = Math.min(ack?.at ?? Infinity, activeUntil);
+    let severity: Severity | undefined;
     for (const e of events) {
-      if (e.type !== 'escalated' || e.actor !== SYSTEM_ACTOR || (ack && e.at >= ack.at)) continue;
+      if (e.at > unacknowledgedUntil) break;
+      if (e.type === 'opened') severity = e.data.severity;
+      else if (e.type === 'severity-raised') severity = severity ? maxSeverity(severity, e.data.to) : e.data.to;
+    }
+    for (let level = 0; severity;) {
+      // `now` at the opening: every reminder counts once (none collapse into the latest, as late timers' would).
+      const step = nextEscalationStep(input.escalation, severity, incident.openedAt, level, incident.openedAt);
+      if (!step || step.dueAt >= unacknowledgedUntil) break;
       toOwner(
         'escalation',
         rules.escalation.perLevel,
-        `escalation level ${e.data.level} fired ${sinceOpening(e.at)} after opening, before it was acknowledged`,
-        { kind: 'action', eventSeq: e.seq, at: iso(e.at) },
+        `${step.kind === 'reminder' ? 'reminder' : 'escalation'} level ${step.level} (${step.recipients.join(', ')}) ` +
+          `due ${sinceOpening(step.dueAt)} after opening, before it was acknowledged`,
+        missed(step.dueAt),
       );
+      level = step.level;
     }
 
     // False alarms: resolved by a trainee with the right reason, or a real incident dismissed as one.

@@ -162,6 +162,7 @@ export {
   type TeamScoreDto,
   type TraineeScoreDto,
 } from './rest/exercise-scoring.dto';
+export type { ExerciseActionDto } from './rest/exercise-actions.dto';
 export {
   EXERCISE_REVIEW_TEXT_MAX,
   ExerciseReportQuerySchema,

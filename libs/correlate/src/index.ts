@@ -3,6 +3,8 @@ export { CorrelationModule } from './correlation.module';
 export { runBacktest } from './backtest.command';
 export { EXERCISE_ERROR_CODES, ExerciseError, type ExerciseErrorCode } from './exercises/exercise.errors';
 export { ExerciseService } from './exercises/exercise.service';
+export { ExerciseScoringService, SCORING_RULES } from './exercises/exercise-scoring.service';
+export { ExerciseTraineesService } from './exercises/exercise-trainees.service';
 export { fileNameOf, RecordingFileService, type RecordingExport } from './exercises/recording-file.service';
 export { ExercisesModule } from './exercises/exercises.module';
 export {

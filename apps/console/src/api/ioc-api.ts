@@ -5,10 +5,15 @@ import type {
   CreateGatewayRequest,
   CreateProvisioningKeyRequest,
   CreateUserRequest,
+  ApiUser,
+  ExerciseActionDto,
   ExerciseDto,
   ExerciseReportDto,
   ExerciseReviewDto,
   ExerciseReviewRequest,
+  ExerciseScoreboardDto,
+  ExerciseTraineeDto,
+  ExerciseTraineesRequest,
   KpiReport,
   LoginResponse,
   MqttCredentials,
@@ -263,6 +268,33 @@ export class IocApi {
   /** The trainer's review of an ended exercise: what went well, what to improve. */
   saveExerciseReview(id: string, body: ExerciseReviewRequest): Promise<ExerciseReviewDto> {
     return this.http.put<ExerciseReviewDto>(`/exercises/${encodeURIComponent(id)}/review`, body);
+  }
+
+  // Trainees and scores of exercises (issue 19).
+
+  /** The enabled operators, who may be assigned as trainees (supervisor, trainer). */
+  traineeCandidates(): Promise<ApiUser[]> {
+    return this.http.get<ApiUser[]>('/exercises/trainee-candidates');
+  }
+
+  /** The exercise's trainees (a trainee: of their own exercise). */
+  exerciseTrainees(id: string): Promise<ExerciseTraineeDto[]> {
+    return this.http.get<ExerciseTraineeDto[]>(`/exercises/${encodeURIComponent(id)}/trainees`);
+  }
+
+  /** Replaces the exercise's trainee group (supervisor, trainer). */
+  setExerciseTrainees(id: string, body: ExerciseTraineesRequest): Promise<ExerciseTraineeDto[]> {
+    return this.http.put<ExerciseTraineeDto[]>(`/exercises/${encodeURIComponent(id)}/trainees`, body);
+  }
+
+  /** The scoreboard (a trainee: their own, once the exercise ended; EXERCISE_SCORES_NOT_YET before). */
+  exerciseScoreboard(id: string): Promise<ExerciseScoreboardDto> {
+    return this.http.get<ExerciseScoreboardDto>(`/exercises/${encodeURIComponent(id)}/scoreboard`);
+  }
+
+  /** People's actions on the exercise's incidents, newest first (supervisor, trainer). */
+  exerciseActions(id: string): Promise<ExerciseActionDto[]> {
+    return this.http.get<ExerciseActionDto[]>(`/exercises/${encodeURIComponent(id)}/actions`);
   }
 
   // The device registry (integrator, admin). The answers that carry a password are never cached (use-registry.ts).

@@ -37,6 +37,8 @@ import {
   useStopExercise,
   useSteerExercise,
 } from './use-exercises';
+import { TraineesPanel } from './trainees-panel';
+import { ScoreboardPanel } from './scoreboard-panel';
 
 interface Props {
   readonly api: IocApi;
@@ -108,6 +110,8 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
             selectedId={selectedId}
             onSelect={onSelectIncident}
           />
+          <TraineesPanel api={api} exercise={current} canAct={canAct} />
+          <ScoreboardPanel api={api} exercise={current} canAct={canAct} />
         </>
       ) : null}
       {canAct ? (

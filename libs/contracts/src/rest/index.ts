@@ -110,6 +110,7 @@ export {
   type ReportTimelineKind,
   type SopStepOutcome,
 } from './exercise-report.dto';
+export type { ExerciseActionDto } from './exercise-actions.dto';
 export type {
   AssignDevicesRequest,
   CreateDeviceRequest,

@@ -13,6 +13,10 @@ export const EXERCISE_ERROR_CODES = [
   'EXERCISE_NOT_ENDED',
   /** A seek outside the recording's window. */
   'EXERCISE_SEEK_INVALID',
+  /** A trainee group naming a user who does not exist, is disabled, or twice. */
+  'EXERCISE_TRAINEE_INVALID',
+  /** A trainee asked for their score while the exercise still runs. */
+  'EXERCISE_SCORES_NOT_YET',
   /** The exercise's run could not be queued. */
   'QUEUE_UNAVAILABLE',
   /** A recording file refused (@ioc/contracts' RECORDING_FILE_ERROR_CODES): bad, another city model, too large. */

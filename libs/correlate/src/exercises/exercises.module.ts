@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import {
   Inject,
   Module,
@@ -12,8 +13,16 @@ import { JobRunner, type WorkerTuning } from '@ioc/queue';
 import { ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
 import { CITY_MODEL_VERSION, TOPOLOGY, type CityModelVersion, type Topology } from '@ioc/city';
 import { RULES, type RuleSet } from '@ioc/correlation';
-import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
+import {
+  IncidentChangeFanout,
+  IncidentCommandsModule,
+  IncidentService,
+  defaultScoringRulesFile,
+  loadScoringRules,
+} from '@ioc/incidents';
 import { ExerciseRunner } from './exercise-runner';
+import { ExerciseScoringService, SCORING_RULES } from './exercise-scoring.service';
+import { ExerciseTraineesService } from './exercise-trainees.service';
 import { ExerciseService, exerciseJobOptions } from './exercise.service';
 import { RecordingFileService } from './recording-file.service';
 
@@ -164,8 +173,19 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
               logger.child({ component: 'exercises' }),
             ),
         },
+        // seeds/scoring.yaml (under IOC_SEEDS_DIR when set), validated at boot: an invalid file stops the start.
+        {
+          provide: SCORING_RULES,
+          inject: [IOC_CONFIG],
+          useFactory: (config: IocConfig) =>
+            loadScoringRules(
+              defaultScoringRulesFile(config.correlation.seedsDir && path.resolve(config.correlation.seedsDir)),
+            ),
+        },
+        ExerciseTraineesService,
+        ExerciseScoringService,
       ],
-      exports: [ExerciseService, RecordingFileService],
+      exports: [ExerciseService, RecordingFileService, ExerciseTraineesService, ExerciseScoringService],
     };
   }
 

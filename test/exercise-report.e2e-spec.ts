@@ -7,6 +7,7 @@ import {
   type ExerciseReportDto,
   type ExerciseReviewDto,
   type RecordingDto,
+  type ExerciseScoreboardDto,
 } from '@ioc/contracts';
 import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
 import { apiClient, pollUntil, projectRoot, startServer, type ApiClient } from '@ioc/testing';
@@ -82,6 +83,14 @@ describe('exercise after-action report end to end', () => {
     const started = await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: rec.body.id, speed: 1 });
     expect(started.status).toBe(201);
     exercise = started.body;
+    // The operator trains in it (only an exercise's trainees act on its incidents), in team "ca-1".
+    expect(
+      (
+        await trainer.put(`/api/v1/exercises/${exercise.id}/trainees`, {
+          trainees: [{ userId: operatorId, team: 'ca-1' }],
+        })
+      ).status,
+    ).toBe(200);
   });
 
   afterAll(async () => {
@@ -206,7 +215,22 @@ describe('exercise after-action report end to end', () => {
     });
     expect(report.people[operatorId]).toMatchObject({ username: 'operator1', role: 'operator' });
     expect(report.review).toMatchObject({ wentWell: 'Xác nhận đám cháy trong 1 phút.' });
-    expect(report.scores).toBeNull();
+    // The scores are the scoreboard's: the operator's lines, each from an action of the log or a missed deadline.
+    const board = (await trainer.get<ExerciseScoreboardDto>(`/api/v1/exercises/${exercise.id}/scoreboard`)).body;
+    expect(board.provisional).toBe(false);
+    expect(report.scores).toEqual({ ...board, computedAt: expect.any(String) });
+    expect(report.scores?.trainees).toEqual([
+      expect.objectContaining({ userId: operatorId, team: 'ca-1', points: expect.any(Number) }),
+    ]);
+    const ackSeq = report.timeline.find((e) => e.kind === 'acknowledged')?.seq;
+    expect(report.scores?.lines).toContainEqual(
+      expect.objectContaining({
+        criterion: 'acknowledge-time',
+        incidentId: fire.id,
+        userId: operatorId,
+        source: expect.objectContaining({ kind: 'action', eventSeq: ackSeq }),
+      }),
+    );
   });
 
   it('serves the page in both languages, script-free under its own CSP', async () => {

@@ -22,7 +22,6 @@ export {
 export {
   EXERCISE_SCORES,
   ExerciseReportService,
-  NO_EXERCISE_SCORES,
   type ExerciseScoresPort,
 } from './exercises/report/exercise-report.service';
 export { ExerciseReportsModule } from './exercises/report/exercise-reports.module';

@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { Clock } from '@ioc/platform';
 import type { ExerciseReviewRecord, StoredUser } from '@ioc/storage';
 import { ExerciseError } from '../exercise.errors';
-import { ExerciseReportService, NO_EXERCISE_SCORES, type ExerciseScoresPort } from './exercise-report.service';
+import { ExerciseReportService, type ExerciseScoresPort } from './exercise-report.service';
 import {
   at,
   camera,
@@ -45,7 +45,7 @@ function setup(opts: { running?: boolean; scores?: ExerciseScoresPort; saved?: '
             .map((u) => [u.id, u]),
         ),
     },
-    opts.scores ?? NO_EXERCISE_SCORES,
+    opts.scores ?? { scoreboard: async () => null },
     policy,
     {
       print: async (html) => {

@@ -15,16 +15,11 @@ import type { ExerciseService } from '../exercise.service';
 import { buildExerciseReport } from './exercise-report.builder';
 import { renderReportHtml } from './exercise-report.html';
 
-/**
- * The scores of an exercise, as the report shows them. Wired to the scoring service (ExerciseScoringService's
- * `scoreboard`); null when there are none.
- */
+/** The scores of an exercise, as the report shows them: ExerciseScoringService's `scoreboard` (null: none). */
 export interface ExerciseScoresPort {
   scoreboard(exerciseId: string): Promise<ExerciseScoreboardDto | null>;
 }
 export const EXERCISE_SCORES = Symbol('EXERCISE_SCORES');
-/** Until scoring is wired in: no scores (the report says "scores not available"). */
-export const NO_EXERCISE_SCORES: ExerciseScoresPort = { scoreboard: async () => null };
 
 /**
  * The after-action report of an ended exercise (HSEEP's AAR/IP): reads the exercise, its incidents and their log, the

@@ -3,12 +3,8 @@ import { CLOCK, IOC_CONFIG, LOGGER, PdfPrinter, type Clock, type IocConfig, type
 import { ExerciseReportRepository, UserRepository } from '@ioc/storage';
 import { loadEscalationPolicy } from '@ioc/incidents';
 import { ExerciseService } from '../exercise.service';
-import {
-  EXERCISE_SCORES,
-  ExerciseReportService,
-  NO_EXERCISE_SCORES,
-  type ExerciseScoresPort,
-} from './exercise-report.service';
+import { ExerciseScoringService } from '../exercise-scoring.service';
+import { EXERCISE_SCORES, ExerciseReportService, type ExerciseScoresPort } from './exercise-report.service';
 
 /** Launching Chromium, loading a report and printing it: each at most this long. */
 const PDF_TIMEOUT_MS = 30_000;
@@ -19,7 +15,8 @@ const PDF_TIMEOUT_MS = 30_000;
  */
 @Module({
   providers: [
-    { provide: EXERCISE_SCORES, useValue: NO_EXERCISE_SCORES },
+    // The scores are the scoring service's, as the trainer's scoreboard shows them (ExercisesModule, global).
+    { provide: EXERCISE_SCORES, useExisting: ExerciseScoringService },
     {
       provide: PdfPrinter,
       inject: [IOC_CONFIG, LOGGER],

@@ -5,3 +5,10 @@ export { EXERCISE_ERROR_CODES, ExerciseError, type ExerciseErrorCode } from './e
 export { ExerciseService } from './exercises/exercise.service';
 export { fileNameOf, RecordingFileService, type RecordingExport } from './exercises/recording-file.service';
 export { ExercisesModule } from './exercises/exercises.module';
+export {
+  EXERCISE_RUNNER_DEFAULTS,
+  ExerciseRunner,
+  RecordingCursor,
+  type AppliedDecision,
+  type ExerciseRunnerOptions,
+} from './exercises/exercise-runner';

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Test } from '@nestjs/testing';
@@ -16,7 +18,7 @@ import {
   type AppliedDecision,
 } from '@ioc/correlate';
 import { IncidentChangeFanout, IncidentService } from '@ioc/incidents';
-import { CLOCK, LOGGER, loadConfig, type Clock, type Logger } from '@ioc/platform';
+import { CLOCK, LOGGER, loadConfig, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import {
   DATABASE,
   ExerciseRepository,
@@ -42,7 +44,8 @@ import { loadScenario, scenarioRecording, Simulation, type ScenarioRecordingStat
  *    IncidentService writing exercise incidents. Timed from the start to the exercise wound up.
  * 4. identicalToLive: the backtest of the same window over raw_message (`npm run rules:backtest`'s code) against the
  *    replay's decisions (key without the exercise prefix, type, drill time), in order.
- * Progress on stderr; the last line on stdout is the JSON.
+ * Progress on stderr; the last line on stdout is the JSON. Exits 1 when the replay is not identical to live or its
+ * speedFactor is below 100 (the floor), so CI can run `--hours 1`.
  */
 const { values: args } = parseArgs({
   options: { hours: { type: 'string' }, 'page-size': { type: 'string' } },
@@ -50,7 +53,11 @@ const { values: args } = parseArgs({
 const HOURS = Number(args.hours ?? process.env.BENCH_HOURS ?? 24);
 const SCENARIO = process.env.BENCH_SCENARIO ?? 'normal-day';
 const PAGE_SIZE = Number(args['page-size'] ?? process.env.BENCH_PAGE_SIZE ?? EXERCISE_RUNNER_DEFAULTS.pageSize);
+/** BENCH_CPU_PROF=file.cpuprofile: a CPU profile of this process during the replay only. */
+const PROFILE = process.env.BENCH_CPU_PROF;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The issue's floor: a replay never slower than this many times real time (the goal is 1,000). */
+const MIN_SPEED_FACTOR = 100;
 /** Who starts the bench's exercise and makes its recording. */
 const TRAINER = 'bench';
 
@@ -63,7 +70,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The scenario generated at machine speed and stored as the ingest stores what it accepts. */
 async function storeDay(
   db: Database,
-  logger: pino.Logger,
+  config: IocConfig,
 ): Promise<{ from: Date; to: Date; stored: number; hours: number }> {
   const scenario = loadScenario(SCENARIO);
   const durationS = Math.min(scenario.durationS, HOURS * 3600);
@@ -78,7 +85,6 @@ async function storeDay(
     hours: durationS / 3600,
     devices: sim.devices.length,
   });
-  const config = loadConfig({});
   const decoder = new MessageDecoder(createMessageValidators(), config.ingest);
   const ingest = new IngestRepository(db.pool, ingestRepositoryOptionsFor(db));
   const stats: ScenarioRecordingStats = { generated: 0, accepted: 0, quarantined: {}, outsideWindow: 0 };
@@ -93,11 +99,10 @@ async function storeDay(
       next += 100_000;
       log('  stored', {
         messages: stored,
-        simTime: new Date(batch.messages.at(-1)!.ts.getTime() + 7 * 3_600_000).toISOString().slice(11, 16),
+        localTime: new Date(batch.messages.at(-1)!.ts.getTime() + 7 * 3_600_000).toISOString().slice(11, 16),
       });
     }
   }
-  logger.debug({ stats }, 'scenario stored');
   log('stored', { messages: stored, ...stats, seconds: round((performance.now() - t0) / 1000, 1) });
   return { from: new Date(from), to: new Date(to), stored, hours: durationS / 3600 };
 }
@@ -141,7 +146,11 @@ async function main(): Promise<void> {
     MAINTENANCE_INTERVAL_S: '86400',
   });
   const applied: AppliedDecision[] = [];
-  log('database', { url: pg.url.replace(/\/\/[^@]*@/, '//'), redisPrefix: prefix, pageSize: PAGE_SIZE });
+  log('database', {
+    url: pg.url.replace(/\/\/[^@]*@/, '//'),
+    redisPrefix: prefix,
+    pageSize: PAGE_SIZE,
+  });
   // The server's jobs role as `IOC_ROLES=jobs` runs it; only the runner is told of each decision it applies.
   const app = await Test.createTestingModule({ imports: [AppModule.forRoot(config, logger)] })
     .overrideProvider(ExerciseRunner)
@@ -187,7 +196,7 @@ async function main(): Promise<void> {
     const db = app.get<Database>(DATABASE);
     const repo = app.get(ExerciseRepository);
     const service = app.get(ExerciseService);
-    const { from, to, stored, hours } = await storeDay(db, logger);
+    const { from, to, stored, hours } = await storeDay(db, config);
 
     const r0 = performance.now();
     const recording = await service.record({ name: `bench ${SCENARIO} ${hours} h`, from, to }, TRAINER);
@@ -209,6 +218,12 @@ async function main(): Promise<void> {
     const refs = [await rawRead(repo, recording.id, to.getTime())];
     log('reference: raw replay read', refOf(refs[0]));
     log('replaying at speed "max" through the run-exercise job (BullMQ) and the ExerciseRunner');
+    const profiler = PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const t0 = performance.now();
     const started = await service.start({ recordingId: recording.id, speed: EXERCISE_SPEED_FASTEST }, TRAINER);
     let lastShown = t0;
@@ -221,7 +236,7 @@ async function main(): Promise<void> {
         lastShown = performance.now();
         const at = e.replayedTo?.getTime() ?? from.getTime();
         log('  replaying', {
-          drillTime: new Date(at + 7 * 3_600_000).toISOString().slice(11, 16),
+          drillLocalTime: new Date(at + 7 * 3_600_000).toISOString().slice(11, 16),
           decisions: e.signalsApplied,
           speedFactorSoFar: round((at - from.getTime()) / (lastShown - t0)),
         });
@@ -229,6 +244,12 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - t0) / 1000;
     const loadDuring = os.loadavg()[0];
+    if (profiler && PROFILE) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(PROFILE, JSON.stringify(profile));
+      profiler.disconnect();
+      log('CPU profile of the replay written', { file: PROFILE });
+    }
     const ended = await service.get(started.id);
     if (ended.status !== 'finished') throw new Error(`the exercise ended ${ended.status}: ${ended.error ?? ''}`);
     const eventsPerSec = events / seconds;
@@ -323,6 +344,12 @@ async function main(): Promise<void> {
         pageSize: PAGE_SIZE,
       })}\n`,
     );
+    // For CI: a replay that decides otherwise than live, or slower than the floor, fails the run (after its line).
+    if (!(cmp.identical && incidentsWritten)) process.exitCode = 1;
+    if (speedFactor < MIN_SPEED_FACTOR) {
+      log(`speedFactor ${Math.round(speedFactor)} is below the floor of ${MIN_SPEED_FACTOR}`);
+      process.exitCode = 1;
+    }
   } finally {
     await app.close();
     const admin = new IORedis(REDIS_URL);

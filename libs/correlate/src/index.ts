@@ -25,3 +25,9 @@ export {
   type ExerciseScoresPort,
 } from './exercises/report/exercise-report.service';
 export { ExerciseReportsModule } from './exercises/report/exercise-reports.module';
+  EXERCISE_RUNNER_DEFAULTS,
+  ExerciseRunner,
+  RecordingCursor,
+  type AppliedDecision,
+  type ExerciseRunnerOptions,
+} from './exercises/exercise-runner';

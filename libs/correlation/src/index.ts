@@ -18,3 +18,4 @@ export {
   type ExerciseClockState,
   type ExerciseControl,
 } from './exercise-control';
+export { compareDecisions, liveDecisions, type DecisionComparison, type LiveDecision } from './replay-comparison';

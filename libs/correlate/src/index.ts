@@ -25,6 +25,7 @@ export {
   type ExerciseScoresPort,
 } from './exercises/report/exercise-report.service';
 export { ExerciseReportsModule } from './exercises/report/exercise-reports.module';
+export {
   EXERCISE_RUNNER_DEFAULTS,
   ExerciseRunner,
   RecordingCursor,

@@ -34,7 +34,8 @@ import { loadScenario, scenarioRecording, Simulation, type ScenarioRecordingStat
 /**
  * npm run bench:replay [-- --hours N] — a recorded city day replayed as an exercise at speed "max".
  *
- * 1. The default fleet's day (BENCH_SCENARIO, default normal-day; `--hours` or BENCH_HOURS cuts it short for CI) is
+ * 1. The default fleet's day (BENCH_SCENARIO, default the first 24 h of tet-waste-surge; `--hours` or BENCH_HOURS cuts
+ *    it short for CI) is
  *    generated at machine speed by the simulator's --record code (the ingest's own validation), stored in raw_message
  *    by the ingest's write, and recorded from there as a trainer records history (ExerciseService.record): on a fresh
  *    database of the plain PostgreSQL server (IOC_TEST_PG_URL), dropped at the end.
@@ -51,7 +52,11 @@ const { values: args } = parseArgs({
   options: { hours: { type: 'string' }, 'page-size': { type: 'string' } },
 });
 const HOURS = Number(args.hours ?? process.env.BENCH_HOURS ?? 24);
-const SCENARIO = process.env.BENCH_SCENARIO ?? 'normal-day';
+/**
+ * The first day of the Tết waste surge: a day of the whole default fleet in which the engine decides (overflowing
+ * bins, a missed collection), so that identicalToLive compares real decisions (an ordinary day decides nothing).
+ */
+const SCENARIO = process.env.BENCH_SCENARIO ?? 'tet-waste-surge';
 const PAGE_SIZE = Number(args['page-size'] ?? process.env.BENCH_PAGE_SIZE ?? EXERCISE_RUNNER_DEFAULTS.pageSize);
 /** BENCH_CPU_PROF=file.cpuprofile: a CPU profile of this process during the replay only. */
 const PROFILE = process.env.BENCH_CPU_PROF;
@@ -346,6 +351,11 @@ async function main(): Promise<void> {
     );
     // For CI: a replay that decides otherwise than live, or slower than the floor, fails the run (after its line).
     if (!(cmp.identical && incidentsWritten)) process.exitCode = 1;
+    // A whole day that decides nothing proves nothing about identity: a scenario with incidents is the bench's.
+    if (HOURS >= 24 && replayed.length === 0) {
+      log('the day made no decision: identicalToLive compared nothing; choose a BENCH_SCENARIO with incidents');
+      process.exitCode = 1;
+    }
     if (speedFactor < MIN_SPEED_FACTOR) {
       log(`speedFactor ${Math.round(speedFactor)} is below the floor of ${MIN_SPEED_FACTOR}`);
       process.exitCode = 1;

@@ -37,6 +37,7 @@ export {
 } from './roles';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
 export type { RecordingFileErrorCode, RecordingFileProblem } from './recording-file';
+export { RECORDING_FILE_EXTENSION, recordingFileName } from './recording-file-name';
 export { EXERCISE_REVIEW_TEXT_MAX, REPORT_LANGUAGES, type ReportLanguage } from './exercise-report-limits';
 export type {
   ApiError,

@@ -251,3 +251,4 @@ export {
   type RecordingFileProblem,
   type RecordingManifest,
 } from './recording-file';
+export { recordingFileName } from './recording-file-name';

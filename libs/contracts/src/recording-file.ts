@@ -15,7 +15,7 @@ import { describeErrors, type MessageValidators } from './validation';
  */
 export const RECORDING_FILE_FORMAT = 'ioc-recording';
 export const RECORDING_FILE_VERSION = 1;
-export const RECORDING_FILE_EXTENSION = '.iocrec';
+export { RECORDING_FILE_EXTENSION, recordingFileName } from './recording-file-name';
 export const RECORDING_FILE_MEDIA_TYPE = 'application/gzip';
 /** Longest line (decompressed) a reader takes: far above any device message (INGEST_MAX_PAYLOAD_BYTES is 256 KiB). */
 export const RECORDING_FILE_MAX_LINE_BYTES = 1024 * 1024;

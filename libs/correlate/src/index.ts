@@ -5,13 +5,9 @@ export { EXERCISE_ERROR_CODES, ExerciseError, type ExerciseErrorCode } from './e
 export { ExerciseService } from './exercises/exercise.service';
 export { ExerciseScoringService, SCORING_RULES } from './exercises/exercise-scoring.service';
 export { ExerciseTraineesService } from './exercises/exercise-trainees.service';
-export { fileNameOf, RecordingFileService, type RecordingExport } from './exercises/recording-file.service';
+export { RecordingFileService, type RecordingExport } from './exercises/recording-file.service';
 export { ExercisesModule } from './exercises/exercises.module';
-export {
-  buildExerciseReport,
-  escalationsDue,
-  type ExerciseReportInput,
-} from './exercises/report/exercise-report.builder';
+export { buildExerciseReport, type ExerciseReportInput } from './exercises/report/exercise-report.builder';
 export {
   REPORT_CSS,
   REPORT_PAGE_CSP,

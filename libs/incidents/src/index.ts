@@ -8,6 +8,7 @@ export { CapExportService } from './cap/cap-export.service';
 export { escalateIncidentJob } from './escalation/escalate-incident.job';
 export {
   loadEscalationPolicy,
+  escalationsWouldFire,
   parseEscalationPolicy,
   type EscalationIncident,
   type EscalationPolicy,

@@ -1,16 +1,9 @@
-// The server's extension (Node-side): the console's fallback must name a file as the server does
-// (libs/correlate's fileNameOf: the ASCII folding of the name, dashes between, at most 80 characters).
-import { RECORDING_FILE_EXTENSION as SERVER_EXTENSION } from '@ioc/contracts';
+// The console's fallback names a file as the server does (the contract's recordingFileName).
+import { RECORDING_FILE_EXTENSION as SERVER_EXTENSION, recordingFileName } from '@ioc/contracts';
 import { ApiError } from '../api/http-client';
 import { en } from '../i18n/en';
 import { vi } from '../i18n/vi';
-import {
-  exportFileName,
-  importRefusal,
-  RECORDING_FILE_EXTENSION,
-  RECORDING_FILE_PROBLEMS,
-  slugFileName,
-} from './recording-transfer';
+import { exportFileName, importRefusal, RECORDING_FILE_EXTENSION, RECORDING_FILE_PROBLEMS } from './recording-transfer';
 
 describe('exported file name', () => {
   it('takes the server’s Content-Disposition name', () => {
@@ -33,7 +26,7 @@ describe('exported file name', () => {
       ['x'.repeat(200), `${'x'.repeat(80)}.iocrec`],
     ];
     for (const [name, file] of asServer) {
-      expect(slugFileName(name)).toBe(file);
+      expect(recordingFileName(name)).toBe(file);
       expect(exportFileName(null, name)).toBe(file);
       expect(exportFileName('attachment', name)).toBe(file);
       expect(exportFileName('attachment; filename=""', name)).toBe(file);

@@ -1,4 +1,4 @@
-import type { RecordingFileErrorCode, RecordingFileProblem } from '@ioc/contracts';
+import { recordingFileName, type RecordingFileErrorCode, type RecordingFileProblem } from '@ioc/contracts';
 import { ApiError } from '../api/http-client';
 
 /**
@@ -6,8 +6,7 @@ import { ApiError } from '../api/http-client';
  * a file to import. Pure: no I/O, no React (recording-transfer.tsx does the download and the upload).
  */
 
-/** The extension of a recording file (the server's RECORDING_FILE_EXTENSION; the contract's module is Node-only). */
-export const RECORDING_FILE_EXTENSION = '.iocrec';
+export { RECORDING_FILE_EXTENSION } from '@ioc/contracts';
 
 /**
  * The file name the server gives in `Content-Disposition` (`attachment; filename="…"`, or RFC 6266's `filename*=`
@@ -27,20 +26,7 @@ export function exportFileName(disposition: string | null | undefined, recording
   name ??= plain ? (plain[1] ?? plain[2]) : undefined;
   // Never a path: the browser would refuse it anyway, and a name is all we need.
   const base = name?.split(/[/\\]/).pop()?.trim();
-  return base ? base : slugFileName(recordingName);
-}
-
-/** The recording's name as a file name (ASCII, dashes, as the server makes it), with the extension. */
-export function slugFileName(recordingName: string): string {
-  const slug = recordingName
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'))
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .toLowerCase()
-    .slice(0, 80);
-  return `${slug || 'recording'}${RECORDING_FILE_EXTENSION}`;
+  return base ? base : recordingFileName(recordingName);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import {
   MAX_RECORDING_MESSAGES,
   MAX_RECORDING_MS,
-  RECORDING_FILE_EXTENSION,
+  recordingFileName,
   RECORDING_FILE_FORMAT,
   RECORDING_FILE_VERSION,
   RecordingChecksum,
@@ -41,19 +41,6 @@ export interface RecordingFileServiceOptions {
   readonly cityModel: RecordingCityModel;
   /** Largest upload taken, bytes (RECORDING_IMPORT_MAX_BYTES). */
   readonly importMaxBytes: number;
-}
-
-/** A recording's name as a file name: letters and digits of its ASCII folding, dashes between. */
-export function fileNameOf(name: string): string {
-  const slug = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'))
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .toLowerCase()
-    .slice(0, 80);
-  return `${slug || 'recording'}${RECORDING_FILE_EXTENSION}`;
 }
 
 /**
@@ -105,7 +92,7 @@ export class RecordingFileService {
       for await (const { line } of lines(id)) yield line;
     });
     this.logger.info({ recordingId: id, messages, fieldReports }, 'recording exported');
-    return { manifest, filename: fileNameOf(r.name), stream };
+    return { manifest, filename: recordingFileName(r.name), stream };
   }
 
   /**

@@ -1,5 +1,7 @@
 import { isIocError } from '@ioc/platform';
+import type { StoredIncidentEvent } from '@ioc/domain';
 import {
+  escalationsWouldFire,
   loadEscalationPolicy,
   nextEscalationStep,
   parseDuration,
@@ -204,5 +206,53 @@ describe('planNextEscalation', () => {
       level: 2,
       recipients: ['duty-manager'],
     });
+  });
+});
+
+describe('escalationsWouldFire (an exercise incident, which pages nobody)', () => {
+  const policy = parseEscalationPolicy(POLICY);
+  let seq = 0;
+  const event = (type: string, at: number, data: Record<string, unknown> = {}): StoredIncidentEvent =>
+    ({ incidentId: 'i-1', at, actor: 'system', type, data, seq: ++seq, version: seq }) as StoredIncidentEvent;
+  const opened = (severity: string) => event('opened', T0, { severity });
+
+  it('lists every level and every reminder due before anyone answered, none collapsed', () => {
+    const steps = escalationsWouldFire(policy, T0, [opened('critical')], T0 + 50 * MIN);
+    expect(steps.map((s) => [s.level, s.kind, (s.dueAt - T0) / MIN])).toEqual([
+      [1, 'escalation', 5],
+      [2, 'escalation', 15],
+      [3, 'reminder', 25],
+      [4, 'reminder', 35],
+      [5, 'reminder', 45],
+    ]);
+  });
+
+  it('stops at the first answer: acknowledged, assigned, resolved or closed; or at the end of the drill', () => {
+    for (const type of ['acknowledged', 'assigned', 'resolved', 'closed'])
+      expect(
+        escalationsWouldFire(policy, T0, [opened('critical'), event(type, T0 + 10 * MIN)], T0 + 60 * MIN).map(
+          (s) => s.level,
+        ),
+      ).toEqual([1]);
+    expect(escalationsWouldFire(policy, T0, [opened('critical')], T0 + 5 * MIN)).toEqual([]);
+    // A comment is no answer.
+    expect(
+      escalationsWouldFire(policy, T0, [opened('critical'), event('commented', T0 + MIN)], T0 + 16 * MIN),
+    ).toHaveLength(2);
+  });
+
+  it('follows the highest severity reached before the answer; a severity left out never escalates', () => {
+    expect(escalationsWouldFire(policy, T0, [opened('minor')], T0 + 600 * MIN)).toEqual([]);
+    const raised = [opened('minor'), event('severity-raised', T0 + MIN, { from: 'minor', to: 'major' })];
+    expect(escalationsWouldFire(policy, T0, raised, T0 + 60 * MIN).map((s) => [s.level, s.recipients])).toEqual([
+      [1, ['supervisor']],
+    ]);
+    // Raised only after it was acknowledged: the minor ladder (none) is the one that counted.
+    const late = [
+      opened('minor'),
+      event('acknowledged', T0 + MIN),
+      event('severity-raised', T0 + 2 * MIN, { from: 'minor', to: 'critical' }),
+    ];
+    expect(escalationsWouldFire(policy, T0, late, T0 + 60 * MIN)).toEqual([]);
   });
 });

@@ -12,8 +12,10 @@ import {
   SEVERITIES,
   type EscalationRole,
   type IncidentState,
+  maxSeverity,
   type NotificationKind,
   type Severity,
+  type StoredIncidentEvent,
 } from '@ioc/domain';
 import { IncidentError } from '../incident.errors';
 
@@ -195,3 +197,36 @@ export function nextEscalationStep(
   const k = Math.max(sent + 1, Math.min(overdue, r.max));
   return { level: levels.length + k, kind: 'reminder', dueAt: anchor + k * r.everyMs, recipients: r.notify };
 }
+
+/**
+ * The escalation steps an incident would have been sent live while it waited for someone, for an exercise (exercise
+ * incidents page nobody): every level and every reminder (none collapse into the latest, as late timers' would) due
+ * before it left state open (acknowledged, assigned, resolved or closed) or before `until` (the drill ended), on the
+ * ladder of the highest severity it had reached by then. The scorer's penalties and the report's escalations.
+ */
+export function escalationsWouldFire(
+  policy: EscalationPolicy,
+  openedAt: number,
+  events: readonly StoredIncidentEvent[],
+  until: number,
+): EscalationStep[] {
+  const answered = events.find((e) => LEFT_OPEN.has(e.type) && e.at >= openedAt)?.at ?? Infinity;
+  const end = Math.min(answered, until);
+  let severity: Severity | undefined;
+  for (const e of events) {
+    if (e.at > end) break;
+    if (e.type === 'opened') severity = e.data.severity;
+    else if (e.type === 'severity-raised') severity = severity ? maxSeverity(severity, e.data.to) : e.data.to;
+  }
+  const steps: EscalationStep[] = [];
+  for (let level = 0; severity;) {
+    const step = nextEscalationStep(policy, severity, openedAt, level, openedAt);
+    if (!step || step.dueAt >= end) break;
+    steps.push(step);
+    level = step.level;
+  }
+  return steps;
+}
+
+/** The events that take an incident out of state open, where escalation stops. */
+const LEFT_OPEN: ReadonlySet<StoredIncidentEvent['type']> = new Set(['acknowledged', 'assigned', 'resolved', 'closed']);

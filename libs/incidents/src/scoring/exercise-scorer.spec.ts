@@ -184,7 +184,7 @@ describe('scoreExercise', () => {
       ['left-open', -10, null, 'ca-2', new Date(min(40)).toISOString()], // a team line
     ]);
     expect(board.lines[2].reason).toBe(
-      'escalation level 1 (supervisor) due 15 min after opening, before it was acknowledged',
+      'escalation level 1 (supervisor) due 15 min after opening, before anyone answered it',
     );
     expect(board.lines[1].source).toEqual({
       kind: 'deadline',

@@ -20,7 +20,7 @@ import {
   type Severity,
   type StoredIncidentEvent,
 } from '@ioc/domain';
-import { nextEscalationStep, type EscalationPolicy } from '../escalation/escalation-policy';
+import { escalationsWouldFire, type EscalationPolicy } from '../escalation/escalation-policy';
 import type { ScoringRules } from './scoring-rules';
 
 export interface ScoredTrainee {
@@ -218,28 +218,15 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
       );
     }
 
-    // Escalations the policy would have fired before anyone acknowledged (each level and reminder once), on the ladder
-    // of the highest severity the incident had reached by then.
-    const unacknowledgedUntil = Math.min(ack?.at ?? Infinity, activeUntil);
-    let severity: Severity | undefined;
-    for (const e of events) {
-      if (e.at > unacknowledgedUntil) break;
-      if (e.type === 'opened') severity = e.data.severity;
-      else if (e.type === 'severity-raised') severity = severity ? maxSeverity(severity, e.data.to) : e.data.to;
-    }
-    for (let level = 0; severity;) {
-      // `now` at the opening: every reminder counts once (none collapse into the latest, as late timers' would).
-      const step = nextEscalationStep(input.escalation, severity, incident.openedAt, level, incident.openedAt);
-      if (!step || step.dueAt >= unacknowledgedUntil) break;
+    // Escalations the policy would have fired before anyone answered (each level and reminder once).
+    for (const step of escalationsWouldFire(input.escalation, incident.openedAt, events, activeUntil))
       toOwner(
         'escalation',
         rules.escalation.perLevel,
         `${step.kind === 'reminder' ? 'reminder' : 'escalation'} level ${step.level} (${step.recipients.join(', ')}) ` +
-          `due ${sinceOpening(step.dueAt)} after opening, before it was acknowledged`,
+          `due ${sinceOpening(step.dueAt)} after opening, before anyone answered it`,
         missed(step.dueAt),
       );
-      level = step.level;
-    }
 
     // False alarms: resolved by a trainee with the right reason, or a real incident dismissed as one.
     const falseAlarm = isFalseAlarm(rules, events);

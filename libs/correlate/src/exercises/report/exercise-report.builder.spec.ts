@@ -1,4 +1,4 @@
-import { buildExerciseReport, escalationsDue, runOfKey } from './exercise-report.builder';
+import { buildExerciseReport, runOfKey } from './exercise-report.builder';
 import {
   at,
   camera,
@@ -175,21 +175,5 @@ describe('buildExerciseReport', () => {
   it('knows the run of an incident from its key', () => {
     expect(runOfKey(PREFIX, `${PREFIX}bin-fire:ward-p10`)).toBe(0);
     expect(runOfKey(PREFIX, `${PREFIX}r2/bin-fire:ward-p10`)).toBe(2);
-  });
-});
-
-describe('escalationsDue', () => {
-  it('stops at the first answer: acknowledged, assigned, resolved or the end', () => {
-    const open = { ...camera, resolvedAt: undefined, resolvedBy: undefined };
-    expect(escalationsDue(open, policy, at(300)).map((e) => e.level)).toEqual([1]);
-    expect(escalationsDue({ ...open, assignedAt: at(100) }, policy, at(3000))).toEqual([]);
-    expect(escalationsDue(open, policy, at(3000)).map((e) => [e.level, e.kind])).toEqual([
-      [1, 'escalation'],
-      [2, 'escalation'],
-      [3, 'reminder'],
-      [4, 'reminder'],
-    ]);
-    // A severity the policy leaves out never escalates.
-    expect(escalationsDue({ ...open, severity: 'minor' }, policy, at(3000))).toEqual([]);
   });
 });

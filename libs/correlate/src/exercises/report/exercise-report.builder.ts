@@ -18,7 +18,7 @@ import type {
   ReportTimelineKind,
   SopStepOutcome,
 } from '@ioc/contracts';
-import type { EscalationPolicy } from '@ioc/incidents';
+import { escalationsWouldFire, type EscalationPolicy } from '@ioc/incidents';
 import { EXERCISE_ENDED_REASON, EXERCISE_REWOUND_REASON } from '../exercise.service';
 
 /** Everything an after-action report is made of, read by the service; `now` is when it is generated. */
@@ -96,41 +96,6 @@ function detailOf(e: StoredIncidentEvent): ReportTimelineEntryDto['detail'] {
   }
 }
 
-/**
- * The levels (and reminders) of the escalation policy that came due while the incident waited for someone: from its
- * opening until it was acknowledged, assigned, resolved or closed, or the exercise ended. Live, each would have paged
- * its recipients; exercise incidents never page anyone, so this is what the drill would have cost.
- */
-export function escalationsDue(
-  incident: IncidentRecord,
-  policy: EscalationPolicy,
-  until: number,
-): Array<{ level: number; kind: 'escalation' | 'reminder'; dueAt: number; recipients: readonly string[] }> {
-  const ladder = policy.severities[incident.severity];
-  if (!ladder) return [];
-  const answered = Math.min(
-    ...[incident.acknowledgedAt, incident.assignedAt, incident.resolvedAt, incident.closedAt, until].filter(
-      (t): t is number => t !== undefined,
-    ),
-  );
-  const due: Array<{ level: number; kind: 'escalation' | 'reminder'; dueAt: number; recipients: readonly string[] }> =
-    [];
-  ladder.levels.forEach((l, i) => {
-    const dueAt = incident.openedAt + l.afterMs;
-    if (dueAt < answered) due.push({ level: i + 1, kind: 'escalation', dueAt, recipients: l.notify });
-  });
-  const r = ladder.reminders;
-  if (r && due.length === ladder.levels.length) {
-    const anchor = incident.openedAt + (ladder.levels.length ? ladder.levels[ladder.levels.length - 1].afterMs : 0);
-    for (let k = 1; k <= r.max; k++) {
-      const dueAt = anchor + k * r.everyMs;
-      if (dueAt >= answered) break;
-      due.push({ level: ladder.levels.length + k, kind: 'reminder', dueAt, recipients: r.notify });
-    }
-  }
-  return due;
-}
-
 function sopStepsOf(incident: IncidentRecord, end: number): ReportSopStepDto[] {
   if (!incident.sop) return [];
   return incident.sop.steps.map((step) => {
@@ -204,7 +169,7 @@ export function buildExerciseReport(input: ExerciseReportInput): ExerciseReportD
       ...events.flatMap((e) => (e.type === 'escalated' ? [e.data.level] : [])),
       ...input.notifications.filter((n) => n.incidentId === incident.id).map((n) => n.level),
     ]);
-    for (const due of escalationsDue(incident, policy, endedAt)) {
+    for (const due of escalationsWouldFire(policy, incident.openedAt, events, endedAt)) {
       const recorded = recordedLevels.has(due.level);
       escalations.push({
         incidentId: incident.id,

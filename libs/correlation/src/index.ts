@@ -18,3 +18,12 @@ export {
   type ExerciseClockState,
   type ExerciseControl,
 } from './exercise-control';
+export {
+  INJECT_MODEL_VERSION,
+  INJECT_REPORT_CHANNEL,
+  InjectCompiler,
+  injectMsgId,
+  injectProblem,
+  silencedDevices,
+  type InjectContext,
+} from './exercise-injects';

@@ -40,6 +40,13 @@ export {
   type RecordingImportRefusal,
   type RecordingRecord,
 } from './exercise.repository';
+export {
+  ExerciseInjectRepository,
+  type ExerciseInjectRecord,
+  type ExerciseScriptRecord,
+  type InjectableExercise,
+  type PlannedInject,
+} from './exercise-inject.repository';
 export { MaintenanceService } from './maintenance.service';
 export { UserRepository, type NewUser, type StoredUser, type UserChanges } from './user.repository';
 export { FieldReportRepository, toFieldReport, type FieldReportRecord } from './field-report.repository';

@@ -6,6 +6,7 @@ import { SignalDeadLetterRepository } from './signal-dead-letter.repository';
 import { DeviceRepository } from './device.repository';
 import { RegistryRepository } from './registry.repository';
 import { ExerciseRepository } from './exercise.repository';
+import { ExerciseInjectRepository } from './exercise-inject.repository';
 import { FieldReportRepository } from './field-report.repository';
 import { KpiRepository } from './kpi.repository';
 import { UserRepository } from './user.repository';
@@ -31,6 +32,7 @@ const EXPORTED = [
   FieldReportRepository,
   KpiRepository,
   ExerciseRepository,
+  ExerciseInjectRepository,
   SignalDeadLetterRepository,
 ];
 

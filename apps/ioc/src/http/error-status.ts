@@ -60,6 +60,8 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   EXERCISE_ACTIVE: HttpStatus.CONFLICT,
   EXERCISE_NOT_RUNNING: HttpStatus.CONFLICT,
   EXERCISE_SEEK_INVALID: HttpStatus.BAD_REQUEST,
+  EXERCISE_INJECT_INVALID: HttpStatus.BAD_REQUEST,
+  EXERCISE_SCRIPT_NOT_FOUND: HttpStatus.NOT_FOUND,
   QUEUE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   // recording files: a bad file is the client's; one of another city cannot be taken here; one too big, 413
   RECORDING_FILE_INVALID: HttpStatus.BAD_REQUEST,

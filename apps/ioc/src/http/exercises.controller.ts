@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
-import { ExerciseError, ExerciseService, RecordingFileService } from '@ioc/correlate';
+import { ExerciseError, ExerciseInjectService, ExerciseService, RecordingFileService } from '@ioc/correlate';
 import {
   EXERCISE_READ_ROLES,
   EXERCISE_WRITE_ROLES,
@@ -103,17 +103,21 @@ export class RecordingsController {
 @ApiBearerAuth()
 @Controller('api/v1/exercises')
 export class ExercisesController {
-  constructor(@Inject(ExerciseService) private readonly exercises: ExerciseService) {}
+  constructor(
+    @Inject(ExerciseService) private readonly exercises: ExerciseService,
+    @Inject(ExerciseInjectService) private readonly scripted: ExerciseInjectService,
+  ) {}
 
   @Post()
   @Roles(...EXERCISE_WRITE_ROLES)
   @ApiOperation({
     summary:
-      'Start replaying a recording at a speed (1–3600, or "max") as exercise incidents; 409 EXERCISE_ACTIVE while EXERCISES_MAX_RUNNING run',
+      'Start replaying a recording (recordingId) or a script (scriptId: its planned injects are logged) at a speed (1–3600, or "max") ' +
+      'as exercise incidents; 409 EXERCISE_ACTIVE while EXERCISES_MAX_RUNNING run',
   })
   @ApiZodBody(ExerciseRequestSchema)
   start(@Body(new ZodPipe(ExerciseRequestSchema, 'exercise')) body: ExerciseRequest, @CurrentPrincipal() p: Principal) {
-    return this.exercises.start(body, p.userId);
+    return this.scripted.start(body, p.userId);
   }
 
   @Get()

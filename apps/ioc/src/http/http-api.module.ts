@@ -12,6 +12,7 @@ import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
 import { SilencesController } from './silences.controller';
 import { ExercisesController, RecordingsController } from './exercises.controller';
+import { ExerciseInjectsController, ExerciseScriptsController } from './exercise-injects.controller';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { KpiController } from './kpi.controller';
@@ -37,6 +38,8 @@ import { UsersController } from './users.controller';
     SilencesController,
     RecordingsController,
     ExercisesController,
+    ExerciseInjectsController,
+    ExerciseScriptsController,
     IngestApiController,
     RegistryController,
     NgsiLdController,

@@ -11,6 +11,9 @@ export const EXERCISE_ERROR_CODES = [
   'EXERCISE_NOT_RUNNING',
   /** A seek outside the recording's window. */
   'EXERCISE_SEEK_INVALID',
+  /** An inject refused: an unknown target, a time outside the window or already replayed, a silence the drill cannot notice. */
+  'EXERCISE_INJECT_INVALID',
+  'EXERCISE_SCRIPT_NOT_FOUND',
   /** The exercise's run could not be queued. */
   'QUEUE_UNAVAILABLE',
   /** A recording file refused (@ioc/contracts' RECORDING_FILE_ERROR_CODES): bad, another city model, too large. */

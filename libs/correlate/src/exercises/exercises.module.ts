@@ -9,16 +9,27 @@ import { DelayedError } from 'bullmq';
 import { createMessageValidators, JOBS, QUEUES } from '@ioc/contracts';
 import { CLOCK, LOGGER, IOC_CONFIG, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { JobRunner, type WorkerTuning } from '@ioc/queue';
-import { ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
-import { CITY_MODEL_VERSION, TOPOLOGY, type CityModelVersion, type Topology } from '@ioc/city';
+import { ExerciseInjectRepository, ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
+import {
+  CITY,
+  CITY_MODEL_VERSION,
+  TOPOLOGY,
+  planConnections,
+  type City,
+  type CityModelVersion,
+  type Topology,
+} from '@ioc/city';
 import { RULES, type RuleSet } from '@ioc/correlation';
 import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
+import { ExerciseInjectService, type InjectCity } from './exercise-inject.service';
 import { ExerciseRunner } from './exercise-runner';
 import { ExerciseService, exerciseJobOptions } from './exercise.service';
 import { RecordingFileService } from './recording-file.service';
 
 export const EXERCISE_JOBS = Symbol('EXERCISE_JOBS');
 const RUN_WORKER = Symbol('EXERCISE_RUN_WORKER');
+/** The city injects are checked against and compiled in: the topology and the seeds' gateways. */
+const INJECT_CITY = Symbol('EXERCISE_INJECT_CITY');
 
 /**
  * One exercise job runs for as long as its replay (hours at speed 1): BullMQ renews its lock while it runs. A worker
@@ -61,6 +72,44 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
       imports: [IncidentCommandsModule],
       providers: [
         { provide: RUN_WORKER, useValue: opts.worker },
+        {
+          provide: INJECT_CITY,
+          inject: [CITY, TOPOLOGY],
+          useFactory: (city: City, topology: Topology): InjectCity => ({
+            topology,
+            gatewayOf: planConnections(city.devices).gatewayOf,
+          }),
+        },
+        {
+          provide: ExerciseInjectService,
+          inject: [
+            ExerciseInjectRepository,
+            ExerciseRepository,
+            ExerciseService,
+            UserRepository,
+            INJECT_CITY,
+            CLOCK,
+            LOGGER,
+          ],
+          useFactory: (
+            repo: ExerciseInjectRepository,
+            exercises: ExerciseRepository,
+            service: ExerciseService,
+            users: UserRepository,
+            city: InjectCity,
+            clock: Clock,
+            logger: Logger,
+          ) =>
+            new ExerciseInjectService(
+              repo,
+              exercises,
+              service,
+              users,
+              city,
+              clock,
+              logger.child({ component: 'exercise-injects' }),
+            ),
+        },
         {
           provide: EXERCISE_JOBS,
           inject: [IOC_CONFIG, LOGGER],
@@ -140,7 +189,8 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             IncidentService,
             IncidentChangeFanout,
             RULES,
-            TOPOLOGY,
+            INJECT_CITY,
+            ExerciseInjectRepository,
             CLOCK,
             LOGGER,
           ],
@@ -150,7 +200,8 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             incidents: IncidentService,
             fanout: IncidentChangeFanout,
             rules: RuleSet,
-            topology: Topology,
+            city: InjectCity,
+            injects: ExerciseInjectRepository,
             clock: Clock,
             logger: Logger,
           ) =>
@@ -159,13 +210,15 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
               service,
               incidents,
               fanout,
-              { rules, topology },
+              { rules, ...city },
               clock,
               logger.child({ component: 'exercises' }),
+              undefined,
+              injects,
             ),
         },
       ],
-      exports: [ExerciseService, RecordingFileService],
+      exports: [ExerciseService, ExerciseInjectService, RecordingFileService],
     };
   }
 

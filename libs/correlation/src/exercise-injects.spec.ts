@@ -190,6 +190,25 @@ describe('injects on a quiet day (the first 3 hours of normal-day)', () => {
     }
   });
 
+  it('a device without power sends nothing, injected or recorded; a newer fault of a sensor replaces an older one', () => {
+    const { input } = drill(rec, [
+      { seq: 1, at: T, inject: { kind: 'camera-tampered', deviceId: 'cam-thd-002' } },
+      { seq: 2, at: T + 20 * MIN, inject: { kind: 'ward-power-cut', wardId: 'ward-p2', durationMin: 30 } },
+      { seq: 3, at: T, inject: { kind: 'sensor-stuck', deviceId: 'wl-p2-001' } },
+      { seq: 4, at: T + 60 * MIN, inject: { kind: 'sensor-drift', deviceId: 'wl-p2-001', ratePerH: 6 } },
+    ]);
+    const cam = input.filter((e) => e.deviceId === 'cam-thd-002' && e.ts >= T);
+    expect(cam.filter((e) => e.ts >= T + 20 * MIN && e.ts < T + 50 * MIN)).toEqual([]);
+    const health = cam.filter((e) => e.kind === 'camera-health');
+    expect(health.filter((e) => e.ts < T + 20 * MIN).map((e) => e.body.tampered)).toEqual([true, true, true, true]);
+    expect(health.some((e) => e.ts >= T + 50 * MIN && e.body.tampered === true)).toBe(true);
+    const wl = input.filter((e) => e.deviceId === 'wl-p2-001' && e.kind === 'water-level' && e.ts >= T);
+    expect(wl.filter((e) => e.ts >= T + 20 * MIN && e.ts < T + 50 * MIN)).toEqual([]);
+    expect(wl.filter((e) => e.ts >= T + 60 * MIN).map((e) => injectSeqOf(e.msgId))).toEqual(
+      wl.filter((e) => e.ts >= T + 60 * MIN).map(() => 4),
+    );
+  });
+
   it('refuses an inject behind what it has compiled', () => {
     const c = new InjectCompiler({ topology, gatewayOf, to: rec.to }, rec.from);
     c.step([], T);

@@ -28,8 +28,13 @@ export const injectMsgId = (seq: number, kind: ExerciseInject['kind'], ts: numbe
 
 type Body = Readonly<Record<string, unknown>>;
 
-/** A recorded device's messages of `kinds` (all, when absent) that an inject keeps from the engine in [from, until). */
+/**
+ * A device's messages of `kinds` that an inject keeps from the engine in [from, until): the recorded ones it replaces,
+ * and those of earlier injects (the newer fault wins). Without `kinds`, every message: a device without power sends
+ * nothing, recorded or injected.
+ */
 interface Suppression {
+  readonly seq: number;
   readonly devices: ReadonlySet<string>;
   readonly kinds?: ReadonlySet<string>;
   readonly from: number;
@@ -49,6 +54,8 @@ interface Stream {
 }
 
 interface Made {
+  readonly seq: number;
+  readonly deviceId: string;
   readonly ts: number;
   readonly make: (last: (deviceId: string, kind: string) => Body | undefined) => EngineEvent;
 }
@@ -179,6 +186,8 @@ export class InjectCompiler {
       for (let t = s.from + k0 * s.periodMs; t <= reached && t < s.until && t <= this.ctx.to; t += s.periodMs) {
         const ts = t;
         made.push({
+          seq: s.seq,
+          deviceId: s.deviceId,
           ts,
           make: (last) => {
             const msgId = injectMsgId(s.seq, s.injectKind, ts);
@@ -189,35 +198,44 @@ export class InjectCompiler {
       }
     }
     for (const m of this.once) if (m.ts > start && m.ts <= reached && m.ts <= this.ctx.to) made.push(m);
+    const emit = (m: Made) => {
+      const e = m.make(lookup);
+      if (!this.suppressed(e, m.seq)) out.push(e);
+    };
     // Recorded events of a time come before the made ones of that time: a stuck sensor repeats what it read then.
     made.sort((a, b) => a.ts - b.ts);
     const out: EngineEvent[] = [];
     const lookup = (deviceId: string, kind: string) => this.last.get(lastKey(deviceId, kind));
     let i = 0;
     for (const e of recorded) {
-      while (i < made.length && made[i].ts < e.ts) out.push(made[i++].make(lookup));
+      while (i < made.length && made[i].ts < e.ts) emit(made[i++]);
       if (e.kind !== FIELD_REPORT) this.last.set(lastKey(e.deviceId, e.kind), e.body);
       if (!this.suppressed(e)) out.push(e);
     }
-    while (i < made.length) out.push(made[i++].make(lookup));
+    while (i < made.length) emit(made[i++]);
     this.compiled = reached;
     return out.sort(compareEvents);
   }
 
-  private suppressed(e: EngineEvent): boolean {
+  /** Whether an event (recorded, or made by inject `madeBy`) is kept from the engine. */
+  private suppressed(e: EngineEvent, madeBy?: number): boolean {
     return this.suppressions.some(
-      (s) => e.ts >= s.from && e.ts < s.until && s.devices.has(e.deviceId) && (!s.kinds || s.kinds.has(e.kind)),
+      (s) =>
+        e.ts >= s.from &&
+        e.ts < s.until &&
+        s.devices.has(e.deviceId) &&
+        (s.kinds ? s.kinds.has(e.kind) && (madeBy === undefined || s.seq > madeBy) : true),
     );
   }
 
   private plan({ seq, at, inject: i }: LoggedInject): void {
     const until = 'durationMin' in i && i.durationMin !== undefined ? at + i.durationMin * 60_000 : Infinity;
     const replace = (deviceId: string, kind: keyof typeof PERIOD_MS, body: Stream['body']) => {
-      this.suppressions.push({ devices: new Set([deviceId]), kinds: new Set([kind]), from: at, until });
+      this.suppressions.push({ seq, devices: new Set([deviceId]), kinds: new Set([kind]), from: at, until });
       this.streams.push({ seq, injectKind: i.kind, deviceId, kind, periodMs: PERIOD_MS[kind], from: at, until, body });
     };
     const silence = (devices: readonly string[]) =>
-      this.suppressions.push({ devices: new Set(devices), from: at, until });
+      this.suppressions.push({ seq, devices: new Set(devices), from: at, until });
     switch (i.kind) {
       case 'sensor-stuck': {
         let frozen: Body | undefined;
@@ -264,7 +282,12 @@ export class InjectCompiler {
             modelVersion: INJECT_MODEL_VERSION,
             snapshotRef: `${msgId}.jpg`,
           };
-          this.once.push({ ts, make: () => ({ deviceId: i.deviceId, msgId, kind: 'camera-detection', ts, body }) });
+          this.once.push({
+            seq,
+            deviceId: i.deviceId,
+            ts,
+            make: () => ({ deviceId: i.deviceId, msgId, kind: 'camera-detection', ts, body }),
+          });
         }
         return;
       case 'field-report': {
@@ -280,6 +303,8 @@ export class InjectCompiler {
           photoRef: i.photoRef,
         };
         this.once.push({
+          seq,
+          deviceId: INJECT_REPORT_CHANNEL,
           ts: at,
           make: () => ({
             deviceId: INJECT_REPORT_CHANNEL,

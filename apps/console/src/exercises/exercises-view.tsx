@@ -26,6 +26,8 @@ import {
   type RecordingFormError,
 } from './exercise-model';
 import { useCheckedForm } from '../forms/use-checked-form';
+import { InjectPanel } from './inject-panel';
+import { ScriptPanel } from './script-panel';
 import {
   useCreateRecording,
   useDeleteRecording,
@@ -94,8 +96,10 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
             selectedId={selectedId}
             onSelect={onSelectIncident}
           />
+          <InjectPanel api={api} exercise={current} canAct={canAct} />
         </>
       ) : null}
+      <ScriptPanel api={api} canAct={canAct} exercise={current} />
       {canAct ? (
         <StartForm
           recordings={recordings}

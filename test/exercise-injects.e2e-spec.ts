@@ -200,6 +200,14 @@ describe('exercise injects end to end', () => {
   });
 
   it('keeps scripts: made from planned injects, checked, listed and deleted; an exercise starts from one source', async () => {
+    const doc = (await (await fetch(`${server!.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    for (const path of [
+      '/api/v1/exercises/{id}/injects',
+      '/api/v1/exercises/{id}/script',
+      '/api/v1/exercise-scripts',
+      '/api/v1/exercise-scripts/{id}',
+    ])
+      expect(doc.paths).toHaveProperty([path]);
     const planned = [
       { at: iso(2 * MIN), kind: 'false-detection', deviceId: 'cam-thd-006', eventType: 'illegal_dumping' },
       {

@@ -122,7 +122,7 @@ function InjectForm({ api, exercise }: { readonly api: IocApi; readonly exercise
 
   return (
     <form
-      className="inject-form"
+      className="exercise-form inject-form"
       data-testid="inject-form"
       noValidate
       onSubmit={(e) => {

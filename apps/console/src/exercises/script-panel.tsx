@@ -53,12 +53,12 @@ export function ScriptPanel({ api, canAct, exercise }: Props) {
   const trimmed = name.trim();
 
   return (
-    <section className="script-panel" data-testid="script-panel">
+    <section className="exercise-form script-panel" data-testid="script-panel">
       <h3>{t('scripts.heading')}</h3>
       <p className="muted">{t('scripts.intro')}</p>
       {exercise ? (
         <form
-          className="script-save"
+          className="exercise-form script-save"
           noValidate
           onSubmit={(e) => {
             e.preventDefault();

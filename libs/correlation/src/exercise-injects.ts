@@ -60,7 +60,6 @@ interface Made {
   readonly make: (last: (deviceId: string, kind: string) => Body | undefined) => EngineEvent;
 }
 
-const lastKey = (deviceId: string, kind: string) => `${deviceId}\u0000${kind}`;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const num = (x: unknown, fallback: number) => (typeof x === 'number' && Number.isFinite(x) ? x : fallback);
 
@@ -142,8 +141,11 @@ export class InjectCompiler {
   private readonly suppressions: Suppression[] = [];
   private readonly streams: Stream[] = [];
   private readonly once: Made[] = [];
-  /** Each device's last recorded body per message kind (kept also while an inject takes the messages away). */
-  private readonly last = new Map<string, Body>();
+  /**
+   * Each device's last recorded body of the kinds injects replace, by kind (kept also while an inject takes the
+   * messages away): what a stuck sensor repeats. Kept from the start, as an inject may come at any time.
+   */
+  private readonly last = new Map<string, Map<string, Body>>(Object.keys(PERIOD_MS).map((k) => [k, new Map()]));
   private compiled: number;
   private lastSeq = 0;
 
@@ -205,15 +207,16 @@ export class InjectCompiler {
     // Recorded events of a time come before the made ones of that time: a stuck sensor repeats what it read then.
     made.sort((a, b) => a.ts - b.ts);
     const out: EngineEvent[] = [];
-    const lookup = (deviceId: string, kind: string) => this.last.get(lastKey(deviceId, kind));
+    const lookup = (deviceId: string, kind: string) => this.last.get(kind)?.get(deviceId);
     let i = 0;
     for (const e of recorded) {
       while (i < made.length && made[i].ts < e.ts) emit(made[i++]);
-      if (e.kind !== FIELD_REPORT) this.last.set(lastKey(e.deviceId, e.kind), e.body);
-      if (!this.suppressed(e)) out.push(e);
+      this.last.get(e.kind)?.set(e.deviceId, e.body);
+      if (!this.suppressions.length || !this.suppressed(e)) out.push(e);
     }
     while (i < made.length) emit(made[i++]);
     this.compiled = reached;
+    // Canonical order whatever the slicing (a recording's page is nearly sorted already: cheap).
     return out.sort(compareEvents);
   }
 

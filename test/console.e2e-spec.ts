@@ -365,11 +365,23 @@ describe('operator console (browser)', () => {
     await view.locator('[data-testid="exercise-start"]').click();
     const status = view.locator('[data-testid="exercise-status"]');
     await view.locator('[data-testid="exercise-status"][data-status="running"]').waitFor({ timeout: 5_000 });
+    // The trainee trains in it (assigned over REST here; the panel is test/exercise-scoring-console.e2e-spec.ts).
+    {
+      const api = await apiClient(server.baseUrl, 'trainer1');
+      const running = (await api.get<Array<{ id: string; status: string }>>('/api/v1/exercises')).body.find(
+        (e) => e.status === 'running',
+      )!;
+      const users = (await api.get<Array<{ userId: string; username: string }>>('/api/v1/exercises/trainee-candidates'))
+        .body;
+      const userId = users.find((u) => u.username === 'operator2')!.userId;
+      expect((await api.put(`/api/v1/exercises/${running.id}/trainees`, { trainees: [{ userId }] })).status).toBe(200);
+    }
     expect(await status.textContent()).toContain('×60');
     expect(await status.textContent()).toContain('Đang chạy');
     await ha.locator('[data-testid="exercise-indicator"]').waitFor({ timeout: 6_000 });
     expect(await ha.locator('[data-testid="exercise-indicator"]').textContent()).toContain('Đang diễn tập');
-    expect(await view.locator('[data-testid="exercise-start"]').isDisabled()).toBe(true);
+    // Several exercises may run at once (EXERCISES_MAX_RUNNING): the form stays open beside a running one.
+    expect(await view.locator('[data-testid="exercise-start"]').isDisabled()).toBe(false);
     const row = view.locator(`[data-testid="exercise-incident"][data-type="bin-fire"][data-zone="${WARD}"]`);
     await row.waitFor({ timeout: 10_000 });
     process.stdout.write(`exercise started → its incident in the tab in ${Date.now() - started} ms\n`);

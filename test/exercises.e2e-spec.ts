@@ -193,6 +193,14 @@ describe('exercises end to end', () => {
     // ×1: the tampering comes 1 s in, and the exercise would last 10 s.
     const started = (await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: recording.id })).body;
     expect(started.speed).toBe(1);
+    // The operator trains in it: a trainee sees and works only the exercises they are assigned to.
+    const candidates = (
+      await trainer.get<Array<{ userId: string; username: string }>>('/api/v1/exercises/trainee-candidates')
+    ).body;
+    const userId = candidates.find((u) => u.username === 'operator1')!.userId;
+    expect(
+      (await trainer.put(`/api/v1/exercises/${started.id}/trainees`, { trainees: [{ userId, team: 'ca-1' }] })).status,
+    ).toBe(200);
     const watch = new SocketWatcher(api!.baseUrl, operator.token, { subscription: { exercise: true } });
     await watch.connected();
     const again = await trainer.post<{ code: string }>('/api/v1/exercises', { recordingId: recording.id, speed: 5 });

@@ -62,7 +62,7 @@ describe('HTTP edge', () => {
     expect(await refused.json()).toEqual({
       statusCode: 429,
       code: 'AUTH_THROTTLED',
-      message: expect.stringContaining('for this user'),
+      message: expect.stringContaining('for this account'),
       details: { retryAfterS: retryAfter },
     });
     // Another account from the same address is not affected.

@@ -311,6 +311,11 @@ describe('standard payloads end to end', () => {
     // A disabled gateway signs in no more.
     expect((await integrator.post('/api/v1/registry/gateways/gw-std-01/disable')).status).toBe(204);
     expect((await post(basic('gw-std-01', gateway.password))).status).toBe(401);
+    // A gateway's password is guessed at no faster than a user's: after 5 failures (AUTH_LOGIN_MAX_ATTEMPTS), 429.
+    for (let i = 0; i < 4; i++) expect((await post(basic('gw-nowhere', `guess-${i}`))).status).toBe(401);
+    const throttled = await post(basic('gw-nowhere', 'guess-5'));
+    expect(throttled.status).toBe(429);
+    expect(await throttled.json()).toMatchObject({ code: 'AUTH_THROTTLED' });
   });
   it("serves the standard payloads' and the receipt's schemas beside the native ones", async () => {
     const all = await operator.get<{ standard: Record<string, { $id: string }>; receipt: { $id: string } }>(

@@ -6,6 +6,7 @@ export interface ApiClient {
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
   post<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
   patch<T = unknown>(path: string, body: unknown): Promise<{ status: number; body: T }>;
+  put<T = unknown>(path: string, body: unknown): Promise<{ status: number; body: T }>;
   delete<T = unknown>(path: string): Promise<{ status: number; body: T }>;
 }
 
@@ -41,6 +42,7 @@ export async function apiClient(baseUrl: string, username: string, password?: st
     get: (path) => call('GET', path),
     post: (path, body = {}) => call('POST', path, body),
     patch: (path, body) => call('PATCH', path, body),
+    put: (path, body) => call('PUT', path, body),
     delete: (path) => call('DELETE', path),
   };
 }

@@ -12,6 +12,7 @@ import {
   USER_READ_ROLES,
 } from '@ioc/contracts';
 import { AlarmBell } from './alarm/alarm-bell';
+import { HeaderClock } from './clock/header-clock';
 import { IocApi } from './api/ioc-api';
 import type { Session } from './auth/session';
 import type { CityModel } from './city/city-model';
@@ -253,6 +254,7 @@ function Console({
             {t('header.exercise')}
           </button>
         ) : null}
+        <HeaderClock api={api} />
         <SessionControls session={session} onLogout={onLogout} />
       </header>
       {criticalOpen.length ? (

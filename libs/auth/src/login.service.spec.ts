@@ -98,4 +98,24 @@ describe('LoginService', () => {
     ]);
     expect(JSON.stringify(lines)).not.toContain('hunter2');
   });
+
+  it("throttles any password check (a gateway's HTTP Basic) with the sign-ins of the same address", async () => {
+    const { service } = setup();
+    let checks = 0;
+    const wrong = () =>
+      service.throttled('gateway:gw-1', '10.0.0.7', async () => {
+        checks++;
+        throw new AuthError('AUTH_INVALID', 'wrong password');
+      });
+    for (let i = 0; i < 3; i++) expect((await failure(wrong()))?.code).toBe('AUTH_INVALID');
+    expect((await failure(service.throttled('gateway:gw-1', '10.0.0.8', async () => 'ok')))?.code).toBe(
+      'AUTH_THROTTLED',
+    );
+    expect(checks).toBe(3);
+    // The address's failures count for sign-ins too: two more and it is refused whatever the account.
+    expect((await failure(service.login('operator1', 'guess', '10.0.0.7')))?.code).toBe('AUTH_INVALID');
+    expect((await failure(service.login('operator1', 'guess', '10.0.0.7')))?.code).toBe('AUTH_INVALID');
+    expect((await failure(service.login('operator2', PASSWORD, '10.0.0.7')))?.code).toBe('AUTH_THROTTLED');
+    await expect(service.throttled('gateway:gw-2', '10.0.0.9', async () => 'ok')).resolves.toBe('ok');
+  });
 });

@@ -23,19 +23,27 @@ export class LoginService {
   }
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
-    const account = normalUsername(username);
+    return this.throttled(normalUsername(username), address, () => this.users.login(username, password));
+  }
+
+  /**
+   * Any password check behind the same throttle: `account` names what is guessed at (a username, or `gateway:<id>` for
+   * a gateway's HTTP Basic password), `attempt` throws AUTH_INVALID on a wrong password. AUTH_THROTTLED before the
+   * attempt once the account or the address has used up its failures.
+   */
+  async throttled<T>(account: string, address: string, attempt: () => Promise<T>): Promise<T> {
     const block = await this.throttle.blocked(account, address);
     if (block) {
       const retryAfterS = Math.max(1, Math.ceil(block.retryAfterMs / 1000));
       this.log.warn({ username: account, address, scope: block.scope, retryAfterS }, 'login throttled');
       throw new AuthError(
         'AUTH_THROTTLED',
-        `too many failed sign-ins ${block.scope === 'account' ? 'for this user' : 'from this address'}: try again in ${retryAfterS} s`,
+        `too many failed sign-ins ${block.scope === 'account' ? 'for this account' : 'from this address'}: try again in ${retryAfterS} s`,
         { retryAfterS },
       );
     }
     try {
-      const result = await this.users.login(username, password);
+      const result = await attempt();
       await this.throttle.succeeded(account);
       return result;
     } catch (err) {

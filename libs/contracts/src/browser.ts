@@ -44,6 +44,8 @@ export type {
   ScriptInjectDto,
 } from './rest/exercise-injects.dto';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
+export type { RecordingFileErrorCode, RecordingFileProblem } from './recording-file';
+export { EXERCISE_REVIEW_TEXT_MAX, REPORT_LANGUAGES, type ReportLanguage } from './exercise-report-limits';
 export type {
   ApiError,
   ApiUser,
@@ -65,7 +67,15 @@ export type {
   CompleteStepRequest,
   CreateUserRequest,
   DeviceListQuery,
+  ExerciseActionDto,
   ExerciseDto,
+  ExerciseReportDto,
+  ExerciseReviewDto,
+  ExerciseReviewRequest,
+  ExerciseScoreboardDto,
+  ExerciseTraineeDto,
+  ExerciseTraineesRequest,
+  ScoreLineDto,
   ExerciseRequest,
   ExerciseStatus,
   FieldReportCategory,
@@ -76,6 +86,7 @@ export type {
   IncidentEventsQuery,
   IncidentListQueryDto,
   KpiQuery,
+  IocClockReading,
   KpiReport,
   LoginRequest,
   LoginResponse,

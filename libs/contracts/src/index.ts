@@ -178,6 +178,28 @@ export {
   type TeamScoreDto,
   type TraineeScoreDto,
 } from './rest/exercise-scoring.dto';
+export type { ExerciseActionDto } from './rest/exercise-actions.dto';
+export {
+  EXERCISE_REVIEW_TEXT_MAX,
+  ExerciseReportQuerySchema,
+  ExerciseReviewRequestSchema,
+  REPORT_LANGUAGES,
+  REPORT_TIMELINE_KINDS,
+  SOP_STEP_OUTCOMES,
+  type ExerciseReportDto,
+  type ExerciseReportQuery,
+  type ExerciseReviewDto,
+  type ExerciseReviewRequest,
+  type ReportEscalationDto,
+  type ReportIncidentDto,
+  type ReportLanguage,
+  type ReportPersonDto,
+  type ReportSopStepDto,
+  type ReportSummaryDto,
+  type ReportTimelineEntryDto,
+  type ReportTimelineKind,
+  type SopStepOutcome,
+} from './rest/exercise-report.dto';
 export {
   FieldReportListQuerySchema,
   FieldReportRequestSchema,
@@ -202,7 +224,7 @@ export {
   type ReopenRequest,
   type ResolveRequest,
 } from './rest/incidents.dto';
-export { KpiQuerySchema, type KpiQuery, type KpiReport } from './rest/kpi.dto';
+export { KpiQuerySchema, type IocClockReading, type KpiQuery, type KpiReport } from './rest/kpi.dto';
 export { SilenceRequestSchema, type SilenceDto, type SilenceRequest } from './rest/silences.dto';
 export { decodeDeviceMessages, encodeDeviceMessages } from './device-message-wire';
 export { seedDevicePassword } from './device-credentials';

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { IncidentRepository } from '@ioc/storage';
+import { ExerciseAccessService } from './exercise-access/exercise-access.service';
 import { IncidentChangeFanout } from './incident-change.fanout';
+import { IncidentError } from './incident.errors';
 import { IncidentService, type IncidentChange } from './incident.service';
 
-/** An operator's command on one incident, as the REST API (or a socket) hands it over; `by` is the user id. */
-export type OperatorCommand = { readonly incidentId: string; readonly by: string } & (
+/**
+ * An operator's command on one incident, as the REST API (or a socket) hands it over; `by` is the user id, `role`
+ * theirs (a trainee acts only on the incidents of their own exercises).
+ */
+export type OperatorCommand = { readonly incidentId: string; readonly by: string; readonly role: string } & (
   | { readonly action: 'acknowledge' }
   | { readonly action: 'assign'; readonly assignee: string }
   | { readonly action: 'comment'; readonly text: string }
@@ -14,17 +20,28 @@ export type OperatorCommand = { readonly incidentId: string; readonly by: string
 );
 
 /**
- * The use case behind every operator action: apply the command (one transaction, IncidentService), then hand the
- * committed change to IncidentChangeFanout (incident-event stream, escalation timers).
+ * The use case behind every operator action: check a trainee acts within their exercise (EXERCISE_NOT_ASSIGNED), apply
+ * the command (one transaction, IncidentService), then hand the committed change to IncidentChangeFanout
+ * (incident-event stream, escalation timers).
  */
 @Injectable()
 export class IncidentCommandService {
   constructor(
     private readonly incidents: IncidentService,
     @Inject(IncidentChangeFanout) private readonly fanout: IncidentChangeFanout,
+    @Inject(ExerciseAccessService)
+    private readonly access: Pick<ExerciseAccessService, 'restricted' | 'assertIncident'>,
+    @Inject(IncidentRepository) private readonly repo: Pick<IncidentRepository, 'findById'>,
   ) {}
 
   async execute(c: OperatorCommand): Promise<IncidentChange> {
+    if (this.access.restricted(c.role)) {
+      // A key and the exercise flag never change after opening: the check holds for the transaction that follows.
+      const incident = await this.repo.findById(c.incidentId);
+      if (!incident)
+        throw new IncidentError('INCIDENT_NOT_FOUND', `no incident ${c.incidentId}`, { incidentId: c.incidentId });
+      await this.access.assertIncident({ userId: c.by, role: c.role }, incident);
+    }
     const change = await this.apply(c);
     await this.fanout.changed(change);
     return change;

@@ -1,6 +1,6 @@
 import { IocError } from '@ioc/platform';
 
-/** Codes of the incident lifecycle, its SOPs and its escalation policy. */
+/** Codes of the incident lifecycle, its SOPs, its escalation policy, exercise isolation and scoring rules. */
 export const INCIDENT_ERROR_CODES = [
   'INCIDENT_NOT_FOUND',
   'INCIDENT_INVALID_TRANSITION',
@@ -10,6 +10,10 @@ export const INCIDENT_ERROR_CODES = [
   'SOP_NOT_FOUND',
   'SOP_STEP_UNKNOWN',
   'ESCALATION_POLICY_INVALID',
+  /** A trainee asked for (or acted on) an exercise, or its incident, they are not assigned to. */
+  'EXERCISE_NOT_ASSIGNED',
+  /** seeds/scoring.yaml is not valid: the server does not start. */
+  'SCORING_RULES_INVALID',
 ] as const;
 export type IncidentErrorCode = (typeof INCIDENT_ERROR_CODES)[number];
 

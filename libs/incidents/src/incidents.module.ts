@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import { Module } from '@nestjs/common';
 import { CITY, type City } from '@ioc/city';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
-import { IncidentRepository } from '@ioc/storage';
+import { ExerciseTraineeRepository, IncidentRepository } from '@ioc/storage';
 import { CAP_EXPORTER, CapExportService } from './cap/cap-export.service';
 import { CapExporter } from './cap/cap.exporter';
 import { ZoneAreas } from './cap/zone-areas';
+import { ExerciseAccessService } from './exercise-access/exercise-access.service';
 import { IncidentService, SOP_CATALOG } from './incident.service';
 import { loadSopCatalog, type SopCatalog } from './sop/sop.catalog';
 
@@ -31,7 +32,16 @@ import { loadSopCatalog, type SopCatalog } from './sop/sop.catalog';
     },
     IncidentService,
     CapExportService,
+    ExerciseTraineeRepository,
+    ExerciseAccessService,
   ],
-  exports: [IncidentService, IncidentRepository, CapExportService, SOP_CATALOG],
+  exports: [
+    IncidentService,
+    IncidentRepository,
+    CapExportService,
+    SOP_CATALOG,
+    ExerciseTraineeRepository,
+    ExerciseAccessService,
+  ],
 })
 export class IncidentsModule {}

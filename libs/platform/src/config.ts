@@ -114,6 +114,7 @@ export const ENV_SCHEMA = z.object({
   IOC_SEEDS_DIR: z.string().default(''),
   RECORDING_IMPORT_MAX_BYTES: int(1024, 4 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
   EXERCISES_MAX_RUNNING: int(1, 20).default(3),
+  IOC_CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
   ESCALATION_POLICY_FILE: z.string().default(''),
   MAINTENANCE_INTERVAL_S: int(5, 86400).default(60),
   DEVICE_ACTIVITY_FLUSH_S: int(1, 3600).default(5),
@@ -196,6 +197,8 @@ export interface IocConfig {
   readonly recordings: { importMaxBytes: number };
   /** Trainers' exercises: how many may run at once (each jobs process runs up to that many replays). */
   readonly exercises: { maxRunning: number };
+  /** After-action reports: the headless Chromium that prints them to PDF (Debian's package `chromium`). */
+  readonly reports: { chromiumPath: string };
   /** Escalation policy file; default: escalation.yaml of the seeds directory. */
   readonly escalation: { policyFile: string | undefined };
   readonly jobs: { maintenanceIntervalMs: number; deviceActivityFlushMs: number };
@@ -287,6 +290,7 @@ export function loadConfig(
     },
     recordings: { importMaxBytes: e.RECORDING_IMPORT_MAX_BYTES },
     exercises: { maxRunning: e.EXERCISES_MAX_RUNNING },
+    reports: { chromiumPath: path.resolve(e.IOC_CHROMIUM_PATH) },
     escalation: {
       policyFile: e.ESCALATION_POLICY_FILE
         ? path.resolve(e.ESCALATION_POLICY_FILE)

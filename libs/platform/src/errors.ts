@@ -4,7 +4,13 @@
  */
 
 /** Codes of the platform itself (configuration) and of the server's command-line tools. */
-export const PLATFORM_ERROR_CODES = ['CONFIG_INVALID', 'USAGE_INVALID', 'SHUTTING_DOWN'] as const;
+export const PLATFORM_ERROR_CODES = [
+  'CONFIG_INVALID',
+  'USAGE_INVALID',
+  'SHUTTING_DOWN',
+  /** No headless Chromium to print a report to PDF (IOC_CHROMIUM_PATH; Debian's package `chromium`). */
+  'REPORT_PDF_UNAVAILABLE',
+] as const;
 export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
 
 /**

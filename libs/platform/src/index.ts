@@ -13,3 +13,4 @@ export { LOGGER, createLogger, type Logger } from './logger';
 export { PlatformModule, clockFor } from './platform.module';
 export { METRICS_REGISTRY } from './metrics';
 export { backoffDelay, realSleep, retry, type Backoff, type RetryOptions, type Sleep } from './retry';
+export { PdfPrinter, launchHeadlessChromium, type BrowserLauncher, type PdfPrinterOptions } from './pdf-printer';

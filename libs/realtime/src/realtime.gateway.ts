@@ -80,6 +80,9 @@ export class RealtimeGateway
    * does not answer closes nothing.
    */
   private recheckSockets(nsp: IocNamespace): void {
+    this.service
+      .refreshExerciseScopes()
+      .catch((err: unknown) => this.log.warn({ err }, "could not read the trainees' exercises again"));
     for (const socket of nsp.sockets.values()) {
       const was = socket.data.principal;
       this.auth.admit(was).then(
@@ -114,8 +117,17 @@ export class RealtimeGateway
   }
 
   @SubscribeMessage(CLIENT_EVENTS.subscribe)
-  subscribe(@ConnectedSocket() socket: IocSocket, @MessageBody() body: unknown): SubscribeAck {
-    return this.service.subscribe(socket, body);
+  async subscribe(@ConnectedSocket() socket: IocSocket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    try {
+      return await this.service.subscribe(socket, body);
+    } catch (err) {
+      this.log.warn({ err, userId: socket.data.principal.userId }, 'subscribe failed');
+      return {
+        ok: false,
+        code: REALTIME_ERROR_CODES.invalidRequest,
+        message: 'subscribe failed (database unavailable?): retry',
+      };
+    }
   }
 
   @SubscribeMessage(CLIENT_EVENTS.resume)

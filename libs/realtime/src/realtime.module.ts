@@ -9,7 +9,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { AuthModule } from '@ioc/auth';
 import { TOPOLOGY, WardIndex, type Topology } from '@ioc/city';
-import { IncidentsModule, IncidentService } from '@ioc/incidents';
+import { ExerciseAccessService, IncidentsModule, IncidentService } from '@ioc/incidents';
 import { EVENT_STREAMS } from '@ioc/contracts';
 import { IOC_CONFIG, LOGGER, type IocConfig, type Logger } from '@ioc/platform';
 import { IncidentEventStream, IncidentEventTap, REDIS } from '@ioc/queue';
@@ -75,14 +75,18 @@ const ADAPTER_CLIENTS = Symbol('ADAPTER_CLIENTS');
     },
     {
       provide: RealtimeService,
-      inject: [IncidentFeed, FEED_LOG, WardIndex, LOGGER],
-      useFactory: (feed: IncidentFeed, log: FeedLog, wards: WardIndex, logger: Logger) =>
+      inject: [IncidentFeed, FEED_LOG, WardIndex, LOGGER, ExerciseAccessService],
+      useFactory: (feed: IncidentFeed, log: FeedLog, wards: WardIndex, logger: Logger, access: ExerciseAccessService) =>
         new RealtimeService(
           feed,
           log,
           wards.wards,
           { catchUpPage: REALTIME_TUNING.pageSize, catchUpMax: REALTIME_TUNING.catchUpMax },
           logger.child({ component: 'realtime' }),
+          async (principal) => {
+            const scope = await access.scopeOf(principal);
+            return scope.all ? null : scope.keyPrefixes;
+          },
         ),
     },
     {

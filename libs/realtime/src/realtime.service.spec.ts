@@ -16,12 +16,12 @@ const event = (seq: number): StoredIncidentEvent =>
     actor: 'u',
     data: { text: `${seq}` },
   }) as StoredIncidentEvent;
-const message = (e: StoredIncidentEvent, ward = 'ward-p3'): IncidentEventMessage =>
+const message = (e: StoredIncidentEvent, ward = 'ward-p3', key = 'k', exercise = false): IncidentEventMessage =>
   ({
     ...e,
     incident: {
       id: e.incidentId,
-      key: 'k',
+      key,
       type: 'urban-flooding',
       domain: 'flood',
       zone: { kind: 'ward', id: ward },
@@ -29,7 +29,7 @@ const message = (e: StoredIncidentEvent, ward = 'ward-p3'): IncidentEventMessage
       severity: 'minor',
       state: 'open',
       title: { vi: '', en: '' },
-      exercise: false,
+      exercise,
     },
   }) as IncidentEventMessage;
 
@@ -52,7 +52,7 @@ class FakeSocket {
   readonly other: Array<[string, unknown]> = [];
   constructor(
     readonly id: string,
-    readonly data: { principal: { role: string } },
+    readonly data: { principal: { role: string; userId?: string } },
   ) {}
   join(room: string) {
     this.rooms.add(room);
@@ -79,6 +79,11 @@ class FakeFeed {
   dispatch(...seqs: number[]) {
     this.head = Math.max(this.head, ...seqs);
     this.listener!(seqs.map((s) => message(event(s), s % 2 ? 'ward-p3' : 'ward-p10')));
+  }
+  /** Exercise incidents' events, with their keys. */
+  dispatchExercise(...events: Array<[number, string]>) {
+    this.head = Math.max(this.head, ...events.map(([s]) => s));
+    this.listener!(events.map(([s, key]) => message(event(s), 'ward-p3', key, true)));
   }
   async withCurrentSummaries(rows: readonly StoredIncidentEvent[]) {
     return rows.map((r) => message(r, r.seq % 2 ? 'ward-p3' : 'ward-p10'));
@@ -114,16 +119,26 @@ class HeldLog {
 function setup(options = { catchUpPage: 3, catchUpMax: 50 }) {
   const feed = new FakeFeed();
   const log = new HeldLog();
-  const service = new RealtimeService(feed as unknown as IncidentFeed, log, WARDS, options, pino({ level: 'silent' }));
+  /** Trainees' exercises (key prefixes); users not listed see every exercise. */
+  const assigned = new Map<string, string[]>();
+  const asked: string[] = [];
+  const service = new RealtimeService(
+    feed as unknown as IncidentFeed,
+    log,
+    WARDS,
+    options,
+    pino({ level: 'silent' }),
+    async (p) => (asked.push(p.userId), assigned.get(p.userId) ?? null),
+  );
   const nsp = new FakeNamespace();
   service.attach(nsp as unknown as IocNamespace);
-  const connect = (id: string) => {
-    const s = new FakeSocket(id, { principal: { role: 'operator' } });
+  const connect = (id: string, principal = { role: 'operator', userId: id }) => {
+    const s = new FakeSocket(id, { principal });
     nsp.sockets.set(id, s);
     service.connected(s as unknown as IocSocket);
     return s;
   };
-  return { feed, log, service, connect };
+  return { feed, log, service, connect, assigned, asked };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -180,7 +195,7 @@ describe('RealtimeService (catch-up, then live; each seq once, ascending)', () =
     log.commit(1, 2, 3, 4);
     feed.dispatch(1, 2, 3, 4);
     const s = connect('a');
-    expect(service.subscribe(s as unknown as IocSocket, { wards: ['ward-p10'] })).toMatchObject({
+    await expect(service.subscribe(s as unknown as IocSocket, { wards: ['ward-p10'] })).resolves.toMatchObject({
       ok: true,
       wards: ['ward-p10'],
     });
@@ -193,7 +208,7 @@ describe('RealtimeService (catch-up, then live; each seq once, ascending)', () =
     await resumed;
     feed.dispatch(7, 8);
     expect(s.seqs).toEqual([2, 4, 6, 8]);
-    service.subscribe(s as unknown as IocSocket, { wards: ['ward-p3'] });
+    await service.subscribe(s as unknown as IocSocket, { wards: ['ward-p3'] });
     feed.dispatch(9, 10);
     expect(s.seqs).toEqual([2, 4, 6, 8, 9]);
   });
@@ -226,5 +241,37 @@ describe('RealtimeService (catch-up, then live; each seq once, ascending)', () =
     expect(s.other).toEqual([['incident:resync-required', { reason: 'too-far-behind', headSeq: 8 }]]);
     feed.dispatch(9);
     expect(s.seqs).not.toContain(9);
+  });
+
+  it("keeps two exercises apart: a trainee's socket gets only their own exercise's incidents", async () => {
+    const { feed, service, connect, assigned, asked } = setup();
+    assigned.set('a', ['exercise-aaaaaaaa/']);
+    assigned.set('b', ['exercise-bbbbbbbb/']);
+    const a = connect('a');
+    const b = connect('b');
+    const trainer = connect('t', { role: 'trainer', userId: 't' });
+    for (const s of [a, b, trainer]) {
+      await service.subscribe(s as unknown as IocSocket, { exercise: true });
+      await service.resume(s as unknown as IocSocket, { afterSeq: null });
+    }
+    feed.dispatchExercise([1, 'exercise-aaaaaaaa/r1'], [2, 'exercise-bbbbbbbb/r1'], [3, 'exercise-aaaaaaaa/r2']);
+    feed.dispatch(4); // live: not on an exercise subscription
+    expect(a.seqs).toEqual([1, 3]);
+    expect(b.seqs).toEqual([2]);
+    expect(trainer.seqs).toEqual([1, 2, 3]);
+    // Delivery asks nothing: the scope was read once per subscribe.
+    expect(asked).toEqual(['a', 'b', 't']);
+
+    // The trainer moves b to exercise A: the periodic refresh moves b's socket to A's room.
+    assigned.set('b', ['exercise-aaaaaaaa/']);
+    await service.refreshExerciseScopes();
+    feed.dispatchExercise([5, 'exercise-aaaaaaaa/r3'], [6, 'exercise-bbbbbbbb/r3']);
+    expect(b.seqs).toEqual([2, 5]);
+    expect(a.seqs).toEqual([1, 3, 5]);
+    // Unassigned: nothing of any exercise.
+    assigned.set('a', []);
+    await service.refreshExerciseScopes();
+    feed.dispatchExercise([7, 'exercise-aaaaaaaa/r4']);
+    expect(a.seqs).toEqual([1, 3, 5]);
   });
 });

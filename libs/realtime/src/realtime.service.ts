@@ -22,6 +22,16 @@ export interface SocketData {
   principal: TokenPrincipal;
 }
 
+/**
+ * The exercises a socket's user may watch: null for all of them (trainers, supervisors, admins), or their incidents' key
+ * prefixes (a trainee's own exercises). Asked when a socket subscribes to exercises and on each periodic recheck, never
+ * per delivery.
+ */
+export type ExerciseScopePort = (principal: {
+  readonly userId: string;
+  readonly role: string;
+}) => Promise<readonly string[] | null>;
+
 export interface RealtimeOptions {
   /** Events read from the database per catch-up page. */
   readonly catchUpPage: number;
@@ -76,6 +86,7 @@ export class RealtimeService {
     private readonly knownWards: ReadonlySet<string>,
     private readonly options: RealtimeOptions,
     private readonly logger: Logger,
+    private readonly exerciseScope: ExerciseScopePort,
   ) {
     feed.onBatch((batch) => this.dispatch(batch));
   }
@@ -117,11 +128,32 @@ export class RealtimeService {
     return this.nsp ? (await this.nsp.fetchSockets()).length : 0;
   }
 
-  subscribe(socket: IocSocket, request: unknown): SubscribeAck {
+  async subscribe(socket: IocSocket, request: unknown): Promise<SubscribeAck> {
     const c = this.clients.get(socket.id);
     if (!c) return this.nack(REALTIME_ERROR_CODES.invalidRequest, 'not connected');
-    const sub = Subscription.parse(request, this.knownWards);
-    if (typeof sub === 'string') return this.nack(REALTIME_ERROR_CODES.invalidRequest, sub);
+    const parsed = Subscription.parse(request, this.knownWards);
+    if (typeof parsed === 'string') return this.nack(REALTIME_ERROR_CODES.invalidRequest, parsed);
+    // Exercises: a trainee's socket gets their own exercises' incidents only, never another exercise's.
+    const sub = parsed.exercise ? parsed.within(await this.exerciseScope(socket.data.principal)) : parsed;
+    if (!this.clients.has(socket.id)) return this.nack(REALTIME_ERROR_CODES.invalidRequest, 'not connected');
+    this.resubscribe(c, sub);
+    return { ok: true, ...sub.toAck() };
+  }
+
+  /**
+   * Reads again the exercises each exercise-watching socket of a restricted user may see (a trainer has assigned or
+   * removed them since) and moves it to its new room. Called periodically by the gateway.
+   */
+  async refreshExerciseScopes(): Promise<void> {
+    for (const c of [...this.clients.values()]) {
+      if (!c.sub.exercise || c.sub.keyPrefixes === null) continue;
+      const prefixes = await this.exerciseScope(c.socket.data.principal);
+      const next = c.sub.within(prefixes);
+      if (next.key !== c.sub.key && this.clients.get(c.socket.id) === c) this.resubscribe(c, next);
+    }
+  }
+
+  private resubscribe(c: Client, sub: Subscription): void {
     if (c.mode === 'live') {
       this.leaveLive(c);
       c.sub = sub;
@@ -129,7 +161,6 @@ export class RealtimeService {
     } else {
       c.sub = sub;
     }
-    return { ok: true, ...sub.toAck() };
   }
 
   async resume(socket: IocSocket, request: unknown): Promise<ResumeAck> {

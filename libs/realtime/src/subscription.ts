@@ -12,9 +12,17 @@ export class Subscription {
     readonly wards: ReadonlySet<string> | null,
     readonly domains: ReadonlySet<IncidentDomain> | null,
     readonly exercise: boolean,
+    /** Exercise incidents only of these key prefixes (a trainee's exercises); null: every exercise. */
+    readonly keyPrefixes: readonly string[] | null = null,
   ) {
     const list = (s: ReadonlySet<string> | null) => (s ? [...s].sort().join(',') : '*');
-    this.key = `${exercise ? 'exercise' : 'live'}|${list(wards)}|${list(domains)}`;
+    const prefixes = exercise && keyPrefixes ? `|${[...keyPrefixes].sort().join(',') || '-'}` : '';
+    this.key = `${exercise ? 'exercise' : 'live'}|${list(wards)}|${list(domains)}${prefixes}`;
+  }
+
+  /** This subscription kept to the exercises of these key prefixes (no effect on a live one). */
+  within(keyPrefixes: readonly string[] | null): Subscription {
+    return new Subscription(this.wards, this.domains, this.exercise, keyPrefixes);
   }
 
   /** Every ward and domain, live incidents: what a socket gets before it subscribes. */
@@ -55,6 +63,7 @@ export class Subscription {
     if (i.exercise !== this.exercise) return false;
     if (this.domains && !this.domains.has(i.domain)) return false;
     if (this.wards && !i.wards.some((w) => this.wards!.has(w))) return false;
+    if (this.exercise && this.keyPrefixes && !this.keyPrefixes.some((p) => i.key.startsWith(p))) return false;
     return true;
   }
 

@@ -18,7 +18,7 @@ export interface NotificationClaim {
   readonly created: boolean;
 }
 
-interface NotificationRow {
+export interface NotificationRow {
   id: string;
   incident_id: string;
   level: number;
@@ -29,9 +29,9 @@ interface NotificationRow {
   delivered_at: Date | null;
 }
 
-const COLUMNS = 'id, incident_id, level, kind, recipients, channel, created_at, delivered_at';
+export const COLUMNS = 'id, incident_id, level, kind, recipients, channel, created_at, delivered_at';
 
-function toNotification(r: NotificationRow): IncidentNotification {
+export function toNotification(r: NotificationRow): IncidentNotification {
   return {
     id: r.id,
     incidentId: r.incident_id,

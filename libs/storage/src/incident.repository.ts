@@ -38,6 +38,8 @@ export interface IncidentListQuery {
   readonly zoneId?: string;
   /** Undefined: live only (exercises are kept apart unless asked for). */
   readonly exercise?: boolean;
+  /** Only incidents whose key starts with one of these (a trainee's exercises); empty: none. Undefined: any key. */
+  readonly keyPrefixes?: readonly string[];
   /** opened_at >= from (ms) */
   readonly from?: number;
   /** opened_at < to (ms) */
@@ -47,7 +49,7 @@ export interface IncidentListQuery {
   readonly before?: { readonly openedAt: number; readonly id: string };
 }
 
-interface IncidentRow {
+export interface IncidentRow {
   id: string;
   dedup_key: string;
   type: IncidentType;
@@ -80,7 +82,7 @@ interface IncidentRow {
   updated_at: Date;
 }
 
-interface EventRow {
+export interface EventRow {
   seq: string;
   incident_id: string;
   incident_version: number;
@@ -90,14 +92,14 @@ interface EventRow {
   data: unknown;
 }
 
-const COLUMNS = `id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at, acknowledged_at,
+export const COLUMNS = `id, dedup_key, type, rule_id, zone_kind, zone_id, severity, state, exercise, title, opened_at, acknowledged_at,
   acknowledged_by, assignee, assigned_at, resolved_at, resolved_by, resolution, closed_at, closed_by, escalation_level,
   reopen_count, evidence, evidence_count, absorbs, sop, sop_done, version, last_seq, updated_at`;
 
 const ms = (d: Date | null): number | undefined => (d === null ? undefined : d.getTime());
 const date = (n: number | undefined): Date | null => (n === undefined ? null : new Date(n));
 
-function toIncident(r: IncidentRow): StoredIncident {
+export function toIncident(r: IncidentRow): StoredIncident {
   const opt = <K extends string, V>(k: K, v: V | null | undefined) =>
     v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>);
   return {
@@ -133,7 +135,7 @@ function toIncident(r: IncidentRow): StoredIncident {
   };
 }
 
-function toEvent(r: EventRow): StoredIncidentEvent {
+export function toEvent(r: EventRow): StoredIncidentEvent {
   return {
     seq: Number(r.seq),
     version: r.incident_version,
@@ -451,7 +453,8 @@ const LIST_FILTER = `
   AND exercise = $7
   AND ($8::timestamptz IS NULL OR opened_at >= $8)
   AND ($9::timestamptz IS NULL OR opened_at < $9)
-  AND ($10::timestamptz IS NULL OR (opened_at, id) < ($10, $11::uuid))`;
+  AND ($10::timestamptz IS NULL OR (opened_at, id) < ($10, $11::uuid))
+  AND ($13::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($13::text[]) AS p(prefix) WHERE starts_with(dedup_key, p.prefix)))`;
 
 /** Incidents and their event log. All writes go through `transaction` (one per command, see IncidentService). */
 @Injectable()
@@ -562,6 +565,7 @@ export class IncidentRepository {
         q.before ? new Date(q.before.openedAt) : null,
         q.before?.id ?? null,
         q.limit,
+        q.keyPrefixes ?? null,
       ],
     );
     return rows.map(toIncident);
@@ -577,6 +581,35 @@ export class IncidentRepository {
       [seq, limit],
     );
     return rows.map(toEvent);
+  }
+
+  /** The exercise incidents whose key starts with `prefix` (an exercise's), oldest first. */
+  async exerciseIncidents(prefix: string): Promise<StoredIncident[]> {
+    const { rows } = await this.db.pool.query<IncidentRow>(
+      `SELECT ${COLUMNS} FROM incident WHERE exercise AND starts_with(dedup_key, $1) ORDER BY opened_at, id`,
+      [prefix],
+    );
+    return rows.map(toIncident);
+  }
+
+  /** Every event of these incidents, in seq (= commit) order. */
+  async eventsOf(incidentIds: readonly string[]): Promise<StoredIncidentEvent[]> {
+    if (incidentIds.length === 0) return [];
+    const { rows } = await this.db.pool.query<EventRow>(
+      `SELECT seq, incident_id, incident_version, type, at, actor, data FROM incident_event WHERE incident_id = ANY($1::uuid[]) ORDER BY seq`,
+      [incidentIds],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** The keys of the exercise incidents among these ids (live ones are left out): to filter an event page by exercise. */
+  async exerciseKeysOf(incidentIds: readonly string[]): Promise<Map<string, string>> {
+    if (incidentIds.length === 0) return new Map();
+    const { rows } = await this.db.pool.query<{ id: string; dedup_key: string }>(
+      'SELECT id, dedup_key FROM incident WHERE exercise AND id = ANY($1::uuid[])',
+      [[...new Set(incidentIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.dedup_key]));
   }
 
   /** Ids of resolved incidents resolved before `cutoff` (ms): candidates for auto-close, oldest first. */

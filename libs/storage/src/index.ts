@@ -47,6 +47,8 @@ export {
   type InjectableExercise,
   type PlannedInject,
 } from './exercise-inject.repository';
+export { ExerciseReportRepository, type ExerciseReviewRecord } from './exercise-report.repository';
+export { ExerciseTraineeRepository, type ExerciseTraineeRecord } from './exercise-trainee.repository';
 export { MaintenanceService } from './maintenance.service';
 export { UserRepository, type NewUser, type StoredUser, type UserChanges } from './user.repository';
 export { FieldReportRepository, toFieldReport, type FieldReportRecord } from './field-report.repository';

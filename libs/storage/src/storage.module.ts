@@ -7,6 +7,7 @@ import { DeviceRepository } from './device.repository';
 import { RegistryRepository } from './registry.repository';
 import { ExerciseRepository } from './exercise.repository';
 import { ExerciseInjectRepository } from './exercise-inject.repository';
+import { ExerciseReportRepository } from './exercise-report.repository';
 import { FieldReportRepository } from './field-report.repository';
 import { KpiRepository } from './kpi.repository';
 import { UserRepository } from './user.repository';
@@ -34,6 +35,7 @@ const EXPORTED = [
   ExerciseRepository,
   ExerciseInjectRepository,
   SignalDeadLetterRepository,
+  ExerciseReportRepository,
 ];
 
 /** The database (migrated at boot) and its repositories; closes the pool and the embedded server on shutdown. */

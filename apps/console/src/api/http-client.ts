@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string | undefined,
     message: string,
+    /** The server's `details` (e.g. a refused recording file's `{ reason, line }`). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
   }
@@ -45,30 +47,64 @@ export class HttpClient {
     return this.request<unknown>('DELETE', path);
   }
 
+  /** A file from the server (not JSON): its bytes and its `Content-Disposition` header. */
+  async download(path: string): Promise<{ readonly blob: Blob; readonly disposition: string | null }> {
+    const res = await this.send('GET', path, { accept: '*/*' });
+    return { blob: await res.blob(), disposition: res.headers.get('content-disposition') };
+  }
+
+  /** A file sent as the raw body (not JSON), the answer JSON. */
+  async upload<T>(path: string, body: Blob, contentType: string): Promise<T> {
+    const res = await this.send('POST', path, { 'content-type': contentType }, body);
+    const text = await res.text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** A document that is not JSON (an HTML page, a PDF), with the bearer token; a refusal is the server's JSON error. */
+  async document(path: string, query: Record<string, string | undefined>, as: 'text'): Promise<string>;
+  async document(path: string, query: Record<string, string | undefined>, as: 'blob'): Promise<Blob>;
+  async document(path: string, query: Record<string, string | undefined>, as: 'text' | 'blob'): Promise<string | Blob> {
+    const res = await this.send('GET', path + queryString(query), { accept: '*/*' });
+    return as === 'text' ? res.text() : res.blob();
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+    const text = await res.text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** The bearer token, the request, and a failure as an ApiError with the server's code, message and details. */
+  private async send(
+    method: string,
+    path: string,
+    extraHeaders: Record<string, string>,
+    body?: BodyInit,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(API_BASE + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      res = await fetch(API_BASE + path, { method, headers, body });
     } catch (err) {
       throw new ApiError(0, 'NETWORK', (err as Error).message);
     }
-    const text = await res.text();
-    const json = text ? safeJson(text) : undefined;
     if (!res.ok) {
       if (res.status === 401 && token) this.onUnauthorised();
-      const e = (json ?? {}) as { code?: string; message?: string | string[]; error?: string };
+      const text = await res.text().catch(() => '');
+      const e = ((text ? safeJson(text) : undefined) ?? {}) as {
+        code?: string;
+        message?: string | string[];
+        error?: string;
+        details?: Record<string, unknown>;
+      };
       const message = Array.isArray(e.message) ? e.message.join('; ') : (e.message ?? e.error ?? res.statusText);
-      throw new ApiError(res.status, e.code, message);
+      throw new ApiError(res.status, e.code, message, e.details);
     }
-    return json as T;
+    return res;
   }
 }
 

@@ -5,15 +5,24 @@ import type {
   CreateGatewayRequest,
   CreateProvisioningKeyRequest,
   CreateUserRequest,
+  ApiUser,
+  ExerciseActionDto,
   ExerciseDto,
   ExerciseInjectDto,
   ExerciseScriptDto,
+  ExerciseReportDto,
+  ExerciseReviewDto,
+  ExerciseReviewRequest,
+  ExerciseScoreboardDto,
+  ExerciseTraineeDto,
+  ExerciseTraineesRequest,
   KpiReport,
   LoginResponse,
   MqttCredentials,
   ProvisioningKeyCredentials,
   ProvisioningKeyDto,
   RecordingDto,
+  ReportLanguage,
   RegistryDeviceDto,
   RegistryGatewayDto,
   SilenceDto,
@@ -208,6 +217,19 @@ export class IocApi {
     return this.http.delete(`/recordings/${encodeURIComponent(id)}`);
   }
 
+  /** The recording as one file (`.iocrec`, gzip of NDJSON) and the server's `Content-Disposition` (supervisor, trainer). */
+  exportRecording(id: string): Promise<{ readonly blob: Blob; readonly disposition: string | null }> {
+    return this.http.download(`/recordings/${encodeURIComponent(id)}/export`);
+  }
+
+  /**
+   * A new recording from an exported file, sent as the raw body; refused whole (`RECORDING_FILE_INVALID`,
+   * `RECORDING_CITY_MISMATCH`, `RECORDING_TOO_LARGE`, with `details.reason`). Supervisor, trainer.
+   */
+  importRecording(file: Blob): Promise<RecordingDto> {
+    return this.http.upload<RecordingDto>('/recordings/import', file, 'application/gzip');
+  }
+
   /** The last exercises, newest first (operator, supervisor, trainer). */
   exercises(): Promise<ExerciseDto[]> {
     return this.http.get<ExerciseDto[]>('/exercises');
@@ -229,6 +251,53 @@ export class IocApi {
 
   stopExercise(id: string): Promise<ExerciseDto> {
     return this.http.post<ExerciseDto>(`/exercises/${encodeURIComponent(id)}/stop`);
+  }
+
+  /** The after-action report of an ended exercise (JSON; `EXERCISE_NOT_ENDED` while it runs). Supervisor, trainer. */
+  exerciseReport(id: string): Promise<ExerciseReportDto> {
+    return this.http.get<ExerciseReportDto>(`/exercises/${encodeURIComponent(id)}/report`);
+  }
+
+  /** The report as its printable page (self-contained HTML, no script). */
+  exerciseReportHtml(id: string, lang: ReportLanguage): Promise<string> {
+    return this.http.document(`/exercises/${encodeURIComponent(id)}/report.html`, { lang }, 'text');
+  }
+
+  /** The same page as a PDF (`REPORT_PDF_UNAVAILABLE` when the server has no Chromium). */
+  exerciseReportPdf(id: string, lang: ReportLanguage): Promise<Blob> {
+    return this.http.document(`/exercises/${encodeURIComponent(id)}/report.pdf`, { lang }, 'blob');
+  }
+
+  /** The trainer's review of an ended exercise: what went well, what to improve. */
+  saveExerciseReview(id: string, body: ExerciseReviewRequest): Promise<ExerciseReviewDto> {
+    return this.http.put<ExerciseReviewDto>(`/exercises/${encodeURIComponent(id)}/review`, body);
+  }
+
+  // Trainees and scores of exercises (issue 19).
+
+  /** The enabled operators, who may be assigned as trainees (supervisor, trainer). */
+  traineeCandidates(): Promise<ApiUser[]> {
+    return this.http.get<ApiUser[]>('/exercises/trainee-candidates');
+  }
+
+  /** The exercise's trainees (a trainee: of their own exercise). */
+  exerciseTrainees(id: string): Promise<ExerciseTraineeDto[]> {
+    return this.http.get<ExerciseTraineeDto[]>(`/exercises/${encodeURIComponent(id)}/trainees`);
+  }
+
+  /** Replaces the exercise's trainee group (supervisor, trainer). */
+  setExerciseTrainees(id: string, body: ExerciseTraineesRequest): Promise<ExerciseTraineeDto[]> {
+    return this.http.put<ExerciseTraineeDto[]>(`/exercises/${encodeURIComponent(id)}/trainees`, body);
+  }
+
+  /** The scoreboard (a trainee: their own, once the exercise ended; EXERCISE_SCORES_NOT_YET before). */
+  exerciseScoreboard(id: string): Promise<ExerciseScoreboardDto> {
+    return this.http.get<ExerciseScoreboardDto>(`/exercises/${encodeURIComponent(id)}/scoreboard`);
+  }
+
+  /** People's actions on the exercise's incidents, newest first (supervisor, trainer). */
+  exerciseActions(id: string): Promise<ExerciseActionDto[]> {
+    return this.http.get<ExerciseActionDto[]>(`/exercises/${encodeURIComponent(id)}/actions`);
   }
 
   // The device registry (integrator, admin). The answers that carry a password are never cached (use-registry.ts).

@@ -21,6 +21,9 @@ export const queryKeys = {
   exercises: () => ['exercises'] as const,
   /** Exercise incidents (never on the socket, which carries live ones): the Exercises tab lists them. */
   exerciseIncidents: () => ['incidents', 'exercise'] as const,
+  /** An ended exercise's after-action report: its JSON and its page in each language (a saved review invalidates both). */
+  exerciseReport: (id: string) => ['exercise-report', id] as const,
+  exerciseReportPage: (id: string, lang: string) => ['exercise-report', id, 'page', lang] as const,
   /** One incident's detail (record, timeline, SOP progress): the panel's, and the record of a picked exercise incident. */
   incident: (id: string) => ['incidents', 'detail', id] as const,
 };

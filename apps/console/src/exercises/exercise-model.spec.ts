@@ -6,6 +6,7 @@ import {
   buildRecordingRequest,
   currentExercise,
   emptyRecordingDraft,
+  exerciseCards,
   EXERCISE_SPEED_MAX,
   EXERCISE_SPEED_MIN,
   EXERCISE_SPEEDS,
@@ -18,6 +19,8 @@ import {
   RECORDING_NAME_MAX,
   RECORDING_NAME_MIN,
   type RecordingDraft,
+  runningExercises,
+  watchedExercise,
 } from './exercise-model';
 
 describe('recording form', () => {
@@ -184,5 +187,33 @@ describe('seek', () => {
     expect(parseSeek('2026-10-28T09:59', e)).toBeUndefined();
     expect(parseSeek('2026-10-28T20:01', e)).toBeUndefined();
     expect(parseSeek('', e)).toBeUndefined();
+  });
+});
+
+describe('several exercises', () => {
+  const e = (id: string, status: ExerciseDto['status']) => ({ id, status }) as ExerciseDto;
+  const list = [e('c', 'running'), e('b', 'finished'), e('a', 'running'), e('z', 'stopped')];
+
+  it('lists every running exercise, newest first as the server does', () => {
+    expect(runningExercises(list).map((x) => x.id)).toEqual(['c', 'a']);
+    expect(runningExercises(undefined)).toEqual([]);
+  });
+
+  it('watches the chosen exercise while the server lists it, else the running (or latest) one', () => {
+    expect(watchedExercise(list, 'a')?.id).toBe('a');
+    expect(watchedExercise(list, 'b')?.id).toBe('b');
+    expect(watchedExercise(list, 'gone')?.id).toBe('c');
+    expect(watchedExercise(list, undefined)?.id).toBe('c');
+    expect(watchedExercise([e('b', 'finished')], undefined)?.id).toBe('b');
+    expect(watchedExercise(undefined, 'a')).toBeUndefined();
+  });
+
+  it('shows a card per running exercise, and the watched one when it has ended', () => {
+    const ids = (cards: ExerciseDto[]) => cards.map((x) => x.id);
+    expect(ids(exerciseCards(list, watchedExercise(list, 'a')))).toEqual(['c', 'a']);
+    expect(ids(exerciseCards(list, watchedExercise(list, 'z')))).toEqual(['c', 'a', 'z']);
+    const ended = [e('b', 'finished'), e('z', 'stopped')];
+    expect(ids(exerciseCards(ended, watchedExercise(ended, undefined)))).toEqual(['b']);
+    expect(exerciseCards([], undefined)).toEqual([]);
   });
 });

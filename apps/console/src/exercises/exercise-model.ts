@@ -76,6 +76,34 @@ export function currentExercise(exercises: readonly ExerciseDto[] | undefined): 
   return exercises?.find((e) => e.status === 'running') ?? exercises?.[0];
 }
 
+/** The running exercises, in the server's order (newest first): several may run at once (EXERCISES_MAX_RUNNING). */
+export function runningExercises(exercises: readonly ExerciseDto[] | undefined): ExerciseDto[] {
+  return (exercises ?? []).filter((e) => e.status === 'running');
+}
+
+/**
+ * The exercise the trainer watches (its incidents are listed): the one they chose while the server still lists it,
+ * else the running (or latest) one.
+ */
+export function watchedExercise(
+  exercises: readonly ExerciseDto[] | undefined,
+  watchedId: string | undefined,
+): ExerciseDto | undefined {
+  return exercises?.find((e) => e.id === watchedId) ?? currentExercise(exercises);
+}
+
+/**
+ * The exercise cards of the tab: every running exercise (each with its own clock, speed and controls), and the watched
+ * one when it is not running (the latest, once none runs).
+ */
+export function exerciseCards(
+  exercises: readonly ExerciseDto[] | undefined,
+  watched: ExerciseDto | undefined,
+): ExerciseDto[] {
+  const running = runningExercises(exercises);
+  return watched && watched.status !== 'running' ? [...running, watched] : running;
+}
+
 /** How far the replay is, 0–1: `replayedTo` within the recorded window (not replayed yet: 0; finished: whole). */
 export function exerciseProgress(e: Pick<ExerciseDto, 'status' | 'from' | 'to' | 'replayedTo'>): number {
   if (e.status === 'finished') return 1;

@@ -4,30 +4,31 @@ import type { ExerciseDto, RecordingDto } from '@ioc/contracts';
 import { failureReason } from '../api/http-client';
 import type { IocApi } from '../api/ioc-api';
 import { ErrorNote } from '../error-note';
-import { formatPercent, formatTime } from '../format';
-import { cityLocalInput } from '../silences/silence-form';
+import { formatTime } from '../format';
 import { IncidentRow } from '../incidents/incident-list';
 import { bySeverityThenTime, type IncidentView } from '../incidents/incident-store';
 import {
   buildRecordingRequest,
-  currentExercise,
   emptyRecordingDraft,
   EXERCISE_SPEED_MAX,
   EXERCISE_SPEED_MIN,
   EXERCISE_SPEEDS,
-  exerciseProgress,
+  exerciseCards,
   incidentsOf,
   parseSpeed,
-  parseSeek,
-  EXERCISE_CONTROL_SPEEDS,
   RECORDING_NAME_MAX,
   type RecordingBody,
   type RecordingDraft,
   type RecordingFormError,
+  watchedExercise,
 } from './exercise-model';
+import { useIocClock } from '../clock/use-running-clock';
+import { ExerciseCard } from './exercise-card';
+import { RecordingExportButton, RecordingImport } from './recording-transfer-buttons';
 import { useCheckedForm } from '../forms/use-checked-form';
 import { InjectPanel } from './inject-panel';
 import { ScriptPanel } from './script-panel';
+import { ExerciseReportView } from './report-view';
 import {
   useCreateRecording,
   useDeleteRecording,
@@ -38,6 +39,8 @@ import {
   useStopExercise,
   useSteerExercise,
 } from './use-exercises';
+import { TraineesPanel } from './trainees-panel';
+import { ScoreboardPanel } from './scoreboard-panel';
 
 interface Props {
   readonly api: IocApi;
@@ -65,8 +68,12 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
   const createRecording = useCreateRecording(api);
   const deleteRecording = useDeleteRecording(api);
 
-  const current = currentExercise(exercises);
+  // Several exercises may run at once: the trainer watches one (its incidents are listed), the latest by default.
+  const [watchedId, setWatchedId] = useState<string>();
+  const current = watchedExercise(exercises, watchedId);
   const running = current?.status === 'running' ? current : undefined;
+  const cards = exerciseCards(exercises, current);
+  const iocClock = useIocClock(api);
   const past = (exercises ?? []).filter((e) => e.status !== 'running');
 
   return (
@@ -78,18 +85,27 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
       ) : !current ? (
         <p className="empty">{t('exercises.none')}</p>
       ) : null}
+      {cards.length > 1 ? (
+        <p className="muted exercises-hint">{t('exercises.several', { count: cards.length })}</p>
+      ) : null}
+      {cards.map((e) => (
+        <ExerciseCard
+          key={e.id}
+          exercise={e}
+          canStop={canAct}
+          watched={e.id === current?.id}
+          onWatch={cards.length > 1 ? () => setWatchedId(e.id) : undefined}
+          clockSpeed={iocClock?.speed}
+          onStop={async () => {
+            await stop.mutateAsync(e.id);
+          }}
+          onSteer={async (op, body) => {
+            await steer.mutateAsync([e.id, op, body]);
+          }}
+        />
+      ))}
       {current ? (
         <>
-          <ExerciseCard
-            exercise={current}
-            canStop={canAct}
-            onStop={async () => {
-              await stop.mutateAsync(current.id);
-            }}
-            onSteer={async (op, body) => {
-              await steer.mutateAsync([current.id, op, body]);
-            }}
-          />
           <ExerciseIncidents
             api={api}
             keyPrefix={current.runPrefix}
@@ -97,6 +113,8 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
             onSelect={onSelectIncident}
           />
           <InjectPanel api={api} exercise={current} canAct={canAct} />
+          <TraineesPanel api={api} exercise={current} canAct={canAct} />
+          <ScoreboardPanel api={api} exercise={current} canAct={canAct} />
         </>
       ) : null}
       <ScriptPanel api={api} canAct={canAct} exercise={current} />
@@ -105,11 +123,13 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
           recordings={recordings}
           running={!!running}
           onStart={async (body) => {
-            await start.mutateAsync(body);
+            // The exercise just started is the one the trainer wants to watch.
+            setWatchedId((await start.mutateAsync(body)).id);
           }}
         />
       ) : null}
       <Recordings
+        api={api}
         recordings={recordings}
         error={recordingsError}
         canAct={canAct}
@@ -121,160 +141,8 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
         }}
       />
       <History exercises={past} />
+      {canAct ? <ExerciseReportView api={api} exercises={past} /> : null}
     </section>
-  );
-}
-
-/** The running (or latest) exercise: what is replayed, how fast, how far, and Stop. */
-function ExerciseCard({
-  exercise: e,
-  canStop,
-  onStop,
-  onSteer,
-}: {
-  readonly exercise: ExerciseDto;
-  readonly canStop: boolean;
-  readonly onStop: () => Promise<void>;
-  readonly onSteer: (
-    ...c: Parameters<IocApi['steerExercise']> extends [string, ...infer R] ? R : never
-  ) => Promise<void>;
-}) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language === 'en' ? 'en' : 'vi';
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const progress = exerciseProgress(e);
-  const time = (iso: string) => formatTime(Date.parse(iso), lang, true);
-  const [seekTo, setSeekTo] = useState('');
-  const act = async (f: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await f();
-    } catch (err) {
-      setError(t('exercises.control.failed', { reason: failureReason(err) }));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const seek = () => {
-    const to = parseSeek(seekTo, e);
-    if (!to) return setError(t('exercises.control.seekInvalid'));
-    void act(() => onSteer('seek', { to }));
-  };
-  const stop = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onStop();
-    } catch (err) {
-      setError(t('exercises.stopFailed', { reason: failureReason(err) }));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div
-      className={`exercise-card exercise-${e.status}`}
-      data-testid="exercise-status"
-      data-status={e.status}
-      data-exercise-id={e.id}
-    >
-      <div className="exercise-card-top">
-        <span className={`exercise-status-badge exercise-status-${e.status}`}>{t(`exercises.status.${e.status}`)}</span>
-        <strong className="exercise-name">{e.recordingName}</strong>
-        <span className="exercise-speed" data-testid="exercise-speed-shown">
-          {e.speed === 'max' ? t('exercises.speedMax') : t('exercises.speed', { speed: e.speed })}
-        </span>
-        {e.paused ? <span className="exercise-status-badge">{t('exercises.paused')}</span> : null}
-      </div>
-      <div className="exercise-drill-clock" data-testid="exercise-drill-clock">
-        {t('exercises.drillClock', { time: time(e.drillTime) })}
-        {e.run > 0 ? ` · ${t('exercises.run', { run: e.run + 1 })}` : null}
-      </div>
-      <div
-        className="exercise-progress"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(progress * 100)}
-        data-testid="exercise-progress"
-      >
-        <div className="exercise-progress-bar" style={{ width: `${(progress * 100).toFixed(1)}%` }} />
-      </div>
-      <div className="exercise-meta">
-        <span>
-          {e.replayedTo ? t('exercises.progress', { time: time(e.replayedTo) }) : t('exercises.notStarted')} ·{' '}
-          {formatPercent(progress, lang)}
-        </span>
-        <span data-testid="exercise-signals">{t('exercises.signals', { count: e.signalsApplied })}</span>
-        {e.status === 'running' && e.endsAt ? <span>{t('exercises.endsAt', { time: time(e.endsAt) })}</span> : null}
-        <span>
-          {t('exercises.startedBy', { name: e.startedByName ?? e.startedBy.slice(0, 8), time: time(e.startedAt) })}
-        </span>
-        {e.endedAt ? (
-          <span>
-            {e.endedBy
-              ? t('exercises.stoppedBy', { name: e.endedByName ?? e.endedBy.slice(0, 8), time: time(e.endedAt) })
-              : t('exercises.endedAt', { time: time(e.endedAt) })}
-          </span>
-        ) : null}
-        {e.error ? <span className="error">{t('exercises.error', { error: e.error })}</span> : null}
-      </div>
-      {canStop && e.status === 'running' ? (
-        <div className="exercise-controls" data-testid="exercise-controls">
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void act(() => onSteer(e.paused ? 'resume' : 'pause'))}
-            data-testid="exercise-pause"
-          >
-            {e.paused ? t('exercises.control.resume') : t('exercises.control.pause')}
-          </button>
-          <select
-            value={String(e.speed)}
-            disabled={busy}
-            aria-label={t('exercises.start.speed')}
-            onChange={(ev) => {
-              const v = ev.target.value;
-              void act(() => onSteer('speed', { speed: v === 'max' ? 'max' : Number(v) }));
-            }}
-            data-testid="exercise-speed-control"
-          >
-            {[...new Set([...EXERCISE_CONTROL_SPEEDS, e.speed])].map((s) => (
-              <option key={s} value={String(s)}>
-                {s === 'max' ? t('exercises.speedMax') : t('exercises.speed', { speed: s })}
-              </option>
-            ))}
-          </select>
-          <input
-            type="datetime-local"
-            step={1}
-            value={seekTo}
-            min={cityLocalInput(Date.parse(e.from))}
-            max={cityLocalInput(Date.parse(e.to))}
-            onChange={(ev) => setSeekTo(ev.target.value)}
-            aria-label={t('exercises.control.seekTo')}
-            data-testid="exercise-seek-to"
-          />
-          <button type="button" disabled={busy || !seekTo} onClick={seek} data-testid="exercise-seek">
-            {t('exercises.control.seek')}
-          </button>
-        </div>
-      ) : null}
-      {canStop && e.status === 'running' ? (
-        <button
-          type="button"
-          className="exercise-stop"
-          disabled={busy}
-          onClick={() => void stop()}
-          data-testid="exercise-stop"
-        >
-          {t('exercises.stop')}
-        </button>
-      ) : null}
-      <ErrorNote error={error} />
-    </div>
   );
 }
 
@@ -326,7 +194,7 @@ function ExerciseIncidents({
   );
 }
 
-/** Pick a recording and a speed, Start. One exercise at a time: while one runs the form waits. */
+/** Pick a recording and a speed, Start. Several may run (up to the server's EXERCISES_MAX_RUNNING; beyond, it refuses). */
 function StartForm({
   recordings,
   running,
@@ -431,7 +299,7 @@ function StartForm({
         </p>
       ) : null}
       <div className="form-buttons">
-        <button type="submit" className="primary" disabled={busy || running || !chosen} data-testid="exercise-start">
+        <button type="submit" className="primary" disabled={busy || !chosen} data-testid="exercise-start">
           {t('exercises.start.submit')}
         </button>
       </div>
@@ -440,6 +308,7 @@ function StartForm({
 }
 
 interface RecordingsProps {
+  readonly api: IocApi;
   readonly recordings?: readonly RecordingDto[];
   readonly error?: string;
   readonly canAct: boolean;
@@ -449,7 +318,7 @@ interface RecordingsProps {
 }
 
 /** The recordings (newest first): name, window, messages and field reports, who made it; a form for a new one; delete, confirmed. */
-function Recordings({ recordings, error, canAct, onCreate, onDelete }: RecordingsProps) {
+function Recordings({ api, recordings, error, canAct, onCreate, onDelete }: RecordingsProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [formOpen, setFormOpen] = useState(false);
@@ -482,6 +351,7 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
           </button>
         ) : null}
       </div>
+      {canAct ? <RecordingImport api={api} /> : null}
       {canAct && formOpen ? (
         <RecordingForm
           onCancel={() => setFormOpen(false)}
@@ -512,6 +382,7 @@ function Recordings({ recordings, error, canAct, onCreate, onDelete }: Recording
                 })}
               </span>
             </div>
+            {canAct ? <RecordingExportButton api={api} recording={r} /> : null}
             {canAct ? (
               confirmId === r.id ? (
                 <div className="recording-confirm">

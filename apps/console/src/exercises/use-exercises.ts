@@ -11,9 +11,12 @@ const EXERCISES_EVERY_MS = 5_000;
 /** While the tab is open: the exercises' incidents (they never come over the socket), and the recordings. */
 const INCIDENTS_EVERY_MS = 2_000;
 const RECORDINGS_EVERY_MS = 15_000;
-/** Exercise incidents as the tab lists them (the server's newest first; its last 100 cover a drill). */
+/**
+ * Exercise incidents as the tab lists them (the server's newest first): its page of 500 covers the drills running at
+ * once, each cut to the watched one's by key prefix.
+ */
 const INCIDENT_STATES = ['open', 'acknowledged', 'assigned', 'resolved'];
-const INCIDENT_LIMIT = 100;
+const INCIDENT_LIMIT = 500;
 
 const exercisesQuery = (api: IocApi) => ({ queryKey: queryKeys.exercises(), queryFn: () => api.exercises() });
 const running = (exercises: ExerciseDto[]) => exercises.find((e) => e.status === 'running');

@@ -29,6 +29,7 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   CONFIG_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
   USAGE_INVALID: HttpStatus.BAD_REQUEST,
   SHUTTING_DOWN: HttpStatus.SERVICE_UNAVAILABLE,
+  REPORT_PDF_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   // storage
   DB_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   DB_MIGRATION_FAILED: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -44,6 +45,9 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   SOP_NOT_FOUND: HttpStatus.NOT_FOUND,
   SOP_STEP_UNKNOWN: HttpStatus.NOT_FOUND,
   ESCALATION_POLICY_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
+  // exercises: a trainee outside their exercise is forbidden; a bad scoring file is ours
+  EXERCISE_NOT_ASSIGNED: HttpStatus.FORBIDDEN,
+  SCORING_RULES_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
   // auth: a wrong current password is forbidden (not 401, which would sign the console out)
   AUTH_INVALID: HttpStatus.UNAUTHORIZED,
   AUTH_FORBIDDEN: HttpStatus.FORBIDDEN,
@@ -59,9 +63,12 @@ const HTTP_STATUS_OF: Readonly<Record<IocErrorCode, HttpStatus>> = {
   EXERCISE_NOT_FOUND: HttpStatus.NOT_FOUND,
   EXERCISE_ACTIVE: HttpStatus.CONFLICT,
   EXERCISE_NOT_RUNNING: HttpStatus.CONFLICT,
+  EXERCISE_NOT_ENDED: HttpStatus.CONFLICT,
   EXERCISE_SEEK_INVALID: HttpStatus.BAD_REQUEST,
   EXERCISE_INJECT_INVALID: HttpStatus.BAD_REQUEST,
   EXERCISE_SCRIPT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  EXERCISE_TRAINEE_INVALID: HttpStatus.BAD_REQUEST,
+  EXERCISE_SCORES_NOT_YET: HttpStatus.FORBIDDEN,
   QUEUE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   // recording files: a bad file is the client's; one of another city cannot be taken here; one too big, 413
   RECORDING_FILE_INVALID: HttpStatus.BAD_REQUEST,

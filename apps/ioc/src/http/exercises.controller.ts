@@ -1,19 +1,28 @@
 import type { Request } from 'express';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
-import { ExerciseError, ExerciseInjectService, ExerciseService, RecordingFileService } from '@ioc/correlate';
+import {
+  ExerciseError,
+  ExerciseInjectService,
+  ExerciseScoringService,
+  ExerciseService,
+  ExerciseTraineesService,
+  RecordingFileService,
+} from '@ioc/correlate';
 import {
   EXERCISE_READ_ROLES,
   EXERCISE_WRITE_ROLES,
   ExerciseRequestSchema,
   ExerciseSeekRequestSchema,
   ExerciseSpeedRequestSchema,
+  ExerciseTraineesRequestSchema,
   RECORDING_FILE_MEDIA_TYPE,
   RecordingRequestSchema,
   type ExerciseRequest,
   type ExerciseSeekRequest,
   type ExerciseSpeedRequest,
+  type ExerciseTraineesRequest,
   type RecordingRequest,
 } from '@ioc/contracts';
 import { ApiUuidParam, ApiZodBody, uuidPipe, ZodPipe } from './zod';
@@ -106,6 +115,8 @@ export class ExercisesController {
   constructor(
     @Inject(ExerciseService) private readonly exercises: ExerciseService,
     @Inject(ExerciseInjectService) private readonly scripted: ExerciseInjectService,
+    @Inject(ExerciseTraineesService) private readonly trainees: ExerciseTraineesService,
+    @Inject(ExerciseScoringService) private readonly scoring: ExerciseScoringService,
   ) {}
 
   @Post()
@@ -122,17 +133,70 @@ export class ExercisesController {
 
   @Get()
   @Roles(...EXERCISE_READ_ROLES)
-  @ApiOperation({ summary: 'Exercises, newest first: status, how far the replay has got, decisions applied' })
-  list() {
-    return this.exercises.list();
+  @ApiOperation({
+    summary:
+      'Exercises, newest first: status, how far the replay has got, decisions applied (a trainee: only their own)',
+  })
+  list(@CurrentPrincipal() p: Principal) {
+    return this.trainees.list(p);
+  }
+
+  @Get('trainee-candidates')
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: 'Users who may be assigned as trainees: the enabled operators' })
+  candidates() {
+    return this.trainees.candidates();
   }
 
   @Get(':id')
   @Roles(...EXERCISE_READ_ROLES)
-  @ApiOperation({ summary: 'One exercise' })
+  @ApiOperation({ summary: 'One exercise (a trainee: only their own, 403 EXERCISE_NOT_ASSIGNED otherwise)' })
   @ApiUuidParam()
-  get(@Param('id', uuidPipe()) id: string) {
-    return this.exercises.get(id);
+  get(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.trainees.get(id, p);
+  }
+
+  @Get(':id/trainees')
+  @Roles(...EXERCISE_READ_ROLES)
+  @ApiOperation({ summary: "The exercise's trainees and their teams (a trainee: of their own exercise only)" })
+  @ApiUuidParam()
+  traineesOf(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.trainees.traineesOf(id, p);
+  }
+
+  @Put(':id/trainees')
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({
+    summary:
+      'Set the whole trainee group (users and teams; replaces the previous one); 400 EXERCISE_TRAINEE_INVALID for an unknown or disabled user',
+  })
+  @ApiZodBody(ExerciseTraineesRequestSchema)
+  @ApiUuidParam()
+  assign(
+    @Param('id', uuidPipe()) id: string,
+    @Body(new ZodPipe(ExerciseTraineesRequestSchema, 'trainees')) body: ExerciseTraineesRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.trainees.assign(id, body, p.userId);
+  }
+
+  @Get(':id/scoreboard')
+  @Roles(...EXERCISE_READ_ROLES)
+  @ApiOperation({
+    summary:
+      'Scores per trainee and team with every line traceable (provisional while running); a trainee: their own, after the end (403 EXERCISE_SCORES_NOT_YET before)',
+  })
+  @ApiUuidParam()
+  scoreboard(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.scoring.scoreboardFor(id, p);
+  }
+
+  @Get(':id/actions')
+  @Roles(...EXERCISE_WRITE_ROLES)
+  @ApiOperation({ summary: "People's actions on the exercise's incidents, newest first: who, what, when" })
+  @ApiUuidParam()
+  actions(@Param('id', uuidPipe()) id: string) {
+    return this.trainees.actions(id);
   }
 
   @Post(':id/stop')

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AuthModule, LoginService, LoginThrottle, UsersModule } from '@ioc/auth';
 import { IncidentCommandsModule } from '@ioc/incidents';
 import { ApiServicesModule } from '@ioc/api';
+import { ExerciseReportsModule } from '@ioc/correlate';
 import { IOC_CONFIG, type IocConfig } from '@ioc/platform';
 import { REDIS } from '@ioc/queue';
 import { RealtimeModule } from '@ioc/realtime';
@@ -13,6 +14,7 @@ import { FieldReportsController } from './field-reports.controller';
 import { SilencesController } from './silences.controller';
 import { ExercisesController, RecordingsController } from './exercises.controller';
 import { ExerciseInjectsController, ExerciseScriptsController } from './exercise-injects.controller';
+import { ExerciseReportsController } from './exercise-reports.controller';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
 import { KpiController } from './kpi.controller';
@@ -27,7 +29,15 @@ import { UsersController } from './users.controller';
  * (OpsHttpModule).
  */
 @Module({
-  imports: [AuthModule, UsersModule, IncidentCommandsModule, ApiServicesModule, RealtimeModule, RegistryModule],
+  imports: [
+    AuthModule,
+    UsersModule,
+    IncidentCommandsModule,
+    ApiServicesModule,
+    RealtimeModule,
+    RegistryModule,
+    ExerciseReportsModule,
+  ],
   controllers: [
     AuthController,
     UsersController,
@@ -40,6 +50,7 @@ import { UsersController } from './users.controller';
     ExercisesController,
     ExerciseInjectsController,
     ExerciseScriptsController,
+    ExerciseReportsController,
     IngestApiController,
     RegistryController,
     NgsiLdController,

@@ -53,8 +53,11 @@ export class IncidentsController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'Incidents, newest first; filters combine with AND; page with nextCursor' })
   @ApiZodQuery(IncidentListQuerySchema)
-  list(@Query(new ZodPipe(IncidentListQuerySchema, 'query')) q: IncidentListQueryDto) {
-    return this.queries.list(q);
+  list(
+    @Query(new ZodPipe(IncidentListQuerySchema, 'query')) q: IncidentListQueryDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.queries.list(q, p);
   }
 
   @Get('incidents/:id')
@@ -64,8 +67,8 @@ export class IncidentsController {
     summary:
       'One incident: record with latest evidence, full timeline (audit trail), SOP progress, and the users named in it',
   })
-  get(@Param('id', uuidPipe()) id: string) {
-    return this.queries.get(id);
+  get(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.queries.get(id, p);
   }
 
   @Get('incidents/:id/cap')
@@ -74,7 +77,8 @@ export class IncidentsController {
   @ApiProduces('application/cap+xml')
   @Header('Content-Type', 'application/cap+xml; charset=utf-8')
   @ApiOperation({ summary: 'The current CAP 1.2 message of the incident (Alert, Update or Cancel)' })
-  async capXml(@Param('id', uuidPipe()) id: string): Promise<string> {
+  async capXml(@Param('id', uuidPipe()) id: string, @CurrentPrincipal() p: Principal): Promise<string> {
+    await this.queries.assertVisible(id, p);
     return (await this.cap.latest(id)).xml;
   }
 
@@ -84,13 +88,11 @@ export class IncidentsController {
     summary: 'Incident events committed after afterSeq, in seq (= commit) order: resume after a reconnect',
   })
   @ApiZodQuery(IncidentEventsQuerySchema)
-  async events(@Query(new ZodPipe(IncidentEventsQuerySchema, 'query')) q: IncidentEventsQuery) {
-    const events = await this.incidents.eventsSince(q.afterSeq, q.limit);
-    return {
-      events,
-      lastSeq: events.length ? events[events.length - 1].seq : q.afterSeq,
-      more: events.length === q.limit,
-    };
+  events(
+    @Query(new ZodPipe(IncidentEventsQuerySchema, 'query')) q: IncidentEventsQuery,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.queries.eventsSince(q.afterSeq, q.limit, p);
   }
 
   @Post('incidents/:id/acknowledge')
@@ -104,7 +106,7 @@ export class IncidentsController {
     @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.run({ action: 'acknowledge', incidentId: id, by: p.userId });
+    return this.run({ action: 'acknowledge', incidentId: id, by: p.userId, role: p.role });
   }
 
   @Post('incidents/:id/assign')
@@ -118,7 +120,7 @@ export class IncidentsController {
     @Body(new ZodPipe(AssignRequestSchema, 'body')) b: AssignRequest,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.run({ action: 'assign', incidentId: id, by: p.userId, assignee: b.assignee });
+    return this.run({ action: 'assign', incidentId: id, by: p.userId, role: p.role, assignee: b.assignee });
   }
 
   @Post('incidents/:id/comment')
@@ -132,7 +134,7 @@ export class IncidentsController {
     @Body(new ZodPipe(CommentRequestSchema, 'body')) b: CommentRequest,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.run({ action: 'comment', incidentId: id, by: p.userId, text: b.text });
+    return this.run({ action: 'comment', incidentId: id, by: p.userId, role: p.role, text: b.text });
   }
 
   @Post('incidents/:id/resolve')
@@ -146,7 +148,7 @@ export class IncidentsController {
     @Body(new ZodPipe(ResolveRequestSchema, 'body')) b: ResolveRequest,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.run({ action: 'resolve', incidentId: id, by: p.userId, note: b.note });
+    return this.run({ action: 'resolve', incidentId: id, by: p.userId, role: p.role, note: b.note });
   }
 
   @Post('incidents/:id/reopen')
@@ -160,7 +162,7 @@ export class IncidentsController {
     @Body(new ZodPipe(ReopenRequestSchema, 'body')) b: ReopenRequest,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.run({ action: 'reopen', incidentId: id, by: p.userId, reason: b.reason });
+    return this.run({ action: 'reopen', incidentId: id, by: p.userId, role: p.role, reason: b.reason });
   }
 
   @Post('incidents/:id/close')
@@ -174,7 +176,7 @@ export class IncidentsController {
     @Body(new ZodPipe(EmptyRequestSchema, 'body')) _b: object,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.run({ action: 'close', incidentId: id, by: p.userId });
+    return this.run({ action: 'close', incidentId: id, by: p.userId, role: p.role });
   }
 
   @Post('incidents/:id/sop-steps/:stepId/complete')
@@ -189,7 +191,7 @@ export class IncidentsController {
     @Body(new ZodPipe(CompleteStepRequestSchema, 'body')) b: CompleteStepRequest,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.run({ action: 'complete-sop-step', incidentId: id, by: p.userId, stepId, note: b.note });
+    return this.run({ action: 'complete-sop-step', incidentId: id, by: p.userId, role: p.role, stepId, note: b.note });
   }
 
   /** The incident after the command and the events it committed (empty when it changed nothing). */

@@ -1,7 +1,16 @@
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, Ip, Post } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthError, Public, TokenService, UserService, bearerToken, roleAllowed, type UserRole } from '@ioc/auth';
+import {
+  AuthError,
+  LoginService,
+  Public,
+  TokenService,
+  UserService,
+  bearerToken,
+  roleAllowed,
+  type UserRole,
+} from '@ioc/auth';
 import {
   NGSI_LD_NOTIFY_PATH,
   bridgeTopic,
@@ -65,6 +74,7 @@ export class NgsiLdController {
     @Inject(RegistryService) private readonly registry: RegistryService,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(UserService) private readonly users: Pick<UserService, 'active'>,
+    @Inject(LoginService) private readonly logins: Pick<LoginService, 'throttled'>,
   ) {}
 
   @Post(NGSI_LD_NOTIFY_PATH)
@@ -78,21 +88,30 @@ export class NgsiLdController {
       'broker registered as a gateway: its assigned devices only), or a bearer token of an integrator or admin (any ' +
       'registered device). 202 once the broker holds the notification; refused entities are in GET /api/v1/quarantine.',
   })
-  async notify(@Body() body: unknown, @Headers('authorization') authorization: string | undefined) {
-    const topic = await this.topicFor(authorization);
+  async notify(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Ip() address: string | undefined,
+  ) {
+    const topic = await this.topicFor(authorization, address ?? 'unknown');
     const read = readNgsiLdNotification(body);
     if (!read.ok) throw new BadRequestException({ code: 'NGSI_LD_NOTIFICATION_INVALID', message: read.reason });
     await this.bridge.forward(topic, Buffer.from(JSON.stringify(body)));
     return { accepted: read.entities, topic, subscriptionId: read.subscriptionId ?? null };
   }
 
-  /** Who is posting, as the topic their notification goes on; AUTH_INVALID / AUTH_FORBIDDEN otherwise. */
-  private async topicFor(authorization: string | undefined): Promise<string> {
+  /**
+   * Who is posting, as the topic their notification goes on; AUTH_INVALID / AUTH_FORBIDDEN otherwise. A gateway's
+   * password is guessed at no faster than a user's: the sign-in throttle counts its failures (account `gateway:<id>`)
+   * and those of the address, and answers AUTH_THROTTLED once either is used up.
+   */
+  private async topicFor(authorization: string | undefined, address: string): Promise<string> {
     const basic = basicCredentials(authorization);
     if (basic) {
-      if (!(await this.registry.verifyGatewayPassword(basic.id, basic.password))) {
-        throw new AuthError('AUTH_INVALID', 'unknown or disabled gateway, or wrong password');
-      }
+      await this.logins.throttled(`gateway:${basic.id}`, address, async () => {
+        if (!(await this.registry.verifyGatewayPassword(basic.id, basic.password)))
+          throw new AuthError('AUTH_INVALID', 'unknown or disabled gateway, or wrong password');
+      });
       return gatewayStandardTopic('ngsi-ld', basic.id);
     }
     const token = bearerToken(authorization);

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { REPORT_STYLE_CSP_SOURCE } from '@ioc/correlate';
 import { OPENAPI_PATH } from './openapi';
 
 type Directives = Record<string, string[]>;
@@ -9,7 +10,9 @@ type Directives = Record<string, string[]>;
  * The Content-Security-Policy of everything the server answers. The console is Vite's build: its index.html loads
  * one module script and one stylesheet, no inline script or style; MapLibre's worker is a module file of its own
  * (blob: too, in case a build inlines it); the map draws only the city's GeoJSON, so no tile or font host is allowed.
- * socket.io and the REST API are same-origin ('self' covers ws: and wss: to the same host).
+ * socket.io and the REST API are same-origin ('self' covers ws: and wss: to the same host). The exercise report page
+ * shows the after-action report in a sandboxed srcdoc iframe, which inherits this policy: the report's one <style>
+ * is allowed by its hash, nothing else inline (the report has no script).
  */
 export const CONSOLE_CSP: Readonly<Directives> = {
   'default-src': ["'self'"],
@@ -22,7 +25,7 @@ export const CONSOLE_CSP: Readonly<Directives> = {
   'object-src': ["'none'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
-  'style-src': ["'self'"],
+  'style-src': ["'self'", REPORT_STYLE_CSP_SOURCE],
   'worker-src': ["'self'", 'blob:'],
 };
 

@@ -42,7 +42,7 @@ export {
   type ReadingsQuery,
   type SeriesQuery,
 } from './devices.dto';
-export { KpiQuerySchema, type KpiQuery, type KpiReport } from './kpi.dto';
+export { KpiQuerySchema, type IocClockReading, type KpiQuery, type KpiReport } from './kpi.dto';
 export {
   FIELD_REPORT_CATEGORIES,
   FieldReportListQuerySchema,
@@ -105,6 +105,28 @@ export {
   type TeamScoreDto,
   type TraineeScoreDto,
 } from './exercise-scoring.dto';
+export {
+  EXERCISE_REVIEW_TEXT_MAX,
+  ExerciseReportQuerySchema,
+  ExerciseReviewRequestSchema,
+  REPORT_LANGUAGES,
+  REPORT_TIMELINE_KINDS,
+  SOP_STEP_OUTCOMES,
+  type ExerciseReportDto,
+  type ExerciseReportQuery,
+  type ExerciseReviewDto,
+  type ExerciseReviewRequest,
+  type ReportEscalationDto,
+  type ReportIncidentDto,
+  type ReportLanguage,
+  type ReportPersonDto,
+  type ReportSopStepDto,
+  type ReportSummaryDto,
+  type ReportTimelineEntryDto,
+  type ReportTimelineKind,
+  type SopStepOutcome,
+} from './exercise-report.dto';
+export type { ExerciseActionDto } from './exercise-actions.dto';
 export type {
   AssignDevicesRequest,
   CreateDeviceRequest,

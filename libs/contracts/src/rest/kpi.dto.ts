@@ -11,7 +11,21 @@ export const KpiQuerySchema = z
   .strict();
 export type KpiQuery = z.infer<typeof KpiQuerySchema>;
 
+/**
+ * The IOC's clock (CLOCK): the system's, or a scenario's (IOC_CLOCK_START, IOC_CLOCK_SPEED) that the engine, timers,
+ * escalations, SOP deadlines and KPIs all follow. A client runs it on from `now` at `speed` (clock ms per real ms).
+ */
+export interface IocClockReading {
+  /** The IOC's time when the answer was made. */
+  readonly now: string;
+  /** Clock milliseconds per real millisecond: 1 on the system clock. */
+  readonly speed: number;
+  /** True when the IOC runs on a scenario clock (IOC_CLOCK_START is set), not the system's. */
+  readonly scenario: boolean;
+}
+
 export interface KpiReport {
+  /** The IOC's time when the report was started (its window ends here by default). */
   readonly at: string;
   readonly window: { readonly from: string; readonly to: string };
   /** Live incidents not yet resolved (open, acknowledged, assigned), per incident domain, and per severity. */
@@ -46,4 +60,6 @@ export interface KpiReport {
   /** Mean time to acknowledge / resolve of live incidents opened in the window, ms. */
   readonly mtta: { readonly ms: number | null; readonly acknowledged: number; readonly opened: number };
   readonly mttr: { readonly ms: number | null; readonly resolved: number; readonly opened: number };
+  /** The IOC's clock, for the console's header (scenario time when the IOC runs on one). */
+  readonly clock: IocClockReading;
 }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import {
   Inject,
   Module,
@@ -20,9 +21,17 @@ import {
   type Topology,
 } from '@ioc/city';
 import { RULES, type RuleSet } from '@ioc/correlation';
-import { IncidentChangeFanout, IncidentCommandsModule, IncidentService } from '@ioc/incidents';
+import {
+  IncidentChangeFanout,
+  IncidentCommandsModule,
+  IncidentService,
+  defaultScoringRulesFile,
+  loadScoringRules,
+} from '@ioc/incidents';
 import { ExerciseInjectService, type InjectCity } from './exercise-inject.service';
 import { ExerciseRunner } from './exercise-runner';
+import { ExerciseScoringService, SCORING_RULES } from './exercise-scoring.service';
+import { ExerciseTraineesService } from './exercise-trainees.service';
 import { ExerciseService, exerciseJobOptions } from './exercise.service';
 import { RecordingFileService } from './recording-file.service';
 
@@ -217,8 +226,25 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
               injects,
             ),
         },
+        // seeds/scoring.yaml (under IOC_SEEDS_DIR when set), validated at boot: an invalid file stops the start.
+        {
+          provide: SCORING_RULES,
+          inject: [IOC_CONFIG],
+          useFactory: (config: IocConfig) =>
+            loadScoringRules(
+              defaultScoringRulesFile(config.correlation.seedsDir && path.resolve(config.correlation.seedsDir)),
+            ),
+        },
+        ExerciseTraineesService,
+        ExerciseScoringService,
       ],
-      exports: [ExerciseService, ExerciseInjectService, RecordingFileService],
+      exports: [
+        ExerciseService,
+        ExerciseInjectService,
+        RecordingFileService,
+        ExerciseTraineesService,
+        ExerciseScoringService,
+      ],
     };
   }
 

@@ -135,8 +135,7 @@ describe('exercise control end to end', () => {
     // Forward past the hotter fire and the tampering: applied, not pushed as live.
     expect(await control(steered.id, 'seek', { to: iso(12_000) })).toMatchObject({ status: 200, body: { run: 0 } });
     await until(steered.id, (e) => e.signalsApplied === 3);
-    // (The runner does not fan the skipped decisions out; the socket feed, gap-free, still brings them from the
-    // database a moment later: see docs/trainers.md, flagging them is still to do.)
+    // (The skipped decisions reach the sockets flagged quiet: test/exercise-injects.e2e-spec.ts checks the flag.)
     expect(await incidentsOf(steered.runPrefix)).toEqual(expected);
 
     // Backward, to 3 s: a new run from the start (quiet up to 3 s); the earlier run's incidents are resolved.

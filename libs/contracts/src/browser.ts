@@ -35,6 +35,14 @@ export {
   USER_READ_ROLES,
   REGISTRY_ROLES,
 } from './roles';
+export type {
+  ExerciseInjectDto,
+  ExerciseInjectRequest,
+  ExerciseScriptDto,
+  ExerciseScriptRequest,
+  SaveExerciseScriptRequest,
+  ScriptInjectDto,
+} from './rest/exercise-injects.dto';
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
 export type { RecordingFileErrorCode, RecordingFileProblem } from './recording-file';
 export { RECORDING_FILE_EXTENSION, recordingFileName } from './recording-file-name';

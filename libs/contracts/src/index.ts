@@ -152,6 +152,22 @@ export {
   type RecordingRequest,
 } from './rest/exercises.dto';
 export {
+  ExerciseInjectRequestSchema,
+  ExerciseScriptRequestSchema,
+  FALSE_DETECTION_MAX_COUNT,
+  INJECT_MAX_DURATION_MIN,
+  SCRIPT_MAX_INJECTS,
+  SaveExerciseScriptRequestSchema,
+  ScriptInjectSchema,
+  injectOf,
+  type ExerciseInjectDto,
+  type ExerciseInjectRequest,
+  type ExerciseScriptDto,
+  type ExerciseScriptRequest,
+  type SaveExerciseScriptRequest,
+  type ScriptInjectDto,
+} from './rest/exercise-injects.dto';
+export {
   ExerciseTraineesRequestSchema,
   SCORE_CRITERIA,
   type ExerciseScoreboardDto,

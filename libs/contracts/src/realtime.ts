@@ -79,7 +79,14 @@ export interface IncidentSummary {
  * One incident event as committed, with the incident's summary. The summary is at least as recent as the event (a
  * catch-up sends the current one), so a client applies the event to its timeline and takes the summary as is.
  */
-export type IncidentEventMessage = StoredIncidentEvent & { readonly incident: IncidentSummary };
+export type IncidentEventMessage = StoredIncidentEvent & {
+  readonly incident: IncidentSummary;
+  /**
+   * An exercise's event that a forward seek skipped (applied, not happening now): show it, do not alert on it (no sound,
+   * no flash). Set on events pushed as they are committed; a catch-up from the database does not carry it.
+   */
+  readonly quiet?: true;
+};
 
 export interface SubscribeRequest {
   /** Ward ids (`ward-p3`); omitted or empty: every ward. */

@@ -3,6 +3,7 @@ export { CorrelationModule } from './correlation.module';
 export { runBacktest } from './backtest.command';
 export { EXERCISE_ERROR_CODES, ExerciseError, type ExerciseErrorCode } from './exercises/exercise.errors';
 export { ExerciseService } from './exercises/exercise.service';
+export { ExerciseInjectService } from './exercises/exercise-inject.service';
 export { ExerciseScoringService, SCORING_RULES } from './exercises/exercise-scoring.service';
 export { ExerciseTraineesService } from './exercises/exercise-trainees.service';
 export { RecordingFileService, type RecordingExport } from './exercises/recording-file.service';

@@ -19,3 +19,12 @@ export {
   type ExerciseControl,
 } from './exercise-control';
 export { compareDecisions, liveDecisions, type DecisionComparison, type LiveDecision } from './replay-comparison';
+export {
+  INJECT_MODEL_VERSION,
+  INJECT_REPORT_CHANNEL,
+  InjectCompiler,
+  injectMsgId,
+  injectProblem,
+  silencedDevices,
+  type InjectContext,
+} from './exercise-injects';

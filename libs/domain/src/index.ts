@@ -56,3 +56,13 @@ export {
 } from './notification';
 export { FIELD_REPORT_API_CHANNEL, type FieldReport } from './field-report';
 export { evolve, evolveStatus } from './incident-evolve';
+export {
+  EXERCISE_INJECT_KINDS,
+  FALSE_DETECTION_TYPES,
+  INJECT_MSG_PREFIX,
+  injectSeqOf,
+  type ExerciseInject,
+  type ExerciseInjectKind,
+  type FalseDetectionType,
+  type LoggedInject,
+} from './exercise-inject';

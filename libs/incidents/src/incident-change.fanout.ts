@@ -34,6 +34,26 @@ export class IncidentChangeFanout {
       .catch((err) =>
         this.logger.error({ err }, 'publishing incident events failed; sockets catch up from the database'),
       );
+    await this.escalate(change);
+  }
+
+  /**
+   * A change the user is not to be alerted to: an exercise's decision that a forward seek skipped (applied so the
+   * incidents are as they would be at that point). Its events reach the sockets flagged `quiet`, so a console shows
+   * them without sound or flash; no escalation timer is planned for them.
+   */
+  async quietly(change: IncidentChange): Promise<void> {
+    if (change.events.length === 0) return;
+    const events = change.events.map((e) => ({ ...e, quiet: true as const }));
+    this.local.emit(events);
+    await this.events
+      .publish(events)
+      .catch((err) =>
+        this.logger.error({ err }, 'publishing incident events failed; sockets catch up from the database'),
+      );
+  }
+
+  private async escalate(change: IncidentChange): Promise<void> {
     const types = new Map<string, Set<string>>();
     for (const e of change.events) types.set(e.incidentId, (types.get(e.incidentId) ?? new Set()).add(e.type));
     for (const [incidentId, happened] of types) {

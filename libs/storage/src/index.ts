@@ -40,6 +40,13 @@ export {
   type RecordingImportRefusal,
   type RecordingRecord,
 } from './exercise.repository';
+export {
+  ExerciseInjectRepository,
+  type ExerciseInjectRecord,
+  type ExerciseScriptRecord,
+  type InjectableExercise,
+  type PlannedInject,
+} from './exercise-inject.repository';
 export { ExerciseReportRepository, type ExerciseReviewRecord } from './exercise-report.repository';
 export { ExerciseTraineeRepository, type ExerciseTraineeRecord } from './exercise-trainee.repository';
 export { MaintenanceService } from './maintenance.service';

@@ -83,7 +83,7 @@ describe('migration files', () => {
     .sort();
 
   it('are versioned with node-pg-migrate 17-digit UTC prefixes, in order', () => {
-    expect(files).toHaveLength(19);
+    expect(files).toHaveLength(21);
     for (const f of files) expect(f).toMatch(/^\d{17}_[a-z0-9-]+\.sql$/);
   });
 

@@ -6,6 +6,7 @@ import { SignalDeadLetterRepository } from './signal-dead-letter.repository';
 import { DeviceRepository } from './device.repository';
 import { RegistryRepository } from './registry.repository';
 import { ExerciseRepository } from './exercise.repository';
+import { ExerciseInjectRepository } from './exercise-inject.repository';
 import { ExerciseReportRepository } from './exercise-report.repository';
 import { FieldReportRepository } from './field-report.repository';
 import { KpiRepository } from './kpi.repository';
@@ -32,6 +33,7 @@ const EXPORTED = [
   FieldReportRepository,
   KpiRepository,
   ExerciseRepository,
+  ExerciseInjectRepository,
   SignalDeadLetterRepository,
   ExerciseReportRepository,
 ];

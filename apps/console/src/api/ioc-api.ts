@@ -8,6 +8,8 @@ import type {
   ApiUser,
   ExerciseActionDto,
   ExerciseDto,
+  ExerciseInjectDto,
+  ExerciseScriptDto,
   ExerciseReportDto,
   ExerciseReviewDto,
   ExerciseReviewRequest,
@@ -28,6 +30,7 @@ import type {
 } from '@ioc/contracts';
 import type { IncidentRecord, StoredIncidentEvent } from '@ioc/domain';
 import type { RecordingBody } from '../exercises/exercise-model';
+import type { ExerciseInjectRequestBody } from '../exercises/inject-model';
 import type { SilenceBody } from '../silences/silence-form';
 import { HttpClient, type TokenSource, type UnauthorisedHandler } from './http-client';
 
@@ -351,5 +354,33 @@ export class IocApi {
 
   revokeProvisioningKey(id: string): Promise<unknown> {
     return this.http.post(`/registry/provisioning-keys/${encodeURIComponent(id)}/revoke`);
+  }
+
+  /** A running exercise's injects, by seq (operator, supervisor, trainer). */
+  exerciseInjects(id: string): Promise<ExerciseInjectDto[]> {
+    return this.http.get<ExerciseInjectDto[]>(`/exercises/${encodeURIComponent(id)}/injects`);
+  }
+
+  /** Injects into a running exercise at `at` or now on its drill clock (supervisor, trainer). */
+  injectIntoExercise(id: string, body: ExerciseInjectRequestBody): Promise<ExerciseInjectDto> {
+    return this.http.post<ExerciseInjectDto>(`/exercises/${encodeURIComponent(id)}/injects`, body);
+  }
+
+  /** Saves an exercise (recording and logged injects) as a script. */
+  saveExerciseScript(id: string, name: string): Promise<ExerciseScriptDto> {
+    return this.http.post<ExerciseScriptDto>(`/exercises/${encodeURIComponent(id)}/script`, { name });
+  }
+
+  exerciseScripts(): Promise<ExerciseScriptDto[]> {
+    return this.http.get<ExerciseScriptDto[]>('/exercise-scripts');
+  }
+
+  deleteExerciseScript(id: string): Promise<unknown> {
+    return this.http.delete(`/exercise-scripts/${encodeURIComponent(id)}`);
+  }
+
+  /** Starts an exercise from a script: its planned injects are logged before the replay starts. */
+  startExerciseScript(scriptId: string, speed: number): Promise<ExerciseDto> {
+    return this.http.post<ExerciseDto>('/exercises', { scriptId, speed });
   }
 }

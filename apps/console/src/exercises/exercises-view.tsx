@@ -26,6 +26,8 @@ import { useIocClock } from '../clock/use-running-clock';
 import { ExerciseCard } from './exercise-card';
 import { RecordingExportButton, RecordingImport } from './recording-transfer-buttons';
 import { useCheckedForm } from '../forms/use-checked-form';
+import { InjectPanel } from './inject-panel';
+import { ScriptPanel } from './script-panel';
 import { ExerciseReportView } from './report-view';
 import {
   useCreateRecording,
@@ -110,10 +112,12 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
             selectedId={selectedId}
             onSelect={onSelectIncident}
           />
+          <InjectPanel api={api} exercise={current} canAct={canAct} />
           <TraineesPanel api={api} exercise={current} canAct={canAct} />
           <ScoreboardPanel api={api} exercise={current} canAct={canAct} />
         </>
       ) : null}
+      <ScriptPanel api={api} canAct={canAct} exercise={current} />
       {canAct ? (
         <StartForm
           recordings={recordings}

@@ -134,7 +134,7 @@ export class LiveIncidents {
     let beep = false;
     for (const e of events) {
       const r = this.store.apply(e, e.incident);
-      if (r.kind === 'applied' && r.becameCritical && !r.incident.exercise) beep = true;
+      if (r.kind === 'applied' && r.becameCritical && !r.incident.exercise && !e.quiet) beep = true;
       if (r.kind === 'refetch') void this.refresh(r.incidentId).catch(() => undefined);
     }
     sessionStorage.setItem(this.seqKey, String(this.store.lastSeq));

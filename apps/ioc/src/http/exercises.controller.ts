@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags
 import { CurrentPrincipal, Roles, type Principal } from '@ioc/auth';
 import {
   ExerciseError,
+  ExerciseInjectService,
   ExerciseScoringService,
   ExerciseService,
   ExerciseTraineesService,
@@ -113,6 +114,7 @@ export class RecordingsController {
 export class ExercisesController {
   constructor(
     @Inject(ExerciseService) private readonly exercises: ExerciseService,
+    @Inject(ExerciseInjectService) private readonly scripted: ExerciseInjectService,
     @Inject(ExerciseTraineesService) private readonly trainees: ExerciseTraineesService,
     @Inject(ExerciseScoringService) private readonly scoring: ExerciseScoringService,
   ) {}
@@ -121,11 +123,12 @@ export class ExercisesController {
   @Roles(...EXERCISE_WRITE_ROLES)
   @ApiOperation({
     summary:
-      'Start replaying a recording at a speed (1–3600, or "max") as exercise incidents; 409 EXERCISE_ACTIVE while EXERCISES_MAX_RUNNING run',
+      'Start replaying a recording (recordingId) or a script (scriptId: its planned injects are logged) at a speed (1–3600, or "max") ' +
+      'as exercise incidents; 409 EXERCISE_ACTIVE while EXERCISES_MAX_RUNNING run',
   })
   @ApiZodBody(ExerciseRequestSchema)
   start(@Body(new ZodPipe(ExerciseRequestSchema, 'exercise')) body: ExerciseRequest, @CurrentPrincipal() p: Principal) {
-    return this.exercises.start(body, p.userId);
+    return this.scripted.start(body, p.userId);
   }
 
   @Get()

@@ -13,6 +13,7 @@ import { DevicesController } from './devices.controller';
 import { FieldReportsController } from './field-reports.controller';
 import { SilencesController } from './silences.controller';
 import { ExercisesController, RecordingsController } from './exercises.controller';
+import { ExerciseInjectsController, ExerciseScriptsController } from './exercise-injects.controller';
 import { ExerciseReportsController } from './exercise-reports.controller';
 import { IncidentsController } from './incidents.controller';
 import { IngestApiController } from './ingest-api.controller';
@@ -47,6 +48,8 @@ import { UsersController } from './users.controller';
     SilencesController,
     RecordingsController,
     ExercisesController,
+    ExerciseInjectsController,
+    ExerciseScriptsController,
     ExerciseReportsController,
     IngestApiController,
     RegistryController,

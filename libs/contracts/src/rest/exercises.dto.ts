@@ -64,14 +64,22 @@ export interface RecordingDto {
   readonly createdAt: string;
 }
 
-/** POST /api/v1/exercises: replay a recording through the correlation engine as exercise incidents. */
+/**
+ * POST /api/v1/exercises: replay a recording through the correlation engine as exercise incidents, or a script (a
+ * recording and its planned injects): exactly one of `recordingId` and `scriptId`.
+ */
 export const ExerciseRequestSchema = z
   .object({
-    recordingId: z.uuid(),
+    recordingId: z.uuid().optional(),
+    scriptId: z.uuid().optional(),
     /** Event time per wall-clock time: 1 = as it happened; "max" as fast as the machine goes. */
     speed: ExerciseSpeedSchema.default(1),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.recordingId === undefined) !== (r.scriptId === undefined), {
+    message: 'give either a recordingId or a scriptId',
+    path: ['recordingId'],
+  });
 export type ExerciseRequest = z.infer<typeof ExerciseRequestSchema>;
 
 /** POST /api/v1/exercises/:id/speed. */

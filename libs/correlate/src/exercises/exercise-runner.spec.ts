@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { buildTopology, loadCity } from '@ioc/city';
 import { loadRules, steer, type ExerciseControl } from '@ioc/correlation';
-import type { IncidentSignal } from '@ioc/domain';
+import type { ExerciseInject, IncidentSignal } from '@ioc/domain';
 import { IncidentError, type IncidentChange, type IncidentChangeFanout, type IncidentService } from '@ioc/incidents';
-import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
+import type { ExerciseInjectRecord, ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import { ExerciseRunner, type AppliedDecision } from './exercise-runner';
 import { clockStateOf, type ExerciseService } from './exercise.service';
 import { binReading } from '../testing/bin-reading';
@@ -111,7 +111,18 @@ describe('ExerciseRunner', () => {
  * minute. Replayed by a runner on a fake wall clock that a trainer steers (each control applied as the service does,
  * through the pure `steer`) at given wall offsets.
  */
-function steeredRun(speed: number, script: ReadonlyArray<readonly [number, ExerciseControl]>) {
+/** An inject a trainer logs: it shows in the log from wall offset `visibleAt` (ms after the start). */
+interface TrainerInject {
+  readonly visibleAt: number;
+  readonly at: number;
+  readonly inject: ExerciseInject;
+}
+
+function steeredRun(
+  speed: number,
+  script: ReadonlyArray<readonly [number, ExerciseControl]>,
+  trainerInjects: readonly TrainerInject[] = [],
+) {
   const readings = [
     binReading('m-1', T0 + 60_000, 95),
     binReading('m-2', T0 + 180_000, 135),
@@ -180,22 +191,49 @@ function steeredRun(speed: number, script: ReadonlyArray<readonly [number, Exerc
   } as unknown as ExerciseService;
   const decisions: AppliedDecision[] = [];
   const fanned: IncidentChange[] = [];
-  const fanout = { changed: async (c: IncidentChange) => void fanned.push(c) } as unknown as IncidentChangeFanout;
+  const quiet: IncidentChange[] = [];
+  const fanout = {
+    changed: async (c: IncidentChange) => void fanned.push(c),
+    quietly: async (c: IncidentChange) => void quiet.push(c),
+  } as unknown as IncidentChangeFanout;
   const incidents = {
     applySignal: async (signal: IncidentSignal) => ({ events: [{ key: signal.key }], incidents: [] }),
   } as unknown as IncidentService;
   const clock = { now: () => new Date(wall), nowMs: () => wall };
-  const runner = new ExerciseRunner(repo, service, incidents, fanout, seeds, clock, pino({ level: 'silent' }), {
+  const log: ExerciseInjectRecord[] = trainerInjects.map((t, k) => ({
+    exerciseId: 'ex-2',
+    seq: k + 1,
+    at: new Date(t.at),
+    inject: t.inject,
+    incidentKeys: [],
+    createdBy: 'trainer',
+    createdAt: new Date(T0 + t.visibleAt),
+  }));
+  const injectLog = {
+    list: async (_id: string, after: number) =>
+      log.filter((i, k) => i.seq > after && trainerInjects[k].visibleAt <= wall - T0),
+    retime: async (_id: string, seq: number, at: Date) => {
+      log[seq - 1] = { ...log[seq - 1], at };
+      return log[seq - 1];
+    },
+    noteIncident: async (_id: string, seq: number, key: string) => {
+      if (!log[seq - 1].incidentKeys.includes(key))
+        log[seq - 1] = { ...log[seq - 1], incidentKeys: [...log[seq - 1].incidentKeys, key] };
+    },
+  };
+  const opts = {
     tickMs: 250,
     pageSize: 3,
     retryMaxMs: 300,
-    sleep: async (ms) => {
+    sleep: async (ms: number) => {
       wall += ms;
       control();
     },
-    onApplied: (d) => void decisions.push(d),
-  });
-  return { runner, decisions, fanned, rewound, exercise: () => exercise };
+    onApplied: (d: AppliedDecision) => void decisions.push(d),
+  };
+  const logger = pino({ level: 'silent' });
+  const runner = new ExerciseRunner(repo, service, incidents, fanout, seeds, clock, logger, opts, injectLog);
+  return { runner, decisions, fanned, quiet, rewound, log, exercise: () => exercise };
 }
 
 /** The incidents a run leaves, as trainees would compare them: type and key (without the run's prefix), drill times. */
@@ -236,7 +274,57 @@ describe('ExerciseRunner steered by a trainer', () => {
     const run1 = steered.decisions.filter((d) => d.run === 1);
     expect(run1.every((d) => d.live === d.drillAt > T0 + 120_000)).toBe(true);
     expect(steered.fanned).toHaveLength(steered.decisions.filter((d) => d.live).length);
+    // What the seeks skipped reached the sockets flagged quiet, each once.
+    expect(steered.quiet.map((c) => c.events)).toEqual(
+      steered.decisions.filter((d) => !d.live).map((d) => [{ key: d.signal.key }]),
+    );
     // Numbered from 0 in each run, nothing applied twice.
     expect(run1.map((d) => d.n)).toEqual(run1.map((_, i) => i));
+  });
+});
+
+describe('ExerciseRunner with injects', () => {
+  const falseAlarm: ExerciseInject = {
+    kind: 'false-detection',
+    deviceId: 'cam-thd-005',
+    eventType: 'illegal_dumping',
+    count: 3,
+  };
+  const HOTSPOT = 'raise illegal-dumping-hotspot:ward-p10 @220s';
+
+  it('feeds a logged inject to the engine with the recording, and a rewound run reproduces it once', async () => {
+    const straight = steeredRun(10, [], [{ visibleAt: 0, at: T0 + 100_000, inject: falseAlarm }]);
+    await expect(straight.runner.run('ex-2')).resolves.toMatchObject({ status: 'finished' });
+    const expected = storyOf(straight.decisions);
+    // Three detections a minute apart from 100 s: the hotspot at the third, with the bin fire of the recording.
+    expect(expected).toContain(HOTSPOT);
+    expect(expected).toContain('raise bin-fire:ward-p10 @60s');
+    expect(straight.log[0].incidentKeys).toEqual([
+      expect.stringMatching(/^exercise-ex2\/illegal-dumping-hotspot:ward-p10/),
+    ]);
+
+    // Logged while the drill runs (wall 5 s = drill 50 s), then the drill is rewound past it (drill 300 s → 30 s).
+    const live = steeredRun(
+      10,
+      [[30_000, { op: 'seek', to: T0 + 30_000 }]],
+      [{ visibleAt: 5_000, at: T0 + 100_000, inject: falseAlarm }],
+    );
+    await expect(live.runner.run('ex-2')).resolves.toMatchObject({ status: 'finished' });
+    expect(live.exercise().run).toBe(1);
+    expect(storyOf(live.decisions)).toEqual(expected);
+    expect(storyOf(live.decisions).filter((d) => d === HOTSPOT)).toHaveLength(1);
+    expect(live.log[0].at.getTime()).toBe(T0 + 100_000);
+    expect(live.log[0].incidentKeys).toHaveLength(2);
+  });
+
+  it('takes an inject logged for a time it has already passed just after it, and says so in the log', async () => {
+    // Visible at wall 15 s (drill 150 s at ×10), asked for drill 100 s.
+    const late = steeredRun(10, [], [{ visibleAt: 15_000, at: T0 + 100_000, inject: falseAlarm }]);
+    await expect(late.runner.run('ex-2')).resolves.toMatchObject({ status: 'finished' });
+    const at = late.log[0].at.getTime();
+    expect(at).toBeGreaterThan(T0 + 100_000);
+    expect(at).toBeLessThanOrEqual(T0 + 152_500);
+    const hotspot = late.decisions.find((d) => d.signal.op === 'raise' && d.signal.type === 'illegal-dumping-hotspot');
+    expect(hotspot?.drillAt).toBe(at + 120_000);
   });
 });

@@ -1,8 +1,15 @@
-import type { DeviceMessage, IncidentSignal } from '@ioc/domain';
+import { injectSeqOf, type DeviceMessage, type IncidentSignal } from '@ioc/domain';
 import type { Topology } from '@ioc/city';
-import { ExerciseReplay, replayedTo, type EngineEvent, type ExerciseTimeline, type RuleSet } from '@ioc/correlation';
+import {
+  ExerciseReplay,
+  InjectCompiler,
+  replayedTo,
+  type EngineEvent,
+  type ExerciseTimeline,
+  type RuleSet,
+} from '@ioc/correlation';
 import { realSleep, retry, type Clock, type Logger, type Sleep } from '@ioc/platform';
-import type { ExerciseRecord, ExerciseRepository } from '@ioc/storage';
+import type { ExerciseInjectRepository, ExerciseRecord, ExerciseRepository } from '@ioc/storage';
 import type { IncidentChangeFanout, IncidentChange, IncidentService } from '@ioc/incidents';
 import { reportToEngineEvent, toEngineEvent } from '../correlation.service';
 import { describeFailure, isTransientSignalFailure } from '../signal-failure';
@@ -39,6 +46,16 @@ export const EXERCISE_RUNNER_DEFAULTS: ExerciseRunnerOptions = { tickMs: 250, pa
 export type ExerciseRunOutcome =
   | { readonly outcome: 'ended'; readonly status: string; readonly signalsApplied: number }
   | { readonly outcome: 'interrupted' };
+
+/** An exercise's inject log as the runner reads and annotates it (ExerciseInjectRepository). */
+export type ExerciseInjectLog = Pick<ExerciseInjectRepository, 'list' | 'retime' | 'noteIncident'>;
+
+/** What the runner replays against: the rules, the city, and the gateway of each gateway-connected device (injects). */
+export interface ExerciseSeeds {
+  readonly rules: RuleSet;
+  readonly topology: Topology;
+  readonly gatewayOf?: ReadonlyMap<string, string>;
+}
 
 /** Removes and returns the leading events of `list` (in time order) at or before `t`. */
 function takeUpTo(list: EngineEvent[], t: number): EngineEvent[] {
@@ -107,10 +124,12 @@ export class ExerciseRunner {
     private readonly service: ExerciseService,
     private readonly incidents: IncidentService,
     private readonly fanout: IncidentChangeFanout,
-    private readonly seeds: { readonly rules: RuleSet; readonly topology: Topology },
+    private readonly seeds: ExerciseSeeds,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly opts: ExerciseRunnerOptions = EXERCISE_RUNNER_DEFAULTS,
+    /** The exercises' inject logs; without it, recordings are replayed alone. */
+    private readonly injects?: ExerciseInjectLog,
   ) {}
 
   /** The process is stopping: runs end at their next step, leaving their exercises running for the next worker. */
@@ -170,6 +189,12 @@ export class ExerciseRunner {
         devices,
       );
       const recording = new RecordingCursor(this.repo, first.recordingId, this.opts.pageSize);
+      // The trainers' injects, merged with the recording: the whole log again in a new or taken-up run.
+      const compiler = new InjectCompiler(
+        { topology: this.seeds.topology, gatewayOf: this.seeds.gatewayOf ?? new Map(), to: e.to.getTime() },
+        e.from.getTime(),
+      );
+      let injected = 0;
       let applied = e.signalsApplied;
       if (applied > 0)
         log.info(
@@ -195,7 +220,8 @@ export class ExerciseRunner {
         replay.retime(timeline);
         const goal = replayedTo(timeline, now);
         const { events, reached } = await recording.next(goal);
-        replay.push(events);
+        injected = await this.takeInjects(e.id, compiler, injected, log);
+        replay.push(compiler.step(events, reached));
         // What the engine decides while the replay passes through a seek's skipped part (up to its target) is
         // quiet; what it decides after, live. Split at the target, so it holds whatever time a decision carries.
         const quietUntil = e.quietUntil?.getTime() ?? -Infinity;
@@ -210,9 +236,11 @@ export class ExerciseRunner {
           if (n < applied) continue;
           const change = await this.apply(signal, log);
           if (!change) return true;
-          // What a seek skips is applied (the incidents are as they would be at that point), not fanned out (no push from
-          // here, no timers; the gap-free socket feed still reads it from the database: flagging it is still to do).
+          // What a seek skips is applied (the incidents are as they would be at that point) and pushed to the sockets
+          // flagged quiet (no alert on a console), without escalation timers.
           if (live) await this.fanout.changed(change);
+          else await this.fanout.quietly(change);
+          await this.noteInjected(e.id, signal);
           applied = n + 1;
           this.opts.onApplied?.({ exerciseId: e.id, run, n, drillAt, signal, live });
         }
@@ -236,6 +264,36 @@ export class ExerciseRunner {
         await (this.opts.sleep ?? realSleep)(this.opts.tickMs, this.stopping.signal);
       }
     }
+  }
+
+  /**
+   * Adds the exercise's injects logged since the last step (`seen`: the highest seq taken) to the compiler; returns
+   * the highest seq now taken. One logged for a time the replay has already passed (made while this step ran) takes
+   * effect just after it, and the log is corrected to say so: a replay of the log then decides the same.
+   */
+  private async takeInjects(exerciseId: string, compiler: InjectCompiler, seen: number, log: Logger): Promise<number> {
+    if (!this.injects) return seen;
+    const fresh = await this.injects.list(exerciseId, seen);
+    for (const i of fresh) {
+      let at = i.at.getTime();
+      if (at <= compiler.position) {
+        at = compiler.position + 1;
+        await this.injects.retime(exerciseId, i.seq, new Date(at));
+        log.warn(
+          { seq: i.seq, kind: i.inject.kind, asked: i.at, at: new Date(at) },
+          'inject retimed: the replay had passed its time',
+        );
+      }
+      compiler.add([{ seq: i.seq, at, inject: i.inject }]);
+    }
+    return fresh.length ? fresh[fresh.length - 1].seq : seen;
+  }
+
+  /** Notes, on each inject that made evidence of the decision's incident, the incident's key (a false alarm's). */
+  private async noteInjected(exerciseId: string, signal: IncidentSignal): Promise<void> {
+    if (!this.injects || signal.op === 'clear') return;
+    const seqs = new Set(signal.evidence.map((x) => injectSeqOf(x.msgId)).filter((x) => x !== undefined));
+    for (const seq of seqs) await this.injects.noteIncident(exerciseId, seq, signal.key);
   }
 
   /** Applies one decision, trying again while the database is away; undefined when the process stops meanwhile. */

@@ -13,6 +13,9 @@ export const EXERCISE_ERROR_CODES = [
   'EXERCISE_NOT_ENDED',
   /** A seek outside the recording's window. */
   'EXERCISE_SEEK_INVALID',
+  /** An inject refused: an unknown target, a time outside the window or already replayed, a silence the drill cannot notice. */
+  'EXERCISE_INJECT_INVALID',
+  'EXERCISE_SCRIPT_NOT_FOUND',
   /** A trainee group naming a user who does not exist, is disabled, or twice. */
   'EXERCISE_TRAINEE_INVALID',
   /** A trainee asked for their score while the exercise still runs. */

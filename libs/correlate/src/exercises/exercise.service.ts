@@ -182,8 +182,16 @@ export class ExerciseService {
     this.logger.info({ recordingId: id, by }, 'recording deleted');
   }
 
-  /** Starts replaying a recording; EXERCISE_ACTIVE while `maxRunning` exercises run. */
-  async start(input: ExerciseRequest, by: string): Promise<ExerciseDto> {
+  /**
+   * Starts replaying a recording; EXERCISE_ACTIVE while `maxRunning` exercises run. `beforeQueue` runs once the
+   * exercise is stored, before its replay is queued (a script's injects are logged then); if it throws, the exercise
+   * fails and holds no place.
+   */
+  async start(
+    input: Omit<ExerciseRequest, 'recordingId' | 'scriptId'> & { readonly recordingId: string },
+    by: string,
+    beforeQueue?: (exerciseId: string) => Promise<void>,
+  ): Promise<ExerciseDto> {
     const recording = await this.repo.findRecording(input.recordingId);
     if (!recording)
       throw new ExerciseError('RECORDING_NOT_FOUND', `no recording ${input.recordingId}`, {
@@ -218,6 +226,15 @@ export class ExerciseService {
           : `${this.opts.maxRunning} exercises are already running (the limit): stop one first`,
         { maxRunning: this.opts.maxRunning },
       );
+    if (beforeQueue)
+      await beforeQueue(id).catch(async (err: unknown) => {
+        await this.repo.end(id, {
+          status: 'failed',
+          at: new Date(this.clock.nowMs()),
+          error: 'it could not be prepared',
+        });
+        throw err;
+      });
     // The row is the exercise, the job runs it: an exercise whose job cannot be queued must not hold a place.
     try {
       await this.jobs.add(JOBS.runExercise, { exerciseId: id }, exerciseJobOptions(id));

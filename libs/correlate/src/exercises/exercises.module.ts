@@ -10,8 +10,16 @@ import { DelayedError } from 'bullmq';
 import { createMessageValidators, JOBS, QUEUES } from '@ioc/contracts';
 import { CLOCK, LOGGER, IOC_CONFIG, type Clock, type IocConfig, type Logger } from '@ioc/platform';
 import { JobRunner, type WorkerTuning } from '@ioc/queue';
-import { ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
-import { CITY_MODEL_VERSION, TOPOLOGY, type CityModelVersion, type Topology } from '@ioc/city';
+import { ExerciseInjectRepository, ExerciseRepository, IncidentRepository, UserRepository } from '@ioc/storage';
+import {
+  CITY,
+  CITY_MODEL_VERSION,
+  TOPOLOGY,
+  planConnections,
+  type City,
+  type CityModelVersion,
+  type Topology,
+} from '@ioc/city';
 import { RULES, type RuleSet } from '@ioc/correlation';
 import {
   IncidentChangeFanout,
@@ -20,6 +28,7 @@ import {
   defaultScoringRulesFile,
   loadScoringRules,
 } from '@ioc/incidents';
+import { ExerciseInjectService, type InjectCity } from './exercise-inject.service';
 import { ExerciseRunner } from './exercise-runner';
 import { ExerciseScoringService, SCORING_RULES } from './exercise-scoring.service';
 import { ExerciseTraineesService } from './exercise-trainees.service';
@@ -28,6 +37,8 @@ import { RecordingFileService } from './recording-file.service';
 
 export const EXERCISE_JOBS = Symbol('EXERCISE_JOBS');
 const RUN_WORKER = Symbol('EXERCISE_RUN_WORKER');
+/** The city injects are checked against and compiled in: the topology and the seeds' gateways. */
+const INJECT_CITY = Symbol('EXERCISE_INJECT_CITY');
 
 /**
  * One exercise job runs for as long as its replay (hours at speed 1): BullMQ renews its lock while it runs. A worker
@@ -70,6 +81,44 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
       imports: [IncidentCommandsModule],
       providers: [
         { provide: RUN_WORKER, useValue: opts.worker },
+        {
+          provide: INJECT_CITY,
+          inject: [CITY, TOPOLOGY],
+          useFactory: (city: City, topology: Topology): InjectCity => ({
+            topology,
+            gatewayOf: planConnections(city.devices).gatewayOf,
+          }),
+        },
+        {
+          provide: ExerciseInjectService,
+          inject: [
+            ExerciseInjectRepository,
+            ExerciseRepository,
+            ExerciseService,
+            UserRepository,
+            INJECT_CITY,
+            CLOCK,
+            LOGGER,
+          ],
+          useFactory: (
+            repo: ExerciseInjectRepository,
+            exercises: ExerciseRepository,
+            service: ExerciseService,
+            users: UserRepository,
+            city: InjectCity,
+            clock: Clock,
+            logger: Logger,
+          ) =>
+            new ExerciseInjectService(
+              repo,
+              exercises,
+              service,
+              users,
+              city,
+              clock,
+              logger.child({ component: 'exercise-injects' }),
+            ),
+        },
         {
           provide: EXERCISE_JOBS,
           inject: [IOC_CONFIG, LOGGER],
@@ -149,7 +198,8 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             IncidentService,
             IncidentChangeFanout,
             RULES,
-            TOPOLOGY,
+            INJECT_CITY,
+            ExerciseInjectRepository,
             CLOCK,
             LOGGER,
           ],
@@ -159,7 +209,8 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
             incidents: IncidentService,
             fanout: IncidentChangeFanout,
             rules: RuleSet,
-            topology: Topology,
+            city: InjectCity,
+            injects: ExerciseInjectRepository,
             clock: Clock,
             logger: Logger,
           ) =>
@@ -168,9 +219,11 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
               service,
               incidents,
               fanout,
-              { rules, topology },
+              { rules, ...city },
               clock,
               logger.child({ component: 'exercises' }),
+              undefined,
+              injects,
             ),
         },
         // seeds/scoring.yaml (under IOC_SEEDS_DIR when set), validated at boot: an invalid file stops the start.
@@ -185,7 +238,13 @@ export class ExercisesModule implements OnApplicationBootstrap, BeforeApplicatio
         ExerciseTraineesService,
         ExerciseScoringService,
       ],
-      exports: [ExerciseService, RecordingFileService, ExerciseTraineesService, ExerciseScoringService],
+      exports: [
+        ExerciseService,
+        ExerciseInjectService,
+        RecordingFileService,
+        ExerciseTraineesService,
+        ExerciseScoringService,
+      ],
     };
   }
 

@@ -13,11 +13,9 @@ import type {
 import { SCORE_CRITERIA } from '@ioc/contracts';
 import {
   SYSTEM_ACTOR,
-  maxSeverity,
   type AttachedSop,
   type IncidentState,
   type IncidentType,
-  type Severity,
   type StoredIncidentEvent,
 } from '@ioc/domain';
 import { escalationsWouldFire, type EscalationPolicy } from '../escalation/escalation-policy';

@@ -8,7 +8,6 @@ import {
   FIRE,
   input,
   OPERATOR,
-  policy,
   PREFIX,
   TRAINER,
 } from './exercise-report.fixture';

@@ -25,7 +25,7 @@ sopSteps: { inTime: 5, late: 1, missed: -5 }
 assignment: { correct: 5, wrong: -5, expected: { urban-flooding: drainage-team } }
 escalation: { perLevel: -5 }
 falseAlarm:
-  marker: { field: inject, value: false-positive }
+  marker: { field: msgId, matches: '^inject-[0-9]+-false-detection-' }
   reasons: [false-alarm, báo động giả]
   correct: 10
   wrongReason: -5
@@ -305,7 +305,13 @@ describe('scoreExercise', () => {
 
   it('scores false alarms by the resolution note, and a real incident dismissed as one', () => {
     const marker = [
-      { at: T0, source: 'camera', kind: 'camera-detection', summary: 'smoke?', inject: 'false-positive' },
+      {
+        at: T0,
+        source: 'camera',
+        kind: 'camera-detection',
+        summary: 'smoke?',
+        msgId: 'inject-3-false-detection-1700000000000',
+      },
     ] as unknown as Evidence[];
     const right = incident(
       'f1',
@@ -387,7 +393,7 @@ describe('scoring rules', () => {
   it('loads the shipped seeds/scoring.yaml', () => {
     const rules = loadScoringRules();
     expect(rules).toMatchObject({ id: 'scoring-default', version: 1 });
-    expect(rules.falseAlarm.marker).toEqual({ field: 'inject', value: 'false-positive' });
+    expect(rules.falseAlarm.marker).toEqual({ field: 'msgId', matches: '^inject-[0-9]+-false-detection-' });
   });
 
   it('refuses an invalid file with SCORING_RULES_INVALID naming the file and the field', () => {

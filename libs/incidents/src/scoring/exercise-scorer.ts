@@ -80,13 +80,17 @@ export function expectedAssignee(rules: ScoringRules, type: IncidentType, sop: A
   return rules.assignment.expected[type] ?? sop?.steps.find((s) => !CONTROL_ROOM.has(s.owner))?.owner;
 }
 
-/** Whether an incident is a false alarm: a piece of its evidence carries the rules' marker (a false-positive inject). */
+/** Whether an incident is a false alarm: a piece of its evidence matches the rules' marker (a false-detection inject's). */
 export function isFalseAlarm(rules: ScoringRules, events: readonly StoredIncidentEvent[]): boolean {
-  const { field, value } = rules.falseAlarm.marker;
+  const { field, matches } = rules.falseAlarm.marker;
+  const marker = new RegExp(matches);
   return events.some(
     (e) =>
       (e.type === 'opened' || e.type === 'evidence-added') &&
-      e.data.evidence.some((x) => (x as unknown as Record<string, unknown>)[field] === value),
+      e.data.evidence.some((x) => {
+        const v = (x as unknown as Record<string, unknown>)[field];
+        return typeof v === 'string' && marker.test(v);
+      }),
   );
 }
 

@@ -36,7 +36,18 @@ const rulesSchema = z
         marker: z
           .object({
             field: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,40}$/, 'a field name of the evidence'),
-            value: z.string().min(1).max(100),
+            matches: z
+              .string()
+              .min(1)
+              .max(200)
+              .refine((r) => {
+                try {
+                  new RegExp(r);
+                  return true;
+                } catch {
+                  return false;
+                }
+              }, 'a regular expression'),
           })
           .strict(),
         reasons: z.array(z.string().trim().min(1).max(100)).min(1).max(20),
@@ -62,8 +73,8 @@ export interface ScoringRules {
   };
   readonly escalation: { readonly perLevel: number };
   readonly falseAlarm: {
-    /** An incident is a false alarm when a piece of its evidence has `field` equal to `value` (a false-positive inject). */
-    readonly marker: { readonly field: string; readonly value: string };
+    /** An incident is a false alarm when a piece of its evidence has `field` matching `matches` (a regular expression). */
+    readonly marker: { readonly field: string; readonly matches: string };
     /** A resolution note that starts with one of these (any case) says "false alarm". */
     readonly reasons: readonly string[];
     readonly correct: number;

@@ -213,6 +213,14 @@ describe('trainer console: recordings that travel, several exercises, the clock 
       timeoutMs: 5_000,
       everyMs: 100,
     });
+    // The map shows the watched exercise's incidents (not the other's, not live ones) while the tab is open.
+    await page.locator(`.incident-marker[data-incident-id="${firstFire[0].id}"]`).waitFor({ timeout: 5_000 });
+    const markers = async () =>
+      page.locator('.incident-marker').evaluateAll((els) => els.map((e) => e.getAttribute('data-incident-id')));
+    await pollUntil(markers, (ids) => ids.length > 0 && ids.every((id) => firstIds.has(id!)), {
+      timeoutMs: 5_000,
+      everyMs: 100,
+    });
     await screenshot(page, 'ex-04-watch-first-vi');
 
     // In English, the refusal and the cards read in English.

@@ -3,6 +3,7 @@ import {
   deviceTopic,
   type ApiUser,
   type ExerciseDto,
+  type ExerciseInjectDto,
   type ExerciseScoreboardDto,
   type ExerciseTraineeDto,
   type RecordingDto,
@@ -62,7 +63,9 @@ describe('exercise trainees and scoring end to end', () => {
   let lanId: string;
   let minhId: string;
   let recording: RecordingDto;
-  const base = Date.now() - 95_000;
+  let longRecording: RecordingDto;
+  // 200 s of history: the first 89 s hold the readings; the whole window gives a false detection room to raise.
+  const base = Date.now() - 200_000;
   const iso = (offsetMs: number) => new Date(base + offsetMs).toISOString();
 
   beforeAll(async () => {
@@ -100,6 +103,13 @@ describe('exercise trainees and scoring end to end', () => {
       { timeoutMs: 15_000 },
     );
     trainer = await apiClient(server.baseUrl, 'trainer1');
+    const long = await trainer.post<RecordingDto>('/api/v1/recordings', {
+      name: 'Cháy, dài',
+      from: iso(0),
+      to: iso(190_000),
+    });
+    expect(long.status).toBe(201);
+    longRecording = long.body;
     lan = await apiClient(server.baseUrl, 'operator1');
     minh = await apiClient(server.baseUrl, 'operator2');
     // 89 s of drill: 4.5 s of real time at the clock's 20×.
@@ -293,5 +303,44 @@ describe('exercise trainees and scoring end to end', () => {
     expect(minhWatch.events.every((m) => m.incident.key.startsWith(b.keyPrefix))).toBe(true);
     lanWatch.close();
     minhWatch.close();
+  });
+
+  it("scores a false detection's hotspot resolved as a false alarm, traced to the inject", async () => {
+    const res = await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: longRecording.id, speed: 1 });
+    expect(res.status).toBe(201);
+    const c = res.body;
+    expect(
+      (await trainer.put(`/api/v1/exercises/${c.id}/trainees`, { trainees: [{ userId: lanId, team: 'ca-1' }] })).status,
+    ).toBe(200);
+    // Three illegal-dumping detections a minute apart from a camera that saw nothing: the hotspot rule's count.
+    const injected = await trainer.post<ExerciseInjectDto>(`/api/v1/exercises/${c.id}/injects`, {
+      kind: 'false-detection',
+      deviceId: 'cam-thd-006',
+      eventType: 'illegal_dumping',
+      count: 3,
+    });
+    expect(injected.status).toBe(201);
+    const hotspot = await pollUntil(
+      async () =>
+        (await incidentsSeenBy(lan)).find((i) => i.key.startsWith(c.keyPrefix) && i.type === 'illegal-dumping-hotspot'),
+      (i) => !!i,
+      { timeoutMs: 30_000, everyMs: 50, context: () => `logs:\n${server?.logs().slice(-4000)}` },
+    );
+    // The trainer holds the drill while Lan looks at the camera and dismisses it with the right reason.
+    expect((await trainer.post(`/api/v1/exercises/${c.id}/pause`)).status).toBe(200);
+    const resolved = await act(lan, hotspot!.id, 'resolve', { note: 'Báo động giả: camera nhận nhầm bóng cây' });
+    const logged = (await trainer.get<ExerciseInjectDto[]>(`/api/v1/exercises/${c.id}/injects`)).body;
+    expect(logged[0].incidentKeys).toContain(hotspot!.key);
+    expect((await trainer.post(`/api/v1/exercises/${c.id}/stop`)).status).toBe(200);
+
+    const board = (await trainer.get<ExerciseScoreboardDto>(`/api/v1/exercises/${c.id}/scoreboard`)).body;
+    expect(board.lines.filter((l) => l.incidentId === hotspot!.id && l.criterion === 'false-alarm')).toEqual([
+      expect.objectContaining({
+        points: 10,
+        userId: lanId,
+        team: 'ca-1',
+        source: expect.objectContaining({ kind: 'action', eventSeq: resolved.find((e) => e.type === 'resolved')!.seq }),
+      }),
+    ]);
   });
 });

@@ -20,6 +20,7 @@ import { UsersView } from './users/users-view';
 import { DeviceHealthView } from './devices/device-health-view';
 import { useDeviceRows } from './devices/use-devices';
 import { ExercisesView } from './exercises/exercises-view';
+import { useExerciseMap } from './exercises/use-exercise-map';
 import { useRunningExercise } from './exercises/use-exercises';
 import { IncidentList } from './incidents/incident-list';
 import { IncidentPanel } from './incidents/incident-panel';
@@ -198,6 +199,9 @@ function Console({
   const deviceRows = useDeviceRows(api, city);
   const places = useIncidentPlaces(city, deviceRows);
   const { liveIncidents, listed, placed } = useListedIncidents(snap.incidents, filter, places);
+  // On the Exercises tab the map shows the watched exercise's incidents instead of the live ones.
+  const [watchedRun, setWatchedRun] = useState<string>();
+  const exercisePlaced = useExerciseMap(api, tab === 'exercises' ? watchedRun : undefined, places.placeOf);
   const silences = useSilences(api, canReadSilences);
   const runningExercise = useRunningExercise(api, canReadExercises);
 
@@ -296,9 +300,13 @@ function Console({
               <CityMap
                 city={city}
                 devices={places.mapDevices}
-                incidents={placed}
+                incidents={exercisePlaced ?? placed}
                 selectedId={selectedId}
-                onSelect={select}
+                onSelect={(id) => {
+                  const drill = exercisePlaced?.find((p) => p.incident.id === id)?.incident;
+                  if (drill) selectExercise(drill);
+                  else select(id);
+                }}
               />
               {selected ? (
                 <IncidentPanel
@@ -386,6 +394,7 @@ function Console({
                   canAct={canRunExercises}
                   selectedId={selectedId}
                   onSelectIncident={selectExercise}
+                  onWatch={setWatchedRun}
                 />
               ) : (
                 <SilencesView

@@ -22,6 +22,8 @@ import {
   runningExercises,
   watchedExercise,
 } from './exercise-model';
+import type { IncidentView } from '../incidents/incident-store';
+import { exerciseMapIncidents } from './use-exercise-map';
 
 describe('recording form', () => {
   const draft = (over: Partial<RecordingDraft>): RecordingDraft => ({
@@ -215,5 +217,24 @@ describe('several exercises', () => {
     const ended = [e('b', 'finished'), e('z', 'stopped')];
     expect(ids(exerciseCards(ended, watchedExercise(ended, undefined)))).toEqual(['b']);
     expect(exerciseCards([], undefined)).toEqual([]);
+  });
+});
+
+describe("the watched exercise's incidents on the map", () => {
+  const incident = (id: string, key: string, state = 'open', exercise = true) =>
+    ({ id, key, state, exercise }) as unknown as IncidentView;
+  it('places those of the run watched that are not closed, and leaves out those without a place', () => {
+    const all = [
+      incident('a', 'exercise-1a2b3c4d/bin-fire:ward-p10'),
+      incident('b', 'exercise-1a2b3c4d/r1/bin-fire:ward-p10'),
+      incident('c', 'exercise-1a2b3c4d/camera-tampered:ward-p10', 'closed'),
+      incident('d', 'exercise-9f9f9f9f/bin-fire:ward-p10'),
+      incident('e', 'exercise-1a2b3c4d/flood:ward-p2'),
+      incident('f', 'bin-fire:ward-p10', 'open', false),
+    ];
+    const placeOf = (i: IncidentView) => (i.id === 'e' ? undefined : ([105.97, 9.6] as const));
+    expect(exerciseMapIncidents(all, 'exercise-1a2b3c4d/', placeOf).map((p) => p.incident.id)).toEqual(['a', 'b']);
+    expect(exerciseMapIncidents(all, 'exercise-1a2b3c4d/r1/', placeOf).map((p) => p.incident.id)).toEqual(['b']);
+    expect(exerciseMapIncidents(all, undefined, placeOf)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExerciseDto, RecordingDto } from '@ioc/contracts';
 import { failureReason } from '../api/http-client';
@@ -49,13 +49,15 @@ interface Props {
   readonly selectedId?: string;
   /** Opens an exercise incident in the incident panel. */
   readonly onSelectIncident: (incident: IncidentView) => void;
+  /** Told the run prefix of the exercise watched (undefined: none, or the tab closed), so the map shows its incidents. */
+  readonly onWatch?: (runPrefix: string | undefined) => void;
 }
 
 /**
  * The Exercises tab (trainers): the running (or latest) exercise with its progress and its incidents, the form to
  * start one from a recording, the recordings (create, delete), and the exercises before it.
  */
-export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Props) {
+export function ExercisesView({ api, canAct, selectedId, onSelectIncident, onWatch }: Props) {
   const { t } = useTranslation();
   const exercises = useExercises(api);
   const { data: recordings, error: recordingsFailure } = useRecordings(api);
@@ -75,6 +77,11 @@ export function ExercisesView({ api, canAct, selectedId, onSelectIncident }: Pro
   const cards = exerciseCards(exercises, current);
   const iocClock = useIocClock(api);
   const past = (exercises ?? []).filter((e) => e.status !== 'running');
+  const watchedPrefix = current?.runPrefix;
+  useEffect(() => {
+    onWatch?.(watchedPrefix);
+    return () => onWatch?.(undefined);
+  }, [onWatch, watchedPrefix]);
 
   return (
     <section className="exercises" data-testid="exercises-view">

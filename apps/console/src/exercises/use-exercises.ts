@@ -35,9 +35,10 @@ export function useRunningExercise(api: IocApi, canRead: boolean): ExerciseDto |
 }
 
 /** Exercise incidents, newest first, every 2 s: the tab picks the current exercise's out of them. */
-export function useExerciseIncidents(api: IocApi) {
+export function useExerciseIncidents(api: IocApi, enabled = true) {
   return useQuery({
     queryKey: queryKeys.exerciseIncidents(),
+    enabled,
     queryFn: () => api.incidents({ exercise: true, state: INCIDENT_STATES, limit: INCIDENT_LIMIT }),
     ...pollEvery(INCIDENTS_EVERY_MS),
   }).data;

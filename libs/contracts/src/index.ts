@@ -179,6 +179,7 @@ export {
   type TraineeScoreDto,
 } from './rest/exercise-scoring.dto';
 export type { ExerciseActionDto } from './rest/exercise-actions.dto';
+export { SCORE_OUTCOMES, formatScoreDuration, scoreReason, type ScoreFacts, type ScoreOutcome } from './score-reason';
 export {
   EXERCISE_REVIEW_TEXT_MAX,
   ExerciseReportQuerySchema,

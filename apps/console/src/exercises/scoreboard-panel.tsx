@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ExerciseActionDto, ExerciseDto, ExerciseScoreboardDto, ScoreLineDto } from '@ioc/contracts';
+import { scoreReason } from '@ioc/contracts';
 import { ApiError, failureReason } from '../api/http-client';
 import type { IocApi } from '../api/ioc-api';
 import { ErrorNote } from '../error-note';
@@ -159,7 +160,9 @@ function Lines({
               <span className="cell-main">
                 {t(`training.criterion.${l.criterion}`)} · {t(`incidentType.${l.incidentType}`, l.incidentType)}
               </span>
-              <span className="cell-sub">{l.reason}</span>
+              <span className="cell-sub" data-outcome={l.outcome}>
+                {scoreReason(l, lang)}
+              </span>
               <span className="cell-sub">
                 {formatTime(Date.parse(l.source.at), lang)} ·{' '}
                 {l.userId

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ScoreFacts, ScoreOutcome } from '../score-reason';
 
 /**
  * Trainees and scores of an exercise (issue 19). The trainer assigns users to an exercise, each in a team; their
@@ -57,7 +58,14 @@ export interface ScoreLineDto {
   /** The trainee the line is attributed to; null for a line of the team alone (an incident nobody took). */
   readonly userId: string | null;
   readonly team: string;
-  /** Human readable, in English, with the figures (e.g. "acknowledged in 2 min 10 s, deadline 3 min"). */
+  /** What happened, machine-readable (e.g. `acknowledged-late`): with `facts`, what `scoreReason` says in a language. */
+  readonly outcome: ScoreOutcome;
+  /** The figures of the outcome (e.g. `{ tookMs: 130000, deadlineMin: 3 }`); only those it needs. */
+  readonly facts: ScoreFacts;
+  /**
+   * Human readable, in English, with the figures (e.g. "acknowledged in 2 min 10 s, deadline 3 min"): `scoreReason`
+   * of the line in `en`, kept for the API's clients; the console and the report say it in their own language.
+   */
   readonly reason: string;
   readonly source:
     | { readonly kind: 'action'; readonly eventSeq: number; readonly at: string }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findSeedsDir } from '@ioc/city';
+import { SCORE_OUTCOMES, scoreReason } from '@ioc/contracts';
 import type { AttachedSop, Evidence, StoredIncidentEvent } from '@ioc/domain';
 import { formatDuration, scoreExercise, type ScoredIncident, type ScoringInput } from './exercise-scorer';
 import { loadScoringRules, parseScoringRules, type ScoringRules } from './scoring-rules';
@@ -127,6 +128,10 @@ const summary = (lines: ReturnType<typeof scoreExercise>['lines']) =>
     l.source.kind === 'action' ? l.source.eventSeq : l.source.deadline,
   ]);
 
+const FALSE_MARKER = [
+  { at: T0, source: 'camera', kind: 'camera-detection', summary: '?', msgId: 'inject-1-false-detection-1' },
+] as unknown as Evidence[];
+
 describe('scoreExercise', () => {
   it('scores a trainee who acknowledges, works the SOP in time and late, and assigns as expected', () => {
     const i = incident(
@@ -154,10 +159,21 @@ describe('scoreExercise', () => {
       incidentType: 'bin-fire',
       userId: ANNA,
       team: 'ca-1',
+      outcome: 'acknowledged-in-time',
+      facts: { tookMs: 130_000, deadlineMin: 3 },
       reason: 'acknowledged in 2 min 10 s, deadline 3 min',
       source: { kind: 'action', eventSeq: 101, at: new Date(s(130)).toISOString() },
     });
     expect(board.lines[2].reason).toBe('step "call-fire" done in 6 min, deadline 5 min (late)');
+    expect(board.lines.map((l) => l.outcome)).toEqual([
+      'acknowledged-in-time',
+      'step-in-time',
+      'step-late',
+      'assigned-as-expected',
+      'step-in-time',
+    ]);
+    expect(board.lines[2].facts).toEqual({ stepId: 'call-fire', tookMs: 360_000, deadlineMin: 5 });
+    expect(board.lines[3].facts).toEqual({ assignee: 'field-team', expected: 'field-team' });
     expect(board.trainees).toEqual([
       { userId: ANNA, displayName: 'Anna', team: 'ca-1', points: 25 },
       { userId: BAO, displayName: 'Bảo', team: 'ca-1', points: 1 },
@@ -186,6 +202,14 @@ describe('scoreExercise', () => {
     expect(board.lines[2].reason).toBe(
       'escalation level 1 (supervisor) due 15 min after opening, before anyone answered it',
     );
+    expect(board.lines.map((l) => [l.outcome, l.facts])).toEqual([
+      ['step-missed', { stepId: 'confirm', deadlineMin: 3 }],
+      ['step-missed', { stepId: 'call-fire', deadlineMin: 5 }],
+      ['escalation-due', { level: 1, recipients: ['supervisor'], tookMs: 900_000 }],
+      ['acknowledged-late', { tookMs: 960_000, deadlineMin: 3 }],
+      ['step-missed', { stepId: 'field-check', deadlineMin: 30 }],
+      ['left-open', {}],
+    ]);
     expect(board.lines[1].source).toEqual({
       kind: 'deadline',
       deadline: new Date(min(5)).toISOString(),
@@ -277,17 +301,18 @@ describe('scoreExercise', () => {
         l.team,
         l.source.at,
         l.reason.split(' (')[0],
+        l.outcome,
       ]),
     ).toEqual([
-      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(5)).toISOString(), 'escalation level 1'],
-      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(5)).toISOString(), 'escalation level 1'],
-      ['e2', 'escalation', -5, ANNA, 'ca-1', new Date(min(5)).toISOString(), 'escalation level 1'],
-      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(15)).toISOString(), 'escalation level 2'],
-      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(15)).toISOString(), 'escalation level 2'],
-      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(25)).toISOString(), 'reminder level 3'],
-      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(25)).toISOString(), 'reminder level 3'],
-      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(35)).toISOString(), 'reminder level 4'],
-      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(35)).toISOString(), 'reminder level 4'],
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(5)).toISOString(), 'escalation level 1', 'escalation-due'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(5)).toISOString(), 'escalation level 1', 'escalation-due'],
+      ['e2', 'escalation', -5, ANNA, 'ca-1', new Date(min(5)).toISOString(), 'escalation level 1', 'escalation-due'],
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(15)).toISOString(), 'escalation level 2', 'escalation-due'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(15)).toISOString(), 'escalation level 2', 'escalation-due'],
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(25)).toISOString(), 'reminder level 3', 'reminder-due'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(25)).toISOString(), 'reminder level 3', 'reminder-due'],
+      ['e1', 'escalation', -5, null, 'ca-1', new Date(min(35)).toISOString(), 'reminder level 4', 'reminder-due'],
+      ['e1', 'escalation', -5, null, 'ca-2', new Date(min(35)).toISOString(), 'reminder level 4', 'reminder-due'],
     ]);
   });
 
@@ -335,6 +360,12 @@ describe('scoreExercise', () => {
       ['false-alarm', 10, CUONG, 'ca-2', 32],
     ]);
     expect(board.lines[1].reason).toBe('false alarm resolved with another reason: "fixed"');
+    expect(board.lines.map((l) => [l.outcome, l.facts])).toEqual([
+      ['false-alarm-recognised', {}],
+      ['false-alarm-other-reason', { note: 'fixed' }],
+      ['real-incident-dismissed', {}],
+      ['false-alarm-recognised', {}],
+    ]);
   });
 
   it('scores a wrong assignment, and the type listed in the rules over the SOP owner', () => {
@@ -351,6 +382,10 @@ describe('scoreExercise', () => {
       ['assignment', -5, ANNA, 'ca-1', 3],
     ]);
     expect(board.lines[1].reason).toBe('assigned to field-team, expected drainage-team');
+    expect(board.lines[1]).toMatchObject({
+      outcome: 'assigned-otherwise',
+      facts: { assignee: 'field-team', expected: 'drainage-team' },
+    });
   });
 
   it('while running: provisional, deadlines count up to now, nothing is left open yet', () => {
@@ -378,6 +413,34 @@ describe('scoreExercise', () => {
       ['sop-step', -5, null, 'default', new Date(min(3)).toISOString()],
     ]);
     expect(board.teams).toEqual([{ team: 'default', points: -15, members: [] }]);
+  });
+
+  it("says every outcome, each line's English reason being the shared formatter's", () => {
+    const board = scoreExercise(
+      input([
+        incident(
+          'o1',
+          { seq0: 1 },
+          ack(ANNA, s(130)),
+          step(ANNA, min(2.5), 'confirm'),
+          step(ANNA, min(6), 'call-fire'),
+          assign(ANNA, min(7), 'field-team'),
+        ),
+        incident('o2', { seq0: 10 }, ack(BAO, min(16))), // late, escalated, steps missed, left open
+        incident('o3', { seq0: 20 }), // never acknowledged
+        incident('o4', { seq0: 30, type: 'urban-flooding', sop: undefined }, assign(CUONG, s(30), 'field-team')),
+        incident(
+          'o5',
+          { seq0: 40, sop: undefined },
+          { type: 'severity-raised', at: min(2), actor: 'system', data: { from: 'major', to: 'critical' } },
+        ), // reminders
+        incident('o6', { seq0: 50, sop: undefined, evidence: FALSE_MARKER }, resolve(ANNA, s(40), 'false-alarm')),
+        incident('o7', { seq0: 60, sop: undefined, evidence: FALSE_MARKER }, resolve(BAO, s(40), 'fixed')),
+        incident('o8', { seq0: 70, sop: undefined }, resolve(CUONG, s(40), 'báo động giả')),
+      ]),
+    );
+    expect(new Set(board.lines.map((l) => l.outcome))).toEqual(new Set(SCORE_OUTCOMES));
+    for (const l of board.lines) expect(l.reason).toBe(scoreReason(l, 'en'));
   });
 
   it('formats durations', () => {

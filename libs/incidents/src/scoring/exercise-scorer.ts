@@ -6,11 +6,13 @@
 import type {
   ExerciseScoreboardDto,
   ScoreCriterion,
+  ScoreFacts,
   ScoreLineDto,
+  ScoreOutcome,
   TeamScoreDto,
   TraineeScoreDto,
 } from '@ioc/contracts';
-import { SCORE_CRITERIA } from '@ioc/contracts';
+import { formatScoreDuration, SCORE_CRITERIA, scoreReason } from '@ioc/contracts';
 import {
   SYSTEM_ACTOR,
   type AttachedSop,
@@ -66,14 +68,18 @@ export const DEFAULT_TEAM = 'default';
 const CONTROL_ROOM = new Set(['operator', 'supervisor']);
 const ACTIVE: ReadonlySet<IncidentState> = new Set(['open', 'acknowledged', 'assigned']);
 
-/** "2 min 10 s", "45 s", "3 min". */
+/** "2 min 10 s", "45 s", "3 min": as the lines' English reasons say it. */
 export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const min = Math.floor(total / 60);
-  const s = total % 60;
-  if (min === 0) return `${s} s`;
-  return s === 0 ? `${min} min` : `${min} min ${s} s`;
+  return formatScoreDuration(ms, 'en');
 }
+
+/** What a line says: its outcome, the figures of it, and the English sentence of both (one formatter, no drift). */
+type Said = Pick<ScoreLineDto, 'outcome' | 'facts' | 'reason'>;
+const said = (outcome: ScoreOutcome, facts: ScoreFacts = {}): Said => ({
+  outcome,
+  facts,
+  reason: scoreReason({ outcome, facts }, 'en'),
+});
 
 /** The assignee the rules expect for an incident: listed for its type, or its SOP's first field owner; none otherwise. */
 export function expectedAssignee(rules: ScoringRules, type: IncidentType, sop: AttachedSop | undefined) {
@@ -121,29 +127,29 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
         : events.find((e) => e.actor !== SYSTEM_ACTOR && isTrainee(e.actor))?.actor;
     const base = { incidentId: incident.id, incidentType: incident.type };
 
-    const byAction = (criterion: ScoreCriterion, points: number, e: StoredIncidentEvent, reason: string) =>
+    const byAction = (criterion: ScoreCriterion, points: number, e: StoredIncidentEvent, what: Said) =>
       lines.push({
         ...base,
         criterion,
         points,
         userId: e.actor,
         team: trainees.get(e.actor)!.team,
-        reason,
+        ...what,
         source: { kind: 'action', eventSeq: e.seq, at: iso(e.at) },
       });
     /** A line no trainee's action made: the owner's, or every team's when nobody took the incident. */
     const toOwner = (
       criterion: ScoreCriterion,
       points: number,
-      reason: string,
+      what: Said,
       source: ScoreLineDto['source'],
       teamOnly = false,
     ) => {
       if (owner) {
         const team = trainees.get(owner)!.team;
-        lines.push({ ...base, criterion, points, userId: teamOnly ? null : owner, team, reason, source });
+        lines.push({ ...base, criterion, points, userId: teamOnly ? null : owner, team, ...what, source });
       } else {
-        for (const team of teams) lines.push({ ...base, criterion, points, userId: null, team, reason, source });
+        for (const team of teams) lines.push({ ...base, criterion, points, userId: null, team, ...what, source });
       }
     };
     const missed = (at: number) => ({ kind: 'deadline' as const, deadline: iso(at), at: iso(at) });
@@ -155,7 +161,7 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
       else if (e.type === 'reopened') resolved = undefined;
     }
     const activeUntil = resolved ? Math.min(resolved.at, horizon) : horizon;
-    const sinceOpening = (at: number) => formatDuration(at - incident.openedAt);
+    const sinceOpening = (at: number) => at - incident.openedAt;
 
     // Acknowledge against the SOP's first deadline.
     const steps = incident.sop?.steps ?? [];
@@ -169,14 +175,17 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
             'acknowledge-time',
             inTime ? rules.acknowledge.inTime : rules.acknowledge.late,
             ack,
-            `acknowledged in ${sinceOpening(ack.at)}, deadline ${firstMin} min${inTime ? '' : ' (late)'}`,
+            said(inTime ? 'acknowledged-in-time' : 'acknowledged-late', {
+              tookMs: sinceOpening(ack.at),
+              deadlineMin: firstMin,
+            }),
           );
         }
       } else if (deadline <= activeUntil) {
         toOwner(
           'acknowledge-time',
           rules.acknowledge.missed,
-          `not acknowledged by the deadline of ${firstMin} min`,
+          said('not-acknowledged', { deadlineMin: firstMin }),
           missed(deadline),
         );
       }
@@ -193,13 +202,17 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
           'sop-step',
           inTime ? rules.sopSteps.inTime : rules.sopSteps.late,
           done,
-          `step "${step.id}" done in ${sinceOpening(done.at)}, deadline ${step.dueWithinMin} min${inTime ? '' : ' (late)'}`,
+          said(inTime ? 'step-in-time' : 'step-late', {
+            stepId: step.id,
+            tookMs: sinceOpening(done.at),
+            deadlineMin: step.dueWithinMin,
+          }),
         );
       } else if (dueAt <= activeUntil) {
         toOwner(
           'sop-step',
           rules.sopSteps.missed,
-          `step "${step.id}" not done by its deadline of ${step.dueWithinMin} min`,
+          said('step-missed', { stepId: step.id, deadlineMin: step.dueWithinMin }),
           missed(dueAt),
         );
       }
@@ -214,9 +227,7 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
         'assignment',
         correct ? rules.assignment.correct : rules.assignment.wrong,
         assigned,
-        correct
-          ? `assigned to ${expected}, as expected`
-          : `assigned to ${assigned.data.assignee}, expected ${expected}`,
+        said(correct ? 'assigned-as-expected' : 'assigned-otherwise', { assignee: assigned.data.assignee, expected }),
       );
     }
 
@@ -225,8 +236,11 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
       toOwner(
         'escalation',
         rules.escalation.perLevel,
-        `${step.kind === 'reminder' ? 'reminder' : 'escalation'} level ${step.level} (${step.recipients.join(', ')}) ` +
-          `due ${sinceOpening(step.dueAt)} after opening, before anyone answered it`,
+        said(step.kind === 'reminder' ? 'reminder-due' : 'escalation-due', {
+          level: step.level,
+          recipients: step.recipients,
+          tookMs: sinceOpening(step.dueAt),
+        }),
         missed(step.dueAt),
       );
 
@@ -240,17 +254,10 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
           'false-alarm',
           says ? rules.falseAlarm.correct : rules.falseAlarm.wrongReason,
           resolution,
-          says
-            ? 'false alarm resolved as a false alarm'
-            : `false alarm resolved with another reason: "${resolution.data.reason}"`,
+          says ? said('false-alarm-recognised') : said('false-alarm-other-reason', { note: resolution.data.reason }),
         );
       else if (says)
-        byAction(
-          'false-alarm',
-          rules.falseAlarm.dismissedReal,
-          resolution,
-          'a real incident resolved as a false alarm',
-        );
+        byAction('false-alarm', rules.falseAlarm.dismissedReal, resolution, said('real-incident-dismissed'));
     }
 
     // Left open when the exercise ended (the exercise's wind-up resolved it, or it is still active).
@@ -267,7 +274,7 @@ export function scoreExercise(input: ScoringInput): ExerciseScoreboardDto {
         toOwner(
           'left-open',
           rules.leftOpen.perIncident,
-          'still active when the exercise ended',
+          said('left-open'),
           missed(woundUp ? Math.min(resolved!.at, input.endedAt) : input.endedAt),
           true,
         );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { scoreReason } from '@ioc/contracts';
 import { buildExerciseReport } from './exercise-report.builder';
 import { input, OPERATOR, review } from './exercise-report.fixture';
 import {
@@ -67,6 +68,19 @@ describe('renderReportHtml', () => {
     expect(chart).toContain('>T+0:00<');
     expect(chart).toContain('>T+15:00<');
     expect(chart).not.toContain('>T+20:00<');
+  });
+
+  it('says the score lines in the language of the page: no English reason on the Vietnamese page', () => {
+    const lines = report.scores!.lines;
+    expect(lines.length).toBeGreaterThan(0);
+    const scores = (html: string) => /<section data-section="scores">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    for (const l of lines) {
+      expect(scores(vi)).not.toContain(escapeHtml(l.reason));
+      expect(scores(vi)).toContain(escapeHtml(scoreReason(l, 'vi')));
+      expect(scores(en)).toContain(escapeHtml(l.reason));
+    }
+    expect(scores(vi)).toContain('xác nhận sau 1 phút, hạn 3 phút');
+    expect(scores(vi)).toContain('sự cố còn mở khi buổi diễn tập kết thúc');
   });
 
   it('has the tables: SOP steps with outcomes, escalations, scores, the log, the review', () => {

@@ -7,6 +7,7 @@ import type {
   ReportTimelineKind,
   SopStepOutcome,
 } from '@ioc/contracts';
+import { scoreReason } from '@ioc/contracts';
 import { SYSTEM_ACTOR, type Severity, type SopOwnerRole } from '@ioc/domain';
 import { EXERCISE_ENDED_REASON, EXERCISE_REWOUND_REASON } from '../exercise.service';
 
@@ -730,7 +731,7 @@ ${rows.join('\n')}
     const lines = s.lines
       .map(
         (l) =>
-          `<tr><td>${this.incidentName(l.incidentId)}</td><td>${escapeHtml(d.criteria[l.criterion] ?? l.criterion)}</td><td>${l.userId ? this.person(l.userId) : escapeHtml(l.team)}</td><td class="num">${this.points(l.points)}</td><td>${escapeHtml(l.reason)}</td></tr>`,
+          `<tr><td>${this.incidentName(l.incidentId)}</td><td>${escapeHtml(d.criteria[l.criterion] ?? l.criterion)}</td><td>${l.userId ? this.person(l.userId) : escapeHtml(l.team)}</td><td class="num">${this.points(l.points)}</td><td>${escapeHtml(scoreReason(l, this.lang))}</td></tr>`,
       )
       .join('\n');
     return `<section data-section="scores">

@@ -329,7 +329,7 @@ describe('operator console (browser)', () => {
     expect(await ha.locator('[data-testid="exercise-indicator"]').count()).toBe(0);
     await ha.click('[data-testid="tab-exercises"]');
     const view = ha.locator('[data-testid="exercises-view"]');
-    await view.locator('.empty', { hasText: 'Chưa có buổi diễn tập nào' }).waitFor();
+    await view.locator('.empty', { hasText: /^Chưa có buổi diễn tập nào$/ }).waitFor();
 
     // A recording of an hour with nothing stored: the server's refusal, as it is; then the window of the old fire.
     await view.locator('[data-testid="recording-new"]').click();

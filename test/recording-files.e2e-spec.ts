@@ -308,12 +308,12 @@ describe('a simulator scenario recorded straight into a recording', () => {
     expect(missed.map((x) => `${x.type} ${x.zone} ${x.from}..${x.to}`)).toEqual([]);
 
     // And through the IOC: the recording is listed, and an exercise of it raises the first expected incident (the
-    // king-tide watch, 90 min into the recording: 90 s at ×60).
+    // king-tide watch, 90 min into the recording: 9 s at ×600).
     server = await startServer({ ...stack.env, IOC_ROLES: 'api,jobs' });
     const trainer = await apiClient(server.baseUrl, 'trainer1');
     const listed = (await trainer.get<RecordingDto[]>('/api/v1/recordings')).body;
     expect(listed.map((r) => [r.id, r.messages, r.createdBy])).toEqual([[printed.id, printed.messages, 'simulator']]);
-    const started = await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: printed.id, speed: 60 });
+    const started = await trainer.post<ExerciseDto>('/api/v1/exercises', { recordingId: printed.id, speed: 600 });
     expect(started.status).toBe(201);
     const watch = scenario.file.expectedIncidents.find((x) => x.type === 'king-tide-watch')!;
     await pollUntil(

@@ -90,8 +90,8 @@ describe('loadConfig', () => {
     expect(documented.sort()).toEqual(Object.keys(ENV_SCHEMA.shape).sort());
   });
 
-  it('the shipped image and compose file create no demo users', () => {
-    for (const file of ['docker/compose.yml', 'docker/Dockerfile']) {
+  it('the shipped image and compose files create no demo users', () => {
+    for (const file of ['docker/compose.yml', 'docker/compose.split-roles.yml', 'docker/Dockerfile']) {
       const text = readFileSync(path.resolve(__dirname, '../../../', file), 'utf8');
       expect(text).not.toMatch(/AUTH_DEMO_USERS[=:]\s*['"]?(true|1|yes)/);
     }

@@ -193,6 +193,25 @@ describe('MessageDecoder', () => {
     });
   });
 
+  it.each([
+    ['ioc/v1/bridge/http/ngsi-ld', (deep: string) => `{"type":"Notification","data":[${deep},{"type":"X"}]}`],
+    ['ioc/v1/gateway/gw-1', (deep: string) => `{"messages":[{"deviceId":"wl-1","kind":"water-level","x":${deep}},{}]}`],
+    ['ioc/v1/gateway/gw-1/senml', (deep: string) => `[{"n":"wl-1:water-level","u":"cm","v":1},{"v":"a","x":${deep}}]`],
+  ])(
+    'quarantines a part nested too deep to serialise again on %s with the bytes as received (found by the fuzzer)',
+    (topic, make) => {
+      const depth = 20_000;
+      const payload = Buffer.from(make(`${'['.repeat(depth)}${']'.repeat(depth)}`));
+      const r = new MessageDecoder(createMessageValidators(), {
+        maxPayloadBytes: 1 << 20,
+        maxFutureSkewMs: 600_000,
+        maxAgeMs: 86_400_000,
+      }).decode(topic, payload, now);
+      expect(r.accepted.length + r.rejected.length).toBe(2);
+      expect(r.rejected.some((q) => q.payload.equals(payload))).toBe(true);
+    },
+  );
+
   it('never throws, whatever the bytes', () => {
     let seed = 42;
     const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;

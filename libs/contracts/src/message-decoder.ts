@@ -26,6 +26,19 @@ export interface DecodeResult {
 type EntryResult = DeviceMessage | { code: RejectionCode; reason: string; msgId?: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * The bytes kept in quarantine for a refused part of a publish (a gateway entry, SenML records, an NGSI-LD entity).
+ * A part nested deeper than JSON.stringify can recurse (a hostile payload JSON.parse reads fine) keeps the whole
+ * publish as received instead: the refusal must cost the part its own copy, never the ingest its process.
+ */
+function partBytes(part: unknown, payload: Buffer): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(part));
+  } catch {
+    return payload;
+  }
+}
+
 /** Topics remembered by a decoder (a city's fleet has ~2,000 devices, a few topics each). */
 const ROUTE_CACHE_MAX = 50_000;
 
@@ -107,7 +120,7 @@ export class MessageDecoder {
         rejected.push({
           receivedAt,
           topic,
-          payload: Buffer.from(JSON.stringify(raw)),
+          payload: partBytes(raw, payload),
           code: result.code,
           reason: result.reason,
           deviceId: typeof raw.deviceId === 'string' ? raw.deviceId : undefined,
@@ -151,8 +164,7 @@ export class MessageDecoder {
     }
     const whole = translation.messages.length + translation.rejected.length <= 1;
     // A payload that is one message keeps its bytes as received; a part of a larger one keeps that part.
-    const bytesOf = (source: unknown) =>
-      whole || source === undefined ? payload : Buffer.from(JSON.stringify(source));
+    const bytesOf = (source: unknown) => (whole || source === undefined ? payload : partBytes(source, payload));
     const quarantine = (r: TranslationRejection): QuarantinedMessage => ({
       receivedAt,
       topic,

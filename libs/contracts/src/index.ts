@@ -47,7 +47,7 @@ export {
   readNgsiLdNotification,
   type NotificationRead,
 } from './ngsi-ld-notification';
-export { MessageDecoder, type DecodeOptions, type DecodeResult } from './message-decoder';
+export { MessageDecoder, REJECTION_REASON_MAX, type DecodeOptions, type DecodeResult } from './message-decoder';
 export {
   derivedMsgId,
   NGSI_LD_MAPPINGS,

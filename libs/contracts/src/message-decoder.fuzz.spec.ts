@@ -11,7 +11,7 @@ import {
   type RejectionCode,
 } from '@ioc/domain';
 import { MESSAGE_EXAMPLES } from './asyncapi';
-import { MessageDecoder, type DecodeOptions, type DecodeResult } from './message-decoder';
+import { MessageDecoder, REJECTION_REASON_MAX, type DecodeOptions, type DecodeResult } from './message-decoder';
 import { ID_PATTERN } from './schemas';
 import { bridgeTopic, deviceTopic, gatewayStandardTopic, gatewayTopic, parseTopic, standardTopic } from './topics';
 import { createMessageValidators } from './validation';
@@ -525,6 +525,7 @@ function judge(c: Case, run: () => DecodeResult): void {
   for (const q of r.rejected) {
     if (!KNOWN_CODES.has(q.code) || NOT_DECODER_CODES.has(q.code)) throw new Error(`unexpected code ${q.code}`);
     expect(typeof q.reason === 'string' && q.reason.trim().length > 0).toBe(true);
+    expect(q.reason.length).toBeLessThanOrEqual(REJECTION_REASON_MAX);
     expect(q.topic).toBe(c.topic);
     expect(q.receivedAt).toBe(NOW);
     expect(Buffer.isBuffer(q.payload)).toBe(true);

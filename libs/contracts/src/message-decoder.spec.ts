@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMessageValidators } from './validation';
-import { MessageDecoder } from './message-decoder';
+import { MessageDecoder, REJECTION_REASON_MAX } from './message-decoder';
 import { derivedMsgId } from './formats';
 
 const now = new Date('2026-11-21T03:00:00.000Z');
@@ -19,6 +19,25 @@ const wl = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('MessageDecoder', () => {
+  it('cuts a reason that quotes a long refused text, saying how much it left out', () => {
+    const level = 'x'.repeat(60_000);
+    const [topic] = decoder.decode(`ioc/v1/flood/${level}/water-level`, json(wl()), now).rejected;
+    expect(topic.code).toBe('TOPIC_INVALID');
+    expect(topic.reason.length).toBeLessThanOrEqual(REJECTION_REASON_MAX);
+    expect(topic.reason).toMatch(/… \(\d+ more characters\)$/);
+    const [schema] = decoder.decode(
+      'ioc/v1/flood/wl-1/water-level',
+      json(wl({ ['k'.repeat(3_000)]: 1 })),
+      now,
+    ).rejected;
+    expect(schema.code).toBe('SCHEMA_INVALID');
+    expect(schema.reason.length).toBeLessThanOrEqual(REJECTION_REASON_MAX);
+    // A short reason is left whole.
+    expect(decoder.decode('ioc/v1/flood/wl-1/nope', json(wl()), now).rejected[0].reason).not.toContain(
+      'more characters',
+    );
+  });
+
   it('accepts a valid device message with event time, receive time and domain', () => {
     const r = decoder.decode('ioc/v1/flood/wl-1/water-level', json(wl()), now);
     expect(r.rejected).toEqual([]);

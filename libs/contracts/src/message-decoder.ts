@@ -43,6 +43,19 @@ function partBytes(part: unknown, payload: Buffer): Buffer {
 const ROUTE_CACHE_MAX = 50_000;
 
 /**
+ * The longest reason a rejection gives: a reason quotes the text it refuses (a topic level, a property name), which a
+ * hostile publish can make as long as the payload limit; the quarantine row keeps the payload itself anyway.
+ */
+export const REJECTION_REASON_MAX = 1_000;
+
+/** `reason` cut to REJECTION_REASON_MAX characters, saying how much was left out. */
+export function capReason(reason: string): string {
+  if (reason.length <= REJECTION_REASON_MAX) return reason;
+  const suffix = `… (${reason.length - (REJECTION_REASON_MAX - 40)} more characters)`;
+  return reason.slice(0, REJECTION_REASON_MAX - 40) + suffix;
+}
+
+/**
  * Pure: turns one MQTT publish into accepted device messages and quarantined ones, with a reason for each.
  * Never throws on any input. A gateway publish is split into entries that are judged one by one; a standard payload
  * (SenML, NGSI-LD) is translated into native messages that are judged like the ones sent natively.
@@ -56,7 +69,14 @@ export class MessageDecoder {
     private readonly options: DecodeOptions,
   ) {}
 
+  /** Every rejection's reason is at most REJECTION_REASON_MAX characters: reasons quote what they refuse. */
   decode(topic: string, payload: Buffer, receivedAt: Date): DecodeResult {
+    const result = this.judge(topic, payload, receivedAt);
+    if (result.rejected.every((r) => r.reason.length <= REJECTION_REASON_MAX)) return result;
+    return { ...result, rejected: result.rejected.map((r) => ({ ...r, reason: capReason(r.reason) })) };
+  }
+
+  private judge(topic: string, payload: Buffer, receivedAt: Date): DecodeResult {
     const reject = (code: RejectionCode, reason: string, extra: Partial<QuarantinedMessage> = {}): DecodeResult => ({
       accepted: [],
       rejected: [{ receivedAt, topic, payload, code, reason, ...extra }],

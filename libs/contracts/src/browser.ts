@@ -46,6 +46,7 @@ export type {
 export { MAX_SILENCE_MS, SILENCE_COMMENT_MAX, SILENCE_COMMENT_MIN } from './silence-limits';
 export type { RecordingFileErrorCode, RecordingFileProblem } from './recording-file';
 export { RECORDING_FILE_EXTENSION, recordingFileName } from './recording-file-name';
+export { FIELD_REPORT_CATEGORIES } from './field-report-categories';
 export { EXERCISE_REVIEW_TEXT_MAX, REPORT_LANGUAGES, type ReportLanguage } from './exercise-report-limits';
 export { SCORE_OUTCOMES, formatScoreDuration, scoreReason, type ScoreFacts, type ScoreOutcome } from './score-reason';
 export type {

@@ -202,6 +202,7 @@ export {
   type SopStepOutcome,
 } from './rest/exercise-report.dto';
 export {
+  FIELD_REPORT_CATEGORIES,
   FieldReportListQuerySchema,
   FieldReportRequestSchema,
   type FieldReportDto,

@@ -1,4 +1,4 @@
-import type { ExerciseDto } from '@ioc/contracts';
+import { FIELD_REPORT_CATEGORIES, type ExerciseDto } from '@ioc/contracts';
 import {
   EXERCISE_INJECT_KINDS,
   FALSE_DETECTION_TYPES,
@@ -10,17 +10,8 @@ import { parseSeek } from './exercise-model';
 export { EXERCISE_INJECT_KINDS, FALSE_DETECTION_TYPES };
 export type { ExerciseInjectKind };
 
-/** Categories of an injected field report (the server's FIELD_REPORT_CATEGORIES). */
-export const INJECT_REPORT_CATEGORIES = [
-  'flooding',
-  'waste',
-  'dumping',
-  'encroachment',
-  'traffic',
-  'crowd',
-  'fire',
-  'other',
-] as const;
+/** Categories of an injected field report: those of any field report. */
+export const INJECT_REPORT_CATEGORIES = FIELD_REPORT_CATEGORIES;
 
 /** What an inject of a kind names as its target: a device of a type, a gateway, a ward. */
 export type InjectTarget =

@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { isoTime } from './common.dto';
 
-/** Categories the correlation rules understand (seeds/rules `reportCategories`), plus `other`. */
-export const FIELD_REPORT_CATEGORIES = [
-  'flooding',
-  'waste',
-  'dumping',
-  'encroachment',
-  'traffic',
-  'crowd',
-  'fire',
-  'other',
-] as const;
-export type FieldReportCategory = (typeof FIELD_REPORT_CATEGORIES)[number];
+import { FIELD_REPORT_CATEGORIES, type FieldReportCategory } from '../field-report-categories';
+
+export { FIELD_REPORT_CATEGORIES, type FieldReportCategory };
 
 export const FieldReportRequestSchema = z
   .object({
